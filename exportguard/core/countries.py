@@ -1,0 +1,70 @@
+"""Country names and codes: everything is ISO 3166-1 alpha-2 inside ExportGuard.
+
+Lists spell countries many ways ("Korea, North", "Iran (Islamic Republic of)", "RUSSIA");
+:func:`to_code` maps any of them to a code. pycountry supplies the ISO tables (official,
+common and alpha-3 names); ``vocab/countries.yaml`` adds the spellings lists use that
+ISO does not.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from functools import cache
+
+import pycountry
+
+from exportguard.core import vocab
+
+#: Codes lists use that are not (or no longer) in ISO 3166-1 but that we keep.
+_EXTRA_CODES = {"XK": "Kosovo", "AN": "Netherlands Antilles"}
+
+
+def _fold(text: str) -> str:
+    text = unicodedata.normalize("NFKD", text).replace("\u2019", "'").replace("`", "'")
+    text = "".join(c for c in text if not unicodedata.combining(c)).casefold()
+    return re.sub(r"\s+", " ", text).strip(" .")
+
+
+@cache
+def _table() -> dict[str, str]:
+    table: dict[str, str] = {}
+    for country in pycountry.countries:
+        code = country.alpha_2
+        for attr in ("name", "official_name", "common_name", "alpha_3"):
+            value = getattr(country, attr, None)
+            if value:
+                table[_fold(value)] = code
+    aliases = vocab.load("countries")["aliases"]
+    for name, code in aliases.items():
+        if code is not None:
+            table[_fold(str(name))] = str(code)
+    return table
+
+
+@cache
+def _codes() -> frozenset[str]:
+    return frozenset(c.alpha_2 for c in pycountry.countries) | frozenset(_EXTRA_CODES)
+
+
+def is_code(value: str) -> bool:
+    """Whether ``value`` is an ISO alpha-2 code we know (case-sensitive, upper)."""
+    return value in _codes()
+
+
+def to_code(value: str | None) -> str | None:
+    """The alpha-2 code for a country name or code, or ``None`` if it is not a country."""
+    if not value:
+        return None
+    text = value.strip()
+    if len(text) == 2 and text.upper() in _codes():
+        return text.upper()
+    return _table().get(_fold(text))
+
+
+def name(code: str) -> str:
+    """The short English name of an alpha-2 code (the code itself if unknown)."""
+    country = pycountry.countries.get(alpha_2=code)
+    if country is None:
+        return _EXTRA_CODES.get(code, code)
+    return str(getattr(country, "common_name", None) or country.name)

@@ -1,0 +1,199 @@
+"""The entity model every official list is parsed into.
+
+One ``ListEntry`` is one listed party as its list publishes it. Parsers (``exportguard.sources``)
+produce them; the store keeps them per ``Snapshot``; the index and matcher read them.
+All classes are frozen slots dataclasses: cheap, hashable, safe to share between threads.
+
+Dates are ``datetime.date``; partial birth dates are ISO strings ("1970", "1970-05",
+"1970-05-02") because lists often publish only a year or a range.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import enum
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Any
+
+
+class EntityType(enum.StrEnum):
+    """What kind of party an entry describes."""
+
+    PERSON = "person"
+    ORGANIZATION = "organization"
+    VESSEL = "vessel"
+    AIRCRAFT = "aircraft"
+    UNKNOWN = "unknown"
+
+
+class AliasQuality(enum.StrEnum):
+    """How much a list trusts an alias: OFAC and the UN mark some a.k.a.s "weak"/"low"."""
+
+    STRONG = "strong"
+    WEAK = "weak"
+
+
+@dataclass(frozen=True, slots=True)
+class Alias:
+    """Another name of an entry.
+
+    ``kind`` says where the name comes from: ``aka`` (also known as), ``fka`` (formerly
+    known as), ``nka`` (now known as), ``original-script`` (the list's own non-Latin
+    spelling), ``translation`` or ``other``.
+    """
+
+    name: str
+    quality: AliasQuality = AliasQuality.STRONG
+    kind: str = "aka"
+    lang: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Address:
+    """A postal address as published; ``country`` is ISO 3166-1 alpha-2 when known."""
+
+    full: str
+    street: str | None = None
+    city: str | None = None
+    region: str | None = None
+    postal_code: str | None = None
+    country: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Identifier:
+    """A document or registration number (passport, national ID, IMO, tax number, ...)."""
+
+    kind: str
+    value: str
+    country: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class ListEntry:
+    """One listed party, normalised across every list format.
+
+    ``id`` is source-qualified and stable across snapshots of the same list
+    (``us_ofac_sdn:36``, ``us_trade_csl:EL-...``) so two snapshots can be diffed.
+    ``source`` is the list family (``us_ofac_sdn``); ``list_name`` the human name of the
+    list the row is on, which for the CSL is the sub-list (``Entity List (EL) - Bureau of
+    Industry and Security``).
+    """
+
+    id: str
+    source: str
+    list_name: str
+    type: EntityType
+    name: str
+    aliases: tuple[Alias, ...] = ()
+    programs: tuple[str, ...] = ()
+    addresses: tuple[Address, ...] = ()
+    countries: tuple[str, ...] = ()
+    identifiers: tuple[Identifier, ...] = ()
+    birth_dates: tuple[str, ...] = ()
+    birth_places: tuple[str, ...] = ()
+    listed_from: date | None = None
+    listed_until: date | None = None
+    citation: str | None = None
+    licence_requirement: str | None = None
+    licence_policy: str | None = None
+    remarks: str | None = None
+    url: str | None = None
+
+    def names(self) -> tuple[str, ...]:
+        """The primary name followed by every alias name, without duplicates."""
+        seen: dict[str, None] = {self.name: None}
+        for alias in self.aliases:
+            seen.setdefault(alias.name, None)
+        return tuple(seen)
+
+    def in_force(self, on: date) -> bool:
+        """Whether the listing applies on ``on`` (unknown start/end dates never exclude)."""
+        if self.listed_from is not None and on < self.listed_from:
+            return False
+        return not (self.listed_until is not None and on > self.listed_until)
+
+    def to_dict(self) -> dict[str, Any]:
+        """A JSON-ready dict (dates as ISO strings, enums as values)."""
+        return _plain(dataclasses.asdict(self))
+
+    @classmethod
+    def from_dict(cls, data: Mapping[str, Any]) -> ListEntry:
+        """Inverse of :meth:`to_dict`."""
+        return cls(
+            id=data["id"],
+            source=data["source"],
+            list_name=data["list_name"],
+            type=EntityType(data["type"]),
+            name=data["name"],
+            aliases=tuple(
+                Alias(a["name"], AliasQuality(a["quality"]), a["kind"], a.get("lang"))
+                for a in data.get("aliases", ())
+            ),
+            programs=tuple(data.get("programs", ())),
+            addresses=tuple(Address(**a) for a in data.get("addresses", ())),
+            countries=tuple(data.get("countries", ())),
+            identifiers=tuple(Identifier(**i) for i in data.get("identifiers", ())),
+            birth_dates=tuple(data.get("birth_dates", ())),
+            birth_places=tuple(data.get("birth_places", ())),
+            listed_from=_date(data.get("listed_from")),
+            listed_until=_date(data.get("listed_until")),
+            citation=data.get("citation"),
+            licence_requirement=data.get("licence_requirement"),
+            licence_policy=data.get("licence_policy"),
+            remarks=data.get("remarks"),
+            url=data.get("url"),
+        )
+
+
+@dataclass(frozen=True, slots=True)
+class ParsedList:
+    """What a parser returns: the entries of one published list file (or file set).
+
+    ``published`` is the publication date the file itself carries, or ``None`` when it
+    carries none (the importer then asks for one or uses the newest listing date).
+    ``counts`` holds record counts worth showing (rows read, entries, names, ...).
+    """
+
+    source: str
+    format: str
+    entries: tuple[ListEntry, ...]
+    published: date | None = None
+    counts: Mapping[str, int] = field(default_factory=dict)
+    warnings: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class Snapshot:
+    """One import of one list: immutable once stored."""
+
+    id: int
+    source: str
+    format: str
+    published: date
+    content_hash: str
+    imported_at: str
+    files: tuple[str, ...]
+    counts: Mapping[str, int]
+
+
+def _date(value: object) -> date | None:
+    if value is None or value == "":
+        return None
+    if isinstance(value, date):
+        return value
+    return date.fromisoformat(str(value))
+
+
+def _plain(value: Any) -> Any:
+    if isinstance(value, dict):
+        return {k: _plain(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [_plain(v) for v in value]
+    if isinstance(value, enum.Enum):
+        return value.value
+    if isinstance(value, date):
+        return value.isoformat()
+    return value

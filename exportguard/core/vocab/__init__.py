@@ -1,0 +1,20 @@
+"""Vocabulary shipped with the package as YAML (legal forms, country names, ...).
+
+Core modules may read these packaged, read-only files through :func:`load`; they never
+read user files, settings, the database or the network. Each table is validated on load.
+"""
+
+from __future__ import annotations
+
+from functools import cache
+from importlib import resources
+from typing import Any
+
+import yaml
+
+
+@cache
+def load(name: str) -> Any:
+    """The parsed YAML document ``exportguard/core/vocab/<name>.yaml`` (cached)."""
+    text = resources.files(__name__).joinpath(f"{name}.yaml").read_text(encoding="utf-8")
+    return yaml.safe_load(text)

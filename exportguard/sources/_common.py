@@ -1,0 +1,236 @@
+"""Helpers every list parser shares: safe XML, text decoding, zip limits, small cleaners.
+
+Parsers take bytes and return core entities; they never open files themselves, so they
+can be fed from disk, an HTTP download or an upload alike. Everything that can go wrong
+with a file becomes a :class:`~exportguard.errors.SourceFormatError` naming the file, the
+line (or element) and the field.
+"""
+
+from __future__ import annotations
+
+import io
+import re
+import zipfile
+import zlib
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import date, datetime
+
+from lxml import etree
+
+from exportguard.core.entities import ListEntry
+from exportguard.errors import SourceFormatError
+
+#: Largest total uncompressed size we accept from one zip archive (zip-bomb guard).
+MAX_UNZIPPED_BYTES = 512 * 1024 * 1024
+#: Largest compression ratio of any member (a real list compresses about 10-20x).
+MAX_ZIP_RATIO = 200
+
+
+@dataclass(frozen=True, slots=True)
+class SourceFile:
+    """One input file: the name to show in messages (a path or URL) and its bytes."""
+
+    name: str
+    data: bytes
+
+    @property
+    def basename(self) -> str:
+        return self.name.replace("\\", "/").rsplit("/", 1)[-1]
+
+    def head(self, size: int = 4096) -> bytes:
+        """The first bytes, without a UTF-8 byte-order mark, for sniffing."""
+        return self.data[:size].removeprefix(b"\xef\xbb\xbf")
+
+
+def decode_text(file: SourceFile) -> str:
+    """Decode a text file: UTF-8 (with or without BOM) first, then Windows-1252.
+
+    Official CSVs are UTF-8 today, but OFAC's legacy files are Windows-1252 and some old
+    files mix the two. Bytes that Windows-1252 leaves undefined (0x81, 0x8D, 0x8F, 0x90,
+    0x9D) are read as Latin-1 so no input byte is ever lost. A trailing DOS end-of-file
+    byte (0x1A) is dropped.
+    """
+    data = file.data.removeprefix(b"\xef\xbb\xbf").rstrip(b"\x1a")
+    if not data.strip():
+        raise SourceFormatError("the file is empty", file=file.name)
+    if b"\x00" in data[:4096]:
+        raise SourceFormatError(
+            "the file looks binary or UTF-16 (it has NUL bytes); expected a text file",
+            file=file.name,
+            line=1,
+        )
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError:
+        pass
+    return "".join(
+        chunk.decode("cp1252", errors="strict") if _cp1252_ok(chunk) else chunk.decode("latin-1")
+        for chunk in re.split(rb"([\x81\x8d\x8f\x90\x9d])", data)
+    )
+
+
+def _cp1252_ok(chunk: bytes) -> bool:
+    return not (len(chunk) == 1 and chunk[0] in (0x81, 0x8D, 0x8F, 0x90, 0x9D))
+
+
+_DOCTYPE = re.compile(rb"<!(DOCTYPE|ENTITY)", re.IGNORECASE)
+
+
+def parse_xml(file: SourceFile) -> etree._Element:
+    """Parse XML safely and return the root element.
+
+    No official list uses a DTD, so any ``<!DOCTYPE``/``<!ENTITY`` is refused outright:
+    this closes entity expansion ("billion laughs") and external entities (XXE). The
+    parser also never touches the network and refuses trees deeper than libxml2's limit.
+    """
+    data = file.data
+    if not data.strip():
+        raise SourceFormatError("the file is empty", file=file.name)
+    found = _DOCTYPE.search(data)
+    if found:
+        line = data.count(b"\n", 0, found.start()) + 1
+        raise SourceFormatError(
+            "XML with a DOCTYPE or ENTITY declaration is refused (entity expansion and "
+            "external entities are unsafe; official lists never use them)",
+            file=file.name,
+            line=line,
+        )
+    parser = etree.XMLParser(
+        resolve_entities=False,
+        no_network=True,
+        load_dtd=False,
+        dtd_validation=False,
+        huge_tree=False,
+        remove_blank_text=True,
+    )
+    try:
+        return etree.fromstring(data, parser)
+    except etree.XMLSyntaxError as exc:
+        line = exc.lineno if exc.lineno else None
+        raise SourceFormatError(f"not well-formed XML: {exc.msg}", file=file.name, line=line) from exc
+
+
+def local(tag: object) -> str:
+    """The local part of an element tag, without its ``{namespace}``."""
+    text = str(tag)
+    return text.rsplit("}", 1)[-1]
+
+
+def children(element: etree._Element, name: str) -> list[etree._Element]:
+    """Direct children whose local tag is ``name`` (namespace-agnostic)."""
+    return [c for c in element if isinstance(c.tag, str) and local(c.tag) == name]
+
+
+def child(element: etree._Element, name: str) -> etree._Element | None:
+    """The first direct child whose local tag is ``name``."""
+    for c in element:
+        if isinstance(c.tag, str) and local(c.tag) == name:
+            return c
+    return None
+
+
+def child_text(element: etree._Element, name: str) -> str | None:
+    """Cleaned text of the first direct child called ``name``, or ``None``."""
+    found = child(element, name)
+    return clean(found.text) if found is not None else None
+
+
+def unzip(file: SourceFile) -> list[SourceFile]:
+    """Members of a zip archive, refusing zip bombs, encrypted and nested archives.
+
+    Sizes are checked twice: against what the directory declares and while reading, since
+    a crafted archive can lie in its directory.
+    """
+    try:
+        archive = zipfile.ZipFile(io.BytesIO(file.data))
+    except zipfile.BadZipFile as exc:
+        raise SourceFormatError(f"not a readable zip archive: {exc}", file=file.name) from exc
+    out: list[SourceFile] = []
+    total = 0
+    with archive:
+        for info in archive.infolist():
+            if info.is_dir():
+                continue
+            member = f"{file.name}!{info.filename}"
+            if info.flag_bits & 0x1:
+                raise SourceFormatError("encrypted zip members are not supported", file=member)
+            if info.compress_size and info.file_size / info.compress_size > MAX_ZIP_RATIO:
+                raise SourceFormatError(
+                    f"compression ratio {info.file_size // max(info.compress_size, 1)}:1 "
+                    "is implausible for a list file (zip bomb?)",
+                    file=member,
+                )
+            total += info.file_size
+            if total > MAX_UNZIPPED_BYTES:
+                raise SourceFormatError(
+                    f"archive expands beyond {MAX_UNZIPPED_BYTES // 2**20} MiB (zip bomb?)",
+                    file=member,
+                )
+            data = _read_limited(archive, info, member)
+            out.append(SourceFile(member, data))
+    if not out:
+        raise SourceFormatError("the zip archive is empty", file=file.name)
+    return out
+
+
+def _read_limited(archive: zipfile.ZipFile, info: zipfile.ZipInfo, member: str) -> bytes:
+    limit = info.file_size
+    try:
+        with archive.open(info) as stream:
+            data = stream.read(limit + 1)
+    except (zipfile.BadZipFile, OSError, EOFError, zlib.error) as exc:
+        raise SourceFormatError(f"corrupt zip member: {exc}", file=member) from exc
+    if len(data) > limit:
+        raise SourceFormatError("member is larger than its directory entry says", file=member)
+    return data
+
+
+_SPACE = re.compile(r"\s+")
+
+
+def clean(value: str | None) -> str | None:
+    """Strip and collapse white space; ``None`` for empty values and OFAC's ``-0-`` null."""
+    if value is None:
+        return None
+    text = _SPACE.sub(" ", value).strip()
+    if not text or text == "-0-":
+        return None
+    return text
+
+
+def split_clean(value: str | None, sep: str) -> list[str]:
+    """Split on ``sep`` and clean each part, dropping empty ones."""
+    if value is None:
+        return []
+    return [c for part in value.split(sep) if (c := clean(part))]
+
+
+_DATE_FORMATS = ("%Y-%m-%d", "%d %b %Y", "%d/%m/%Y", "%m/%d/%Y", "%Y/%m/%d", "%d.%m.%Y", "%B %d, %Y")
+
+
+def parse_date(value: str | None, formats: Sequence[str] = _DATE_FORMATS) -> date | None:
+    """Parse a full date in one of ``formats`` (first match wins); ``None`` if empty.
+
+    Raises ``ValueError`` for a non-empty value that fits none of them, so the caller can
+    report it with its file, line and field.
+    """
+    text = clean(value)
+    if text is None:
+        return None
+    text = text.split("T", 1)[0] if re.match(r"^\d{4}-\d{2}-\d{2}T", text) else text
+    for fmt in formats:
+        try:
+            return datetime.strptime(text, fmt).date()
+        except ValueError:
+            continue
+    raise ValueError(f"unrecognised date {text!r}")
+
+
+def check_unique_ids(entries: Iterable[ListEntry], file: str) -> None:
+    """Refuse a list whose entries repeat an id: two records would collide in the store."""
+    seen: set[str] = set()
+    for entry in entries:
+        if entry.id in seen:
+            raise SourceFormatError(f"duplicate entry id {entry.id!r}", file=file, field="id")
+        seen.add(entry.id)
