@@ -6,6 +6,7 @@ read user files, settings, the database or the network. Each table is validated 
 
 from __future__ import annotations
 
+import json
 from functools import cache
 from importlib import resources
 from typing import Any
@@ -18,3 +19,10 @@ def load(name: str) -> Any:
     """The parsed YAML document ``exportguard/core/vocab/<name>.yaml`` (cached)."""
     text = resources.files(__name__).joinpath(f"{name}.yaml").read_text(encoding="utf-8")
     return yaml.safe_load(text)
+
+
+@cache
+def load_json(name: str) -> Any:
+    """The parsed JSON document ``exportguard/core/vocab/<name>.json`` (cached)."""
+    text = resources.files(__name__).joinpath(f"{name}.json").read_text(encoding="utf-8")
+    return json.loads(text)

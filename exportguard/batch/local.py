@@ -1,0 +1,165 @@
+"""Screen a CSV of parties: in this process, or across a local process pool.
+
+Input: a header with ``id`` and ``name``, optionally ``country`` and ``type``. Output: a
+header, then one row per hit (``id, rank, score, entity_id, source, list_name,
+matched_name`` and more); a row with no hit appears once with empty hit columns. Input
+rows are validated up front: a bad row stops the run before anything is written, with its
+line number.
+"""
+
+from __future__ import annotations
+
+import csv
+import os
+import tempfile
+from collections.abc import Iterable, Iterator, Sequence
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from exportguard.core.index import Hit
+from exportguard.core.matching import Query
+from exportguard.errors import FieldError, InvalidInput, SourceFormatError
+
+if TYPE_CHECKING:
+    from exportguard.services import ExportGuard
+
+OUTPUT_COLUMNS = ("id", "query_name", "rank", "score", "entity_id", "source", "list_name",
+                  "matched_name", "name", "type", "programs", "snapshot_id")  # fmt: skip
+CHUNK = 256
+
+
+@dataclass(frozen=True, slots=True)
+class Row:
+    id: str
+    name: str
+    query: Query
+
+
+def read_input(path: Path) -> list[Row]:
+    """Read and validate the input CSV; every bad row is reported with its line."""
+    from exportguard.services import build_query
+
+    try:
+        text = path.read_bytes().decode("utf-8-sig")
+    except OSError as exc:
+        raise InvalidInput(f"cannot read {path}: {exc.strerror}", field="input") from exc
+    except UnicodeDecodeError as exc:
+        raise SourceFormatError("not UTF-8 text", file=str(path), line=1) from exc
+    reader = csv.DictReader(text.splitlines())
+    header = reader.fieldnames or []
+    missing = [c for c in ("id", "name") if c not in header]
+    if missing:
+        raise SourceFormatError(f"missing column(s): {', '.join(missing)} (header: "
+                                f"{','.join(header)})", file=str(path), line=1,
+                                field=missing[0])
+    rows: list[Row] = []
+    problems: list[FieldError] = []
+    seen: set[str] = set()
+    for line, record in enumerate(reader, start=2):
+        key = (record.get("id") or "").strip()
+        if not key:
+            problems.append(FieldError(f"line {line}: id", "must not be empty"))
+            continue
+        if key in seen:
+            problems.append(FieldError(f"line {line}: id", f"duplicate id {key!r}"))
+            continue
+        seen.add(key)
+        try:
+            query = build_query(record.get("name") or "", country=record.get("country") or None,
+                                type=(record.get("type") or None))
+        except InvalidInput as exc:
+            problems.extend(FieldError(f"line {line}: {e.field}", e.message) for e in exc.errors)
+            continue
+        rows.append(Row(key, record["name"], query))
+    if problems:
+        raise InvalidInput(problems[:50])
+    return rows
+
+
+def run(
+    service: ExportGuard,
+    rows: Sequence[Row],
+    output: Path,
+    *,
+    threshold: float,
+    limit: int,
+    as_of: date | None,
+    workers: int = 1,
+    progress: bool = False,
+) -> int:
+    """Screen ``rows`` and write the output CSV atomically; returns lines written."""
+    if workers < 1:
+        raise InvalidInput("must be at least 1", field="workers")
+    results = (_screen_local(service, rows, threshold, limit, as_of) if workers == 1
+               else _screen_pool(service.database_url, rows, threshold, limit, as_of, workers))
+    if progress:
+        from rich.progress import track
+
+        results = track(results, total=len(rows), description="screening",
+                        transient=True)
+    return write_output(output, zip(rows, results, strict=True))
+
+
+def write_output(output: Path, pairs: Iterable[tuple[Row, list[Hit]]]) -> int:
+    """Write hits as CSV to a temporary file, then move it into place."""
+    output.parent.mkdir(parents=True, exist_ok=True)
+    written = 0
+    fd, tmp = tempfile.mkstemp(dir=output.parent, prefix=".screen-", suffix=".csv")
+    try:
+        with os.fdopen(fd, "w", newline="", encoding="utf-8") as handle:
+            writer = csv.writer(handle)
+            writer.writerow(OUTPUT_COLUMNS)
+            for row, hits in pairs:
+                if not hits:
+                    writer.writerow([row.id, row.name] + [""] * (len(OUTPUT_COLUMNS) - 2))
+                    written += 1
+                for rank, hit in enumerate(hits, 1):
+                    e = hit.entry
+                    writer.writerow([row.id, row.name, rank, f"{hit.score:.4f}", e.id, e.source,
+                                     e.list_name, hit.matched_name, e.name, e.type.value,
+                                     "; ".join(e.programs), hit.snapshot_id])
+                    written += 1
+        os.replace(tmp, output)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+    return written
+
+
+def _screen_local(service: ExportGuard, rows: Sequence[Row], threshold: float, limit: int,
+                  as_of: date | None) -> Iterator[list[Hit]]:
+    for _, hits in service.screen_many(((r.id, r.query) for r in rows), as_of=as_of,
+                                       limit=limit, threshold=threshold):
+        yield hits
+
+
+# --- process pool ------------------------------------------------------------------------
+
+_WORKER: ExportGuard | None = None
+
+
+def _init_worker(database_url: str) -> None:
+    global _WORKER  # noqa: PLW0603 - one service per worker process, built once
+    from exportguard.services import ExportGuard
+
+    _WORKER = ExportGuard(database_url)
+
+
+def _work(args: tuple[list[Query], float, int, date | None]) -> list[list[Hit]]:
+    queries, threshold, limit, as_of = args
+    assert _WORKER is not None
+    pairs = _WORKER.screen_many(((str(i), q) for i, q in enumerate(queries)), as_of=as_of,
+                                limit=limit, threshold=threshold)
+    return [hits for _, hits in pairs]
+
+
+def _screen_pool(database_url: str, rows: Sequence[Row], threshold: float, limit: int,
+                 as_of: date | None, workers: int) -> Iterator[list[Hit]]:
+    chunks = [[r.query for r in rows[i : i + CHUNK]] for i in range(0, len(rows), CHUNK)]
+    with ProcessPoolExecutor(workers, initializer=_init_worker,
+                             initargs=(database_url,)) as pool:
+        for result in pool.map(_work, [(c, threshold, limit, as_of) for c in chunks]):
+            yield from result

@@ -1,0 +1,315 @@
+"""The ``exportguard`` command: thin. Parse arguments, call services, render.
+
+Errors from ExportGuard print as one clear line on stderr and exit with status 2 (bad
+input) or 1 (anything else we raise on purpose); ``--json`` output is stable and is the
+contract other tools use.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from collections.abc import Callable
+from datetime import date
+from pathlib import Path
+from typing import Annotated, Any, TypeVar
+
+import typer
+from rich.console import Console
+from rich.table import Table
+
+from exportguard import settings as settings_module
+from exportguard.core.thresholds import DEFAULT_THRESHOLD
+from exportguard.errors import ExportGuardError, InvalidInput, SourceFormatError
+
+app = typer.Typer(
+    help="ExportGuard: export control of cyber-surveillance technology.",
+    no_args_is_help=True,
+    pretty_exceptions_enable=False,
+    add_completion=False,
+)
+lists_app = typer.Typer(help="Import, list and update official restricted-party lists.",
+                        no_args_is_help=True)
+app.add_typer(lists_app, name="lists")
+
+out = Console(soft_wrap=True)
+err = Console(stderr=True, soft_wrap=True)
+
+T = TypeVar("T")
+
+
+class _State:
+    db: str | None = None
+
+
+def _service() -> Any:
+    from exportguard.services import ExportGuard
+
+    config = settings_module.load()
+    return ExportGuard(_State.db or config.database_url, actor=config.actor)
+
+
+def _run(action: Callable[[], T]) -> T:
+    try:
+        return action()
+    except InvalidInput as exc:
+        for problem in exc.errors:
+            err.print(f"error: {problem.field}: {problem.message}", markup=False, highlight=False)
+        raise typer.Exit(2) from None
+    except SourceFormatError as exc:
+        err.print(f"error: {exc}", markup=False, highlight=False)
+        raise typer.Exit(2) from None
+    except ExportGuardError as exc:
+        err.print(f"error: {exc}", markup=False, highlight=False)
+        raise typer.Exit(1) from None
+
+
+def _parse_date(value: str | None, field: str) -> date | None:
+    if value is None:
+        return None
+    try:
+        return date.fromisoformat(value)
+    except ValueError:
+        raise InvalidInput(f"not a date (YYYY-MM-DD): {value!r}", field=field) from None
+
+
+@app.callback()
+def main_options(
+    db: Annotated[str | None, typer.Option(
+        "--db", help="Database URL (overrides EXPORTGUARD_DATABASE_URL).")] = None,
+) -> None:
+    """ExportGuard: export control of cyber-surveillance technology."""
+    _State.db = db
+
+
+# --- lists ----------------------------------------------------------------------------------
+
+
+@lists_app.command("import")
+def lists_import(
+    paths: Annotated[list[Path] | None, typer.Argument(
+        help="List files or folders (format detected; folders searched recursively).")] = None,
+    published: Annotated[str | None, typer.Option(
+        help="Publication date (YYYY-MM-DD) for files that carry none.")] = None,
+    demo: Annotated[bool, typer.Option(
+        "--demo", help="Import the bundled demo list (public facts) instead.")] = False,
+    as_json: Annotated[bool, typer.Option("--json", help="Machine-readable output.")] = False,
+) -> None:
+    """Import official list files: each file (or OFAC CSV set) becomes one snapshot."""
+
+    def action() -> None:
+        when = _parse_date(published, "published")
+        service = _service()
+        if demo:
+            report = service.import_demo()
+        elif not paths:
+            raise InvalidInput("give at least one file or folder, or --demo", field="paths")
+        else:
+            report = service.import_paths(paths, published=when)
+        if as_json:
+            out.print_json(json.dumps({
+                "snapshots": [_snapshot_dict(r.snapshot) | {"created": r.created,
+                                                            "warnings": list(r.warnings)}
+                              for r in report.results],
+                "skipped": list(report.skipped),
+            }))
+            return
+        table = Table("id", "source", "format", "published", "entries", "names", "status")
+        for r in report.results:
+            s = r.snapshot
+            table.add_row(str(s.id), s.source, s.format, s.published.isoformat(),
+                          str(s.counts.get("entries", "")), str(s.counts.get("names", "")),
+                          "imported" if r.created else "unchanged (same bytes)")
+        out.print(table)
+        for r in report.results:
+            for warning in r.warnings:
+                err.print(f"note: snapshot {r.snapshot.id}: {warning}", markup=False)
+        for name in report.skipped:
+            err.print(f"skipped (not a list format): {name}", markup=False)
+
+    _run(action)
+
+
+@lists_app.command("show")
+def lists_show(
+    as_json: Annotated[bool, typer.Option("--json", help="Machine-readable output.")] = False,
+) -> None:
+    """List the imported snapshots (newest per source is used for screening)."""
+
+    def action() -> None:
+        service = _service()
+        snaps = service.snapshots()
+        current = {s.id for s in service.snapshots_in_force()}
+        if as_json:
+            out.print_json(json.dumps([_snapshot_dict(s) | {"current": s.id in current}
+                                       for s in snaps]))
+            return
+        if not snaps:
+            out.print("No lists imported yet. Try: exportguard lists import --demo")
+            return
+        table = Table("id", "source", "format", "published", "imported", "entries", "names",
+                      "current")
+        for s in snaps:
+            table.add_row(str(s.id), s.source, s.format, s.published.isoformat(), s.imported_at,
+                          str(s.counts.get("entries", "")), str(s.counts.get("names", "")),
+                          "yes" if s.id in current else "")
+        out.print(table)
+
+    _run(action)
+
+
+@lists_app.command("update")
+def lists_update(
+    feed: Annotated[list[str] | None, typer.Option(
+        help="Only these feeds (default: all). See `exportguard lists feeds`.")] = None,
+    feeds_file: Annotated[Path | None, typer.Option(
+        help="A YAML file of feeds to use instead of the bundled ones.")] = None,
+    timeout: Annotated[float, typer.Option(help="Seconds per download.")] = 120.0,
+) -> None:
+    """Download the official feeds and import what changed."""
+
+    def action() -> None:
+        from exportguard.sources import download
+
+        feeds = download.load_feeds(feeds_file) if feeds_file else download.load_feeds()
+        chosen = download.select(feeds, feed or [])
+        service = _service()
+        with download.HttpTransport(timeout=timeout) as transport:
+            outcomes = download.update(service, chosen, transport)
+        failed = 0
+        for outcome in outcomes:
+            if outcome.error:
+                failed += 1
+                err.print(f"{outcome.feed.name}: failed: {outcome.error}", markup=False)
+            else:
+                assert outcome.report is not None
+                for r in outcome.report.results:
+                    status = "imported" if r.created else "unchanged"
+                    out.print(f"{outcome.feed.name}: snapshot {r.snapshot.id} "
+                              f"({r.snapshot.source}, {r.snapshot.published}) {status}")
+        if failed:
+            raise typer.Exit(1)
+
+    _run(action)
+
+
+@lists_app.command("feeds")
+def lists_feeds() -> None:
+    """Show the official feeds `lists update` downloads."""
+    from exportguard.sources import download
+
+    table = Table("name", "url", "what")
+    for f in download.load_feeds():
+        table.add_row(f.name, f.url, f.description)
+    out.print(table)
+
+
+def _snapshot_dict(s: Any) -> dict[str, Any]:
+    return {"id": s.id, "source": s.source, "format": s.format,
+            "published": s.published.isoformat(), "imported_at": s.imported_at,
+            "content_hash": s.content_hash, "files": list(s.files), "counts": dict(s.counts)}
+
+
+# --- screening ------------------------------------------------------------------------------
+
+
+@app.command("screen")
+def screen_command(
+    name: Annotated[str, typer.Argument(help="The party's name, in any script.")],
+    country: Annotated[str | None, typer.Option(help="Country (ISO code or name).")] = None,
+    type: Annotated[str | None, typer.Option(
+        "--type", help="person | organization | vessel | aircraft")] = None,
+    birth_date: Annotated[str | None, typer.Option(help="YYYY[-MM[-DD]] for persons.")] = None,
+    identifier: Annotated[list[str] | None, typer.Option(
+        help="Passport, registration or IMO number (repeatable).")] = None,
+    as_of: Annotated[str | None, typer.Option(
+        help="Screen against the lists as they stood on this date (YYYY-MM-DD).")] = None,
+    limit: Annotated[int, typer.Option(help="At most this many hits.")] = 10,
+    threshold: Annotated[float, typer.Option(
+        help="Lowest score reported.")] = DEFAULT_THRESHOLD,
+    as_json: Annotated[bool, typer.Option("--json", help="Machine-readable output.")] = False,
+) -> None:
+    """Screen one party against every imported list."""
+
+    def action() -> None:
+        when = _parse_date(as_of, "as_of")
+        service = _service()
+        result = service.screen(name, country=country, type=type, birth_date=birth_date,
+                                identifiers=identifier or [], as_of=when, limit=limit,
+                                threshold=threshold)
+        if as_json:
+            out.print_json(json.dumps(result.to_dict(), ensure_ascii=False))
+            return
+        _render_screening(result.to_dict())
+
+    _run(action)
+
+
+def _render_screening(data: dict[str, Any]) -> None:
+    q = data["query"]
+    scope = f"as of {data['as_of']}" if data["as_of"] else "current lists"
+    out.print(f"Screening [bold]{q['name']}[/] (normalised: {q['normalised']}) against "
+              f"{len(data['snapshots'])} list snapshot(s), {scope}, threshold "
+              f"{data['threshold']:.2f}")
+    if not data["snapshots"]:
+        out.print("[yellow]No lists imported: nothing was screened. "
+                  "Try: exportguard lists import --demo[/]")
+        return
+    if not data["hits"]:
+        out.print("[green]No hit.[/]")
+        return
+    for hit in data["hits"]:
+        out.print(f"\n[bold]{hit['rank']}. {hit['score']:.3f}  {hit['name']}[/]  "
+                  f"({hit['type']}, {hit['entity_id']})", highlight=False)
+        out.print(f"   list: {hit['list_name']}", markup=False, highlight=False)
+        if hit["matched_name"] != hit["name"]:
+            out.print(f"   matched alias: {hit['matched_name']}", markup=False, highlight=False)
+        facts = []
+        if hit["programs"]:
+            facts.append("programs: " + "; ".join(hit["programs"]))
+        if hit["countries"]:
+            facts.append("countries: " + ", ".join(hit["countries"]))
+        if hit["listed_from"]:
+            facts.append(f"listed from {hit['listed_from']}")
+        if hit["citation"]:
+            facts.append(hit["citation"])
+        if facts:
+            out.print("   " + " | ".join(facts), markup=False, highlight=False)
+        if hit["licence_requirement"] or hit["licence_policy"]:
+            out.print(f"   licence requirement: {hit['licence_requirement'] or '-'}; "
+                      f"policy: {hit['licence_policy'] or '-'}", markup=False, highlight=False)
+        out.print("   why:", highlight=False)
+        for f in hit["explanation"]:
+            out.print(f"     {f['feature']:<11} {f['contribution']:+.3f}  {f['detail']}",
+                      markup=False, highlight=False)
+
+
+@app.command("screen-batch")
+def screen_batch_command(
+    input: Annotated[Path, typer.Argument(help="CSV with a header: id,name[,country,type].")],
+    output: Annotated[Path, typer.Option("--output", "-o", help="CSV of hits to write.")],
+    threshold: Annotated[float, typer.Option(help="Lowest score reported.")] = DEFAULT_THRESHOLD,
+    limit: Annotated[int, typer.Option(help="At most this many hits per row.")] = 10,
+    as_of: Annotated[str | None, typer.Option(help="Lists as of this date.")] = None,
+    workers: Annotated[int, typer.Option(help="Processes to use (1: this one).")] = 1,
+) -> None:
+    """Screen every row of a CSV file; write one output row per hit."""
+
+    def action() -> None:
+        from exportguard.batch import local
+
+        when = _parse_date(as_of, "as_of")
+        service = _service()
+        rows = local.read_input(input)
+        progress = sys.stderr.isatty()
+        count = local.run(service, rows, output, threshold=threshold, limit=limit, as_of=when,
+                          workers=workers, progress=progress)
+        err.print(f"screened {len(rows)} row(s); wrote {count} line(s) to {output}",
+                  markup=False)
+
+    _run(action)
+
+
+def main() -> None:
+    """Console-script entry point."""
+    app()

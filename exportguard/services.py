@@ -1,0 +1,371 @@
+"""Use cases: where core, store and sources meet. The CLI, the API and batch call these.
+
+:class:`ExportGuard` holds one store (SQLite or PostgreSQL) and a cache of loaded name
+indexes. Snapshots are immutable, so a cached index never goes stale; several processes
+(API instances behind a load balancer, batch workers) can share one database.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import Engine
+
+from exportguard.core.entities import EntityType, ListEntry, ParsedList, Snapshot
+from exportguard.core.index import FORMAT_VERSION, Hit, NameIndex, make_query, screen
+from exportguard.core.matching import Query
+from exportguard.core.thresholds import DEFAULT_THRESHOLD
+from exportguard.errors import FieldError, InvalidInput, NotFound, SourceFormatError
+from exportguard.sources import detect
+from exportguard.sources._common import SourceFile
+from exportguard.store import engine as store_engine
+from exportguard.store import lists as list_store
+
+Clock = Callable[[], datetime]
+
+
+def utc_now() -> datetime:
+    return datetime.now(UTC)
+
+
+@dataclass(frozen=True, slots=True)
+class ImportResult:
+    """One snapshot written (or found already there) by an import."""
+
+    snapshot: Snapshot
+    created: bool
+    warnings: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class ImportReport:
+    results: tuple[ImportResult, ...]
+    skipped: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class ScreeningResult:
+    """The answer to one screening: hits best first, and what they were found in."""
+
+    query: Query
+    as_of: date | None
+    threshold: float
+    screened_at: str
+    snapshots: tuple[Snapshot, ...]
+    hits: tuple[Hit, ...]
+    entries: dict[tuple[int, str], ListEntry] = field(default_factory=dict)
+
+    def to_dict(self) -> dict[str, Any]:
+        """JSON-ready form (the CLI's ``--json`` and the API's body)."""
+        return {
+            "query": {
+                "name": self.query.name,
+                "country": self.query.country,
+                "type": self.query.type.value if self.query.type else None,
+                "birth_date": self.query.birth_date,
+                "identifiers": list(self.query.identifiers),
+                "normalised": self.query.form.text,
+            },
+            "as_of": self.as_of.isoformat() if self.as_of else None,
+            "threshold": self.threshold,
+            "screened_at": self.screened_at,
+            "snapshots": [
+                {"id": s.id, "source": s.source, "published": s.published.isoformat(),
+                 "content_hash": s.content_hash}
+                for s in self.snapshots
+            ],
+            "hits": [self._hit(rank, hit) for rank, hit in enumerate(self.hits, 1)],
+        }  # fmt: skip
+
+    def _hit(self, rank: int, hit: Hit) -> dict[str, Any]:
+        info = hit.entry
+        full = self.entries.get((hit.snapshot_id, info.id))
+        return {
+            "rank": rank,
+            "score": round(hit.score, 4),
+            "entity_id": info.id,
+            "snapshot_id": hit.snapshot_id,
+            "source": info.source,
+            "list_name": info.list_name,
+            "type": info.type.value,
+            "name": info.name,
+            "matched_name": hit.matched_name,
+            "programs": list(info.programs),
+            "countries": list(info.countries),
+            "listed_from": info.listed_from.isoformat() if info.listed_from else None,
+            "listed_until": info.listed_until.isoformat() if info.listed_until else None,
+            "citation": info.citation,
+            "licence_requirement": info.licence_requirement,
+            "licence_policy": info.licence_policy,
+            "explanation": [
+                {"feature": f.feature, "value": round(f.value, 4), "weight": f.weight,
+                 "contribution": round(f.contribution, 4), "detail": f.detail}
+                for f in hit.explanation.features
+            ],
+            "entry": full.to_dict() if full else None,
+        }  # fmt: skip
+
+
+_PATH_DATE = re.compile(r"(?<!\d)(\d{4}-\d{2}-\d{2})(?!\d)")
+
+
+class ExportGuard:
+    """The application: one store, its list snapshots, and screening against them."""
+
+    def __init__(self, database_url: str, *, actor: str = "system", clock: Clock = utc_now) -> None:
+        self.database_url = database_url
+        self.actor = actor
+        self.clock = clock
+        self.engine: Engine = store_engine.open_engine(database_url)
+        self._indexes: dict[int, NameIndex] = {}
+
+    def close(self) -> None:
+        self.engine.dispose()
+
+    # --- importing ----------------------------------------------------------------------
+
+    def import_paths(self, paths: Sequence[str | Path], *, published: date | None = None) -> ImportReport:
+        """Import list files and folders (folders recursively; unknown files there skipped)."""
+        files: list[SourceFile] = []
+        folder_files: list[SourceFile] = []
+        for raw in paths:
+            path = Path(raw)
+            if path.is_dir():
+                for child in sorted(p for p in path.rglob("*") if p.is_file()):
+                    if not any(part.startswith(".") for part in child.relative_to(path).parts):
+                        folder_files.append(SourceFile(str(child), child.read_bytes()))
+            elif path.is_file():
+                files.append(SourceFile(str(path), path.read_bytes()))
+            else:
+                raise InvalidInput(f"no such file or folder: {raw}", field="path")
+        units, _ = detect.plan(files) if files else ([], [])
+        folder_units, skipped = detect.plan(folder_files, skip_unknown=True)
+        report = self._import_units(units + folder_units, published)
+        return ImportReport(report.results, tuple(skipped))
+
+    def import_files(self, files: Sequence[SourceFile], *, published: date | None = None) -> ImportReport:
+        """Import files given as bytes (an upload, a download)."""
+        units, _ = detect.plan(files)
+        return self._import_units(units, published)
+
+    def import_demo(self) -> ImportReport:
+        """Import the bundled demo list (public facts; see exportguard/data/demo)."""
+        folder = resources.files("exportguard.data").joinpath("demo")
+        files = [SourceFile(f"exportguard/data/demo/{p.name}", p.read_bytes())
+                 for p in sorted(folder.iterdir(), key=lambda p: p.name)
+                 if p.name.endswith(".yaml")]
+        return self.import_files(files)
+
+    def _import_units(self, units: Sequence[detect.ImportUnit], published: date | None) -> ImportReport:
+        # Parse and index everything first: a bad file fails the import before any write,
+        # and the write transaction stays short.
+        with self.engine.connect() as conn:
+            known = {u: list_store.by_hash(conn, _content_hash(u)) for u in units}
+        prepared = []
+        for unit in units:
+            if known[unit] is not None:
+                continue
+            parsed = unit.parse()
+            if not parsed.entries:
+                raise SourceFormatError("the file holds no entries",
+                                        file=", ".join(f.name for f in unit.files))
+            when, from_file, note = _publication_date(parsed, unit, published, self.clock())
+            prepared.append((unit, parsed, NameIndex.build(0, parsed.entries), when, from_file,
+                             note))
+        results = [ImportResult(s, created=False) for s in known.values() if s is not None]
+        imported_at = self.clock().isoformat(timespec="seconds")
+        with self.engine.begin() as conn:
+            for unit, parsed, index, when, from_file, note in prepared:
+                content_hash = _content_hash(unit)
+                if list_store.by_hash(conn, content_hash) is not None:
+                    continue  # imported meanwhile by another process
+                warnings = tuple(parsed.warnings) + ((note,) if note else ())
+                snapshot = list_store.add(
+                    conn, source=parsed.source, format=parsed.format, published=when,
+                    published_from_file=from_file, imported_at=imported_at,
+                    content_hash=content_hash, files=[f.name for f in unit.files],
+                    counts=dict(parsed.counts), warnings=warnings, items=parsed.entries,
+                )  # fmt: skip
+                index.snapshot_id = snapshot.id
+                list_store.replace_index(conn, snapshot.id, FORMAT_VERSION, index.to_bytes())
+                self._indexes[snapshot.id] = index
+                results.append(ImportResult(snapshot, created=True, warnings=warnings))
+        return ImportReport(tuple(results))
+
+    # --- reading ------------------------------------------------------------------------
+
+    def snapshots(self, source: str | None = None) -> list[Snapshot]:
+        with self.engine.connect() as conn:
+            return list_store.all_snapshots(conn, source)
+
+    def snapshots_in_force(self, as_of: date | None = None) -> list[Snapshot]:
+        with self.engine.connect() as conn:
+            return list_store.in_force(conn, as_of)
+
+    def snapshot(self, snapshot_id: int) -> Snapshot:
+        with self.engine.connect() as conn:
+            found = list_store.get(conn, snapshot_id)
+        if found is None:
+            raise NotFound(f"no snapshot {snapshot_id}")
+        return found
+
+    def entries(self, snapshot_id: int, ids: Iterable[str] | None = None) -> list[ListEntry]:
+        with self.engine.connect() as conn:
+            return list(list_store.load_entries(conn, snapshot_id, ids))
+
+    def index(self, snapshot_id: int) -> NameIndex:
+        """The name index of a snapshot: cached, loaded from the store, rebuilt only when
+        the stored one was written by another index format version."""
+        cached = self._indexes.get(snapshot_id)
+        if cached is not None:
+            return cached
+        with self.engine.connect() as conn:
+            stored = list_store.index_data(conn, snapshot_id)
+        if stored is not None and stored[0] == FORMAT_VERSION:
+            index = NameIndex.from_bytes(stored[1])
+        else:
+            index = NameIndex.build(snapshot_id, self.entries(snapshot_id))
+            with self.engine.begin() as conn:
+                list_store.replace_index(conn, snapshot_id, FORMAT_VERSION, index.to_bytes())
+        self._indexes[snapshot_id] = index
+        return index
+
+    # --- screening ----------------------------------------------------------------------
+
+    def screen(
+        self,
+        name: str,
+        *,
+        country: str | None = None,
+        type: EntityType | str | None = None,
+        birth_date: str | None = None,
+        identifiers: Sequence[str] = (),
+        as_of: date | None = None,
+        limit: int | None = 10,
+        threshold: float = DEFAULT_THRESHOLD,
+        sources: Sequence[str] | None = None,
+    ) -> ScreeningResult:
+        """Screen one party against every list snapshot in force (as of ``as_of``)."""
+        query = self.query(name, country=country, type=type, birth_date=birth_date,
+                           identifiers=identifiers, threshold=threshold, limit=limit)
+        snaps = self.snapshots_in_force(as_of)
+        if sources is not None:
+            snaps = [s for s in snaps if s.source in set(sources)]
+        hits = screen([self.index(s.id) for s in snaps], query, threshold=threshold,
+                      limit=limit, as_of=as_of)
+        entries: dict[tuple[int, str], ListEntry] = {}
+        by_snapshot: dict[int, list[str]] = {}
+        for hit in hits:
+            by_snapshot.setdefault(hit.snapshot_id, []).append(hit.entry.id)
+        for snapshot_id, ids in by_snapshot.items():
+            for entry in self.entries(snapshot_id, ids):
+                entries[(snapshot_id, entry.id)] = entry
+        return ScreeningResult(query, as_of, threshold, self.clock().isoformat(timespec="seconds"),
+                               tuple(snaps), tuple(hits), entries)
+
+    def query(
+        self,
+        name: str,
+        *,
+        country: str | None = None,
+        type: EntityType | str | None = None,
+        birth_date: str | None = None,
+        identifiers: Sequence[str] = (),
+        threshold: float = DEFAULT_THRESHOLD,
+        limit: int | None = 10,
+    ) -> Query:
+        """Validate screening input and build the query; every bad field is reported."""
+        return build_query(name, country=country, type=type, birth_date=birth_date,
+                           identifiers=identifiers, threshold=threshold, limit=limit)
+
+    def screen_many(
+        self,
+        queries: Iterable[tuple[str, Query]],
+        *,
+        as_of: date | None = None,
+        limit: int | None = 10,
+        threshold: float = DEFAULT_THRESHOLD,
+    ) -> Iterator[tuple[str, list[Hit]]]:
+        """Screen many (id, query) pairs in this process, yielding hits per id."""
+        indexes = [self.index(s.id) for s in self.snapshots_in_force(as_of)]
+        for key, query in queries:
+            yield key, screen(indexes, query, threshold=threshold, limit=limit, as_of=as_of)
+
+
+def build_query(
+    name: str,
+    *,
+    country: str | None = None,
+    type: EntityType | str | None = None,
+    birth_date: str | None = None,
+    identifiers: Sequence[str] = (),
+    threshold: float = DEFAULT_THRESHOLD,
+    limit: int | None = 10,
+) -> Query:
+    """Validate screening input and build the :class:`Query` (all bad fields at once)."""
+    from exportguard.core import countries
+
+    errors: list[FieldError] = []
+    if not name or not name.strip():
+        errors.append(FieldError("name", "must not be empty"))
+    code = None
+    if country:
+        code = countries.to_code(country)
+        if code is None:
+            errors.append(FieldError("country", f"unknown country {country!r}"))
+    entity_type: EntityType | None = None
+    if type is not None and type != "":
+        try:
+            entity_type = EntityType(type)
+        except ValueError:
+            errors.append(FieldError("type", "must be person, organization, vessel, aircraft"))
+    if birth_date and not re.fullmatch(r"\d{4}(-\d{2}(-\d{2})?)?", birth_date):
+        errors.append(FieldError("birth_date", "must be YYYY, YYYY-MM or YYYY-MM-DD"))
+    if not 0.0 <= threshold <= 1.0:
+        errors.append(FieldError("threshold", "must be between 0 and 1"))
+    if limit is not None and limit < 1:
+        errors.append(FieldError("limit", "must be at least 1"))
+    if errors:
+        raise InvalidInput(errors)
+    query = make_query(name.strip(), country=code, type=entity_type, birth_date=birth_date or None,
+                       identifiers=identifiers)
+    if not query.form.tokens and not query.form.legal_forms:
+        raise InvalidInput("has no letters or digits to match on", field="name")
+    return query
+
+
+def _content_hash(unit: detect.ImportUnit) -> str:
+    digests = sorted(hashlib.sha256(f.data).hexdigest() for f in unit.files)
+    return hashlib.sha256((unit.format + ":" + ",".join(digests)).encode()).hexdigest()
+
+
+def _publication_date(
+    parsed: ParsedList, unit: detect.ImportUnit, given: date | None, now: datetime
+) -> tuple[date, bool, str | None]:
+    """The snapshot's publication date: the file's own, else the one given, else a date in
+    the file's path (``.../2022-02-17/sdn.csv``), else the newest listing date in it, else
+    today. Returns (date, whether the file gave it, a note when it was guessed)."""
+    if parsed.published is not None:
+        return parsed.published, True, None
+    if given is not None:
+        return given, False, None
+    for file in unit.files:
+        found = _PATH_DATE.findall(file.name)
+        if found:
+            try:
+                return date.fromisoformat(found[-1]), False, (
+                    f"publication date {found[-1]} taken from the file path")
+            except ValueError:
+                pass
+    newest = max((e.listed_from for e in parsed.entries if e.listed_from), default=None)
+    if newest is not None:
+        return newest, False, f"publication date {newest} is the newest listing date in the file"
+    today = now.date()
+    return today, False, f"the file has no publication date; using the import date {today}"

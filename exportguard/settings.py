@@ -1,0 +1,49 @@
+"""Settings, declared once as (name, default, help) and read once by an entry point.
+
+Only entry points (the CLI, the API app factory, batch workers) call :func:`load`; core
+and services receive values as arguments. ``docs/settings.md`` is generated from
+:data:`SETTINGS` and a test fails when the two drift.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping
+from dataclasses import dataclass
+from pathlib import Path
+
+import platformdirs
+
+
+@dataclass(frozen=True, slots=True)
+class Setting:
+    name: str
+    default: str
+    help: str
+
+
+SETTINGS: tuple[Setting, ...] = (
+    Setting("EXPORTGUARD_DATA_DIR", "the platform's user data directory (e.g. "
+            "~/.local/share/exportguard)", "Where the embedded SQLite database lives."),
+    Setting("EXPORTGUARD_DATABASE_URL", "sqlite:///$EXPORTGUARD_DATA_DIR/exportguard.db",
+            "The store: a SQLite path URL or a PostgreSQL URL "
+            "(postgresql://user@host:5432/db). `--db` overrides it."),
+    Setting("EXPORTGUARD_ACTOR", "the operating-system user name",
+            "Who is acting, as recorded with imports and screenings."),
+)  # fmt: skip
+
+
+@dataclass(frozen=True, slots=True)
+class Settings:
+    data_dir: Path
+    database_url: str
+    actor: str
+
+
+def load(environ: Mapping[str, str] | None = None) -> Settings:
+    """Read the settings from ``environ`` (the process environment by default)."""
+    env = os.environ if environ is None else environ
+    data_dir = Path(env.get("EXPORTGUARD_DATA_DIR") or platformdirs.user_data_dir("exportguard"))
+    url = env.get("EXPORTGUARD_DATABASE_URL") or f"sqlite:///{data_dir / 'exportguard.db'}"
+    actor = env.get("EXPORTGUARD_ACTOR") or env.get("USER") or env.get("USERNAME") or "unknown"
+    return Settings(data_dir=data_dir, database_url=url, actor=actor)

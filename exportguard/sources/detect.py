@@ -1,0 +1,104 @@
+"""Format detection: which parser reads which file, and which files form one import.
+
+Each parser module answers ``sniff(file)`` from the file name and its first bytes; zip
+archives are opened (with zip-bomb limits) and their members detected in turn; parsers of
+multi-file sets (OFAC's sdn.csv + add.csv + alt.csv + sdn_comments.csv) group their files.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from types import ModuleType
+from typing import cast
+
+from exportguard.core.entities import ParsedList
+from exportguard.errors import SourceFormatError
+from exportguard.sources import (
+    bis_dpl,
+    ca_sema,
+    csl,
+    eu_fsf,
+    ftm,
+    native,
+    ofac_csv,
+    ofac_enhanced,
+    ofac_xml,
+    os_targets,
+    uk_fcdo,
+    uk_ofsi,
+    un_xml,
+)
+from exportguard.sources._common import SourceFile, unzip
+
+#: Every format we read, in the order they are asked.
+FORMATS: tuple[ModuleType, ...] = (
+    native, ofac_csv, ofac_xml, ofac_enhanced, csl, bis_dpl, un_xml, ca_sema, uk_ofsi,
+    uk_fcdo, eu_fsf, ftm, os_targets,
+)  # fmt: skip
+
+
+@dataclass(frozen=True, slots=True)
+class ImportUnit:
+    """Files that make one snapshot, and the format that reads them."""
+
+    format: str
+    files: tuple[SourceFile, ...]
+
+    def parse(self) -> ParsedList:
+        module = _by_name()[self.format]
+        parse = cast(Callable[[Sequence[SourceFile]], ParsedList], module.parse)
+        return parse(self.files)
+
+
+def _by_name() -> dict[str, ModuleType]:
+    return {m.NAME: m for m in FORMATS}
+
+
+def is_zip(file: SourceFile) -> bool:
+    return file.data[:4] == b"PK\x03\x04"
+
+
+def detect(file: SourceFile) -> str | None:
+    """The name of the one format that claims ``file``, or ``None``."""
+    claims = [m.NAME for m in FORMATS if m.sniff(file)]
+    if len(claims) > 1:
+        raise SourceFormatError(f"ambiguous format: {', '.join(claims)} all claim it",
+                                file=file.name)
+    return claims[0] if claims else None
+
+
+def plan(files: Sequence[SourceFile], *, skip_unknown: bool = False) -> tuple[list[ImportUnit], list[str]]:
+    """Group ``files`` into import units; also return the names of files skipped.
+
+    Unknown files are an error unless ``skip_unknown`` (used when importing a folder, where
+    a README or PROVENANCE.md may sit beside the lists).
+    """
+    expanded: list[SourceFile] = []
+    for file in files:
+        expanded.extend(unzip(file) if is_zip(file) else [file])
+    by_format: dict[str, list[SourceFile]] = {}
+    skipped: list[str] = []
+    for file in expanded:
+        if not file.data.strip():
+            if skip_unknown:
+                skipped.append(file.name)
+                continue
+            raise SourceFormatError("the file is empty", file=file.name)
+        name = detect(file)
+        if name is None:
+            if skip_unknown:
+                skipped.append(file.name)
+                continue
+            raise SourceFormatError(
+                "unrecognised list format (known: " + ", ".join(m.NAME for m in FORMATS) + ")",
+                file=file.name,
+            )
+        by_format.setdefault(name, []).append(file)
+    units: list[ImportUnit] = []
+    formats = _by_name()
+    for name, members in by_format.items():
+        group = getattr(formats[name], "group", None)
+        groups = group(members) if group else [[m] for m in members]
+        units.extend(ImportUnit(name, tuple(g)) for g in groups)
+    return units, skipped

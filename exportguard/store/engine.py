@@ -1,0 +1,92 @@
+"""Engines for SQLite (the embedded default) and PostgreSQL, migrated on open.
+
+SQLite runs in WAL mode with foreign keys on and a busy timeout: many readers, one writer.
+PostgreSQL URLs use the psycopg 3 driver whatever the user wrote
+(``postgresql://`` or ``postgres://`` become ``postgresql+psycopg://``).
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from alembic import command
+from alembic.config import Config
+from sqlalchemy import Engine, create_engine, event, inspect, text
+from sqlalchemy.engine import make_url
+
+from exportguard.errors import InvalidInput
+
+#: The newest migration; ``tests/store/test_migrations.py`` checks it against the scripts.
+HEAD_REVISION = "0001"
+
+
+def normalise_url(url: str) -> str:
+    """The SQLAlchemy URL to use for ``url`` (driver made explicit)."""
+    for prefix in ("postgresql://", "postgres://"):
+        if url.startswith(prefix):
+            return "postgresql+psycopg://" + url[len(prefix) :]
+    return url
+
+
+def open_engine(url: str, *, migrate: bool = True) -> Engine:
+    """An engine for ``url``, with the schema migrated to :data:`HEAD_REVISION`."""
+    try:
+        parsed = make_url(normalise_url(url))
+    except Exception as exc:  # sqlalchemy raises ArgumentError; keep the user's words
+        raise InvalidInput(f"not a database URL: {url!r} ({exc})", field="database_url") from exc
+    if parsed.get_backend_name() == "sqlite":
+        engine = _sqlite(parsed.database)
+    elif parsed.get_backend_name() == "postgresql":
+        engine = create_engine(parsed, pool_pre_ping=True, future=True)
+    else:
+        raise InvalidInput(
+            f"unsupported database {parsed.get_backend_name()!r}: use sqlite or postgresql",
+            field="database_url",
+        )
+    if migrate:
+        upgrade(engine)
+    return engine
+
+
+def _sqlite(database: str | None) -> Engine:
+    if database and database != ":memory:":
+        Path(database).expanduser().parent.mkdir(parents=True, exist_ok=True)
+    engine = create_engine(f"sqlite:///{database or ':memory:'}", future=True)
+
+    @event.listens_for(engine, "connect")
+    def _pragmas(dbapi_connection: Any, _record: Any) -> None:
+        cursor = dbapi_connection.cursor()
+        cursor.execute("PRAGMA journal_mode=WAL")
+        cursor.execute("PRAGMA foreign_keys=ON")
+        cursor.execute("PRAGMA busy_timeout=30000")
+        cursor.execute("PRAGMA synchronous=NORMAL")
+        cursor.close()
+
+    return engine
+
+
+def current_revision(engine: Engine) -> str | None:
+    """The revision the database is at, or ``None`` for an empty database."""
+    with engine.connect() as conn:
+        if not inspect(conn).has_table("alembic_version"):
+            return None
+        row = conn.execute(text("SELECT version_num FROM alembic_version")).first()
+        return str(row[0]) if row else None
+
+
+def upgrade(engine: Engine) -> None:
+    """Run pending migrations (a no-op, one query, when the schema is current)."""
+    if current_revision(engine) == HEAD_REVISION:
+        return
+    config = alembic_config()
+    with engine.begin() as conn:
+        config.attributes["connection"] = conn
+        command.upgrade(config, "head")
+
+
+def alembic_config() -> Config:
+    """Alembic configuration pointing at the packaged migration scripts."""
+    config = Config()
+    config.set_main_option("script_location", "exportguard.store:migrations")
+    return config

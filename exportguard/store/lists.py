@@ -1,0 +1,129 @@
+"""Repository of list snapshots, their entries and their persisted name indexes."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable, Iterator, Sequence
+from datetime import date
+from typing import Any
+
+from sqlalchemy import Connection, Row, and_, func, insert, select
+
+from exportguard.core.entities import ListEntry, Snapshot
+from exportguard.store.schema import entries, snapshot_indexes, snapshots
+
+
+def _snapshot(row: Row[Any]) -> Snapshot:
+    return Snapshot(
+        id=row.id,
+        source=row.source,
+        format=row.format,
+        published=row.published,
+        content_hash=row.content_hash,
+        imported_at=row.imported_at,
+        files=tuple(json.loads(row.files)),
+        counts=json.loads(row.counts),
+    )
+
+
+def by_hash(conn: Connection, content_hash: str) -> Snapshot | None:
+    row = conn.execute(select(snapshots).where(snapshots.c.content_hash == content_hash)).first()
+    return _snapshot(row) if row else None
+
+
+def get(conn: Connection, snapshot_id: int) -> Snapshot | None:
+    row = conn.execute(select(snapshots).where(snapshots.c.id == snapshot_id)).first()
+    return _snapshot(row) if row else None
+
+
+def add(
+    conn: Connection,
+    *,
+    source: str,
+    format: str,
+    published: date,
+    published_from_file: bool,
+    imported_at: str,
+    content_hash: str,
+    files: Sequence[str],
+    counts: dict[str, int],
+    warnings: Sequence[str],
+    items: Sequence[ListEntry],
+) -> Snapshot:
+    """Insert one snapshot with its entries (inside the caller's transaction); the caller
+    stores its index with :func:`replace_index` once it knows the snapshot id."""
+    snapshot_id = conn.execute(
+        insert(snapshots).values(
+            source=source, format=format, published=published,
+            published_from_file=int(published_from_file), imported_at=imported_at,
+            content_hash=content_hash, files=json.dumps(list(files)),
+            counts=json.dumps(counts, sort_keys=True), warnings=json.dumps(list(warnings)),
+        ).returning(snapshots.c.id)
+    ).scalar_one()  # fmt: skip
+    if items:
+        conn.execute(
+            insert(entries),
+            [
+                {
+                    "snapshot_id": snapshot_id, "entry_id": e.id, "type": e.type.value,
+                    "name": e.name, "listed_from": e.listed_from, "listed_until": e.listed_until,
+                    "data": json.dumps(e.to_dict(), ensure_ascii=False, separators=(",", ":")),
+                }
+                for e in items
+            ],
+        )  # fmt: skip
+    found = get(conn, snapshot_id)
+    assert found is not None
+    return found
+
+
+def all_snapshots(conn: Connection, source: str | None = None) -> list[Snapshot]:
+    query = select(snapshots).order_by(snapshots.c.source, snapshots.c.published, snapshots.c.id)
+    if source is not None:
+        query = query.where(snapshots.c.source == source)
+    return [_snapshot(r) for r in conn.execute(query)]
+
+
+def in_force(conn: Connection, as_of: date | None = None) -> list[Snapshot]:
+    """Per source, the newest snapshot published on or before ``as_of`` (or the newest)."""
+    newest = select(snapshots.c.source, func.max(snapshots.c.published).label("published"))
+    if as_of is not None:
+        newest = newest.where(snapshots.c.published <= as_of)
+    sub = newest.group_by(snapshots.c.source).subquery()
+    rows = conn.execute(
+        select(snapshots)
+        .join(sub, and_(snapshots.c.source == sub.c.source,
+                        snapshots.c.published == sub.c.published))
+        .order_by(snapshots.c.source, snapshots.c.id.desc())
+    )  # fmt: skip
+    chosen: dict[str, Snapshot] = {}
+    for row in rows:
+        chosen.setdefault(row.source, _snapshot(row))  # same date twice: the later import
+    return list(chosen.values())
+
+
+def index_data(conn: Connection, snapshot_id: int) -> tuple[int, bytes] | None:
+    row = conn.execute(
+        select(snapshot_indexes.c.format_version, snapshot_indexes.c.data)
+        .where(snapshot_indexes.c.snapshot_id == snapshot_id)
+    ).first()  # fmt: skip
+    return (int(row[0]), bytes(row[1])) if row else None
+
+
+def replace_index(conn: Connection, snapshot_id: int, version: int, data: bytes) -> None:
+    """Swap in a rebuilt index (after an index format change)."""
+    conn.execute(snapshot_indexes.delete().where(snapshot_indexes.c.snapshot_id == snapshot_id))
+    conn.execute(insert(snapshot_indexes).values(
+        snapshot_id=snapshot_id, format_version=version, data=data))
+
+
+def load_entries(conn: Connection, snapshot_id: int, ids: Iterable[str] | None = None) -> Iterator[ListEntry]:
+    """Entries of a snapshot (all, or those with the given ids), in id order."""
+    query = select(entries.c.data).where(entries.c.snapshot_id == snapshot_id)
+    if ids is not None:
+        wanted = list(ids)
+        if not wanted:
+            return
+        query = query.where(entries.c.entry_id.in_(wanted))
+    for (data,) in conn.execute(query.order_by(entries.c.entry_id)):
+        yield ListEntry.from_dict(json.loads(data))

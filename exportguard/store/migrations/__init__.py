@@ -1,0 +1,1 @@
+"""Alembic migrations of the ExportGuard store, run by ``store.engine.migrate``."""
