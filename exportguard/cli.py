@@ -28,8 +28,9 @@ app = typer.Typer(
     pretty_exceptions_enable=False,
     add_completion=False,
 )
-lists_app = typer.Typer(help="Import, list and update official restricted-party lists.",
-                        no_args_is_help=True)
+lists_app = typer.Typer(
+    help="Import, list and update official restricted-party lists.", no_args_is_help=True
+)
 app.add_typer(lists_app, name="lists")
 
 out = Console(soft_wrap=True)
@@ -75,8 +76,9 @@ def _parse_date(value: str | None, field: str) -> date | None:
 
 @app.callback()
 def main_options(
-    db: Annotated[str | None, typer.Option(
-        "--db", help="Database URL (overrides EXPORTGUARD_DATABASE_URL).")] = None,
+    db: Annotated[
+        str | None, typer.Option("--db", help="Database URL (overrides EXPORTGUARD_DATABASE_URL).")
+    ] = None,
 ) -> None:
     """ExportGuard: export control of cyber-surveillance technology."""
     _State.db = db
@@ -87,12 +89,18 @@ def main_options(
 
 @lists_app.command("import")
 def lists_import(
-    paths: Annotated[list[Path] | None, typer.Argument(
-        help="List files or folders (format detected; folders searched recursively).")] = None,
-    published: Annotated[str | None, typer.Option(
-        help="Publication date (YYYY-MM-DD) for files that carry none.")] = None,
-    demo: Annotated[bool, typer.Option(
-        "--demo", help="Import the bundled demo list (public facts) instead.")] = False,
+    paths: Annotated[
+        list[Path] | None,
+        typer.Argument(
+            help="List files or folders (format detected; folders searched recursively)."
+        ),
+    ] = None,
+    published: Annotated[
+        str | None, typer.Option(help="Publication date (YYYY-MM-DD) for files that carry none.")
+    ] = None,
+    demo: Annotated[
+        bool, typer.Option("--demo", help="Import the bundled demo list (public facts) instead.")
+    ] = False,
     as_json: Annotated[bool, typer.Option("--json", help="Machine-readable output.")] = False,
 ) -> None:
     """Import official list files: each file (or OFAC CSV set) becomes one snapshot."""
@@ -107,19 +115,31 @@ def lists_import(
         else:
             report = service.import_paths(paths, published=when)
         if as_json:
-            out.print_json(json.dumps({
-                "snapshots": [_snapshot_dict(r.snapshot) | {"created": r.created,
-                                                            "warnings": list(r.warnings)}
-                              for r in report.results],
-                "skipped": list(report.skipped),
-            }))
+            out.print_json(
+                json.dumps(
+                    {
+                        "snapshots": [
+                            _snapshot_dict(r.snapshot)
+                            | {"created": r.created, "warnings": list(r.warnings)}
+                            for r in report.results
+                        ],
+                        "skipped": list(report.skipped),
+                    }
+                )
+            )
             return
         table = Table("id", "source", "format", "published", "entries", "names", "status")
         for r in report.results:
             s = r.snapshot
-            table.add_row(str(s.id), s.source, s.format, s.published.isoformat(),
-                          str(s.counts.get("entries", "")), str(s.counts.get("names", "")),
-                          "imported" if r.created else "unchanged (same bytes)")
+            table.add_row(
+                str(s.id),
+                s.source,
+                s.format,
+                s.published.isoformat(),
+                str(s.counts.get("entries", "")),
+                str(s.counts.get("names", "")),
+                "imported" if r.created else "unchanged (same bytes)",
+            )
         out.print(table)
         for r in report.results:
             for warning in r.warnings:
@@ -141,18 +161,27 @@ def lists_show(
         snaps = service.snapshots()
         current = {s.id for s in service.snapshots_in_force()}
         if as_json:
-            out.print_json(json.dumps([_snapshot_dict(s) | {"current": s.id in current}
-                                       for s in snaps]))
+            out.print_json(
+                json.dumps([_snapshot_dict(s) | {"current": s.id in current} for s in snaps])
+            )
             return
         if not snaps:
             out.print("No lists imported yet. Try: exportguard lists import --demo")
             return
-        table = Table("id", "source", "format", "published", "imported", "entries", "names",
-                      "current")
+        table = Table(
+            "id", "source", "format", "published", "imported", "entries", "names", "current"
+        )
         for s in snaps:
-            table.add_row(str(s.id), s.source, s.format, s.published.isoformat(), s.imported_at,
-                          str(s.counts.get("entries", "")), str(s.counts.get("names", "")),
-                          "yes" if s.id in current else "")
+            table.add_row(
+                str(s.id),
+                s.source,
+                s.format,
+                s.published.isoformat(),
+                s.imported_at,
+                str(s.counts.get("entries", "")),
+                str(s.counts.get("names", "")),
+                "yes" if s.id in current else "",
+            )
         out.print(table)
 
     _run(action)
@@ -160,10 +189,13 @@ def lists_show(
 
 @lists_app.command("update")
 def lists_update(
-    feed: Annotated[list[str] | None, typer.Option(
-        help="Only these feeds (default: all). See `exportguard lists feeds`.")] = None,
-    feeds_file: Annotated[Path | None, typer.Option(
-        help="A YAML file of feeds to use instead of the bundled ones.")] = None,
+    feed: Annotated[
+        list[str] | None,
+        typer.Option(help="Only these feeds (default: all). See `exportguard lists feeds`."),
+    ] = None,
+    feeds_file: Annotated[
+        Path | None, typer.Option(help="A YAML file of feeds to use instead of the bundled ones.")
+    ] = None,
     timeout: Annotated[float, typer.Option(help="Seconds per download.")] = 120.0,
 ) -> None:
     """Download the official feeds and import what changed."""
@@ -185,8 +217,10 @@ def lists_update(
                 assert outcome.report is not None
                 for r in outcome.report.results:
                     status = "imported" if r.created else "unchanged"
-                    out.print(f"{outcome.feed.name}: snapshot {r.snapshot.id} "
-                              f"({r.snapshot.source}, {r.snapshot.published}) {status}")
+                    out.print(
+                        f"{outcome.feed.name}: snapshot {r.snapshot.id} "
+                        f"({r.snapshot.source}, {r.snapshot.published}) {status}"
+                    )
         if failed:
             raise typer.Exit(1)
 
@@ -205,9 +239,16 @@ def lists_feeds() -> None:
 
 
 def _snapshot_dict(s: Any) -> dict[str, Any]:
-    return {"id": s.id, "source": s.source, "format": s.format,
-            "published": s.published.isoformat(), "imported_at": s.imported_at,
-            "content_hash": s.content_hash, "files": list(s.files), "counts": dict(s.counts)}
+    return {
+        "id": s.id,
+        "source": s.source,
+        "format": s.format,
+        "published": s.published.isoformat(),
+        "imported_at": s.imported_at,
+        "content_hash": s.content_hash,
+        "files": list(s.files),
+        "counts": dict(s.counts),
+    }
 
 
 # --- screening ------------------------------------------------------------------------------
@@ -217,16 +258,19 @@ def _snapshot_dict(s: Any) -> dict[str, Any]:
 def screen_command(
     name: Annotated[str, typer.Argument(help="The party's name, in any script.")],
     country: Annotated[str | None, typer.Option(help="Country (ISO code or name).")] = None,
-    type: Annotated[str | None, typer.Option(
-        "--type", help="person | organization | vessel | aircraft")] = None,
+    type: Annotated[
+        str | None, typer.Option("--type", help="person | organization | vessel | aircraft")
+    ] = None,
     birth_date: Annotated[str | None, typer.Option(help="YYYY[-MM[-DD]] for persons.")] = None,
-    identifier: Annotated[list[str] | None, typer.Option(
-        help="Passport, registration or IMO number (repeatable).")] = None,
-    as_of: Annotated[str | None, typer.Option(
-        help="Screen against the lists as they stood on this date (YYYY-MM-DD).")] = None,
+    identifier: Annotated[
+        list[str] | None, typer.Option(help="Passport, registration or IMO number (repeatable).")
+    ] = None,
+    as_of: Annotated[
+        str | None,
+        typer.Option(help="Screen against the lists as they stood on this date (YYYY-MM-DD)."),
+    ] = None,
     limit: Annotated[int, typer.Option(help="At most this many hits.")] = 10,
-    threshold: Annotated[float, typer.Option(
-        help="Lowest score reported.")] = DEFAULT_THRESHOLD,
+    threshold: Annotated[float, typer.Option(help="Lowest score reported.")] = DEFAULT_THRESHOLD,
     as_json: Annotated[bool, typer.Option("--json", help="Machine-readable output.")] = False,
 ) -> None:
     """Screen one party against every imported list."""
@@ -234,9 +278,16 @@ def screen_command(
     def action() -> None:
         when = _parse_date(as_of, "as_of")
         service = _service()
-        result = service.screen(name, country=country, type=type, birth_date=birth_date,
-                                identifiers=identifier or [], as_of=when, limit=limit,
-                                threshold=threshold)
+        result = service.screen(
+            name,
+            country=country,
+            type=type,
+            birth_date=birth_date,
+            identifiers=identifier or [],
+            as_of=when,
+            limit=limit,
+            threshold=threshold,
+        )
         if as_json:
             out.print_json(json.dumps(result.to_dict(), ensure_ascii=False))
             return
@@ -248,19 +299,26 @@ def screen_command(
 def _render_screening(data: dict[str, Any]) -> None:
     q = data["query"]
     scope = f"as of {data['as_of']}" if data["as_of"] else "current lists"
-    out.print(f"Screening [bold]{q['name']}[/] (normalised: {q['normalised']}) against "
-              f"{len(data['snapshots'])} list snapshot(s), {scope}, threshold "
-              f"{data['threshold']:.2f}")
+    out.print(
+        f"Screening [bold]{q['name']}[/] (normalised: {q['normalised']}) against "
+        f"{len(data['snapshots'])} list snapshot(s), {scope}, threshold "
+        f"{data['threshold']:.2f}"
+    )
     if not data["snapshots"]:
-        out.print("[yellow]No lists imported: nothing was screened. "
-                  "Try: exportguard lists import --demo[/]")
+        out.print(
+            "[yellow]No lists imported: nothing was screened. "
+            "Try: exportguard lists import --demo[/]"
+        )
         return
     if not data["hits"]:
         out.print("[green]No hit.[/]")
         return
     for hit in data["hits"]:
-        out.print(f"\n[bold]{hit['rank']}. {hit['score']:.3f}  {hit['name']}[/]  "
-                  f"({hit['type']}, {hit['entity_id']})", highlight=False)
+        out.print(
+            f"\n[bold]{hit['rank']}. {hit['score']:.3f}  {hit['name']}[/]  "
+            f"({hit['type']}, {hit['entity_id']})",
+            highlight=False,
+        )
         out.print(f"   list: {hit['list_name']}", markup=False, highlight=False)
         if hit["matched_name"] != hit["name"]:
             out.print(f"   matched alias: {hit['matched_name']}", markup=False, highlight=False)
@@ -276,12 +334,19 @@ def _render_screening(data: dict[str, Any]) -> None:
         if facts:
             out.print("   " + " | ".join(facts), markup=False, highlight=False)
         if hit["licence_requirement"] or hit["licence_policy"]:
-            out.print(f"   licence requirement: {hit['licence_requirement'] or '-'}; "
-                      f"policy: {hit['licence_policy'] or '-'}", markup=False, highlight=False)
+            out.print(
+                f"   licence requirement: {hit['licence_requirement'] or '-'}; "
+                f"policy: {hit['licence_policy'] or '-'}",
+                markup=False,
+                highlight=False,
+            )
         out.print("   why:", highlight=False)
         for f in hit["explanation"]:
-            out.print(f"     {f['feature']:<11} {f['contribution']:+.3f}  {f['detail']}",
-                      markup=False, highlight=False)
+            out.print(
+                f"     {f['feature']:<11} {f['contribution']:+.3f}  {f['detail']}",
+                markup=False,
+                highlight=False,
+            )
 
 
 @app.command("screen-batch")
@@ -302,10 +367,17 @@ def screen_batch_command(
         service = _service()
         rows = local.read_input(input)
         progress = sys.stderr.isatty()
-        count = local.run(service, rows, output, threshold=threshold, limit=limit, as_of=when,
-                          workers=workers, progress=progress)
-        err.print(f"screened {len(rows)} row(s); wrote {count} line(s) to {output}",
-                  markup=False)
+        count = local.run(
+            service,
+            rows,
+            output,
+            threshold=threshold,
+            limit=limit,
+            as_of=when,
+            workers=workers,
+            progress=progress,
+        )
+        err.print(f"screened {len(rows)} row(s); wrote {count} line(s) to {output}", markup=False)
 
     _run(action)
 

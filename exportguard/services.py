@@ -131,7 +131,9 @@ class ExportGuard:
 
     # --- importing ----------------------------------------------------------------------
 
-    def import_paths(self, paths: Sequence[str | Path], *, published: date | None = None) -> ImportReport:
+    def import_paths(
+        self, paths: Sequence[str | Path], *, published: date | None = None
+    ) -> ImportReport:
         """Import list files and folders (folders recursively; unknown files there skipped)."""
         files: list[SourceFile] = []
         folder_files: list[SourceFile] = []
@@ -150,7 +152,9 @@ class ExportGuard:
         report = self._import_units(units + folder_units, published)
         return ImportReport(report.results, tuple(skipped))
 
-    def import_files(self, files: Sequence[SourceFile], *, published: date | None = None) -> ImportReport:
+    def import_files(
+        self, files: Sequence[SourceFile], *, published: date | None = None
+    ) -> ImportReport:
         """Import files given as bytes (an upload, a download)."""
         units, _ = detect.plan(files)
         return self._import_units(units, published)
@@ -158,12 +162,16 @@ class ExportGuard:
     def import_demo(self) -> ImportReport:
         """Import the bundled demo list (public facts; see exportguard/data/demo)."""
         folder = resources.files("exportguard.data").joinpath("demo")
-        files = [SourceFile(f"exportguard/data/demo/{p.name}", p.read_bytes())
-                 for p in sorted(folder.iterdir(), key=lambda p: p.name)
-                 if p.name.endswith(".yaml")]
+        files = [
+            SourceFile(f"exportguard/data/demo/{p.name}", p.read_bytes())
+            for p in sorted(folder.iterdir(), key=lambda p: p.name)
+            if p.name.endswith(".yaml")
+        ]
         return self.import_files(files)
 
-    def _import_units(self, units: Sequence[detect.ImportUnit], published: date | None) -> ImportReport:
+    def _import_units(
+        self, units: Sequence[detect.ImportUnit], published: date | None
+    ) -> ImportReport:
         # Parse and index everything first: a bad file fails the import before any write,
         # and the write transaction stays short.
         with self.engine.connect() as conn:
@@ -174,11 +182,13 @@ class ExportGuard:
                 continue
             parsed = unit.parse()
             if not parsed.entries:
-                raise SourceFormatError("the file holds no entries",
-                                        file=", ".join(f.name for f in unit.files))
+                raise SourceFormatError(
+                    "the file holds no entries", file=", ".join(f.name for f in unit.files)
+                )
             when, from_file, note = _publication_date(parsed, unit, published, self.clock())
-            prepared.append((unit, parsed, NameIndex.build(0, parsed.entries), when, from_file,
-                             note))
+            prepared.append(
+                (unit, parsed, NameIndex.build(0, parsed.entries), when, from_file, note)
+            )
         results = [ImportResult(s, created=False) for s in known.values() if s is not None]
         imported_at = self.clock().isoformat(timespec="seconds")
         with self.engine.begin() as conn:
@@ -253,13 +263,21 @@ class ExportGuard:
         sources: Sequence[str] | None = None,
     ) -> ScreeningResult:
         """Screen one party against every list snapshot in force (as of ``as_of``)."""
-        query = self.query(name, country=country, type=type, birth_date=birth_date,
-                           identifiers=identifiers, threshold=threshold, limit=limit)
+        query = self.query(
+            name,
+            country=country,
+            type=type,
+            birth_date=birth_date,
+            identifiers=identifiers,
+            threshold=threshold,
+            limit=limit,
+        )
         snaps = self.snapshots_in_force(as_of)
         if sources is not None:
             snaps = [s for s in snaps if s.source in set(sources)]
-        hits = screen([self.index(s.id) for s in snaps], query, threshold=threshold,
-                      limit=limit, as_of=as_of)
+        hits = screen(
+            [self.index(s.id) for s in snaps], query, threshold=threshold, limit=limit, as_of=as_of
+        )
         entries: dict[tuple[int, str], ListEntry] = {}
         by_snapshot: dict[int, list[str]] = {}
         for hit in hits:
@@ -267,8 +285,15 @@ class ExportGuard:
         for snapshot_id, ids in by_snapshot.items():
             for entry in self.entries(snapshot_id, ids):
                 entries[(snapshot_id, entry.id)] = entry
-        return ScreeningResult(query, as_of, threshold, self.clock().isoformat(timespec="seconds"),
-                               tuple(snaps), tuple(hits), entries)
+        return ScreeningResult(
+            query,
+            as_of,
+            threshold,
+            self.clock().isoformat(timespec="seconds"),
+            tuple(snaps),
+            tuple(hits),
+            entries,
+        )
 
     def query(
         self,
@@ -282,8 +307,15 @@ class ExportGuard:
         limit: int | None = 10,
     ) -> Query:
         """Validate screening input and build the query; every bad field is reported."""
-        return build_query(name, country=country, type=type, birth_date=birth_date,
-                           identifiers=identifiers, threshold=threshold, limit=limit)
+        return build_query(
+            name,
+            country=country,
+            type=type,
+            birth_date=birth_date,
+            identifiers=identifiers,
+            threshold=threshold,
+            limit=limit,
+        )
 
     def screen_many(
         self,
@@ -334,8 +366,13 @@ def build_query(
         errors.append(FieldError("limit", "must be at least 1"))
     if errors:
         raise InvalidInput(errors)
-    query = make_query(name.strip(), country=code, type=entity_type, birth_date=birth_date or None,
-                       identifiers=identifiers)
+    query = make_query(
+        name.strip(),
+        country=code,
+        type=entity_type,
+        birth_date=birth_date or None,
+        identifiers=identifiers,
+    )
     if not query.form.tokens and not query.form.legal_forms:
         raise InvalidInput("has no letters or digits to match on", field="name")
     return query
@@ -360,8 +397,11 @@ def _publication_date(
         found = _PATH_DATE.findall(file.name)
         if found:
             try:
-                return date.fromisoformat(found[-1]), False, (
-                    f"publication date {found[-1]} taken from the file path")
+                return (
+                    date.fromisoformat(found[-1]),
+                    False,
+                    (f"publication date {found[-1]} taken from the file path"),
+                )
             except ValueError:
                 pass
     newest = max((e.listed_from for e in parsed.entries if e.listed_from), default=None)

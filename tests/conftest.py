@@ -3,18 +3,36 @@
 - ``lists_dir``: the real government list files in ``../shared/data/lists`` (never copied
   into this repository; see its PROVENANCE.md). Tests read them from there.
 - ``source_file(relpath)``: a ``SourceFile`` read from ``lists_dir``.
+- ``db_url``: a fresh, empty store, once on SQLite and once on PostgreSQL. PostgreSQL is
+  the server at ``EXPORTGUARD_TEST_POSTGRES`` (default 127.0.0.1:5432, trust auth); each
+  test session gets its own database, dropped at the end. Without a server the PostgreSQL
+  half is skipped with a note, unless ``EXPORTGUARD_REQUIRE_POSTGRES=1`` (CI) makes it fail.
+- ``service``: an ``ExportGuard`` on ``db_url`` with a fixed clock (2026-01-15 12:00 UTC).
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import os
+import uuid
+from collections.abc import Callable, Iterator
+from datetime import UTC, datetime
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pytest
+import sqlalchemy as sa
 
 from exportguard.sources._common import SourceFile
 
+if TYPE_CHECKING:
+    from exportguard.services import ExportGuard
+
 LISTS_DIR = Path(__file__).resolve().parents[1].parent / "shared" / "data" / "lists"
+POSTGRES_ADMIN = os.environ.get(
+    "EXPORTGUARD_TEST_POSTGRES", "postgresql+psycopg://postgres@127.0.0.1:5432/postgres"
+)
+REQUIRE_POSTGRES = os.environ.get("EXPORTGUARD_REQUIRE_POSTGRES") == "1"
+FIXED_NOW = datetime(2026, 1, 15, 12, 0, tzinfo=UTC)
 
 
 @pytest.fixture(scope="session")
@@ -31,3 +49,56 @@ def source_file(lists_dir: Path) -> Callable[[str], SourceFile]:
         return SourceFile(str(path), path.read_bytes())
 
     return read
+
+
+@pytest.fixture(scope="session")
+def postgres_server() -> Iterator[str]:
+    """URL of a database created for this test session on the PostgreSQL server."""
+    admin = sa.create_engine(POSTGRES_ADMIN, isolation_level="AUTOCOMMIT")
+    try:
+        with admin.connect() as conn:
+            conn.execute(sa.text("SELECT 1"))
+    except sa.exc.OperationalError as exc:
+        admin.dispose()
+        message = f"PostgreSQL not reachable at {POSTGRES_ADMIN}: {exc.orig}"
+        if REQUIRE_POSTGRES:
+            pytest.fail(message)
+        pytest.skip(message + " (PostgreSQL tests skipped)")
+    name = f"exportguard_test_{uuid.uuid4().hex[:12]}"
+    with admin.connect() as conn:
+        conn.execute(sa.text(f'CREATE DATABASE "{name}"'))
+    url = admin.url.set(database=name).render_as_string(hide_password=False)
+    yield url
+    with admin.connect() as conn:
+        conn.execute(
+            sa.text("SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = :n"),
+            {"n": name},
+        )
+        conn.execute(sa.text(f'DROP DATABASE IF EXISTS "{name}"'))
+    admin.dispose()
+
+
+def _empty_postgres(url: str) -> None:
+    engine = sa.create_engine(url)
+    with engine.begin() as conn:
+        conn.execute(sa.text("DROP SCHEMA public CASCADE"))
+        conn.execute(sa.text("CREATE SCHEMA public"))
+    engine.dispose()
+
+
+@pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
+def db_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
+    if request.param == "sqlite":
+        return f"sqlite:///{tmp_path / 'store.db'}"
+    url: str = request.getfixturevalue("postgres_server")
+    _empty_postgres(url)
+    return url
+
+
+@pytest.fixture
+def service(db_url: str) -> Iterator[ExportGuard]:
+    from exportguard.services import ExportGuard
+
+    eg = ExportGuard(db_url, actor="tester", clock=lambda: FIXED_NOW)
+    yield eg
+    eg.close()

@@ -52,9 +52,12 @@ def read_input(path: Path) -> list[Row]:
     header = reader.fieldnames or []
     missing = [c for c in ("id", "name") if c not in header]
     if missing:
-        raise SourceFormatError(f"missing column(s): {', '.join(missing)} (header: "
-                                f"{','.join(header)})", file=str(path), line=1,
-                                field=missing[0])
+        raise SourceFormatError(
+            f"missing column(s): {', '.join(missing)} (header: {','.join(header)})",
+            file=str(path),
+            line=1,
+            field=missing[0],
+        )
     rows: list[Row] = []
     problems: list[FieldError] = []
     seen: set[str] = set()
@@ -68,8 +71,11 @@ def read_input(path: Path) -> list[Row]:
             continue
         seen.add(key)
         try:
-            query = build_query(record.get("name") or "", country=record.get("country") or None,
-                                type=(record.get("type") or None))
+            query = build_query(
+                record.get("name") or "",
+                country=record.get("country") or None,
+                type=(record.get("type") or None),
+            )
         except InvalidInput as exc:
             problems.extend(FieldError(f"line {line}: {e.field}", e.message) for e in exc.errors)
             continue
@@ -93,13 +99,15 @@ def run(
     """Screen ``rows`` and write the output CSV atomically; returns lines written."""
     if workers < 1:
         raise InvalidInput("must be at least 1", field="workers")
-    results = (_screen_local(service, rows, threshold, limit, as_of) if workers == 1
-               else _screen_pool(service.database_url, rows, threshold, limit, as_of, workers))
+    results: Iterable[list[Hit]] = (
+        _screen_local(service, rows, threshold, limit, as_of)
+        if workers == 1
+        else _screen_pool(service.database_url, rows, threshold, limit, as_of, workers)
+    )
     if progress:
         from rich.progress import track
 
-        results = track(results, total=len(rows), description="screening",
-                        transient=True)
+        results = track(results, total=len(rows), description="screening", transient=True)
     return write_output(output, zip(rows, results, strict=True))
 
 
@@ -118,9 +126,22 @@ def write_output(output: Path, pairs: Iterable[tuple[Row, list[Hit]]]) -> int:
                     written += 1
                 for rank, hit in enumerate(hits, 1):
                     e = hit.entry
-                    writer.writerow([row.id, row.name, rank, f"{hit.score:.4f}", e.id, e.source,
-                                     e.list_name, hit.matched_name, e.name, e.type.value,
-                                     "; ".join(e.programs), hit.snapshot_id])
+                    writer.writerow(
+                        [
+                            row.id,
+                            row.name,
+                            rank,
+                            f"{hit.score:.4f}",
+                            e.id,
+                            e.source,
+                            e.list_name,
+                            hit.matched_name,
+                            e.name,
+                            e.type.value,
+                            "; ".join(e.programs),
+                            hit.snapshot_id,
+                        ]
+                    )
                     written += 1
         os.replace(tmp, output)
     except BaseException:
@@ -129,10 +150,12 @@ def write_output(output: Path, pairs: Iterable[tuple[Row, list[Hit]]]) -> int:
     return written
 
 
-def _screen_local(service: ExportGuard, rows: Sequence[Row], threshold: float, limit: int,
-                  as_of: date | None) -> Iterator[list[Hit]]:
-    for _, hits in service.screen_many(((r.id, r.query) for r in rows), as_of=as_of,
-                                       limit=limit, threshold=threshold):
+def _screen_local(
+    service: ExportGuard, rows: Sequence[Row], threshold: float, limit: int, as_of: date | None
+) -> Iterator[list[Hit]]:
+    for _, hits in service.screen_many(
+        ((r.id, r.query) for r in rows), as_of=as_of, limit=limit, threshold=threshold
+    ):
         yield hits
 
 
@@ -151,15 +174,21 @@ def _init_worker(database_url: str) -> None:
 def _work(args: tuple[list[Query], float, int, date | None]) -> list[list[Hit]]:
     queries, threshold, limit, as_of = args
     assert _WORKER is not None
-    pairs = _WORKER.screen_many(((str(i), q) for i, q in enumerate(queries)), as_of=as_of,
-                                limit=limit, threshold=threshold)
+    pairs = _WORKER.screen_many(
+        ((str(i), q) for i, q in enumerate(queries)), as_of=as_of, limit=limit, threshold=threshold
+    )
     return [hits for _, hits in pairs]
 
 
-def _screen_pool(database_url: str, rows: Sequence[Row], threshold: float, limit: int,
-                 as_of: date | None, workers: int) -> Iterator[list[Hit]]:
+def _screen_pool(
+    database_url: str,
+    rows: Sequence[Row],
+    threshold: float,
+    limit: int,
+    as_of: date | None,
+    workers: int,
+) -> Iterator[list[Hit]]:
     chunks = [[r.query for r in rows[i : i + CHUNK]] for i in range(0, len(rows), CHUNK)]
-    with ProcessPoolExecutor(workers, initializer=_init_worker,
-                             initargs=(database_url,)) as pool:
+    with ProcessPoolExecutor(workers, initializer=_init_worker, initargs=(database_url,)) as pool:
         for result in pool.map(_work, [(c, threshold, limit, as_of) for c in chunks]):
             yield from result

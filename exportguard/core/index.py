@@ -16,6 +16,7 @@ full by :mod:`exportguard.core.matching`, and the best name per entry is the ent
 
 from __future__ import annotations
 
+import itertools
 import math
 import pickle
 from collections import defaultdict
@@ -89,7 +90,7 @@ def query_keys(form: NameForm) -> set[str]:
             keys.add("p:" + skeleton)
             if len(skeleton) >= 4:
                 keys.update("p:" + skeleton[:i] + skeleton[i + 1 :] for i in range(len(skeleton)))
-    for a, b in zip(tokens, tokens[1:], strict=False):
+    for a, b in itertools.pairwise(tokens):
         keys.add("t:" + a.text + b.text)
         for x in a.skeletons:
             for y in b.skeletons:
@@ -178,17 +179,31 @@ class NameIndex:
                 for key in query_keys(form):
                     postings[key].append(n)
         frozen = {k: np.asarray(v, dtype=np.int32) for k, v in postings.items()}
-        return cls(snapshot_id, infos, names, np.asarray(name_entry, dtype=np.int32),
-                   bytes(quality), name_tokens, name_legal, vocab, frozen)
+        return cls(
+            snapshot_id,
+            infos,
+            names,
+            np.asarray(name_entry, dtype=np.int32),
+            bytes(quality),
+            name_tokens,
+            name_legal,
+            vocab,
+            frozen,
+        )
 
     # --- serialisation --------------------------------------------------------------
 
     def to_bytes(self) -> bytes:
         """A compact, versioned serialisation (stored beside the snapshot)."""
         keys = list(self._postings)
-        lengths = np.fromiter((len(self._postings[k]) for k in keys), dtype=np.int64, count=len(keys))
-        flat = (np.concatenate([self._postings[k] for k in keys]) if keys
-                else np.zeros(0, dtype=np.int32))
+        lengths = np.fromiter(
+            (len(self._postings[k]) for k in keys), dtype=np.int64, count=len(keys)
+        )
+        flat = (
+            np.concatenate([self._postings[k] for k in keys])
+            if keys
+            else np.zeros(0, dtype=np.int32)
+        )
         payload = (
             FORMAT_VERSION, self.snapshot_id, self.entries, self.names,
             self.name_entry.tobytes(), self.name_quality, self.name_tokens, self.name_legal,
@@ -203,7 +218,7 @@ class NameIndex:
 
         Only ever called on bytes this package wrote into its own store.
         """
-        payload = pickle.loads(data)  # noqa: S301 - our own store, written by to_bytes
+        payload = pickle.loads(data)
         if payload[0] != FORMAT_VERSION:
             raise ValueError(f"index format {payload[0]} is not {FORMAT_VERSION}")
         (_, snapshot_id, entries, names, name_entry, quality, name_tokens, name_legal,
@@ -212,9 +227,17 @@ class NameIndex:
         arr = np.frombuffer(flat, dtype=np.int32)
         bounds = np.concatenate(([0], np.cumsum(lens))).tolist()
         postings = {k: arr[bounds[i] : bounds[i + 1]] for i, k in enumerate(keys)}
-        return cls(snapshot_id, entries, names, np.frombuffer(name_entry, dtype=np.int32),
-                   quality, name_tokens, name_legal,
-                   [Token(text, frozenset(sk)) for text, sk in vocab], postings)
+        return cls(
+            snapshot_id,
+            entries,
+            names,
+            np.frombuffer(name_entry, dtype=np.int32),
+            quality,
+            name_tokens,
+            name_legal,
+            [Token(text, frozenset(sk)) for text, sk in vocab],
+            postings,
+        )
 
     # --- querying -------------------------------------------------------------------
 
@@ -237,23 +260,31 @@ class NameIndex:
         if not arrays:
             return []
         if len(arrays) == 1:
-            return arrays[0][:limit].tolist()
+            return [int(i) for i in arrays[0][:limit]]
         ids = np.concatenate(arrays)
         w = np.repeat(np.asarray(weights), [len(a) for a in arrays])
         acc = np.bincount(ids, weights=w)
         hit = np.flatnonzero(acc)
         if len(hit) > limit:
             hit = hit[np.argpartition(acc[hit], -limit)[-limit:]]
-        return hit[np.argsort(-acc[hit], kind="stable")].tolist()
+        return [int(i) for i in hit[np.argsort(-acc[hit], kind="stable")]]
 
     def candidate(self, n: int) -> Candidate:
         """The candidate (name and entry facts) for name number ``n``."""
         entry = self.entries[int(self.name_entry[n])]
-        form = NameForm(self.names[n], tuple(self.vocab[t] for t in self.name_tokens[n]),
-                        self.name_legal[n])
+        form = NameForm(
+            self.names[n], tuple(self.vocab[t] for t in self.name_tokens[n]), self.name_legal[n]
+        )
         quality = AliasQuality.WEAK if self.name_quality[n] else AliasQuality.STRONG
-        return Candidate(self.names[n], form, quality, entry.type, entry.countries,
-                         entry.birth_dates, entry.identifiers)
+        return Candidate(
+            self.names[n],
+            form,
+            quality,
+            entry.type,
+            entry.countries,
+            entry.birth_dates,
+            entry.identifiers,
+        )
 
     def screen(self, query: Query, *, threshold: float, as_of: date | None = None) -> list[Hit]:
         """Entries whose best name scores at least ``threshold``, best first."""
@@ -282,8 +313,14 @@ def make_query(
 ) -> Query:
     """A :class:`Query` with its name analysed and identifiers normalised."""
     org = _is_organisation(type) if type is not None else None
-    return Query(name, analyse(name, organisation=org), country, type, birth_date,
-                 tuple(normalise_identifier(i) for i in identifiers))
+    return Query(
+        name,
+        analyse(name, organisation=org),
+        country,
+        type,
+        birth_date,
+        tuple(normalise_identifier(i) for i in identifiers),
+    )
 
 
 def screen(

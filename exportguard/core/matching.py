@@ -17,7 +17,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import NamedTuple
 
-from rapidfuzz.distance import JaroWinkler, OSA
+from rapidfuzz.distance import OSA, JaroWinkler
 
 from exportguard.core.entities import AliasQuality, EntityType
 from exportguard.core.names import NameForm, Token, legal_family
@@ -101,8 +101,10 @@ def token_similarity(q: Token, c: Token) -> tuple[float, str]:
         return 1.0, "exact"
     best, how = 0.0, "different"
     if q.text[0] == c.text[0] or len(q.text) > 2:
-        spelling = (JaroWinkler.normalized_similarity(q.text, c.text)
-                    + OSA.normalized_similarity(q.text, c.text)) / 2
+        spelling = (
+            JaroWinkler.normalized_similarity(q.text, c.text)
+            + OSA.normalized_similarity(q.text, c.text)
+        ) / 2
         if spelling > best:
             best, how = spelling, "spelling"
     shared = q.skeletons & c.skeletons
@@ -120,7 +122,9 @@ def _joined(a: Token, b: Token) -> Token:
     return Token(a.text + b.text, frozenset(x + y for x in a.skeletons for y in b.skeletons))
 
 
-def align(query: Sequence[Token], cand: Sequence[Token]) -> list[tuple[tuple[int, ...], tuple[int, ...], float, str]]:
+def align(
+    query: Sequence[Token], cand: Sequence[Token]
+) -> list[tuple[tuple[int, ...], tuple[int, ...], float, str]]:
     """Greedy one-to-one alignment of token groups, best similarity first.
 
     A group is one token or two adjacent tokens joined (either side), so split and joined
@@ -157,7 +161,9 @@ def align(query: Sequence[Token], cand: Sequence[Token]) -> list[tuple[tuple[int
 # --- features ----------------------------------------------------------------------------
 
 
-def name_feature(query: Query, cand: Candidate, weight_of: TokenWeight) -> tuple[float, str, tuple[TokenPair, ...]]:
+def name_feature(
+    query: Query, cand: Candidate, weight_of: TokenWeight
+) -> tuple[float, str, tuple[TokenPair, ...]]:
     """How much of both names is covered by aligned tokens, weighted by token rarity.
 
     ``query coverage`` is the weighted similarity of aligned tokens over all query tokens
@@ -182,8 +188,14 @@ def name_feature(query: Query, cand: Candidate, weight_of: TokenWeight) -> tuple
         matched_c += sim * w
         used_q.update(qi)
         used_c.update(ci)
-        pairs.append(TokenPair(" ".join(qt[i].text for i in qi), " ".join(ct[j].text for j in ci),
-                               round(sim, 3), how))
+        pairs.append(
+            TokenPair(
+                " ".join(qt[i].text for i in qi),
+                " ".join(ct[j].text for j in ci),
+                round(sim, 3),
+                how,
+            )
+        )
     aligned_w = sum(cw[j] for j in used_c)
     free_q = sum(qw[i] for i in range(len(qt)) if i not in used_q)
     # Unmatched middle tokens of a person's name (patronymics) weigh half.

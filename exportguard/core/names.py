@@ -122,10 +122,12 @@ def _translit_word(word: str) -> str:
 # --- normalisation and tokens -----------------------------------------------------------
 
 _ACRONYM = re.compile(r"(?<![\w])((?:\w\.){2,})(?!\w)")
-_APOSTROPHES = "'’‘ʼʻ`´ʹ"  # noqa: RUF001 - typographic apostrophes are what we remove
+_APOSTROPHES = "'’‘ʼʻ`´ʹ"
 # Word characters: letters and digits of any script, plus the combining marks (Latin
 # accents, Hebrew points, Arabic harakat) and the Hebrew geresh that live inside words.
-_SPLIT = re.compile(r"[^\w\u0300-\u036f\u0591-\u05c7\u05f3\u05f4\u0610-\u061a\u064b-\u065f\u0670\u06d6-\u06ed]+")
+_SPLIT = re.compile(
+    r"[^\w\u0300-\u036f\u0591-\u05c7\u05f3\u05f4\u0610-\u061a\u064b-\u065f\u0670\u06d6-\u06ed]+"
+)
 
 
 @dataclass(frozen=True, slots=True)

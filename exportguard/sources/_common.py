@@ -107,8 +107,9 @@ def parse_xml(file: SourceFile) -> etree._Element:
     try:
         return etree.fromstring(data, parser)
     except etree.XMLSyntaxError as exc:
-        line = exc.lineno if exc.lineno else None
-        raise SourceFormatError(f"not well-formed XML: {exc.msg}", file=file.name, line=line) from exc
+        raise SourceFormatError(
+            f"not well-formed XML: {exc.msg}", file=file.name, line=exc.lineno or None
+        ) from exc
 
 
 def local(tag: object) -> str:
@@ -206,7 +207,15 @@ def split_clean(value: str | None, sep: str) -> list[str]:
     return [c for part in value.split(sep) if (c := clean(part))]
 
 
-_DATE_FORMATS = ("%Y-%m-%d", "%d %b %Y", "%d/%m/%Y", "%m/%d/%Y", "%Y/%m/%d", "%d.%m.%Y", "%B %d, %Y")
+_DATE_FORMATS = (
+    "%Y-%m-%d",
+    "%d %b %Y",
+    "%d/%m/%Y",
+    "%m/%d/%Y",
+    "%Y/%m/%d",
+    "%d.%m.%Y",
+    "%B %d, %Y",
+)
 
 
 def parse_date(value: str | None, formats: Sequence[str] = _DATE_FORMATS) -> date | None:

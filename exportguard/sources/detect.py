@@ -63,12 +63,15 @@ def detect(file: SourceFile) -> str | None:
     """The name of the one format that claims ``file``, or ``None``."""
     claims = [m.NAME for m in FORMATS if m.sniff(file)]
     if len(claims) > 1:
-        raise SourceFormatError(f"ambiguous format: {', '.join(claims)} all claim it",
-                                file=file.name)
+        raise SourceFormatError(
+            f"ambiguous format: {', '.join(claims)} all claim it", file=file.name
+        )
     return claims[0] if claims else None
 
 
-def plan(files: Sequence[SourceFile], *, skip_unknown: bool = False) -> tuple[list[ImportUnit], list[str]]:
+def plan(
+    files: Sequence[SourceFile], *, skip_unknown: bool = False
+) -> tuple[list[ImportUnit], list[str]]:
     """Group ``files`` into import units; also return the names of files skipped.
 
     Unknown files are an error unless ``skip_unknown`` (used when importing a folder, where

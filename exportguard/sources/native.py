@@ -66,32 +66,38 @@ def parse(files: Sequence[SourceFile]) -> ParsedList:
         line = mark.line + 1 if mark is not None else None
         raise SourceFormatError(f"not valid YAML: {exc}", file=file.name, line=line) from exc
     if not isinstance(data, dict) or data.get("format") != MAGIC:
-        raise SourceFormatError(f"expected 'format: {MAGIC}' at the top", file=file.name,
-                                line=1, field="format")
+        raise SourceFormatError(
+            f"expected 'format: {MAGIC}' at the top", file=file.name, line=1, field="format"
+        )
     lines = _entry_lines(root)
     source = _required_str(data, "source", file.name, 1)
     if not re.fullmatch(r"[a-z0-9_]+", source):
-        raise SourceFormatError("source must be lower-case letters, digits and _",
-                                file=file.name, line=1, field="source")
+        raise SourceFormatError(
+            "source must be lower-case letters, digits and _",
+            file=file.name,
+            line=1,
+            field="source",
+        )
     list_name = _required_str(data, "list_name", file.name, 1)
     published = _date(data.get("published"), file.name, 1, "published")
     raw_entries = data.get("entries")
     if not isinstance(raw_entries, list) or not raw_entries:
-        raise SourceFormatError("'entries' must be a non-empty list", file=file.name,
-                                field="entries")
+        raise SourceFormatError(
+            "'entries' must be a non-empty list", file=file.name, field="entries"
+        )
     out: list[ListEntry] = []
     seen: set[str] = set()
     for i, raw in enumerate(raw_entries):
         line = lines[i] if i < len(lines) else None
         entry = _entry(raw, source, list_name, file.name, line)
         if entry.id in seen:
-            raise SourceFormatError(f"duplicate entry id {entry.id!r}", file=file.name,
-                                    line=line, field="id")
+            raise SourceFormatError(
+                f"duplicate entry id {entry.id!r}", file=file.name, line=line, field="id"
+            )
         seen.add(entry.id)
         out.append(entry)
     names = sum(len(e.names()) for e in out)
-    return ParsedList(source, NAME, tuple(out), published,
-                      {"entries": len(out), "names": names})
+    return ParsedList(source, NAME, tuple(out), published, {"entries": len(out), "names": names})
 
 
 def _entry_lines(root: yaml.Node | None) -> list[int]:
@@ -108,8 +114,12 @@ def _entry(raw: Any, source: str, list_name: str, file: str, line: int | None) -
         raise SourceFormatError("an entry must be a mapping", file=file, line=line)
     unknown = set(raw) - _FIELDS
     if unknown:
-        raise SourceFormatError(f"unknown field(s): {', '.join(sorted(map(str, unknown)))}",
-                                file=file, line=line, field=sorted(map(str, unknown))[0])
+        raise SourceFormatError(
+            f"unknown field(s): {', '.join(sorted(map(str, unknown)))}",
+            file=file,
+            line=line,
+            field=sorted(map(str, unknown))[0],
+        )
     native_id = _required_str(raw, "id", file, line)
     name = _required_str(raw, "name", file, line)
     try:
@@ -117,20 +127,26 @@ def _entry(raw: Any, source: str, list_name: str, file: str, line: int | None) -
     except ValueError:
         raise SourceFormatError(
             f"type must be one of {', '.join(t.value for t in EntityType)}",
-            file=file, line=line, field="type") from None
+            file=file,
+            line=line,
+            field="type",
+        ) from None
     try:
         aliases = tuple(_alias(a) for a in raw.get("aliases") or ())
         addresses = tuple(_address(a) for a in raw.get("addresses") or ())
-        identifiers = tuple(Identifier(str(i["kind"]), str(i["value"]), i.get("country"))
-                            for i in raw.get("identifiers") or ())
+        identifiers = tuple(
+            Identifier(str(i["kind"]), str(i["value"]), i.get("country"))
+            for i in raw.get("identifiers") or ()
+        )
     except (KeyError, TypeError, ValueError) as exc:
         raise SourceFormatError(f"malformed value: {exc}", file=file, line=line) from exc
     codes = []
     for value in raw.get("countries") or ():
         code = countries.to_code(str(value))
         if code is None:
-            raise SourceFormatError(f"unknown country {value!r}", file=file, line=line,
-                                    field="countries")
+            raise SourceFormatError(
+                f"unknown country {value!r}", file=file, line=line, field="countries"
+            )
         codes.append(code)
     return ListEntry(
         id=f"{source}:{native_id}",
@@ -158,17 +174,26 @@ def _entry(raw: Any, source: str, list_name: str, file: str, line: int | None) -
 def _alias(raw: Any) -> Alias:
     if isinstance(raw, str):
         return Alias(raw)
-    return Alias(str(raw["name"]), AliasQuality(raw.get("quality", "strong")),
-                 str(raw.get("kind", "aka")), raw.get("lang"))
+    return Alias(
+        str(raw["name"]),
+        AliasQuality(raw.get("quality", "strong")),
+        str(raw.get("kind", "aka")),
+        raw.get("lang"),
+    )
 
 
 def _address(raw: Any) -> Address:
     if isinstance(raw, str):
         return Address(raw)
     country = raw.get("country")
-    return Address(str(raw["full"]), raw.get("street"), raw.get("city"), raw.get("region"),
-                   None if raw.get("postal_code") is None else str(raw["postal_code"]),
-                   countries.to_code(str(country)) if country else None)
+    return Address(
+        str(raw["full"]),
+        raw.get("street"),
+        raw.get("city"),
+        raw.get("region"),
+        None if raw.get("postal_code") is None else str(raw["postal_code"]),
+        countries.to_code(str(country)) if country else None,
+    )
 
 
 def _required_str(data: dict[str, Any], key: str, file: str, line: int | None) -> str:
@@ -189,5 +214,6 @@ def _date(value: Any, file: str, line: int | None, field: str) -> date | None:
     try:
         return date.fromisoformat(str(value))
     except ValueError:
-        raise SourceFormatError(f"not a date (YYYY-MM-DD): {value!r}", file=file, line=line,
-                                field=field) from None
+        raise SourceFormatError(
+            f"not a date (YYYY-MM-DD): {value!r}", file=file, line=line, field=field
+        ) from None

@@ -113,11 +113,14 @@ def index_data(conn: Connection, snapshot_id: int) -> tuple[int, bytes] | None:
 def replace_index(conn: Connection, snapshot_id: int, version: int, data: bytes) -> None:
     """Swap in a rebuilt index (after an index format change)."""
     conn.execute(snapshot_indexes.delete().where(snapshot_indexes.c.snapshot_id == snapshot_id))
-    conn.execute(insert(snapshot_indexes).values(
-        snapshot_id=snapshot_id, format_version=version, data=data))
+    conn.execute(
+        insert(snapshot_indexes).values(snapshot_id=snapshot_id, format_version=version, data=data)
+    )
 
 
-def load_entries(conn: Connection, snapshot_id: int, ids: Iterable[str] | None = None) -> Iterator[ListEntry]:
+def load_entries(
+    conn: Connection, snapshot_id: int, ids: Iterable[str] | None = None
+) -> Iterator[ListEntry]:
     """Entries of a snapshot (all, or those with the given ids), in id order."""
     query = select(entries.c.data).where(entries.c.snapshot_id == snapshot_id)
     if ids is not None:

@@ -60,8 +60,9 @@ entries = Table(
 snapshot_indexes = Table(
     "snapshot_indexes",
     metadata,
-    Column("snapshot_id", Integer, ForeignKey("snapshots.id", ondelete="CASCADE"),
-           primary_key=True),
+    Column(
+        "snapshot_id", Integer, ForeignKey("snapshots.id", ondelete="CASCADE"), primary_key=True
+    ),
     Column("format_version", Integer, nullable=False),
     Column("data", LargeBinary, nullable=False),
 )

@@ -43,8 +43,12 @@ def upgrade() -> None:
         sa.Column("listed_until", sa.Date),
         sa.Column("data", sa.Text, nullable=False),
         sa.PrimaryKeyConstraint("pk", name="pk_entries"),
-        sa.ForeignKeyConstraint(["snapshot_id"], ["snapshots.id"], ondelete="CASCADE",
-                                name="fk_entries_snapshot_id_snapshots"),
+        sa.ForeignKeyConstraint(
+            ["snapshot_id"],
+            ["snapshots.id"],
+            ondelete="CASCADE",
+            name="fk_entries_snapshot_id_snapshots",
+        ),
         sa.UniqueConstraint("snapshot_id", "entry_id", name="uq_entries_snapshot_entry"),
     )
     op.create_table(
@@ -53,8 +57,12 @@ def upgrade() -> None:
         sa.Column("format_version", sa.Integer, nullable=False),
         sa.Column("data", sa.LargeBinary, nullable=False),
         sa.PrimaryKeyConstraint("snapshot_id", name="pk_snapshot_indexes"),
-        sa.ForeignKeyConstraint(["snapshot_id"], ["snapshots.id"], ondelete="CASCADE",
-                                name="fk_snapshot_indexes_snapshot_id_snapshots"),
+        sa.ForeignKeyConstraint(
+            ["snapshot_id"],
+            ["snapshots.id"],
+            ondelete="CASCADE",
+            name="fk_snapshot_indexes_snapshot_id_snapshots",
+        ),
     )
 
 

@@ -1,0 +1,98 @@
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+
+from exportguard.core.entities import EntityType
+from exportguard.core.index import NameIndex, make_query, screen
+from tests.factories import party, person
+
+ENTRIES = [
+    party("NSO Group", country="IL", listed_from=date(2021, 11, 4)),
+    party(
+        "Candiru",
+        "Saito Tech Ltd.",
+        "DF Associates Ltd.",
+        country="IL",
+        listed_from=date(2021, 11, 4),
+    ),
+    party("Positive Technologies", country="RU"),
+    party("Blue Lagoon Ali Kanso Group", country="SL"),
+    person("Usama bin Laden", weak=("Abu Abdallah",)),
+    party("Old Listing Ltd", listed_from=date(2001, 1, 1), listed_until=date(2010, 1, 1)),
+]
+
+
+@pytest.fixture(scope="module")
+def index() -> NameIndex:
+    return NameIndex.build(7, ENTRIES)
+
+
+def names(hits: list) -> list[str]:  # type: ignore[type-arg]
+    return [h.entry.name for h in hits]
+
+
+@pytest.mark.parametrize(
+    ("query", "expected"),
+    [
+        ("NSO Group", "NSO Group"),
+        ("N.S.O. Group Ltd", "NSO Group"),
+        ("Позитив Текнолоджиз", "Positive Technologies"),
+        ("بوزيتيف تكنولوجيز", "Positive Technologies"),
+        ("קנדירו", "Candiru"),
+        ("Saito Technologies", "Candiru"),
+        ("أسامة بن لادن", "Usama bin Laden"),
+        ("Laden, Osama bin", "Usama bin Laden"),
+    ],
+)
+def test_finds_across_scripts_and_spellings(index: NameIndex, query: str, expected: str) -> None:
+    hits = screen([index], make_query(query), threshold=0.8)
+    assert names(hits)[:1] == [expected]
+    assert hits[0].snapshot_id == 7
+
+
+def test_hit_names_the_matched_alias(index: NameIndex) -> None:
+    (hit,) = screen([index], make_query("Saito Tech"), threshold=0.8)
+    assert hit.matched_name == "Saito Tech Ltd."
+    assert hit.entry.name == "Candiru"
+
+
+def test_no_hit_for_unrelated_name(index: NameIndex) -> None:
+    assert screen([index], make_query("Siemens Healthineers"), threshold=0.8) == []
+
+
+def test_substring_is_not_a_hit(index: NameIndex) -> None:
+    # "NSO Group" inside "Blue Lagoon Ali Kanso Group" is a classic false positive.
+    assert "Blue Lagoon Ali Kanso Group" not in names(
+        screen([index], make_query("NSO Group"), threshold=0.8)
+    )
+
+
+def test_as_of_sees_listings_in_force_only(index: NameIndex) -> None:
+    before = screen([index], make_query("NSO Group"), threshold=0.8, as_of=date(2021, 10, 1))
+    after = screen([index], make_query("NSO Group"), threshold=0.8, as_of=date(2021, 12, 1))
+    assert before == []
+    assert names(after) == ["NSO Group"]
+    delisted = screen([index], make_query("Old Listing Ltd"), threshold=0.8, as_of=date(2020, 1, 1))
+    assert delisted == []
+
+
+def test_serialisation_round_trip_gives_identical_results(index: NameIndex) -> None:
+    copy = NameIndex.from_bytes(index.to_bytes())
+    for q in ["NSO", "Candiru", "Usama bin Laden", "Positive"]:
+        a = screen([index], make_query(q), threshold=0.5)
+        b = screen([copy], make_query(q), threshold=0.5)
+        assert [(h.entry.id, h.score, h.matched_name) for h in a] == [
+            (h.entry.id, h.score, h.matched_name) for h in b
+        ]
+
+
+def test_candidates_are_a_small_subset(index: NameIndex) -> None:
+    assert len(index.candidates(make_query("Candiru").form, limit=3)) <= 3
+
+
+def test_limit_and_type(index: NameIndex) -> None:
+    hits = screen([index], make_query("Candiru", type=EntityType.PERSON), threshold=0.9)
+    assert hits == []
+    assert len(screen([index], make_query("Group"), threshold=0.1, limit=1)) == 1
