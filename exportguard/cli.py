@@ -232,9 +232,9 @@ def lists_feeds() -> None:
     """Show the official feeds `lists update` downloads."""
     from exportguard.sources import download
 
-    table = Table("name", "url", "what")
+    table = Table("name", "what", "files")
     for f in download.load_feeds():
-        table.add_row(f.name, f.url, f.description)
+        table.add_row(f.name, f.description, "\n".join(x.url for x in f.files))
     out.print(table)
 
 

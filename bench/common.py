@@ -1,0 +1,76 @@
+"""Shared by the benchmarks: which list files are "every list", and loading them.
+
+The largest snapshot of each list in ``../shared/data/lists`` (see its PROVENANCE.md);
+parsed once and cached under ``bench/out/`` (delete the cache after a parser change).
+"""
+
+from __future__ import annotations
+
+import pickle
+import platform
+import subprocess
+import time
+from pathlib import Path
+
+from exportguard.core.entities import ParsedList
+from exportguard.sources import detect
+from exportguard.sources._common import SourceFile
+
+ROOT = Path(__file__).resolve().parent
+LISTS = ROOT.parent.parent / "shared" / "data" / "lists"
+OUT = ROOT / "out"
+
+#: The largest snapshot of each list (by entries), as paths under ../shared/data/lists.
+LARGEST = {
+    "us_ofac_sdn": ["us_ofac_sdn/2024-05-03/sdn.csv"],
+    "us_ofac_cons": ["us_ofac_cons/2018-04-06_xml/consolidated.xml"],
+    "us_trade_csl": ["us_trade_csl/2022-05-16/consolidated.csv"],
+    "us_bis_dpl": ["us_bis_dpl/2023-11-30/dpl.txt"],
+    "un_sc": ["un_sc/2026-02-27/consolidated.xml"],
+    "uk_ofsi": ["uk_ofsi/2018-04-13/sanctionsconlist.csv"],
+    "uk_fcdo": ["uk_fcdo/sample_2026-09-10/sample_uk_sanctions.xml"],
+    "eu_fsf": ["eu_fsf/sample_2026-08-05/sample_eu_fsf.xml"],
+    "os_ua_war_sanctions": ["opensanctions/ua_war_sanctions_2026-03/targets.simple.csv"],
+    "os_zala": ["opensanctions/yente_fixtures/zala.entities.ftm.json"],
+    "ca_sema": ["ca_sema/2020-04/sema-lmes.xml"],
+}
+
+
+def files(relpaths: list[str]) -> list[SourceFile]:
+    return [SourceFile(str(LISTS / p), (LISTS / p).read_bytes()) for p in relpaths]
+
+
+def parse(relpaths: list[str]) -> ParsedList:
+    units, _ = detect.plan(files(relpaths))
+    (unit,) = units
+    return unit.parse()
+
+
+def load_all(use_cache: bool = True) -> dict[str, ParsedList]:
+    """Every list, parsed (cached in bench/out/lists.pickle)."""
+    OUT.mkdir(exist_ok=True)
+    cache = OUT / "lists.pickle"
+    if use_cache and cache.exists():
+        loaded: dict[str, ParsedList] = pickle.loads(cache.read_bytes())
+        if set(loaded) == set(LARGEST):
+            return loaded
+    parsed = {name: parse(paths) for name, paths in LARGEST.items()}
+    cache.write_bytes(pickle.dumps(parsed))
+    return parsed
+
+
+def machine() -> str:
+    """One line describing this machine, for BENCHMARKS.md."""
+    cpu = "unknown CPU"
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                cpu = line.split(":", 1)[1].strip()
+                break
+    except OSError:
+        pass
+    cores = subprocess.run(["nproc"], capture_output=True, text=True).stdout.strip()
+    return (
+        f"{cpu}, {cores} cores, Python {platform.python_version()}, "
+        f"{platform.system()} {platform.release()}, {time.strftime('%Y-%m-%d')}"
+    )

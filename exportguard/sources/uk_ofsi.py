@@ -1,0 +1,615 @@
+"""HM Treasury / OFSI Consolidated List of Financial Sanctions Targets, CSV ("ConList").
+
+Layout
+------
+Line 1 is a banner, ``Last Updated,13/04/2018,,,...``: the publication date (dd/mm/yyyy).
+Line 2 is the header; every later line is one *name row*. Columns are read by name, so the
+legacy layout (``Name 6,Name 1,...,Regime,Listed On,Last Updated,Group ID``) and the 2022+
+``ConList.csv`` (which adds ``Name Non-Latin Script``, ``Alias Quality``, ``Passport
+Number``, ``National Identification Number`` ...) both parse. Required columns: ``Name 1``
+to ``Name 6``, ``Group Type``, ``Alias Type`` and ``Group ID``; every other column is
+optional.
+
+The file is denormalised: one listed party (a *group*, keyed by ``Group ID``) spans many
+rows, one per combination of name, date of birth and address. The 2018 file has 9,487 rows
+for 2,106 groups; Farooq AL-QAHTANI (13349) has the same a.k.a. twice, once per year of
+birth, and one group repeats its "Prime Alias" row 80 times. So a repeated Group ID is the
+format, not an error: rows are merged per group and identical values deduplicated (a row
+that is an exact duplicate of another therefore changes nothing).
+
+Mapping to :class:`ListEntry`
+-----------------------------
+* ``id`` = ``uk_ofsi:<Group ID>``.
+* ``name``: the row whose ``Alias Type`` is the primary one ("Prime Alias" in the legacy
+  file, "Primary Name" in the newer one). Given names ``Name 1``..``Name 5`` come first,
+  then the family name ``Name 6``; ``Title`` is kept out of the name (it goes to remarks).
+* Other rows become aliases: ``AKA`` and "Primary Name Variation" -> kind ``aka``, ``FKA``
+  -> ``fka``; a "Low quality" ``Alias Quality`` (newer layout) -> weak, everything else
+  strong (the legacy file has no quality column). ``Name Non-Latin Script`` -> kind
+  ``original-script``.
+* ``Group Type``: Individual -> person, Entity -> organization, Ship -> vessel. The
+  legacy file has no Ship type: ships are "Entity" rows whose ``Other Information`` gives
+  an IMO number ("IMO: 8937675", "(IMO number: 8712362)"). An Entity with an IMO number and
+  no company word in its name (CO, LTD, SHIPPING, ...) is typed vessel; the IMO number is
+  an identifier in both cases (shipping companies carry IMO company numbers).
+* ``DOB`` (dd/mm/yyyy, ``00`` or ``dd``/``mm`` for unknown parts) -> partial ISO dates.
+* ``Town of Birth`` + ``Country of Birth`` -> birth place; ``Nationality`` (free text such
+  as "(1) Somali (2) Swedish", demonyms included) and the address ``Country`` -> ISO
+  countries. Country cells often carry notes ("Pakistan (as at Apr 2009)"); these are
+  dropped before the lookup, and text that names no country is left out of ``countries``
+  (it stays in the address text).
+* ``Passport Details``/``Passport Number`` -> identifier ``passport``; ``NI Number``/
+  ``National Identification Number`` -> ``national-id`` (the legacy cells are free text and
+  are kept whole).
+* ``Address 1``..``Address 6`` + ``Post/Zip Code`` + ``Country`` -> an address (lines 1-5
+  as street, line 6 as city).
+* ``Regime`` -> programs (six groups sit under two or three regimes), ``Listed On`` ->
+  ``listed_from`` (the earliest one), the "UN Ref ..." in ``Other Information`` ->
+  ``citation``; ``Other Information``, ``Position`` and ``Title`` -> remarks.
+
+The legacy file is Windows-1252 (curly quotes as 0x91/0x92), which ``decode_text`` handles.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import re
+import unicodedata
+from collections.abc import Sequence
+from datetime import date
+from functools import lru_cache
+from typing import TYPE_CHECKING
+
+from exportguard.core.countries import to_code
+from exportguard.core.entities import (
+    Address,
+    Alias,
+    AliasQuality,
+    EntityType,
+    Identifier,
+    ListEntry,
+    ParsedList,
+)
+from exportguard.errors import SourceFormatError
+from exportguard.sources._common import SourceFile, check_unique_ids, decode_text
+
+if TYPE_CHECKING:
+    from _csv import Reader
+
+NAME = "uk_ofsi_csv"
+SOURCE = "uk_ofsi"
+LIST_NAME = "UK OFSI Consolidated List of Financial Sanctions Targets"
+
+_NAME_PARTS = ("Name 1", "Name 2", "Name 3", "Name 4", "Name 5")
+_REQUIRED = (*_NAME_PARTS, "Name 6", "Group Type", "Alias Type", "Group ID")
+_ADDRESS_LINES = ("Address 1", "Address 2", "Address 3", "Address 4", "Address 5")
+_ADDRESS_COLUMNS = (*_ADDRESS_LINES, "Address 6", "Post/Zip Code", "Country")
+_PRIMARY_TYPES = frozenset({"prime alias", "primary name"})
+_TYPES = {
+    "individual": EntityType.PERSON,
+    "entity": EntityType.ORGANIZATION,
+    "ship": EntityType.VESSEL,
+}
+_IMO = re.compile(r"\bIMO(?:\s+number)?\s*:?\s*(\d{7})\b", re.IGNORECASE)
+_COMPANY_WORD = re.compile(
+    r"\b(?:CO|COMPANY|CORP|CORPORATION|LTD|LIMITED|LLC|INC|SHIPPING|GROUP|MANAGEMENT)\b",
+    re.IGNORECASE,
+)
+_UN_REF = re.compile(
+    r"\bUN\s*Ref(?:erence)?\.?\s*(?:No\.?)?\s*:?\s*([A-Z]{2,3}[a-z]?(?:\.[A-Za-z0-9]+)+)",
+    re.IGNORECASE,
+)
+_DOB = re.compile(r"^(\d{1,2}|dd|DD)/(\d{1,2}|mm|MM)/(\d{4})$")
+_SCRIPT_LANGS = {
+    "arabic": "ar",
+    "persian": "fa",
+    "farsi": "fa",
+    "russian": "ru",
+    "ukrainian": "uk",
+    "belarusian": "be",
+    "chinese": "zh",
+    "korean": "ko",
+    "japanese": "ja",
+    "hebrew": "he",
+    "georgian": "ka",
+    "armenian": "hy",
+}
+
+
+def sniff(file: SourceFile) -> bool:
+    """The banner line ``Last Updated,...`` followed by a header with ``Group ID``."""
+    lines = file.head().decode("latin-1").splitlines()
+    if len(lines) < 2 or not lines[0].startswith("Last Updated,"):
+        return False
+    header = {c.strip().strip('"') for c in lines[1].split(",")}
+    return {"Name 6", "Alias Type", "Group Type", "Group ID"} <= header
+
+
+def parse(files: Sequence[SourceFile]) -> ParsedList:
+    """Parse one ConList CSV into one entry per Group ID."""
+    if len(files) != 1:
+        raise SourceFormatError(f"{NAME} expects exactly one file, got {len(files)}")
+    file = files[0]
+    reader = csv.reader(io.StringIO(decode_text(file), newline=""), strict=True)
+    try:
+        published = _banner(file, next(reader, None))
+        header = _header(file, next(reader, None))
+        groups, rows = _read_groups(file, reader, header)
+    except csv.Error as exc:
+        raise SourceFormatError(
+            f"malformed CSV: {exc} (truncated file?)", file=file.name, line=reader.line_num
+        ) from exc
+    warnings: list[str] = []
+    entries = [_entry(file, gid, group, warnings) for gid, group in groups.items()]
+    check_unique_ids(entries, file.name)
+    type_rows = {"individual_rows": 0, "entity_rows": 0, "ship_rows": 0}
+    for group in groups.values():
+        for _line, row in group:
+            key = f"{row['Group Type'].strip().lower()}_rows"
+            if key in type_rows:
+                type_rows[key] += 1
+    return ParsedList(
+        source=SOURCE,
+        format=NAME,
+        entries=tuple(entries),
+        published=published,
+        counts={
+            "rows": rows,
+            "entries": len(entries),
+            "names": sum(len(e.names()) for e in entries),
+            **type_rows,
+        },
+        warnings=tuple(warnings),
+    )
+
+
+def _banner(file: SourceFile, row: list[str] | None) -> date | None:
+    if row is None or not row or row[0].strip() != "Last Updated":
+        raise SourceFormatError(
+            "line 1 must be the 'Last Updated,dd/mm/yyyy' banner of the ConList",
+            file=file.name,
+            line=1,
+            field="Last Updated",
+        )
+    value = row[1].strip() if len(row) > 1 else ""
+    if not value:
+        return None
+    parsed = _full_date(value)
+    if parsed is None:
+        raise SourceFormatError(
+            f"unparsable publication date {value!r} (expected dd/mm/yyyy)",
+            file=file.name,
+            line=1,
+            field="Last Updated",
+        )
+    return parsed
+
+
+def _header(file: SourceFile, row: list[str] | None) -> list[str]:
+    if row is None:
+        raise SourceFormatError("the header line is missing", file=file.name, line=2)
+    header = [c.strip() for c in row]
+    missing = [c for c in _REQUIRED if c not in header]
+    if missing:
+        raise SourceFormatError(
+            f"missing required column(s) {', '.join(missing)}",
+            file=file.name,
+            line=2,
+            field=missing[0],
+        )
+    return header
+
+
+Row = dict[str, str]
+
+
+def _read_groups(
+    file: SourceFile, reader: Reader, header: list[str]
+) -> tuple[dict[str, list[tuple[int, Row]]], int]:
+    groups: dict[str, list[tuple[int, Row]]] = {}
+    width = len(header)
+    rows = 0
+    for raw in reader:
+        line = reader.line_num
+        if len(raw) != width:
+            if not any(c.strip() for c in raw):
+                continue
+            raise SourceFormatError(
+                f"row has {len(raw)} fields but the header has {width} (truncated or shifted row?)",
+                file=file.name,
+                line=line,
+            )
+        row = dict(zip(header, raw, strict=True))
+        gid = row["Group ID"].strip()
+        if not gid:
+            raise SourceFormatError("empty Group ID", file=file.name, line=line, field="Group ID")
+        groups.setdefault(gid, []).append((line, row))
+        rows += 1
+    if not rows:
+        raise SourceFormatError("the list has no name rows", file=file.name, line=2)
+    return groups, rows
+
+
+def _distinct(group: list[tuple[int, Row]], column: str) -> dict[str, int]:
+    """Distinct non-blank raw values of ``column`` in a group, with their first line."""
+    out: dict[str, int] = {}
+    for line, row in group:
+        value = row.get(column)
+        if value and value not in out and not value.isspace():
+            out[value] = line
+    return out
+
+
+def _entry(
+    file: SourceFile, gid: str, group: list[tuple[int, Row]], warnings: list[str]
+) -> ListEntry:
+    primary_line, primary = next(
+        ((ln, r) for ln, r in group if r["Alias Type"].strip().lower() in _PRIMARY_TYPES),
+        group[0],
+    )
+    if primary["Alias Type"].strip().lower() not in _PRIMARY_TYPES:
+        warnings.append(f"group {gid}: no primary-name row; used the row on line {primary_line}")
+    name = _row_name(primary)
+    if not name:
+        raise SourceFormatError(
+            f"group {gid}: the primary name is empty", file=file.name, line=primary_line
+        )
+    group_type = primary["Group Type"].strip()
+    for other_type, line in _distinct(group, "Group Type").items():
+        if other_type.strip() != group_type:
+            warnings.append(
+                f"group {gid}: line {line} has Group Type {other_type!r}, kept {group_type!r}"
+            )
+    etype = _TYPES.get(group_type.lower(), EntityType.UNKNOWN)
+    if etype is EntityType.UNKNOWN:
+        warnings.append(f"group {gid}: unknown Group Type {group_type!r}")
+    countries: set[str] = set()
+    for text in _distinct(group, "Nationality"):
+        countries.update(_nationalities(text))
+    addresses = _addresses(group)
+    countries.update(a.country for a in addresses if a.country)
+    identifiers = _identifiers(group)
+    other = _c(primary.get("Other Information"))
+    citation = None
+    if other:
+        identifiers.extend(Identifier("IMO", imo) for imo in dict.fromkeys(_IMO.findall(other)))
+        if (
+            etype is EntityType.ORGANIZATION
+            and _IMO.search(other)
+            and not _COMPANY_WORD.search(name)
+        ):
+            etype = EntityType.VESSEL
+        un_ref = _UN_REF.search(other)
+        if un_ref:
+            citation = f"UN Ref {un_ref.group(1)}"
+    notes = [
+        f"{label}: {value}"
+        for label in ("Title", "Position")
+        for raw in _distinct(group, label)
+        if (value := _c(raw))
+    ]
+    listed = [_listing_date(file, line, raw) for raw, line in _distinct(group, "Listed On").items()]
+    return ListEntry(
+        id=f"{SOURCE}:{gid}",
+        source=SOURCE,
+        list_name=LIST_NAME,
+        type=etype,
+        name=name,
+        aliases=_aliases(group, name),
+        programs=tuple(dict.fromkeys(v for raw in _distinct(group, "Regime") if (v := _c(raw)))),
+        addresses=tuple(addresses),
+        countries=tuple(sorted(countries)),
+        identifiers=tuple(dict.fromkeys(identifiers)),
+        birth_dates=_birth_dates(file, gid, group, warnings),
+        birth_places=_birth_places(group),
+        listed_from=min(listed) if listed else None,
+        citation=citation,
+        remarks="\n".join(dict.fromkeys(filter(None, [other, *notes]))) or None,
+    )
+
+
+def _listing_date(file: SourceFile, line: int, raw: str) -> date:
+    parsed = _full_date(raw)
+    if parsed is None:
+        raise SourceFormatError(
+            f"unparsable listing date {raw.strip()!r} (expected dd/mm/yyyy)",
+            file=file.name,
+            line=line,
+            field="Listed On",
+        )
+    return parsed
+
+
+def _aliases(group: list[tuple[int, Row]], primary: str) -> tuple[Alias, ...]:
+    found: dict[tuple[str, str], Alias] = {}
+    seen: set[tuple[str, ...]] = set()
+    for _line, row in group:
+        key = (
+            *(row[c] for c in _NAME_PARTS),
+            row["Name 6"],
+            row["Alias Type"],
+            row.get("Alias Quality", ""),
+            row.get("Name Non-Latin Script", ""),
+        )
+        if key in seen:
+            continue
+        seen.add(key)
+        name = _row_name(row)
+        if name and name != primary:
+            kind = "fka" if row["Alias Type"].strip().lower() == "fka" else "aka"
+            weak = "low" in (row.get("Alias Quality") or "").lower()
+            quality = AliasQuality.WEAK if weak else AliasQuality.STRONG
+            if (name, kind) not in found or not weak:
+                found[(name, kind)] = Alias(name, quality, kind)
+        script = _c(row.get("Name Non-Latin Script"))
+        if script and script != primary and (script, "original-script") not in found:
+            language = (row.get("Non-Latin Script Language") or "").strip().lower()
+            found[(script, "original-script")] = Alias(
+                script, kind="original-script", lang=_SCRIPT_LANGS.get(language)
+            )
+    return tuple(found.values())
+
+
+def _birth_dates(
+    file: SourceFile, gid: str, group: list[tuple[int, Row]], warnings: list[str]
+) -> tuple[str, ...]:
+    dates: set[str] = set()
+    for raw, line in _distinct(group, "DOB").items():
+        partial = _partial_date(raw)
+        if partial is None:
+            warnings.append(
+                f"{file.name}, line {line}, field 'DOB': group {gid}: unparsable date of "
+                f"birth {raw.strip()!r} left out"
+            )
+        else:
+            dates.add(partial)
+    return tuple(sorted(dates))
+
+
+def _birth_places(group: list[tuple[int, Row]]) -> tuple[str, ...]:
+    places: dict[str, None] = {}
+    for _line, row in group:
+        town, country = _c(row.get("Town of Birth")), _c(row.get("Country of Birth"))
+        place = ", ".join(p for p in (town, country) if p and p != "-")
+        if place:
+            places.setdefault(place, None)
+    return tuple(places)
+
+
+def _identifiers(group: list[tuple[int, Row]]) -> list[Identifier]:
+    found: list[Identifier] = []
+    for kind, columns in (
+        ("passport", ("Passport Number", "Passport Details")),
+        ("national-id", ("National Identification Number", "NI Number")),
+    ):
+        for column in columns:
+            values = [v for raw in _distinct(group, column) if (v := _c(raw))]
+            if values:
+                found.extend(Identifier(kind, v) for v in values)
+                break
+    return found
+
+
+def _addresses(group: list[tuple[int, Row]]) -> list[Address]:
+    found: dict[str, Address] = {}
+    seen: set[tuple[str, ...]] = set()
+    for _line, row in group:
+        key = tuple(row.get(c, "") for c in _ADDRESS_COLUMNS)
+        if key in seen or not any(key):
+            continue
+        seen.add(key)
+        address = _address(row)
+        if address is not None:
+            found.setdefault(address.full, address)
+    return list(found.values())
+
+
+def _c(value: str | None) -> str | None:
+    """Collapse white space; ``None`` for blank (a faster ``clean`` for CSV cells)."""
+    if not value:
+        return None
+    return " ".join(value.split()) or None
+
+
+def _row_name(row: Row) -> str:
+    parts = [row[c].strip() for c in _NAME_PARTS]
+    parts.append(row["Name 6"].strip())
+    return " ".join(" ".join(p for p in parts if p).split())
+
+
+def _address(row: Row) -> Address | None:
+    street_parts = [v for c in _ADDRESS_LINES if (v := _c(row.get(c)))]
+    city = _c(row.get("Address 6"))
+    postal = _c(row.get("Post/Zip Code"))
+    country_text = _c(row.get("Country"))
+    parts = [*street_parts, *(p for p in (city, postal, country_text) if p)]
+    if not parts:
+        return None
+    return Address(
+        full=", ".join(parts),
+        street=", ".join(street_parts) or None,
+        city=city,
+        postal_code=postal,
+        country=_country(country_text) if country_text else None,
+    )
+
+
+def _full_date(text: str) -> date | None:
+    match = _DOB.match(text.strip())
+    if not match or not match.group(1).isdigit() or not match.group(2).isdigit():
+        return None
+    try:
+        return date(int(match.group(3)), int(match.group(2)), int(match.group(1)))
+    except ValueError:
+        return None
+
+
+def _partial_date(text: str) -> str | None:
+    """``17/08/1957`` -> ``1957-08-17``; ``00/00/1980`` -> ``1980``; ``1946`` -> ``1946``.
+
+    ``None`` when the text is no date (the caller reports it).
+    """
+    text = text.strip()
+    match = _DOB.match(text)
+    if match:
+        day, month, year = match.groups()
+    elif len(text) == 4 and text.isdigit():
+        day, month, year = "00", "00", text
+    else:
+        return None
+    month_n = int(month) if month.isdigit() else 0
+    day_n = int(day) if day.isdigit() else 0
+    result: str | None = None
+    try:
+        if year != "0000" and month_n == 0:
+            result = year
+        elif year != "0000" and day_n == 0:
+            result = date(int(year), month_n, 1).isoformat()[:7]
+        elif year != "0000":
+            result = date(int(year), month_n, day_n).isoformat()
+    except ValueError:
+        result = None
+    return result
+
+
+_ENUM_SPLIT = re.compile(r"\(?\b(?:\d{1,2}|[a-h])\)|[,;/]")
+_NOTE = re.compile(r"\(.*?\)|\(.*$")
+_QUALIFIER = re.compile(
+    r"^(?:possibly|reportedly|in)\s+|\s+(?:citizenship|national|nationality|nationalities|"
+    r"citizen|by birth|as (?:at|of)\b.*|since\b.*|from\b.*|between\b.*)$",
+    re.IGNORECASE,
+)
+
+
+@lru_cache(maxsize=4096)
+def _country(text: str) -> str | None:
+    """ISO code of a country cell, ignoring notes such as "(as at Apr 2009)"."""
+    candidate = _NOTE.sub("", text).strip(" .,")
+    for _ in range(3):
+        if not candidate:
+            return None
+        code = to_code(candidate) or _DEMONYMS.get(_fold(candidate))
+        if code:
+            return code
+        stripped = _QUALIFIER.sub("", candidate).strip(" .,")
+        if stripped == candidate:
+            return None
+        candidate = stripped
+    return None
+
+
+@lru_cache(maxsize=4096)
+def _nationalities(text: str | None) -> tuple[str, ...]:
+    if not text or not text.strip():
+        return ()
+    codes: dict[str, None] = {}
+    for token in _ENUM_SPLIT.split(text):
+        code = _country(token) if token.strip() else None
+        if code:
+            codes.setdefault(code, None)
+    return tuple(codes)
+
+
+def _fold(text: str) -> str:
+    text = unicodedata.normalize("NFKD", text)
+    return " ".join("".join(c for c in text if not unicodedata.combining(c)).lower().split())
+
+
+#: Nationality adjectives the lists use instead of country names (not in core.countries).
+#: Ambiguous ones ("Congolese", "Guinean", "Korean") are deliberately absent.
+_DEMONYMS = {
+    "afghan": "AF",
+    "afgan": "AF",
+    "albanian": "AL",
+    "algerian": "DZ",
+    "american": "US",
+    "us": "US",
+    "armenian": "AM",
+    "australian": "AU",
+    "austrian": "AT",
+    "azerbaijani": "AZ",
+    "bahraini": "BH",
+    "bangladeshi": "BD",
+    "belarusian": "BY",
+    "belgian": "BE",
+    "bosnian": "BA",
+    "british": "GB",
+    "bulgarian": "BG",
+    "burmese": "MM",
+    "burundian": "BI",
+    "cambodian": "KH",
+    "canadian": "CA",
+    "chadian": "TD",
+    "chinese": "CN",
+    "croatian": "HR",
+    "cuban": "CU",
+    "cypriot": "CY",
+    "danish": "DK",
+    "dutch": "NL",
+    "egyptian": "EG",
+    "emirati": "AE",
+    "eritrean": "ER",
+    "ethiopian": "ET",
+    "filipino": "PH",
+    "french": "FR",
+    "georgian": "GE",
+    "german": "DE",
+    "greek": "GR",
+    "indian": "IN",
+    "indonesian": "ID",
+    "iranian": "IR",
+    "iraqi": "IQ",
+    "irish": "IE",
+    "israeli": "IL",
+    "italian": "IT",
+    "japanese": "JP",
+    "jordanian": "JO",
+    "kazakh": "KZ",
+    "kenyan": "KE",
+    "kuwaiti": "KW",
+    "kyrgyz": "KG",
+    "lebanese": "LB",
+    "libyan": "LY",
+    "malaysian": "MY",
+    "malian": "ML",
+    "maltese": "MT",
+    "mauritanian": "MR",
+    "moldovan": "MD",
+    "moroccan": "MA",
+    "nigerian": "NG",
+    "north korean": "KP",
+    "norwegian": "NO",
+    "omani": "OM",
+    "pakistani": "PK",
+    "palestinian": "PS",
+    "polish": "PL",
+    "qatari": "QA",
+    "qatarian": "QA",
+    "romanian": "RO",
+    "russian": "RU",
+    "rwandan": "RW",
+    "saudi": "SA",
+    "saudi arabian": "SA",
+    "senegalese": "SN",
+    "serbian": "RS",
+    "somali": "SO",
+    "south sudanese": "SS",
+    "spanish": "ES",
+    "sudanese": "SD",
+    "swedish": "SE",
+    "swiss": "CH",
+    "syrian": "SY",
+    "tajik": "TJ",
+    "tanzanian": "TZ",
+    "tunisian": "TN",
+    "turkish": "TR",
+    "turkmen": "TM",
+    "ugandan": "UG",
+    "ukrainian": "UA",
+    "uzbek": "UZ",
+    "venezuelan": "VE",
+    "vietnamese": "VN",
+    "yemeni": "YE",
+    "zimbabwean": "ZW",
+}

@@ -1,0 +1,466 @@
+"""UN Security Council Consolidated List, XML (``CONSOLIDATED_LIST``, ``sc-sanctions.xsd``).
+
+Layout
+    ``<CONSOLIDATED_LIST dateGenerated="2026-02-27T00:00:09.554Z">`` (no namespace) holds
+    ``<INDIVIDUALS>`` of ``<INDIVIDUAL>`` and ``<ENTITIES>`` of ``<ENTITY>``. A record has
+    ``DATAID``, ``VERSIONNUM``, ``FIRST_NAME`` .. ``FOURTH_NAME`` (an entity uses only
+    ``FIRST_NAME``), ``UN_LIST_TYPE`` (the sanctions regime: ``Al-Qaida``, ``DPRK``, ...),
+    ``REFERENCE_NUMBER`` (``QDi.001``, ``KPe.020``), ``LISTED_ON``, ``COMMENTS1``,
+    ``NAME_ORIGINAL_SCRIPT``, ``TITLE``/``DESIGNATION``/``NATIONALITY`` (lists of ``VALUE``),
+    ``GENDER``, and repeated ``*_ALIAS`` (``QUALITY``, ``ALIAS_NAME``, sometimes an alias'
+    own ``DATE_OF_BIRTH``/``CITY_OF_BIRTH``/``COUNTRY_OF_BIRTH``), ``*_ADDRESS`` (``STREET``,
+    ``CITY``, ``STATE_PROVINCE``, ``ZIP_CODE``, ``COUNTRY``, ``NOTE``),
+    ``INDIVIDUAL_DATE_OF_BIRTH`` (``TYPE_OF_DATE`` EXACT/APPROXIMATELY/BETWEEN with ``DATE``,
+    ``YEAR`` or ``FROM_YEAR``/``TO_YEAR``, and a free ``NOTE``),
+    ``INDIVIDUAL_PLACE_OF_BIRTH`` and ``INDIVIDUAL_DOCUMENT`` (``TYPE_OF_DOCUMENT``,
+    ``TYPE_OF_DOCUMENT2``, ``NUMBER``, ``ISSUING_COUNTRY``/``COUNTRY_OF_ISSUE``, ...).
+    Empty placeholder elements (``<INDIVIDUAL_DOCUMENT/>``, ``<QUALITY/>``) are common and
+    skipped.
+
+Ids
+    ``REFERENCE_NUMBER`` is the UN's permanent public reference of a listing (quoted in
+    press releases and national lists), so the id is ``un_sc:QDi.001``. ``DATAID`` is a
+    database key; it is used (``un_sc:DATAID-6907993``) only for a record without
+    reference number, with a warning. Reference numbers sometimes carry trailing spaces
+    (``KPe.023 ``): white space is cleaned. A repeated id is an error.
+
+Field mapping
+    name: ``FIRST_NAME`` .. ``FOURTH_NAME`` joined in order (the UN writes them in natural
+    order). ``NAME_ORIGINAL_SCRIPT`` (Arabic, Cyrillic, CJK, ...) -> alias kind
+    ``original-script``. Alias ``QUALITY`` ``Good``/``a.k.a.`` -> strong ``aka``, ``Low`` ->
+    weak ``aka``, ``f.k.a.`` -> strong ``fka``; a non-Latin alias becomes
+    ``original-script``. ``NATIONALITY`` and address countries -> ``countries`` (a few UN
+    spellings unknown to ``countries.to_code`` are mapped here: ``State of Palestine``,
+    ``China, Hong Kong Special Administrative Region``); names that map to no country
+    (``former Soviet Union``) are reported once in a warning. Birth dates: ``DATE`` ->
+    ``YYYY-MM-DD``, ``YEAR`` -> ``YYYY``, ``FROM_YEAR``..``TO_YEAR`` -> every year of the
+    range (ranges over 10 years keep their ends), a ``NOTE`` such as ``Nov. 1973`` ->
+    ``1973-11``; other notes (``30-35 years old``, Hijri dates) go to remarks. Places of
+    birth -> ``birth_places`` (street, city, province, country joined). Documents ->
+    :class:`Identifier` (kind = ``TYPE_OF_DOCUMENT``, with a different
+    ``TYPE_OF_DOCUMENT2`` in parentheses); ``GENDER`` -> identifier ``Gender``; for
+    entities an ``IMO number: 1234567`` in the comments -> identifier ``IMO``.
+    ``LISTED_ON`` -> ``listed_from`` (required; some carry a zone suffix
+    ``2015-04-07-04:00``), ``UN_LIST_TYPE`` -> ``programs``, ``REFERENCE_NUMBER`` ->
+    ``citation``, ``COMMENTS1`` plus titles, designations and unparsed birth-date notes ->
+    ``remarks``. INDIVIDUAL -> person,
+    ENTITY -> organisation. ``dateGenerated`` -> ``published``.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from datetime import date
+from typing import NoReturn
+
+from lxml import etree
+
+from exportguard.core import countries
+from exportguard.core.entities import (
+    Address,
+    Alias,
+    AliasQuality,
+    EntityType,
+    Identifier,
+    ListEntry,
+    ParsedList,
+)
+from exportguard.errors import SourceFormatError
+from exportguard.sources._common import (
+    SourceFile,
+    check_unique_ids,
+    children,
+    clean,
+    local,
+    parse_xml,
+)
+
+NAME = "un_sc_xml"
+SOURCE = "un_sc"
+LIST_NAME = "UN Security Council Consolidated List"
+
+#: UN spellings that ``countries.to_code`` does not know.
+_EXTRA_COUNTRIES = {
+    "state of palestine": "PS",
+    "china, hong kong special administrative region": "HK",
+    "china, macao special administrative region": "MO",
+}
+_QUALITY = {
+    "good": (AliasQuality.STRONG, "aka"),
+    "a.k.a.": (AliasQuality.STRONG, "aka"),
+    "low": (AliasQuality.WEAK, "aka"),
+    "f.k.a.": (AliasQuality.STRONG, "fka"),
+}
+_MONTHS = {
+    m: i
+    for i, names in enumerate(
+        (
+            ("jan", "january"),
+            ("feb", "february"),
+            ("mar", "march"),
+            ("apr", "april"),
+            ("may",),
+            ("jun", "june"),
+            ("jul", "july"),
+            ("aug", "august"),
+            ("sep", "sept", "september"),
+            ("oct", "october"),
+            ("nov", "november"),
+            ("dec", "december"),
+        ),
+        start=1,
+    )
+    for m in names
+}
+_MONTH_YEAR = re.compile(r"^([A-Za-z]+)\.?\s+(\d{4})$")
+_ISO_DAY = re.compile(r"^\d{4}-\d{2}-\d{2}")
+_YEAR = re.compile(r"^\d{4}$")
+_IMO = re.compile(r"IMO\s+(?:number|no\.?)\s*:?\s*(\d{7})", re.IGNORECASE)
+_NAME_PARTS = ("FIRST_NAME", "SECOND_NAME", "THIRD_NAME", "FOURTH_NAME")
+_MAX_RANGE_YEARS = 10
+
+
+def sniff(file: SourceFile) -> bool:
+    """The ``CONSOLIDATED_LIST`` root element of the UN XML."""
+    head = file.head()
+    return b"<CONSOLIDATED_LIST" in head and (b"<INDIVIDUALS" in head or b"<ENTITIES" in head)
+
+
+def parse(files: Sequence[SourceFile]) -> ParsedList:
+    """Parse one UN consolidated list XML file."""
+    if len(files) != 1:
+        raise SourceFormatError(f"{NAME} takes exactly one file, got {len(files)}")
+    return _Parser(files[0]).run()
+
+
+def _non_latin(text: str) -> bool:
+    if text.isascii():
+        return False
+    return any(ch.isalpha() and ord(ch) > 0x24F and not 0x1E00 <= ord(ch) <= 0x1EFF for ch in text)
+
+
+class _Node:
+    """An element with its children indexed by local tag name (one pass, then O(1))."""
+
+    __slots__ = ("by_tag", "element")
+
+    def __init__(self, element: etree._Element) -> None:
+        self.element = element
+        self.by_tag: dict[str, list[etree._Element]] = {}
+        for c in element:
+            if isinstance(c.tag, str):
+                self.by_tag.setdefault(local(c.tag), []).append(c)
+
+    @property
+    def line(self) -> int | None:
+        return self.element.sourceline
+
+    def all(self, name: str) -> list[etree._Element]:
+        return self.by_tag.get(name, [])
+
+    def first(self, name: str) -> etree._Element | None:
+        found = self.by_tag.get(name)
+        return found[0] if found else None
+
+    def text(self, name: str) -> str | None:
+        found = self.by_tag.get(name)
+        return clean(found[0].text) if found else None
+
+    def values(self, name: str) -> list[str]:
+        """Cleaned ``VALUE`` texts of the child list ``name`` (``NATIONALITY``, ``TITLE``)."""
+        found = self.by_tag.get(name)
+        if not found:
+            return []
+        return [t for v in found[0] if isinstance(v.tag, str) and (t := clean(v.text))]
+
+    def join(self, names: Sequence[str]) -> str | None:
+        return ", ".join(t for n in names if (t := self.text(n))) or None
+
+
+class _Parser:
+    def __init__(self, file: SourceFile) -> None:
+        self.file = file
+        self.warnings: list[str] = []
+        self.unknown_countries: dict[str, None] = {}
+        self.country_cache: dict[str, str | None] = {}
+
+    def error(
+        self, message: str, element: etree._Element | None, field: str | None = None
+    ) -> NoReturn:
+        line = element.sourceline if element is not None else None
+        raise SourceFormatError(message, file=self.file.name, line=line, field=field)
+
+    def run(self) -> ParsedList:
+        root = parse_xml(self.file)
+        if local(root.tag) != "CONSOLIDATED_LIST":
+            self.error(f"root element is <{local(root.tag)}>, expected <CONSOLIDATED_LIST>", root)
+        top = _Node(root)
+        individuals, entities = top.first("INDIVIDUALS"), top.first("ENTITIES")
+        if individuals is None and entities is None:
+            self.error("neither <INDIVIDUALS> nor <ENTITIES> is present", root, "INDIVIDUALS")
+        records: list[tuple[etree._Element, bool]] = []
+        if individuals is not None:
+            records += [(e, True) for e in children(individuals, "INDIVIDUAL")]
+        if entities is not None:
+            records += [(e, False) for e in children(entities, "ENTITY")]
+        entries = [self.entry(_Node(element), person) for element, person in records]
+        check_unique_ids(entries, self.file.name)
+        if self.unknown_countries:
+            self.warnings.append(
+                "country names not mapped to ISO codes: " + "; ".join(self.unknown_countries)
+            )
+        n_people = sum(1 for _, person in records if person)
+        return ParsedList(
+            source=SOURCE,
+            format=NAME,
+            entries=tuple(entries),
+            published=self.published(root),
+            counts={
+                "records": len(records),
+                "individuals": n_people,
+                "entities": len(records) - n_people,
+                "entries": len(entries),
+                "names": sum(len(e.names()) for e in entries),
+            },
+            warnings=tuple(self.warnings),
+        )
+
+    def published(self, root: etree._Element) -> date | None:
+        value = root.get("dateGenerated")
+        if not value:
+            self.warnings.append("the list has no dateGenerated attribute")
+            return None
+        text = value.strip()
+        if _ISO_DAY.match(text):
+            try:
+                return date.fromisoformat(text[:10])
+            except ValueError:
+                pass
+        self.warnings.append(f"unparsable dateGenerated {value!r} ignored")
+        return None
+
+    def country(self, value: str | None) -> str | None:
+        if not value:
+            return None
+        if value in self.country_cache:
+            return self.country_cache[value]
+        code = countries.to_code(value) or _EXTRA_COUNTRIES.get(value.casefold())
+        if code is None:
+            self.unknown_countries.setdefault(value, None)
+        self.country_cache[value] = code
+        return code
+
+    # -- one record ----------------------------------------------------------------------
+
+    def entry(self, node: _Node, person: bool) -> ListEntry:
+        native = self.native_id(node)
+        parts = [t for n in _NAME_PARTS if (t := node.text(n))]
+        if not parts:
+            self.error("the record has no name", node.element, "FIRST_NAME")
+        name = " ".join(parts)
+        listed = self.listed_on(node)
+        remarks: list[str] = []
+        comments = node.text("COMMENTS1")
+        if comments:
+            remarks.append(comments)
+        for label, tag in (("Title", "TITLE"), ("Designation", "DESIGNATION")):
+            values = node.values(tag)
+            if values:
+                remarks.append(f"{label}: " + "; ".join(values))
+
+        birth_dates: list[str] = []
+        birth_places: list[str] = []
+        aliases = self.aliases(node, name, person, birth_dates, birth_places)
+        codes = {c for v in node.values("NATIONALITY") if (c := self.country(v))}
+        addresses = self.addresses(node, "INDIVIDUAL_ADDRESS" if person else "ENTITY_ADDRESS")
+        codes.update(a.country for a in addresses if a.country)
+        identifiers: list[Identifier] = []
+        if person:
+            self.birth(node, birth_dates, birth_places, remarks)
+            identifiers += self.documents(node)
+            gender = node.text("GENDER")
+            if gender:
+                identifiers.append(Identifier("Gender", gender))
+        elif comments:
+            identifiers += [Identifier("IMO", m) for m in dict.fromkeys(_IMO.findall(comments))]
+        program = node.text("UN_LIST_TYPE")
+        return ListEntry(
+            id=f"{SOURCE}:{native}",
+            source=SOURCE,
+            list_name=LIST_NAME,
+            type=EntityType.PERSON if person else EntityType.ORGANIZATION,
+            name=name,
+            aliases=tuple(aliases),
+            programs=(program,) if program else (),
+            addresses=tuple(addresses),
+            countries=tuple(sorted(codes)),
+            identifiers=tuple(identifiers),
+            birth_dates=tuple(dict.fromkeys(birth_dates)),
+            birth_places=tuple(dict.fromkeys(birth_places)),
+            listed_from=listed,
+            citation=node.text("REFERENCE_NUMBER"),
+            remarks="\n".join(remarks) or None,
+        )
+
+    def native_id(self, node: _Node) -> str:
+        reference = node.text("REFERENCE_NUMBER")
+        if reference:
+            return reference.replace(" ", "")
+        dataid = node.text("DATAID")
+        if not dataid:
+            self.error(
+                "the record has neither REFERENCE_NUMBER nor DATAID",
+                node.element,
+                "REFERENCE_NUMBER",
+            )
+        self.warnings.append(
+            f"line {node.line}: record without REFERENCE_NUMBER; id from DATAID {dataid}"
+        )
+        return f"DATAID-{dataid}"
+
+    def listed_on(self, node: _Node) -> date:
+        found = node.first("LISTED_ON")
+        value = clean(found.text) if found is not None else None
+        where = found if found is not None else node.element
+        if not value:
+            self.error("the listing date is missing", where, "LISTED_ON")
+        if _ISO_DAY.match(value):
+            try:
+                return date.fromisoformat(value[:10])
+            except ValueError:
+                pass
+        self.error(f"unparsable date {value!r} (expected YYYY-MM-DD)", where, "LISTED_ON")
+
+    def aliases(
+        self,
+        node: _Node,
+        name: str,
+        person: bool,
+        birth_dates: list[str],
+        birth_places: list[str],
+    ) -> list[Alias]:
+        out: dict[str, Alias] = {}
+        original = node.text("NAME_ORIGINAL_SCRIPT")
+        if original and original != name:
+            out[original] = Alias(original, kind="original-script")
+        for element in node.all("INDIVIDUAL_ALIAS" if person else "ENTITY_ALIAS"):
+            alias = _Node(element)
+            alias_name = alias.text("ALIAS_NAME")
+            if not alias_name or alias_name == name or alias_name in out:
+                continue
+            quality = (alias.text("QUALITY") or "").casefold()
+            strength, kind = _QUALITY.get(quality, (AliasQuality.STRONG, "aka"))
+            if kind == "aka" and _non_latin(alias_name):
+                kind = "original-script"
+            out[alias_name] = Alias(alias_name, strength, kind)
+            born = alias.text("DATE_OF_BIRTH")
+            if born:
+                iso = _iso_partial(born)
+                if iso:
+                    birth_dates.append(iso)
+                else:
+                    self.warnings.append(
+                        f"line {alias.line}, field 'DATE_OF_BIRTH': "
+                        f"unrecognised date {born!r} ignored"
+                    )
+            place = alias.join(("CITY_OF_BIRTH", "COUNTRY_OF_BIRTH"))
+            if place:
+                birth_places.append(place)
+        return list(out.values())
+
+    def addresses(self, node: _Node, tag: str) -> list[Address]:
+        out: list[Address] = []
+        for element in node.all(tag):
+            part = _Node(element)
+            street, city = part.text("STREET"), part.text("CITY")
+            region, postal = part.text("STATE_PROVINCE"), part.text("ZIP_CODE")
+            country = part.text("COUNTRY")
+            texts = [p for p in (street, city, region, postal, country) if p]
+            full = ", ".join(texts) if texts else part.text("NOTE")
+            if not full:
+                continue
+            address = Address(full, street, city, region, postal, self.country(country))
+            if address not in out:
+                out.append(address)
+        return out
+
+    def birth(
+        self,
+        node: _Node,
+        birth_dates: list[str],
+        birth_places: list[str],
+        remarks: list[str],
+    ) -> None:
+        for element in node.all("INDIVIDUAL_DATE_OF_BIRTH"):
+            part = _Node(element)
+            found = self.birth_date(part)
+            birth_dates.extend(found)
+            note = part.text("NOTE")
+            if note and not found:
+                remarks.append(f"Date of birth: {note}")
+        for element in node.all("INDIVIDUAL_PLACE_OF_BIRTH"):
+            part = _Node(element)
+            place = part.join(("STREET", "CITY", "STATE_PROVINCE", "COUNTRY")) or part.text("NOTE")
+            if place:
+                birth_places.append(place)
+
+    def birth_date(self, node: _Node) -> list[str]:
+        exact = node.text("DATE")
+        if exact:
+            iso = _iso_partial(exact)
+            if iso:
+                return [iso]
+            self.warnings.append(
+                f"line {node.line}, field 'DATE': unrecognised date {exact!r} ignored"
+            )
+            return []
+        year = node.text("YEAR")
+        if year and _YEAR.match(year):
+            return [year]
+        first, last = node.text("FROM_YEAR"), node.text("TO_YEAR")
+        if first and last and _YEAR.match(first) and _YEAR.match(last):
+            return _year_range(int(first), int(last))
+        note = node.text("NOTE")
+        found = _MONTH_YEAR.match(note) if note else None
+        if found and found.group(1).casefold() in _MONTHS:
+            return [f"{found.group(2)}-{_MONTHS[found.group(1).casefold()]:02d}"]
+        return []
+
+    def documents(self, node: _Node) -> list[Identifier]:
+        out: list[Identifier] = []
+        for element in node.all("INDIVIDUAL_DOCUMENT"):
+            part = _Node(element)
+            number = part.text("NUMBER")
+            if not number:
+                continue
+            kind = part.text("TYPE_OF_DOCUMENT") or "Document"
+            detail = part.text("TYPE_OF_DOCUMENT2")
+            if detail and detail.casefold() != kind.casefold():
+                kind = f"{kind} ({detail})"
+            issuer = part.text("ISSUING_COUNTRY") or part.text("COUNTRY_OF_ISSUE")
+            identifier = Identifier(kind, number, self.country(issuer))
+            if identifier not in out:
+                out.append(identifier)
+        return out
+
+
+def _year_range(first: int, last: int) -> list[str]:
+    """Every year of a birth-year range, or only its ends when it spans over 10 years."""
+    first, last = min(first, last), max(first, last)
+    if last - first > _MAX_RANGE_YEARS:
+        return [str(first), str(last)]
+    return [str(y) for y in range(first, last + 1)]
+
+
+def _iso_partial(value: str) -> str | None:
+    """``1958-02-22`` (zone suffix dropped), ``1958-02`` or ``1958``; else ``None``."""
+    text = value.strip()
+    if _ISO_DAY.match(text):
+        try:
+            return date.fromisoformat(text[:10]).isoformat()
+        except ValueError:
+            return None
+    if re.match(r"^\d{4}(-\d{2})?$", text):
+        return text
+    return None
