@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from importlib import resources
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import Engine
 
@@ -23,10 +23,12 @@ from exportguard.core.index import FORMAT_VERSION, Hit, NameIndex, make_query, s
 from exportguard.core.matching import Query
 from exportguard.core.thresholds import DEFAULT_THRESHOLD
 from exportguard.errors import FieldError, InvalidInput, NotFound, SourceFormatError
-from exportguard.sources import detect
 from exportguard.sources._common import SourceFile
 from exportguard.store import engine as store_engine
 from exportguard.store import lists as list_store
+
+if TYPE_CHECKING:
+    from exportguard.sources import detect
 
 Clock = Callable[[], datetime]
 
@@ -125,6 +127,7 @@ class ExportGuard:
         self.clock = clock
         self.engine: Engine = store_engine.open_engine(database_url)
         self._indexes: dict[int, NameIndex] = {}
+        self._merged: dict[tuple[int, ...], NameIndex] = {}
 
     def close(self) -> None:
         self.engine.dispose()
@@ -135,6 +138,8 @@ class ExportGuard:
         self, paths: Sequence[str | Path], *, published: date | None = None
     ) -> ImportReport:
         """Import list files and folders (folders recursively; unknown files there skipped)."""
+        from exportguard.sources import detect
+
         files: list[SourceFile] = []
         folder_files: list[SourceFile] = []
         for raw in paths:
@@ -156,6 +161,8 @@ class ExportGuard:
         self, files: Sequence[SourceFile], *, published: date | None = None
     ) -> ImportReport:
         """Import files given as bytes (an upload, a download)."""
+        from exportguard.sources import detect
+
         units, _ = detect.plan(files)
         return self._import_units(units, published)
 
@@ -203,7 +210,7 @@ class ExportGuard:
                     content_hash=content_hash, files=[f.name for f in unit.files],
                     counts=dict(parsed.counts), warnings=warnings, items=parsed.entries,
                 )  # fmt: skip
-                index.snapshot_id = snapshot.id
+                index.assign_snapshot(snapshot.id)
                 list_store.replace_index(conn, snapshot.id, FORMAT_VERSION, index.to_bytes())
                 self._indexes[snapshot.id] = index
                 results.append(ImportResult(snapshot, created=True, warnings=warnings))
@@ -246,6 +253,16 @@ class ExportGuard:
                 list_store.replace_index(conn, snapshot_id, FORMAT_VERSION, index.to_bytes())
         self._indexes[snapshot_id] = index
         return index
+
+    def merged_index(self, snapshots: Sequence[Snapshot]) -> NameIndex:
+        """One index over several snapshots (merged once per set, then cached)."""
+        key = tuple(sorted(s.id for s in snapshots))
+        found = self._merged.get(key)
+        if found is None:
+            if len(self._merged) > 8:
+                self._merged.clear()
+            found = self._merged[key] = NameIndex.merge([self.index(i) for i in key])
+        return found
 
     # --- screening ----------------------------------------------------------------------
 
@@ -326,9 +343,9 @@ class ExportGuard:
         threshold: float = DEFAULT_THRESHOLD,
     ) -> Iterator[tuple[str, list[Hit]]]:
         """Screen many (id, query) pairs in this process, yielding hits per id."""
-        indexes = [self.index(s.id) for s in self.snapshots_in_force(as_of)]
+        index = self.merged_index(self.snapshots_in_force(as_of))
         for key, query in queries:
-            yield key, screen(indexes, query, threshold=threshold, limit=limit, as_of=as_of)
+            yield key, index.screen(query, threshold=threshold, limit=limit, as_of=as_of)
 
 
 def build_query(

@@ -1,10 +1,10 @@
-"""Candidate retrieval over one list snapshot, and screening with it.
+"""Candidate retrieval over list snapshots, and screening with it.
 
-Built once per snapshot (``NameIndex.build``), serialised (``to_bytes``) and stored beside
-the snapshot, so a query never scans every name. Retrieval is an inverted index from keys
-to the names carrying them:
+Built once per snapshot (:meth:`NameIndex.build`), serialised (:meth:`to_bytes`) and
+stored beside the snapshot, so a query never scans every name. Retrieval is an inverted
+index from keys to the names carrying them:
 
-``t:<token>``      the exact Latin token;
+``t:<token>``      the exact Latin token (and each pair of adjacent tokens joined);
 ``p:<skeleton>``   each phonetic skeleton variant of each token, and of each pair of
                    adjacent tokens joined (split/joined spellings), plus every one-deletion
                    variant of skeletons of four or more consonants (a typo in a consonant).
@@ -12,17 +12,26 @@ to the names carrying them:
 A query's keys pick postings; each key adds its inverse document frequency to the names
 it lists (one ``numpy.bincount``); the :data:`CANDIDATES` best names are then scored in
 full by :mod:`exportguard.core.matching`, and the best name per entry is the entry's hit.
+
+Layout: everything is a handful of numpy arrays and byte blobs (names, entries as JSON,
+tokens), so loading a stored index creates almost no Python objects, and the indexes of
+several snapshots merge (:meth:`merge`) by concatenation into one that is queried once.
+Keys are stored as 64-bit BLAKE2b hashes, sorted, and looked up with ``searchsorted``.
+Names, tokens and entries are decoded only for the candidates a query reaches.
 """
 
 from __future__ import annotations
 
+import hashlib
 import itertools
+import json
 import math
 import pickle
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date
+from typing import Any
 
 import numpy as np
 import numpy.typing as npt
@@ -32,10 +41,15 @@ from exportguard.core.matching import Candidate, Query, Scored, score
 from exportguard.core.names import NameForm, Token, analyse
 from exportguard.core.weights import token_weight
 
-#: How many names are scored in full per query and index.
-CANDIDATES = 24
-#: Serialisation format of :class:`NameIndex`; bump it when the layout changes.
-FORMAT_VERSION = 1
+#: How many names are scored in full per query.
+CANDIDATES = 40
+#: Serialisation format of :class:`NameIndex`; bump it when the layout changes (stored
+#: indexes of another version are rebuilt from their snapshot's entries on first use).
+FORMAT_VERSION = 2
+
+I32 = npt.NDArray[np.int32]
+I64 = npt.NDArray[np.int64]
+U64 = npt.NDArray[np.uint64]
 
 
 @dataclass(frozen=True, slots=True)
@@ -94,14 +108,19 @@ def query_keys(form: NameForm) -> set[str]:
         keys.add("t:" + a.text + b.text)
         for x in a.skeletons:
             for y in b.skeletons:
-                keys.add("p:" + _join_skeleton(x, y))
+                keys.add("p:" + (x + y[1:] if x[-1] == y[0] else x + y))
     if not tokens and form.legal_forms:
         keys.update("t:" + f for f in form.legal_forms)
     return keys
 
 
-def _join_skeleton(a: str, b: str) -> str:
-    return a + b[1:] if a and b and a[-1] == b[0] else a + b
+def key_hash(key: str) -> int:
+    """A stable 64-bit hash of a retrieval key."""
+    return int.from_bytes(hashlib.blake2b(key.encode(), digest_size=8).digest(), "little")
+
+
+def _hashes(keys: Iterable[str]) -> U64:
+    return np.fromiter((key_hash(k) for k in keys), dtype=np.uint64)
 
 
 def _is_organisation(entry_type: EntityType) -> bool | None:
@@ -112,51 +131,84 @@ def _is_organisation(entry_type: EntityType) -> bool | None:
     return None
 
 
+class _Blob:
+    """Strings stored as one UTF-8 blob and an offsets array; decoded on demand."""
+
+    __slots__ = ("data", "offsets")
+
+    def __init__(self, data: bytes, offsets: I64) -> None:
+        self.data = data
+        self.offsets = offsets
+
+    @classmethod
+    def of(cls, texts: Iterable[str]) -> _Blob:
+        encoded = [t.encode() for t in texts]
+        offsets = np.zeros(len(encoded) + 1, dtype=np.int64)
+        np.cumsum([len(e) for e in encoded], out=offsets[1:])
+        return cls(b"".join(encoded), offsets)
+
+    def __getitem__(self, i: int) -> str:
+        return self.data[self.offsets[i] : self.offsets[i + 1]].decode()
+
+    def __len__(self) -> int:
+        return len(self.offsets) - 1
+
+    @staticmethod
+    def concat(parts: Sequence[_Blob]) -> _Blob:
+        offsets = [parts[0].offsets[:1]]
+        base = 0
+        for part in parts:
+            offsets.append(part.offsets[1:] + base)
+            base += int(part.offsets[-1])
+        return _Blob(b"".join(p.data for p in parts), np.concatenate(offsets))
+
+
 class NameIndex:
-    """Inverted index over every name of one snapshot's entries."""
+    """Inverted index over every name of one or more snapshots' entries."""
 
-    __slots__ = ("_postings", "entries", "name_entry", "name_legal", "name_quality",
-                 "name_tokens", "names", "snapshot_id", "vocab")  # fmt: skip
+    __slots__ = (
+        "_entries", "_tokens", "entry_blob", "entry_snapshot", "key_end", "key_hash",
+        "key_start", "name_blob", "name_entry", "name_legal", "name_quality", "name_tok_off",
+        "name_toks", "postings", "snapshot_ids", "vocab_skel", "vocab_text",
+    )  # fmt: skip
 
-    def __init__(
-        self,
-        snapshot_id: int,
-        entries: list[EntryInfo],
-        names: list[str],
-        name_entry: npt.NDArray[np.int32],
-        name_quality: bytes,
-        name_tokens: list[tuple[int, ...]],
-        name_legal: list[tuple[str, ...]],
-        vocab: list[Token],
-        postings: dict[str, npt.NDArray[np.int32]],
-    ) -> None:
-        self.snapshot_id = snapshot_id
-        self.entries = entries
-        self.names = names
-        self.name_entry = name_entry
-        self.name_quality = name_quality
-        self.name_tokens = name_tokens
-        self.name_legal = name_legal
-        self.vocab = vocab
-        self._postings = postings
+    def __init__(self, arrays: dict[str, Any]) -> None:
+        self.snapshot_ids: tuple[int, ...] = tuple(arrays["snapshot_ids"])
+        self.entry_snapshot: I32 = arrays["entry_snapshot"]
+        self.entry_blob: _Blob = arrays["entry_blob"]
+        self.name_blob: _Blob = arrays["name_blob"]
+        self.name_entry: I32 = arrays["name_entry"]
+        self.name_quality: npt.NDArray[np.uint8] = arrays["name_quality"]
+        self.name_tok_off: I64 = arrays["name_tok_off"]
+        self.name_toks: I32 = arrays["name_toks"]
+        self.name_legal: _Blob = arrays["name_legal"]
+        self.vocab_text: _Blob = arrays["vocab_text"]
+        self.vocab_skel: _Blob = arrays["vocab_skel"]
+        self.key_hash: U64 = arrays["key_hash"]
+        self.key_start: I64 = arrays["key_start"]
+        self.key_end: I64 = arrays["key_end"]
+        self.postings: I32 = arrays["postings"]
+        self._entries: dict[int, EntryInfo] = {}
+        self._tokens: dict[int, Token] = {}
 
     # --- building -------------------------------------------------------------------
 
     @classmethod
     def build(cls, snapshot_id: int, entries: Iterable[ListEntry]) -> NameIndex:
         """Index every name (primary and aliases) of ``entries``."""
-        infos: list[EntryInfo] = []
+        entry_json: list[str] = []
         names: list[str] = []
         name_entry: list[int] = []
         quality = bytearray()
-        name_tokens: list[tuple[int, ...]] = []
-        name_legal: list[tuple[str, ...]] = []
-        vocab: list[Token] = []
+        tok_off = [0]
+        toks: list[int] = []
+        legal: list[str] = []
         vocab_ids: dict[Token, int] = {}
         postings: defaultdict[str, list[int]] = defaultdict(list)
         for entry in entries:
-            e = len(infos)
-            infos.append(_info(entry))
+            e = len(entry_json)
+            entry_json.append(json.dumps(_info_dict(entry), ensure_ascii=False,
+                                         separators=(",", ":")))
             org = _is_organisation(entry.type)
             weak = {a.name for a in entry.aliases if a.quality is AliasQuality.WEAK}
             for name in entry.names():
@@ -167,100 +219,138 @@ class NameIndex:
                 names.append(name)
                 name_entry.append(e)
                 quality.append(1 if name in weak and name != entry.name else 0)
-                ids = []
                 for token in form.tokens:
-                    tid = vocab_ids.get(token)
-                    if tid is None:
-                        tid = vocab_ids[token] = len(vocab)
-                        vocab.append(token)
-                    ids.append(tid)
-                name_tokens.append(tuple(ids))
-                name_legal.append(form.legal_forms)
+                    toks.append(vocab_ids.setdefault(token, len(vocab_ids)))
+                tok_off.append(len(toks))
+                legal.append(" ".join(form.legal_forms))
                 for key in query_keys(form):
                     postings[key].append(n)
-        frozen = {k: np.asarray(v, dtype=np.int32) for k, v in postings.items()}
-        return cls(
-            snapshot_id,
-            infos,
-            names,
-            np.asarray(name_entry, dtype=np.int32),
-            bytes(quality),
-            name_tokens,
-            name_legal,
-            vocab,
-            frozen,
-        )
+        vocab = list(vocab_ids)
+        keys = list(postings)
+        hashes = _hashes(keys)
+        order = np.argsort(hashes, kind="stable")
+        lengths = np.fromiter((len(postings[keys[i]]) for i in order), dtype=np.int64,
+                              count=len(keys))
+        ends = np.cumsum(lengths)
+        flat = np.fromiter(itertools.chain.from_iterable(postings[keys[i]] for i in order),
+                           dtype=np.int32, count=int(ends[-1]) if len(ends) else 0)
+        return cls({
+            "snapshot_ids": (snapshot_id,),
+            "entry_snapshot": np.full(len(entry_json), snapshot_id, dtype=np.int32),
+            "entry_blob": _Blob.of(entry_json),
+            "name_blob": _Blob.of(names),
+            "name_entry": np.asarray(name_entry, dtype=np.int32),
+            "name_quality": np.frombuffer(bytes(quality), dtype=np.uint8),
+            "name_tok_off": np.asarray(tok_off, dtype=np.int64),
+            "name_toks": np.asarray(toks, dtype=np.int32),
+            "name_legal": _Blob.of(legal),
+            "vocab_text": _Blob.of(t.text for t in vocab),
+            "vocab_skel": _Blob.of(" ".join(sorted(t.skeletons)) for t in vocab),
+            "key_hash": hashes[order],
+            "key_start": (ends - lengths).astype(np.int64),
+            "key_end": ends.astype(np.int64),
+            "postings": flat,
+        })  # fmt: skip
+
+    @classmethod
+    def merge(cls, parts: Sequence[NameIndex]) -> NameIndex:
+        """One index over several (their names, entries and postings concatenated)."""
+        if len(parts) == 1:
+            return parts[0]
+        if not parts:
+            return cls.build(0, [])
+        entry_base = np.cumsum([0] + [len(p.entry_snapshot) for p in parts])
+        name_base = np.cumsum([0] + [len(p.name_entry) for p in parts])
+        vocab_base = np.cumsum([0] + [len(p.vocab_text) for p in parts])
+        post_base = np.cumsum([0] + [len(p.postings) for p in parts])
+        key_hash = np.concatenate([p.key_hash for p in parts])
+        order = np.argsort(key_hash, kind="stable")
+        tok_offs = [parts[0].name_tok_off[:1]]
+        toks_base = 0
+        for p in parts:
+            tok_offs.append(p.name_tok_off[1:] + toks_base)
+            toks_base += int(p.name_tok_off[-1])
+        return cls({
+            "snapshot_ids": tuple(s for p in parts for s in p.snapshot_ids),
+            "entry_snapshot": np.concatenate([p.entry_snapshot for p in parts]),
+            "entry_blob": _Blob.concat([p.entry_blob for p in parts]),
+            "name_blob": _Blob.concat([p.name_blob for p in parts]),
+            "name_entry": np.concatenate([p.name_entry + entry_base[i]
+                                          for i, p in enumerate(parts)]).astype(np.int32),
+            "name_quality": np.concatenate([p.name_quality for p in parts]),
+            "name_tok_off": np.concatenate(tok_offs),
+            "name_toks": np.concatenate([p.name_toks + vocab_base[i]
+                                         for i, p in enumerate(parts)]).astype(np.int32),
+            "name_legal": _Blob.concat([p.name_legal for p in parts]),
+            "vocab_text": _Blob.concat([p.vocab_text for p in parts]),
+            "vocab_skel": _Blob.concat([p.vocab_skel for p in parts]),
+            "key_hash": key_hash[order],
+            "key_start": np.concatenate([p.key_start + post_base[i]
+                                         for i, p in enumerate(parts)])[order],
+            "key_end": np.concatenate([p.key_end + post_base[i]
+                                       for i, p in enumerate(parts)])[order],
+            "postings": np.concatenate([p.postings + name_base[i]
+                                        for i, p in enumerate(parts)]).astype(np.int32),
+        })  # fmt: skip
+
+    def assign_snapshot(self, snapshot_id: int) -> None:
+        """Set the snapshot id of an index built before its snapshot was stored."""
+        if len(self.snapshot_ids) != 1:
+            raise ValueError("only a single-snapshot index can be assigned a snapshot id")
+        self.snapshot_ids = (snapshot_id,)
+        self.entry_snapshot = np.full(len(self.entry_snapshot), snapshot_id, dtype=np.int32)
 
     # --- serialisation --------------------------------------------------------------
 
     def to_bytes(self) -> bytes:
         """A compact, versioned serialisation (stored beside the snapshot)."""
-        keys = list(self._postings)
-        lengths = np.fromiter(
-            (len(self._postings[k]) for k in keys), dtype=np.int64, count=len(keys)
-        )
-        flat = (
-            np.concatenate([self._postings[k] for k in keys])
-            if keys
-            else np.zeros(0, dtype=np.int32)
-        )
-        payload = (
-            FORMAT_VERSION, self.snapshot_id, self.entries, self.names,
-            self.name_entry.tobytes(), self.name_quality, self.name_tokens, self.name_legal,
-            [(t.text, tuple(sorted(t.skeletons))) for t in self.vocab],
-            keys, lengths.tobytes(), flat.astype(np.int32).tobytes(),
-        )  # fmt: skip
-        return pickle.dumps(payload, protocol=pickle.HIGHEST_PROTOCOL)
+        payload: dict[str, Any] = {"format": FORMAT_VERSION, "snapshot_ids": self.snapshot_ids}
+        for name in ("entry_snapshot", "name_entry", "name_quality", "name_tok_off",
+                     "name_toks", "key_hash", "key_start", "key_end", "postings"):
+            payload[name] = getattr(self, name)
+        for name in ("entry_blob", "name_blob", "name_legal", "vocab_text", "vocab_skel"):
+            blob: _Blob = getattr(self, name)
+            payload[name] = (blob.data, blob.offsets)
+        return pickle.dumps(payload, protocol=5)
 
     @classmethod
     def from_bytes(cls, data: bytes) -> NameIndex:
-        """Inverse of :meth:`to_bytes`; raises ``ValueError`` for another format version.
+        """Inverse of :meth:`to_bytes`; ``ValueError`` for another format version.
 
         Only ever called on bytes this package wrote into its own store.
         """
-        payload = pickle.loads(data)
-        if payload[0] != FORMAT_VERSION:
-            raise ValueError(f"index format {payload[0]} is not {FORMAT_VERSION}")
-        (_, snapshot_id, entries, names, name_entry, quality, name_tokens, name_legal,
-         vocab, keys, lengths, flat) = payload  # fmt: skip
-        lens = np.frombuffer(lengths, dtype=np.int64)
-        arr = np.frombuffer(flat, dtype=np.int32)
-        bounds = np.concatenate(([0], np.cumsum(lens))).tolist()
-        postings = {k: arr[bounds[i] : bounds[i + 1]] for i, k in enumerate(keys)}
-        return cls(
-            snapshot_id,
-            entries,
-            names,
-            np.frombuffer(name_entry, dtype=np.int32),
-            quality,
-            name_tokens,
-            name_legal,
-            [Token(text, frozenset(sk)) for text, sk in vocab],
-            postings,
-        )
+        payload = pickle.loads(data)  # noqa: S301 - our own store, written by to_bytes
+        if not isinstance(payload, dict) or payload.get("format") != FORMAT_VERSION:
+            raise ValueError("index written by another format version")
+        for name in ("entry_blob", "name_blob", "name_legal", "vocab_text", "vocab_skel"):
+            payload[name] = _Blob(*payload[name])
+        return cls(payload)
 
     # --- querying -------------------------------------------------------------------
 
     def __len__(self) -> int:
-        return len(self.names)
+        return len(self.name_entry)
 
     def candidates(self, form: NameForm, limit: int = CANDIDATES) -> list[int]:
         """Names sharing the most (rarity-weighted) keys with ``form``, best first."""
-        n = len(self.names)
-        if not n:
+        n = len(self.name_entry)
+        keys = list(query_keys(form))
+        if not n or not keys:
             return []
-        arrays: list[npt.NDArray[np.int32]] = []
+        hashes = _hashes(keys)
+        lo = np.searchsorted(self.key_hash, hashes, "left")
+        hi = np.searchsorted(self.key_hash, hashes, "right")
+        arrays: list[I32] = []
         weights: list[float] = []
-        for key in query_keys(form):
-            posting = self._postings.get(key)
-            if posting is None:
-                continue
-            arrays.append(posting)
-            weights.append(math.log(1.0 + n / len(posting)) * (1.5 if key[0] == "t" else 1.0))
+        starts, ends = self.key_start, self.key_end
+        for i in np.flatnonzero(hi > lo):
+            exact = keys[i][0] == "t"
+            for j in range(lo[i], hi[i]):
+                posting = self.postings[starts[j] : ends[j]]
+                arrays.append(posting)
+                weights.append(math.log(1.0 + n / len(posting)) * (1.5 if exact else 1.0))
         if not arrays:
             return []
-        if len(arrays) == 1:
-            return [int(i) for i in arrays[0][:limit]]
         ids = np.concatenate(arrays)
         w = np.repeat(np.asarray(weights), [len(a) for a in arrays])
         acc = np.bincount(ids, weights=w)
@@ -269,38 +359,53 @@ class NameIndex:
             hit = hit[np.argpartition(acc[hit], -limit)[-limit:]]
         return [int(i) for i in hit[np.argsort(-acc[hit], kind="stable")]]
 
+    def entry(self, e: int) -> EntryInfo:
+        """Entry number ``e`` (decoded once, then cached)."""
+        found = self._entries.get(e)
+        if found is None:
+            found = self._entries[e] = _info_from(json.loads(self.entry_blob[e]))
+        return found
+
+    def snapshot_of(self, e: int) -> int:
+        return int(self.entry_snapshot[e])
+
+    def _token(self, t: int) -> Token:
+        found = self._tokens.get(t)
+        if found is None:
+            found = self._tokens[t] = Token(self.vocab_text[t],
+                                            frozenset(self.vocab_skel[t].split()))
+        return found
+
     def candidate(self, n: int) -> Candidate:
         """The candidate (name and entry facts) for name number ``n``."""
-        entry = self.entries[int(self.name_entry[n])]
-        form = NameForm(
-            self.names[n], tuple(self.vocab[t] for t in self.name_tokens[n]), self.name_legal[n]
-        )
+        entry = self.entry(int(self.name_entry[n]))
+        name = self.name_blob[n]
+        a, b = int(self.name_tok_off[n]), int(self.name_tok_off[n + 1])
+        legal = self.name_legal[n]
+        form = NameForm(name, tuple(self._token(int(t)) for t in self.name_toks[a:b]),
+                        tuple(legal.split()) if legal else ())
         quality = AliasQuality.WEAK if self.name_quality[n] else AliasQuality.STRONG
-        return Candidate(
-            self.names[n],
-            form,
-            quality,
-            entry.type,
-            entry.countries,
-            entry.birth_dates,
-            entry.identifiers,
-        )
+        return Candidate(name, form, quality, entry.type, entry.countries, entry.birth_dates,
+                         entry.identifiers)
 
-    def screen(self, query: Query, *, threshold: float, as_of: date | None = None) -> list[Hit]:
+    def screen(self, query: Query, *, threshold: float, limit: int | None = None,
+               as_of: date | None = None) -> list[Hit]:
         """Entries whose best name scores at least ``threshold``, best first."""
         best: dict[int, Hit] = {}
         for n in self.candidates(query.form):
             e = int(self.name_entry[n])
-            entry = self.entries[e]
+            entry = self.entry(e)
             if as_of is not None and not entry.in_force(as_of):
                 continue
-            scored = score(query, self.candidate(n), token_weight)
+            cand = self.candidate(n)
+            scored = score(query, cand, token_weight)
             if scored.score < threshold:
                 continue
             current = best.get(e)
             if current is None or scored.score > current.score:
-                best[e] = Hit(entry, self.snapshot_id, self.names[n], scored.score, scored)
-        return sorted(best.values(), key=lambda h: (-h.score, h.entry.id))
+                best[e] = Hit(entry, self.snapshot_of(e), cand.name, scored.score, scored)
+        hits = sorted(best.values(), key=lambda h: (-h.score, h.entry.source, h.entry.id))
+        return hits[:limit] if limit is not None else hits
 
 
 def make_query(
@@ -313,14 +418,8 @@ def make_query(
 ) -> Query:
     """A :class:`Query` with its name analysed and identifiers normalised."""
     org = _is_organisation(type) if type is not None else None
-    return Query(
-        name,
-        analyse(name, organisation=org),
-        country,
-        type,
-        birth_date,
-        tuple(normalise_identifier(i) for i in identifiers),
-    )
+    return Query(name, analyse(name, organisation=org), country, type, birth_date,
+                 tuple(normalise_identifier(i) for i in identifiers))
 
 
 def screen(
@@ -331,20 +430,34 @@ def screen(
     limit: int | None = None,
     as_of: date | None = None,
 ) -> list[Hit]:
-    """Screen one query against several snapshot indexes; hits best first."""
-    hits: list[Hit] = []
-    for index in indexes:
-        hits.extend(index.screen(query, threshold=threshold, as_of=as_of))
+    """Screen one query against several indexes (merge them first for speed)."""
+    hits = [h for index in indexes
+            for h in index.screen(query, threshold=threshold, as_of=as_of)]
     hits.sort(key=lambda h: (-h.score, h.entry.source, h.entry.id))
     return hits[:limit] if limit is not None else hits
 
 
-def _info(entry: ListEntry) -> EntryInfo:
+def _info_dict(entry: ListEntry) -> dict[str, Any]:
+    return {
+        "id": entry.id, "source": entry.source, "list_name": entry.list_name,
+        "type": entry.type.value, "name": entry.name, "countries": entry.countries,
+        "birth_dates": entry.birth_dates,
+        "identifiers": sorted({normalise_identifier(i.value) for i in entry.identifiers}),
+        "programs": entry.programs,
+        "listed_from": entry.listed_from.isoformat() if entry.listed_from else None,
+        "listed_until": entry.listed_until.isoformat() if entry.listed_until else None,
+        "citation": entry.citation, "licence_requirement": entry.licence_requirement,
+        "licence_policy": entry.licence_policy,
+    }  # fmt: skip
+
+
+def _info_from(d: dict[str, Any]) -> EntryInfo:
     return EntryInfo(
-        id=entry.id, source=entry.source, list_name=entry.list_name, type=entry.type,
-        name=entry.name, countries=entry.countries, birth_dates=entry.birth_dates,
-        identifiers=tuple(sorted({normalise_identifier(i.value) for i in entry.identifiers})),
-        programs=entry.programs, listed_from=entry.listed_from, listed_until=entry.listed_until,
-        citation=entry.citation, licence_requirement=entry.licence_requirement,
-        licence_policy=entry.licence_policy,
+        id=d["id"], source=d["source"], list_name=d["list_name"], type=EntityType(d["type"]),
+        name=d["name"], countries=tuple(d["countries"]), birth_dates=tuple(d["birth_dates"]),
+        identifiers=tuple(d["identifiers"]), programs=tuple(d["programs"]),
+        listed_from=date.fromisoformat(d["listed_from"]) if d["listed_from"] else None,
+        listed_until=date.fromisoformat(d["listed_until"]) if d["listed_until"] else None,
+        citation=d["citation"], licence_requirement=d["licence_requirement"],
+        licence_policy=d["licence_policy"],
     )  # fmt: skip

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import NamedTuple
 
 from rapidfuzz.distance import OSA, JaroWinkler
@@ -89,8 +90,10 @@ TokenWeight = Callable[[str], float]
 PHONETIC_SIMILARITY = {1: 0.55, 2: 0.8, 3: 0.87, 4: 0.9}
 
 
+@lru_cache(maxsize=262_144)
 def token_similarity(q: Token, c: Token) -> tuple[float, str]:
-    """Similarity of two tokens in [0, 1] and which test gave it.
+    """Similarity of two tokens in [0, 1] and which test gave it (memoised: list tokens
+    and query tokens repeat).
 
     The best of: exact equality; spelling (mean of Jaro-Winkler and optimal-string-
     alignment similarity, so one typo or one swap of neighbours costs little); a shared
@@ -122,40 +125,61 @@ def _joined(a: Token, b: Token) -> Token:
     return Token(a.text + b.text, frozenset(x + y for x in a.skeletons for y in b.skeletons))
 
 
-def align(
-    query: Sequence[Token], cand: Sequence[Token]
-) -> list[tuple[tuple[int, ...], tuple[int, ...], float, str]]:
-    """Greedy one-to-one alignment of token groups, best similarity first.
+Alignment = list[tuple[tuple[int, ...], tuple[int, ...], float, str]]
+_Option = tuple[float, tuple[int, ...], tuple[int, ...], str]
 
-    A group is one token or two adjacent tokens joined (either side), so split and joined
-    spellings of a name align. Returns (query indexes, candidate indexes, similarity, how).
-    """
-    options: list[tuple[float, tuple[int, ...], tuple[int, ...], str]] = []
-    for i, q in enumerate(query):
-        for j, c in enumerate(cand):
-            sim, how = token_similarity(q, c)
-            if sim >= 0.5:
-                options.append((sim, (i,), (j,), how))
-        for j in range(len(cand) - 1):
-            sim, how = token_similarity(q, _joined(cand[j], cand[j + 1]))
-            if sim >= 0.85:
-                options.append((sim + 0.001, (i,), (j, j + 1), "joined " + how))
-    for i in range(len(query) - 1):
-        joined = _joined(query[i], query[i + 1])
-        for j, c in enumerate(cand):
-            sim, how = token_similarity(joined, c)
-            if sim >= 0.85:
-                options.append((sim + 0.001, (i, i + 1), (j,), "joined " + how))
+
+def _greedy(options: list[_Option]) -> Alignment:
     options.sort(key=lambda o: (-o[0], len(o[1]) + len(o[2])))
     used_q: set[int] = set()
     used_c: set[int] = set()
-    chosen: list[tuple[tuple[int, ...], tuple[int, ...], float, str]] = []
+    chosen: Alignment = []
     for sim, qi, ci, how in options:
         if used_q.isdisjoint(qi) and used_c.isdisjoint(ci):
             used_q.update(qi)
             used_c.update(ci)
             chosen.append((qi, ci, min(sim, 1.0), how))
     return chosen
+
+
+def align(query: Sequence[Token], cand: Sequence[Token]) -> Alignment:
+    """Greedy one-to-one alignment of token groups, best similarity first.
+
+    A group is one token or two adjacent tokens joined (either side), so split and joined
+    spellings of a name align ("Abd Allah" ~ "Abdullah"). Joined groups are only tried
+    when single tokens leave something unmatched or weakly matched. Returns
+    (query indexes, candidate indexes, similarity, how) per aligned group.
+    """
+    options: list[_Option] = []
+    for i, q in enumerate(query):
+        for j, c in enumerate(cand):
+            sim, how = token_similarity(q, c)
+            if sim >= 0.5:
+                options.append((sim, (i,), (j,), how))
+    chosen = _greedy(options[:])
+    weak_q = set(range(len(query))) - {i for qi, _, sim, _ in chosen if sim >= 0.85 for i in qi}
+    if not weak_q:
+        return chosen  # every query token matched well: joining could not improve it
+    strong_c = {j for _, ci, sim, _ in chosen if sim >= 0.85 for j in ci}
+    for i in weak_q:
+        q = query[i]
+        for j in range(len(cand) - 1):
+            if j in strong_c and j + 1 in strong_c:
+                continue
+            sim, how = token_similarity(q, _joined(cand[j], cand[j + 1]))
+            if sim >= 0.85:
+                options.append((sim + 0.001, (i,), (j, j + 1), "joined " + how))
+    for i in range(len(query) - 1):
+        if i not in weak_q and i + 1 not in weak_q:
+            continue
+        joined = _joined(query[i], query[i + 1])
+        for j, c in enumerate(cand):
+            if j in strong_c:
+                continue
+            sim, how = token_similarity(joined, c)
+            if sim >= 0.85:
+                options.append((sim + 0.001, (i, i + 1), (j,), "joined " + how))
+    return _greedy(options)
 
 
 # --- features ----------------------------------------------------------------------------

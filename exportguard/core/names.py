@@ -78,22 +78,14 @@ _ARABIC = {
     "گ": "g", "ک": "k", "ی": "y", "ۀ": "h", "ە": "e", "ڤ": "v", "ڨ": "g", "ـ": "",
 }  # fmt: skip
 
-_ABJAD_RANGES = ((0x0590, 0x05FF), (0x0600, 0x06FF), (0x0750, 0x077F), (0xFB1D, 0xFDFF),
-                 (0xFE70, 0xFEFF))  # fmt: skip
-
-
-def _is_abjad(ch: str) -> bool:
-    o = ord(ch)
-    return any(lo <= o <= hi for lo, hi in _ABJAD_RANGES)
-
-
-def _is_cjk(ch: str) -> bool:
-    o = ord(ch)
-    return 0x4E00 <= o <= 0x9FFF or 0x3400 <= o <= 0x4DBF or 0xF900 <= o <= 0xFAFF
+_ABJAD = re.compile("[\u0590-\u05ff\u0600-\u06ff\u0750-\u077f\ufb1d-\ufdff\ufe70-\ufeff]")
+_CJK = re.compile("([\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff])")
 
 
 def _translit_word(word: str) -> str:
     """Transliterate one word (no spaces) to lower-case ASCII letters and digits."""
+    if word.isascii():
+        return word
     out: list[str] = []
     i = 0
     n = len(word)
@@ -130,12 +122,35 @@ _SPLIT = re.compile(
 )
 
 
-@dataclass(frozen=True, slots=True)
 class Token:
-    """One Latin token and the phonetic skeleton variants it can stand for."""
+    """One Latin token and the phonetic skeleton variants it can stand for.
 
-    text: str
-    skeletons: frozenset[str]
+    Immutable; its hash is computed once (tokens are dictionary keys on the hot path).
+    """
+
+    __slots__ = ("_hash", "skeletons", "text")
+
+    def __init__(self, text: str, skeletons: frozenset[str]) -> None:
+        self.text = text
+        self.skeletons = skeletons
+        self._hash = hash((text, skeletons))
+
+    def __hash__(self) -> int:
+        return self._hash
+
+    def __eq__(self, other: object) -> bool:
+        return (
+            isinstance(other, Token)
+            and self._hash == other._hash
+            and self.text == other.text
+            and self.skeletons == other.skeletons
+        )
+
+    def __repr__(self) -> str:
+        return f"Token({self.text!r}, {sorted(self.skeletons)!r})"
+
+    def __reduce__(self) -> tuple[type[Token], tuple[str, frozenset[str]]]:
+        return Token, (self.text, self.skeletons)
 
 
 @dataclass(frozen=True, slots=True)
@@ -164,25 +179,23 @@ def _words(name: str) -> list[tuple[str, bool]]:
     for apostrophe in _APOSTROPHES:
         text = text.replace(apostrophe, "")
     words: list[tuple[str, bool]] = []
+    ascii_only = text.isascii()
     for raw in _SPLIT.split(text):
         if not raw:
             continue
+        if ascii_only:
+            words.append((raw, False))
+            continue
         # Every CJK ideograph is a word of its own; runs of other characters stay whole.
-        buffer = ""
-        for ch in raw:
-            if _is_cjk(ch):
-                if buffer:
-                    words.append((buffer, any(_is_abjad(c) for c in buffer)))
-                    buffer = ""
-                words.append((ch, False))
-            else:
-                buffer += ch
-        if buffer:
-            words.append((buffer, any(_is_abjad(c) for c in buffer)))
+        for piece in _CJK.split(raw) if _CJK.search(raw) else (raw,):
+            if piece:
+                words.append((piece, _ABJAD.search(piece) is not None))
     return words
 
 
 def _ascii_fold(text: str) -> str:
+    if text.isascii():
+        return text
     decomposed = unicodedata.normalize("NFKD", text)
     return "".join(c for c in decomposed if not unicodedata.combining(c))
 
@@ -278,19 +291,16 @@ def _strip_legal_forms(texts: list[str]) -> tuple[int, int, list[str]]:
 
 # --- phonetic skeletons -------------------------------------------------------------------
 
-# Digraphs first (longest first), then single letters. A value with "|" is ambiguous and
-# yields one variant per alternative ("" drops the sound).
-_DIGRAPHS = (
-    ("shch", "S"), ("dzh", "K"), ("tch", "S"), ("sch", "S"), ("kh", "K|"), ("gh", "K|"),
-    ("ch", "K|S"), ("sh", "S"), ("zh", "S"), ("ts", "S"), ("tz", "S"), ("th", "T"),
-    ("dh", "T"), ("ph", "B"), ("dj", "K"), ("ck", "K"), ("qu", "K"),
-)  # fmt: skip
-_LETTERS = {
-    "b": "B", "p": "B", "f": "B", "v": "B", "w": "B", "k": "K", "q": "K", "g": "K",
-    "j": "K", "t": "T", "d": "T", "s": "S", "z": "S", "l": "L", "m": "M", "n": "N",
-    "r": "R", "x": "KS",
+# Sounds, longest spelling first, and their consonant classes. A value with "|" is
+# ambiguous and yields one variant per alternative ("" drops the sound).
+_SOUNDS = {
+    "shch": "S", "dzh": "K", "tch": "S", "sch": "S", "kh": "K|", "gh": "K|", "ch": "K|S",
+    "sh": "S", "zh": "S", "ts": "S", "tz": "S", "th": "T", "dh": "T", "ph": "B", "dj": "K",
+    "ck": "K", "qu": "K", "ce": "S", "ci": "S", "cy": "S", "c": "K", "b": "B", "p": "B",
+    "f": "B", "v": "B", "w": "B", "k": "K", "q": "K", "g": "K", "j": "K", "t": "T",
+    "d": "T", "s": "S", "z": "S", "l": "L", "m": "M", "n": "N", "r": "R", "x": "KS",
 }  # fmt: skip
-_SOFT_C = frozenset("eiy")
+_SOUND = re.compile("|".join(sorted(_SOUNDS, key=len, reverse=True)) + "|[0-9]")
 
 
 def skeletons(token: str, *, abjad: bool = False) -> set[str]:
@@ -298,32 +308,28 @@ def skeletons(token: str, *, abjad: bool = False) -> set[str]:
 
     ``abjad`` marks a token transliterated from Hebrew or Arabic script, whose ``w`` may
     be a vowel. Digits are kept as they are (a vessel or company number is no sound).
+    A soft ``c`` (before e, i, y) is an S; the vowel after it is then read on its own.
     """
-    options: list[tuple[str, ...]] = []
-    i, n = 0, len(token)
-    while i < n:
-        for graph, value in _DIGRAPHS:
-            if token.startswith(graph, i):
-                options.append(tuple(value.split("|")))
-                i += len(graph)
-                break
+    options: list[str] = []
+    for match in _SOUND.finditer(token):
+        sound = match.group()
+        if sound[0] == "c" and len(sound) == 2 and sound[1] in "eiy":
+            options.append("S")
+            continue
+        value = _SOUNDS.get(sound, sound)
+        if sound == "w" and abjad:
+            value = "B|"
+        options.append(value)
+    variants = [""]
+    for value in options:
+        if "|" not in value:
+            variants = [v + value for v in variants]
+            continue
+        choices = value.split("|")
+        if len(variants) * len(choices) > MAX_VARIANTS:
+            variants = [v + choices[0] for v in variants]
         else:
-            ch = token[i]
-            if ch == "c":
-                options.append(("S",) if i + 1 < n and token[i + 1] in _SOFT_C else ("K",))
-            elif ch == "w" and abjad:
-                options.append(("B", ""))
-            elif ch in _LETTERS:
-                options.append((_LETTERS[ch],))
-            elif ch.isdigit():
-                options.append((ch,))
-            i += 1
-    variants = {""}
-    for choice in options:
-        if len(choice) == 1 or len(variants) * len(choice) > MAX_VARIANTS:
-            variants = {v + choice[0] for v in variants}
-        else:
-            variants = {v + c for v in variants for c in choice}
+            variants = [v + c for v in variants for c in choices]
     found = {_collapse(v) for v in variants} - {""}
     if abjad and token.startswith("al") and len(token) > 4:
         # The Arabic article is written joined ("القذافي"); lists often drop it.

@@ -8,14 +8,15 @@ PostgreSQL URLs use the psycopg 3 driver whatever the user wrote
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from alembic import command
-from alembic.config import Config
 from sqlalchemy import Engine, create_engine, event, inspect, text
 from sqlalchemy.engine import make_url
 
 from exportguard.errors import InvalidInput
+
+if TYPE_CHECKING:
+    from alembic.config import Config
 
 #: The newest migration; ``tests/store/test_migrations.py`` checks it against the scripts.
 HEAD_REVISION = "0001"
@@ -79,6 +80,8 @@ def upgrade(engine: Engine) -> None:
     """Run pending migrations (a no-op, one query, when the schema is current)."""
     if current_revision(engine) == HEAD_REVISION:
         return
+    from alembic import command
+
     config = alembic_config()
     with engine.begin() as conn:
         config.attributes["connection"] = conn
@@ -87,6 +90,8 @@ def upgrade(engine: Engine) -> None:
 
 def alembic_config() -> Config:
     """Alembic configuration pointing at the packaged migration scripts."""
+    from alembic.config import Config
+
     config = Config()
     config.set_main_option("script_location", "exportguard.store:migrations")
     return config
