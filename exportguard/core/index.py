@@ -6,12 +6,17 @@ index from keys to the names carrying them:
 
 ``t:<token>``      the exact Latin token (and each pair of adjacent tokens joined);
 ``p:<skeleton>``   each phonetic skeleton variant of each token, and of each pair of
-                   adjacent tokens joined (split/joined spellings), plus every one-deletion
-                   variant of skeletons of four or more consonants (a typo in a consonant).
+                   adjacent tokens joined (split/joined spellings);
+``d:<skeleton>``   every one-deletion variant of skeletons of four or more consonants (a
+                   consonant typo: the query looks its own skeleton up here, its own
+                   deletion variants under ``d:``, and, from five consonants, under ``p:``).
 
-A query's keys pick postings; each key adds its inverse document frequency to the names
-it lists (one ``numpy.bincount``); the :data:`CANDIDATES` best names are then scored in
-full by :mod:`exportguard.core.matching`, and the best name per entry is the entry's hit.
+A query's keys pick postings; each key adds its inverse document frequency, times the
+key kind's weight (:data:`KEY_WEIGHTS`), to the names it lists (one ``numpy.bincount``),
+and each name's total is divided by the square root of its own key count, so a short
+name that matches everything ranks above a long one that happens to share a word. The
+:data:`CANDIDATES` best names are then scored in full by :mod:`exportguard.core.matching`,
+and the best name per entry is the entry's hit.
 
 Layout: everything is a handful of numpy arrays and byte blobs (names, entries as JSON,
 tokens), so loading a stored index creates almost no Python objects, and the indexes of
@@ -45,7 +50,7 @@ from exportguard.core.weights import token_weight
 CANDIDATES = 40
 #: Serialisation format of :class:`NameIndex`; bump it when the layout changes (stored
 #: indexes of another version are rebuilt from their snapshot's entries on first use).
-FORMAT_VERSION = 2
+FORMAT_VERSION = 3
 
 I32 = npt.NDArray[np.int32]
 I64 = npt.NDArray[np.int64]
@@ -94,8 +99,23 @@ def normalise_identifier(value: str) -> str:
     return "".join(ch for ch in value.casefold() if ch.isalnum())
 
 
+#: Weight of each kind of key relative to its inverse document frequency.
+KEY_WEIGHTS = {"t": 1.5, "p": 1.0, "d": 0.5}
+
+
+def name_keys(form: NameForm) -> set[str]:
+    """Retrieval keys stored for a listed name (see module docstring)."""
+    return _keys(form, query=False)
+
+
 def query_keys(form: NameForm) -> set[str]:
-    """Retrieval keys of a name (see module docstring)."""
+    """Retrieval keys looked up for a query: as :func:`name_keys`, plus the deletion
+    variants of its own skeletons looked up as full skeletons (a consonant inserted in
+    the query)."""
+    return _keys(form, query=True)
+
+
+def _keys(form: NameForm, *, query: bool) -> set[str]:
     keys: set[str] = set()
     tokens = form.tokens
     for token in tokens:
@@ -103,7 +123,13 @@ def query_keys(form: NameForm) -> set[str]:
         for skeleton in token.skeletons:
             keys.add("p:" + skeleton)
             if len(skeleton) >= 4:
-                keys.update("p:" + skeleton[:i] + skeleton[i + 1 :] for i in range(len(skeleton)))
+                if query:
+                    keys.add("d:" + skeleton)
+                for i in range(len(skeleton)):
+                    deleted = skeleton[:i] + skeleton[i + 1 :]
+                    keys.add("d:" + deleted)
+                    if query and len(skeleton) >= 5:
+                        keys.add("p:" + deleted)
     for a, b in itertools.pairwise(tokens):
         keys.add("t:" + a.text + b.text)
         for x in a.skeletons:
@@ -168,7 +194,8 @@ class NameIndex:
 
     __slots__ = (
         "_entries", "_tokens", "entry_blob", "entry_snapshot", "key_end", "key_hash",
-        "key_start", "name_blob", "name_entry", "name_legal", "name_quality", "name_tok_off",
+        "key_start", "name_blob", "name_entry", "name_legal", "name_norm", "name_quality",
+        "name_tok_off",
         "name_toks", "postings", "snapshot_ids", "vocab_skel", "vocab_text",
     )  # fmt: skip
 
@@ -179,6 +206,7 @@ class NameIndex:
         self.name_blob: _Blob = arrays["name_blob"]
         self.name_entry: I32 = arrays["name_entry"]
         self.name_quality: npt.NDArray[np.uint8] = arrays["name_quality"]
+        self.name_norm: npt.NDArray[np.float32] = arrays["name_norm"]
         self.name_tok_off: I64 = arrays["name_tok_off"]
         self.name_toks: I32 = arrays["name_toks"]
         self.name_legal: _Blob = arrays["name_legal"]
@@ -204,6 +232,7 @@ class NameIndex:
         toks: list[int] = []
         legal: list[str] = []
         vocab_ids: dict[Token, int] = {}
+        key_count: list[int] = []
         postings: defaultdict[str, list[int]] = defaultdict(list)
         for entry in entries:
             e = len(entry_json)
@@ -223,7 +252,9 @@ class NameIndex:
                     toks.append(vocab_ids.setdefault(token, len(vocab_ids)))
                 tok_off.append(len(toks))
                 legal.append(" ".join(form.legal_forms))
-                for key in query_keys(form):
+                keys = name_keys(form)
+                key_count.append(len(keys))
+                for key in keys:
                     postings[key].append(n)
         vocab = list(vocab_ids)
         keys = list(postings)
@@ -241,6 +272,7 @@ class NameIndex:
             "name_blob": _Blob.of(names),
             "name_entry": np.asarray(name_entry, dtype=np.int32),
             "name_quality": np.frombuffer(bytes(quality), dtype=np.uint8),
+            "name_norm": 1.0 / np.sqrt(np.maximum(np.asarray(key_count, dtype=np.float32), 1)),
             "name_tok_off": np.asarray(tok_off, dtype=np.int64),
             "name_toks": np.asarray(toks, dtype=np.int32),
             "name_legal": _Blob.of(legal),
@@ -278,6 +310,7 @@ class NameIndex:
             "name_entry": np.concatenate([p.name_entry + entry_base[i]
                                           for i, p in enumerate(parts)]).astype(np.int32),
             "name_quality": np.concatenate([p.name_quality for p in parts]),
+            "name_norm": np.concatenate([p.name_norm for p in parts]),
             "name_tok_off": np.concatenate(tok_offs),
             "name_toks": np.concatenate([p.name_toks + vocab_base[i]
                                          for i, p in enumerate(parts)]).astype(np.int32),
@@ -305,7 +338,7 @@ class NameIndex:
     def to_bytes(self) -> bytes:
         """A compact, versioned serialisation (stored beside the snapshot)."""
         payload: dict[str, Any] = {"format": FORMAT_VERSION, "snapshot_ids": self.snapshot_ids}
-        for name in ("entry_snapshot", "name_entry", "name_quality", "name_tok_off",
+        for name in ("entry_snapshot", "name_entry", "name_quality", "name_norm", "name_tok_off",
                      "name_toks", "key_hash", "key_start", "key_end", "postings"):
             payload[name] = getattr(self, name)
         for name in ("entry_blob", "name_blob", "name_legal", "vocab_text", "vocab_skel"):
@@ -344,17 +377,18 @@ class NameIndex:
         weights: list[float] = []
         starts, ends = self.key_start, self.key_end
         for i in np.flatnonzero(hi > lo):
-            exact = keys[i][0] == "t"
+            kind = KEY_WEIGHTS[keys[i][0]]
             for j in range(lo[i], hi[i]):
                 posting = self.postings[starts[j] : ends[j]]
                 arrays.append(posting)
-                weights.append(math.log(1.0 + n / len(posting)) * (1.5 if exact else 1.0))
+                weights.append(math.log(1.0 + n / len(posting)) * kind)
         if not arrays:
             return []
         ids = np.concatenate(arrays)
         w = np.repeat(np.asarray(weights), [len(a) for a in arrays])
         acc = np.bincount(ids, weights=w)
         hit = np.flatnonzero(acc)
+        acc[hit] *= self.name_norm[hit]
         if len(hit) > limit:
             hit = hit[np.argpartition(acc[hit], -limit)[-limit:]]
         return [int(i) for i in hit[np.argsort(-acc[hit], kind="stable")]]

@@ -21,7 +21,7 @@ from typing import NamedTuple
 from rapidfuzz.distance import OSA, JaroWinkler
 
 from exportguard.core.entities import AliasQuality, EntityType
-from exportguard.core.names import NameForm, Token, legal_family
+from exportguard.core.names import NameForm, Token, legal_family, particle_class
 
 
 @dataclass(frozen=True, slots=True)
@@ -81,13 +81,25 @@ class Scored:
     pairs: tuple[TokenPair, ...]
 
 
-TokenWeight = Callable[[str], float]
+TokenWeight = Callable[[Token], float]
 
 # --- token similarity --------------------------------------------------------------------
 
 #: Similarity granted when two tokens share a phonetic skeleton, by skeleton length: a long
 #: shared skeleton (KNTR) is strong evidence, a one-consonant one (L) is weak.
-PHONETIC_SIMILARITY = {1: 0.55, 2: 0.8, 3: 0.87, 4: 0.9}
+PHONETIC_SIMILARITY = {1: 0.5, 2: 0.78, 3: 0.85, 4: 0.9, 5: 0.93}
+#: Between two Latin-script spellings already alike (spelling >= 0.7), a shared skeleton
+#: adds this much ("Mohammed" ~ "Muhammad"): sounding alike is weak evidence when both
+#: sides were written in the same alphabet ("Wisla" is not "Fazlullah").
+LATIN_PHONETIC_BONUS = 0.05
+#: Similarity of a token to a longer one it begins ("Tech" ~ "Technologies").
+ABBREVIATION_SIMILARITY = 0.8
+#: Similarity of two name particles of one class ("bin" ~ "ibn" ~ "bn").
+PARTICLE_SIMILARITY = 0.9
+#: Similarity of an acronym to the words it abbreviates ("GW" ~ "Golden Warriors").
+ACRONYM_SIMILARITY = 0.85
+#: Aligned tokens less similar than this count as unmatched.
+MIN_TOKEN_SIMILARITY = 0.78
 
 
 @lru_cache(maxsize=262_144)
@@ -97,32 +109,91 @@ def token_similarity(q: Token, c: Token) -> tuple[float, str]:
 
     The best of: exact equality; spelling (mean of Jaro-Winkler and optimal-string-
     alignment similarity, so one typo or one swap of neighbours costs little); a shared
-    phonetic skeleton (cross-script and transliteration variants); an initial ("J" for
-    "John").
+    phonetic skeleton, in full when either token was written in an abjad (no vowels) or
+    in Cyrillic or Greek (with a skeleton of four or more consonants and a spelling not
+    far off: "Текнолоджиз" ~ "Technologies"), else
+    only as :data:`LATIN_PHONETIC_BONUS` on an already close spelling; two particles
+    of one class; an initial ("J" for "John"); an abbreviation ("Tech" for
+    "Technologies"). A legal form only ever matches a legal form.
     """
     if q.text == c.text:
-        return 1.0, "exact"
+        return (1.0, "exact") if q.legal == c.legal else (0.0, "different")
+    if q.legal != c.legal:
+        return 0.0, "different"
     best, how = 0.0, "different"
+    spelling = (
+        JaroWinkler.normalized_similarity(q.text, c.text)
+        + OSA.normalized_similarity(q.text, c.text)
+    ) / 2
     if q.text[0] == c.text[0] or len(q.text) > 2:
-        spelling = (
-            JaroWinkler.normalized_similarity(q.text, c.text)
-            + OSA.normalized_similarity(q.text, c.text)
-        ) / 2
-        if spelling > best:
-            best, how = spelling, "spelling"
+        best, how = spelling, "spelling"
     shared = q.skeletons & c.skeletons
     if shared:
         length = max(len(s) for s in shared)
-        phonetic = PHONETIC_SIMILARITY[min(length, 4)]
+        if "abjad" in (q.script, c.script) or (
+            "cyrillic" in (q.script, c.script) and length >= 4 and spelling >= 0.55
+        ):
+            phonetic, kind = PHONETIC_SIMILARITY[min(length, 5)], "phonetic"
+        elif spelling >= 0.7:
+            phonetic, kind = min(spelling + LATIN_PHONETIC_BONUS, 0.93), "spelling+sound"
+        else:
+            phonetic, kind = 0.0, ""
         if phonetic > best:
-            best, how = phonetic, "phonetic"
+            best, how = min(phonetic, 0.99), kind
+    if (q.script == "abjad") != (c.script == "abjad"):
+        # An abjad writes long vowels only: compare the consonants as spelt.
+        a, b = _devowel(q.text), _devowel(c.text)
+        consonantal = min(_spelling(a, b), 0.9 if min(len(a), len(b)) > 2 else 0.8)
+        if consonantal >= 0.75 and consonantal > best:
+            best, how = consonantal, "consonants"
+    particle = particle_class(q.text)
+    if particle is not None and particle == particle_class(c.text) and best < PARTICLE_SIMILARITY:
+        best, how = PARTICLE_SIMILARITY, "particle"
     if (len(q.text) == 1 or len(c.text) == 1) and q.text[0] == c.text[0] and best < 0.7:
         best, how = 0.7, "initial"
+    short, long_ = sorted((q.text, c.text), key=len)
+    if best < ABBREVIATION_SIMILARITY and len(short) >= 3 and long_.startswith(short):
+        best, how = ABBREVIATION_SIMILARITY, "abbreviation"
     return best, how
 
 
+def _spelling(a: str, b: str) -> float:
+    if not a or not b:
+        return 0.0
+    return (JaroWinkler.normalized_similarity(a, b) + OSA.normalized_similarity(a, b)) / 2
+
+
+_VOWELS = str.maketrans("", "", "aeiou")
+
+
+def _devowel(text: str) -> str:
+    return text.translate(_VOWELS)
+
+
 def _joined(a: Token, b: Token) -> Token:
-    return Token(a.text + b.text, frozenset(x + y for x in a.skeletons for y in b.skeletons))
+    script = a.script if a.script == b.script else "other"
+    return Token(a.text + b.text, frozenset(x + y for x in a.skeletons for y in b.skeletons),
+                 script)
+
+
+def _join_similarity(q: Token, c: Token, particle_join: bool) -> tuple[float, str]:
+    """Similarity of token groups of which at least one is joined: spelling evidence
+    only, unless a name particle was joined ("bd"+"alrhmn" ~ "abdul"+"rahman"), where the
+    sound counts too (joined skeletons of ordinary words match by chance too often)."""
+    sim, how = token_similarity(q, c)
+    if how in ("phonetic", "spelling+sound", "abbreviation") and not particle_join:
+        spelling = (JaroWinkler.normalized_similarity(q.text, c.text)
+                    + OSA.normalized_similarity(q.text, c.text)) / 2
+        return spelling, "spelling"
+    return sim, how
+
+
+def _is_particle(token: Token) -> bool:
+    return particle_class(token.text) is not None
+
+
+def _initials(tokens: Sequence[Token]) -> str:
+    return "".join(t.text[0] for t in tokens)
 
 
 Alignment = list[tuple[tuple[int, ...], tuple[int, ...], float, str]]
@@ -145,44 +216,72 @@ def _greedy(options: list[_Option]) -> Alignment:
 def align(query: Sequence[Token], cand: Sequence[Token]) -> Alignment:
     """Greedy one-to-one alignment of token groups, best similarity first.
 
-    A group is one token or two adjacent tokens joined (either side), so split and joined
-    spellings of a name align ("Abd Allah" ~ "Abdullah"). Joined groups are only tried
-    when single tokens leave something unmatched or weakly matched. Returns
-    (query indexes, candidate indexes, similarity, how) per aligned group.
+    A group is one token, two adjacent tokens joined (either side or both: "Abd Allah" ~
+    "Abdullah"), or the run of words an acronym stands for ("GW" ~ "Golden Warriors").
+    Groups are only tried when single tokens leave a query token unmatched or weakly
+    matched. Returns (query indexes, candidate indexes, similarity, how) per group.
     """
     options: list[_Option] = []
     for i, q in enumerate(query):
         for j, c in enumerate(cand):
             sim, how = token_similarity(q, c)
-            if sim >= 0.5:
+            if sim >= MIN_TOKEN_SIMILARITY:
                 options.append((sim, (i,), (j,), how))
     chosen = _greedy(options[:])
     weak_q = set(range(len(query))) - {i for qi, _, sim, _ in chosen if sim >= 0.85 for i in qi}
     if not weak_q:
-        return chosen  # every query token matched well: joining could not improve it
+        return chosen  # every query token matched well: grouping could not improve it
     strong_c = {j for _, ci, sim, _ in chosen if sim >= 0.85 for j in ci}
+    c_pairs = [(j, _joined(cand[j], cand[j + 1]), _is_particle(cand[j]) or
+                _is_particle(cand[j + 1])) for j in range(len(cand) - 1)
+               if not (j in strong_c and j + 1 in strong_c)]  # fmt: skip
     for i in weak_q:
         q = query[i]
-        for j in range(len(cand) - 1):
-            if j in strong_c and j + 1 in strong_c:
-                continue
-            sim, how = token_similarity(q, _joined(cand[j], cand[j + 1]))
+        for j, joined_c, particle in c_pairs:
+            sim, how = _join_similarity(q, joined_c, particle)
             if sim >= 0.85:
                 options.append((sim + 0.001, (i,), (j, j + 1), "joined " + how))
+        if q.latin and 2 <= len(q.text) <= 6 and q.text.isalpha():
+            for j in range(len(cand) - len(q.text) + 1):
+                run = cand[j : j + len(q.text)]
+                if _initials(run) == q.text and not strong_c.intersection(range(j, j + len(run))):
+                    options.append((ACRONYM_SIMILARITY, (i,), tuple(range(j, j + len(run))),
+                                    "acronym"))
     for i in range(len(query) - 1):
         if i not in weak_q and i + 1 not in weak_q:
             continue
         joined = _joined(query[i], query[i + 1])
+        q_particle = _is_particle(query[i]) or _is_particle(query[i + 1])
         for j, c in enumerate(cand):
             if j in strong_c:
                 continue
-            sim, how = token_similarity(joined, c)
+            sim, how = _join_similarity(joined, c, q_particle)
             if sim >= 0.85:
                 options.append((sim + 0.001, (i, i + 1), (j,), "joined " + how))
+        for j, joined_c, c_particle in c_pairs:
+            sim, how = _join_similarity(joined, joined_c, q_particle and c_particle)
+            if sim >= 0.85:
+                options.append((sim + 0.002, (i, i + 1), (j, j + 1), "joined " + how))
+    for j, c in enumerate(cand):  # an acronym in the list for words in the query
+        if j in strong_c or not (2 <= len(c.text) <= 6 and c.text.isalpha() and c.latin):
+            continue
+        for i in range(len(query) - len(c.text) + 1):
+            run = query[i : i + len(c.text)]
+            if _initials(run) == c.text and weak_q.issuperset(range(i, i + len(run))):
+                options.append((ACRONYM_SIMILARITY, tuple(range(i, i + len(run))), (j,),
+                                "acronym"))
     return _greedy(options)
 
 
-# --- features ----------------------------------------------------------------------------
+#: How much of the name value stands when none of the listed name is covered, by entry
+#: type: a person is not identified by one of their names ("Castro" is not "Jorge
+#: CASTRO"), while organisations are routinely named by a part of their name ("Spectrum
+#: Holding" for "Spectrum Investment Group Holding SAL").
+LIST_COVERAGE_FLOOR = {EntityType.PERSON: 0.45, EntityType.ORGANIZATION: 0.7}
+#: A match needs at least one token pair this similar, or its value is discounted.
+STRONG_PAIR = 0.9
+#: Weight of a legal-form token ("llc", "jsc"): present, but a weak signal.
+LEGAL_WEIGHT = 0.1
 
 
 def name_feature(
@@ -192,45 +291,48 @@ def name_feature(
 
     ``query coverage`` is the weighted similarity of aligned tokens over all query tokens
     (an unexplained query token costs a lot: the query says something the list does not);
-    ``list coverage`` the same over the candidate's tokens (a dropped middle name or
-    patronymic costs less). The value is 0.65 * query coverage + 0.35 * list coverage.
+    ``list coverage`` is the share of the candidate's token weight that is aligned, where
+    a person's unmatched middle names or patronymics weigh half. The value is query
+    coverage x (f + (1 - f) x list coverage), f from :data:`LIST_COVERAGE_FLOOR`: the
+    query must be explained, and for a person most of the listed name too, so one shared
+    surname ("Castro" for "Jorge CASTRO") is not a match. When the whole query is one
+    approximate token match ("Rogner" ~ "Ragnar"), or no token pair reaches
+    :data:`STRONG_PAIR`, the value is multiplied by the best pair's similarity once more. Legal forms weigh :data:`LEGAL_WEIGHT`.
     """
     qt, ct = query.form.tokens, cand.form.tokens
     if not qt or not ct:
         return 0.0, "no comparable tokens", ()
     chosen = align(qt, ct)
-    cw = [weight_of(t.text) for t in ct]
-    qw = [weight_of(t.text) for t in qt]
-    matched_q = 0.0
-    matched_c = 0.0
+    cw = [LEGAL_WEIGHT if t.legal else weight_of(t) for t in ct]
+    qw = [LEGAL_WEIGHT if t.legal else weight_of(t) for t in qt]
+    matched = 0.0
     pairs: list[TokenPair] = []
     used_q: set[int] = set()
     used_c: set[int] = set()
     for qi, ci, sim, how in chosen:
-        w = sum(cw[j] for j in ci)
-        matched_q += sim * w
-        matched_c += sim * w
+        matched += sim * sum(cw[j] for j in ci)
         used_q.update(qi)
         used_c.update(ci)
-        pairs.append(
-            TokenPair(
-                " ".join(qt[i].text for i in qi),
-                " ".join(ct[j].text for j in ci),
-                round(sim, 3),
-                how,
-            )
-        )
+        pairs.append(TokenPair(" ".join(qt[i].text for i in qi),
+                               " ".join(ct[j].text for j in ci), round(sim, 3), how))
     aligned_w = sum(cw[j] for j in used_c)
     free_q = sum(qw[i] for i in range(len(qt)) if i not in used_q)
-    # Unmatched middle tokens of a person's name (patronymics) weigh half.
     free_c = 0.0
+    person = cand.entry_type is EntityType.PERSON
     for j in range(len(ct)):
         if j not in used_c:
-            middle = cand.entry_type is EntityType.PERSON and 0 < j < len(ct) - 1
-            free_c += cw[j] * (0.5 if middle else 1.0)
-    q_cov = matched_q / (aligned_w + free_q) if aligned_w + free_q else 0.0
-    c_cov = matched_c / (aligned_w + free_c) if aligned_w + free_c else 0.0
-    value = 0.65 * q_cov + 0.35 * c_cov
+            free_c += cw[j] * (0.5 if person and 0 < j < len(ct) - 1 else 1.0)
+    q_cov = matched / (aligned_w + free_q) if aligned_w + free_q else 0.0
+    c_cov = aligned_w / (aligned_w + free_c) if aligned_w + free_c else 0.0
+    floor = LIST_COVERAGE_FLOOR.get(cand.entry_type, 0.5)
+    value = q_cov * (floor + (1 - floor) * c_cov)
+    best_pair = max((a[2] for a in chosen), default=0.0)
+    if len(chosen) == 1 and len(chosen[0][0]) == len(qt) and chosen[0][2] < 1.0:
+        # The whole evidence is one approximate token match: it counts twice against.
+        value *= chosen[0][2]
+    elif best_pair < STRONG_PAIR:
+        # No token matched strongly (only sounds-alike): weak evidence counts twice.
+        value *= best_pair
     detail = ", ".join(f"{p.query}~{p.candidate} ({p.how} {p.similarity:.2f})" for p in pairs)
     unmatched_q = [qt[i].text for i in range(len(qt)) if i not in used_q]
     unmatched_c = [ct[j].text for j in range(len(ct)) if j not in used_c]

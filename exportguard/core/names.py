@@ -41,6 +41,7 @@ from dataclasses import dataclass
 from functools import cache, lru_cache
 
 from anyascii import anyascii
+from rapidfuzz.distance import OSA
 
 from exportguard.core import vocab
 
@@ -125,15 +126,29 @@ _SPLIT = re.compile(
 class Token:
     """One Latin token and the phonetic skeleton variants it can stand for.
 
-    Immutable; its hash is computed once (tokens are dictionary keys on the hot path).
+    ``script`` is where the token was written: ``latin``; ``abjad`` (Arabic, Persian,
+    Hebrew: consonants only, so its Latin spelling is one guess among many and phonetic
+    evidence counts in full); ``cyrillic`` (Cyrillic or Greek: transliterated with its
+    vowels, but by conventions that differ from English ones: kh/h, ts/z, zh/j); or
+    ``other`` (CJK, Hangul, Devanagari ...: romanised by anyascii, vowels included).
+    ``legal`` marks a canonical legal form
+    ("llc", "jsc") kept among the tokens as a weak signal. Immutable; its hash is computed
+    once (tokens are dictionary keys on the hot path).
     """
 
-    __slots__ = ("_hash", "skeletons", "text")
+    __slots__ = ("_hash", "legal", "script", "skeletons", "text")
 
-    def __init__(self, text: str, skeletons: frozenset[str]) -> None:
+    def __init__(self, text: str, skeletons: frozenset[str], script: str = "latin",
+                 legal: bool = False) -> None:
         self.text = text
         self.skeletons = skeletons
-        self._hash = hash((text, skeletons))
+        self.script = script
+        self.legal = legal
+        self._hash = hash((text, skeletons, script, legal))
+
+    @property
+    def latin(self) -> bool:
+        return self.script == "latin"
 
     def __hash__(self) -> int:
         return self._hash
@@ -144,21 +159,24 @@ class Token:
             and self._hash == other._hash
             and self.text == other.text
             and self.skeletons == other.skeletons
+            and self.script == other.script
+            and self.legal == other.legal
         )
 
     def __repr__(self) -> str:
-        return f"Token({self.text!r}, {sorted(self.skeletons)!r})"
+        return f"Token({self.text!r}, {sorted(self.skeletons)!r}, {self.script!r}, {self.legal})"
 
-    def __reduce__(self) -> tuple[type[Token], tuple[str, frozenset[str]]]:
-        return Token, (self.text, self.skeletons)
+    def __reduce__(self) -> tuple[type[Token], tuple[str, frozenset[str], str, bool]]:
+        return Token, (self.text, self.skeletons, self.script, self.legal)
 
 
 @dataclass(frozen=True, slots=True)
 class NameForm:
     """A name analysed for matching.
 
-    ``tokens`` are the core tokens in published order; ``legal_forms`` the canonical legal
-    forms found at either end (``llc``, ``jsc`` ...); ``original`` the name as given.
+    ``tokens`` are the tokens in published order, legal forms among them as canonical
+    tokens (``llc``, ``jsc`` ...); ``legal_forms`` lists those canonical forms;
+    ``original`` is the name as given.
     """
 
     original: str
@@ -167,29 +185,47 @@ class NameForm:
 
     @property
     def text(self) -> str:
-        """The core tokens joined by spaces."""
+        """The tokens joined by spaces."""
         return " ".join(t.text for t in self.tokens)
 
+    @property
+    def core(self) -> tuple[Token, ...]:
+        """The tokens that are not legal forms."""
+        return tuple(t for t in self.tokens if not t.legal)
 
-def _words(name: str) -> list[tuple[str, bool]]:
-    """Split a raw name into (word, from_abjad) pairs before transliteration."""
+
+_CYRILLIC_GREEK = re.compile("[\\u0370-\\u052f]")
+_NON_LATIN = re.compile("[^\\x00-\\u024f\\u1e00-\\u1eff]")
+
+
+def _words(name: str) -> list[tuple[str, str]]:
+    """Split a raw name into (word, script) pairs before transliteration; script is
+    ``latin``, ``abjad`` or ``other`` (see :class:`Token`)."""
     text = unicodedata.normalize("NFKC", name).casefold()
     # Dotted acronyms (N.S.O., U.A.E.) become one word; other dots separate words.
     text = _ACRONYM.sub(lambda m: m.group(1).replace(".", ""), text)
     for apostrophe in _APOSTROPHES:
         text = text.replace(apostrophe, "")
-    words: list[tuple[str, bool]] = []
+    words: list[tuple[str, str]] = []
     ascii_only = text.isascii()
     for raw in _SPLIT.split(text):
         if not raw:
             continue
         if ascii_only:
-            words.append((raw, False))
+            words.append((raw, "latin"))
             continue
         # Every CJK ideograph is a word of its own; runs of other characters stay whole.
         for piece in _CJK.split(raw) if _CJK.search(raw) else (raw,):
-            if piece:
-                words.append((piece, _ABJAD.search(piece) is not None))
+            if not piece:
+                continue
+            if _ABJAD.search(piece):
+                words.append((piece, "abjad"))
+            elif _CYRILLIC_GREEK.search(piece):
+                words.append((piece, "cyrillic"))
+            elif _NON_LATIN.search(piece):
+                words.append((piece, "other"))
+            else:
+                words.append((piece, "latin"))
     return words
 
 
@@ -206,7 +242,7 @@ def normalise(name: str) -> str:
     Idempotent: ``normalise(normalise(x)) == normalise(x)``.
     """
     parts = []
-    for word, _abjad in _words(name):
+    for word, _script in _words(name):
         latin = _translit_word(_ascii_fold(word))
         latin = re.sub(r"[^a-z0-9]+", " ", latin.lower()).strip()
         if latin:
@@ -215,30 +251,29 @@ def normalise(name: str) -> str:
 
 
 @lru_cache(maxsize=200_000)
-def _token(text: str, abjad: bool) -> Token:
-    return Token(text, frozenset(skeletons(text, abjad=abjad)))
+def _token(text: str, script: str) -> Token:
+    return Token(text, frozenset(skeletons(text, abjad=script == "abjad")), script)
 
 
 @lru_cache(maxsize=65_536)
 def analyse(name: str, *, organisation: bool | None = None) -> NameForm:
     """Analyse a name for matching (cached: lists repeat names and queries repeat too).
 
-    ``organisation`` says whether the name belongs to an organisation: ``True`` looks for
-    legal forms, ``False`` never does, ``None`` looks for them only when one is present.
+    ``organisation`` says whether the name belongs to an organisation: ``False`` (a
+    person) never looks for legal forms; ``True`` or ``None`` (unknown) look for them
+    anywhere in a name of two or more tokens, so "Joint Stock Company X", "X, JSC" and
+    "Y Corporation, JSC X" all carry the canonical token ``jsc``.
     """
-    raw_tokens: list[tuple[str, bool]] = []
-    for word, abjad in _words(name):
-        latin = _translit_word(_ascii_fold(word)).lower()
-        for piece in re.split(r"[^a-z0-9]+", latin):
+    raw: list[Token] = []
+    for word, script in _words(name):
+        text = _translit_word(_ascii_fold(word)).lower()
+        for piece in re.split(r"[^a-z0-9]+", text):
             if piece:
-                raw_tokens.append((piece, abjad))
-    texts = [t for t, _ in raw_tokens]
-    legal: list[str] = []
-    start, end = 0, len(texts)
-    if organisation is not False and len(texts) > 1:
-        start, end, legal = _strip_legal_forms(texts)
-    tokens = tuple(_token(t, a) for t, a in raw_tokens[start:end])
-    return NameForm(name, tokens, tuple(legal))
+                raw.append(_token(piece, script))
+    if organisation is False or len(raw) < 2:
+        return NameForm(name, tuple(raw), ())
+    tokens = _canonical_legal_forms(raw)
+    return NameForm(name, tokens, tuple(t.text for t in tokens if t.legal))
 
 
 # --- legal forms -------------------------------------------------------------------------
@@ -246,7 +281,7 @@ def analyse(name: str, *, organisation: bool | None = None) -> NameForm:
 
 @cache
 def _legal_table() -> tuple[dict[tuple[str, ...], str], int]:
-    """Legal-form spellings (as token tuples) -> canonical form; and the longest spelling."""
+    """Legal-form spellings (as token tuples) -> canonical form; and the longest one."""
     data = vocab.load("legal_forms")
     table: dict[tuple[str, ...], str] = {}
     for canonical, spec in data["forms"].items():
@@ -255,8 +290,7 @@ def _legal_table() -> tuple[dict[tuple[str, ...], str], int]:
             if not key:
                 raise ValueError(f"legal_forms.yaml: empty spelling under {canonical!r}")
             table[key] = str(canonical)
-    longest = max(len(k) for k in table)
-    return table, longest
+    return table, max(len(k) for k in table)
 
 
 @cache
@@ -266,27 +300,75 @@ def legal_family(canonical: str) -> str:
     return str(spec.get("family", canonical))
 
 
-def _strip_legal_forms(texts: list[str]) -> tuple[int, int, list[str]]:
+@cache
+def _legal_token(canonical: str) -> Token:
+    return Token(canonical, frozenset(skeletons(canonical)), "latin", True)
+
+
+def _canonical_legal_forms(raw: list[Token]) -> tuple[Token, ...]:
+    """Replace every legal-form spelling (longest first) by its canonical token; never
+    the whole name. Words of six letters or more may carry one typo each ("Limted",
+    "Obshchetsvo"), so a misspelt legal form is still recognised."""
     table, longest = _legal_table()
-    found: list[str] = []
-    start, end = 0, len(texts)
-    changed = True
-    while changed and end - start > 1:
-        changed = False
-        for size in range(min(longest, end - start - 1), 0, -1):
-            tail = tuple(texts[end - size : end])
-            if tail in table:
-                found.insert(0, table[tail])
-                end -= size
-                changed = True
+    texts = [t.text for t in raw]
+    out: list[Token] = []
+    i = 0
+    while i < len(raw):
+        for size in range(min(longest, len(raw) - i), 0, -1):
+            if size == len(raw):
+                continue  # the whole name is never only a legal form
+            window = tuple(texts[i : i + size])
+            canonical = table.get(window)
+            if canonical is None and raw[i].latin and any(len(w) >= 6 for w in window):
+                canonical = _near_legal_form(window)
+            if canonical is not None:
+                out.append(_legal_token(canonical))
+                i += size
                 break
-            head = tuple(texts[start : start + size])
-            if head in table:
-                found.append(table[head])
-                start += size
-                changed = True
-                break
-    return start, end, found
+        else:
+            out.append(raw[i])
+            i += 1
+    return tuple(out)
+
+
+@cache
+def _legal_by_size() -> dict[int, list[tuple[tuple[str, ...], str]]]:
+    table, _ = _legal_table()
+    by_size: dict[int, list[tuple[tuple[str, ...], str]]] = {}
+    for spelling, canonical in table.items():
+        by_size.setdefault(len(spelling), []).append((spelling, canonical))
+    return by_size
+
+
+@lru_cache(maxsize=65_536)
+def _near_legal_form(window: tuple[str, ...]) -> str | None:
+    """A legal form ``window`` spells with at most one typo in each long word."""
+    for spelling, canonical in _legal_by_size().get(len(window), ()):
+        if all(
+            a == b or (len(b) >= 6 and abs(len(a) - len(b)) <= 1
+                       and OSA.distance(a, b, score_cutoff=1) <= 1)
+            for a, b in zip(window, spelling, strict=True)
+        ):
+            return canonical
+    return None
+
+
+# --- particles ---------------------------------------------------------------------------
+
+
+@cache
+def _particles() -> dict[str, str]:
+    data = vocab.load("particles")
+    table: dict[str, str] = {}
+    for cls, spellings in data["classes"].items():
+        for spelling in spellings:
+            table[str(spelling)] = str(cls)
+    return table
+
+
+def particle_class(text: str) -> str | None:
+    """The class of a name particle ("bin", "ibn" -> "son-of"), or ``None``."""
+    return _particles().get(text)
 
 
 # --- phonetic skeletons -------------------------------------------------------------------

@@ -22,7 +22,7 @@ def cand(
     return Candidate(name, analyse(name), quality, type, countries, born, ids)
 
 
-def flat(_: str) -> float:
+def flat(_: object) -> float:
     return 1.0
 
 
@@ -34,7 +34,9 @@ def tok(text: str):  # type: ignore[no-untyped-def]
     ("a", "b", "how"),
     [
         ("candiru", "candiru", "exact"),
-        ("candriu", "candiru", "spelling"),
+        ("candriu", "candiru", "spelling+sound"),
+        ("cantiru", "candiru", "spelling+sound"),
+        ("bolshevik", "bolsheviks", "spelling"),
         ("קנדירו", "candiru", "phonetic"),
         ("j", "john", "initial"),
     ],

@@ -81,13 +81,17 @@ def test_skeleton_classes_merge_what_transliteration_confuses() -> None:
         ("ООО Ромашка", ["romashka"], ("llc",)),
         ("Aktsionernoe Obshchestvo Pozitiv Teknolodzhiz", ["pozitiv", "teknolodzhiz"], ("jsc",)),
         ("Example Trading Limited Liability Company", ["example", "trading"], ("llc",)),
-        # Never stripped when it is the whole name.
+        # Anywhere in the name, and with a typo in a long word.
+        ("Tactical Missile Corporation, Joint Stock Company Avangard",
+         ["tactical", "missile", "avangard"], ("corp", "jsc")),
+        ("Globaltrans Limted", ["globaltrans"], ("ltd",)),
+        # Never when it is the whole name.
         ("Limited", ["limited"], ()),
     ],
 )
 def test_legal_forms_are_kept_apart(name: str, tokens: list[str], legal: tuple[str, ...]) -> None:
     form = analyse(name)
-    assert [t.text for t in form.tokens] == tokens
+    assert [t.text for t in form.core] == tokens
     assert form.legal_forms == legal
 
 
