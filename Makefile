@@ -4,7 +4,7 @@ PYTHON ?= python3
 VENV ?= .venv
 BIN := $(VENV)/bin
 
-.PHONY: setup demo test lint typecheck unit bench
+.PHONY: setup demo test lint typecheck unit docs bench bench-accuracy bench-performance
 
 $(BIN)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -31,3 +31,21 @@ unit: setup
 	$(BIN)/pytest
 
 test: lint typecheck unit
+
+docs: setup
+	$(BIN)/python docs/generate.py
+
+## Benchmarks: bench/.venv adds nomenklatura (LogicV2 baseline) beside the package.
+bench/.venv/.installed: pyproject.toml
+	$(PYTHON) -m venv bench/.venv
+	bench/.venv/bin/pip install --quiet --upgrade pip
+	bench/.venv/bin/pip install --quiet -e '.[dev]' 'nomenklatura==4.17.4'
+	touch $@
+
+bench-accuracy: bench/.venv/.installed
+	cd bench && .venv/bin/python accuracy.py
+
+bench-performance: setup
+	cd bench && ../$(BIN)/python performance.py
+
+bench: bench-accuracy bench-performance

@@ -23,7 +23,8 @@ arabic-script   the UN list's own Arabic-script names and the EU's Arabic/Persia
 other-script    the UN list's other original-script names (CJK, ...), held out
 
 Negatives: names from Faker in 20 locales (persons and companies), minus any whose words
-(legal forms aside, in any order) are those of a listed name; a negative "raises a hit" when any hit scores at the threshold.
+(legal forms aside, in any order) are those of a listed name; a negative "raises a hit"
+when any hit scores at the threshold.
 
 Methods, on the same index contents and queries:
 
@@ -59,7 +60,8 @@ from exportguard.core.index import NameIndex, make_query, screen
 from exportguard.core.names import analyse, normalise
 from exportguard.core.thresholds import DEFAULT_THRESHOLD
 
-KINDS = ("alias", "alias-other", "typo", "reorder", "drop-middle", "legal-form", "punct-case", "cyrillic",
+KINDS = ("alias", "alias-other", "typo", "reorder", "drop-middle", "legal-form", "punct-case",
+         "cyrillic",
          "arabic-script", "other-script")  # fmt: skip
 LATIN_KINDS = ("alias", "typo", "reorder", "drop-middle", "legal-form", "punct-case")
 LOCALES = ("en_US", "en_GB", "de_DE", "fr_FR", "es_ES", "es_MX", "it_IT", "pt_BR", "pl_PL",
@@ -394,7 +396,8 @@ def report(
         t = thresholds[method]
         pos = res["pos"]
         neg = res["neg"]
-        assert isinstance(pos, list) and isinstance(neg, list)
+        assert isinstance(pos, list)
+        assert isinstance(neg, list)
         per_kind = {}
         for kind in KINDS:
             scores = [s for c, s in zip(cases, pos, strict=True) if c.kind == kind]
@@ -490,11 +493,22 @@ def main(argv: list[str] | None = None) -> None:
     for c, s_ in zip(cases, results["exportguard"]["pos"], strict=True):  # type: ignore[call-overload]
         if s_ >= DEFAULT_THRESHOLD:
             continue
-        found = [h for h in screen([index], make_query(c.query), threshold=0.0, limit=100)
-                 if h.entry.id == c.expected]
-        misses.append({"kind": c.kind, "query": c.query, "expected": c.expected, "score": s_,
-                       "why": found[0].explanation.features[0].detail if found
-                       else "not among the candidates"})
+        found = [
+            h
+            for h in screen([index], make_query(c.query), threshold=0.0, limit=100)
+            if h.entry.id == c.expected
+        ]
+        misses.append(
+            {
+                "kind": c.kind,
+                "query": c.query,
+                "expected": c.expected,
+                "score": s_,
+                "why": found[0].explanation.features[0].detail
+                if found
+                else "not among the candidates",
+            }
+        )
     false_hits = [
         q
         for q, s in zip(negs, results["exportguard"]["neg"], strict=True)  # type: ignore[call-overload]

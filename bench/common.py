@@ -69,7 +69,7 @@ def machine() -> str:
                 break
     except OSError:
         pass
-    cores = subprocess.run(["nproc"], capture_output=True, text=True).stdout.strip()
+    cores = subprocess.run(["nproc"], capture_output=True, text=True, check=False).stdout.strip()
     return (
         f"{cpu}, {cores} cores, Python {platform.python_version()}, "
         f"{platform.system()} {platform.release()}, {time.strftime('%Y-%m-%d')}"

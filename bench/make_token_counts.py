@@ -1,5 +1,6 @@
 """Write exportguard/core/vocab/token_counts.json: how many listed names contain each
-token (and each phonetic skeleton), over the largest snapshot of every list (see bench/common.py). Tokens seen fewer
+token (and each phonetic skeleton), over the largest snapshot of every list (see
+bench/common.py). Tokens seen fewer
 than three times are left out (they weigh 1, as unseen tokens do).
 
 Run after a change to name analysis: ``.venv/bin/python bench/make_token_counts.py``.
@@ -16,7 +17,9 @@ from common import load_all
 from exportguard.core.entities import EntityType
 from exportguard.core.names import analyse
 
-TARGET = Path(__file__).resolve().parents[1] / "exportguard" / "core" / "vocab" / "token_counts.json"
+TARGET = (
+    Path(__file__).resolve().parents[1] / "exportguard" / "core" / "vocab" / "token_counts.json"
+)
 
 
 def main() -> None:
@@ -33,13 +36,20 @@ def main() -> None:
                 skeleton_counts.update({s for t in tokens for s in t.skeletons})
     kept = {t: c for t, c in sorted(counts.items()) if c >= 3}
     kept_skeletons = {t: c for t, c in sorted(skeleton_counts.items()) if c >= 3}
-    TARGET.write_text(json.dumps({
-        "about": "Names containing each token, over the largest snapshot of every official "
-                 "list in the project's test data; written by bench/make_token_counts.py.",
-        "names": names,
-        "counts": kept,
-        "skeletons": kept_skeletons,
-    }, ensure_ascii=False, separators=(",", ":")) + "\n")
+    TARGET.write_text(
+        json.dumps(
+            {
+                "about": "Names containing each token, over the largest snapshot of every official "
+                "list in the project's test data; written by bench/make_token_counts.py.",
+                "names": names,
+                "counts": kept,
+                "skeletons": kept_skeletons,
+            },
+            ensure_ascii=False,
+            separators=(",", ":"),
+        )
+        + "\n"
+    )
     print(f"{len(kept)} tokens from {names} names -> {TARGET}")
 
 

@@ -53,6 +53,7 @@ __all__ = [
     "ExportGuardError",
     "FieldError",
     "Hit",
+    "Identifier",
     "IllegalTransition",
     "ImportReport",
     "InvalidInput",

@@ -128,7 +128,7 @@ def lists_import(
                 )
             )
             return
-        table = Table("id", "source", "format", "published", "entries", "names", "status")
+        table = _table("id", "source", "format", "published", "entries", "names", "status")
         for r in report.results:
             s = r.snapshot
             table.add_row(
@@ -138,7 +138,7 @@ def lists_import(
                 s.published.isoformat(),
                 str(s.counts.get("entries", "")),
                 str(s.counts.get("names", "")),
-                "imported" if r.created else "unchanged (same bytes)",
+                "imported" if r.created else "unchanged",
             )
         out.print(table)
         for r in report.results:
@@ -168,7 +168,7 @@ def lists_show(
         if not snaps:
             out.print("No lists imported yet. Try: exportguard lists import --demo")
             return
-        table = Table(
+        table = _table(
             "id", "source", "format", "published", "imported", "entries", "names", "current"
         )
         for s in snaps:
@@ -232,10 +232,17 @@ def lists_feeds() -> None:
     """Show the official feeds `lists update` downloads."""
     from exportguard.sources import download
 
-    table = Table("name", "what", "files")
+    table = _table("name", "what", "files")
     for f in download.load_feeds():
         table.add_row(f.name, f.description, "\n".join(x.url for x in f.files))
     out.print(table)
+
+
+def _table(*headers: str) -> Table:
+    table = Table()
+    for header in headers:
+        table.add_column(header, overflow="fold")
+    return table
 
 
 def _snapshot_dict(s: Any) -> dict[str, Any]:

@@ -375,8 +375,8 @@ def build_query(
             entity_type = EntityType(type)
         except ValueError:
             errors.append(FieldError("type", "must be person, organization, vessel, aircraft"))
-    if birth_date and not re.fullmatch(r"\d{4}(-\d{2}(-\d{2})?)?", birth_date):
-        errors.append(FieldError("birth_date", "must be YYYY, YYYY-MM or YYYY-MM-DD"))
+    if birth_date and not _partial_date(birth_date):
+        errors.append(FieldError("birth_date", "must be a date: YYYY, YYYY-MM or YYYY-MM-DD"))
     if not 0.0 <= threshold <= 1.0:
         errors.append(FieldError("threshold", "must be between 0 and 1"))
     if limit is not None and limit < 1:
@@ -393,6 +393,17 @@ def build_query(
     if not query.form.tokens and not query.form.legal_forms:
         raise InvalidInput("has no letters or digits to match on", field="name")
     return query
+
+
+def _partial_date(text: str) -> bool:
+    padded = {4: text + "-01-01", 7: text + "-01", 10: text}.get(len(text))
+    if padded is None or not re.fullmatch(r"\d{4}-\d{2}-\d{2}", padded):
+        return False
+    try:
+        date.fromisoformat(padded)
+    except ValueError:
+        return False
+    return True
 
 
 def _content_hash(unit: detect.ImportUnit) -> str:

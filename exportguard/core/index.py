@@ -15,8 +15,10 @@ A query's keys pick postings; each key adds its inverse document frequency, time
 key kind's weight (:data:`KEY_WEIGHTS`), to the names it lists (one ``numpy.bincount``),
 and each name's total is divided by the square root of its own key count, so a short
 name that matches everything ranks above a long one that happens to share a word. The
-:data:`CANDIDATES` best names are then scored in full by :mod:`exportguard.core.matching`,
-and the best name per entry is the entry's hit.
+:data:`RETRIEVED` best are re-ranked by whole-name similarity (rapidfuzz WRatio over the
+normalised tokens, and token-sort ratio over the phonetic skeletons, in C++), and the
+:data:`CANDIDATES` best of those are scored in full by :mod:`exportguard.core.matching`;
+the best name per entry is the entry's hit.
 
 Layout: everything is a handful of numpy arrays and byte blobs (names, entries as JSON,
 tokens), so loading a stored index creates almost no Python objects, and the indexes of
@@ -40,17 +42,20 @@ from typing import Any
 
 import numpy as np
 import numpy.typing as npt
+from rapidfuzz import fuzz, process
 
 from exportguard.core.entities import AliasQuality, EntityType, ListEntry
 from exportguard.core.matching import Candidate, Query, Scored, score
 from exportguard.core.names import NameForm, Token, analyse
 from exportguard.core.weights import token_weight
 
-#: How many names are scored in full per query.
-CANDIDATES = 40
+#: How many names the inverted index retrieves per query.
+RETRIEVED = 64
+#: How many of those, re-ranked by whole-name similarity, are scored in full.
+CANDIDATES = 16
 #: Serialisation format of :class:`NameIndex`; bump it when the layout changes (stored
 #: indexes of another version are rebuilt from their snapshot's entries on first use).
-FORMAT_VERSION = 3
+FORMAT_VERSION = 4
 
 I32 = npt.NDArray[np.int32]
 I64 = npt.NDArray[np.int64]
@@ -106,6 +111,13 @@ KEY_WEIGHTS = {"t": 1.5, "p": 1.0, "d": 0.5}
 def name_keys(form: NameForm) -> set[str]:
     """Retrieval keys stored for a listed name (see module docstring)."""
     return _keys(form, query=False)
+
+
+def rerank_text(form: NameForm) -> str:
+    """``tokens|skeletons`` of a name, as the re-ranking compares them."""
+    text = " ".join(t.text for t in form.tokens if not t.legal)
+    skel = " ".join(min(t.skeletons) if t.skeletons else t.text for t in form.tokens if not t.legal)
+    return f"{text}|{skel}"
 
 
 def query_keys(form: NameForm) -> set[str]:
@@ -195,6 +207,7 @@ class NameIndex:
     __slots__ = (
         "_entries", "_tokens", "entry_blob", "entry_snapshot", "key_end", "key_hash",
         "key_start", "name_blob", "name_entry", "name_legal", "name_norm", "name_quality",
+        "name_rerank",
         "name_tok_off",
         "name_toks", "postings", "snapshot_ids", "vocab_skel", "vocab_text",
     )  # fmt: skip
@@ -210,6 +223,7 @@ class NameIndex:
         self.name_tok_off: I64 = arrays["name_tok_off"]
         self.name_toks: I32 = arrays["name_toks"]
         self.name_legal: _Blob = arrays["name_legal"]
+        self.name_rerank: _Blob = arrays["name_rerank"]
         self.vocab_text: _Blob = arrays["vocab_text"]
         self.vocab_skel: _Blob = arrays["vocab_skel"]
         self.key_hash: U64 = arrays["key_hash"]
@@ -233,11 +247,13 @@ class NameIndex:
         legal: list[str] = []
         vocab_ids: dict[Token, int] = {}
         key_count: list[int] = []
+        rerank: list[str] = []
         postings: defaultdict[str, list[int]] = defaultdict(list)
         for entry in entries:
             e = len(entry_json)
-            entry_json.append(json.dumps(_info_dict(entry), ensure_ascii=False,
-                                         separators=(",", ":")))
+            entry_json.append(
+                json.dumps(_info_dict(entry), ensure_ascii=False, separators=(",", ":"))
+            )
             org = _is_organisation(entry.type)
             weak = {a.name for a in entry.aliases if a.quality is AliasQuality.WEAK}
             for name in entry.names():
@@ -252,19 +268,24 @@ class NameIndex:
                     toks.append(vocab_ids.setdefault(token, len(vocab_ids)))
                 tok_off.append(len(toks))
                 legal.append(" ".join(form.legal_forms))
-                keys = name_keys(form)
-                key_count.append(len(keys))
-                for key in keys:
+                rerank.append(rerank_text(form))
+                found = name_keys(form)
+                key_count.append(len(found))
+                for key in found:
                     postings[key].append(n)
         vocab = list(vocab_ids)
         keys = list(postings)
         hashes = _hashes(keys)
         order = np.argsort(hashes, kind="stable")
-        lengths = np.fromiter((len(postings[keys[i]]) for i in order), dtype=np.int64,
-                              count=len(keys))
+        lengths = np.fromiter(
+            (len(postings[keys[i]]) for i in order), dtype=np.int64, count=len(keys)
+        )
         ends = np.cumsum(lengths)
-        flat = np.fromiter(itertools.chain.from_iterable(postings[keys[i]] for i in order),
-                           dtype=np.int32, count=int(ends[-1]) if len(ends) else 0)
+        flat = np.fromiter(
+            itertools.chain.from_iterable(postings[keys[i]] for i in order),
+            dtype=np.int32,
+            count=int(ends[-1]) if len(ends) else 0,
+        )
         return cls({
             "snapshot_ids": (snapshot_id,),
             "entry_snapshot": np.full(len(entry_json), snapshot_id, dtype=np.int32),
@@ -276,6 +297,7 @@ class NameIndex:
             "name_tok_off": np.asarray(tok_off, dtype=np.int64),
             "name_toks": np.asarray(toks, dtype=np.int32),
             "name_legal": _Blob.of(legal),
+            "name_rerank": _Blob.of(rerank),
             "vocab_text": _Blob.of(t.text for t in vocab),
             "vocab_skel": _Blob.of(" ".join(sorted(t.skeletons)) for t in vocab),
             "key_hash": hashes[order],
@@ -315,6 +337,7 @@ class NameIndex:
             "name_toks": np.concatenate([p.name_toks + vocab_base[i]
                                          for i, p in enumerate(parts)]).astype(np.int32),
             "name_legal": _Blob.concat([p.name_legal for p in parts]),
+            "name_rerank": _Blob.concat([p.name_rerank for p in parts]),
             "vocab_text": _Blob.concat([p.vocab_text for p in parts]),
             "vocab_skel": _Blob.concat([p.vocab_skel for p in parts]),
             "key_hash": key_hash[order],
@@ -338,10 +361,27 @@ class NameIndex:
     def to_bytes(self) -> bytes:
         """A compact, versioned serialisation (stored beside the snapshot)."""
         payload: dict[str, Any] = {"format": FORMAT_VERSION, "snapshot_ids": self.snapshot_ids}
-        for name in ("entry_snapshot", "name_entry", "name_quality", "name_norm", "name_tok_off",
-                     "name_toks", "key_hash", "key_start", "key_end", "postings"):
+        for name in (
+            "entry_snapshot",
+            "name_entry",
+            "name_quality",
+            "name_norm",
+            "name_tok_off",
+            "name_toks",
+            "key_hash",
+            "key_start",
+            "key_end",
+            "postings",
+        ):
             payload[name] = getattr(self, name)
-        for name in ("entry_blob", "name_blob", "name_legal", "vocab_text", "vocab_skel"):
+        for name in (
+            "entry_blob",
+            "name_blob",
+            "name_legal",
+            "name_rerank",
+            "vocab_text",
+            "vocab_skel",
+        ):
             blob: _Blob = getattr(self, name)
             payload[name] = (blob.data, blob.offsets)
         return pickle.dumps(payload, protocol=5)
@@ -352,10 +392,17 @@ class NameIndex:
 
         Only ever called on bytes this package wrote into its own store.
         """
-        payload = pickle.loads(data)  # noqa: S301 - our own store, written by to_bytes
+        payload = pickle.loads(data)
         if not isinstance(payload, dict) or payload.get("format") != FORMAT_VERSION:
             raise ValueError("index written by another format version")
-        for name in ("entry_blob", "name_blob", "name_legal", "vocab_text", "vocab_skel"):
+        for name in (
+            "entry_blob",
+            "name_blob",
+            "name_legal",
+            "name_rerank",
+            "vocab_text",
+            "vocab_skel",
+        ):
             payload[name] = _Blob(*payload[name])
         return cls(payload)
 
@@ -365,6 +412,19 @@ class NameIndex:
         return len(self.name_entry)
 
     def candidates(self, form: NameForm, limit: int = CANDIDATES) -> list[int]:
+        """The names worth scoring in full: retrieved, then re-ranked (module docstring)."""
+        found = self.retrieve(form, RETRIEVED)
+        if len(found) <= limit:
+            return found
+        text, skel = rerank_text(form).split("|", 1)
+        texts = [self.name_rerank[n].split("|", 1) for n in found]
+        by_text = process.cdist([text], [t[0] for t in texts], scorer=fuzz.WRatio)[0]
+        by_skel = process.cdist([skel], [t[1] for t in texts], scorer=fuzz.token_sort_ratio)[0]
+        best = np.maximum(by_text, by_skel * 0.95)
+        order = np.argsort(-best, kind="stable")[:limit]
+        return [found[i] for i in order]
+
+    def retrieve(self, form: NameForm, limit: int = RETRIEVED) -> list[int]:
         """Names sharing the most (rarity-weighted) keys with ``form``, best first."""
         n = len(self.name_entry)
         keys = list(query_keys(form))
@@ -386,9 +446,9 @@ class NameIndex:
             return []
         ids = np.concatenate(arrays)
         w = np.repeat(np.asarray(weights), [len(a) for a in arrays])
-        acc = np.bincount(ids, weights=w)
+        acc: npt.NDArray[np.float64] = np.bincount(ids, weights=w).astype(np.float64)
         hit = np.flatnonzero(acc)
-        acc[hit] *= self.name_norm[hit]
+        acc[hit] = acc[hit] * self.name_norm[hit]
         if len(hit) > limit:
             hit = hit[np.argpartition(acc[hit], -limit)[-limit:]]
         return [int(i) for i in hit[np.argsort(-acc[hit], kind="stable")]]
@@ -406,8 +466,9 @@ class NameIndex:
     def _token(self, t: int) -> Token:
         found = self._tokens.get(t)
         if found is None:
-            found = self._tokens[t] = Token(self.vocab_text[t],
-                                            frozenset(self.vocab_skel[t].split()))
+            found = self._tokens[t] = Token(
+                self.vocab_text[t], frozenset(self.vocab_skel[t].split())
+            )
         return found
 
     def candidate(self, n: int) -> Candidate:
@@ -416,14 +477,19 @@ class NameIndex:
         name = self.name_blob[n]
         a, b = int(self.name_tok_off[n]), int(self.name_tok_off[n + 1])
         legal = self.name_legal[n]
-        form = NameForm(name, tuple(self._token(int(t)) for t in self.name_toks[a:b]),
-                        tuple(legal.split()) if legal else ())
+        form = NameForm(
+            name,
+            tuple(self._token(int(t)) for t in self.name_toks[a:b]),
+            tuple(legal.split()) if legal else (),
+        )
         quality = AliasQuality.WEAK if self.name_quality[n] else AliasQuality.STRONG
-        return Candidate(name, form, quality, entry.type, entry.countries, entry.birth_dates,
-                         entry.identifiers)
+        return Candidate(
+            name, form, quality, entry.type, entry.countries, entry.birth_dates, entry.identifiers
+        )
 
-    def screen(self, query: Query, *, threshold: float, limit: int | None = None,
-               as_of: date | None = None) -> list[Hit]:
+    def screen(
+        self, query: Query, *, threshold: float, limit: int | None = None, as_of: date | None = None
+    ) -> list[Hit]:
         """Entries whose best name scores at least ``threshold``, best first."""
         best: dict[int, Hit] = {}
         for n in self.candidates(query.form):
@@ -452,8 +518,14 @@ def make_query(
 ) -> Query:
     """A :class:`Query` with its name analysed and identifiers normalised."""
     org = _is_organisation(type) if type is not None else None
-    return Query(name, analyse(name, organisation=org), country, type, birth_date,
-                 tuple(normalise_identifier(i) for i in identifiers))
+    return Query(
+        name,
+        analyse(name, organisation=org),
+        country,
+        type,
+        birth_date,
+        tuple(normalise_identifier(i) for i in identifiers),
+    )
 
 
 def screen(
@@ -465,8 +537,7 @@ def screen(
     as_of: date | None = None,
 ) -> list[Hit]:
     """Screen one query against several indexes (merge them first for speed)."""
-    hits = [h for index in indexes
-            for h in index.screen(query, threshold=threshold, as_of=as_of)]
+    hits = [h for index in indexes for h in index.screen(query, threshold=threshold, as_of=as_of)]
     hits.sort(key=lambda h: (-h.score, h.entry.source, h.entry.id))
     return hits[:limit] if limit is not None else hits
 

@@ -13,6 +13,7 @@ the index so that "Group", "Trading" or "Mohammed" count for less than "Candiru"
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
@@ -94,6 +95,8 @@ PHONETIC_SIMILARITY = {1: 0.5, 2: 0.78, 3: 0.85, 4: 0.9, 5: 0.93}
 LATIN_PHONETIC_BONUS = 0.05
 #: Similarity of a token to a longer one it begins ("Tech" ~ "Technologies").
 ABBREVIATION_SIMILARITY = 0.8
+#: Similarity of two spellings that differ only by transliteration convention.
+TRANSLIT_SIMILARITY = 0.95
 #: Similarity of two name particles of one class ("bin" ~ "ibn" ~ "bn").
 PARTICLE_SIMILARITY = 0.9
 #: Similarity of an acronym to the words it abbreviates ("GW" ~ "Golden Warriors").
@@ -127,6 +130,10 @@ def token_similarity(q: Token, c: Token) -> tuple[float, str]:
     ) / 2
     if q.text[0] == c.text[0] or len(q.text) > 2:
         best, how = spelling, "spelling"
+    if len(q.text) > 3 and len(c.text) > 3 and best < TRANSLIT_SIMILARITY:
+        a, b = translit_canonical(q.text), translit_canonical(c.text)
+        if a == b:
+            best, how = TRANSLIT_SIMILARITY, "transliteration"
     shared = q.skeletons & c.skeletons
     if shared:
         length = max(len(s) for s in shared)
@@ -142,7 +149,8 @@ def token_similarity(q: Token, c: Token) -> tuple[float, str]:
             best, how = min(phonetic, 0.99), kind
     if (q.script == "abjad") != (c.script == "abjad"):
         # An abjad writes long vowels only: compare the consonants as spelt.
-        a, b = _devowel(q.text), _devowel(c.text)
+        a = _devowel(q.text, abjad=q.script == "abjad")
+        b = _devowel(c.text, abjad=c.script == "abjad")
         consonantal = min(_spelling(a, b), 0.9 if min(len(a), len(b)) > 2 else 0.8)
         if consonantal >= 0.75 and consonantal > best:
             best, how = consonantal, "consonants"
@@ -164,16 +172,47 @@ def _spelling(a: str, b: str) -> float:
 
 
 _VOWELS = str.maketrans("", "", "aeiou")
+_ABJAD_VOWELS = str.maketrans("", "", "aeiouwy")
 
 
-def _devowel(text: str) -> str:
+def _devowel(text: str, *, abjad: bool = False) -> str:
+    """Consonants as spelt; for an abjad token its vowel letters (alif, waw, ya) go too,
+    except a first letter."""
+    if abjad and len(text) > 1:
+        return text[0].translate(_VOWELS) + text[1:].translate(_ABJAD_VOWELS)
     return text.translate(_VOWELS)
+
+
+#: Spellings that transliteration conventions vary on (BGN/PCGN, ISO 9, passport and
+#: English press usage of Russian and Ukrainian names), rewritten to one form before a
+#: spelling comparison: Alexey ~ Aleksei, Yury ~ Yurii, Mikhail ~ Mihail, Evgeny ~ Yevgeny.
+_TRANSLIT_VARIANTS = (
+    (re.compile(r"x"), "ks"),
+    (re.compile(r"(?:iy|ii|yy|yi|ij|y)$"), "y"),
+    (re.compile(r"(?<=[aeiou])(?:i|j)$"), "y"),
+    (re.compile(r"^ye"), "e"),
+    (re.compile(r"(?<=[aeiou])ye"), "e"),
+    (re.compile(r"kh"), "h"),
+    (re.compile(r"(?:iu|ju)"), "yu"),
+    (re.compile(r"(?:ia|ja)"), "ya"),
+    (re.compile(r"tz"), "ts"),
+    (re.compile(r"(.)\1"), r"\1"),
+)
+
+
+@lru_cache(maxsize=100_000)
+def translit_canonical(text: str) -> str:
+    """``text`` with transliteration-convention variants rewritten to one form."""
+    for pattern, replacement in _TRANSLIT_VARIANTS:
+        text = pattern.sub(replacement, text)
+    return text
 
 
 def _joined(a: Token, b: Token) -> Token:
     script = a.script if a.script == b.script else "other"
-    return Token(a.text + b.text, frozenset(x + y for x in a.skeletons for y in b.skeletons),
-                 script)
+    return Token(
+        a.text + b.text, frozenset(x + y for x in a.skeletons for y in b.skeletons), script
+    )
 
 
 def _join_similarity(q: Token, c: Token, particle_join: bool) -> tuple[float, str]:
@@ -182,8 +221,10 @@ def _join_similarity(q: Token, c: Token, particle_join: bool) -> tuple[float, st
     sound counts too (joined skeletons of ordinary words match by chance too often)."""
     sim, how = token_similarity(q, c)
     if how in ("phonetic", "spelling+sound", "abbreviation") and not particle_join:
-        spelling = (JaroWinkler.normalized_similarity(q.text, c.text)
-                    + OSA.normalized_similarity(q.text, c.text)) / 2
+        spelling = (
+            JaroWinkler.normalized_similarity(q.text, c.text)
+            + OSA.normalized_similarity(q.text, c.text)
+        ) / 2
         return spelling, "spelling"
     return sim, how
 
@@ -225,7 +266,9 @@ def align(query: Sequence[Token], cand: Sequence[Token]) -> Alignment:
     for i, q in enumerate(query):
         for j, c in enumerate(cand):
             sim, how = token_similarity(q, c)
-            if sim >= MIN_TOKEN_SIMILARITY:
+            if sim >= MIN_TOKEN_SIMILARITY and not (
+                how == "spelling" and sim < 0.85 and min(len(q.text), len(c.text)) <= 3
+            ):  # one letter off in a short word ("Lin" ~ "Li") is another word
                 options.append((sim, (i,), (j,), how))
     chosen = _greedy(options[:])
     weak_q = set(range(len(query))) - {i for qi, _, sim, _ in chosen if sim >= 0.85 for i in qi}
@@ -245,8 +288,9 @@ def align(query: Sequence[Token], cand: Sequence[Token]) -> Alignment:
             for j in range(len(cand) - len(q.text) + 1):
                 run = cand[j : j + len(q.text)]
                 if _initials(run) == q.text and not strong_c.intersection(range(j, j + len(run))):
-                    options.append((ACRONYM_SIMILARITY, (i,), tuple(range(j, j + len(run))),
-                                    "acronym"))
+                    options.append(
+                        (ACRONYM_SIMILARITY, (i,), tuple(range(j, j + len(run))), "acronym")
+                    )
     for i in range(len(query) - 1):
         if i not in weak_q and i + 1 not in weak_q:
             continue
@@ -268,8 +312,7 @@ def align(query: Sequence[Token], cand: Sequence[Token]) -> Alignment:
         for i in range(len(query) - len(c.text) + 1):
             run = query[i : i + len(c.text)]
             if _initials(run) == c.text and weak_q.issuperset(range(i, i + len(run))):
-                options.append((ACRONYM_SIMILARITY, tuple(range(i, i + len(run))), (j,),
-                                "acronym"))
+                options.append((ACRONYM_SIMILARITY, tuple(range(i, i + len(run))), (j,), "acronym"))
     return _greedy(options)
 
 
@@ -291,13 +334,14 @@ def name_feature(
 
     ``query coverage`` is the weighted similarity of aligned tokens over all query tokens
     (an unexplained query token costs a lot: the query says something the list does not);
-    ``list coverage`` is the share of the candidate's token weight that is aligned, where
-    a person's unmatched middle names or patronymics weigh half. The value is query
+    ``list coverage`` is the share of the candidate's token weight that is aligned. A
+    person's unmatched middle names or patronymics weigh half on either side. The value is query
     coverage x (f + (1 - f) x list coverage), f from :data:`LIST_COVERAGE_FLOOR`: the
     query must be explained, and for a person most of the listed name too, so one shared
     surname ("Castro" for "Jorge CASTRO") is not a match. When the whole query is one
     approximate token match ("Rogner" ~ "Ragnar"), or no token pair reaches
-    :data:`STRONG_PAIR`, the value is multiplied by the best pair's similarity once more. Legal forms weigh :data:`LEGAL_WEIGHT`.
+    :data:`STRONG_PAIR`, the value is multiplied by the best pair's similarity once more.
+    Legal forms weigh :data:`LEGAL_WEIGHT`.
     """
     qt, ct = query.form.tokens, cand.form.tokens
     if not qt or not ct:
@@ -313,12 +357,21 @@ def name_feature(
         matched += sim * sum(cw[j] for j in ci)
         used_q.update(qi)
         used_c.update(ci)
-        pairs.append(TokenPair(" ".join(qt[i].text for i in qi),
-                               " ".join(ct[j].text for j in ci), round(sim, 3), how))
+        pairs.append(
+            TokenPair(
+                " ".join(qt[i].text for i in qi),
+                " ".join(ct[j].text for j in ci),
+                round(sim, 3),
+                how,
+            )
+        )
     aligned_w = sum(cw[j] for j in used_c)
-    free_q = sum(qw[i] for i in range(len(qt)) if i not in used_q)
-    free_c = 0.0
     person = cand.entry_type is EntityType.PERSON
+    free_q = 0.0
+    for i in range(len(qt)):
+        if i not in used_q:
+            free_q += qw[i] * (0.5 if person and 0 < i < len(qt) - 1 else 1.0)
+    free_c = 0.0
     for j in range(len(ct)):
         if j not in used_c:
             free_c += cw[j] * (0.5 if person and 0 < j < len(ct) - 1 else 1.0)

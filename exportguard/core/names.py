@@ -115,7 +115,7 @@ def _translit_word(word: str) -> str:
 # --- normalisation and tokens -----------------------------------------------------------
 
 _ACRONYM = re.compile(r"(?<![\w])((?:\w\.){2,})(?!\w)")
-_APOSTROPHES = "'’‘ʼʻ`´ʹ"
+_NO_APOSTROPHES = str.maketrans("", "", "'’‘ʼʻ`´ʹ")
 # Word characters: letters and digits of any script, plus the combining marks (Latin
 # accents, Hebrew points, Arabic harakat) and the Hebrew geresh that live inside words.
 _SPLIT = re.compile(
@@ -138,8 +138,9 @@ class Token:
 
     __slots__ = ("_hash", "legal", "script", "skeletons", "text")
 
-    def __init__(self, text: str, skeletons: frozenset[str], script: str = "latin",
-                 legal: bool = False) -> None:
+    def __init__(
+        self, text: str, skeletons: frozenset[str], script: str = "latin", legal: bool = False
+    ) -> None:
         self.text = text
         self.skeletons = skeletons
         self.script = script
@@ -201,13 +202,13 @@ _NON_LATIN = re.compile("[^\\x00-\\u024f\\u1e00-\\u1eff]")
 def _words(name: str) -> list[tuple[str, str]]:
     """Split a raw name into (word, script) pairs before transliteration; script is
     ``latin``, ``abjad`` or ``other`` (see :class:`Token`)."""
-    text = unicodedata.normalize("NFKC", name).casefold()
+    ascii_only = name.isascii()
+    text = name.lower() if ascii_only else unicodedata.normalize("NFKC", name).casefold()
     # Dotted acronyms (N.S.O., U.A.E.) become one word; other dots separate words.
-    text = _ACRONYM.sub(lambda m: m.group(1).replace(".", ""), text)
-    for apostrophe in _APOSTROPHES:
-        text = text.replace(apostrophe, "")
+    if "." in text:
+        text = _ACRONYM.sub(lambda m: m.group(1).replace(".", ""), text)
+    text = text.translate(_NO_APOSTROPHES)
     words: list[tuple[str, str]] = []
-    ascii_only = text.isascii()
     for raw in _SPLIT.split(text):
         if not raw:
             continue
@@ -310,17 +311,17 @@ def _canonical_legal_forms(raw: list[Token]) -> tuple[Token, ...]:
     the whole name. Words of six letters or more may carry one typo each ("Limted",
     "Obshchetsvo"), so a misspelt legal form is still recognised."""
     table, longest = _legal_table()
-    texts = [t.text for t in raw]
+    words = [_legal_word(t.text, t.latin) for t in raw]
     out: list[Token] = []
     i = 0
     while i < len(raw):
         for size in range(min(longest, len(raw) - i), 0, -1):
             if size == len(raw):
                 continue  # the whole name is never only a legal form
-            window = tuple(texts[i : i + size])
-            canonical = table.get(window)
-            if canonical is None and raw[i].latin and any(len(w) >= 6 for w in window):
-                canonical = _near_legal_form(window)
+            window = words[i : i + size]
+            if None in window:
+                continue
+            canonical = table.get(tuple(w for w in window if w is not None))
             if canonical is not None:
                 out.append(_legal_token(canonical))
                 i += size
@@ -332,24 +333,23 @@ def _canonical_legal_forms(raw: list[Token]) -> tuple[Token, ...]:
 
 
 @cache
-def _legal_by_size() -> dict[int, list[tuple[tuple[str, ...], str]]]:
+def _legal_words() -> tuple[frozenset[str], tuple[str, ...]]:
     table, _ = _legal_table()
-    by_size: dict[int, list[tuple[tuple[str, ...], str]]] = {}
-    for spelling, canonical in table.items():
-        by_size.setdefault(len(spelling), []).append((spelling, canonical))
-    return by_size
+    words = frozenset(w for spelling in table for w in spelling)
+    return words, tuple(sorted(w for w in words if len(w) >= 6))
 
 
-@lru_cache(maxsize=65_536)
-def _near_legal_form(window: tuple[str, ...]) -> str | None:
-    """A legal form ``window`` spells with at most one typo in each long word."""
-    for spelling, canonical in _legal_by_size().get(len(window), ()):
-        if all(
-            a == b or (len(b) >= 6 and abs(len(a) - len(b)) <= 1
-                       and OSA.distance(a, b, score_cutoff=1) <= 1)
-            for a, b in zip(window, spelling, strict=True)
-        ):
-            return canonical
+@lru_cache(maxsize=100_000)
+def _legal_word(text: str, fuzzy: bool) -> str | None:
+    """The word of a legal-form spelling that ``text`` is, allowing (when ``fuzzy``) one
+    typo in words of six letters or more; ``None`` if it is none."""
+    words, long_words = _legal_words()
+    if text in words:
+        return text
+    if fuzzy and len(text) >= 6:
+        for word in long_words:
+            if abs(len(word) - len(text)) <= 1 and OSA.distance(word, text, score_cutoff=1) <= 1:
+                return word
     return None
 
 

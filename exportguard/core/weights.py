@@ -3,7 +3,8 @@
 
 Weights come from a frequency table shipped with the package
 (``vocab/token_counts.json``: how many listed names contain each token, and each phonetic
-skeleton, counted over the official lists by ``bench/make_token_counts.py``), not from whatever happens to be loaded.
+skeleton, counted over the official lists by ``bench/make_token_counts.py``), not from
+whatever happens to be loaded.
 So a (query, name) pair scores the same whichever lists are in the store, and a past
 screening re-run against the same snapshot reproduces its score exactly.
 """

@@ -77,6 +77,22 @@ def _cp1252_ok(chunk: bytes) -> bool:
 _DOCTYPE = re.compile(rb"<!(DOCTYPE|ENTITY)", re.IGNORECASE)
 
 
+def refuse_dtd(file: SourceFile) -> None:
+    """Refuse XML that declares a DOCTYPE or entities, wherever it is headed."""
+    head = file.data[:65536]
+    if not head.lstrip().startswith((b"<", b"\xef\xbb\xbf<")):
+        return
+    found = _DOCTYPE.search(head)
+    if found:
+        line = head.count(b"\n", 0, found.start()) + 1
+        raise SourceFormatError(
+            "XML with a DOCTYPE or ENTITY declaration is refused (entity expansion and "
+            "external entities are unsafe; official lists never use them)",
+            file=file.name,
+            line=line,
+        )
+
+
 def parse_xml(file: SourceFile) -> etree._Element:
     """Parse XML safely and return the root element.
 
@@ -87,15 +103,7 @@ def parse_xml(file: SourceFile) -> etree._Element:
     data = file.data
     if not data.strip():
         raise SourceFormatError("the file is empty", file=file.name)
-    found = _DOCTYPE.search(data)
-    if found:
-        line = data.count(b"\n", 0, found.start()) + 1
-        raise SourceFormatError(
-            "XML with a DOCTYPE or ENTITY declaration is refused (entity expansion and "
-            "external entities are unsafe; official lists never use them)",
-            file=file.name,
-            line=line,
-        )
+    refuse_dtd(file)
     parser = etree.XMLParser(
         resolve_entities=False,
         no_network=True,

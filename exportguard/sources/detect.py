@@ -29,7 +29,7 @@ from exportguard.sources import (
     uk_ofsi,
     un_xml,
 )
-from exportguard.sources._common import SourceFile, unzip
+from exportguard.sources._common import SourceFile, refuse_dtd, unzip
 
 #: Every format we read, in the order they are asked.
 FORMATS: tuple[ModuleType, ...] = (
@@ -88,6 +88,7 @@ def plan(
                 skipped.append(file.name)
                 continue
             raise SourceFormatError("the file is empty", file=file.name)
+        refuse_dtd(file)
         name = detect(file)
         if name is None:
             if skip_unknown:

@@ -7,7 +7,7 @@ from collections.abc import Iterable, Iterator, Sequence
 from datetime import date
 from typing import Any
 
-from sqlalchemy import Connection, Row, and_, func, insert, select
+from sqlalchemy import Connection, Row, insert, select
 
 from exportguard.core.entities import ListEntry, Snapshot
 from exportguard.store.schema import entries, snapshot_indexes, snapshots
@@ -85,21 +85,22 @@ def all_snapshots(conn: Connection, source: str | None = None) -> list[Snapshot]
 
 
 def in_force(conn: Connection, as_of: date | None = None) -> list[Snapshot]:
-    """Per source, the newest snapshot published on or before ``as_of`` (or the newest)."""
-    newest = select(snapshots.c.source, func.max(snapshots.c.published).label("published"))
-    if as_of is not None:
-        newest = newest.where(snapshots.c.published <= as_of)
-    sub = newest.group_by(snapshots.c.source).subquery()
-    rows = conn.execute(
-        select(snapshots)
-        .join(sub, and_(snapshots.c.source == sub.c.source,
-                        snapshots.c.published == sub.c.published))
-        .order_by(snapshots.c.source, snapshots.c.id.desc())
-    )  # fmt: skip
-    chosen: dict[str, Snapshot] = {}
-    for row in rows:
-        chosen.setdefault(row.source, _snapshot(row))  # same date twice: the later import
-    return list(chosen.values())
+    """Per source, the snapshot to screen against on ``as_of`` (default: the newest).
+
+    That is the newest snapshot published on or before ``as_of``. When a source has none
+    that old, its earliest snapshot stands in: its entries then count from their own
+    listing dates (NSO Group is not listed on 2021-10-01 even in a 2022 file), which is
+    the best the store knows. Two snapshots of one date: the later import wins.
+    """
+    best: dict[str, Snapshot] = {}
+    for snap in all_snapshots(conn):  # ordered by source, published, id
+        current = best.get(snap.source)
+        if as_of is None or snap.published <= as_of:
+            if current is None or current.published <= snap.published:
+                best[snap.source] = snap
+        elif current is None:
+            best[snap.source] = snap  # the earliest, until an older-than-as_of one turns up
+    return [best[k] for k in sorted(best)]
 
 
 def index_data(conn: Connection, snapshot_id: int) -> tuple[int, bytes] | None:

@@ -82,8 +82,11 @@ def test_skeleton_classes_merge_what_transliteration_confuses() -> None:
         ("Aktsionernoe Obshchestvo Pozitiv Teknolodzhiz", ["pozitiv", "teknolodzhiz"], ("jsc",)),
         ("Example Trading Limited Liability Company", ["example", "trading"], ("llc",)),
         # Anywhere in the name, and with a typo in a long word.
-        ("Tactical Missile Corporation, Joint Stock Company Avangard",
-         ["tactical", "missile", "avangard"], ("corp", "jsc")),
+        (
+            "Tactical Missile Corporation, Joint Stock Company Avangard",
+            ["tactical", "missile", "avangard"],
+            ("corp", "jsc"),
+        ),
         ("Globaltrans Limted", ["globaltrans"], ("ltd",)),
         # Never when it is the whole name.
         ("Limited", ["limited"], ()),

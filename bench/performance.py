@@ -1,0 +1,205 @@
+"""Speed and size of screening with every list loaded.
+
+Run: ``make bench-performance`` (or ``.venv/bin/python bench/performance.py``). Measures,
+on this machine, with the largest snapshot of every list in ../shared/data/lists:
+
+1. import time per list into a fresh SQLite store (parse, index build, store write),
+   and the stored index size;
+2. single-query latency in process on one core (p50, p99) over a mixed query set: names
+   from the lists with typos, reorderings and other perturbations, cross-script names,
+   and non-listed names (the accuracy evaluation's queries);
+3. the same queries through the brute-force baseline (rapidfuzz ``cdist`` WRatio over
+   every name), for the speed ratio;
+4. batch throughput (``screen-batch``) with one and two worker processes;
+5. a one-off ``exportguard screen`` command, start to finish (median of 5 runs).
+
+No figure here is asserted by a test; BENCHMARKS.md records them.
+"""
+
+from __future__ import annotations
+
+import argparse
+import gc
+import json
+import os
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import numpy as np
+from accuracy import Brute, build_cases, negatives
+from common import LARGEST, LISTS, OUT, files, load_all, machine
+
+from exportguard.core.index import NameIndex, make_query
+from exportguard.services import ExportGuard
+
+ROOT = Path(__file__).resolve().parents[1]
+EXE = ROOT / ".venv" / "bin" / "exportguard"
+
+
+def import_times(db_url: str) -> list[dict[str, object]]:
+    rows = []
+    service = ExportGuard(db_url)
+    for name, paths in LARGEST.items():
+        data = files(paths)
+        started = time.perf_counter()
+        report = service.import_files(data)
+        elapsed = time.perf_counter() - started
+        (result,) = report.results
+        index = service.index(result.snapshot.id)
+        rows.append({
+            "list": name, "entries": result.snapshot.counts.get("entries"),
+            "names": len(index), "seconds": round(elapsed, 3),
+            "index_mb": round(len(index.to_bytes()) / 2**20, 2),
+        })  # fmt: skip
+        print(f"  import {name}: {elapsed:.2f}s", file=sys.stderr)
+    service.close()
+    return rows
+
+
+def latency(index: NameIndex, queries: list[str]) -> dict[str, float]:
+    made = [make_query(q) for q in queries]
+    for q in made[:200]:  # warm the caches the way a running service has them warm
+        index.screen(q, threshold=0.8, limit=10)
+    gc.collect()
+    gc.freeze()
+    times = []
+    for q in made:
+        started = time.perf_counter()
+        index.screen(q, threshold=0.8, limit=10)
+        times.append(time.perf_counter() - started)
+    times.sort()
+    return {
+        "queries": len(times),
+        "p50_ms": round(1000 * times[len(times) // 2], 3),
+        "p99_ms": round(1000 * times[int(len(times) * 0.99)], 3),
+        "mean_ms": round(1000 * statistics.fmean(times), 3),
+    }
+
+
+def brute_latency(brute: Brute, queries: list[str]) -> dict[str, float]:
+    times = []
+    for q in queries:
+        started = time.perf_counter()
+        brute.top(q, 10)
+        times.append(time.perf_counter() - started)
+    times.sort()
+    return {
+        "queries": len(times),
+        "p50_ms": round(1000 * times[len(times) // 2], 3),
+        "p99_ms": round(1000 * times[int(len(times) * 0.99)], 3),
+    }
+
+
+def batch(db_url: str, queries: list[str], workers: int) -> dict[str, float]:
+    with tempfile.TemporaryDirectory() as tmp:
+        source = Path(tmp) / "in.csv"
+        import csv
+
+        with source.open("w", newline="", encoding="utf-8") as handle:
+            writer = csv.writer(handle)
+            writer.writerow(["id", "name"])
+            writer.writerows([i, q] for i, q in enumerate(queries))
+        started = time.perf_counter()
+        subprocess.run(
+            [
+                str(EXE),
+                "--db",
+                db_url,
+                "screen-batch",
+                str(source),
+                "-o",
+                str(Path(tmp) / "out.csv"),
+                "--workers",
+                str(workers),
+            ],
+            check=True,
+            capture_output=True,
+        )
+        elapsed = time.perf_counter() - started
+    return {
+        "rows": len(queries),
+        "workers": workers,
+        "seconds": round(elapsed, 2),
+        "rows_per_second": round(len(queries) / elapsed, 1),
+    }
+
+
+def one_off(db_url: str) -> dict[str, float]:
+    runs = []
+    for _ in range(5):
+        started = time.perf_counter()
+        subprocess.run(
+            [str(EXE), "--db", db_url, "screen", "NSO Group"], check=True, capture_output=True
+        )
+        runs.append(time.perf_counter() - started)
+    imports = subprocess.run(
+        [
+            sys.executable,
+            "-c",
+            "import time; t=time.perf_counter(); import exportguard.cli; "
+            "print(time.perf_counter()-t)",
+        ],
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    return {
+        "median_s": round(statistics.median(runs), 3),
+        "min_s": round(min(runs), 3),
+        "import_s": round(float(imports.stdout), 3),
+    }
+
+
+def main(argv: list[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n", 1)[0])
+    parser.add_argument("--queries", type=int, default=2000)
+    parser.add_argument("--batch-rows", type=int, default=5000)
+    args = parser.parse_args(argv)
+    assert LISTS.is_dir(), LISTS
+    os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
+    results: dict[str, object] = {"machine": machine()}
+    with tempfile.TemporaryDirectory() as tmp:
+        db_url = f"sqlite:///{tmp}/bench.db"
+        results["imports"] = import_times(db_url)
+        service = ExportGuard(db_url)
+        index = service.merged_index(service.snapshots_in_force())
+        lists = load_all()
+        entries = [e for parsed in lists.values() for e in parsed.entries]
+        cases, _, _ = build_cases(entries, args.queries // 10, seed=7)
+        listed = {n for e in entries for n in e.names()}
+        queries = [c.query for c in cases] + negatives(args.queries // 4, listed, seed=7)
+        queries = queries[: args.queries]
+        results["index"] = {
+            "names": len(index),
+            "snapshots": len(index.snapshot_ids),
+            "memory_mb": round(_index_bytes(index) / 2**20, 1),
+        }
+        results["latency"] = latency(index, queries)
+        print(f"  latency: {results['latency']}", file=sys.stderr)
+        brute = Brute(entries)
+        results["brute_force"] = brute_latency(brute, queries[:300])
+        results["batch"] = [batch(db_url, (queries * 3)[: args.batch_rows], w) for w in (1, 2)]
+        results["one_off"] = one_off(db_url)
+        service.close()
+    OUT.mkdir(exist_ok=True)
+    (OUT / "performance.json").write_text(json.dumps(results, indent=1, ensure_ascii=False))
+    print(json.dumps(results, indent=1, ensure_ascii=False))
+
+
+def _index_bytes(index: NameIndex) -> int:
+    total = 0
+    for name in index.__slots__:
+        value = getattr(index, name, None)
+        if isinstance(value, np.ndarray):
+            total += value.nbytes
+        elif hasattr(value, "data") and hasattr(value, "offsets"):
+            total += len(value.data) + value.offsets.nbytes
+    return total
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,51 @@
+from __future__ import annotations
+
+import pytest
+from alembic.script import ScriptDirectory
+from sqlalchemy import inspect
+
+from exportguard.errors import InvalidInput
+from exportguard.settings import load
+from exportguard.store import engine
+
+
+def test_head_revision_constant_matches_the_scripts() -> None:
+    script = ScriptDirectory.from_config(engine.alembic_config())
+    assert script.get_current_head() == engine.HEAD_REVISION
+
+
+def test_open_migrates_an_empty_database(db_url: str) -> None:
+    eng = engine.open_engine(db_url)
+    assert engine.current_revision(eng) == engine.HEAD_REVISION
+    assert {"snapshots", "entries", "snapshot_indexes"} <= set(inspect(eng).get_table_names())
+    engine.upgrade(eng)  # idempotent
+    eng.dispose()
+
+
+@pytest.mark.parametrize(
+    ("given", "expected"),
+    [
+        ("postgresql://u@h/db", "postgresql+psycopg://u@h/db"),
+        ("postgres://u@h/db", "postgresql+psycopg://u@h/db"),
+        ("sqlite:////tmp/x.db", "sqlite:////tmp/x.db"),
+    ],
+)
+def test_urls_get_the_psycopg_driver(given: str, expected: str) -> None:
+    assert engine.normalise_url(given) == expected
+
+
+@pytest.mark.parametrize("url", ["mysql://u@h/db", "not a url"])
+def test_unsupported_urls_are_invalid_input(url: str) -> None:
+    with pytest.raises(InvalidInput) as caught:
+        engine.open_engine(url)
+    assert caught.value.errors[0].field == "database_url"
+
+
+def test_settings_defaults_and_overrides(tmp_path: object) -> None:
+    default = load({"HOME": "/home/x", "USER": "alice"})
+    assert default.database_url.startswith("sqlite:///")
+    assert default.database_url.endswith("exportguard.db")
+    assert default.actor == "alice"
+    custom = load({"EXPORTGUARD_DATA_DIR": "/data", "EXPORTGUARD_ACTOR": "bob"})
+    assert custom.database_url == "sqlite:////data/exportguard.db"
+    assert custom.actor == "bob"

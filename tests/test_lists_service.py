@@ -1,0 +1,213 @@
+"""Importing lists into the store and screening against them, on SQLite and PostgreSQL."""
+
+from __future__ import annotations
+
+import zipfile
+from datetime import date
+from pathlib import Path
+
+import pytest
+
+from exportguard.errors import InvalidInput, SourceFormatError
+from exportguard.services import ExportGuard
+from exportguard.sources._common import SourceFile
+
+SDN_FEB = "us_ofac_sdn/2022-02-17/sdn.csv"
+SDN_MAR = "us_ofac_sdn/2022-03-31/sdn.csv"
+CSL = "us_trade_csl/2022-05-16/consolidated.csv"
+
+
+def read(lists_dir: Path, rel: str) -> SourceFile:
+    return SourceFile(str(lists_dir / rel), (lists_dir / rel).read_bytes())
+
+
+def test_demo_import_and_screen_nso(service: ExportGuard) -> None:
+    report = service.import_demo()
+    (result,) = report.results
+    assert result.created
+    assert result.snapshot.source == "exportguard_demo"
+    assert result.snapshot.counts["entries"] == 6
+    hits = service.screen("NSO Group").hits
+    assert hits[0].entry.name == "NSO Group"
+    assert hits[0].entry.licence_policy == "Presumption of denial."
+    assert hits[0].entry.citation == "86 FR 60760"
+
+
+def test_same_bytes_twice_is_a_no_op(service: ExportGuard) -> None:
+    first = service.import_demo().results[0]
+    again = service.import_demo().results[0]
+    assert not again.created
+    assert again.snapshot.id == first.snapshot.id
+    assert len(service.snapshots()) == 1
+
+
+def test_real_csl_import_counts_and_entity_list_hit(service: ExportGuard, lists_dir: Path) -> None:
+    (result,) = service.import_files([read(lists_dir, CSL)]).results
+    snap = result.snapshot
+    assert snap.source == "us_trade_csl"
+    assert snap.counts["entries"] == 14159
+    assert snap.published == date(2022, 5, 16)  # from the path: the CSL carries no date
+    result_ = service.screen("Candiru Ltd", country="IL")
+    top = result_.hits[0]
+    assert top.entry.list_name == "Entity List (EL) - Bureau of Industry and Security"
+    assert top.entry.listed_from == date(2021, 11, 4)
+    full = result_.entries[(top.snapshot_id, top.entry.id)]
+    assert "Saito Tech Ltd." in {a.name for a in full.aliases}
+
+
+def test_cross_script_queries_find_the_entity_list_entries(
+    service: ExportGuard, lists_dir: Path
+) -> None:
+    service.import_files([read(lists_dir, CSL)])
+    assert "Positive Technologies" in {
+        h.entry.name for h in service.screen("Позитив Текнолоджиз").hits
+    }
+    assert service.screen("קנדירו").hits[0].entry.name == "Candiru"
+
+
+def test_as_of_uses_the_snapshot_in_force_and_listing_dates(
+    service: ExportGuard, lists_dir: Path
+) -> None:
+    service.import_files([read(lists_dir, SDN_FEB)], published=date(2022, 2, 17))
+    service.import_files([read(lists_dir, SDN_MAR)], published=date(2022, 3, 31))
+    # NORD STREAM 2 AG (ent 31926) is in the March file and not in the February one.
+    march = {s.published for s in service.snapshots_in_force(date(2022, 3, 31))}
+    feb = {s.published for s in service.snapshots_in_force(date(2022, 3, 1))}
+    assert march == {date(2022, 3, 31)}
+    assert feb == {date(2022, 2, 17)}
+    # Before any snapshot: the earliest stands in.
+    assert [s.published for s in service.snapshots_in_force(date(2021, 1, 1))] == [
+        date(2022, 2, 17)
+    ]
+    name = "Nord Stream 2 AG"
+    march_hits = service.screen(name, as_of=date(2022, 3, 31)).hits
+    assert march_hits[0].entry.id == "us_ofac_sdn:31926"
+    assert "us_ofac_sdn:31926" not in {
+        h.entry.id for h in service.screen(name, as_of=date(2022, 3, 1)).hits
+    }
+
+
+def test_as_of_hides_entries_listed_later(service: ExportGuard) -> None:
+    service.import_demo()
+    assert service.screen("NSO Group", as_of=date(2021, 10, 1)).hits == ()
+    assert service.screen("NSO Group", as_of=date(2021, 11, 4)).hits
+
+
+def test_failed_import_leaves_previous_data_intact(
+    service: ExportGuard, lists_dir: Path, tmp_path: Path
+) -> None:
+    service.import_demo()
+    good = read(lists_dir, "us_bis_dpl/2023-11-30/dpl.txt")
+    broken = SourceFile("broken/sdn.csv", read(lists_dir, SDN_FEB).data[:5000])
+    with pytest.raises(SourceFormatError) as caught:
+        service.import_files([good, broken])
+    assert "broken/sdn.csv" in str(caught.value)
+    assert [s.source for s in service.snapshots()] == ["exportguard_demo"]
+    assert service.screen("NSO Group").hits
+
+
+@pytest.mark.parametrize(
+    ("name", "data", "message"),
+    [
+        ("empty.xml", b"", "empty"),
+        (
+            "bomb.xml",
+            b'<?xml version="1.0"?><!DOCTYPE lolz [<!ENTITY lol "lol">'
+            b'<!ENTITY lol2 "&lol;&lol;&lol;">]><CONSOLIDATED_LIST>&lol2;'
+            b"</CONSOLIDATED_LIST>",
+            "DOCTYPE",
+        ),
+        (
+            "xxe.xml",
+            b'<?xml version="1.0"?><!DOCTYPE x [<!ENTITY e SYSTEM "file:///etc/passwd">]>'
+            b"<sdnList>&e;</sdnList>",
+            "DOCTYPE",
+        ),
+        ("notes.txt", b"just some text\n", "unrecognised list format"),
+        ("utf16.csv", "Name\tStreet_Address\n".encode("utf-16"), "unrecognised"),
+    ],
+)
+def test_bad_files_are_refused_with_their_name(
+    service: ExportGuard, name: str, data: bytes, message: str
+) -> None:
+    with pytest.raises(SourceFormatError) as caught:
+        service.import_files([SourceFile(name, data)])
+    assert name in str(caught.value)
+    assert message in str(caught.value)
+    assert service.snapshots() == []
+
+
+def test_zip_bomb_is_refused(service: ExportGuard, tmp_path: Path) -> None:
+    path = tmp_path / "bomb.zip"
+    with zipfile.ZipFile(path, "w", compression=zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr("CONS_ENHANCED.XML", b"\0" * (50 * 1024 * 1024))
+    with pytest.raises(SourceFormatError) as caught:
+        service.import_paths([path])
+    assert "zip bomb" in str(caught.value)
+    assert service.snapshots() == []
+
+
+def test_zipped_and_plain_enhanced_xml_are_one_snapshot(
+    service: ExportGuard, lists_dir: Path
+) -> None:
+    folder = lists_dir / "us_ofac_cons/2025-01-10_enhanced_xml"
+    report = service.import_paths([folder / "CONS_ENHANCED.ZIP", folder / "CONS_ENHANCED.XML"])
+    assert [r.created for r in report.results] == [True]
+    assert report.results[0].snapshot.published == date(2025, 1, 10)
+
+
+def test_folder_import_skips_non_list_files(service: ExportGuard, lists_dir: Path) -> None:
+    report = service.import_paths([lists_dir / "uk_fcdo", lists_dir / "eu_fsf"])
+    assert sorted(r.snapshot.source for r in report.results) == ["eu_fsf", "uk_fcdo"]
+
+
+def test_sdn_alone_and_the_full_set_import(service: ExportGuard, lists_dir: Path) -> None:
+    report = service.import_paths([lists_dir / "us_ofac_sdn/2021-07-07"])
+    (result,) = report.results
+    assert result.snapshot.format == "ofac_csv"
+    assert len(result.snapshot.files) == 4
+    assert result.snapshot.counts["entries"] == 8976
+
+
+def test_add_and_alt_without_sdn_csv_is_an_error(service: ExportGuard, lists_dir: Path) -> None:
+    with pytest.raises(SourceFormatError, match=r"sdn\.csv"):
+        service.import_paths([lists_dir / "us_ofac_sdn/2025-12-24_add_alt_comments_only"])
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "field"),
+    [
+        ({"name": ""}, "name"),
+        ({"name": "x", "country": "Atlantis"}, "country"),
+        ({"name": "x", "type": "spaceship"}, "type"),
+        ({"name": "x", "birth_date": "1970-13"}, "birth_date"),
+        ({"name": "x", "threshold": 1.5}, "threshold"),
+        ({"name": "x", "limit": 0}, "limit"),
+        ({"name": "...."}, "name"),
+    ],
+)
+def test_bad_screening_input_names_the_field(
+    service: ExportGuard, kwargs: dict[str, object], field: str
+) -> None:
+    options = dict(kwargs)
+    name = str(options.pop("name"))
+    with pytest.raises(InvalidInput) as caught:
+        service.screen(name, **options)  # type: ignore[arg-type]
+    assert [e.field for e in caught.value.errors] == [field]
+
+
+def test_missing_path_is_invalid_input(service: ExportGuard, tmp_path: Path) -> None:
+    with pytest.raises(InvalidInput, match="no such file"):
+        service.import_paths([tmp_path / "nope.csv"])
+
+
+def test_index_is_persisted_and_reloaded(db_url: str, lists_dir: Path) -> None:
+    first = ExportGuard(db_url)
+    first.import_files([read(lists_dir, "us_bis_dpl/2023-11-30/dpl.txt")])
+    first.close()
+    second = ExportGuard(db_url)
+    (snap,) = second.snapshots()
+    index = second.index(snap.id)
+    assert len(index) > 500
+    assert second.screen("Aaron Abraham Villa", limit=1).hits
+    second.close()
