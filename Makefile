@@ -4,7 +4,7 @@ PYTHON ?= python3
 VENV ?= .venv
 BIN := $(VENV)/bin
 
-.PHONY: setup demo test lint typecheck unit docs bench bench-accuracy bench-performance
+.PHONY: setup demo test lint typecheck unit docs bench bench-accuracy bench-performance bench-decisions
 
 $(BIN)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -48,4 +48,7 @@ bench-accuracy: bench/.venv/.installed
 bench-performance: setup
 	cd bench && ../$(BIN)/python performance.py
 
-bench: bench-accuracy bench-performance
+bench: bench-accuracy bench-performance bench-decisions
+
+bench-decisions: setup
+	cd bench && ../$(BIN)/python decisions.py

@@ -66,3 +66,35 @@ snapshot_indexes = Table(
     Column("format_version", Integer, nullable=False),
     Column("data", LargeBinary, nullable=False),
 )
+
+regime_revisions = Table(
+    "regime_revisions",
+    metadata,
+    Column("digest", String(32), primary_key=True),
+    Column("regime_id", String(64), nullable=False, index=True),
+    Column("revision", String(64), nullable=False),
+    Column("content", Text, nullable=False),  # the YAML as written
+    Column("origin", String(16), nullable=False),  # bundled | installed
+    Column("recorded_at", String(32), nullable=False),
+    Column("recorded_by", String(200), nullable=False),
+)
+
+#: Which revision of a regime is current, when an officer installed one (else bundled).
+regime_current = Table(
+    "regime_current",
+    metadata,
+    Column("regime_id", String(64), primary_key=True),
+    Column("digest", String(32), ForeignKey("regime_revisions.digest"), nullable=False),
+)
+
+decisions = Table(
+    "decisions",
+    metadata,
+    Column("pk", Integer, primary_key=True, autoincrement=True),
+    Column("decision_id", String(40), nullable=False, index=True),
+    Column("decided_at", String(32), nullable=False),
+    Column("actor", String(200), nullable=False),
+    Column("verdict", String(32), nullable=False),
+    Column("request", Text, nullable=False),  # JSON
+    Column("result", Text, nullable=False),  # JSON of Decision.to_dict()
+)

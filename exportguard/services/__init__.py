@@ -23,6 +23,7 @@ from exportguard.core.index import FORMAT_VERSION, Hit, NameIndex, make_query, s
 from exportguard.core.matching import Query
 from exportguard.core.thresholds import DEFAULT_THRESHOLD
 from exportguard.errors import FieldError, InvalidInput, NotFound, SourceFormatError
+from exportguard.services.decisions import Decisions
 from exportguard.sources._common import SourceFile
 from exportguard.store import engine as store_engine
 from exportguard.store import lists as list_store
@@ -119,7 +120,7 @@ _PATH_DATE = re.compile(r"(?<!\d)(\d{4}-\d{2}-\d{2})(?!\d)")
 
 
 class ExportGuard:
-    """The application: one store, its list snapshots, and screening against them."""
+    """The application: one store, its list snapshots, screening, and decisions."""
 
     def __init__(self, database_url: str, *, actor: str = "system", clock: Clock = utc_now) -> None:
         self.database_url = database_url
@@ -128,6 +129,10 @@ class ExportGuard:
         self.engine: Engine = store_engine.open_engine(database_url)
         self._indexes: dict[int, NameIndex] = {}
         self._merged: dict[tuple[int, ...], NameIndex] = {}
+        self.decisions = Decisions(self)
+
+    def _now(self) -> str:
+        return self.clock().isoformat(timespec="seconds")
 
     def close(self) -> None:
         self.engine.dispose()
@@ -310,6 +315,22 @@ class ExportGuard:
             tuple(snaps),
             tuple(hits),
             entries,
+        )
+
+    def screen_snapshots(
+        self,
+        query: Query,
+        snapshots: Sequence[Snapshot],
+        *,
+        as_of: date | None,
+        limit: int | None,
+        threshold: float,
+    ) -> list[Hit]:
+        """Hits for ``query`` in exactly these snapshots."""
+        if not snapshots:
+            return []
+        return screen(
+            [self.merged_index(snapshots)], query, threshold=threshold, limit=limit, as_of=as_of
         )
 
     def query(

@@ -1,0 +1,104 @@
+"""Decisions per second in process, with all regimes and every list loaded.
+
+Run: ``make bench-decisions``. Two figures, as the decision issue asks:
+
+1. the decision engine alone (``core.decide.decide``: every rule of il-deca, us-ear and
+   eu-dual-use evaluated, screening results given), over a mix of requests: items,
+   destinations across every country group, end-user types, end uses and dates on both
+   sides of each dated change;
+2. the cost of the screening step within a decision (end user plus one other party,
+   against the merged index of every list), measured on the same requests.
+"""
+
+from __future__ import annotations
+
+import gc
+import json
+import random
+import statistics
+import sys
+import tempfile
+import time
+from datetime import date
+
+from common import LARGEST, OUT, files, machine
+
+from exportguard.core.decide import PartyScreening, decide
+from exportguard.core.regimes import END_USER_TYPES, END_USES
+from exportguard.services import ExportGuard
+from exportguard.services.decisions import DECISION_SCREENING_THRESHOLD, build_request
+
+DESTINATIONS = ["MA", "MX", "SA", "AE", "FR", "DE", "IN", "US", "CN", "RU", "IR", "CU", "KH",
+                "NI", "SG", "IL", "BR", "EG", "CA", "GB"]  # fmt: skip
+ITEMS = [["4D004"], ["4A005"], ["5A001.j"], ["4E001.c"], ["EAR99"],
+         ["unlisted-cyber-surveillance"], ["4A005", "4D004"]]  # fmt: skip
+DATES = [date(2021, 6, 1), date(2021, 11, 24), date(2021, 12, 1), date(2021, 12, 10),
+         date(2022, 3, 6), date(2022, 3, 7), date(2022, 6, 1), date(2024, 3, 15),
+         date(2026, 2, 3)]  # fmt: skip
+PARTIES = ["NSO Group", "Candiru", "Acme Security GmbH", "Ministry of Interior",
+           "Positive Technologies", "Globex Ltd", "COSEINC", "Initech LLC"]  # fmt: skip
+
+
+def main() -> None:
+    rng = random.Random(11)
+    with tempfile.TemporaryDirectory() as tmp:
+        eg = ExportGuard(f"sqlite:///{tmp}/bench.db")
+        for paths in LARGEST.values():
+            eg.import_files(files(paths))
+        eg.import_demo()
+        regimes = eg.decisions.regimes()
+        requests = []
+        for _ in range(2000):
+            requests.append(build_request(
+                regimes, items=rng.choice(ITEMS), to=rng.choice(DESTINATIONS),
+                on=rng.choice(DATES), regimes=[], end_user=rng.choice(PARTIES),
+                end_user_type=rng.choice(END_USER_TYPES), end_use=rng.choice(END_USES),
+                parties=[rng.choice(PARTIES)], authority_informed=rng.random() < 0.2))
+        chosen = list(regimes.values())
+        # The screening step, as a decision runs it (also warms the index caches).
+        screen_times = []
+        prepared = []
+        for request in requests:
+            started = time.perf_counter()
+            snapshots = eg.snapshots_in_force(request.on)
+            screenings = []
+            for role, name in [("end user", request.end_user),
+                               *[("party", p) for p in request.parties]]:
+                assert name is not None
+                query = eg.query(name, threshold=DECISION_SCREENING_THRESHOLD)
+                hits = eg.screen_snapshots(query, snapshots, as_of=request.on, limit=10,
+                                           threshold=DECISION_SCREENING_THRESHOLD)
+                screenings.append(PartyScreening(role, name, tuple(hits)))
+            screen_times.append(time.perf_counter() - started)
+            prepared.append((request, screenings))
+        gc.collect()
+        gc.freeze()
+        started = time.perf_counter()
+        rounds = 5
+        for _ in range(rounds):
+            for request, screenings in prepared:
+                decide(request, chosen, screenings, {})
+        engine_seconds = time.perf_counter() - started
+        n = rounds * len(prepared)
+        screen_times.sort()
+        results = {
+            "machine": machine(),
+            "engine_decisions_per_second": round(n / engine_seconds),
+            "engine_us_per_decision": round(1e6 * engine_seconds / n, 1),
+            "screening_ms_per_decision": {
+                "p50": round(1000 * screen_times[len(screen_times) // 2], 2),
+                "p99": round(1000 * screen_times[int(0.99 * len(screen_times))], 2),
+                "mean": round(1000 * statistics.fmean(screen_times), 2),
+            },
+            "regimes": {r.id: r.revision for r in chosen},
+            "requests": len(requests),
+        }
+        eg.close()
+    OUT.mkdir(exist_ok=True)
+    (OUT / "decisions.json").write_text(json.dumps(results, indent=1))
+    json.dump(results, sys.stdout, indent=1)
+    print()
+
+
+if __name__ == "__main__":
+    main()

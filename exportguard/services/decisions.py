@@ -1,0 +1,337 @@
+"""Use cases of export decisions: regimes (bundled or installed), decide, replay, diff.
+
+A decision screens its end user and other parties as of its date (against the list
+snapshots in force then), applies each regime's current revision, and is stored with the
+regime digests and snapshot ids it used; ``replay`` re-runs it against exactly those, so
+it reproduces the same answer even after lists and regimes have moved on.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import date
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from exportguard import regimes as regime_files
+from exportguard.core import countries
+from exportguard.core.decide import Decision, DecisionRequest, PartyScreening, decide
+from exportguard.core.entities import Snapshot
+from exportguard.core.regimes import (
+    END_USER_TYPES,
+    END_USES,
+    SPECIAL_ITEMS,
+    Regime,
+    normalise_item,
+)
+from exportguard.errors import FieldError, InvalidInput, NotFound
+from exportguard.store import decisions as decision_store
+from exportguard.store import lists as list_store
+
+if TYPE_CHECKING:
+    from exportguard.services import ExportGuard
+
+#: Screening hits at or above this score reach the listed-party rules (which decide
+#: themselves what is a sure and what a possible match).
+DECISION_SCREENING_THRESHOLD = 0.7
+
+
+class Decisions:
+    """Decision use cases, reached as ``ExportGuard.decisions``."""
+
+    def __init__(self, app: ExportGuard) -> None:
+        self.app = app
+        self._regime_cache: dict[str, Regime] = {}
+
+    # --- regimes --------------------------------------------------------------------------
+
+    def regimes(self) -> dict[str, Regime]:
+        """The current revision of every regime: installed if any, else bundled."""
+        found = dict(regime_files.bundled())
+        with self.app.engine.connect() as conn:
+            installed = decision_store.current(conn)
+            for regime_id, digest in installed.items():
+                content = decision_store.revision_content(conn, digest)
+                if content is not None:
+                    found[regime_id] = self._regime_from(content, f"installed:{regime_id}")
+        return found
+
+    def _regime_from(self, content: str, name: str) -> Regime:
+        cached = self._regime_cache.get(content)
+        if cached is None:
+            cached = self._regime_cache[content] = regime_files.parse_text(content, name)
+        return cached
+
+    def regime(self, regime_id: str) -> Regime:
+        found = self.regimes().get(regime_id)
+        if found is None:
+            raise NotFound(f"no regime {regime_id!r}; known: {', '.join(sorted(self.regimes()))}")
+        return found
+
+    def install_regime(self, path: Path) -> Regime:
+        """Validate a regime file and make it the current revision of its regime."""
+        regime = regime_files.load_file(path)
+        content = path.read_text(encoding="utf-8")
+        with self.app.engine.begin() as conn:
+            decision_store.record_revision(
+                conn,
+                digest=regime.digest,
+                regime_id=regime.id,
+                revision=regime.revision,
+                content=content,
+                origin="installed",
+                at=self.app._now(),
+                by=self.app.actor,
+            )
+            decision_store.set_current(conn, regime.id, regime.digest)
+        return regime
+
+    def regime_revisions(self, regime_id: str | None = None) -> list[dict[str, Any]]:
+        with self.app.engine.connect() as conn:
+            return decision_store.revisions(conn, regime_id)
+
+    def _record_used(self, chosen: Sequence[Regime]) -> None:
+        with self.app.engine.begin() as conn:
+            for regime in chosen:
+                if regime.id in regime_files.BUNDLED and regime.source.startswith("exportguard/"):
+                    decision_store.record_revision(
+                        conn,
+                        digest=regime.digest,
+                        regime_id=regime.id,
+                        revision=regime.revision,
+                        content=regime_files.bundled_text(regime.id),
+                        origin="bundled",
+                        at=self.app._now(),
+                        by=self.app.actor,
+                    )
+
+    # --- deciding -------------------------------------------------------------------------
+
+    def decide(
+        self,
+        *,
+        items: Sequence[str],
+        to: str,
+        on: date,
+        regimes: Sequence[str] = (),
+        end_user: str | None = None,
+        end_user_type: str | None = None,
+        end_use: str | None = None,
+        parties: Sequence[str] = (),
+        authority_informed: bool = False,
+        record: bool = True,
+    ) -> Decision:
+        """Decide one export question; every bad field is reported at once."""
+        available = self.regimes()
+        request = build_request(
+            available,
+            items=items,
+            to=to,
+            on=on,
+            regimes=regimes,
+            end_user=end_user,
+            end_user_type=end_user_type,
+            end_use=end_use,
+            parties=parties,
+            authority_informed=authority_informed,
+        )
+        chosen = [available[r] for r in request.regimes]
+        snapshots = self.app.snapshots_in_force(on)
+        decision = self._decide(request, chosen, snapshots)
+        if record:
+            self._record_used(chosen)
+            self._store_decision(decision)
+        return decision
+
+    def _decide(
+        self,
+        request: DecisionRequest,
+        chosen: Sequence[Regime],
+        snapshots: Sequence[Snapshot],
+    ) -> Decision:
+        screenings = []
+        named = [("end user", request.end_user)] if request.end_user else []
+        named += [("party", p) for p in request.parties]
+        for role, name in named:
+            assert name is not None
+            query = self.app.query(name, threshold=DECISION_SCREENING_THRESHOLD, limit=10)
+            hits = self.app.screen_snapshots(
+                query, snapshots, as_of=request.on, limit=10, threshold=DECISION_SCREENING_THRESHOLD
+            )
+            screenings.append(PartyScreening(role, name, tuple(hits)))
+        versions = {
+            "snapshots": [{"id": s.id, "source": s.source, "published": s.published.isoformat(),
+                           "content_hash": s.content_hash} for s in snapshots],
+            "screening_threshold": DECISION_SCREENING_THRESHOLD,
+        }  # fmt: skip
+        return decide(request, chosen, screenings, versions)
+
+    def _store_decision(self, decision: Decision) -> None:
+        with self.app.engine.begin() as conn:
+            decision_store.add_decision(
+                conn,
+                decision_id=decision.decision_id,
+                decided_at=self.app._now(),
+                actor=self.app.actor,
+                verdict=decision.verdict.label,
+                request=decision.request.to_dict(),
+                result=decision.to_dict(),
+            )
+
+    def decision(self, decision_id: str) -> dict[str, Any]:
+        with self.app.engine.connect() as conn:
+            found = decision_store.get_decision(conn, decision_id)
+        if found is None:
+            raise NotFound(f"no decision {decision_id!r}")
+        return found
+
+    def replay(self, decision_id: str) -> Decision:
+        """Re-run a stored decision with the regime revisions and snapshots it used."""
+        stored = self.decision(decision_id)
+        result = stored["result"]
+        req = result["request"]
+        chosen = []
+        with self.app.engine.connect() as conn:
+            for regime_id, version in result["versions"]["regimes"].items():
+                content = decision_store.revision_content(conn, version["digest"])
+                if content is None:
+                    raise NotFound(
+                        f"regime revision {regime_id} {version['digest']} is not in the store"
+                    )
+                chosen.append(self._regime_from(content, f"stored:{regime_id}"))
+            snapshots = []
+            for snap in result["versions"]["snapshots"]:
+                found = list_store.get(conn, int(snap["id"]))
+                if found is None:
+                    raise NotFound(f"list snapshot {snap['id']} is not in the store")
+                snapshots.append(found)
+        request = DecisionRequest(
+            items=tuple(req["items"]), destination=req["destination"],
+            on=date.fromisoformat(req["date"]), end_user=req["end_user"],
+            end_user_type=req["end_user_type"], end_use=req["end_use"],
+            parties=tuple(req["parties"]), authority_informed=req["authority_informed"],
+            regimes=tuple(req["regimes"]),
+        )  # fmt: skip
+        return self._decide(request, chosen, snapshots)
+
+    # --- reading regimes -----------------------------------------------------------------
+
+    def regime_view(self, regime_id: str, as_of: date | None = None) -> dict[str, Any]:
+        """A regime as it stood on ``as_of`` (default: today): sets, rules, facts."""
+        regime = self.regime(regime_id)
+        on = as_of or self.app.clock().date()
+        sets = {}
+        for name, cset in regime.country_sets.items():
+            version = cset.version(on)
+            sets[name] = None if version is None else {
+                "version": version.name, "since": version.since.isoformat(),
+                "until": version.until.isoformat() if version.until else None,
+                "complete": version.complete, "count": version.count,
+                "members": sorted(cset.members_on(on)),
+                "certainty": regime.certainty(version.facts),
+            }  # fmt: skip
+        return {
+            "id": regime.id, "name": regime.name, "revision": regime.revision,
+            "digest": regime.digest, "as_of": on.isoformat(),
+            "covers_from": regime.covers_from.isoformat(),
+            "items": dict(regime.items), "country_sets": sets,
+            "rules": [{"id": r.id, "kind": r.kind, "since": _iso(r.since), "until": _iso(r.until),
+                       "text": r.outcome.text if r.outcome else _rule_text(r),
+                       "facts": list(r.outcome.facts) if r.outcome else []}
+                      for r in regime.rules if r.on(on)],
+            "facts": [{"id": f.id, "text": f.text, "source": f.source, "certainty": f.certainty}
+                      for f in regime.facts.values()],
+        }  # fmt: skip
+
+    def regime_diff(self, regime_id: str, since: date, until: date) -> dict[str, Any]:
+        """What changed in a regime between two dates: set members and rules in force."""
+        if until < since:
+            raise InvalidInput("must not be before --from", field="to")
+        regime = self.regime(regime_id)
+        sets = {}
+        for name, cset in regime.country_sets.items():
+            before, after = cset.version(since), cset.version(until)
+            a, b = cset.members_on(since), cset.members_on(until)
+            entry: dict[str, Any] = {
+                "from_version": before.name if before else None,
+                "to_version": after.name if after else None,
+                "added": sorted(b - a),
+                "removed": sorted(a - b),
+                "kept": sorted(a & b),
+            }
+            if before is not None and not before.complete:
+                entry["note"] = (
+                    f"the {before.name} is known only in part "
+                    f"({len(a)} of {before.count or '?'} members known)"
+                )
+            if entry["added"] or entry["removed"] or before is not after:
+                sets[name] = entry
+        rules_before = {r.id for r in regime.rules if r.on(since)}
+        rules_after = {r.id for r in regime.rules if r.on(until)}
+        return {
+            "regime": regime.id, "revision": regime.revision, "from": since.isoformat(),
+            "to": until.isoformat(), "country_sets": sets,
+            "rules": {"added": sorted(rules_after - rules_before),
+                      "removed": sorted(rules_before - rules_after)},
+        }  # fmt: skip
+
+
+def build_request(
+    available: dict[str, Regime],
+    *,
+    items: Sequence[str],
+    to: str,
+    on: date,
+    regimes: Sequence[str],
+    end_user: str | None,
+    end_user_type: str | None,
+    end_use: str | None,
+    parties: Sequence[str],
+    authority_informed: bool,
+) -> DecisionRequest:
+    """Validate decision input against the regimes' vocabulary; all errors at once."""
+    errors: list[FieldError] = []
+    chosen = list(dict.fromkeys(regimes)) if regimes else sorted(available)
+    for r in chosen:
+        if r not in available:
+            errors.append(
+                FieldError("regime", f"unknown regime {r!r}; known: {', '.join(sorted(available))}")
+            )
+    known_items = {code for reg in available.values() for code in reg.items} | set(SPECIAL_ITEMS)
+    codes = [normalise_item(i) for i in items if i.strip()]
+    if not codes:
+        errors.append(FieldError("item", "give at least one control entry (e.g. 4D004, EAR99)"))
+    for code in codes:
+        if code not in known_items:
+            errors.append(
+                FieldError(
+                    "item",
+                    f"unknown control entry {code!r}; known: {', '.join(sorted(known_items))}",
+                )
+            )
+    destination = countries.to_code(to)
+    if destination is None:
+        errors.append(FieldError("to", f"unknown country {to!r} (use an ISO code such as MA)"))
+    if end_user_type is not None and end_user_type not in END_USER_TYPES:
+        errors.append(FieldError("end_user_type", f"must be one of {', '.join(END_USER_TYPES)}"))
+    if end_use is not None and end_use not in END_USES:
+        errors.append(FieldError("end_use", f"must be one of {', '.join(END_USES)}"))
+    if errors:
+        raise InvalidInput(errors)
+    assert destination is not None
+    return DecisionRequest(
+        items=tuple(dict.fromkeys(codes)), destination=destination, on=on,
+        end_user=(end_user or "").strip() or None, end_user_type=end_user_type, end_use=end_use,
+        parties=tuple(p.strip() for p in parties if p.strip()),
+        authority_informed=authority_informed, regimes=tuple(chosen),
+    )  # fmt: skip
+
+
+def _iso(value: date | None) -> str | None:
+    return value.isoformat() if value else None
+
+
+def _rule_text(rule: Any) -> str:
+    if rule.kind == "country-list":
+        return f"membership of {rule.country_set} decides"
+    return str(rule.kind)
