@@ -10,7 +10,7 @@ from __future__ import annotations
 import hashlib
 import re
 from collections.abc import Callable, Iterable, Iterator, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import UTC, date, datetime
 from importlib import resources
 from pathlib import Path
@@ -23,10 +23,15 @@ from exportguard.core.index import FORMAT_VERSION, Hit, NameIndex, make_query, s
 from exportguard.core.matching import Query
 from exportguard.core.thresholds import DEFAULT_THRESHOLD
 from exportguard.errors import FieldError, InvalidInput, NotFound, SourceFormatError
+from exportguard.services.audit import Audit
 from exportguard.services.decisions import Decisions
+from exportguard.services.impact import Impact
+from exportguard.services.licensing import Licensing
+from exportguard.services.monitoring import Monitoring, Notifier
 from exportguard.sources._common import SourceFile
 from exportguard.store import engine as store_engine
 from exportguard.store import lists as list_store
+from exportguard.store.engine import writing
 
 if TYPE_CHECKING:
     from exportguard.sources import detect
@@ -51,6 +56,7 @@ class ImportResult:
 class ImportReport:
     results: tuple[ImportResult, ...]
     skipped: tuple[str, ...] = ()
+    alerts: tuple[dict[str, Any], ...] = ()  # counterparty alerts the import raised
 
 
 @dataclass(frozen=True, slots=True)
@@ -64,6 +70,7 @@ class ScreeningResult:
     snapshots: tuple[Snapshot, ...]
     hits: tuple[Hit, ...]
     entries: dict[tuple[int, str], ListEntry] = field(default_factory=dict)
+    audit_seq: int | None = None
 
     def to_dict(self) -> dict[str, Any]:
         """JSON-ready form (the CLI's ``--json`` and the API's body)."""
@@ -79,6 +86,7 @@ class ScreeningResult:
             "as_of": self.as_of.isoformat() if self.as_of else None,
             "threshold": self.threshold,
             "screened_at": self.screened_at,
+            "audit_seq": self.audit_seq,
             "snapshots": [
                 {"id": s.id, "source": s.source, "published": s.published.isoformat(),
                  "content_hash": s.content_hash}
@@ -122,7 +130,15 @@ _PATH_DATE = re.compile(r"(?<!\d)(\d{4}-\d{2}-\d{2})(?!\d)")
 class ExportGuard:
     """The application: one store, its list snapshots, screening, and decisions."""
 
-    def __init__(self, database_url: str, *, actor: str = "system", clock: Clock = utc_now) -> None:
+    def __init__(
+        self,
+        database_url: str,
+        *,
+        actor: str = "system",
+        clock: Clock = utc_now,
+        impact_policy: str = "review",
+        notifier: Notifier | None = None,
+    ) -> None:
         self.database_url = database_url
         self.actor = actor
         self.clock = clock
@@ -130,6 +146,10 @@ class ExportGuard:
         self._indexes: dict[int, NameIndex] = {}
         self._merged: dict[tuple[int, ...], NameIndex] = {}
         self.decisions = Decisions(self)
+        self.audit = Audit(self)
+        self.licensing = Licensing(self)
+        self.monitoring = Monitoring(self, notifier)
+        self.impact = Impact(self, impact_policy)
 
     def _now(self) -> str:
         return self.clock().isoformat(timespec="seconds")
@@ -160,7 +180,7 @@ class ExportGuard:
         units, _ = detect.plan(files) if files else ([], [])
         folder_units, skipped = detect.plan(folder_files, skip_unknown=True)
         report = self._import_units(units + folder_units, published)
-        return ImportReport(report.results, tuple(skipped))
+        return replace(report, skipped=tuple(skipped))
 
     def import_files(
         self, files: Sequence[SourceFile], *, published: date | None = None
@@ -203,7 +223,7 @@ class ExportGuard:
             )
         results = [ImportResult(s, created=False) for s in known.values() if s is not None]
         imported_at = self.clock().isoformat(timespec="seconds")
-        with self.engine.begin() as conn:
+        with writing(self.engine) as conn:
             for unit, parsed, index, when, from_file, note in prepared:
                 content_hash = _content_hash(unit)
                 if list_store.by_hash(conn, content_hash) is not None:
@@ -218,7 +238,25 @@ class ExportGuard:
                 index.assign_snapshot(snapshot.id)
                 list_store.replace_index(conn, snapshot.id, FORMAT_VERSION, index.to_bytes())
                 self._indexes[snapshot.id] = index
+                self.audit.record(
+                    conn,
+                    "list-import",
+                    f"snapshot {snapshot.id}",
+                    {
+                        "snapshot": snapshot.id,
+                        "source": snapshot.source,
+                        "format": snapshot.format,
+                        "published": snapshot.published.isoformat(),
+                        "content_hash": snapshot.content_hash,
+                        "files": list(snapshot.files),
+                        "counts": dict(snapshot.counts),
+                        "warnings": list(warnings),
+                    },
+                )
                 results.append(ImportResult(snapshot, created=True, warnings=warnings))
+        if any(r.created for r in results):
+            alerts = self.monitoring.rescreen()
+            return ImportReport(tuple(results), alerts=tuple(alerts))
         return ImportReport(tuple(results))
 
     # --- reading ------------------------------------------------------------------------
@@ -283,8 +321,10 @@ class ExportGuard:
         limit: int | None = 10,
         threshold: float = DEFAULT_THRESHOLD,
         sources: Sequence[str] | None = None,
+        record: bool = True,
     ) -> ScreeningResult:
-        """Screen one party against every list snapshot in force (as of ``as_of``)."""
+        """Screen one party against every list snapshot in force (as of ``as_of``);
+        recorded in the audit trail unless ``record`` is false."""
         query = self.query(
             name,
             country=country,
@@ -297,9 +337,7 @@ class ExportGuard:
         snaps = self.snapshots_in_force(as_of)
         if sources is not None:
             snaps = [s for s in snaps if s.source in set(sources)]
-        hits = screen(
-            [self.index(s.id) for s in snaps], query, threshold=threshold, limit=limit, as_of=as_of
-        )
+        hits = self.screen_snapshots(query, snaps, as_of=as_of, limit=limit, threshold=threshold)
         entries: dict[tuple[int, str], ListEntry] = {}
         by_snapshot: dict[int, list[str]] = {}
         for hit in hits:
@@ -307,15 +345,17 @@ class ExportGuard:
         for snapshot_id, ids in by_snapshot.items():
             for entry in self.entries(snapshot_id, ids):
                 entries[(snapshot_id, entry.id)] = entry
-        return ScreeningResult(
-            query,
-            as_of,
-            threshold,
-            self.clock().isoformat(timespec="seconds"),
-            tuple(snaps),
-            tuple(hits),
-            entries,
+        result = ScreeningResult(
+            query, as_of, threshold, self._now(), tuple(snaps), tuple(hits), entries
         )
+        if record:
+            payload = result.to_dict()
+            for hit in payload["hits"]:
+                hit.pop("entry", None)
+            with writing(self.engine) as conn:
+                audit_record = self.audit.record(conn, "screening", query.name, payload)
+            result = replace(result, audit_seq=audit_record.seq)
+        return result
 
     def screen_snapshots(
         self,

@@ -27,6 +27,7 @@ from exportguard.core.regimes import (
 from exportguard.errors import FieldError, InvalidInput, NotFound
 from exportguard.store import decisions as decision_store
 from exportguard.store import lists as list_store
+from exportguard.store.engine import writing
 
 if TYPE_CHECKING:
     from exportguard.services import ExportGuard
@@ -72,7 +73,7 @@ class Decisions:
         """Validate a regime file and make it the current revision of its regime."""
         regime = regime_files.load_file(path)
         content = path.read_text(encoding="utf-8")
-        with self.app.engine.begin() as conn:
+        with writing(self.app.engine) as conn:
             decision_store.record_revision(
                 conn,
                 digest=regime.digest,
@@ -91,7 +92,7 @@ class Decisions:
             return decision_store.revisions(conn, regime_id)
 
     def _record_used(self, chosen: Sequence[Regime]) -> None:
-        with self.app.engine.begin() as conn:
+        with writing(self.app.engine) as conn:
             for regime in chosen:
                 if regime.id in regime_files.BUNDLED and regime.source.startswith("exportguard/"):
                     decision_store.record_revision(
@@ -104,6 +105,10 @@ class Decisions:
                         at=self.app._now(),
                         by=self.app.actor,
                     )
+
+    def item_errors(self, items: Sequence[str]) -> list[FieldError]:
+        """Problems with control entries, against every regime's vocabulary."""
+        return _item_errors(self.regimes(), items)
 
     # --- deciding -------------------------------------------------------------------------
 
@@ -167,7 +172,8 @@ class Decisions:
         return decide(request, chosen, screenings, versions)
 
     def _store_decision(self, decision: Decision) -> None:
-        with self.app.engine.begin() as conn:
+        with writing(self.app.engine) as conn:
+            self.app.audit.record(conn, "decision", decision.decision_id, decision.to_dict())
             decision_store.add_decision(
                 conn,
                 decision_id=decision.decision_id,
@@ -297,18 +303,8 @@ def build_request(
             errors.append(
                 FieldError("regime", f"unknown regime {r!r}; known: {', '.join(sorted(available))}")
             )
-    known_items = {code for reg in available.values() for code in reg.items} | set(SPECIAL_ITEMS)
+    errors.extend(_item_errors(available, items))
     codes = [normalise_item(i) for i in items if i.strip()]
-    if not codes:
-        errors.append(FieldError("item", "give at least one control entry (e.g. 4D004, EAR99)"))
-    for code in codes:
-        if code not in known_items:
-            errors.append(
-                FieldError(
-                    "item",
-                    f"unknown control entry {code!r}; known: {', '.join(sorted(known_items))}",
-                )
-            )
     destination = countries.to_code(to)
     if destination is None:
         errors.append(FieldError("to", f"unknown country {to!r} (use an ISO code such as MA)"))
@@ -325,6 +321,18 @@ def build_request(
         parties=tuple(p.strip() for p in parties if p.strip()),
         authority_informed=authority_informed, regimes=tuple(chosen),
     )  # fmt: skip
+
+
+def _item_errors(available: dict[str, Regime], items: Sequence[str]) -> list[FieldError]:
+    known = {code for reg in available.values() for code in reg.items} | set(SPECIAL_ITEMS)
+    codes = [normalise_item(i) for i in items if i.strip()]
+    if not codes:
+        return [FieldError("item", "give at least one control entry (e.g. 4D004, EAR99)")]
+    return [
+        FieldError("item", f"unknown control entry {code!r}; known: {', '.join(sorted(known))}")
+        for code in codes
+        if code not in known
+    ]
 
 
 def _iso(value: date | None) -> str | None:

@@ -7,10 +7,12 @@ PostgreSQL URLs use the psycopg 3 driver whatever the user wrote
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import Engine, create_engine, event, inspect, text
+from sqlalchemy import Connection, Engine, create_engine, event, inspect, text
 from sqlalchemy.engine import make_url
 
 from exportguard.errors import InvalidInput
@@ -19,7 +21,7 @@ if TYPE_CHECKING:
     from alembic.config import Config
 
 #: The newest migration; ``tests/store/test_migrations.py`` checks it against the scripts.
-HEAD_REVISION = "0002"
+HEAD_REVISION = "0003"
 
 
 def normalise_url(url: str) -> str:
@@ -57,6 +59,8 @@ def _sqlite(database: str | None) -> Engine:
 
     @event.listens_for(engine, "connect")
     def _pragmas(dbapi_connection: Any, _record: Any) -> None:
+        # SQLAlchemy, not pysqlite, starts transactions (so writes can BEGIN IMMEDIATE).
+        dbapi_connection.isolation_level = None
         cursor = dbapi_connection.cursor()
         cursor.execute("PRAGMA journal_mode=WAL")
         cursor.execute("PRAGMA foreign_keys=ON")
@@ -64,7 +68,24 @@ def _sqlite(database: str | None) -> Engine:
         cursor.execute("PRAGMA synchronous=NORMAL")
         cursor.close()
 
+    @event.listens_for(engine, "begin")
+    def _begin(conn: Connection) -> None:
+        immediate = conn.get_execution_options().get("immediate_write")
+        conn.exec_driver_sql("BEGIN IMMEDIATE" if immediate else "BEGIN")
+
     return engine
+
+
+@contextmanager
+def writing(engine: Engine) -> Iterator[Connection]:
+    """A write transaction that holds the write lock from its first statement.
+
+    On SQLite that is ``BEGIN IMMEDIATE``: a transaction that reads, then writes (the
+    audit chain's head, a counter) cannot be overtaken by another writer in between. On
+    PostgreSQL the repositories lock the rows they read for update.
+    """
+    with engine.connect().execution_options(immediate_write=True) as conn, conn.begin():
+        yield conn
 
 
 def current_revision(engine: Engine) -> str | None:

@@ -7,6 +7,7 @@ from __future__ import annotations
 from sqlalchemy import (
     Column,
     Date,
+    Float,
     ForeignKey,
     Index,
     Integer,
@@ -97,4 +98,182 @@ decisions = Table(
     Column("verdict", String(32), nullable=False),
     Column("request", Text, nullable=False),  # JSON
     Column("result", Text, nullable=False),  # JSON of Decision.to_dict()
+)
+
+licences = Table(
+    "licences",
+    metadata,
+    Column("id", String(32), primary_key=True),  # L-000001
+    Column("exporter", String(200), nullable=False, index=True),
+    Column("kind", String(32), nullable=False),
+    Column("regime", String(64), nullable=False),
+    Column("state", String(32), nullable=False, index=True),
+    Column("items", Text, nullable=False),  # JSON list
+    Column("destination", String(2), nullable=False, index=True),
+    Column("end_user", Text, nullable=False),
+    Column("end_user_type", String(32)),
+    Column("end_use", String(64)),
+    Column("parties", Text, nullable=False),  # JSON list
+    Column("value", Float),
+    Column("quantity", Integer),
+    Column("parent", String(32)),
+    Column("conditions", Text, nullable=False),  # JSON
+    Column("decision_id", String(40)),
+    Column("version", Integer, nullable=False),
+    Column("created_at", String(32), nullable=False),
+    Column("updated_at", String(32), nullable=False),
+)
+
+licence_events = Table(
+    "licence_events",
+    metadata,
+    Column("pk", Integer, primary_key=True, autoincrement=True),
+    Column("licence_id", String(32), ForeignKey("licences.id"), nullable=False, index=True),
+    Column("seq", Integer, nullable=False),
+    Column("event", String(32), nullable=False),
+    Column("from_state", String(32), nullable=False),
+    Column("to_state", String(32), nullable=False),
+    Column("at", String(32), nullable=False),
+    Column("effective_on", Date, nullable=False),
+    Column("actor", String(200), nullable=False),
+    Column("reason", Text, nullable=False),
+    Column("decision_id", String(40)),
+    Column("data", Text, nullable=False),  # JSON
+    UniqueConstraint("licence_id", "seq", name="uq_licence_events_licence_seq"),
+)
+
+shipments = Table(
+    "shipments",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("licence_id", String(32), ForeignKey("licences.id"), nullable=False, index=True),
+    Column("shipped_on", Date, nullable=False),
+    Column("value", Float),
+    Column("quantity", Integer),
+    Column("end_user", Text),
+    Column("end_use", String(64)),
+    Column("recorded_at", String(32), nullable=False),
+    Column("actor", String(200), nullable=False),
+)
+
+misuse_reports = Table(
+    "misuse_reports",
+    metadata,
+    Column("id", String(32), primary_key=True),  # R-000001
+    Column("source", Text, nullable=False),
+    Column("reported_on", Date, nullable=False),
+    Column("country", String(2), nullable=False),
+    Column("suspected_operator", Text, nullable=False),
+    Column("product", Text, nullable=False),
+    Column("evidence", Text, nullable=False),
+    Column("confidence", String(16), nullable=False),
+    Column("status", String(16), nullable=False),  # open | closed
+    Column("outcome", String(32)),
+    Column("matches", Text, nullable=False),  # JSON: licences it may concern, and why
+    Column("created_at", String(32), nullable=False),
+    Column("actor", String(200), nullable=False),
+)
+
+counterparties = Table(
+    "counterparties",
+    metadata,
+    Column("id", String(32), primary_key=True),  # C-000001
+    Column("exporter", String(200), nullable=False, index=True),
+    Column("name", Text, nullable=False),
+    Column("role", String(32), nullable=False),  # customer | distributor | end-user | supplier
+    Column("country", String(2)),
+    Column("type", String(16)),
+    Column("active", Integer, nullable=False),
+    Column("created_at", String(32), nullable=False),
+)
+
+alerts = Table(
+    "alerts",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column(
+        "counterparty_id", String(32), ForeignKey("counterparties.id"), nullable=False, index=True
+    ),
+    Column("snapshot_id", Integer, nullable=False),
+    Column("entry_id", String(200), nullable=False),
+    Column("entry_digest", String(32), nullable=False),
+    Column("kind", String(16), nullable=False),  # new | changed
+    Column("score", Float, nullable=False),
+    Column("status", String(16), nullable=False),  # open | acknowledged
+    Column("created_at", String(32), nullable=False),
+    Column("data", Text, nullable=False),  # JSON: hit, explanation
+)
+
+#: What a counterparty's last screening found, per list entry (to tell new from changed).
+counterparty_hits = Table(
+    "counterparty_hits",
+    metadata,
+    Column("counterparty_id", String(32), ForeignKey("counterparties.id"), primary_key=True),
+    Column("source", String(64), primary_key=True),
+    Column("entry_id", String(200), primary_key=True),
+    Column("entry_digest", String(32), nullable=False),
+    Column("snapshot_id", Integer, nullable=False),
+    Column("score", Float, nullable=False),
+)
+
+clearances = Table(
+    "clearances",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column(
+        "counterparty_id", String(32), ForeignKey("counterparties.id"), nullable=False, index=True
+    ),
+    Column("entry_id", String(200), nullable=False),
+    Column("entry_digest", String(32), nullable=False),
+    Column("reason", Text, nullable=False),
+    Column("expires_on", Date),
+    Column("actor", String(200), nullable=False),
+    Column("created_at", String(32), nullable=False),
+)
+
+audit_log = Table(
+    "audit_log",
+    metadata,
+    Column("seq", Integer, primary_key=True, autoincrement=False),
+    Column("at", String(32), nullable=False),
+    Column("actor", String(200), nullable=False),
+    Column("kind", String(64), nullable=False, index=True),
+    Column("subject", Text, nullable=False),
+    Column("payload", Text, nullable=False),  # canonical JSON
+    Column("prev_hash", String(64), nullable=False),
+    Column("hash", String(64), nullable=False),
+)
+
+#: One row: the chain's last sequence number and hash (written with every append).
+audit_head = Table(
+    "audit_head",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=False),
+    Column("seq", Integer, nullable=False),
+    Column("hash", String(64), nullable=False),
+)
+
+counters = Table(
+    "counters",
+    metadata,
+    Column("name", String(32), primary_key=True),
+    Column("value", Integer, nullable=False),
+)
+
+#: The review queue: licences and applications to look at again (after a rule or list
+#: change, or a misuse report), and what the officer decided.
+reviews = Table(
+    "reviews",
+    metadata,
+    Column("id", String(32), primary_key=True),  # V-000001
+    Column("subject_kind", String(16), nullable=False),  # licence | report | counterparty
+    Column("subject_id", String(32), nullable=False, index=True),
+    Column("origin", String(32), nullable=False),  # impact | misuse-report | monitoring
+    Column("reason", Text, nullable=False),
+    Column("status", String(16), nullable=False, index=True),  # open | closed
+    Column("outcome", String(32)),
+    Column("created_at", String(32), nullable=False),
+    Column("closed_at", String(32)),
+    Column("actor", String(200), nullable=False),
+    Column("data", Text, nullable=False),  # JSON
 )

@@ -1,0 +1,81 @@
+"""What changed between two versions, and what that touches (pure).
+
+List side: :func:`diff_entries` compares two snapshots of a list by entry id and content
+digest: added, removed and changed entries. Licence side: :func:`compare` sets a
+licence's (or application's, or counterparty's) old verdict beside its new one and says
+whether the change matters (the new one is more restrictive, or a listing appeared).
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from exportguard.core.audit import canonical
+from exportguard.core.entities import ListEntry
+
+
+def entry_digest(entry: ListEntry) -> str:
+    """A digest of everything an entry says (a changed entry has a new digest)."""
+    return hashlib.sha256(canonical(entry.to_dict()).encode()).hexdigest()[:24]
+
+
+@dataclass(frozen=True, slots=True)
+class EntryDiff:
+    added: tuple[str, ...]
+    removed: tuple[str, ...]
+    changed: tuple[str, ...]
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "added": list(self.added),
+            "removed": list(self.removed),
+            "changed": list(self.changed),
+        }
+
+
+def diff_entries(old: Mapping[str, str], new: Mapping[str, str]) -> EntryDiff:
+    """Compare two snapshots given as {entry id: digest}."""
+    return EntryDiff(
+        added=tuple(sorted(set(new) - set(old))),
+        removed=tuple(sorted(set(old) - set(new))),
+        changed=tuple(sorted(k for k in set(old) & set(new) if old[k] != new[k])),
+    )
+
+
+def digests(entries: Iterable[ListEntry]) -> dict[str, str]:
+    return {e.id: entry_digest(e) for e in entries}
+
+
+@dataclass(frozen=True, slots=True)
+class Affected:
+    """One licence, application or counterparty and how a change moves it."""
+
+    kind: str  # licence | application | counterparty
+    id: str
+    label: str
+    old: str
+    new: str
+    reason: str
+    proposal: str  # what ExportGuard proposes: suspend, review, alert, none
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "kind": self.kind,
+            "id": self.id,
+            "label": self.label,
+            "old": self.old,
+            "new": self.new,
+            "reason": self.reason,
+            "proposal": self.proposal,
+        }
+
+
+VERDICT_ORDER = ("no_licence_required", "licence_exception", "refer", "licence_required",
+                 "not_eligible")  # fmt: skip
+
+
+def more_restrictive(new: str, old: str) -> bool:
+    return VERDICT_ORDER.index(new) > VERDICT_ORDER.index(old)

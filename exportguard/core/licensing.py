@@ -1,0 +1,274 @@
+"""Licences as a state machine: the states, the events, and the one table between them.
+
+An application is a licence in its early states. Every change is an event applied by
+:func:`apply`; the :data:`TRANSITIONS` table is the whole of what is allowed, and anything
+else raises :class:`~exportguard.errors.IllegalTransition`. State "as of" a date is
+computed from the events up to that date and the validity period (:func:`state_on`):
+expiry is a dated rule, not a cron job.
+
+::
+
+    draft --submit--> submitted --review--> under_review --approve--> issued
+                          |                      |--refuse--> refused
+                          |--withdraw--> withdrawn
+    issued --amend/restrict--> issued        issued --suspend--> suspended
+    suspended --reinstate--> issued          issued|suspended --revoke--> revoked
+    issued --surrender--> surrendered        issued --expire--> expired (also by date)
+    issued|suspended --shut_down--> revoked  (a misuse review's hardest outcome)
+"""
+
+from __future__ import annotations
+
+import enum
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field, replace
+from datetime import date
+from typing import Any
+
+from exportguard.errors import IllegalTransition
+
+
+class State(enum.StrEnum):
+    DRAFT = "draft"
+    SUBMITTED = "submitted"
+    UNDER_REVIEW = "under_review"
+    ISSUED = "issued"
+    REFUSED = "refused"
+    WITHDRAWN = "withdrawn"
+    SUSPENDED = "suspended"
+    REVOKED = "revoked"
+    EXPIRED = "expired"
+    SURRENDERED = "surrendered"
+
+
+class Event(enum.StrEnum):
+    SUBMIT = "submit"
+    REVIEW = "review"
+    APPROVE = "approve"
+    REFUSE = "refuse"
+    WITHDRAW = "withdraw"
+    AMEND = "amend"
+    RESTRICT = "restrict"
+    SUSPEND = "suspend"
+    REINSTATE = "reinstate"
+    REVOKE = "revoke"
+    SHUT_DOWN = "shut_down"
+    EXPIRE = "expire"
+    SURRENDER = "surrender"
+
+
+#: (state, event) -> new state. The only transitions there are.
+TRANSITIONS: Mapping[tuple[State, Event], State] = {
+    (State.DRAFT, Event.SUBMIT): State.SUBMITTED,
+    (State.DRAFT, Event.AMEND): State.DRAFT,
+    (State.DRAFT, Event.WITHDRAW): State.WITHDRAWN,
+    (State.SUBMITTED, Event.REVIEW): State.UNDER_REVIEW,
+    (State.SUBMITTED, Event.WITHDRAW): State.WITHDRAWN,
+    (State.UNDER_REVIEW, Event.APPROVE): State.ISSUED,
+    (State.UNDER_REVIEW, Event.REFUSE): State.REFUSED,
+    (State.UNDER_REVIEW, Event.WITHDRAW): State.WITHDRAWN,
+    (State.ISSUED, Event.AMEND): State.ISSUED,
+    (State.ISSUED, Event.RESTRICT): State.ISSUED,
+    (State.ISSUED, Event.SUSPEND): State.SUSPENDED,
+    (State.ISSUED, Event.REVOKE): State.REVOKED,
+    (State.ISSUED, Event.SHUT_DOWN): State.REVOKED,
+    (State.ISSUED, Event.EXPIRE): State.EXPIRED,
+    (State.ISSUED, Event.SURRENDER): State.SURRENDERED,
+    (State.SUSPENDED, Event.REINSTATE): State.ISSUED,
+    (State.SUSPENDED, Event.RESTRICT): State.SUSPENDED,
+    (State.SUSPENDED, Event.REVOKE): State.REVOKED,
+    (State.SUSPENDED, Event.SHUT_DOWN): State.REVOKED,
+    (State.SUSPENDED, Event.EXPIRE): State.EXPIRED,
+}
+
+#: States from which nothing more can happen.
+FINAL = frozenset({State.REFUSED, State.WITHDRAWN, State.REVOKED, State.EXPIRED,
+                   State.SURRENDERED})  # fmt: skip
+#: States in which an application is still being decided.
+PENDING = frozenset({State.DRAFT, State.SUBMITTED, State.UNDER_REVIEW})
+#: Events an officer (not the exporter) takes.
+OFFICER_EVENTS = frozenset({Event.REVIEW, Event.APPROVE, Event.REFUSE, Event.RESTRICT,
+                            Event.SUSPEND, Event.REINSTATE, Event.REVOKE, Event.SHUT_DOWN,
+                            Event.EXPIRE})  # fmt: skip
+
+
+@dataclass(frozen=True, slots=True)
+class Conditions:
+    """What an issued licence allows: dates, caps, who and what for, and duties."""
+
+    valid_from: date | None = None
+    valid_until: date | None = None
+    max_value: float | None = None
+    max_quantity: int | None = None
+    end_users: tuple[str, ...] = ()
+    end_uses: tuple[str, ...] = ()
+    terms: tuple[str, ...] = ()
+    reporting: tuple[str, ...] = ()
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "valid_from": self.valid_from.isoformat() if self.valid_from else None,
+            "valid_until": self.valid_until.isoformat() if self.valid_until else None,
+            "max_value": self.max_value, "max_quantity": self.max_quantity,
+            "end_users": list(self.end_users), "end_uses": list(self.end_uses),
+            "terms": list(self.terms), "reporting": list(self.reporting),
+        }  # fmt: skip
+
+    @classmethod
+    def from_dict(cls, data: Mapping[str, Any]) -> Conditions:
+        return cls(
+            valid_from=_date(data.get("valid_from")), valid_until=_date(data.get("valid_until")),
+            max_value=data.get("max_value"), max_quantity=data.get("max_quantity"),
+            end_users=tuple(data.get("end_users") or ()), end_uses=tuple(data.get("end_uses") or ()),
+            terms=tuple(data.get("terms") or ()), reporting=tuple(data.get("reporting") or ()),
+        )  # fmt: skip
+
+
+@dataclass(frozen=True, slots=True)
+class Licence:
+    """A licence (or an application for one): what, where, to whom, and its state."""
+
+    id: str
+    exporter: str
+    kind: str  # marketing | export | dual-use
+    regime: str
+    items: tuple[str, ...]
+    destination: str
+    end_user: str
+    end_user_type: str | None
+    end_use: str | None
+    parties: tuple[str, ...] = ()
+    value: float | None = None
+    quantity: int | None = None
+    parent: str | None = None  # an export licence's marketing licence
+    state: State = State.DRAFT
+    conditions: Conditions = field(default_factory=Conditions)
+    decision_id: str | None = None
+    version: int = 0
+
+
+@dataclass(frozen=True, slots=True)
+class LicenceEvent:
+    """One applied event, as recorded."""
+
+    licence: str
+    seq: int
+    event: Event
+    from_state: State
+    to_state: State
+    at: str  # ISO timestamp
+    on: date  # the date it takes effect
+    actor: str
+    reason: str
+    decision_id: str | None = None
+    data: Mapping[str, Any] = field(default_factory=dict)
+
+
+def apply(
+    licence: Licence,
+    event: Event,
+    *,
+    conditions: Conditions | None = None,
+    decision_id: str | None = None,
+) -> Licence:
+    """The licence after ``event``; raises :class:`IllegalTransition` if not allowed."""
+    target = TRANSITIONS.get((licence.state, event))
+    if target is None:
+        allowed = sorted(e.value for (s, e) in TRANSITIONS if s is licence.state)
+        raise IllegalTransition(
+            f"licence {licence.id}: cannot {event.value} when {licence.state.value}"
+            + (f" (allowed: {', '.join(allowed)})" if allowed else " (no further events)")
+        )
+    return replace(
+        licence,
+        state=target,
+        conditions=conditions if conditions is not None else licence.conditions,
+        decision_id=decision_id or licence.decision_id,
+        version=licence.version + 1,
+    )
+
+
+def allowed_events(state: State) -> list[Event]:
+    return [e for (s, e) in TRANSITIONS if s is state]
+
+
+def state_on(events: Sequence[LicenceEvent], on: date, conditions: Conditions) -> State:
+    """The state on ``on``: events taking effect up to that day, then expiry by date."""
+    state = State.DRAFT
+    for event in sorted(events, key=lambda e: (e.on, e.seq)):
+        if event.on > on:
+            break
+        state = event.to_state
+    if (
+        state in (State.ISSUED, State.SUSPENDED)
+        and conditions.valid_until is not None
+        and on > conditions.valid_until
+    ):
+        return State.EXPIRED
+    return state
+
+
+@dataclass(frozen=True, slots=True)
+class Shipment:
+    shipped_on: date
+    value: float | None = None
+    quantity: int | None = None
+    end_user: str | None = None
+    end_use: str | None = None
+
+
+def check_shipment(
+    licence: Licence, state: State, earlier: Iterable[Shipment], shipment: Shipment
+) -> list[str]:
+    """Problems with a shipment under a licence (empty: it is covered)."""
+    problems: list[str] = []
+    c = licence.conditions
+    if state is not State.ISSUED:
+        problems.append(f"the licence is {state.value} on {shipment.shipped_on.isoformat()}")
+    if c.valid_from and shipment.shipped_on < c.valid_from:
+        problems.append(f"before the licence is valid (from {c.valid_from.isoformat()})")
+    if c.valid_until and shipment.shipped_on > c.valid_until:
+        problems.append(f"after the licence expired ({c.valid_until.isoformat()})")
+    previous = list(earlier)
+    if c.max_value is not None and shipment.value is not None:
+        used = sum(s.value or 0 for s in previous)
+        if used + shipment.value > c.max_value + 1e-9:
+            problems.append(
+                f"value {shipment.value:g} exceeds the remaining balance "
+                f"{c.max_value - used:g} of {c.max_value:g}"
+            )
+    if c.max_quantity is not None and shipment.quantity is not None:
+        used_q = sum(s.quantity or 0 for s in previous)
+        if used_q + shipment.quantity > c.max_quantity:
+            problems.append(
+                f"quantity {shipment.quantity} exceeds the remaining balance "
+                f"{c.max_quantity - used_q} of {c.max_quantity}"
+            )
+    if c.end_users and shipment.end_user and shipment.end_user not in c.end_users:
+        problems.append(
+            f"end user {shipment.end_user!r} is not permitted ({', '.join(c.end_users)})"
+        )
+    if c.end_uses and shipment.end_use and shipment.end_use not in c.end_uses:
+        problems.append(f"end use {shipment.end_use!r} is not permitted ({', '.join(c.end_uses)})")
+    return problems
+
+
+def balance(licence: Licence, shipments: Iterable[Shipment]) -> dict[str, float | int | None]:
+    """What remains of the licence's value and quantity caps."""
+    done = list(shipments)
+    c = licence.conditions
+    return {
+        "value_used": sum(s.value or 0 for s in done),
+        "value_left": None if c.max_value is None else c.max_value - sum(s.value or 0 for s in done),
+        "quantity_used": sum(s.quantity or 0 for s in done),
+        "quantity_left": None if c.max_quantity is None
+        else c.max_quantity - sum(s.quantity or 0 for s in done),
+    }  # fmt: skip
+
+
+def _date(value: object) -> date | None:
+    if value is None or value == "":
+        return None
+    if isinstance(value, date):
+        return value
+    return date.fromisoformat(str(value))

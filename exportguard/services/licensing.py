@@ -1,0 +1,532 @@
+"""Licences: applications, decisions on submission, transitions, shipments, misuse reports.
+
+Every change is a licence event (actor, time, reason, attached decision) applied through
+the transition table of ``core.licensing`` and recorded in the audit trail in the same
+transaction. Israel's two stages are two licences: a ``marketing`` licence, then an
+``export`` licence whose ``parent`` is the issued marketing licence.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import replace
+from datetime import date
+from typing import TYPE_CHECKING, Any
+
+from sqlalchemy import Connection
+
+from exportguard.core import countries
+from exportguard.core.index import make_query
+from exportguard.core.licensing import (
+    Conditions,
+    Event,
+    Licence,
+    LicenceEvent,
+    Shipment,
+    State,
+    apply,
+    balance,
+    check_shipment,
+    state_on,
+)
+from exportguard.core.matching import score
+from exportguard.core.names import analyse
+from exportguard.core.regimes import END_USER_TYPES, END_USES
+from exportguard.core.weights import token_weight
+from exportguard.errors import FieldError, IllegalTransition, InvalidInput, NotFound
+from exportguard.store import cases
+from exportguard.store.engine import writing
+
+if TYPE_CHECKING:
+    from exportguard.services import ExportGuard
+
+KINDS = ("marketing", "export", "dual-use")
+CONFIDENCE = ("low", "medium", "high")
+REVIEW_OUTCOMES = {"no_action": None, "restrict": Event.RESTRICT, "suspend": Event.SUSPEND,
+                   "revoke": Event.REVOKE, "shut_down": Event.SHUT_DOWN}  # fmt: skip
+#: A misuse report's suspected operator matches a licence's end user from this score.
+REPORT_MATCH_THRESHOLD = 0.7
+
+
+class Licensing:
+    """Licence use cases, reached as ``ExportGuard.licensing``."""
+
+    def __init__(self, app: ExportGuard) -> None:
+        self.app = app
+
+    # --- applications ---------------------------------------------------------------------
+
+    def apply(
+        self,
+        *,
+        exporter: str,
+        kind: str,
+        regime: str,
+        items: Sequence[str],
+        destination: str,
+        end_user: str,
+        end_user_type: str | None = None,
+        end_use: str | None = None,
+        parties: Sequence[str] = (),
+        value: float | None = None,
+        quantity: int | None = None,
+        parent: str | None = None,
+    ) -> Licence:
+        """Open a draft application (validated; not yet screened or decided)."""
+        errors: list[FieldError] = []
+        if not exporter.strip():
+            errors.append(FieldError("exporter", "must not be empty"))
+        if kind not in KINDS:
+            errors.append(FieldError("kind", f"must be one of {', '.join(KINDS)}"))
+        if regime not in self.app.decisions.regimes():
+            errors.append(FieldError("regime", f"unknown regime {regime!r}"))
+        code = countries.to_code(destination)
+        if code is None:
+            errors.append(FieldError("destination", f"unknown country {destination!r}"))
+        if not end_user.strip():
+            errors.append(FieldError("end_user", "must not be empty"))
+        if end_user_type is not None and end_user_type not in END_USER_TYPES:
+            errors.append(
+                FieldError("end_user_type", f"must be one of {', '.join(END_USER_TYPES)}")
+            )
+        if end_use is not None and end_use not in END_USES:
+            errors.append(FieldError("end_use", f"must be one of {', '.join(END_USES)}"))
+        if value is not None and value < 0:
+            errors.append(FieldError("value", "must not be negative"))
+        if quantity is not None and quantity < 0:
+            errors.append(FieldError("quantity", "must not be negative"))
+        if kind == "export" and regime == "il-deca" and not parent:
+            errors.append(
+                FieldError(
+                    "parent",
+                    "an Israeli export licence needs its issued marketing licence (--parent)",
+                )
+            )
+        errors.extend(self.app.decisions.item_errors(items))
+        if errors:
+            raise InvalidInput(errors)
+        assert code is not None
+        with writing(self.app.engine) as conn:
+            if parent:
+                self._check_parent(conn, parent, exporter, code)
+            licence = Licence(
+                id=cases.next_id(conn, "licence", "L"), exporter=exporter.strip(), kind=kind,
+                regime=regime, items=tuple(items), destination=code, end_user=end_user.strip(),
+                end_user_type=end_user_type, end_use=end_use, parties=tuple(parties),
+                value=value, quantity=quantity, parent=parent,
+            )  # fmt: skip
+            cases.add_licence(conn, licence, self.app._now())
+            self.app.audit.record(conn, "application", licence.id, {
+                "exporter": licence.exporter, "kind": kind, "regime": regime,
+                "items": list(items), "destination": code, "end_user": licence.end_user,
+                "end_user_type": end_user_type, "end_use": end_use, "parties": list(parties),
+                "value": value, "quantity": quantity, "parent": parent})  # fmt: skip
+        return licence
+
+    def _check_parent(self, conn: Connection, parent_id: str, exporter: str, code: str) -> None:
+        parent = cases.get_licence(conn, parent_id)
+        if parent is None:
+            raise InvalidInput(f"no licence {parent_id!r}", field="parent")
+        problems = []
+        if parent.kind != "marketing":
+            problems.append("is not a marketing licence")
+        if parent.exporter != exporter.strip():
+            problems.append("belongs to another exporter")
+        if parent.destination != code:
+            problems.append(f"is for {parent.destination}, not {code}")
+        today = self.app.clock().date()
+        current = state_on(cases.events(conn, parent_id), today, parent.conditions)
+        if current is not State.ISSUED:
+            problems.append(f"is {current.value}, not issued")
+        if problems:
+            raise InvalidInput(
+                f"marketing licence {parent_id} " + "; ".join(problems), field="parent"
+            )
+
+    # --- reading ----------------------------------------------------------------------------
+
+    def get(self, licence_id: str) -> Licence:
+        with self.app.engine.connect() as conn:
+            found = cases.get_licence(conn, licence_id)
+        if found is None:
+            raise NotFound(f"no licence {licence_id!r}")
+        return found
+
+    def find(self, **filters: str | None) -> list[Licence]:
+        with self.app.engine.connect() as conn:
+            return cases.find_licences(conn, **filters)
+
+    def events(self, licence_id: str) -> list[LicenceEvent]:
+        self.get(licence_id)
+        with self.app.engine.connect() as conn:
+            return cases.events(conn, licence_id)
+
+    def state_on(self, licence_id: str, on: date) -> State:
+        """The licence's state on any date (expiry computed from the validity period)."""
+        licence = self.get(licence_id)
+        return state_on(self.events(licence_id), on, licence.conditions)
+
+    def view(self, licence_id: str, on: date | None = None) -> dict[str, Any]:
+        """Everything about a licence: fields, state today, events, shipments, balance."""
+        licence = self.get(licence_id)
+        with self.app.engine.connect() as conn:
+            evs = cases.events(conn, licence_id)
+            done = cases.shipments_of(conn, licence_id)
+        today = on or self.app.clock().date()
+        return {
+            "id": licence.id, "exporter": licence.exporter, "kind": licence.kind,
+            "regime": licence.regime, "items": list(licence.items),
+            "destination": licence.destination, "end_user": licence.end_user,
+            "end_user_type": licence.end_user_type, "end_use": licence.end_use,
+            "parties": list(licence.parties), "value": licence.value,
+            "quantity": licence.quantity, "parent": licence.parent,
+            "state": licence.state.value, "version": licence.version,
+            "state_on": {"date": today.isoformat(),
+                         "state": state_on(evs, today, licence.conditions).value},
+            "conditions": licence.conditions.to_dict(), "decision_id": licence.decision_id,
+            "events": [{"seq": e.seq, "event": e.event.value, "from": e.from_state.value,
+                        "to": e.to_state.value, "at": e.at, "on": e.on.isoformat(),
+                        "actor": e.actor, "reason": e.reason, "decision_id": e.decision_id,
+                        "data": dict(e.data)} for e in evs],
+            "shipments": [{"shipped_on": s.shipped_on.isoformat(), "value": s.value,
+                           "quantity": s.quantity, "end_user": s.end_user,
+                           "end_use": s.end_use} for s in done],
+            "balance": balance(licence, done),
+        }  # fmt: skip
+
+    # --- transitions ------------------------------------------------------------------------
+
+    def transition(
+        self,
+        licence_id: str,
+        event: Event | str,
+        *,
+        reason: str,
+        on: date | None = None,
+        conditions: Conditions | None = None,
+        expected_version: int | None = None,
+        data: dict[str, Any] | None = None,
+        decision_id: str | None = None,
+    ) -> Licence:
+        """Apply one event (see ``core.licensing.TRANSITIONS``); recorded and audited.
+
+        Submitting screens and decides the application under its regime; approving needs a
+        decision that is not ``not_eligible`` and takes the decision's licence conditions
+        (the Israeli end-use declaration) among the licence's terms.
+        """
+        try:
+            ev = Event(event)
+        except ValueError:
+            raise InvalidInput(
+                f"unknown event {event!r}; events: {', '.join(e.value for e in Event)}",
+                field="event",
+            ) from None
+        if not reason.strip():
+            raise InvalidInput("every licence event needs a reason", field="reason")
+        when = on or self.app.clock().date()
+        licence = self.get(licence_id)
+        if ev is Event.SUBMIT:
+            self._check_transition(licence, ev)
+            decision = self.app.decisions.decide(
+                items=licence.items,
+                to=licence.destination,
+                on=when,
+                regimes=[licence.regime],
+                end_user=licence.end_user,
+                end_user_type=licence.end_user_type,
+                end_use=licence.end_use,
+                parties=licence.parties,
+            )
+            decision_id = decision.decision_id
+            data = {**(data or {}), "verdict": decision.verdict.label}
+        if ev is Event.APPROVE:
+            conditions = self._approval_conditions(licence, conditions)
+        if ev in (Event.AMEND, Event.RESTRICT) and conditions is not None:
+            conditions = _merge(licence.conditions, conditions, restrict=ev is Event.RESTRICT)
+        with writing(self.app.engine) as conn:
+            current = cases.get_licence(conn, licence_id, lock=True)
+            assert current is not None
+            if expected_version is not None and current.version != expected_version:
+                raise cases.ConcurrentChange(
+                    f"licence {licence_id} is at version {current.version}, not "
+                    f"{expected_version}: someone else changed it; reload and retry"
+                )
+            updated = apply(current, ev, conditions=conditions, decision_id=decision_id)
+            seq = len(cases.events(conn, licence_id)) + 1
+            record = LicenceEvent(
+                licence_id,
+                seq,
+                ev,
+                current.state,
+                updated.state,
+                self.app._now(),
+                when,
+                self.app.actor,
+                reason.strip(),
+                decision_id,
+                data or {},
+            )
+            cases.save_licence(conn, updated, current.version, record.at)
+            cases.add_event(conn, record)
+            self.app.audit.record(conn, "licence-event", licence_id, {
+                "seq": seq, "event": ev.value, "from": current.state.value,
+                "to": updated.state.value, "on": when.isoformat(), "reason": reason.strip(),
+                "decision_id": decision_id, "conditions": updated.conditions.to_dict(),
+                "data": data or {}})  # fmt: skip
+        return updated
+
+    def _check_transition(self, licence: Licence, ev: Event) -> None:
+        apply(licence, ev)  # raises IllegalTransition before any screening work
+
+    def _approval_conditions(self, licence: Licence, given: Conditions | None) -> Conditions:
+        if licence.decision_id is None:
+            raise IllegalTransition(f"licence {licence.id} has no decision: submit it first")
+        stored = self.app.decisions.decision(licence.decision_id)
+        verdict = stored["verdict"]
+        if verdict == "not_eligible":
+            raise IllegalTransition(
+                f"licence {licence.id}: the decision {licence.decision_id} is not_eligible; "
+                "it cannot be approved (refuse it, or change the application and resubmit)"
+            )
+        base = given or Conditions()
+        terms = list(base.terms)
+        for regime in stored["result"]["regimes"]:
+            terms.extend(t for t in regime.get("conditions", []) if t not in terms)
+        return replace(
+            base,
+            terms=tuple(terms),
+            end_users=base.end_users or (licence.end_user,),
+            end_uses=base.end_uses or ((licence.end_use,) if licence.end_use else ()),
+        )
+
+    # --- shipments --------------------------------------------------------------------------
+
+    def ship(
+        self,
+        licence_id: str,
+        *,
+        shipped_on: date,
+        value: float | None = None,
+        quantity: int | None = None,
+        end_user: str | None = None,
+        end_use: str | None = None,
+    ) -> dict[str, Any]:
+        """Record a shipment if the licence covers it; else raise with every problem."""
+        shipment = Shipment(shipped_on, value, quantity, end_user, end_use)
+        with writing(self.app.engine) as conn:
+            licence = cases.get_licence(conn, licence_id, lock=True)
+            if licence is None:
+                raise NotFound(f"no licence {licence_id!r}")
+            state = state_on(cases.events(conn, licence_id), shipped_on, licence.conditions)
+            earlier = cases.shipments_of(conn, licence_id)
+            problems = check_shipment(licence, state, earlier, shipment)
+            if problems:
+                raise InvalidInput([FieldError("shipment", p) for p in problems])
+            cases.add_shipment(conn, licence_id, shipment, self.app._now(), self.app.actor)
+            left = balance(licence, [*earlier, shipment])
+            self.app.audit.record(
+                conn,
+                "shipment",
+                licence_id,
+                {
+                    "shipped_on": shipped_on.isoformat(),
+                    "value": value,
+                    "quantity": quantity,
+                    "end_user": end_user,
+                    "end_use": end_use,
+                    "balance": left,
+                },
+            )
+        return left
+
+    # --- misuse reports ---------------------------------------------------------------------
+
+    def report_misuse(
+        self,
+        *,
+        source: str,
+        reported_on: date,
+        country: str,
+        suspected_operator: str,
+        product: str,
+        evidence: str,
+        confidence: str,
+    ) -> dict[str, Any]:
+        """Record a misuse report, match it to the licences it may concern, open reviews."""
+        errors = []
+        code = countries.to_code(country)
+        if code is None:
+            errors.append(FieldError("country", f"unknown country {country!r}"))
+        if confidence not in CONFIDENCE:
+            errors.append(FieldError("confidence", f"must be one of {', '.join(CONFIDENCE)}"))
+        for name, value in (
+            ("source", source),
+            ("suspected_operator", suspected_operator),
+            ("product", product),
+            ("evidence", evidence),
+        ):
+            if not value.strip():
+                errors.append(FieldError(name, "must not be empty"))
+        if errors:
+            raise InvalidInput(errors)
+        assert code is not None
+        with writing(self.app.engine) as conn:
+            report_id = cases.next_id(conn, "report", "R")
+            matches = self._match_report(conn, code, suspected_operator, product)
+            cases.add_report(conn, {
+                "id": report_id, "source": source, "reported_on": reported_on, "country": code,
+                "suspected_operator": suspected_operator, "product": product,
+                "evidence": evidence, "confidence": confidence, "status": "open",
+                "outcome": None, "matches": matches, "created_at": self.app._now(),
+                "actor": self.app.actor})  # fmt: skip
+            for match in matches:
+                cases.add_review(
+                    conn,
+                    review_id=cases.next_id(conn, "review", "V"),
+                    subject_kind="licence",
+                    subject_id=match["licence"],
+                    origin="misuse-report",
+                    reason=f"misuse report {report_id}: " + "; ".join(match["why"]),
+                    at=self.app._now(),
+                    actor=self.app.actor,
+                    data={"report": report_id},
+                )
+            self.app.audit.record(
+                conn,
+                "misuse-report",
+                report_id,
+                {
+                    "source": source,
+                    "reported_on": reported_on.isoformat(),
+                    "country": code,
+                    "suspected_operator": suspected_operator,
+                    "product": product,
+                    "evidence": evidence,
+                    "confidence": confidence,
+                    "matches": matches,
+                },
+            )
+            found = cases.get_report(conn, report_id)
+        assert found is not None
+        return found
+
+    def _match_report(
+        self, conn: Connection, country: str, operator: str, product: str
+    ) -> list[dict[str, Any]]:
+        """Licences for the report's country whose end user resembles the suspected
+        operator, or whose items the product names."""
+        query = make_query(operator)
+        product_text = product.upper()
+        out = []
+        for licence in cases.find_licences(conn, destination=country):
+            if licence.state in (State.DRAFT, State.WITHDRAWN, State.REFUSED):
+                continue
+            why = [f"destination {country}"]
+            cand = make_candidate(licence.end_user)
+            similarity = score(query, cand, token_weight).score
+            if similarity >= REPORT_MATCH_THRESHOLD:
+                why.append(f"end user {licence.end_user!r} ~ {operator!r} ({similarity:.2f})")
+            named = [i for i in licence.items if i.upper() in product_text]
+            if named:
+                why.append(f"product names item(s) {', '.join(named)}")
+            if len(why) > 1 or licence.end_user_type in (
+                "government",
+                "law-enforcement",
+                "intelligence",
+                "military",
+            ):
+                if len(why) == 1:
+                    why.append("government end user in the reported country")
+                out.append(
+                    {"licence": licence.id, "why": why, "end_user_similarity": round(similarity, 3)}
+                )
+        return out
+
+    def reports(self) -> list[dict[str, Any]]:
+        with self.app.engine.connect() as conn:
+            return cases.all_reports(conn)
+
+    def reviews(self, status: str | None = "open") -> list[dict[str, Any]]:
+        with self.app.engine.connect() as conn:
+            return cases.find_reviews(conn, status=status)
+
+    def close_review(self, review_id: str, outcome: str, *, reason: str) -> dict[str, Any]:
+        """End a review: no_action, restrict, suspend, revoke or shut_down (the last four
+        are applied to the licence as events)."""
+        if outcome not in REVIEW_OUTCOMES:
+            raise InvalidInput(f"must be one of {', '.join(REVIEW_OUTCOMES)}", field="outcome")
+        with self.app.engine.connect() as conn:
+            found = [r for r in cases.find_reviews(conn) if r["id"] == review_id]
+        if not found:
+            raise NotFound(f"no review {review_id!r}")
+        review = found[0]
+        if review["status"] != "open":
+            raise IllegalTransition(f"review {review_id} is already closed ({review['outcome']})")
+        event = REVIEW_OUTCOMES[outcome]
+        if event is not None and review["subject_kind"] == "licence":
+            conditions = None
+            if event is Event.RESTRICT:
+                conditions = Conditions(terms=(f"Restricted after review {review_id}: {reason}",))
+            self.transition(
+                review["subject_id"],
+                event,
+                reason=f"review {review_id}: {reason}",
+                conditions=conditions,
+                data={"review": review_id},
+            )
+        with writing(self.app.engine) as conn:
+            if not cases.close_review(conn, review_id, outcome, self.app._now()):
+                raise IllegalTransition(f"review {review_id} was closed meanwhile")
+            report = review["data"].get("report")
+            still_open = [
+                r
+                for r in cases.find_reviews(conn, status="open")
+                if r["data"].get("report") == report
+            ]
+            if report and not still_open:
+                cases.close_report(conn, report, outcome)
+            self.app.audit.record(
+                conn,
+                "review",
+                review_id,
+                {"outcome": outcome, "reason": reason, "subject": review["subject_id"]},
+            )
+        review.update(status="closed", outcome=outcome)
+        return review
+
+
+def make_candidate(name: str) -> Any:
+    """A matching candidate for a free-text name (a licence's end user)."""
+    from exportguard.core.entities import AliasQuality, EntityType
+    from exportguard.core.matching import Candidate
+
+    return Candidate(name, analyse(name), AliasQuality.STRONG, EntityType.UNKNOWN, (), (), ())
+
+
+def _merge(old: Conditions, new: Conditions, *, restrict: bool) -> Conditions:
+    """Amend: given fields replace; restrict: terms are added and caps only go down."""
+    if not restrict:
+        return Conditions(
+            valid_from=new.valid_from or old.valid_from,
+            valid_until=new.valid_until or old.valid_until,
+            max_value=new.max_value if new.max_value is not None else old.max_value,
+            max_quantity=new.max_quantity if new.max_quantity is not None else old.max_quantity,
+            end_users=new.end_users or old.end_users, end_uses=new.end_uses or old.end_uses,
+            terms=tuple(dict.fromkeys((*old.terms, *new.terms))),
+            reporting=tuple(dict.fromkeys((*old.reporting, *new.reporting))),
+        )  # fmt: skip
+
+    def lower(a: float | None, b: float | None) -> float | None:
+        return b if a is None else a if b is None else min(a, b)
+
+    quantity = lower(old.max_quantity, new.max_quantity)
+    return Conditions(
+        valid_from=old.valid_from,
+        valid_until=min(filter(None, (old.valid_until, new.valid_until)), default=None),
+        max_value=lower(old.max_value, new.max_value),
+        max_quantity=int(quantity) if quantity is not None else None,
+        end_users=tuple(u for u in old.end_users if not new.end_users or u in new.end_users),
+        end_uses=tuple(u for u in old.end_uses if not new.end_uses or u in new.end_uses),
+        terms=tuple(dict.fromkeys((*old.terms, *new.terms))),
+        reporting=tuple(dict.fromkeys((*old.reporting, *new.reporting))),
+    )  # fmt: skip

@@ -1,0 +1,282 @@
+"""Repository of licences, their events and shipments, misuse reports, reviews, counters."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Mapping
+from datetime import date
+from typing import Any
+
+from sqlalchemy import Connection, insert, select, update
+
+from exportguard.core.licensing import (
+    Conditions,
+    Event,
+    Licence,
+    LicenceEvent,
+    Shipment,
+    State,
+)
+from exportguard.errors import ExportGuardError
+from exportguard.store.schema import (
+    counters,
+    licence_events,
+    licences,
+    misuse_reports,
+    reviews,
+    shipments,
+)
+
+
+class ConcurrentChange(ExportGuardError):
+    """Someone else changed the object since it was read (optimistic locking)."""
+
+    code = "conflict"
+
+
+def next_id(conn: Connection, name: str, prefix: str) -> str:
+    """The next id of a kind (``L-000001``), from a counter row updated in this transaction."""
+    query = select(counters.c.value).where(counters.c.name == name)
+    if conn.dialect.name == "postgresql":
+        query = query.with_for_update()
+    row = conn.execute(query).first()
+    value = (int(row[0]) if row else 0) + 1
+    if row is None:
+        conn.execute(insert(counters).values(name=name, value=value))
+    else:
+        conn.execute(update(counters).where(counters.c.name == name).values(value=value))
+    return f"{prefix}-{value:06d}"
+
+
+# --- licences -------------------------------------------------------------------------------
+
+
+def _licence(row: Any) -> Licence:
+    return Licence(
+        id=row.id, exporter=row.exporter, kind=row.kind, regime=row.regime,
+        items=tuple(json.loads(row.items)), destination=row.destination, end_user=row.end_user,
+        end_user_type=row.end_user_type, end_use=row.end_use,
+        parties=tuple(json.loads(row.parties)), value=row.value, quantity=row.quantity,
+        parent=row.parent, state=State(row.state),
+        conditions=Conditions.from_dict(json.loads(row.conditions)),
+        decision_id=row.decision_id, version=row.version,
+    )  # fmt: skip
+
+
+def add_licence(conn: Connection, licence: Licence, at: str) -> None:
+    conn.execute(insert(licences).values(
+        id=licence.id, exporter=licence.exporter, kind=licence.kind, regime=licence.regime,
+        state=licence.state.value, items=json.dumps(list(licence.items)),
+        destination=licence.destination, end_user=licence.end_user,
+        end_user_type=licence.end_user_type, end_use=licence.end_use,
+        parties=json.dumps(list(licence.parties)), value=licence.value,
+        quantity=licence.quantity, parent=licence.parent,
+        conditions=json.dumps(licence.conditions.to_dict()), decision_id=licence.decision_id,
+        version=licence.version, created_at=at, updated_at=at))  # fmt: skip
+
+
+def save_licence(conn: Connection, licence: Licence, expected_version: int, at: str) -> None:
+    """Write a changed licence if nobody changed it since ``expected_version``."""
+    result = conn.execute(
+        update(licences)
+        .where(licences.c.id == licence.id, licences.c.version == expected_version)
+        .values(state=licence.state.value, conditions=json.dumps(licence.conditions.to_dict()),
+                decision_id=licence.decision_id, version=licence.version, updated_at=at,
+                items=json.dumps(list(licence.items)), value=licence.value,
+                quantity=licence.quantity, end_user=licence.end_user,
+                end_use=licence.end_use, parties=json.dumps(list(licence.parties)))
+    )  # fmt: skip
+    if result.rowcount != 1:
+        raise ConcurrentChange(
+            f"licence {licence.id} was changed by someone else "
+            f"(expected version {expected_version}); reload and retry"
+        )
+
+
+def get_licence(conn: Connection, licence_id: str, *, lock: bool = False) -> Licence | None:
+    query = select(licences).where(licences.c.id == licence_id)
+    if lock and conn.dialect.name == "postgresql":
+        query = query.with_for_update()
+    row = conn.execute(query).first()
+    return _licence(row) if row else None
+
+
+def find_licences(
+    conn: Connection,
+    *,
+    exporter: str | None = None,
+    state: str | None = None,
+    destination: str | None = None,
+    regime: str | None = None,
+) -> list[Licence]:
+    query = select(licences).order_by(licences.c.id)
+    if exporter is not None:
+        query = query.where(licences.c.exporter == exporter)
+    if state is not None:
+        query = query.where(licences.c.state == state)
+    if destination is not None:
+        query = query.where(licences.c.destination == destination)
+    if regime is not None:
+        query = query.where(licences.c.regime == regime)
+    return [_licence(r) for r in conn.execute(query)]
+
+
+def add_event(conn: Connection, event: LicenceEvent) -> None:
+    conn.execute(
+        insert(licence_events).values(
+            licence_id=event.licence,
+            seq=event.seq,
+            event=event.event.value,
+            from_state=event.from_state.value,
+            to_state=event.to_state.value,
+            at=event.at,
+            effective_on=event.on,
+            actor=event.actor,
+            reason=event.reason,
+            decision_id=event.decision_id,
+            data=json.dumps(dict(event.data), default=str),
+        )
+    )
+
+
+def events(conn: Connection, licence_id: str) -> list[LicenceEvent]:
+    rows = conn.execute(
+        select(licence_events)
+        .where(licence_events.c.licence_id == licence_id)
+        .order_by(licence_events.c.seq)
+    )
+    return [
+        LicenceEvent(
+            r.licence_id,
+            r.seq,
+            Event(r.event),
+            State(r.from_state),
+            State(r.to_state),
+            r.at,
+            r.effective_on,
+            r.actor,
+            r.reason,
+            r.decision_id,
+            json.loads(r.data),
+        )
+        for r in rows
+    ]
+
+
+# --- shipments --------------------------------------------------------------------------------
+
+
+def add_shipment(conn: Connection, licence_id: str, shipment: Shipment, at: str, actor: str) -> int:
+    return int(
+        conn.execute(
+            insert(shipments)
+            .values(
+                licence_id=licence_id,
+                shipped_on=shipment.shipped_on,
+                value=shipment.value,
+                quantity=shipment.quantity,
+                end_user=shipment.end_user,
+                end_use=shipment.end_use,
+                recorded_at=at,
+                actor=actor,
+            )
+            .returning(shipments.c.id)
+        ).scalar_one()
+    )
+
+
+def shipments_of(conn: Connection, licence_id: str) -> list[Shipment]:
+    rows = conn.execute(
+        select(shipments)
+        .where(shipments.c.licence_id == licence_id)
+        .order_by(shipments.c.shipped_on, shipments.c.id)
+    )
+    return [Shipment(r.shipped_on, r.value, r.quantity, r.end_user, r.end_use) for r in rows]
+
+
+# --- misuse reports and reviews --------------------------------------------------------------
+
+
+def add_report(conn: Connection, report: Mapping[str, Any]) -> None:
+    values = dict(report)
+    values["matches"] = json.dumps(values["matches"])
+    conn.execute(insert(misuse_reports).values(**values))
+
+
+def get_report(conn: Connection, report_id: str) -> dict[str, Any] | None:
+    row = conn.execute(select(misuse_reports).where(misuse_reports.c.id == report_id)).first()
+    if row is None:
+        return None
+    found = dict(row._mapping)
+    found["matches"] = json.loads(found["matches"])
+    found["reported_on"] = found["reported_on"].isoformat()
+    return found
+
+
+def all_reports(conn: Connection) -> list[dict[str, Any]]:
+    ids = [r[0] for r in conn.execute(select(misuse_reports.c.id).order_by(misuse_reports.c.id))]
+    return [r for i in ids if (r := get_report(conn, i)) is not None]
+
+
+def close_report(conn: Connection, report_id: str, outcome: str) -> None:
+    conn.execute(
+        update(misuse_reports)
+        .where(misuse_reports.c.id == report_id)
+        .values(status="closed", outcome=outcome)
+    )
+
+
+def add_review(
+    conn: Connection,
+    *,
+    review_id: str,
+    subject_kind: str,
+    subject_id: str,
+    origin: str,
+    reason: str,
+    at: str,
+    actor: str,
+    data: Mapping[str, Any],
+) -> None:
+    conn.execute(
+        insert(reviews).values(
+            id=review_id,
+            subject_kind=subject_kind,
+            subject_id=subject_id,
+            origin=origin,
+            reason=reason,
+            status="open",
+            created_at=at,
+            actor=actor,
+            data=json.dumps(dict(data), default=str),
+        )
+    )
+
+
+def find_reviews(
+    conn: Connection, *, status: str | None = None, subject_id: str | None = None
+) -> list[dict[str, Any]]:
+    query = select(reviews).order_by(reviews.c.id)
+    if status is not None:
+        query = query.where(reviews.c.status == status)
+    if subject_id is not None:
+        query = query.where(reviews.c.subject_id == subject_id)
+    out = []
+    for row in conn.execute(query):
+        found = dict(row._mapping)
+        found["data"] = json.loads(found["data"])
+        out.append(found)
+    return out
+
+
+def close_review(conn: Connection, review_id: str, outcome: str, at: str) -> bool:
+    result = conn.execute(
+        update(reviews)
+        .where(reviews.c.id == review_id, reviews.c.status == "open")
+        .values(status="closed", outcome=outcome, closed_at=at)
+    )
+    return result.rowcount == 1
+
+
+def parse_day(value: str | date) -> date:
+    return value if isinstance(value, date) else date.fromisoformat(value)

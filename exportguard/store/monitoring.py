@@ -1,0 +1,120 @@
+"""Repository of counterparties, their last hits, alerts and clearances."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Mapping, Sequence
+from datetime import date
+from typing import Any
+
+from sqlalchemy import Connection, delete, insert, select, update
+
+from exportguard.store.schema import alerts, clearances, counterparties, counterparty_hits
+
+
+def add_counterparty(conn: Connection, row: Mapping[str, Any]) -> None:
+    conn.execute(insert(counterparties).values(**row))
+
+
+def get_counterparty(conn: Connection, cp_id: str) -> dict[str, Any] | None:
+    row = conn.execute(select(counterparties).where(counterparties.c.id == cp_id)).first()
+    return dict(row._mapping) if row else None
+
+
+def find_counterparties(
+    conn: Connection, *, exporter: str | None = None, active: bool = True
+) -> list[dict[str, Any]]:
+    query = select(counterparties).order_by(counterparties.c.id)
+    if exporter is not None:
+        query = query.where(counterparties.c.exporter == exporter)
+    if active:
+        query = query.where(counterparties.c.active == 1)
+    return [dict(r._mapping) for r in conn.execute(query)]
+
+
+def set_active(conn: Connection, cp_id: str, active: bool) -> None:
+    conn.execute(
+        update(counterparties).where(counterparties.c.id == cp_id).values(active=int(active))
+    )
+
+
+def last_hits(conn: Connection, cp_id: str) -> dict[tuple[str, str], dict[str, Any]]:
+    rows = conn.execute(
+        select(counterparty_hits).where(counterparty_hits.c.counterparty_id == cp_id)
+    )
+    return {(r.source, r.entry_id): dict(r._mapping) for r in rows}
+
+
+def replace_hits(
+    conn: Connection, cp_id: str, sources: set[str], hits: Sequence[Mapping[str, Any]]
+) -> None:
+    """Replace the counterparty's remembered hits for the sources just screened."""
+    if sources:
+        conn.execute(
+            delete(counterparty_hits).where(
+                counterparty_hits.c.counterparty_id == cp_id,
+                counterparty_hits.c.source.in_(sorted(sources)),
+            )
+        )
+    for hit in hits:
+        conn.execute(insert(counterparty_hits).values(counterparty_id=cp_id, **hit))
+
+
+def add_alert(conn: Connection, row: Mapping[str, Any]) -> int:
+    values = dict(row)
+    values["data"] = json.dumps(values["data"], ensure_ascii=False, default=str)
+    return int(conn.execute(insert(alerts).values(**values).returning(alerts.c.id)).scalar_one())
+
+
+def find_alerts(
+    conn: Connection,
+    *,
+    status: str | None = None,
+    exporter: str | None = None,
+    counterparty_id: str | None = None,
+) -> list[dict[str, Any]]:
+    query = (
+        select(alerts, counterparties.c.exporter, counterparties.c.name)
+        .join(counterparties, counterparties.c.id == alerts.c.counterparty_id)
+        .order_by(alerts.c.id)
+    )
+    if status is not None:
+        query = query.where(alerts.c.status == status)
+    if exporter is not None:
+        query = query.where(counterparties.c.exporter == exporter)
+    if counterparty_id is not None:
+        query = query.where(alerts.c.counterparty_id == counterparty_id)
+    out = []
+    for row in conn.execute(query):
+        found = dict(row._mapping)
+        found["data"] = json.loads(found["data"])
+        out.append(found)
+    return out
+
+
+def set_alert_status(conn: Connection, alert_id: int, status: str) -> bool:
+    return (
+        conn.execute(update(alerts).where(alerts.c.id == alert_id).values(status=status)).rowcount
+        == 1
+    )
+
+
+def add_clearance(conn: Connection, row: Mapping[str, Any]) -> None:
+    conn.execute(insert(clearances).values(**row))
+
+
+def active_clearances(conn: Connection, cp_id: str, on: date) -> dict[str, str]:
+    """entry id -> entry digest cleared, for clearances not expired on ``on``."""
+    rows = conn.execute(select(clearances).where(clearances.c.counterparty_id == cp_id))
+    out: dict[str, str] = {}
+    for r in rows:
+        if r.expires_on is None or r.expires_on >= on:
+            out[r.entry_id] = r.entry_digest
+    return out
+
+
+def clearances_of(conn: Connection, cp_id: str) -> list[dict[str, Any]]:
+    rows = conn.execute(
+        select(clearances).where(clearances.c.counterparty_id == cp_id).order_by(clearances.c.id)
+    )
+    return [dict(r._mapping) for r in rows]
