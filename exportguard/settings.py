@@ -29,7 +29,12 @@ SETTINGS: tuple[Setting, ...] = (
             "The store: a SQLite path URL or a PostgreSQL URL "
             "(postgresql://user@host:5432/db). `--db` overrides it."),
     Setting("EXPORTGUARD_ACTOR", "the operating-system user name",
-            "Who is acting, as recorded with imports and screenings."),
+            "Who is acting, as recorded in the audit trail."),
+    Setting("EXPORTGUARD_IMPACT_POLICY", "review",
+            "What `exportguard impact` does with licences a change makes more restrictive: "
+            "`review` queues them for an officer; `suspend` also suspends issued ones."),
+    Setting("EXPORTGUARD_WEBHOOK_URL", "(none)",
+            "If set, new counterparty alerts are POSTed there as JSON."),
 )  # fmt: skip
 
 
@@ -38,6 +43,8 @@ class Settings:
     data_dir: Path
     database_url: str
     actor: str
+    impact_policy: str = "review"
+    webhook_url: str | None = None
 
 
 def load(environ: Mapping[str, str] | None = None) -> Settings:
@@ -46,4 +53,6 @@ def load(environ: Mapping[str, str] | None = None) -> Settings:
     data_dir = Path(env.get("EXPORTGUARD_DATA_DIR") or platformdirs.user_data_dir("exportguard"))
     url = env.get("EXPORTGUARD_DATABASE_URL") or f"sqlite:///{data_dir / 'exportguard.db'}"
     actor = env.get("EXPORTGUARD_ACTOR") or env.get("USER") or env.get("USERNAME") or "unknown"
-    return Settings(data_dir=data_dir, database_url=url, actor=actor)
+    return Settings(data_dir=data_dir, database_url=url, actor=actor,
+                    impact_policy=env.get("EXPORTGUARD_IMPACT_POLICY") or "review",
+                    webhook_url=env.get("EXPORTGUARD_WEBHOOK_URL") or None)

@@ -119,7 +119,8 @@ class Conditions:
         return cls(
             valid_from=_date(data.get("valid_from")), valid_until=_date(data.get("valid_until")),
             max_value=data.get("max_value"), max_quantity=data.get("max_quantity"),
-            end_users=tuple(data.get("end_users") or ()), end_uses=tuple(data.get("end_uses") or ()),
+            end_users=tuple(data.get("end_users") or ()),
+            end_uses=tuple(data.get("end_uses") or ()),
             terms=tuple(data.get("terms") or ()), reporting=tuple(data.get("reporting") or ()),
         )  # fmt: skip
 
@@ -259,7 +260,8 @@ def balance(licence: Licence, shipments: Iterable[Shipment]) -> dict[str, float 
     c = licence.conditions
     return {
         "value_used": sum(s.value or 0 for s in done),
-        "value_left": None if c.max_value is None else c.max_value - sum(s.value or 0 for s in done),
+        "value_left": None if c.max_value is None
+        else c.max_value - sum(s.value or 0 for s in done),
         "quantity_used": sum(s.quantity or 0 for s in done),
         "quantity_left": None if c.max_quantity is None
         else c.max_quantity - sum(s.quantity or 0 for s in done),

@@ -9,18 +9,14 @@ from __future__ import annotations
 
 import json
 import sys
-from collections.abc import Callable
-from datetime import date
 from pathlib import Path
-from typing import Annotated, Any, TypeVar
+from typing import Annotated, Any
 
 import typer
-from rich.console import Console
-from rich.table import Table
 
-from exportguard import settings as settings_module
+from exportguard.cli.common import State, err, make_table, open_service, out, parse_date, run
 from exportguard.core.thresholds import DEFAULT_THRESHOLD
-from exportguard.errors import ExportGuardError, InvalidInput, SourceFormatError
+from exportguard.errors import InvalidInput
 
 app = typer.Typer(
     help="ExportGuard: export control of cyber-surveillance technology.",
@@ -33,46 +29,6 @@ lists_app = typer.Typer(
 )
 app.add_typer(lists_app, name="lists")
 
-out = Console(soft_wrap=True)
-err = Console(stderr=True, soft_wrap=True)
-
-T = TypeVar("T")
-
-
-class _State:
-    db: str | None = None
-
-
-def _service() -> Any:
-    from exportguard.services import ExportGuard
-
-    config = settings_module.load()
-    return ExportGuard(_State.db or config.database_url, actor=config.actor)
-
-
-def _run(action: Callable[[], T]) -> T:
-    try:
-        return action()
-    except InvalidInput as exc:
-        for problem in exc.errors:
-            err.print(f"error: {problem.field}: {problem.message}", markup=False, highlight=False)
-        raise typer.Exit(2) from None
-    except SourceFormatError as exc:
-        err.print(f"error: {exc}", markup=False, highlight=False)
-        raise typer.Exit(2) from None
-    except ExportGuardError as exc:
-        err.print(f"error: {exc}", markup=False, highlight=False)
-        raise typer.Exit(1) from None
-
-
-def _parse_date(value: str | None, field: str) -> date | None:
-    if value is None:
-        return None
-    try:
-        return date.fromisoformat(value)
-    except ValueError:
-        raise InvalidInput(f"not a date (YYYY-MM-DD): {value!r}", field=field) from None
-
 
 @app.callback()
 def main_options(
@@ -81,7 +37,7 @@ def main_options(
     ] = None,
 ) -> None:
     """ExportGuard: export control of cyber-surveillance technology."""
-    _State.db = db
+    State.db = db
 
 
 # --- lists ----------------------------------------------------------------------------------
@@ -106,8 +62,8 @@ def lists_import(
     """Import official list files: each file (or OFAC CSV set) becomes one snapshot."""
 
     def action() -> None:
-        when = _parse_date(published, "published")
-        service = _service()
+        when = parse_date(published, "published")
+        service = open_service()
         if demo:
             report = service.import_demo()
         elif not paths:
@@ -128,7 +84,7 @@ def lists_import(
                 )
             )
             return
-        table = _table("id", "source", "format", "published", "entries", "names", "status")
+        table = make_table("id", "source", "format", "published", "entries", "names", "status")
         for r in report.results:
             s = r.snapshot
             table.add_row(
@@ -147,7 +103,7 @@ def lists_import(
         for name in report.skipped:
             err.print(f"skipped (not a list format): {name}", markup=False)
 
-    _run(action)
+    run(action)
 
 
 @lists_app.command("show")
@@ -157,7 +113,7 @@ def lists_show(
     """List the imported snapshots (newest per source is used for screening)."""
 
     def action() -> None:
-        service = _service()
+        service = open_service()
         snaps = service.snapshots()
         current = {s.id for s in service.snapshots_in_force()}
         if as_json:
@@ -168,7 +124,7 @@ def lists_show(
         if not snaps:
             out.print("No lists imported yet. Try: exportguard lists import --demo")
             return
-        table = _table(
+        table = make_table(
             "id", "source", "format", "published", "imported", "entries", "names", "current"
         )
         for s in snaps:
@@ -184,7 +140,7 @@ def lists_show(
             )
         out.print(table)
 
-    _run(action)
+    run(action)
 
 
 @lists_app.command("update")
@@ -205,7 +161,7 @@ def lists_update(
 
         feeds = download.load_feeds(feeds_file) if feeds_file else download.load_feeds()
         chosen = download.select(feeds, feed or [])
-        service = _service()
+        service = open_service()
         with download.HttpTransport(timeout=timeout) as transport:
             outcomes = download.update(service, chosen, transport)
         failed = 0
@@ -224,7 +180,7 @@ def lists_update(
         if failed:
             raise typer.Exit(1)
 
-    _run(action)
+    run(action)
 
 
 @lists_app.command("feeds")
@@ -232,17 +188,10 @@ def lists_feeds() -> None:
     """Show the official feeds `lists update` downloads."""
     from exportguard.sources import download
 
-    table = _table("name", "what", "files")
+    table = make_table("name", "what", "files")
     for f in download.load_feeds():
         table.add_row(f.name, f.description, "\n".join(x.url for x in f.files))
     out.print(table)
-
-
-def _table(*headers: str) -> Table:
-    table = Table()
-    for header in headers:
-        table.add_column(header, overflow="fold")
-    return table
 
 
 def _snapshot_dict(s: Any) -> dict[str, Any]:
@@ -283,8 +232,8 @@ def screen_command(
     """Screen one party against every imported list."""
 
     def action() -> None:
-        when = _parse_date(as_of, "as_of")
-        service = _service()
+        when = parse_date(as_of, "as_of")
+        service = open_service()
         result = service.screen(
             name,
             country=country,
@@ -300,7 +249,7 @@ def screen_command(
             return
         _render_screening(result.to_dict())
 
-    _run(action)
+    run(action)
 
 
 def _render_screening(data: dict[str, Any]) -> None:
@@ -370,8 +319,8 @@ def screen_batch_command(
     def action() -> None:
         from exportguard.batch import local
 
-        when = _parse_date(as_of, "as_of")
-        service = _service()
+        when = parse_date(as_of, "as_of")
+        service = open_service()
         rows = local.read_input(input)
         progress = sys.stderr.isatty()
         count = local.run(
@@ -386,12 +335,7 @@ def screen_batch_command(
         )
         err.print(f"screened {len(rows)} row(s); wrote {count} line(s) to {output}", markup=False)
 
-    _run(action)
-
-
-def main() -> None:
-    """Console-script entry point."""
-    app()
+    run(action)
 
 
 # --- decisions and regimes ---------------------------------------------------------------------
@@ -452,8 +396,8 @@ def decide_command(
     """Decide an export: a verdict per regime and overall, with every reason."""
 
     def action() -> None:
-        service = _service()
-        when = _parse_date(on, "date") or service.clock().date()
+        service = open_service()
+        when = parse_date(on, "date") or service.clock().date()
         decision = service.decisions.decide(
             items=item,
             to=to,
@@ -470,7 +414,7 @@ def decide_command(
             return
         _render_decision(decision.to_dict())
 
-    _run(action)
+    run(action)
 
 
 def _render_decision(data: dict[str, Any]) -> None:
@@ -509,9 +453,9 @@ def _render_decision(data: dict[str, Any]) -> None:
 @decision_app.command("show")
 def decision_show(decision_id: str) -> None:
     """Show a stored decision (JSON)."""
-    _run(
+    run(
         lambda: out.print_json(
-            json.dumps(_service().decisions.decision(decision_id), ensure_ascii=False)
+            json.dumps(open_service().decisions.decision(decision_id), ensure_ascii=False)
         )
     )
 
@@ -524,7 +468,7 @@ def decision_replay(
     """Re-run a stored decision with the regime revisions and list snapshots it used."""
 
     def action() -> None:
-        service = _service()
+        service = open_service()
         stored = service.decisions.decision(decision_id)["result"]
         again = service.decisions.replay(decision_id).to_dict()
         same = again["verdict"] == stored["verdict"] and again["regimes"] == stored["regimes"]
@@ -540,7 +484,7 @@ def decision_replay(
         if not same:
             raise typer.Exit(1)
 
-    _run(action)
+    run(action)
 
 
 @regimes_app.command("list")
@@ -550,7 +494,7 @@ def regimes_list(
     """The regimes and their current revisions."""
 
     def action() -> None:
-        found = _service().decisions.regimes().values()
+        found = open_service().decisions.regimes().values()
         if as_json:
             out.print_json(
                 json.dumps(
@@ -569,7 +513,7 @@ def regimes_list(
                 )
             )
             return
-        table = _table("id", "revision", "digest", "covers from", "rules", "facts", "name")
+        table = make_table("id", "revision", "digest", "covers from", "rules", "facts", "name")
         for r in found:
             table.add_row(
                 r.id,
@@ -582,7 +526,7 @@ def regimes_list(
             )
         out.print(table)
 
-    _run(action)
+    run(action)
 
 
 @regimes_app.command("show")
@@ -594,7 +538,7 @@ def regimes_show(
     """A regime as of a date: country sets, rules in force, facts with sources."""
 
     def action() -> None:
-        view = _service().decisions.regime_view(regime_id, _parse_date(as_of, "as_of"))
+        view = open_service().decisions.regime_view(regime_id, parse_date(as_of, "as_of"))
         if as_json:
             out.print_json(json.dumps(view, ensure_ascii=False))
             return
@@ -625,7 +569,7 @@ def regimes_show(
                 highlight=False,
             )
 
-    _run(action)
+    run(action)
 
 
 @regimes_app.command("diff")
@@ -638,10 +582,10 @@ def regimes_diff(
     """What changed in a regime between two dates (countries, rules)."""
 
     def action() -> None:
-        a, b = _parse_date(since, "from"), _parse_date(until, "to")
+        a, b = parse_date(since, "from"), parse_date(until, "to")
         assert a is not None
         assert b is not None
-        diff = _service().decisions.regime_diff(regime_id, a, b)
+        diff = open_service().decisions.regime_diff(regime_id, a, b)
         if as_json:
             out.print_json(json.dumps(diff, ensure_ascii=False))
             return
@@ -676,7 +620,7 @@ def regimes_diff(
             highlight=False,
         )
 
-    _run(action)
+    run(action)
 
 
 @regimes_app.command("validate")
@@ -693,7 +637,7 @@ def regimes_validate(path: Path) -> None:
             highlight=False,
         )
 
-    _run(action)
+    run(action)
 
 
 @regimes_app.command("install")
@@ -701,9 +645,19 @@ def regimes_install(path: Path) -> None:
     """Validate a regime file and make it its regime's current revision."""
 
     def action() -> None:
-        regime = _service().decisions.install_regime(path)
+        regime = open_service().decisions.install_regime(path)
         out.print(
             f"installed {regime.id} {regime.revision} (digest {regime.digest})", highlight=False
         )
 
-    _run(action)
+    run(action)
+
+
+from exportguard.cli import cases  # noqa: E402 - registers its commands on app
+
+__all__ = ["app", "cases", "main"]
+
+
+def main() -> None:
+    """Console-script entry point."""
+    app()

@@ -1,0 +1,651 @@
+"""Commands for licences, misuse reports and reviews, counterparties, impact and audit."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+
+from exportguard.cli import app
+from exportguard.cli.common import make_table, open_service, out, parse_date, run
+from exportguard.core.licensing import Conditions, Event
+
+licence_app = typer.Typer(
+    help="Licence applications, licences and their events.", no_args_is_help=True
+)
+report_app = typer.Typer(help="Misuse reports and the review queue.", no_args_is_help=True)
+counterparty_app = typer.Typer(
+    help="Counterparties kept per exporter, screened continuously.", no_args_is_help=True
+)
+impact_app = typer.Typer(help="What a list or rule change touches.", no_args_is_help=True)
+audit_app = typer.Typer(help="The tamper-evident audit trail.", no_args_is_help=True)
+app.add_typer(licence_app, name="licence")
+app.add_typer(report_app, name="report")
+app.add_typer(counterparty_app, name="counterparty")
+app.add_typer(impact_app, name="impact")
+app.add_typer(audit_app, name="audit")
+
+JsonFlag = Annotated[bool, typer.Option("--json", help="Machine-readable output.")]
+
+
+def _print_json(data: Any) -> None:
+    out.print_json(json.dumps(data, ensure_ascii=False, default=str))
+
+
+# --- licences ---------------------------------------------------------------------------------
+
+
+@licence_app.command("apply")
+def licence_apply(
+    exporter: Annotated[str, typer.Option(help="The exporting company.")],
+    regime: Annotated[str, typer.Option(help="il-deca, us-ear or eu-dual-use.")],
+    item: Annotated[list[str], typer.Option(help="Control entry; repeatable.")],
+    to: Annotated[str, typer.Option(help="Destination country.")],
+    end_user: Annotated[str, typer.Option(help="End user's name.")],
+    kind: Annotated[str, typer.Option(help="marketing, export or dual-use.")] = "export",
+    end_user_type: Annotated[str | None, typer.Option(help="See `decide --help`.")] = None,
+    end_use: Annotated[str | None, typer.Option(help="See `decide --help`.")] = None,
+    party: Annotated[list[str] | None, typer.Option(help="Other party; repeatable.")] = None,
+    value: Annotated[float | None, typer.Option(help="Value of the goods.")] = None,
+    quantity: Annotated[int | None, typer.Option(help="Quantity.")] = None,
+    parent: Annotated[
+        str | None,
+        typer.Option(help="The issued marketing licence an Israeli export licence follows."),
+    ] = None,
+    as_json: JsonFlag = False,
+) -> None:
+    """Open a draft licence application."""
+
+    def action() -> None:
+        lic = open_service().licensing.apply(
+            exporter=exporter,
+            kind=kind,
+            regime=regime,
+            items=item,
+            destination=to,
+            end_user=end_user,
+            end_user_type=end_user_type,
+            end_use=end_use,
+            parties=party or [],
+            value=value,
+            quantity=quantity,
+            parent=parent,
+        )
+        if as_json:
+            _print_json({"id": lic.id, "state": lic.state.value})
+        else:
+            out.print(
+                f"{lic.id}: draft {lic.kind} application ({lic.regime}) - next: "
+                f"exportguard licence submit {lic.id} --reason ...",
+                highlight=False,
+            )
+
+    run(action)
+
+
+@licence_app.command("show")
+def licence_show(
+    licence_id: Annotated[str, typer.Argument(metavar="ID")],
+    as_of: Annotated[str | None, typer.Option(help="State as of this date.")] = None,
+    as_json: JsonFlag = False,
+) -> None:
+    """A licence: fields, state (as of a date), conditions, events, shipments, balance."""
+
+    def action() -> None:
+        view = open_service().licensing.view(licence_id, parse_date(as_of, "as_of"))
+        if as_json:
+            _print_json(view)
+            return
+        out.print(
+            f"[bold]{view['id']}[/] {view['kind']} licence ({view['regime']}) "
+            f"{view['state']}; on {view['state_on']['date']}: {view['state_on']['state']}",
+            highlight=False,
+        )
+        out.print(
+            f"  {view['exporter']}: {', '.join(view['items'])} to {view['destination']}, "
+            f"end user {view['end_user']} ({view['end_user_type'] or '-'}), end use "
+            f"{view['end_use'] or '-'}; decision {view['decision_id'] or '-'}",
+            markup=False,
+            highlight=False,
+        )
+        c = view["conditions"]
+        out.print(
+            f"  valid {c['valid_from'] or '-'} to {c['valid_until'] or '-'}; caps value "
+            f"{c['max_value']} quantity {c['max_quantity']}; balance {view['balance']}",
+            markup=False,
+            highlight=False,
+        )
+        for term in c["terms"]:
+            out.print(f"  term: {term}", markup=False, highlight=False)
+        for e in view["events"]:
+            out.print(
+                f"  {e['seq']}. {e['on']} {e['event']}: {e['from']} -> {e['to']} by "
+                f"{e['actor']}: {e['reason']}",
+                markup=False,
+                highlight=False,
+            )
+        for s in view["shipments"]:
+            out.print(
+                f"  shipped {s['shipped_on']}: value {s['value']} quantity {s['quantity']}",
+                markup=False,
+                highlight=False,
+            )
+
+    run(action)
+
+
+@licence_app.command("list")
+def licence_list(
+    exporter: Annotated[str | None, typer.Option()] = None,
+    state: Annotated[str | None, typer.Option()] = None,
+    as_json: JsonFlag = False,
+) -> None:
+    """Licences and applications."""
+
+    def action() -> None:
+        found = open_service().licensing.find(exporter=exporter, state=state)
+        rows = [
+            {
+                "id": x.id,
+                "exporter": x.exporter,
+                "kind": x.kind,
+                "regime": x.regime,
+                "state": x.state.value,
+                "items": list(x.items),
+                "destination": x.destination,
+                "end_user": x.end_user,
+            }
+            for x in found
+        ]
+        if as_json:
+            _print_json(rows)
+            return
+        t = make_table("id", "state", "kind", "regime", "items", "to", "end user", "exporter")
+        for r in rows:
+            t.add_row(
+                r["id"],
+                r["state"],
+                r["kind"],
+                r["regime"],
+                " ".join(r["items"]),
+                r["destination"],
+                r["end_user"],
+                r["exporter"],
+            )
+        out.print(t)
+
+    run(action)
+
+
+def _conditions(
+    valid_from: str | None,
+    valid_until: str | None,
+    max_value: float | None,
+    max_quantity: int | None,
+    allow_end_user: list[str] | None,
+    allow_end_use: list[str] | None,
+    term: list[str] | None,
+    reporting: list[str] | None,
+) -> Conditions | None:
+    given = [
+        valid_from,
+        valid_until,
+        max_value,
+        max_quantity,
+        allow_end_user,
+        allow_end_use,
+        term,
+        reporting,
+    ]
+    if all(g in (None, []) for g in given):
+        return None
+    return Conditions(
+        valid_from=parse_date(valid_from, "valid_from"),
+        valid_until=parse_date(valid_until, "valid_until"), max_value=max_value,
+        max_quantity=max_quantity, end_users=tuple(allow_end_user or ()),
+        end_uses=tuple(allow_end_use or ()), terms=tuple(term or ()),
+        reporting=tuple(reporting or ()))  # fmt: skip
+
+
+def _event_command(event: Event) -> None:
+    def command(
+        licence_id: Annotated[str, typer.Argument(metavar="ID")],
+        reason: Annotated[str, typer.Option(help="Why (recorded with the event).")],
+        on: Annotated[
+            str | None, typer.Option("--date", help="Date the event takes effect (default today).")
+        ] = None,
+        valid_from: Annotated[str | None, typer.Option(help="Condition.")] = None,
+        valid_until: Annotated[str | None, typer.Option(help="Condition.")] = None,
+        max_value: Annotated[float | None, typer.Option(help="Condition: value cap.")] = None,
+        max_quantity: Annotated[int | None, typer.Option(help="Condition: quantity cap.")] = None,
+        allow_end_user: Annotated[
+            list[str] | None, typer.Option(help="Condition: permitted end user; repeatable.")
+        ] = None,
+        allow_end_use: Annotated[
+            list[str] | None, typer.Option(help="Condition: permitted end use; repeatable.")
+        ] = None,
+        term: Annotated[list[str] | None, typer.Option(help="Condition: a term.")] = None,
+        reporting: Annotated[list[str] | None, typer.Option(help="A reporting duty.")] = None,
+        version: Annotated[
+            int | None, typer.Option(help="Fail if the licence is no longer at this version.")
+        ] = None,
+        as_json: JsonFlag = False,
+    ) -> None:
+        def action() -> None:
+            lic = open_service().licensing.transition(
+                licence_id,
+                event,
+                reason=reason,
+                on=parse_date(on, "date"),
+                conditions=_conditions(
+                    valid_from,
+                    valid_until,
+                    max_value,
+                    max_quantity,
+                    allow_end_user,
+                    allow_end_use,
+                    term,
+                    reporting,
+                ),
+                expected_version=version,
+            )
+            if as_json:
+                _print_json(
+                    {
+                        "id": lic.id,
+                        "state": lic.state.value,
+                        "version": lic.version,
+                        "decision_id": lic.decision_id,
+                    }
+                )
+            else:
+                out.print(
+                    f"{lic.id}: {event.value} -> {lic.state.value}"
+                    + (f" (decision {lic.decision_id})" if event is Event.SUBMIT else ""),
+                    highlight=False,
+                )
+
+        run(action)
+
+    command.__doc__ = f"Apply the event '{event.value}' (see docs/licences.md)."
+    licence_app.command(event.value.replace("_", "-"))(command)
+
+
+for _event in Event:
+    _event_command(_event)
+
+
+@licence_app.command("ship")
+def licence_ship(
+    licence_id: Annotated[str, typer.Argument(metavar="ID")],
+    on: Annotated[str, typer.Option("--date", help="Shipment date.")],
+    value: Annotated[float | None, typer.Option()] = None,
+    quantity: Annotated[int | None, typer.Option()] = None,
+    end_user: Annotated[str | None, typer.Option()] = None,
+    end_use: Annotated[str | None, typer.Option()] = None,
+) -> None:
+    """Record a shipment; refused with every reason if the licence does not cover it."""
+
+    def action() -> None:
+        when = parse_date(on, "date")
+        assert when is not None
+        left = open_service().licensing.ship(
+            licence_id,
+            shipped_on=when,
+            value=value,
+            quantity=quantity,
+            end_user=end_user,
+            end_use=end_use,
+        )
+        out.print(f"recorded; balance: {left}", highlight=False)
+
+    run(action)
+
+
+# --- misuse reports and reviews --------------------------------------------------------------
+
+
+@report_app.command("add")
+def report_add(
+    source: Annotated[str, typer.Option(help="Who reports (a forensic lab, journalists).")],
+    on: Annotated[str, typer.Option("--date", help="Date of the report.")],
+    country: Annotated[str, typer.Option(help="Where the misuse happened.")],
+    operator: Annotated[str, typer.Option(help="The suspected operator.")],
+    product: Annotated[str, typer.Option(help="The product (name, item codes).")],
+    evidence: Annotated[str, typer.Option(help="Evidence reference (URL, report id).")],
+    confidence: Annotated[str, typer.Option(help="low, medium or high.")] = "medium",
+    as_json: JsonFlag = False,
+) -> None:
+    """Record a misuse report; it is matched to licences and opens reviews."""
+
+    def action() -> None:
+        when = parse_date(on, "date")
+        assert when is not None
+        report = open_service().licensing.report_misuse(
+            source=source,
+            reported_on=when,
+            country=country,
+            suspected_operator=operator,
+            product=product,
+            evidence=evidence,
+            confidence=confidence,
+        )
+        if as_json:
+            _print_json(report)
+            return
+        out.print(
+            f"{report['id']}: {len(report['matches'])} licence(s) may be concerned", highlight=False
+        )
+        for m in report["matches"]:
+            out.print(f"  {m['licence']}: {'; '.join(m['why'])}", markup=False, highlight=False)
+
+    run(action)
+
+
+@report_app.command("list")
+def report_list(as_json: JsonFlag = False) -> None:
+    """Misuse reports."""
+
+    def action() -> None:
+        reports = open_service().licensing.reports()
+        if as_json:
+            _print_json(reports)
+            return
+        for r in reports:
+            out.print(
+                f"{r['id']} {r['reported_on']} {r['country']} {r['suspected_operator']}: "
+                f"{r['status']} {r['outcome'] or ''} ({len(r['matches'])} licence(s))",
+                markup=False,
+                highlight=False,
+            )
+
+    run(action)
+
+
+@report_app.command("reviews")
+def review_list(
+    status: Annotated[str, typer.Option(help="open, closed or all.")] = "open",
+    as_json: JsonFlag = False,
+) -> None:
+    """The review queue (from misuse reports and impact analyses)."""
+
+    def action() -> None:
+        found = open_service().licensing.reviews(None if status == "all" else status)
+        if as_json:
+            _print_json(found)
+            return
+        for r in found:
+            out.print(
+                f"{r['id']} [{r['status']}] {r['subject_kind']} {r['subject_id']} "
+                f"({r['origin']}): {r['reason']}",
+                markup=False,
+                highlight=False,
+            )
+
+    run(action)
+
+
+@report_app.command("close-review")
+def review_close(
+    review_id: Annotated[str, typer.Argument(metavar="ID")],
+    outcome: Annotated[
+        str, typer.Option(help="no_action, restrict, suspend, revoke or shut_down.")
+    ],
+    reason: Annotated[str, typer.Option(help="Why.")],
+) -> None:
+    """End a review; its outcome is applied to the licence as an event."""
+
+    def action() -> None:
+        review = open_service().licensing.close_review(review_id, outcome, reason=reason)
+        out.print(f"{review['id']}: closed ({outcome}) for {review['subject_id']}", highlight=False)
+
+    run(action)
+
+
+# --- counterparties -------------------------------------------------------------------------
+
+
+@counterparty_app.command("add")
+def counterparty_add(
+    exporter: Annotated[str, typer.Option()],
+    name: Annotated[str, typer.Option()],
+    role: Annotated[
+        str,
+        typer.Option(help="customer, distributor, end-user, supplier, consignee, intermediary."),
+    ] = "customer",
+    country: Annotated[str | None, typer.Option()] = None,
+    type: Annotated[str | None, typer.Option("--type")] = None,
+    as_json: JsonFlag = False,
+) -> None:
+    """Keep a counterparty; it is screened now and after every list import."""
+
+    def action() -> None:
+        found = open_service().monitoring.add(
+            exporter=exporter, name=name, role=role, country=country, type=type
+        )
+        if as_json:
+            _print_json(found)
+            return
+        out.print(
+            f"{found['id']}: {found['name']} ({found['role']} of {found['exporter']}); "
+            f"{len(found['alerts'])} alert(s)",
+            highlight=False,
+        )
+        for a in found["alerts"]:
+            out.print(
+                f"  alert {a['id']}: matches {a['data']['listed_name']} "
+                f"({a['data']['list_name']}, {a['score']:.2f})",
+                markup=False,
+                highlight=False,
+            )
+
+    run(action)
+
+
+@counterparty_app.command("list")
+def counterparty_list(
+    exporter: Annotated[str | None, typer.Option()] = None, as_json: JsonFlag = False
+) -> None:
+    """Counterparties."""
+
+    def action() -> None:
+        found = open_service().monitoring.find(exporter)
+        if as_json:
+            _print_json(found)
+            return
+        for c in found:
+            out.print(
+                f"{c['id']} {c['name']} ({c['role']}, {c['country'] or '-'}) of {c['exporter']}",
+                markup=False,
+                highlight=False,
+            )
+
+    run(action)
+
+
+@counterparty_app.command("rescreen")
+def counterparty_rescreen() -> None:
+    """Screen every counterparty again now (imports do this by themselves)."""
+    run(lambda: out.print(f"{len(open_service().monitoring.rescreen())} new alert(s)"))
+
+
+@counterparty_app.command("alerts")
+def counterparty_alerts(
+    status: Annotated[str, typer.Option(help="open, cleared, acknowledged or all.")] = "open",
+    exporter: Annotated[str | None, typer.Option()] = None,
+    as_json: JsonFlag = False,
+) -> None:
+    """Alerts raised by counterparty screenings."""
+
+    def action() -> None:
+        found = open_service().monitoring.alerts(
+            status=None if status == "all" else status, exporter=exporter
+        )
+        if as_json:
+            _print_json(found)
+            return
+        for a in found:
+            out.print(
+                f"{a['id']} [{a['status']}] {a['kind']}: {a['name']} ({a['exporter']}) ~ "
+                f"{a['data']['listed_name']} ({a['entry_id']}, {a['score']:.2f})",
+                markup=False,
+                highlight=False,
+            )
+
+    run(action)
+
+
+@counterparty_app.command("clear")
+def counterparty_clear(
+    counterparty_id: Annotated[str, typer.Argument(metavar="ID")],
+    entry: Annotated[str, typer.Option(help="The list entry id cleared.")],
+    reason: Annotated[str, typer.Option(help="Why it is a false positive.")],
+    expires: Annotated[str | None, typer.Option(help="Clearance expiry date.")] = None,
+) -> None:
+    """Clear a reviewed false positive (until it expires or the entry changes)."""
+
+    def action() -> None:
+        open_service().monitoring.clear(
+            counterparty_id, entry, reason=reason, expires_on=parse_date(expires, "expires")
+        )
+        out.print(f"cleared {entry} for {counterparty_id}", highlight=False)
+
+    run(action)
+
+
+# --- impact -----------------------------------------------------------------------------------
+
+
+def _print_impact(result: dict[str, Any], as_json: bool) -> None:
+    if as_json:
+        _print_json(result)
+        return
+    if result["kind"] == "lists":
+        e = result["entries"]
+        out.print(
+            f"{result['source']}: snapshot {result['from']} -> {result['to']}: "
+            f"{len(e['added'])} added, {len(e['removed'])} removed, {len(e['changed'])} "
+            "changed",
+            highlight=False,
+        )
+    else:
+        out.print(f"{result['regime']}: {result['from']} -> {result['to']}", highlight=False)
+    out.print(f"{len(result['affected'])} affected (policy: {result['policy']})")
+    for a in result["affected"]:
+        out.print(
+            f"  {a['kind']} {a['id']} {a['label']}: {a['old']} -> {a['new']}; "
+            f"{a['reason']} [{a['proposal']}]",
+            markup=False,
+            highlight=False,
+        )
+    for act in result["actions"]:
+        out.print(f"  {act['id']}: {act['action']}", markup=False, highlight=False)
+
+
+@impact_app.command("lists")
+def impact_lists(
+    since: Annotated[int, typer.Option("--from", help="Old snapshot id.")],
+    until: Annotated[int, typer.Option("--to", help="New snapshot id.")],
+    dry_run: Annotated[bool, typer.Option("--dry-run", help="Report only.")] = False,
+    as_json: JsonFlag = False,
+) -> None:
+    """Licences, applications and counterparties touched by a list change."""
+    run(lambda: _print_impact(open_service().impact.lists(since, until, dry_run=dry_run), as_json))
+
+
+@impact_app.command("regime")
+def impact_regime(
+    regime_id: Annotated[str, typer.Argument(metavar="ID")],
+    since: Annotated[str | None, typer.Option("--from", help="From this date.")] = None,
+    until: Annotated[str | None, typer.Option("--to", help="To this date.")] = None,
+    from_revision: Annotated[str | None, typer.Option(help="Old revision (digest).")] = None,
+    to_revision: Annotated[str | None, typer.Option(help="New revision (digest).")] = None,
+    dry_run: Annotated[bool, typer.Option("--dry-run", help="Report only.")] = False,
+    as_json: JsonFlag = False,
+) -> None:
+    """Licences and applications whose verdict a rule change moves."""
+    run(
+        lambda: _print_impact(
+            open_service().impact.regime(
+                regime_id,
+                since=parse_date(since, "from"),
+                until=parse_date(until, "to"),
+                from_revision=from_revision,
+                to_revision=to_revision,
+                dry_run=dry_run,
+            ),
+            as_json,
+        )
+    )
+
+
+# --- audit ------------------------------------------------------------------------------------
+
+
+@audit_app.command("verify")
+def audit_verify(as_json: JsonFlag = False) -> None:
+    """Check the hash chain: any change, removal or reordering is named."""
+
+    def action() -> None:
+        result = open_service().audit.verify()
+        if as_json:
+            _print_json(result.to_dict())
+        elif result.ok:
+            out.print(
+                f"audit chain intact: {result.records} record(s), head "
+                f"{result.head[1] if result.head else '-'}",
+                highlight=False,
+            )
+        else:
+            for problem in result.problems:
+                out.print(f"BROKEN: {problem}", markup=False, highlight=False)
+        if not result.ok:
+            raise typer.Exit(1)
+
+    run(action)
+
+
+@audit_app.command("list")
+def audit_list(
+    kind: Annotated[str | None, typer.Option(help="screening, decision, licence-event ...")] = None,
+    subject: Annotated[str | None, typer.Option()] = None,
+    as_json: JsonFlag = False,
+) -> None:
+    """Audit records, oldest first."""
+
+    def action() -> None:
+        records = open_service().audit.records(kind=kind, subject=subject)
+        if as_json:
+            _print_json([r.to_dict() for r in records])
+            return
+        for r in records:
+            out.print(
+                f"{r.seq} {r.at} {r.actor} {r.kind} {r.subject} {r.hash[:12]}",
+                markup=False,
+                highlight=False,
+            )
+
+    run(action)
+
+
+@audit_app.command("show")
+def audit_show(seq: int) -> None:
+    """One audit record (JSON)."""
+    run(lambda: _print_json(open_service().audit.get(seq).to_dict()))
+
+
+@audit_app.command("certificate")
+def audit_certificate(
+    seq: Annotated[int, typer.Argument(help="The screening's audit record number.")],
+    output: Annotated[Path, typer.Option("--output", "-o", help="HTML file to write.")],
+) -> None:
+    """A screening certificate (HTML) with its SHA-256 digest."""
+
+    def action() -> None:
+        document, digest = open_service().audit.certificate(seq)
+        output.write_text(document, encoding="utf-8")
+        out.print(f"wrote {output}; sha256 {digest}", highlight=False)
+
+    run(action)

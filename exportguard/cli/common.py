@@ -1,0 +1,68 @@
+"""What every command shares: the consoles, the service, error handling, small parsers."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import date
+from typing import Any, TypeVar
+
+import typer
+from rich.console import Console
+from rich.table import Table
+
+from exportguard import settings as settings_module
+from exportguard.errors import ExportGuardError, InvalidInput, SourceFormatError
+
+out = Console(soft_wrap=True)
+err = Console(stderr=True, soft_wrap=True)
+
+T = TypeVar("T")
+
+
+class State:
+    db: str | None = None
+
+
+def open_service() -> Any:
+    from exportguard.services import ExportGuard
+    from exportguard.services.monitoring import WebhookNotifier
+
+    config = settings_module.load()
+    notifier = WebhookNotifier(config.webhook_url) if config.webhook_url else None
+    return ExportGuard(
+        State.db or config.database_url,
+        actor=config.actor,
+        impact_policy=config.impact_policy,
+        notifier=notifier,
+    )
+
+
+def run(action: Callable[[], T]) -> T:
+    try:
+        return action()
+    except InvalidInput as exc:
+        for problem in exc.errors:
+            err.print(f"error: {problem.field}: {problem.message}", markup=False, highlight=False)
+        raise typer.Exit(2) from None
+    except SourceFormatError as exc:
+        err.print(f"error: {exc}", markup=False, highlight=False)
+        raise typer.Exit(2) from None
+    except ExportGuardError as exc:
+        err.print(f"error: {exc}", markup=False, highlight=False)
+        raise typer.Exit(1) from None
+
+
+def parse_date(value: str | None, field: str) -> date | None:
+    if value is None:
+        return None
+    try:
+        return date.fromisoformat(value)
+    except ValueError:
+        raise InvalidInput(f"not a date (YYYY-MM-DD): {value!r}", field=field) from None
+
+
+def make_table(*headers: str) -> Table:
+    table = Table()
+    for header in headers:
+        table.add_column(header, overflow="fold")
+    return table
