@@ -225,8 +225,8 @@ class Licensing:
             raise InvalidInput("every licence event needs a reason", field="reason")
         when = on or self.app.clock().date()
         licence = self.get(licence_id)
+        apply(licence, ev)  # the table first: an illegal event costs no screening
         if ev is Event.SUBMIT:
-            self._check_transition(licence, ev)
             decision = self.app.decisions.decide(
                 items=licence.items,
                 to=licence.destination,
@@ -274,9 +274,6 @@ class Licensing:
                 "decision_id": decision_id, "conditions": updated.conditions.to_dict(),
                 "data": data or {}})  # fmt: skip
         return updated
-
-    def _check_transition(self, licence: Licence, ev: Event) -> None:
-        apply(licence, ev)  # raises IllegalTransition before any screening work
 
     def _approval_conditions(self, licence: Licence, given: Conditions | None) -> Conditions:
         if licence.decision_id is None:
