@@ -20,6 +20,8 @@ demo: setup
 	$(BIN)/exportguard screen "NSO Group"
 	$(BIN)/exportguard screen "Позитив Текнолоджиз" --country RU
 	$(BIN)/exportguard screen "קנדירו"
+	$(BIN)/exportguard decide --item 4D004 --to MA --end-user "Moroccan national police" \
+		--end-user-type law-enforcement --end-use law-enforcement --date 2021-12-01
 
 lint: setup
 	$(BIN)/ruff check exportguard tests bench

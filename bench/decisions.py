@@ -49,11 +49,20 @@ def main() -> None:
         regimes = eg.decisions.regimes()
         requests = []
         for _ in range(2000):
-            requests.append(build_request(
-                regimes, items=rng.choice(ITEMS), to=rng.choice(DESTINATIONS),
-                on=rng.choice(DATES), regimes=[], end_user=rng.choice(PARTIES),
-                end_user_type=rng.choice(END_USER_TYPES), end_use=rng.choice(END_USES),
-                parties=[rng.choice(PARTIES)], authority_informed=rng.random() < 0.2))
+            requests.append(
+                build_request(
+                    regimes,
+                    items=rng.choice(ITEMS),
+                    to=rng.choice(DESTINATIONS),
+                    on=rng.choice(DATES),
+                    regimes=[],
+                    end_user=rng.choice(PARTIES),
+                    end_user_type=rng.choice(END_USER_TYPES),
+                    end_use=rng.choice(END_USES),
+                    parties=[rng.choice(PARTIES)],
+                    authority_informed=rng.random() < 0.2,
+                )
+            )
         chosen = list(regimes.values())
         # The screening step, as a decision runs it (also warms the index caches).
         screen_times = []
@@ -62,12 +71,19 @@ def main() -> None:
             started = time.perf_counter()
             snapshots = eg.snapshots_in_force(request.on)
             screenings = []
-            for role, name in [("end user", request.end_user),
-                               *[("party", p) for p in request.parties]]:
+            for role, name in [
+                ("end user", request.end_user),
+                *[("party", p) for p in request.parties],
+            ]:
                 assert name is not None
                 query = eg.query(name, threshold=DECISION_SCREENING_THRESHOLD)
-                hits = eg.screen_snapshots(query, snapshots, as_of=request.on, limit=10,
-                                           threshold=DECISION_SCREENING_THRESHOLD)
+                hits = eg.screen_snapshots(
+                    query,
+                    snapshots,
+                    as_of=request.on,
+                    limit=10,
+                    threshold=DECISION_SCREENING_THRESHOLD,
+                )
                 screenings.append(PartyScreening(role, name, tuple(hits)))
             screen_times.append(time.perf_counter() - started)
             prepared.append((request, screenings))

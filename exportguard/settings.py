@@ -53,6 +53,10 @@ def load(environ: Mapping[str, str] | None = None) -> Settings:
     data_dir = Path(env.get("EXPORTGUARD_DATA_DIR") or platformdirs.user_data_dir("exportguard"))
     url = env.get("EXPORTGUARD_DATABASE_URL") or f"sqlite:///{data_dir / 'exportguard.db'}"
     actor = env.get("EXPORTGUARD_ACTOR") or env.get("USER") or env.get("USERNAME") or "unknown"
-    return Settings(data_dir=data_dir, database_url=url, actor=actor,
-                    impact_policy=env.get("EXPORTGUARD_IMPACT_POLICY") or "review",
-                    webhook_url=env.get("EXPORTGUARD_WEBHOOK_URL") or None)
+    return Settings(
+        data_dir=data_dir,
+        database_url=url,
+        actor=actor,
+        impact_policy=env.get("EXPORTGUARD_IMPACT_POLICY") or "review",
+        webhook_url=env.get("EXPORTGUARD_WEBHOOK_URL") or None,
+    )

@@ -23,15 +23,36 @@ def eg(service: ExportGuard) -> ExportGuard:
 GOV = {"end_user_type": "law-enforcement", "end_use": "law-enforcement"}
 
 
-def issued(eg: ExportGuard, *, to: str = "FR", on: date = date(2022, 1, 10), kind: str = "export",
-           regime: str = "us-ear", item: str = "4D004", end_user: str = "Police nationale",
-           conditions: Conditions | None = None, **kw: Any) -> str:
-    lic = eg.licensing.apply(exporter="Acme Cyber", kind=kind, regime=regime, items=[item],
-                             destination=to, end_user=end_user, **{**GOV, **kw})
+def issued(
+    eg: ExportGuard,
+    *,
+    to: str = "FR",
+    on: date = date(2022, 1, 10),
+    kind: str = "export",
+    regime: str = "us-ear",
+    item: str = "4D004",
+    end_user: str = "Police nationale",
+    conditions: Conditions | None = None,
+    **kw: Any,
+) -> str:
+    lic = eg.licensing.apply(
+        exporter="Acme Cyber",
+        kind=kind,
+        regime=regime,
+        items=[item],
+        destination=to,
+        end_user=end_user,
+        **{**GOV, **kw},
+    )
     eg.licensing.transition(lic.id, Event.SUBMIT, reason="complete", on=on)
     eg.licensing.transition(lic.id, Event.REVIEW, reason="officer takes it", on=on)
-    eg.licensing.transition(lic.id, Event.APPROVE, reason="meets policy", on=on,
-                            conditions=conditions or Conditions(valid_until=date(2030, 1, 1)))
+    eg.licensing.transition(
+        lic.id,
+        Event.APPROVE,
+        reason="meets policy",
+        on=on,
+        conditions=conditions or Conditions(valid_until=date(2030, 1, 1)),
+    )
     return lic.id
 
 
@@ -52,8 +73,15 @@ def test_lifecycle_is_recorded_with_decision_and_audit(eg: ExportGuard) -> None:
 
 
 def test_illegal_transition_is_refused_and_nothing_changes(eg: ExportGuard) -> None:
-    lic = eg.licensing.apply(exporter="Acme", kind="export", regime="us-ear", items=["4D004"],
-                             destination="FR", end_user="X", **GOV)
+    lic = eg.licensing.apply(
+        exporter="Acme",
+        kind="export",
+        regime="us-ear",
+        items=["4D004"],
+        destination="FR",
+        end_user="X",
+        **GOV,
+    )
     with pytest.raises(IllegalTransition, match="cannot approve when draft"):
         eg.licensing.transition(lic.id, Event.APPROVE, reason="skip")
     assert eg.licensing.get(lic.id).state is State.DRAFT
@@ -61,53 +89,115 @@ def test_illegal_transition_is_refused_and_nothing_changes(eg: ExportGuard) -> N
 
 
 def test_not_eligible_decision_cannot_be_approved(eg: ExportGuard) -> None:
-    lic = eg.licensing.apply(exporter="Acme", kind="marketing", regime="il-deca",
-                             items=["4D004"], destination="MA", end_user="Police", **GOV)
+    lic = eg.licensing.apply(
+        exporter="Acme",
+        kind="marketing",
+        regime="il-deca",
+        items=["4D004"],
+        destination="MA",
+        end_user="Police",
+        **GOV,
+    )
     eg.licensing.transition(lic.id, "submit", reason="r", on=date(2021, 12, 1))
     eg.licensing.transition(lic.id, "review", reason="r", on=date(2021, 12, 1))
     with pytest.raises(IllegalTransition, match="not_eligible"):
         eg.licensing.transition(lic.id, "approve", reason="r")
-    assert eg.licensing.transition(lic.id, "refuse", reason="MA not eligible").state is State.REFUSED
+    assert (
+        eg.licensing.transition(lic.id, "refuse", reason="MA not eligible").state is State.REFUSED
+    )
 
 
 def test_israeli_export_licence_needs_an_issued_marketing_licence(eg: ExportGuard) -> None:
     with pytest.raises(InvalidInput, match="parent"):
-        eg.licensing.apply(exporter="Acme Cyber", kind="export", regime="il-deca",
-                           items=["4D004"], destination="FR", end_user="Police", **GOV)
-    draft = eg.licensing.apply(exporter="Acme Cyber", kind="marketing", regime="il-deca",
-                               items=["4D004"], destination="FR", end_user="Police", **GOV)
+        eg.licensing.apply(
+            exporter="Acme Cyber",
+            kind="export",
+            regime="il-deca",
+            items=["4D004"],
+            destination="FR",
+            end_user="Police",
+            **GOV,
+        )
+    draft = eg.licensing.apply(
+        exporter="Acme Cyber",
+        kind="marketing",
+        regime="il-deca",
+        items=["4D004"],
+        destination="FR",
+        end_user="Police",
+        **GOV,
+    )
     with pytest.raises(InvalidInput, match="is draft, not issued"):
-        eg.licensing.apply(exporter="Acme Cyber", kind="export", regime="il-deca",
-                           items=["4D004"], destination="FR", end_user="Police", parent=draft.id,
-                           **GOV)
+        eg.licensing.apply(
+            exporter="Acme Cyber",
+            kind="export",
+            regime="il-deca",
+            items=["4D004"],
+            destination="FR",
+            end_user="Police",
+            parent=draft.id,
+            **GOV,
+        )
     marketing = issued(eg, kind="marketing", regime="il-deca", on=date(2021, 12, 10))
     with pytest.raises(InvalidInput, match="is for FR, not DE"):
-        eg.licensing.apply(exporter="Acme Cyber", kind="export", regime="il-deca",
-                           items=["4D004"], destination="DE", end_user="Polizei", parent=marketing,
-                           **GOV)
-    export = eg.licensing.apply(exporter="Acme Cyber", kind="export", regime="il-deca",
-                                items=["4D004"], destination="FR", end_user="Police",
-                                parent=marketing, **GOV)
+        eg.licensing.apply(
+            exporter="Acme Cyber",
+            kind="export",
+            regime="il-deca",
+            items=["4D004"],
+            destination="DE",
+            end_user="Polizei",
+            parent=marketing,
+            **GOV,
+        )
+    export = eg.licensing.apply(
+        exporter="Acme Cyber",
+        kind="export",
+        regime="il-deca",
+        items=["4D004"],
+        destination="FR",
+        end_user="Police",
+        parent=marketing,
+        **GOV,
+    )
     assert export.parent == marketing
 
 
 def test_bad_application_input_names_every_field(eg: ExportGuard) -> None:
     with pytest.raises(InvalidInput) as caught:
-        eg.licensing.apply(exporter="", kind="lease", regime="xx", items=["9Z9"],
-                           destination="Atlantis", end_user="", end_use="spying", value=-1)
+        eg.licensing.apply(
+            exporter="",
+            kind="lease",
+            regime="xx",
+            items=["9Z9"],
+            destination="Atlantis",
+            end_user="",
+            end_use="spying",
+            value=-1,
+        )
     fields = {e.field for e in caught.value.errors}
-    assert fields == {"exporter", "kind", "regime", "item", "destination", "end_user",
-                      "end_use", "value"}
+    assert fields == {
+        "exporter",
+        "kind",
+        "regime",
+        "item",
+        "destination",
+        "end_user",
+        "end_use",
+        "value",
+    }
 
 
 def test_shipments_checked_against_conditions_and_balance(eg: ExportGuard) -> None:
-    lic_id = issued(eg, conditions=Conditions(valid_until=date(2022, 12, 31), max_value=100.0,
-                                              max_quantity=5))
+    lic_id = issued(
+        eg, conditions=Conditions(valid_until=date(2022, 12, 31), max_value=100.0, max_quantity=5)
+    )
     left = eg.licensing.ship(lic_id, shipped_on=date(2022, 3, 1), value=70.0, quantity=2)
     assert left["value_left"] == 30.0
     with pytest.raises(InvalidInput) as caught:
-        eg.licensing.ship(lic_id, shipped_on=date(2023, 2, 1), value=40.0, quantity=1,
-                          end_user="Army")
+        eg.licensing.ship(
+            lic_id, shipped_on=date(2023, 2, 1), value=40.0, quantity=1, end_user="Army"
+        )
     problems = " ".join(e.message for e in caught.value.errors)
     assert "expired" in problems
     assert "remaining balance 30" in problems
@@ -117,8 +207,10 @@ def test_shipments_checked_against_conditions_and_balance(eg: ExportGuard) -> No
 
 def test_expiry_is_computed_as_of_any_date(eg: ExportGuard) -> None:
     lic_id = issued(eg, on=date(2022, 1, 10), conditions=Conditions(valid_until=date(2022, 6, 30)))
-    assert eg.licensing.state_on(lic_id, date(2022, 1, 9)) is State.UNDER_REVIEW or \
-        eg.licensing.state_on(lic_id, date(2022, 1, 9)) is State.DRAFT
+    assert (
+        eg.licensing.state_on(lic_id, date(2022, 1, 9)) is State.UNDER_REVIEW
+        or eg.licensing.state_on(lic_id, date(2022, 1, 9)) is State.DRAFT
+    )
     assert eg.licensing.state_on(lic_id, date(2022, 6, 30)) is State.ISSUED
     assert eg.licensing.state_on(lic_id, date(2022, 7, 1)) is State.EXPIRED
 
@@ -126,20 +218,35 @@ def test_expiry_is_computed_as_of_any_date(eg: ExportGuard) -> None:
 def test_optimistic_locking(eg: ExportGuard) -> None:
     lic_id = issued(eg)
     version = eg.licensing.get(lic_id).version
-    eg.licensing.transition(lic_id, Event.AMEND, reason="cap", expected_version=version,
-                            conditions=Conditions(max_value=10.0))
+    eg.licensing.transition(
+        lic_id,
+        Event.AMEND,
+        reason="cap",
+        expected_version=version,
+        conditions=Conditions(max_value=10.0),
+    )
     with pytest.raises(ConcurrentChange, match="someone else"):
         eg.licensing.transition(lic_id, Event.SUSPEND, reason="stale", expected_version=version)
 
 
 def test_misuse_report_opens_reviews_and_revocation_closes_them(eg: ExportGuard) -> None:
-    morocco = issued(eg, to="MA", regime="us-ear", end_user="Direction Generale de la Surete "
-                     "Nationale", on=date(2022, 4, 1))
+    morocco = issued(
+        eg,
+        to="MA",
+        regime="us-ear",
+        end_user="Direction Generale de la Surete Nationale",
+        on=date(2022, 4, 1),
+    )
     france = issued(eg, to="FR", regime="us-ear")
     report = eg.licensing.report_misuse(
-        source="Citizen Lab", reported_on=date(2022, 7, 18), country="Morocco",
+        source="Citizen Lab",
+        reported_on=date(2022, 7, 18),
+        country="Morocco",
         suspected_operator="DGSN (Direction Generale de la Surete Nationale)",
-        product="Pegasus (4D004)", evidence="https://example.org/report", confidence="high")
+        product="Pegasus (4D004)",
+        evidence="https://example.org/report",
+        confidence="high",
+    )
     concerned = [m["licence"] for m in report["matches"]]
     assert concerned == [morocco]
     assert france not in concerned

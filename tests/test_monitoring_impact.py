@@ -28,13 +28,16 @@ def read(lists_dir: Path, rel: str) -> SourceFile:
     return SourceFile(str(lists_dir / rel), (lists_dir / rel).read_bytes())
 
 
-def test_scenario_sdn_growth_alerts_new_and_changed_listings_only(service: ExportGuard,
-                                                                   lists_dir: Path) -> None:
+def test_scenario_sdn_growth_alerts_new_and_changed_listings_only(
+    service: ExportGuard, lists_dir: Path
+) -> None:
     service.import_files([read(lists_dir, SDN_FEB)])
-    unchanged = service.monitoring.add(exporter="Acme", name="Aerocaribbean Airlines",
-                                       role="customer", country="CU")
-    changed = service.monitoring.add(exporter="Acme", name="Gennady Timchenko", role="end-user",
-                                     type="person")
+    unchanged = service.monitoring.add(
+        exporter="Acme", name="Aerocaribbean Airlines", role="customer", country="CU"
+    )
+    changed = service.monitoring.add(
+        exporter="Acme", name="Gennady Timchenko", role="end-user", type="person"
+    )
     new = service.monitoring.add(exporter="Acme", name="Nord Stream 2 AG", role="distributor")
     clean = service.monitoring.add(exporter="Acme", name="Globex Trading GmbH", role="supplier")
     assert [a["kind"] for a in unchanged["alerts"]] == ["new"]  # listed when first screened
@@ -59,13 +62,15 @@ def test_scenario_sdn_growth_alerts_new_and_changed_listings_only(service: Expor
     assert service.audit.verify().ok
 
 
-def test_clearance_suppresses_until_the_entry_changes_or_expires(service: ExportGuard,
-                                                                 lists_dir: Path) -> None:
+def test_clearance_suppresses_until_the_entry_changes_or_expires(
+    service: ExportGuard, lists_dir: Path
+) -> None:
     service.import_files([read(lists_dir, SDN_FEB)])
     party = service.monitoring.add(exporter="Acme", name="Gennady Timchenko", type="person")
     (alert,) = party["alerts"]
-    service.monitoring.clear(party["id"], alert["entry_id"], reason="different person (DOB)",
-                             expires_on=date(2027, 1, 1))
+    service.monitoring.clear(
+        party["id"], alert["entry_id"], reason="different person (DOB)", expires_on=date(2027, 1, 1)
+    )
     assert service.monitoring.alerts(counterparty_id=party["id"]) == []
     assert service.monitoring.rescreen([party["id"]]) == []  # cleared, entry unchanged
     service.import_files([read(lists_dir, SDN_MAR)])  # the entry changes in March
@@ -79,20 +84,32 @@ def test_clearance_suppresses_until_the_entry_changes_or_expires(service: Export
 
 def test_counterparty_input_errors(service: ExportGuard) -> None:
     with pytest.raises(InvalidInput) as caught:
-        service.monitoring.add(exporter="", name="", role="friend", country="Atlantis",
-                               type="robot")
-    assert {e.field for e in caught.value.errors} == {"exporter", "name", "role", "country",
-                                                     "type"}
+        service.monitoring.add(
+            exporter="", name="", role="friend", country="Atlantis", type="robot"
+        )
+    assert {e.field for e in caught.value.errors} == {"exporter", "name", "role", "country", "type"}
 
 
 def _il_licence(eg: ExportGuard, to: str, issued_on: date) -> str:
-    lic = eg.licensing.apply(exporter="Acme Cyber", kind="marketing", regime="il-deca",
-                             items=["4D004"], destination=to, end_user=f"Police of {to}",
-                             end_user_type="law-enforcement", end_use="law-enforcement")
+    lic = eg.licensing.apply(
+        exporter="Acme Cyber",
+        kind="marketing",
+        regime="il-deca",
+        items=["4D004"],
+        destination=to,
+        end_user=f"Police of {to}",
+        end_user_type="law-enforcement",
+        end_use="law-enforcement",
+    )
     eg.licensing.transition(lic.id, Event.SUBMIT, reason="complete", on=issued_on)
     eg.licensing.transition(lic.id, Event.REVIEW, reason="review", on=issued_on)
-    eg.licensing.transition(lic.id, Event.APPROVE, reason="eligible", on=issued_on,
-                            conditions=Conditions(valid_until=date(2030, 1, 1)))
+    eg.licensing.transition(
+        lic.id,
+        Event.APPROVE,
+        reason="eligible",
+        on=issued_on,
+        conditions=Conditions(valid_until=date(2030, 1, 1)),
+    )
     return lic.id
 
 
@@ -130,11 +147,15 @@ def test_impact_of_an_installed_regime_revision(service: ExportGuard, tmp_path: 
     old_digest = service.decisions.regime("il-deca").digest
     service.decisions._record_used([service.decisions.regime("il-deca")])
     edited = tmp_path / "il.yaml"
-    edited.write_text(bundled_text("il-deca").replace("CA, IN, JP", "CA, JP")
-                      .replace('"2026-11-27.1"', '"without-india"'))
+    edited.write_text(
+        bundled_text("il-deca")
+        .replace("CA, IN, JP", "CA, JP")
+        .replace('"2026-11-27.1"', '"without-india"')
+    )
     new_digest = service.decisions.install_regime(edited).digest
-    result = service.impact.regime("il-deca", from_revision=old_digest, to_revision=new_digest,
-                                   dry_run=True)
+    result = service.impact.regime(
+        "il-deca", from_revision=old_digest, to_revision=new_digest, dry_run=True
+    )
     assert [a["id"] for a in result["affected"]] == [lic]
     assert result["actions"] == []
 
@@ -154,7 +175,7 @@ def hook() -> Iterator[tuple[str, list[Any]]]:
     received: list[Any] = []
 
     class Handler(http.server.BaseHTTPRequestHandler):
-        def do_POST(self) -> None:  # noqa: N802 - the stdlib's name
+        def do_POST(self) -> None:
             body = self.rfile.read(int(self.headers["Content-Length"]))
             received.append(json.loads(body))
             self.send_response(204)

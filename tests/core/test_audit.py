@@ -13,8 +13,16 @@ payloads = st.dictionaries(st.text(max_size=5), st.integers() | st.text(max_size
 def chain(items: list[dict[str, object]]) -> list[AuditRecord]:
     out: list[AuditRecord] = []
     for i, payload in enumerate(items):
-        out.append(link(out[-1] if out else None, at=f"2026-01-01T00:00:{i:02d}",
-                        actor="officer", kind="screening", subject=f"s{i}", payload=payload))
+        out.append(
+            link(
+                out[-1] if out else None,
+                at=f"2026-01-01T00:00:{i:02d}",
+                actor="officer",
+                kind="screening",
+                subject=f"s{i}",
+                payload=payload,
+            )
+        )
     return out
 
 
@@ -25,7 +33,9 @@ def test_any_valid_chain_verifies(items: list[dict[str, object]]) -> None:
 
 
 @given(st.lists(payloads, min_size=2, max_size=10), st.data())
-def test_any_single_tampering_is_detected(items: list[dict[str, object]], data: st.DataObject) -> None:
+def test_any_single_tampering_is_detected(
+    items: list[dict[str, object]], data: st.DataObject
+) -> None:
     records = chain(items)
     head = (records[-1].seq, records[-1].hash)
     i = data.draw(st.integers(0, len(records) - 1))
@@ -52,7 +62,8 @@ def test_messages_name_the_record() -> None:
     records = chain([{"a": 1}, {"a": 2}, {"a": 3}, {"a": 4}])
     head = (4, records[-1].hash)
     assert [str(p) for p in verify([records[0], records[2], records[3]], head)] == [
-        "record 3: record 2 is missing before it (removed)"]
+        "record 3: record 2 is missing before it (removed)"
+    ]
     assert "records were removed from the end" in str(verify(records[:3], head)[0])
     swapped = [records[0], records[2], records[1], records[3]]
     whats = [str(p) for p in verify(swapped, head)]

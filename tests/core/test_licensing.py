@@ -25,18 +25,31 @@ from exportguard.errors import IllegalTransition
 
 
 def licence(**kw: object) -> Licence:
-    base = {"id": "L-1", "exporter": "Acme", "kind": "export", "regime": "il-deca",
-            "items": ("4D004",), "destination": "FR", "end_user": "Police",
-            "end_user_type": "law-enforcement", "end_use": "law-enforcement"}
+    base = {
+        "id": "L-1",
+        "exporter": "Acme",
+        "kind": "export",
+        "regime": "il-deca",
+        "items": ("4D004",),
+        "destination": "FR",
+        "end_user": "Police",
+        "end_user_type": "law-enforcement",
+        "end_use": "law-enforcement",
+    }
     base.update(kw)
     return Licence(**base)  # type: ignore[arg-type]
 
 
 def test_the_happy_path() -> None:
     lic = licence()
-    for event, state in [(Event.SUBMIT, State.SUBMITTED), (Event.REVIEW, State.UNDER_REVIEW),
-                         (Event.APPROVE, State.ISSUED), (Event.SUSPEND, State.SUSPENDED),
-                         (Event.REINSTATE, State.ISSUED), (Event.REVOKE, State.REVOKED)]:
+    for event, state in [
+        (Event.SUBMIT, State.SUBMITTED),
+        (Event.REVIEW, State.UNDER_REVIEW),
+        (Event.APPROVE, State.ISSUED),
+        (Event.SUSPEND, State.SUSPENDED),
+        (Event.REINSTATE, State.ISSUED),
+        (Event.REVOKE, State.REVOKED),
+    ]:
         lic = apply(lic, event)
         assert lic.state is state
     assert lic.version == 6
@@ -44,8 +57,14 @@ def test_the_happy_path() -> None:
 
 @pytest.mark.parametrize(
     ("state", "event"),
-    [(State.DRAFT, Event.APPROVE), (State.ISSUED, Event.SUBMIT), (State.REVOKED, Event.REINSTATE),
-     (State.REFUSED, Event.APPROVE), (State.EXPIRED, Event.AMEND), (State.SUBMITTED, Event.SUSPEND)],
+    [
+        (State.DRAFT, Event.APPROVE),
+        (State.ISSUED, Event.SUBMIT),
+        (State.REVOKED, Event.REINSTATE),
+        (State.REFUSED, Event.APPROVE),
+        (State.EXPIRED, Event.AMEND),
+        (State.SUBMITTED, Event.SUSPEND),
+    ],
 )
 def test_illegal_transitions_are_refused_with_what_is_allowed(state: State, event: Event) -> None:
     with pytest.raises(IllegalTransition) as caught:
@@ -83,33 +102,61 @@ def ev(seq: int, on: date, event: Event, frm: State, to: State) -> LicenceEvent:
     return LicenceEvent("L-1", seq, event, frm, to, "t", on, "officer", "r")
 
 
-EVENTS = [ev(1, date(2022, 1, 1), Event.SUBMIT, State.DRAFT, State.SUBMITTED),
-          ev(2, date(2022, 1, 5), Event.REVIEW, State.SUBMITTED, State.UNDER_REVIEW),
-          ev(3, date(2022, 2, 1), Event.APPROVE, State.UNDER_REVIEW, State.ISSUED),
-          ev(4, date(2022, 6, 1), Event.SUSPEND, State.ISSUED, State.SUSPENDED)]
+EVENTS = [
+    ev(1, date(2022, 1, 1), Event.SUBMIT, State.DRAFT, State.SUBMITTED),
+    ev(2, date(2022, 1, 5), Event.REVIEW, State.SUBMITTED, State.UNDER_REVIEW),
+    ev(3, date(2022, 2, 1), Event.APPROVE, State.UNDER_REVIEW, State.ISSUED),
+    ev(4, date(2022, 6, 1), Event.SUSPEND, State.ISSUED, State.SUSPENDED),
+]
 
 
 @pytest.mark.parametrize(
     ("on", "state"),
-    [(date(2021, 12, 31), State.DRAFT), (date(2022, 1, 1), State.SUBMITTED),
-     (date(2022, 3, 1), State.ISSUED), (date(2022, 6, 1), State.SUSPENDED),
-     (date(2023, 1, 2), State.EXPIRED)],
+    [
+        (date(2021, 12, 31), State.DRAFT),
+        (date(2022, 1, 1), State.SUBMITTED),
+        (date(2022, 3, 1), State.ISSUED),
+        (date(2022, 6, 1), State.SUSPENDED),
+        (date(2023, 1, 2), State.EXPIRED),
+    ],
 )
 def test_state_on_any_date_with_expiry_by_date(on: date, state: State) -> None:
     assert state_on(EVENTS, on, Conditions(valid_until=date(2023, 1, 1))) is state
 
 
 def test_shipments_against_conditions_and_balance() -> None:
-    lic = licence(state=State.ISSUED, conditions=Conditions(
-        valid_from=date(2022, 1, 1), valid_until=date(2022, 12, 31), max_value=100.0,
-        max_quantity=3, end_users=("Police",), end_uses=("law-enforcement",)))
+    lic = licence(
+        state=State.ISSUED,
+        conditions=Conditions(
+            valid_from=date(2022, 1, 1),
+            valid_until=date(2022, 12, 31),
+            max_value=100.0,
+            max_quantity=3,
+            end_users=("Police",),
+            end_uses=("law-enforcement",),
+        ),
+    )
     done = [Shipment(date(2022, 2, 1), 60.0, 2)]
     assert check_shipment(lic, State.ISSUED, done, Shipment(date(2022, 3, 1), 40.0, 1)) == []
-    problems = check_shipment(lic, State.SUSPENDED, done,
-                              Shipment(date(2023, 1, 5), 50.0, 2, "Army", "internal-repression"))
+    problems = check_shipment(
+        lic,
+        State.SUSPENDED,
+        done,
+        Shipment(date(2023, 1, 5), 50.0, 2, "Army", "internal-repression"),
+    )
     text = " | ".join(problems)
-    for expected in ("suspended", "after the licence expired", "remaining balance 40",
-                     "quantity 2 exceeds", "end user 'Army'", "end use 'internal-repression'"):
+    for expected in (
+        "suspended",
+        "after the licence expired",
+        "remaining balance 40",
+        "quantity 2 exceeds",
+        "end user 'Army'",
+        "end use 'internal-repression'",
+    ):
         assert expected in text
-    assert balance(lic, done) == {"value_used": 60.0, "value_left": 40.0, "quantity_used": 2,
-                                  "quantity_left": 1}
+    assert balance(lic, done) == {
+        "value_used": 60.0,
+        "value_left": 40.0,
+        "quantity_used": 2,
+        "quantity_left": 1,
+    }
