@@ -17,7 +17,7 @@ from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from exportguard.core.index import Hit
 from exportguard.core.matching import Query
@@ -39,22 +39,27 @@ class Row:
 
 
 def read_input(path: Path) -> list[Row]:
-    """Read and validate the input CSV; every bad row is reported with its line."""
-    from exportguard.services import build_query
-
+    """Read and validate the input CSV file; every bad row is reported with its line."""
     try:
         text = path.read_bytes().decode("utf-8-sig")
     except OSError as exc:
         raise InvalidInput(f"cannot read {path}: {exc.strerror}", field="input") from exc
     except UnicodeDecodeError as exc:
         raise SourceFormatError("not UTF-8 text", file=str(path), line=1) from exc
-    reader = csv.DictReader(text.splitlines())
+    return parse_input(text, str(path))
+
+
+def parse_input(text: str, name: str) -> list[Row]:
+    """Validate CSV text with ``id,name[,country,type]``; all bad rows at once."""
+    from exportguard.services import build_query
+
+    reader = csv.DictReader(text.removeprefix("\ufeff").splitlines())
     header = reader.fieldnames or []
     missing = [c for c in ("id", "name") if c not in header]
     if missing:
         raise SourceFormatError(
             f"missing column(s): {', '.join(missing)} (header: {','.join(header)})",
-            file=str(path),
+            file=name,
             line=1,
             field=missing[0],
         )
@@ -82,6 +87,8 @@ def read_input(path: Path) -> list[Row]:
         rows.append(Row(key, record["name"], query))
     if problems:
         raise InvalidInput(problems[:50])
+    if not rows:
+        raise SourceFormatError("no rows to screen", file=name, line=2)
     return rows
 
 
@@ -118,35 +125,41 @@ def write_output(output: Path, pairs: Iterable[tuple[Row, list[Hit]]]) -> int:
     fd, tmp = tempfile.mkstemp(dir=output.parent, prefix=".screen-", suffix=".csv")
     try:
         with os.fdopen(fd, "w", newline="", encoding="utf-8") as handle:
-            writer = csv.writer(handle)
-            writer.writerow(OUTPUT_COLUMNS)
-            for row, hits in pairs:
-                if not hits:
-                    writer.writerow([row.id, row.name] + [""] * (len(OUTPUT_COLUMNS) - 2))
-                    written += 1
-                for rank, hit in enumerate(hits, 1):
-                    e = hit.entry
-                    writer.writerow(
-                        [
-                            row.id,
-                            row.name,
-                            rank,
-                            f"{hit.score:.4f}",
-                            e.id,
-                            e.source,
-                            e.list_name,
-                            hit.matched_name,
-                            e.name,
-                            e.type.value,
-                            "; ".join(e.programs),
-                            hit.snapshot_id,
-                        ]
-                    )
-                    written += 1
+            written = write_rows(csv.writer(handle), pairs)
         os.replace(tmp, output)
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
         raise
+    return written
+
+
+def write_rows(writer: Any, pairs: Iterable[tuple[Row, list[Hit]]]) -> int:
+    """The header, then one row per hit (a query with none appears once, hit columns empty)."""
+    writer.writerow(OUTPUT_COLUMNS)
+    written = 0
+    for row, hits in pairs:
+        if not hits:
+            writer.writerow([row.id, row.name] + [""] * (len(OUTPUT_COLUMNS) - 2))
+            written += 1
+        for rank, hit in enumerate(hits, 1):
+            e = hit.entry
+            writer.writerow(
+                [
+                    row.id,
+                    row.name,
+                    rank,
+                    f"{hit.score:.4f}",
+                    e.id,
+                    e.source,
+                    e.list_name,
+                    hit.matched_name,
+                    e.name,
+                    e.type.value,
+                    "; ".join(e.programs),
+                    hit.snapshot_id,
+                ]
+            )
+            written += 1
     return written
 
 

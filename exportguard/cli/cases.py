@@ -649,3 +649,112 @@ def audit_certificate(
         out.print(f"wrote {output}; sha256 {digest}", highlight=False)
 
     run(action)
+
+
+# --- service and users ------------------------------------------------------------------------
+
+users_app = typer.Typer(
+    help="Accounts of the service: users, roles and API tokens.", no_args_is_help=True
+)
+app.add_typer(users_app, name="users")
+
+
+@app.command("serve")
+def serve(
+    host: Annotated[str, typer.Option(help="Address to listen on.")] = "127.0.0.1",
+    port: Annotated[int, typer.Option(help="Port.")] = 8000,
+    workers: Annotated[int, typer.Option(help="Worker processes.")] = 1,
+    demo: Annotated[
+        bool | None,
+        typer.Option(
+            "--demo/--no-demo",
+            help="Create demo data and accounts on an empty store (default: "
+            "only on the embedded default store).",
+        ),
+    ] = None,
+) -> None:
+    """Run the REST API (/api/v1, docs at /docs) and the web application (/)."""
+    import os
+
+    import uvicorn
+
+    from exportguard.api import configure_logging
+    from exportguard.cli.common import State
+
+    if State.db:
+        os.environ["EXPORTGUARD_DATABASE_URL"] = State.db
+    if demo is not None:
+        os.environ["EXPORTGUARD_DEMO"] = "1" if demo else "0"
+    configure_logging()
+    uvicorn.run(
+        "exportguard.api:app_from_settings",
+        factory=True,
+        host=host,
+        port=port,
+        workers=workers,
+        log_level="warning",
+        timeout_graceful_shutdown=20,
+    )
+
+
+@users_app.command("create")
+def users_create(
+    username: str,
+    role: Annotated[str, typer.Option(help="exporter, officer, auditor or admin.")],
+    password: Annotated[str, typer.Option(prompt=True, hide_input=True, confirmation_prompt=True)],
+    exporter: Annotated[str | None, typer.Option(help="The company of an exporter.")] = None,
+) -> None:
+    """Create a user."""
+    run(lambda: out.print(open_service().accounts.create_user(username, password, role, exporter)))
+
+
+@users_app.command("list")
+def users_list(as_json: JsonFlag = False) -> None:
+    """Users and their roles."""
+
+    def action() -> None:
+        found = open_service().accounts.users()
+        if as_json:
+            _print_json(found)
+            return
+        for u in found:
+            out.print(
+                f"{u['username']} {u['role']} {u['exporter'] or ''} "
+                f"{'active' if u['active'] else 'disabled'}",
+                markup=False,
+                highlight=False,
+            )
+
+    run(action)
+
+
+@users_app.command("disable")
+def users_disable(username: str) -> None:
+    """Disable a user (its sessions and tokens stop working)."""
+    def action() -> None:
+        open_service().accounts.set_active(username, False)
+        out.print(f"disabled {username}")
+
+    run(action)
+
+
+@users_app.command("token")
+def users_token(username: str, name: Annotated[str, typer.Option()] = "api") -> None:
+    """Create an API token for a user (printed once; stored hashed)."""
+
+    def action() -> None:
+        token_id, token = open_service().accounts.create_token(username, name)
+        out.print(f"token {token_id} for {username}: {token}", highlight=False)
+
+    run(action)
+
+
+@users_app.command("revoke-token")
+def users_revoke_token(token_id: int) -> None:
+    """Revoke an API token."""
+
+    def action() -> None:
+        open_service().accounts.revoke_token(token_id)
+        out.print(f"revoked {token_id}")
+
+    run(action)

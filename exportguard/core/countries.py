@@ -68,3 +68,13 @@ def name(code: str) -> str:
     if country is None:
         return _EXTRA_CODES.get(code, code)
     return str(getattr(country, "common_name", None) or country.name)
+
+
+def all_codes() -> list[str]:
+    """Every ISO 3166-1 alpha-2 code, sorted."""
+    return sorted(c.alpha_2 for c in pycountry.countries)
+
+
+def numeric_to_code() -> dict[str, str]:
+    """ISO numeric code ("504") -> alpha-2 ("MA"), for map geometry keyed by numeric ids."""
+    return {str(c.numeric): c.alpha_2 for c in pycountry.countries}

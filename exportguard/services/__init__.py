@@ -23,6 +23,7 @@ from exportguard.core.index import FORMAT_VERSION, Hit, NameIndex, make_query, s
 from exportguard.core.matching import Query
 from exportguard.core.thresholds import DEFAULT_THRESHOLD
 from exportguard.errors import FieldError, InvalidInput, NotFound, SourceFormatError
+from exportguard.services.accounts import Accounts, Jobs
 from exportguard.services.audit import Audit
 from exportguard.services.decisions import Decisions
 from exportguard.services.impact import Impact
@@ -145,11 +146,28 @@ class ExportGuard:
         self.engine: Engine = store_engine.open_engine(database_url)
         self._indexes: dict[int, NameIndex] = {}
         self._merged: dict[tuple[int, ...], NameIndex] = {}
-        self.decisions = Decisions(self)
+        self._notifier = notifier
+        self._impact_policy = impact_policy
+        self._regime_cache: dict[str, Any] = {}
+        self._bind()
+
+    def _bind(self) -> None:
+        self.decisions = Decisions(self, self._regime_cache)
         self.audit = Audit(self)
         self.licensing = Licensing(self)
-        self.monitoring = Monitoring(self, notifier)
-        self.impact = Impact(self, impact_policy)
+        self.monitoring = Monitoring(self, self._notifier)
+        self.impact = Impact(self, self._impact_policy)
+        self.accounts = Accounts(self)
+        self.jobs = Jobs(self)
+
+    def for_actor(self, actor: str) -> ExportGuard:
+        """The same application acting as ``actor`` (shares the engine and every cache):
+        what the API does per request, so the audit trail names who acted."""
+        clone = object.__new__(ExportGuard)
+        clone.__dict__.update(self.__dict__)
+        clone.actor = actor
+        clone._bind()
+        return clone
 
     def _now(self) -> str:
         return self.clock().isoformat(timespec="seconds")
@@ -275,6 +293,38 @@ class ExportGuard:
         if found is None:
             raise NotFound(f"no snapshot {snapshot_id}")
         return found
+
+    def snapshot_diff(self, old_id: int, new_id: int) -> dict[str, Any]:
+        """Entries added, removed and changed between two snapshots of one list."""
+        from exportguard.core.impact import diff_entries, digests
+
+        old, new = self.snapshot(old_id), self.snapshot(new_id)
+        if old.source != new.source:
+            raise InvalidInput(
+                f"snapshots {old_id} ({old.source}) and {new_id} ({new.source}) "
+                "are of different lists",
+                field="snapshots",
+            )
+        before = {e.id: e for e in self.entries(old_id)}
+        after = {e.id: e for e in self.entries(new_id)}
+        diff = diff_entries(digests(before.values()), digests(after.values()))
+
+        def brief(entry: ListEntry) -> dict[str, Any]:
+            return {
+                "id": entry.id,
+                "name": entry.name,
+                "type": entry.type.value,
+                "programs": list(entry.programs),
+                "list_name": entry.list_name,
+            }
+
+        return {
+            "source": new.source, "from": {"id": old.id, "published": old.published.isoformat()},
+            "to": {"id": new.id, "published": new.published.isoformat()},
+            "added": [brief(after[i]) for i in diff.added],
+            "removed": [brief(before[i]) for i in diff.removed],
+            "changed": [brief(after[i]) for i in diff.changed],
+        }  # fmt: skip
 
     def entries(self, snapshot_id: int, ids: Iterable[str] | None = None) -> list[ListEntry]:
         with self.engine.connect() as conn:

@@ -40,9 +40,9 @@ DECISION_SCREENING_THRESHOLD = 0.7
 class Decisions:
     """Decision use cases, reached as ``ExportGuard.decisions``."""
 
-    def __init__(self, app: ExportGuard) -> None:
+    def __init__(self, app: ExportGuard, cache: dict[str, Regime] | None = None) -> None:
         self.app = app
-        self._regime_cache: dict[str, Regime] = {}
+        self._regime_cache: dict[str, Regime] = {} if cache is None else cache
 
     # --- regimes --------------------------------------------------------------------------
 
@@ -248,6 +248,36 @@ class Decisions:
             "facts": [{"id": f.id, "text": f.text, "source": f.source, "certainty": f.certainty}
                       for f in regime.facts.values()],
         }  # fmt: skip
+
+    def eligibility_map(self, regime_id: str, as_of: date | None = None) -> dict[str, Any]:
+        """Per country, the regime's verdict on its cyber items for a government end user
+        and law enforcement on ``as_of``: what the eligibility world map colours."""
+        regime = self.regime(regime_id)
+        on = as_of or self.app.clock().date()
+        item = next(iter(sorted(regime.items)), "EAR99")
+        for preferred in ("4D004", "4A005"):
+            if preferred in regime.items:
+                item = preferred
+                break
+        verdicts: dict[str, str] = {}
+        for code in countries.all_codes():
+            request = DecisionRequest(
+                items=(item,),
+                destination=code,
+                on=on,
+                end_user_type="law-enforcement",
+                end_use="law-enforcement",
+                regimes=(regime.id,),
+            )
+            verdicts[code] = decide(request, [regime], [], {}).regimes[0].verdict.label
+        return {
+            "regime": regime.id,
+            "revision": regime.revision,
+            "as_of": on.isoformat(),
+            "item": item,
+            "end_user_type": "law-enforcement",
+            "countries": verdicts,
+        }
 
     def regime_diff(self, regime_id: str, since: date, until: date) -> dict[str, Any]:
         """What changed in a regime between two dates: set members and rules in force."""

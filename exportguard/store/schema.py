@@ -277,3 +277,65 @@ reviews = Table(
     Column("actor", String(200), nullable=False),
     Column("data", Text, nullable=False),  # JSON
 )
+
+users = Table(
+    "users",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("username", String(100), nullable=False, unique=True),
+    Column("password_hash", String(300), nullable=False),
+    Column("role", String(16), nullable=False),  # exporter | officer | auditor | admin
+    Column("exporter", String(200)),  # the company of an exporter user
+    Column("active", Integer, nullable=False),
+    Column("created_at", String(32), nullable=False),
+)
+
+api_tokens = Table(
+    "api_tokens",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("user_id", Integer, ForeignKey("users.id"), nullable=False, index=True),
+    Column("token_hash", String(64), nullable=False, unique=True),
+    Column("name", String(100), nullable=False),
+    Column("created_at", String(32), nullable=False),
+    Column("revoked_at", String(32)),
+)
+
+sessions = Table(
+    "sessions",
+    metadata,
+    Column("token_hash", String(64), primary_key=True),
+    Column("user_id", Integer, ForeignKey("users.id"), nullable=False),
+    Column("csrf", String(64), nullable=False),
+    Column("created_at", String(32), nullable=False),
+    Column("expires_at", String(32), nullable=False),
+)
+
+login_attempts = Table(
+    "login_attempts",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("username", String(100), nullable=False, index=True),
+    Column("address", String(64), nullable=False),
+    Column("at", String(32), nullable=False),
+    Column("ok", Integer, nullable=False),
+)
+
+jobs = Table(
+    "jobs",
+    metadata,
+    Column("id", String(32), primary_key=True),  # J-000001
+    Column("kind", String(32), nullable=False),
+    Column("status", String(16), nullable=False, index=True),  # queued|running|done|failed
+    Column("owner", String(100), nullable=False),
+    Column("exporter", String(200)),
+    Column("options", Text, nullable=False),  # JSON
+    Column("input", Text, nullable=False),
+    Column("result", Text),
+    Column("error", Text),
+    Column("rows", Integer),
+    Column("created_at", String(32), nullable=False),
+    Column("started_at", String(32)),
+    Column("finished_at", String(32)),
+    Column("claimed_by", String(100)),
+)

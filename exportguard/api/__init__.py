@@ -1,0 +1,188 @@
+"""The ExportGuard service: the REST API (``/api/v1``, documented at ``/docs``) and the
+web application (``/``), in one ASGI app made by :func:`create_app`.
+
+State lives in the store only (sessions, rate limits, jobs), so instances behind a load
+balancer can share one PostgreSQL. Each instance runs a job worker thread that claims
+queued batch jobs; ``/health`` says whether the store answers; logs are JSON lines;
+shutdown stops the worker after its current job.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import os
+import socket
+import threading
+import time
+import uuid
+from collections.abc import AsyncIterator, Awaitable, Callable
+from contextlib import asynccontextmanager
+from importlib.metadata import version
+from typing import Any
+
+from fastapi import FastAPI, Request, Response
+from fastapi.responses import JSONResponse
+from sqlalchemy import text
+
+from exportguard import settings as settings_module
+from exportguard.api import errors
+from exportguard.api.routes import router
+from exportguard.services import ExportGuard
+from exportguard.services.monitoring import WebhookNotifier
+
+log = logging.getLogger("exportguard.api")
+
+
+class JsonLogFormatter(logging.Formatter):
+    """One JSON object per log line (time, level, logger, message and any extras)."""
+
+    def format(self, record: logging.LogRecord) -> str:
+        data: dict[str, Any] = {
+            "ts": self.formatTime(record, "%Y-%m-%dT%H:%M:%S"),
+            "level": record.levelname,
+            "logger": record.name,
+            "message": record.getMessage(),
+        }
+        data.update(getattr(record, "fields", {}))
+        if record.exc_info:
+            data["exception"] = self.formatException(record.exc_info)
+        return json.dumps(data, ensure_ascii=False)
+
+
+def configure_logging(level: str = "INFO") -> None:
+    handler = logging.StreamHandler()
+    handler.setFormatter(JsonLogFormatter())
+    root = logging.getLogger("exportguard")
+    root.handlers[:] = [handler]
+    root.setLevel(level)
+    root.propagate = False
+
+
+class JobWorker:
+    """Runs queued batch jobs in a thread until stopped."""
+
+    def __init__(self, service: ExportGuard, idle: float = 0.5) -> None:
+        self.service = service
+        self.idle = idle
+        self.name = f"{socket.gethostname()}:{os.getpid()}:{uuid.uuid4().hex[:6]}"
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._loop, name="exportguard-jobs", daemon=True)
+
+    def start(self) -> None:
+        self._thread.start()
+
+    def stop(self, timeout: float = 30.0) -> None:
+        self._stop.set()
+        self._thread.join(timeout)
+
+    def _loop(self) -> None:
+        while not self._stop.is_set():
+            try:
+                ran = self.service.jobs.run_next(self.name)
+            except Exception:  # keep the worker alive; the job records its own failure
+                log.exception("job worker error")
+                ran = None
+            if ran is None:
+                self._stop.wait(self.idle)
+
+
+def create_app(
+    service: ExportGuard | None = None, *, demo: bool | None = None, worker: bool = True
+) -> FastAPI:
+    """The ASGI app. Without ``service``, one is made from the settings; on the default
+    embedded store with no users the demo data and demo accounts are created."""
+    config = settings_module.load()
+    if service is None:
+        notifier = WebhookNotifier(config.webhook_url) if config.webhook_url else None
+        service = ExportGuard(
+            config.database_url,
+            actor="system",
+            impact_policy=config.impact_policy,
+            notifier=notifier,
+        )
+        if demo is None:
+            flag = os.environ.get("EXPORTGUARD_DEMO")
+            demo = (
+                flag == "1" if flag is not None else ("EXPORTGUARD_DATABASE_URL" not in os.environ)
+            )
+    if demo:
+        if not service.snapshots():
+            service.import_demo()
+        if service.accounts.ensure_demo():
+            log.info("demo accounts created (see README)")
+    jobs = JobWorker(service) if worker else None
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        if jobs is not None:
+            jobs.start()
+        log.info("service started", extra={"fields": {"database": _redacted(service)}})
+        yield
+        if jobs is not None:
+            jobs.stop()
+        log.info("service stopped")
+
+    app = FastAPI(
+        title="ExportGuard",
+        version=version("exportguard"),
+        description="Export control of cyber-surveillance technology: screening, decisions, "
+        "licences, misuse reports, impact and audit. Authenticate with an API token "
+        "(`Authorization: Bearer eg_...`; `exportguard users token NAME`).",
+        lifespan=lifespan,
+    )
+    app.state.service = service
+    errors.install(app)
+    app.include_router(router)
+
+    @app.get("/health", tags=["service"])
+    def health() -> JSONResponse:
+        """Whether the service and its store answer."""
+        try:
+            with service.engine.connect() as conn:
+                conn.execute(text("SELECT 1"))
+        except Exception as exc:  # the store is down: say so, do not crash
+            return JSONResponse(
+                {"status": "unavailable", "database": str(exc)[:200]}, status_code=503
+            )
+        return JSONResponse({"status": "ok", "database": "ok", "version": version("exportguard")})
+
+    @app.middleware("http")
+    async def access_log(
+        request: Request, call_next: Callable[[Request], Awaitable[Response]]
+    ) -> Response:
+        started = time.perf_counter()
+        request_id = request.headers.get("x-request-id") or uuid.uuid4().hex[:12]
+        response = await call_next(request)
+        response.headers["X-Request-ID"] = request_id
+        log.info(
+            "request",
+            extra={
+                "fields": {
+                    "request_id": request_id,
+                    "method": request.method,
+                    "path": request.url.path,
+                    "status": response.status_code,
+                    "ms": round(1000 * (time.perf_counter() - started), 1),
+                }
+            },
+        )
+        return response
+
+    from exportguard.web import install as install_web
+
+    install_web(app)
+    return app
+
+
+def app_from_settings() -> FastAPI:
+    """The app as ``exportguard serve`` (and any ASGI server) makes it from the settings."""
+    return create_app()
+
+
+def _redacted(service: ExportGuard) -> str:
+    url = service.database_url
+    if "@" in url and "://" in url:
+        scheme, rest = url.split("://", 1)
+        return f"{scheme}://***@{rest.split('@', 1)[1]}"
+    return url

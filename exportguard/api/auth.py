@@ -1,0 +1,66 @@
+"""Who is calling: an API token (``Authorization: Bearer eg_...``) or a web session cookie.
+
+Cookie-authenticated requests that change something must carry the session's CSRF token
+(a form field ``csrf`` or the ``X-CSRF-Token`` header); token-authenticated API calls need
+none (a browser never sends a bearer token on its own).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Annotated
+
+from fastapi import Depends, Request
+
+from exportguard.core.permissions import Actor, require
+from exportguard.errors import PermissionDenied
+from exportguard.services import ExportGuard
+from exportguard.services.accounts import AuthenticationFailed
+
+SESSION_COOKIE = "eg_session"
+SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
+
+
+@dataclass(frozen=True, slots=True)
+class Caller:
+    actor: Actor
+    service: ExportGuard
+    csrf: str | None = None
+    via_session: bool = False
+
+
+def base_service(request: Request) -> ExportGuard:
+    service: ExportGuard = request.app.state.service
+    return service
+
+
+async def caller(request: Request) -> Caller:
+    service = base_service(request)
+    header = request.headers.get("authorization", "")
+    if header.lower().startswith("bearer "):
+        actor = service.accounts.by_token(header[7:].strip())
+        return Caller(actor, service.for_actor(actor.username))
+    token = request.cookies.get(SESSION_COOKIE)
+    if not token:
+        raise AuthenticationFailed("sign in, or send an API token (Authorization: Bearer ...)")
+    session = service.accounts.by_session(token)
+    if request.method not in SAFE_METHODS:
+        sent = request.headers.get("x-csrf-token")
+        if sent is None and "form" in request.headers.get("content-type", ""):
+            sent = str((await request.form()).get("csrf", ""))
+        if sent != session.csrf:
+            raise PermissionDenied("missing or wrong CSRF token")
+    return Caller(session.actor, service.for_actor(session.actor.username), session.csrf, True)
+
+
+CallerDep = Annotated[Caller, Depends(caller)]
+
+
+def allowed(action: str):  # type: ignore[no-untyped-def]
+    """A dependency: the caller, if allowed to take ``action`` (else 403)."""
+
+    async def check(who: CallerDep) -> Caller:
+        require(who.actor, action)
+        return who
+
+    return Depends(check)

@@ -1,0 +1,112 @@
+"""The one JSON error shape, and the one table from ExportGuard's errors to HTTP.
+
+Every 4xx and 5xx body is::
+
+    {"error": {"status": 422, "code": "invalid_input", "message": "...",
+               "fields": [{"field": "country", "message": "unknown country 'XX'"}]}}
+
+``tests/api/test_error_shape.py`` pins it.
+"""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse
+from starlette.exceptions import HTTPException as StarletteHTTPException
+
+from exportguard.errors import (
+    ExportGuardError,
+    IllegalTransition,
+    InvalidInput,
+    NotFound,
+    PermissionDenied,
+    RegimeError,
+    SourceFormatError,
+)
+from exportguard.services.accounts import AuthenticationFailed, TooManyAttempts
+from exportguard.store.cases import ConcurrentChange
+
+log = logging.getLogger("exportguard.api")
+
+#: ExportGuard error class -> HTTP status. The first match in order wins.
+STATUS: tuple[tuple[type[ExportGuardError], int], ...] = (
+    (InvalidInput, 422),
+    (SourceFormatError, 422),
+    (RegimeError, 422),
+    (AuthenticationFailed, 401),
+    (PermissionDenied, 403),
+    (NotFound, 404),
+    (ConcurrentChange, 409),
+    (IllegalTransition, 409),
+    (TooManyAttempts, 429),
+    (ExportGuardError, 400),
+)
+
+
+def body(
+    status: int, code: str, message: str, fields: list[dict[str, str]] | None = None
+) -> dict[str, Any]:
+    return {"error": {"status": status, "code": code, "message": message, "fields": fields or []}}
+
+
+def error_response(
+    status: int,
+    code: str,
+    message: str,
+    fields: list[dict[str, str]] | None = None,
+    headers: dict[str, str] | None = None,
+) -> JSONResponse:
+    return JSONResponse(body(status, code, message, fields), status_code=status, headers=headers)
+
+
+def install(app: FastAPI) -> None:
+    @app.exception_handler(ExportGuardError)
+    async def _domain(request: Request, exc: ExportGuardError) -> JSONResponse:
+        status = next(s for cls, s in STATUS if isinstance(exc, cls))
+        fields = (
+            [{"field": e.field, "message": e.message} for e in exc.errors]
+            if isinstance(exc, InvalidInput)
+            else []
+        )
+        if isinstance(exc, SourceFormatError | RegimeError) and exc.field:
+            fields = [{"field": exc.field, "message": exc.message}]
+        headers = {"WWW-Authenticate": "Bearer"} if status == 401 else None
+        return error_response(status, exc.code, str(exc), fields, headers)
+
+    @app.exception_handler(RequestValidationError)
+    async def _validation(request: Request, exc: RequestValidationError) -> JSONResponse:
+        fields = [
+            {
+                "field": ".".join(
+                    str(p) for p in e["loc"] if p not in ("body", "query", "path", "header")
+                ),
+                "message": e["msg"],
+            }
+            for e in exc.errors()
+        ]
+        return error_response(422, "invalid_input", "the request is not valid", fields)
+
+    @app.exception_handler(StarletteHTTPException)
+    async def _http(request: Request, exc: StarletteHTTPException) -> JSONResponse:
+        code = {
+            404: "not_found",
+            405: "method_not_allowed",
+            401: "unauthenticated",
+            403: "permission_denied",
+            409: "conflict",
+            412: "precondition_failed",
+            413: "too_large",
+            415: "unsupported_media_type",
+        }.get(exc.status_code, "error")
+        return error_response(
+            exc.status_code, code, str(exc.detail), headers=getattr(exc, "headers", None)
+        )
+
+    @app.exception_handler(Exception)
+    async def _unexpected(request: Request, exc: Exception) -> JSONResponse:
+        log.exception("unexpected error on %s %s", request.method, request.url.path)
+        return error_response(500, "internal_error", "an unexpected error happened; it was logged")

@@ -1,0 +1,180 @@
+"""Request and response bodies at the API edge (pydantic); core keeps its dataclasses."""
+
+from __future__ import annotations
+
+import datetime
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+EntityTypeName = Literal["person", "organization", "vessel", "aircraft"]
+
+
+class Model(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+
+class ScreenRequest(Model):
+    name: str = Field(min_length=1, max_length=500, description="The party's name, any script.")
+    country: str | None = Field(default=None, max_length=100)
+    type: EntityTypeName | None = None
+    birth_date: str | None = Field(default=None, max_length=10)
+    identifiers: list[str] = Field(default_factory=list, max_length=20)
+    as_of: datetime.date | None = None
+    limit: int = Field(default=10, ge=1, le=100)
+    threshold: float = Field(default=0.8, ge=0.0, le=1.0)
+
+
+class BatchRequest(Model):
+    csv: str = Field(
+        min_length=1,
+        max_length=10_000_000,
+        description="CSV text with a header: id,name[,country,type].",
+    )
+    limit: int = Field(default=10, ge=1, le=100)
+    threshold: float = Field(default=0.8, ge=0.0, le=1.0)
+
+
+class DecideRequest(Model):
+    items: list[str] = Field(min_length=1, max_length=20)
+    to: str = Field(min_length=1, max_length=100)
+    date: datetime.date | None = None
+    regimes: list[str] = Field(default_factory=list, max_length=10)
+    end_user: str | None = Field(default=None, max_length=500)
+    end_user_type: str | None = Field(default=None, max_length=50)
+    end_use: str | None = Field(default=None, max_length=50)
+    parties: list[str] = Field(default_factory=list, max_length=20)
+    authority_informed: bool = False
+
+
+class ConditionsBody(Model):
+    valid_from: datetime.date | None = None
+    valid_until: datetime.date | None = None
+    max_value: float | None = Field(default=None, ge=0)
+    max_quantity: int | None = Field(default=None, ge=0)
+    end_users: list[str] = Field(default_factory=list, max_length=50)
+    end_uses: list[str] = Field(default_factory=list, max_length=50)
+    terms: list[str] = Field(default_factory=list, max_length=50)
+    reporting: list[str] = Field(default_factory=list, max_length=50)
+
+
+class ApplicationRequest(Model):
+    exporter: str | None = Field(
+        default=None, max_length=200, description="Set by the server for exporter users."
+    )
+    kind: Literal["marketing", "export", "dual-use"] = "export"
+    regime: str = Field(max_length=64)
+    items: list[str] = Field(min_length=1, max_length=20)
+    destination: str = Field(min_length=1, max_length=100)
+    end_user: str = Field(min_length=1, max_length=500)
+    end_user_type: str | None = Field(default=None, max_length=50)
+    end_use: str | None = Field(default=None, max_length=50)
+    parties: list[str] = Field(default_factory=list, max_length=20)
+    value: float | None = Field(default=None, ge=0)
+    quantity: int | None = Field(default=None, ge=0)
+    parent: str | None = Field(default=None, max_length=32)
+
+
+class EventRequest(Model):
+    event: str = Field(max_length=32)
+    reason: str = Field(min_length=1, max_length=2000)
+    date: datetime.date | None = None
+    conditions: ConditionsBody | None = None
+    version: int | None = Field(
+        default=None,
+        ge=0,
+        description="Fail with 409 unless the licence is at this version (or send If-Match).",
+    )
+
+
+class ShipmentRequest(Model):
+    shipped_on: datetime.date
+    value: float | None = Field(default=None, ge=0)
+    quantity: int | None = Field(default=None, ge=0)
+    end_user: str | None = Field(default=None, max_length=500)
+    end_use: str | None = Field(default=None, max_length=50)
+
+
+class ReportRequest(Model):
+    source: str = Field(min_length=1, max_length=500)
+    reported_on: datetime.date
+    country: str = Field(min_length=1, max_length=100)
+    suspected_operator: str = Field(min_length=1, max_length=500)
+    product: str = Field(min_length=1, max_length=500)
+    evidence: str = Field(min_length=1, max_length=2000)
+    confidence: Literal["low", "medium", "high"] = "medium"
+
+
+class CloseReview(Model):
+    outcome: Literal["no_action", "restrict", "suspend", "revoke", "shut_down"]
+    reason: str = Field(min_length=1, max_length=2000)
+
+
+class CounterpartyRequest(Model):
+    exporter: str | None = Field(default=None, max_length=200)
+    name: str = Field(min_length=1, max_length=500)
+    role: str = Field(default="customer", max_length=32)
+    country: str | None = Field(default=None, max_length=100)
+    type: EntityTypeName | None = None
+
+
+class ClearanceRequest(Model):
+    entry_id: str = Field(min_length=1, max_length=200)
+    reason: str = Field(min_length=1, max_length=2000)
+    expires_on: datetime.date | None = None
+
+
+class RegimeImpactRequest(Model):
+    regime: str = Field(max_length=64)
+    since: datetime.date | None = Field(default=None, alias="from")
+    until: datetime.date | None = Field(default=None, alias="to")
+    from_revision: str | None = Field(default=None, max_length=64)
+    to_revision: str | None = Field(default=None, max_length=64)
+    dry_run: bool = False
+    model_config = ConfigDict(extra="forbid", populate_by_name=True)
+
+
+class ListImpactRequest(Model):
+    since: int = Field(alias="from", ge=1)
+    until: int = Field(alias="to", ge=1)
+    dry_run: bool = False
+    model_config = ConfigDict(extra="forbid", populate_by_name=True)
+
+
+class UserRequest(Model):
+    username: str = Field(min_length=1, max_length=100)
+    password: str = Field(min_length=8, max_length=200)
+    role: Literal["exporter", "officer", "auditor", "admin"]
+    exporter: str | None = Field(default=None, max_length=200)
+
+
+class TokenRequest(Model):
+    name: str = Field(default="api", min_length=1, max_length=100)
+
+
+class ErrorField(BaseModel):
+    field: str
+    message: str
+
+
+class ErrorDetail(BaseModel):
+    status: int
+    code: str
+    message: str
+    fields: list[ErrorField]
+
+
+class ErrorBody(BaseModel):
+    error: ErrorDetail
+
+
+class Page(BaseModel):
+    items: list[dict[str, Any]]
+    total: int
+    limit: int
+    offset: int
+
+
+ERRORS: dict[int | str, dict[str, Any]] = {
+    code: {"model": ErrorBody} for code in (401, 403, 404, 409, 422, 429)
+}

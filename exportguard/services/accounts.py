@@ -1,0 +1,329 @@
+"""Accounts: users and roles, API tokens, web sessions, login rate limits; batch jobs.
+
+Passwords are stored as scrypt hashes; API tokens and session ids only as SHA-256 hashes
+(a stolen database gives no usable credential). Everything lives in the store, so several
+service instances behind a load balancer share sessions, limits and jobs.
+"""
+
+from __future__ import annotations
+
+import csv
+import hashlib
+import hmac
+import io
+import secrets
+from dataclasses import dataclass
+from datetime import timedelta
+from typing import TYPE_CHECKING, Any
+
+from exportguard.core.permissions import ROLES, Actor
+from exportguard.errors import ExportGuardError, FieldError, InvalidInput, NotFound
+from exportguard.store import accounts as store
+from exportguard.store import cases
+from exportguard.store.engine import writing
+
+if TYPE_CHECKING:
+    from exportguard.services import ExportGuard
+
+SESSION_HOURS = 12
+#: Failed logins allowed per user name or address in :data:`LOCKOUT_MINUTES`.
+MAX_FAILURES = 5
+LOCKOUT_MINUTES = 15
+#: The demo accounts `exportguard serve` creates on an empty default store (README).
+DEMO_ACCOUNTS = (("admin", "admin-demo", "admin", None),
+                 ("officer", "officer-demo", "officer", None),
+                 ("auditor", "auditor-demo", "auditor", None),
+                 ("exporter", "exporter-demo", "exporter", "Acme Cyber"),
+                 ("globex", "globex-demo", "exporter", "Globex Security"))  # fmt: skip
+
+
+class TooManyAttempts(ExportGuardError):
+    """Too many failed sign-ins: wait before trying again."""
+
+    code = "rate_limited"
+
+
+class AuthenticationFailed(ExportGuardError):
+    """Wrong user name, password or token (which one is not said)."""
+
+    code = "unauthenticated"
+
+
+def hash_password(password: str, salt: bytes | None = None) -> str:
+    salt = salt or secrets.token_bytes(16)
+    digest = hashlib.scrypt(password.encode(), salt=salt, n=2**14, r=8, p=1)
+    return f"scrypt$16384$8$1${salt.hex()}${digest.hex()}"
+
+
+def check_password(password: str, stored: str) -> bool:
+    try:
+        _, n, r, p, salt, digest = stored.split("$")
+        computed = hashlib.scrypt(
+            password.encode(), salt=bytes.fromhex(salt), n=int(n), r=int(r), p=int(p)
+        )
+    except ValueError:
+        return False
+    return hmac.compare_digest(computed.hex(), digest)
+
+
+def _sha(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+@dataclass(frozen=True, slots=True)
+class Session:
+    actor: Actor
+    csrf: str
+    token: str | None = None  # only when just created (for the cookie)
+
+
+class Accounts:
+    """Account use cases, reached as ``ExportGuard.accounts``."""
+
+    def __init__(self, app: ExportGuard) -> None:
+        self.app = app
+
+    def create_user(
+        self, username: str, password: str, role: str, exporter: str | None = None
+    ) -> dict[str, Any]:
+        errors = []
+        if (
+            not username.strip()
+            or not username.replace("-", "").replace("_", "").replace(".", "").isalnum()
+        ):
+            errors.append(FieldError("username", "letters, digits, '-', '_' or '.'"))
+        if len(password) < 8:
+            errors.append(FieldError("password", "at least 8 characters"))
+        if role not in ROLES:
+            errors.append(FieldError("role", f"must be one of {', '.join(ROLES)}"))
+        if role == "exporter" and not (exporter or "").strip():
+            errors.append(FieldError("exporter", "an exporter user belongs to a company"))
+        if role != "exporter" and exporter:
+            errors.append(FieldError("exporter", "only exporter users belong to a company"))
+        if errors:
+            raise InvalidInput(errors)
+        with writing(self.app.engine) as conn:
+            if store.user_by_name(conn, username) is not None:
+                raise InvalidInput(f"user {username!r} exists", field="username")
+            user_id = store.add_user(
+                conn,
+                {
+                    "username": username,
+                    "password_hash": hash_password(password),
+                    "role": role,
+                    "exporter": exporter.strip() if exporter else None,
+                    "active": 1,
+                    "created_at": self.app._now(),
+                },
+            )
+            self.app.audit.record(
+                conn, "user", username, {"created": True, "role": role, "exporter": exporter}
+            )
+        return {
+            "id": user_id,
+            "username": username,
+            "role": role,
+            "exporter": exporter,
+            "active": True,
+        }
+
+    def users(self) -> list[dict[str, Any]]:
+        with self.app.engine.connect() as conn:
+            return [
+                {k: v for k, v in u.items() if k != "password_hash"} for u in store.all_users(conn)
+            ]
+
+    def set_active(self, username: str, active: bool) -> None:
+        with writing(self.app.engine) as conn:
+            user = store.user_by_name(conn, username)
+            if user is None:
+                raise NotFound(f"no user {username!r}")
+            store.set_user_active(conn, user["id"], active)
+            self.app.audit.record(conn, "user", username, {"active": active})
+
+    def create_token(self, username: str, name: str) -> tuple[int, str]:
+        """A new API token for a user: (id, the token; shown once, stored hashed)."""
+        token = "eg_" + secrets.token_urlsafe(32)
+        with writing(self.app.engine) as conn:
+            user = store.user_by_name(conn, username)
+            if user is None:
+                raise NotFound(f"no user {username!r}")
+            token_id = store.add_token(
+                conn,
+                {
+                    "user_id": user["id"],
+                    "token_hash": _sha(token),
+                    "name": name or "token",
+                    "created_at": self.app._now(),
+                },
+            )
+            self.app.audit.record(conn, "token", username, {"created": token_id, "name": name})
+        return token_id, token
+
+    def tokens(self, username: str) -> list[dict[str, Any]]:
+        with self.app.engine.connect() as conn:
+            user = store.user_by_name(conn, username)
+            if user is None:
+                raise NotFound(f"no user {username!r}")
+            return store.tokens_of(conn, user["id"])
+
+    def revoke_token(self, token_id: int, *, owner: str | None = None) -> None:
+        with writing(self.app.engine) as conn:
+            user_id = store.token_owner(conn, token_id)
+            user = store.user_by_id(conn, user_id) if user_id is not None else None
+            if user is None or (owner is not None and user["username"] != owner):
+                raise NotFound(f"no token {token_id}")
+            if not store.revoke_token(conn, token_id, self.app._now()):
+                raise NotFound(f"token {token_id} is already revoked")
+            self.app.audit.record(conn, "token", user["username"], {"revoked": token_id})
+
+    # --- authentication -----------------------------------------------------------------
+
+    def by_token(self, token: str) -> Actor:
+        with self.app.engine.connect() as conn:
+            user = store.token_user(conn, _sha(token))
+        if user is None or not user["active"]:
+            raise AuthenticationFailed("invalid or revoked API token")
+        return Actor(user["username"], user["role"], user["exporter"])
+
+    def sign_in(self, username: str, password: str, address: str) -> Session:
+        now = self.app.clock()
+        since = (now - timedelta(minutes=LOCKOUT_MINUTES)).isoformat(timespec="seconds")
+        with writing(self.app.engine) as conn:
+            if (
+                store.failures_since(conn, username=username, address=address, since=since)
+                >= MAX_FAILURES
+            ):
+                raise TooManyAttempts(
+                    f"too many failed sign-ins; try again in {LOCKOUT_MINUTES} minutes"
+                )
+            user = store.user_by_name(conn, username)
+            ok = bool(user and user["active"] and check_password(password, user["password_hash"]))
+            store.add_attempt(conn, username, address, now.isoformat(timespec="seconds"), ok)
+        if not ok or user is None:
+            raise AuthenticationFailed("wrong user name or password")
+        token, csrf = secrets.token_urlsafe(32), secrets.token_urlsafe(24)
+        with writing(self.app.engine) as conn:
+            store.add_session(conn, {
+                "token_hash": _sha(token), "user_id": user["id"], "csrf": csrf,
+                "created_at": now.isoformat(timespec="seconds"),
+                "expires_at": (now + timedelta(hours=SESSION_HOURS)).isoformat(timespec="seconds"),
+            })  # fmt: skip
+            self.app.audit.record(conn, "sign-in", username, {"address": address})
+        return Session(Actor(user["username"], user["role"], user["exporter"]), csrf, token)
+
+    def by_session(self, token: str) -> Session:
+        now = self.app.clock().isoformat(timespec="seconds")
+        with self.app.engine.connect() as conn:
+            found = store.session(conn, _sha(token), now)
+        if found is None or not found["active"]:
+            raise AuthenticationFailed("not signed in (or the session expired)")
+        return Session(Actor(found["username"], found["role"], found["exporter"]), found["csrf"])
+
+    def sign_out(self, token: str) -> None:
+        with writing(self.app.engine) as conn:
+            store.delete_session(conn, _sha(token))
+
+    def ensure_demo(self) -> bool:
+        """Create the demo accounts on a store with no users; True if it did."""
+        with self.app.engine.connect() as conn:
+            if store.count_users(conn):
+                return False
+        for username, password, role, exporter in DEMO_ACCOUNTS:
+            self.create_user(username, password, role, exporter)
+        return True
+
+
+# --- batch screening jobs ------------------------------------------------------------------------
+
+
+class Jobs:
+    """Asynchronous batch screening, reached as ``ExportGuard.jobs``."""
+
+    def __init__(self, app: ExportGuard) -> None:
+        self.app = app
+
+    def submit(
+        self, text: str, *, owner: str, exporter: str | None, options: dict[str, Any]
+    ) -> str:
+        from exportguard.batch.local import parse_input
+
+        rows = parse_input(text, "upload")  # validate now: a bad file is a 4xx, not a job
+        with writing(self.app.engine) as conn:
+            job_id = cases.next_id(conn, "job", "J")
+            store.add_job(
+                conn,
+                {
+                    "id": job_id,
+                    "kind": "screen-batch",
+                    "status": "queued",
+                    "owner": owner,
+                    "exporter": exporter,
+                    "options": options,
+                    "input": text,
+                    "rows": len(rows),
+                    "created_at": self.app._now(),
+                },
+            )
+        return job_id
+
+    def get(self, job_id: str) -> dict[str, Any]:
+        with self.app.engine.connect() as conn:
+            found = store.get_job(conn, job_id)
+        if found is None:
+            raise NotFound(f"no job {job_id!r}")
+        return found
+
+    def find(self, owner: str | None = None) -> list[dict[str, Any]]:
+        with self.app.engine.connect() as conn:
+            return store.find_jobs(conn, owner)
+
+    def run_next(self, worker: str) -> str | None:
+        """Claim and run the oldest queued job; its id, or None if there was none."""
+        from exportguard.batch.local import parse_input, write_rows
+
+        with writing(self.app.engine) as conn:
+            job_id = store.claim_job(conn, worker, self.app._now())
+        if job_id is None:
+            return None
+        job = self.get(job_id)
+        try:
+            rows = parse_input(job["input"], job_id)
+            options = job["options"]
+            service = self.app.for_actor(job["owner"])
+            pairs = list(
+                zip(
+                    rows,
+                    (
+                        hits
+                        for _, hits in service.screen_many(
+                            ((r.id, r.query) for r in rows),
+                            limit=int(options.get("limit", 10)),
+                            threshold=float(options.get("threshold", 0.8)),
+                        )
+                    ),
+                    strict=True,
+                )
+            )
+            buffer = io.StringIO()
+            write_rows(csv.writer(buffer), pairs)
+            with writing(self.app.engine) as conn:
+                store.finish_job(
+                    conn, job_id, at=self.app._now(), result=buffer.getvalue(), rows=len(rows)
+                )
+                service.audit.record(
+                    conn,
+                    "screening-batch",
+                    job_id,
+                    {
+                        "rows": len(rows),
+                        "input_sha256": _sha(job["input"]),
+                        "result_sha256": _sha(buffer.getvalue()),
+                        "options": options,
+                        "snapshots": [s.id for s in self.app.snapshots_in_force()],
+                    },
+                )
+        except Exception as exc:  # a job must end, whatever went wrong, and say why
+            with writing(self.app.engine) as conn:
+                store.finish_job(conn, job_id, at=self.app._now(), error=str(exc))
+        return job_id

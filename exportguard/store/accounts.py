@@ -1,0 +1,177 @@
+"""Repository of users, API tokens, web sessions, login attempts and background jobs."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Mapping
+from typing import Any
+
+from sqlalchemy import Connection, and_, delete, func, insert, select, update
+
+from exportguard.store.schema import api_tokens, jobs, login_attempts, sessions, users
+
+
+def add_user(conn: Connection, row: Mapping[str, Any]) -> int:
+    return int(conn.execute(insert(users).values(**row).returning(users.c.id)).scalar_one())
+
+
+def user_by_name(conn: Connection, username: str) -> dict[str, Any] | None:
+    row = conn.execute(select(users).where(users.c.username == username)).first()
+    return dict(row._mapping) if row else None
+
+
+def user_by_id(conn: Connection, user_id: int) -> dict[str, Any] | None:
+    row = conn.execute(select(users).where(users.c.id == user_id)).first()
+    return dict(row._mapping) if row else None
+
+
+def all_users(conn: Connection) -> list[dict[str, Any]]:
+    return [dict(r._mapping) for r in conn.execute(select(users).order_by(users.c.id))]
+
+
+def set_user_active(conn: Connection, user_id: int, active: bool) -> None:
+    conn.execute(update(users).where(users.c.id == user_id).values(active=int(active)))
+
+
+def count_users(conn: Connection) -> int:
+    return int(conn.execute(select(func.count()).select_from(users)).scalar_one())
+
+
+def add_token(conn: Connection, row: Mapping[str, Any]) -> int:
+    return int(
+        conn.execute(insert(api_tokens).values(**row).returning(api_tokens.c.id)).scalar_one()
+    )
+
+
+def token_user(conn: Connection, token_hash: str) -> dict[str, Any] | None:
+    row = conn.execute(
+        select(users).join(api_tokens, api_tokens.c.user_id == users.c.id)
+        .where(api_tokens.c.token_hash == token_hash, api_tokens.c.revoked_at.is_(None))
+    ).first()  # fmt: skip
+    return dict(row._mapping) if row else None
+
+
+def tokens_of(conn: Connection, user_id: int) -> list[dict[str, Any]]:
+    rows = conn.execute(
+        select(api_tokens.c.id, api_tokens.c.name, api_tokens.c.created_at, api_tokens.c.revoked_at)
+        .where(api_tokens.c.user_id == user_id)
+        .order_by(api_tokens.c.id)
+    )
+    return [dict(r._mapping) for r in rows]
+
+
+def revoke_token(conn: Connection, token_id: int, at: str) -> bool:
+    return (
+        conn.execute(
+            update(api_tokens)
+            .where(api_tokens.c.id == token_id, api_tokens.c.revoked_at.is_(None))
+            .values(revoked_at=at)
+        ).rowcount
+        == 1
+    )
+
+
+def token_owner(conn: Connection, token_id: int) -> int | None:
+    row = conn.execute(select(api_tokens.c.user_id).where(api_tokens.c.id == token_id)).first()
+    return int(row[0]) if row else None
+
+
+def add_session(conn: Connection, row: Mapping[str, Any]) -> None:
+    conn.execute(insert(sessions).values(**row))
+
+
+def session(conn: Connection, token_hash: str, now: str) -> dict[str, Any] | None:
+    row = conn.execute(
+        select(sessions, users.c.username, users.c.role, users.c.exporter, users.c.active)
+        .join(users, users.c.id == sessions.c.user_id)
+        .where(sessions.c.token_hash == token_hash, sessions.c.expires_at > now)
+    ).first()  # fmt: skip
+    return dict(row._mapping) if row else None
+
+
+def delete_session(conn: Connection, token_hash: str) -> None:
+    conn.execute(delete(sessions).where(sessions.c.token_hash == token_hash))
+
+
+def add_attempt(conn: Connection, username: str, address: str, at: str, ok: bool) -> None:
+    conn.execute(
+        insert(login_attempts).values(username=username, address=address, at=at, ok=int(ok))
+    )
+
+
+def failures_since(conn: Connection, *, username: str, address: str, since: str) -> int:
+    query = (
+        select(func.count())
+        .select_from(login_attempts)
+        .where(
+            login_attempts.c.ok == 0,
+            login_attempts.c.at >= since,
+            (login_attempts.c.username == username) | (login_attempts.c.address == address),
+        )
+    )
+    return int(conn.execute(query).scalar_one())
+
+
+# --- jobs -------------------------------------------------------------------------------------
+
+
+def add_job(conn: Connection, row: Mapping[str, Any]) -> None:
+    values = dict(row)
+    values["options"] = json.dumps(values["options"])
+    conn.execute(insert(jobs).values(**values))
+
+
+def get_job(conn: Connection, job_id: str) -> dict[str, Any] | None:
+    row = conn.execute(select(jobs).where(jobs.c.id == job_id)).first()
+    if row is None:
+        return None
+    found = dict(row._mapping)
+    found["options"] = json.loads(found["options"])
+    return found
+
+
+def find_jobs(conn: Connection, owner: str | None = None) -> list[dict[str, Any]]:
+    query = select(jobs.c.id, jobs.c.kind, jobs.c.status, jobs.c.owner, jobs.c.exporter,
+                   jobs.c.rows, jobs.c.created_at, jobs.c.finished_at, jobs.c.error
+                   ).order_by(jobs.c.id)  # fmt: skip
+    if owner is not None:
+        query = query.where(jobs.c.owner == owner)
+    return [dict(r._mapping) for r in conn.execute(query)]
+
+
+def claim_job(conn: Connection, worker: str, at: str) -> str | None:
+    """Atomically take the oldest queued job (safe with several instances)."""
+    query = select(jobs.c.id).where(jobs.c.status == "queued").order_by(jobs.c.id).limit(1)
+    if conn.dialect.name == "postgresql":
+        query = query.with_for_update(skip_locked=True)
+    row = conn.execute(query).first()
+    if row is None:
+        return None
+    taken = conn.execute(
+        update(jobs)
+        .where(and_(jobs.c.id == row[0], jobs.c.status == "queued"))
+        .values(status="running", started_at=at, claimed_by=worker)
+    ).rowcount
+    return str(row[0]) if taken == 1 else None
+
+
+def finish_job(
+    conn: Connection,
+    job_id: str,
+    *,
+    at: str,
+    result: str | None = None,
+    error: str | None = None,
+    rows: int | None = None,
+) -> None:
+    conn.execute(
+        update(jobs)
+        .where(jobs.c.id == job_id)
+        .values(
+            status="failed" if error else "done",
+            finished_at=at,
+            result=result,
+            error=error,
+            rows=rows,
+        )
+    )
