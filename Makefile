@@ -12,7 +12,13 @@ $(BIN)/.installed: pyproject.toml
 	$(BIN)/pip install --quiet -e '.[dev]'
 	touch $@
 
-setup: $(BIN)/.installed
+# The web app's map geometry and TopoJSON reader, from the npm registry (served locally).
+WEB_VENDOR := exportguard/web/vendor
+$(WEB_VENDOR)/node_modules/.installed: $(WEB_VENDOR)/package.json $(WEB_VENDOR)/package-lock.json
+	npm ci --prefix $(WEB_VENDOR) --no-audit --no-fund --silent
+	touch $@
+
+setup: $(BIN)/.installed $(WEB_VENDOR)/node_modules/.installed
 
 ## The main job on the embedded default (SQLite in your user data directory).
 demo: setup

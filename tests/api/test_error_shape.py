@@ -1,0 +1,73 @@
+"""Every 4xx/5xx answers in one JSON shape (pinned here)."""
+
+from __future__ import annotations
+
+from tests.api.conftest import Api
+
+
+def assert_shape(body: dict, status: int, code: str) -> None:  # type: ignore[type-arg]
+    assert set(body) == {"error"}
+    error = body["error"]
+    assert set(error) == {"status", "code", "message", "fields"}
+    assert error["status"] == status
+    assert error["code"] == code
+    assert isinstance(error["message"], str)
+    assert error["message"]
+    for field in error["fields"]:
+        assert set(field) == {"field", "message"}
+
+
+def test_unauthenticated(api: Api) -> None:
+    r = api.client.get("/api/v1/licences")
+    assert r.status_code == 401
+    assert r.headers["WWW-Authenticate"] == "Bearer"
+    assert_shape(r.json(), 401, "unauthenticated")
+    bad = api.client.get("/api/v1/licences", headers={"Authorization": "Bearer eg_nope"})
+    assert_shape(bad.json(), 401, "unauthenticated")
+
+
+def test_forbidden(api: Api) -> None:
+    r = api.client.post("/api/v1/screen", json={"name": "x"}, headers=api.as_("auditor"))
+    assert r.status_code == 403
+    assert_shape(r.json(), 403, "permission_denied")
+
+
+def test_not_found(api: Api) -> None:
+    r = api.client.get("/api/v1/licences/L-999999", headers=api.as_("officer"))
+    assert_shape(r.json(), 404, "not_found")
+    r = api.client.get("/api/v1/no/such/route", headers=api.as_("officer"))
+    assert_shape(r.json(), 404, "not_found")
+
+
+def test_validation_names_the_field(api: Api) -> None:
+    r = api.client.post("/api/v1/screen", json={"name": "", "limit": 0},
+                        headers=api.as_("officer"))
+    assert r.status_code == 422
+    assert_shape(r.json(), 422, "invalid_input")
+    assert {f["field"] for f in r.json()["error"]["fields"]} == {"name", "limit"}
+    r = api.client.post("/api/v1/decide", json={"items": ["9Z999"], "to": "Narnia"},
+                        headers=api.as_("officer"))
+    assert_shape(r.json(), 422, "invalid_input")
+    assert {f["field"] for f in r.json()["error"]["fields"]} == {"item", "to"}
+
+
+def test_method_not_allowed_and_conflict(api: Api) -> None:
+    r = api.client.delete("/api/v1/screen", headers=api.as_("officer"))
+    assert_shape(r.json(), 405, "method_not_allowed")
+    created = api.client.post("/api/v1/licences", headers=api.as_("exporter"), json={
+        "regime": "us-ear", "items": ["4D004"], "destination": "FR", "end_user": "Police"})
+    lic = created.json()["id"]
+    r = api.client.post(f"/api/v1/licences/{lic}/events", headers=api.as_("exporter"),
+                        json={"event": "approve", "reason": "self-approval"})
+    assert_shape(r.json(), 403, "permission_denied")
+    r = api.client.post(f"/api/v1/licences/{lic}/events", headers=api.as_("officer"),
+                        json={"event": "approve", "reason": "too early"})
+    assert_shape(r.json(), 409, "illegal_transition")
+
+
+def test_login_rate_limit_is_429(api: Api) -> None:
+    for _ in range(5):
+        api.client.post("/login", data={"username": "officer", "password": "wrong"})
+    r = api.client.post("/login", data={"username": "officer", "password": "officer-demo"})
+    assert r.status_code == 429
+    assert "too many failed sign-ins" in r.text
