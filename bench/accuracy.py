@@ -348,13 +348,15 @@ def logic_v2(brute: Brute) -> Method | None:
             cache[i] = proxy
         return cache[i]
 
+    counter = iter(range(10**9))
+
     def run(query: str) -> list[tuple[str, float]]:
         cands = brute.top(query, 20)
         out = []
         for i, _ in cands:
             e = brute.entries[i]
             q = model.make_entity(schema.get(e.type, "LegalEntity"))
-            q.id = "q"
+            q.id = f"q{next(counter)}"  # nomenklatura caches by entity id: never reuse one
             q.add("name", query, quiet=True)
             result = LogicV2.compare(q, entity(i), config)
             out.append((e.id, float(result.score)))

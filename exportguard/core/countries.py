@@ -76,5 +76,6 @@ def all_codes() -> list[str]:
 
 
 def numeric_to_code() -> dict[str, str]:
-    """ISO numeric code ("504") -> alpha-2 ("MA"), for map geometry keyed by numeric ids."""
-    return {str(c.numeric): c.alpha_2 for c in pycountry.countries}
+    """ISO numeric code without leading zeros ("76" for 076) -> alpha-2 ("BR"), for map
+    geometry keyed by numeric ids."""
+    return {str(int(c.numeric)): c.alpha_2 for c in pycountry.countries}

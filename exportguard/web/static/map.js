@@ -26,11 +26,14 @@
     let d = "";
     for (const poly of polys) {
       for (const ring of poly) {
-        ring.forEach(function (pt, i) {
+        let last = null;
+        ring.forEach(function (pt) {
           const p = project(pt[0], pt[1]);
-          d += (i ? "L" : "M") + p[0].toFixed(1) + "," + p[1].toFixed(1);
+          // A ring crossing the antimeridian jumps across the map: lift the pen there.
+          const jump = last !== null && Math.abs(pt[0] - last) > 180;
+          d += (last === null || jump ? "M" : "L") + p[0].toFixed(1) + "," + p[1].toFixed(1);
+          last = pt[0];
         });
-        d += "Z";
       }
     }
     return d;

@@ -1,0 +1,214 @@
+"""The web application in a real browser: Debian's chromium driven by Playwright.
+
+A real server (uvicorn, in a thread) on a free loopback port, a fresh SQLite store with
+the demo list and demo accounts. Screenshots of the main pages go to
+``test-artifacts/screenshots``. Without chromium the tests are skipped with a note, unless
+``EXPORTGUARD_REQUIRE_BROWSER=1`` (CI) makes that a failure.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import socket
+import threading
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+import uvicorn
+
+from exportguard.api import create_app
+from exportguard.services import ExportGuard
+
+CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
+ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts" / "screenshots"
+REQUIRE = os.environ.get("EXPORTGUARD_REQUIRE_BROWSER") == "1"
+
+pytestmark = pytest.mark.browser
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    db = tmp_path_factory.mktemp("web") / "web.db"
+    service = ExportGuard(f"sqlite:///{db}", actor="system")
+    app = create_app(service, demo=True, worker=True)
+    port = _free_port()
+    config = uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning")
+    srv = uvicorn.Server(config)
+    thread = threading.Thread(target=srv.run, daemon=True)
+    thread.start()
+    for _ in range(100):
+        if srv.started:
+            break
+        time.sleep(0.1)
+    yield f"http://127.0.0.1:{port}"
+    srv.should_exit = True
+    thread.join(10)
+    service.close()
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[object]:
+    if not Path(CHROMIUM).exists():
+        message = f"chromium not found at {CHROMIUM} (apt-get install chromium)"
+        if REQUIRE:
+            pytest.fail(message)
+        pytest.skip(message + "; browser tests skipped")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        b = p.chromium.launch(executable_path=CHROMIUM, args=[
+            "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+            "--disable-background-networking", "--disable-component-update", "--disable-sync"])
+        yield b
+        b.close()
+
+
+def sign_in(browser: object, server: str, user: str) -> object:
+    context = browser.new_context(viewport={"width": 1280, "height": 900})  # type: ignore[attr-defined]
+    page = context.new_page()
+    page.goto(f"{server}/login")
+    page.get_by_label("User name").fill(user)
+    page.get_by_label("Password").fill(f"{user}-demo")
+    page.get_by_role("button", name="Sign in").click()
+    page.wait_for_url(f"{server}/")
+    return page
+
+
+def shot(page: object, name: str) -> None:
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(ARTIFACTS / f"{name}.png"), full_page=True)  # type: ignore[attr-defined]
+
+
+@pytest.mark.parametrize("user", ["admin", "officer", "auditor", "exporter"])
+def test_sign_in_as_each_role(browser: object, server: str, user: str) -> None:
+    page = sign_in(browser, server, user)
+    assert f"{user} (" in page.locator("header .who").inner_text()  # type: ignore[attr-defined]
+    shot(page, f"home-{user}")
+    page.context.close()  # type: ignore[attr-defined]
+
+
+def test_wrong_password_is_refused(browser: object, server: str) -> None:
+    page = browser.new_page()  # type: ignore[attr-defined]
+    page.goto(f"{server}/login")
+    page.get_by_label("User name").fill("officer")
+    page.get_by_label("Password").fill("nope")
+    page.get_by_role("button", name="Sign in").click()
+    assert "wrong user name or password" in page.locator(".error").inner_text()
+    page.close()
+
+
+def test_screen_nso_group_shows_entity_list_hit_and_explanation(browser: object,
+                                                                server: str) -> None:
+    page = sign_in(browser, server, "exporter")
+    page.goto(f"{server}/screen")  # type: ignore[attr-defined]
+    page.get_by_label("Name (any script)").fill("NSO Group")  # type: ignore[attr-defined]
+    page.get_by_role("button", name="Screen").click()  # type: ignore[attr-defined]
+    hit = page.locator("article.hit").first  # type: ignore[attr-defined]
+    assert "NSO Group" in hit.inner_text()
+    assert "Entity List" in hit.inner_text()
+    assert "Presumption of denial" in hit.inner_text()
+    assert "nso~nso (exact" in hit.locator("table.why").inner_text()
+    shot(page, "screen")
+    page.context.close()  # type: ignore[attr-defined]
+
+
+def test_decision_4d004_to_morocco_2021_12_01(browser: object, server: str) -> None:
+    page = sign_in(browser, server, "officer")
+    page.goto(f"{server}/decide")  # type: ignore[attr-defined]
+    page.get_by_label("Items").fill("4D004")  # type: ignore[attr-defined]
+    page.get_by_label("Destination").fill("MA")  # type: ignore[attr-defined]
+    page.get_by_label("Date").fill("2021-12-01")  # type: ignore[attr-defined]
+    page.get_by_label("End-user type").select_option("law-enforcement")  # type: ignore[attr-defined]
+    page.get_by_role("button", name="Decide").click()  # type: ignore[attr-defined]
+    il = page.locator('article[data-regime="il-deca"] .verdict')  # type: ignore[attr-defined]
+    assert il.get_attribute("data-verdict") == "not_eligible"
+    assert "list of 37" in page.locator('article[data-regime="il-deca"]').inner_text()  # type: ignore[attr-defined]
+    shot(page, "decide")
+    page.context.close()  # type: ignore[attr-defined]
+
+
+def test_application_through_approval_and_revocation(browser: object, server: str) -> None:
+    exporter = sign_in(browser, server, "exporter")
+    exporter.goto(f"{server}/licences/new")  # type: ignore[attr-defined]
+    exporter.get_by_label("Kind").select_option("export")  # type: ignore[attr-defined]
+    exporter.get_by_label("Regime").select_option("us-ear")  # type: ignore[attr-defined]
+    exporter.get_by_label("Items").fill("4D004")  # type: ignore[attr-defined]
+    exporter.get_by_label("Destination").fill("FR")  # type: ignore[attr-defined]
+    exporter.get_by_label("End user", exact=True).fill("Police nationale")  # type: ignore[attr-defined]
+    exporter.get_by_label("End-user type").select_option("law-enforcement")  # type: ignore[attr-defined]
+    exporter.get_by_role("button", name="Create draft").click()  # type: ignore[attr-defined]
+    exporter.wait_for_url("**/licences/L-*")  # type: ignore[attr-defined]
+    url = exporter.url  # type: ignore[attr-defined]
+
+    def act(page: object, event: str, reason: str) -> None:
+        page.goto(url)  # type: ignore[attr-defined]
+        page.locator("#event").select_option(event)  # type: ignore[attr-defined]
+        page.locator("#reason").fill(reason)  # type: ignore[attr-defined]
+        page.get_by_role("button", name="Apply").click()  # type: ignore[attr-defined]
+        page.wait_for_load_state()  # type: ignore[attr-defined]
+
+    act(exporter, "submit", "file complete")
+    assert exporter.locator("#state").get_attribute("data-state") == "submitted"  # type: ignore[attr-defined]
+    officer = sign_in(browser, server, "officer")
+    act(officer, "review", "taken")
+    act(officer, "approve", "meets policy")
+    assert officer.locator("#state").get_attribute("data-state") == "issued"  # type: ignore[attr-defined]
+    act(officer, "revoke", "misuse confirmed")
+    assert officer.locator("#state").get_attribute("data-state") == "revoked"  # type: ignore[attr-defined]
+    timeline = officer.locator("#timeline").inner_text()  # type: ignore[attr-defined]
+    for event in ("submit", "review", "approve", "revoke"):
+        assert event in timeline
+    shot(officer, "licence")
+    officer.goto(f"{server}/licences")  # type: ignore[attr-defined]
+    shot(officer, "licences")
+    officer.goto(f"{server}/audit")  # type: ignore[attr-defined]
+    assert officer.locator("#chain").get_attribute("data-ok") == "true"  # type: ignore[attr-defined]
+    shot(officer, "audit")
+    exporter.context.close()  # type: ignore[attr-defined]
+    officer.context.close()  # type: ignore[attr-defined]
+
+
+def test_map_morocco_changes_colour_across_2021_11_25(browser: object, server: str) -> None:
+    page = sign_in(browser, server, "officer")
+    page.goto(f"{server}/map")  # type: ignore[attr-defined]
+    morocco = page.locator('#map path[data-country="MA"]')  # type: ignore[attr-defined]
+    slider = page.locator("#day")  # type: ignore[attr-defined]
+
+    def at(day: str) -> tuple[str, str]:
+        days = (int(day[:4]) - 2021) * 365 + _day_of_year(day) - 1
+        slider.evaluate(f"(el) => {{ el.value = {days}; el.dispatchEvent(new Event('input')); }}")
+        page.wait_for_function(f"document.getElementById('map').dataset.date === '{day}'")  # type: ignore[attr-defined]
+        return str(morocco.get_attribute("data-verdict")), str(morocco.get_attribute("fill"))
+
+    before = at("2021-11-24")
+    after = at("2021-11-25")
+    assert before[0] == "licence_required"
+    assert after[0] == "not_eligible"
+    assert before[1] != after[1]
+    shot(page, "map")
+    page.context.close()  # type: ignore[attr-defined]
+
+
+def test_lists_and_reviews_pages(browser: object, server: str) -> None:
+    page = sign_in(browser, server, "officer")
+    for name in ("lists", "reviews", "impact", "counterparties"):
+        page.goto(f"{server}/{name}")  # type: ignore[attr-defined]
+        assert page.locator("h1").count() == 1  # type: ignore[attr-defined]
+        shot(page, name)
+    page.context.close()  # type: ignore[attr-defined]
+
+
+def _day_of_year(day: str) -> int:
+    from datetime import date
+
+    d = date.fromisoformat(day)
+    return (d - date(d.year, 1, 1)).days + 1
