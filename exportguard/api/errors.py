@@ -11,6 +11,7 @@ Every 4xx and 5xx body is::
 from __future__ import annotations
 
 import logging
+import re
 from typing import Any
 
 from fastapi import FastAPI, Request
@@ -63,6 +64,19 @@ def error_response(
     return JSONResponse(body(status, code, message, fields), status_code=status, headers=headers)
 
 
+def _allowed_methods(request: Request) -> list[str]:
+    """The methods the API documents for this path (for a 405's Allow header)."""
+    paths = request.app.openapi().get("paths", {})
+    for template, operations in paths.items():
+        pattern = re.sub(r"\\\{[^/]+?\\\}", "[^/]+", re.escape(template))
+        if re.fullmatch(pattern, request.url.path):
+            return sorted(m.upper() for m in operations if m in _HTTP_METHODS)
+    return []
+
+
+_HTTP_METHODS = frozenset({"get", "put", "post", "delete", "patch", "head", "options"})
+
+
 def install(app: FastAPI) -> None:
     @app.exception_handler(ExportGuardError)
     async def _domain(request: Request, exc: ExportGuardError) -> JSONResponse:
@@ -92,18 +106,25 @@ def install(app: FastAPI) -> None:
 
     @app.exception_handler(StarletteHTTPException)
     async def _http(request: Request, exc: StarletteHTTPException) -> JSONResponse:
-        code = {
-            404: "not_found",
-            405: "method_not_allowed",
+        codes = {
+            400: "bad_request",
             401: "unauthenticated",
             403: "permission_denied",
+            404: "not_found",
+            405: "method_not_allowed",
             409: "conflict",
             412: "precondition_failed",
             413: "too_large",
             415: "unsupported_media_type",
-        }.get(exc.status_code, "error")
+        }
+        headers = dict(getattr(exc, "headers", None) or {})
+        if exc.status_code == 405:  # every method the path has, not only the first route's
+            headers["Allow"] = ", ".join(_allowed_methods(request))
         return error_response(
-            exc.status_code, code, str(exc.detail), headers=getattr(exc, "headers", None)
+            exc.status_code,
+            codes.get(exc.status_code, "error"),
+            str(exc.detail),
+            headers=headers or None,
         )
 
     @app.exception_handler(Exception)

@@ -10,7 +10,7 @@ from __future__ import annotations
 from datetime import date
 from typing import Annotated, Any
 
-from fastapi import APIRouter, File, Header, Query, Response, UploadFile
+from fastapi import APIRouter, File, Header, Path, Query, Response, UploadFile
 from fastapi.responses import HTMLResponse, PlainTextResponse
 
 from exportguard.api import schemas as s
@@ -23,7 +23,9 @@ from exportguard.sources._common import SourceFile
 router = APIRouter(prefix="/api/v1", responses=s.ERRORS)
 
 Limit = Annotated[int, Query(ge=1, le=200)]
-Offset = Annotated[int, Query(ge=0)]
+Offset = Annotated[int, Query(ge=0, le=2**31)]
+#: A stored integer id (the database's 64-bit integers bound it).
+Seq = Annotated[int, Path(ge=1, le=2**62)]
 
 MAX_UPLOAD = 256 * 1024 * 1024
 
@@ -132,7 +134,11 @@ def job(job_id: str, who: CallerDep) -> dict[str, Any]:
     return _job(_job_or_404(who, job_id))
 
 
-@router.get("/jobs/{job_id}/result", tags=["screening"], response_class=PlainTextResponse)
+@router.get(
+    "/jobs/{job_id}/result",
+    tags=["screening"],
+    responses={200: {"content": {"text/csv": {"schema": {"type": "string"}}}}},
+)
 def job_result(job_id: str, who: CallerDep) -> PlainTextResponse:
     """The batch result as CSV (one row per hit)."""
     found = _job_or_404(who, job_id)
@@ -288,8 +294,8 @@ async def import_lists(
 
 @router.get("/lists/diff", tags=["lists"])
 def lists_diff(
-    since: Annotated[int, Query(alias="from", ge=1)],
-    until: Annotated[int, Query(alias="to", ge=1)],
+    since: Annotated[int, Query(alias="from", ge=1, le=2**62)],
+    until: Annotated[int, Query(alias="to", ge=1, le=2**62)],
     who: Caller = allowed("read_lists"),
 ) -> dict[str, Any]:
     """Entries added, removed and changed between two snapshots of one list."""
@@ -574,12 +580,16 @@ def audit_verify(who: Caller = allowed("read_audit")) -> dict[str, Any]:
 
 
 @router.get("/audit/{seq}", tags=["audit"])
-def audit_record(seq: int, who: Caller = allowed("read_audit")) -> dict[str, Any]:
+def audit_record(seq: Seq, who: Caller = allowed("read_audit")) -> dict[str, Any]:
     return who.service.audit.get(seq).to_dict()
 
 
-@router.get("/audit/{seq}/certificate", tags=["audit"], response_class=HTMLResponse)
-def certificate(seq: int, who: CallerDep) -> HTMLResponse:
+@router.get(
+    "/audit/{seq}/certificate",
+    tags=["audit"],
+    responses={200: {"content": {"text/html": {"schema": {"type": "string"}}}}},
+)
+def certificate(seq: Seq, who: CallerDep) -> HTMLResponse:
     """The screening certificate (HTML) of a screening; exporters get their own."""
     record = who.service.audit.get(seq)
     if who.actor.is_exporter:
@@ -624,7 +634,7 @@ def create_token(username: str, body: s.TokenRequest, who: CallerDep) -> dict[st
 
 
 @router.delete("/tokens/{token_id}", tags=["accounts"])
-def revoke_token(token_id: int, who: CallerDep) -> dict[str, Any]:
+def revoke_token(token_id: Seq, who: CallerDep) -> dict[str, Any]:
     owner = None if who.actor.role == "admin" else who.actor.username
     who.service.accounts.revoke_token(token_id, owner=owner)
     return {"id": token_id, "revoked": True}

@@ -3,11 +3,31 @@
 from __future__ import annotations
 
 import datetime
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import (
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    StrictBool,
+    StrictFloat,
+    StrictInt,
+)
 
 EntityTypeName = Literal["person", "organization", "vessel", "aircraft"]
+# Strict scalars: JSON false is not 0, "5" is not 5, 0 is not 1970-01-01 (schemathesis
+# checks that such values are refused).
+Number = StrictFloat | StrictInt
+
+
+def _iso_date_text(value: object) -> object:
+    if not isinstance(value, str | datetime.date):
+        raise ValueError("a date is written YYYY-MM-DD")
+    return value
+
+
+IsoDate = Annotated[datetime.date, BeforeValidator(_iso_date_text)]
 
 
 class Model(BaseModel):
@@ -18,11 +38,11 @@ class ScreenRequest(Model):
     name: str = Field(min_length=1, max_length=500, description="The party's name, any script.")
     country: str | None = Field(default=None, max_length=100)
     type: EntityTypeName | None = None
-    birth_date: str | None = Field(default=None, max_length=10)
+    birth_date: str | None = Field(default=None, pattern=r"^\d{4}(-\d{2}(-\d{2})?)?$")
     identifiers: list[str] = Field(default_factory=list, max_length=20)
-    as_of: datetime.date | None = None
-    limit: int = Field(default=10, ge=1, le=100)
-    threshold: float = Field(default=0.8, ge=0.0, le=1.0)
+    as_of: IsoDate | None = None
+    limit: StrictInt = Field(default=10, ge=1, le=100)
+    threshold: Number = Field(default=0.8, ge=0.0, le=1.0)
 
 
 class BatchRequest(Model):
@@ -31,27 +51,27 @@ class BatchRequest(Model):
         max_length=10_000_000,
         description="CSV text with a header: id,name[,country,type].",
     )
-    limit: int = Field(default=10, ge=1, le=100)
-    threshold: float = Field(default=0.8, ge=0.0, le=1.0)
+    limit: StrictInt = Field(default=10, ge=1, le=100)
+    threshold: Number = Field(default=0.8, ge=0.0, le=1.0)
 
 
 class DecideRequest(Model):
     items: list[str] = Field(min_length=1, max_length=20)
     to: str = Field(min_length=1, max_length=100)
-    date: datetime.date | None = None
+    date: IsoDate | None = None
     regimes: list[str] = Field(default_factory=list, max_length=10)
     end_user: str | None = Field(default=None, max_length=500)
     end_user_type: str | None = Field(default=None, max_length=50)
     end_use: str | None = Field(default=None, max_length=50)
     parties: list[str] = Field(default_factory=list, max_length=20)
-    authority_informed: bool = False
+    authority_informed: StrictBool = False
 
 
 class ConditionsBody(Model):
-    valid_from: datetime.date | None = None
-    valid_until: datetime.date | None = None
-    max_value: float | None = Field(default=None, ge=0)
-    max_quantity: int | None = Field(default=None, ge=0)
+    valid_from: IsoDate | None = None
+    valid_until: IsoDate | None = None
+    max_value: Number | None = Field(default=None, ge=0)
+    max_quantity: StrictInt | None = Field(default=None, ge=0)
     end_users: list[str] = Field(default_factory=list, max_length=50)
     end_uses: list[str] = Field(default_factory=list, max_length=50)
     terms: list[str] = Field(default_factory=list, max_length=50)
@@ -70,34 +90,35 @@ class ApplicationRequest(Model):
     end_user_type: str | None = Field(default=None, max_length=50)
     end_use: str | None = Field(default=None, max_length=50)
     parties: list[str] = Field(default_factory=list, max_length=20)
-    value: float | None = Field(default=None, ge=0)
-    quantity: int | None = Field(default=None, ge=0)
+    value: Number | None = Field(default=None, ge=0)
+    quantity: StrictInt | None = Field(default=None, ge=0)
     parent: str | None = Field(default=None, max_length=32)
 
 
 class EventRequest(Model):
     event: str = Field(max_length=32)
     reason: str = Field(min_length=1, max_length=2000)
-    date: datetime.date | None = None
+    date: IsoDate | None = None
     conditions: ConditionsBody | None = None
-    version: int | None = Field(
+    version: StrictInt | None = Field(
         default=None,
         ge=0,
+        le=2**62,
         description="Fail with 409 unless the licence is at this version (or send If-Match).",
     )
 
 
 class ShipmentRequest(Model):
-    shipped_on: datetime.date
-    value: float | None = Field(default=None, ge=0)
-    quantity: int | None = Field(default=None, ge=0)
+    shipped_on: IsoDate
+    value: Number | None = Field(default=None, ge=0)
+    quantity: StrictInt | None = Field(default=None, ge=0)
     end_user: str | None = Field(default=None, max_length=500)
     end_use: str | None = Field(default=None, max_length=50)
 
 
 class ReportRequest(Model):
     source: str = Field(min_length=1, max_length=500)
-    reported_on: datetime.date
+    reported_on: IsoDate
     country: str = Field(min_length=1, max_length=100)
     suspected_operator: str = Field(min_length=1, max_length=500)
     product: str = Field(min_length=1, max_length=500)
@@ -121,23 +142,23 @@ class CounterpartyRequest(Model):
 class ClearanceRequest(Model):
     entry_id: str = Field(min_length=1, max_length=200)
     reason: str = Field(min_length=1, max_length=2000)
-    expires_on: datetime.date | None = None
+    expires_on: IsoDate | None = None
 
 
 class RegimeImpactRequest(Model):
     regime: str = Field(max_length=64)
-    since: datetime.date | None = Field(default=None, alias="from")
-    until: datetime.date | None = Field(default=None, alias="to")
+    since: IsoDate | None = Field(default=None, alias="from")
+    until: IsoDate | None = Field(default=None, alias="to")
     from_revision: str | None = Field(default=None, max_length=64)
     to_revision: str | None = Field(default=None, max_length=64)
-    dry_run: bool = False
+    dry_run: StrictBool = False
     model_config = ConfigDict(extra="forbid", populate_by_name=True)
 
 
 class ListImpactRequest(Model):
-    since: int = Field(alias="from", ge=1)
-    until: int = Field(alias="to", ge=1)
-    dry_run: bool = False
+    since: StrictInt = Field(alias="from", ge=1, le=2**62)
+    until: StrictInt = Field(alias="to", ge=1, le=2**62)
+    dry_run: StrictBool = False
     model_config = ConfigDict(extra="forbid", populate_by_name=True)
 
 
@@ -176,5 +197,5 @@ class Page(BaseModel):
 
 
 ERRORS: dict[int | str, dict[str, Any]] = {
-    code: {"model": ErrorBody} for code in (401, 403, 404, 409, 422, 429)
+    code: {"model": ErrorBody} for code in (400, 401, 403, 404, 405, 409, 422, 429)
 }

@@ -731,6 +731,7 @@ def users_list(as_json: JsonFlag = False) -> None:
 @users_app.command("disable")
 def users_disable(username: str) -> None:
     """Disable a user (its sessions and tokens stop working)."""
+
     def action() -> None:
         open_service().accounts.set_active(username, False)
         out.print(f"disabled {username}")

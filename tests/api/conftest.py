@@ -31,8 +31,9 @@ class Api:
 def api(db_url: str) -> Iterator[Api]:
     service = ExportGuard(db_url, actor="system", clock=lambda: FIXED_NOW)
     app = create_app(service, demo=True, worker=False)
-    headers = {u: {"Authorization": f"Bearer {service.accounts.create_token(u, 'test')[1]}"}
-               for u in USERS}
+    headers = {
+        u: {"Authorization": f"Bearer {service.accounts.create_token(u, 'test')[1]}"} for u in USERS
+    }
     with TestClient(app) as client:
         yield Api(client, service, headers)
     service.close()

@@ -40,13 +40,13 @@ def test_not_found(api: Api) -> None:
 
 
 def test_validation_names_the_field(api: Api) -> None:
-    r = api.client.post("/api/v1/screen", json={"name": "", "limit": 0},
-                        headers=api.as_("officer"))
+    r = api.client.post("/api/v1/screen", json={"name": "", "limit": 0}, headers=api.as_("officer"))
     assert r.status_code == 422
     assert_shape(r.json(), 422, "invalid_input")
     assert {f["field"] for f in r.json()["error"]["fields"]} == {"name", "limit"}
-    r = api.client.post("/api/v1/decide", json={"items": ["9Z999"], "to": "Narnia"},
-                        headers=api.as_("officer"))
+    r = api.client.post(
+        "/api/v1/decide", json={"items": ["9Z999"], "to": "Narnia"}, headers=api.as_("officer")
+    )
     assert_shape(r.json(), 422, "invalid_input")
     assert {f["field"] for f in r.json()["error"]["fields"]} == {"item", "to"}
 
@@ -54,14 +54,23 @@ def test_validation_names_the_field(api: Api) -> None:
 def test_method_not_allowed_and_conflict(api: Api) -> None:
     r = api.client.delete("/api/v1/screen", headers=api.as_("officer"))
     assert_shape(r.json(), 405, "method_not_allowed")
-    created = api.client.post("/api/v1/licences", headers=api.as_("exporter"), json={
-        "regime": "us-ear", "items": ["4D004"], "destination": "FR", "end_user": "Police"})
+    created = api.client.post(
+        "/api/v1/licences",
+        headers=api.as_("exporter"),
+        json={"regime": "us-ear", "items": ["4D004"], "destination": "FR", "end_user": "Police"},
+    )
     lic = created.json()["id"]
-    r = api.client.post(f"/api/v1/licences/{lic}/events", headers=api.as_("exporter"),
-                        json={"event": "approve", "reason": "self-approval"})
+    r = api.client.post(
+        f"/api/v1/licences/{lic}/events",
+        headers=api.as_("exporter"),
+        json={"event": "approve", "reason": "self-approval"},
+    )
     assert_shape(r.json(), 403, "permission_denied")
-    r = api.client.post(f"/api/v1/licences/{lic}/events", headers=api.as_("officer"),
-                        json={"event": "approve", "reason": "too early"})
+    r = api.client.post(
+        f"/api/v1/licences/{lic}/events",
+        headers=api.as_("officer"),
+        json={"event": "approve", "reason": "too early"},
+    )
     assert_shape(r.json(), 409, "illegal_transition")
 
 

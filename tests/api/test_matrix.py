@@ -28,38 +28,63 @@ class World:
         acme = s.for_actor("exporter")
         globex = s.for_actor("globex")
         officer = s.for_actor("officer")
-        self.lic = {"acme": self._licence(acme, "Acme Cyber"),
-                    "globex": self._licence(globex, "Globex Security")}
-        self.issued = {"acme": self._issued(acme, officer, "Acme Cyber"),
-                       "globex": self._issued(globex, officer, "Globex Security")}
-        self.cp = {"acme": acme.monitoring.add(exporter="Acme Cyber", name="Candiru Ltd")["id"],
-                   "globex": globex.monitoring.add(exporter="Globex Security",
-                                                   name="Candiru Ltd")["id"]}
-        self.job = {"acme": acme.jobs.submit("id,name\n1,NSO Group\n", owner="exporter",
-                                             exporter="Acme Cyber", options={}),
-                    "globex": globex.jobs.submit("id,name\n1,NSO Group\n", owner="globex",
-                                                 exporter="Globex Security", options={})}
-        self.decision = {"acme": acme.decisions.decide(items=["4D004"], to="FR",
-                                                       on=date(2022, 1, 1)).decision_id,
-                         "globex": globex.decisions.decide(items=["4A005"], to="DE",
-                                                           on=date(2022, 1, 1)).decision_id}
-        self.screening = {"acme": acme.screen("NSO Group").audit_seq,
-                          "globex": globex.screen("NSO Group").audit_seq}
+        self.lic = {
+            "acme": self._licence(acme, "Acme Cyber"),
+            "globex": self._licence(globex, "Globex Security"),
+        }
+        self.issued = {
+            "acme": self._issued(acme, officer, "Acme Cyber"),
+            "globex": self._issued(globex, officer, "Globex Security"),
+        }
+        self.cp = {
+            "acme": acme.monitoring.add(exporter="Acme Cyber", name="Candiru Ltd")["id"],
+            "globex": globex.monitoring.add(exporter="Globex Security", name="Candiru Ltd")["id"],
+        }
+        self.job = {
+            "acme": acme.jobs.submit(
+                "id,name\n1,NSO Group\n", owner="exporter", exporter="Acme Cyber", options={}
+            ),
+            "globex": globex.jobs.submit(
+                "id,name\n1,NSO Group\n", owner="globex", exporter="Globex Security", options={}
+            ),
+        }
+        self.decision = {
+            "acme": acme.decisions.decide(
+                items=["4D004"], to="FR", on=date(2022, 1, 1)
+            ).decision_id,
+            "globex": globex.decisions.decide(
+                items=["4A005"], to="DE", on=date(2022, 1, 1)
+            ).decision_id,
+        }
+        self.screening = {
+            "acme": acme.screen("NSO Group").audit_seq,
+            "globex": globex.screen("NSO Group").audit_seq,
+        }
         self.snapshot = s.snapshots()[0].id
         self.counter = 0
 
     @staticmethod
     def _licence(svc: Any, exporter: str) -> str:
-        return str(svc.licensing.apply(exporter=exporter, kind="export", regime="us-ear",
-                                       items=["4D004"], destination="FR", end_user="Police",
-                                       end_user_type="government", end_use="law-enforcement").id)
+        return str(
+            svc.licensing.apply(
+                exporter=exporter,
+                kind="export",
+                regime="us-ear",
+                items=["4D004"],
+                destination="FR",
+                end_user="Police",
+                end_user_type="government",
+                end_use="law-enforcement",
+            ).id
+        )
 
     def _issued(self, svc: Any, officer: Any, exporter: str) -> str:
         lic = self._licence(svc, exporter)
         svc.licensing.transition(lic, Event.SUBMIT, reason="r")
         officer.licensing.transition(lic, Event.REVIEW, reason="r")
-        officer.licensing.transition(lic, Event.APPROVE, reason="r",
-                                     conditions=Conditions(valid_until=date(2030, 1, 1)))
+        officer.licensing.transition(
+            lic, Event.APPROVE, reason="r", conditions=Conditions(valid_until=date(2030, 1, 1))
+        )
         return lic
 
     def fresh(self) -> int:
@@ -70,16 +95,29 @@ class World:
         """A new open review (a misuse report on a fresh Moroccan licence)."""
         n = self.fresh()
         svc = self.api.service.for_actor("exporter")
-        lic = svc.licensing.apply(exporter="Acme Cyber", kind="export", regime="us-ear",
-                                  items=["4D004"], destination="MA", end_user=f"Agency {n}",
-                                  end_user_type="government", end_use="law-enforcement").id
+        lic = svc.licensing.apply(
+            exporter="Acme Cyber",
+            kind="export",
+            regime="us-ear",
+            items=["4D004"],
+            destination="MA",
+            end_user=f"Agency {n}",
+            end_user_type="government",
+            end_use="law-enforcement",
+        ).id
         svc.licensing.transition(lic, Event.SUBMIT, reason="r")
         officer = self.api.service.for_actor("officer")
         officer.licensing.transition(lic, Event.REVIEW, reason="r")
         officer.licensing.transition(lic, Event.APPROVE, reason="r")
-        officer.licensing.report_misuse(source="Lab", reported_on=date(2022, 5, 1), country="MA",
-                                        suspected_operator=f"Agency {n}", product="spyware",
-                                        evidence="ref", confidence="high")
+        officer.licensing.report_misuse(
+            source="Lab",
+            reported_on=date(2022, 5, 1),
+            country="MA",
+            suspected_operator=f"Agency {n}",
+            product="spyware",
+            evidence="ref",
+            confidence="high",
+        )
         reviews = [r for r in officer.licensing.reviews() if r["subject_id"] == lic]
         return str(reviews[0]["id"])
 
@@ -95,79 +133,232 @@ def own(world: World, role: str) -> str:
 #: (name, roles allowed, tenant-scoped, make the call for a role and a tenant)
 ENDPOINTS: list[tuple[str, set[str], bool, Callable[[World, str], Call]]] = [
     ("me", ALL, False, lambda w, t: ("GET", "/api/v1/me", {})),
-    ("screen", {"exporter", "globex", "officer", "admin"}, False,
-     lambda w, t: ("POST", "/api/v1/screen", {"json": {"name": "NSO Group"}})),
-    ("batch", {"exporter", "globex", "officer", "admin"}, False,
-     lambda w, t: ("POST", "/api/v1/screen/batch", {"json": {"csv": "id,name\n1,Candiru\n"}})),
+    (
+        "screen",
+        {"exporter", "globex", "officer", "admin"},
+        False,
+        lambda w, t: ("POST", "/api/v1/screen", {"json": {"name": "NSO Group"}}),
+    ),
+    (
+        "batch",
+        {"exporter", "globex", "officer", "admin"},
+        False,
+        lambda w, t: ("POST", "/api/v1/screen/batch", {"json": {"csv": "id,name\n1,Candiru\n"}}),
+    ),
     ("jobs", ALL, False, lambda w, t: ("GET", "/api/v1/jobs", {})),
     ("job", ALL, True, lambda w, t: ("GET", f"/api/v1/jobs/{w.job[t]}", {})),
-    ("decide", {"exporter", "globex", "officer", "admin"}, False,
-     lambda w, t: ("POST", "/api/v1/decide", {"json": {"items": ["4D004"], "to": "MA"}})),
+    (
+        "decide",
+        {"exporter", "globex", "officer", "admin"},
+        False,
+        lambda w, t: ("POST", "/api/v1/decide", {"json": {"items": ["4D004"], "to": "MA"}}),
+    ),
     ("decision", ALL, True, lambda w, t: ("GET", f"/api/v1/decisions/{w.decision[t]}", {})),
-    ("replay", {"exporter", "globex", "officer", "admin"}, True,
-     lambda w, t: ("POST", f"/api/v1/decisions/{w.decision[t]}/replay", {})),
+    (
+        "replay",
+        {"exporter", "globex", "officer", "admin"},
+        True,
+        lambda w, t: ("POST", f"/api/v1/decisions/{w.decision[t]}/replay", {}),
+    ),
     ("regimes", ALL, False, lambda w, t: ("GET", "/api/v1/regimes", {})),
     ("regime", ALL, False, lambda w, t: ("GET", "/api/v1/regimes/il-deca?as_of=2021-12-01", {})),
-    ("regime diff", ALL, False, lambda w, t: (
-        "GET", "/api/v1/regimes/il-deca/diff?from=2021-11-24&to=2021-11-25", {})),
+    (
+        "regime diff",
+        ALL,
+        False,
+        lambda w, t: ("GET", "/api/v1/regimes/il-deca/diff?from=2021-11-24&to=2021-11-25", {}),
+    ),
     ("regime map", ALL, False, lambda w, t: ("GET", "/api/v1/regimes/us-ear/map", {})),
     ("snapshots", ALL, False, lambda w, t: ("GET", "/api/v1/lists/snapshots", {})),
-    ("lists diff", ALL, False, lambda w, t: (
-        "GET", f"/api/v1/lists/diff?from={w.snapshot}&to={w.snapshot}", {})),
-    ("import", {"admin"}, False, lambda w, t: (
-        "POST", "/api/v1/lists/import", {"files": {"files": ("demo.yaml", _demo_bytes())}})),
+    (
+        "lists diff",
+        ALL,
+        False,
+        lambda w, t: ("GET", f"/api/v1/lists/diff?from={w.snapshot}&to={w.snapshot}", {}),
+    ),
+    (
+        "import",
+        {"admin"},
+        False,
+        lambda w, t: (
+            "POST",
+            "/api/v1/lists/import",
+            {"files": {"files": ("demo.yaml", _demo_bytes())}},
+        ),
+    ),
     ("counterparties", ALL, False, lambda w, t: ("GET", "/api/v1/counterparties", {})),
-    ("add counterparty", {"exporter", "globex", "officer", "admin"}, False, lambda w, t: (
-        "POST", "/api/v1/counterparties", {"json": {"name": f"Party {w.fresh()}",
-                                                    "exporter": "Acme Cyber"}})),
+    (
+        "add counterparty",
+        {"exporter", "globex", "officer", "admin"},
+        False,
+        lambda w, t: (
+            "POST",
+            "/api/v1/counterparties",
+            {"json": {"name": f"Party {w.fresh()}", "exporter": "Acme Cyber"}},
+        ),
+    ),
     ("counterparty", ALL, True, lambda w, t: ("GET", f"/api/v1/counterparties/{w.cp[t]}", {})),
-    ("clearance", {"exporter", "globex", "officer", "admin"}, True, lambda w, t: (
-        "POST", f"/api/v1/counterparties/{w.cp[t]}/clearances",
-        {"json": {"entry_id": "exportguard_demo:el-candiru", "reason": "other company"}})),
+    (
+        "clearance",
+        {"exporter", "globex", "officer", "admin"},
+        True,
+        lambda w, t: (
+            "POST",
+            f"/api/v1/counterparties/{w.cp[t]}/clearances",
+            {"json": {"entry_id": "exportguard_demo:el-candiru", "reason": "other company"}},
+        ),
+    ),
     ("alerts", ALL, False, lambda w, t: ("GET", "/api/v1/alerts?status=all", {})),
     ("licences", ALL, False, lambda w, t: ("GET", "/api/v1/licences", {})),
-    ("apply", {"exporter", "globex", "admin"}, False, lambda w, t: (
-        "POST", "/api/v1/licences", {"json": {
-            "exporter": "Acme Cyber", "regime": "us-ear", "items": ["4D004"],
-            "destination": "FR", "end_user": "Police"}})),
+    (
+        "apply",
+        {"exporter", "globex", "admin"},
+        False,
+        lambda w, t: (
+            "POST",
+            "/api/v1/licences",
+            {
+                "json": {
+                    "exporter": "Acme Cyber",
+                    "regime": "us-ear",
+                    "items": ["4D004"],
+                    "destination": "FR",
+                    "end_user": "Police",
+                }
+            },
+        ),
+    ),
     ("licence", ALL, True, lambda w, t: ("GET", f"/api/v1/licences/{w.lic[t]}", {})),
-    ("licence event", {"exporter", "globex", "officer", "admin"}, True, lambda w, t: (
-        "POST", f"/api/v1/licences/{w.lic[t]}/events",
-        {"json": {"event": "amend", "reason": "typo"}})),
-    ("shipment", {"exporter", "globex", "officer", "admin"}, True, lambda w, t: (
-        "POST", f"/api/v1/licences/{w.issued[t]}/shipments",
-        {"json": {"shipped_on": "2026-01-20", "value": 1}})),
-    ("reports", {"officer", "auditor", "admin"}, False, lambda w, t: ("GET", "/api/v1/reports", {})),
-    ("report", {"officer", "admin"}, False, lambda w, t: (
-        "POST", "/api/v1/reports", {"json": {
-            "source": "Lab", "reported_on": "2022-01-01", "country": "FR",
-            "suspected_operator": "Nobody", "product": "x", "evidence": "y"}})),
-    ("reviews", {"officer", "auditor", "admin"}, False, lambda w, t: ("GET", "/api/v1/reviews", {})),
-    ("close review", {"officer", "admin"}, False, lambda w, t: (
-        "POST", f"/api/v1/reviews/{w.review()}/close",
-        {"json": {"outcome": "no_action", "reason": "checked"}})),
-    ("impact regime", {"officer", "admin"}, False, lambda w, t: (
-        "POST", "/api/v1/impact/regime",
-        {"json": {"regime": "il-deca", "from": "2021-11-24", "to": "2021-11-25",
-                  "dry_run": True}})),
-    ("impact lists", {"officer", "admin"}, False, lambda w, t: (
-        "POST", "/api/v1/impact/lists",
-        {"json": {"from": w.snapshot, "to": w.snapshot, "dry_run": True}})),
+    (
+        "licence event",
+        {"exporter", "globex", "officer", "admin"},
+        True,
+        lambda w, t: (
+            "POST",
+            f"/api/v1/licences/{w.lic[t]}/events",
+            {"json": {"event": "amend", "reason": "typo"}},
+        ),
+    ),
+    (
+        "shipment",
+        {"exporter", "globex", "officer", "admin"},
+        True,
+        lambda w, t: (
+            "POST",
+            f"/api/v1/licences/{w.issued[t]}/shipments",
+            {"json": {"shipped_on": "2026-01-20", "value": 1}},
+        ),
+    ),
+    (
+        "reports",
+        {"officer", "auditor", "admin"},
+        False,
+        lambda w, t: ("GET", "/api/v1/reports", {}),
+    ),
+    (
+        "report",
+        {"officer", "admin"},
+        False,
+        lambda w, t: (
+            "POST",
+            "/api/v1/reports",
+            {
+                "json": {
+                    "source": "Lab",
+                    "reported_on": "2022-01-01",
+                    "country": "FR",
+                    "suspected_operator": "Nobody",
+                    "product": "x",
+                    "evidence": "y",
+                }
+            },
+        ),
+    ),
+    (
+        "reviews",
+        {"officer", "auditor", "admin"},
+        False,
+        lambda w, t: ("GET", "/api/v1/reviews", {}),
+    ),
+    (
+        "close review",
+        {"officer", "admin"},
+        False,
+        lambda w, t: (
+            "POST",
+            f"/api/v1/reviews/{w.review()}/close",
+            {"json": {"outcome": "no_action", "reason": "checked"}},
+        ),
+    ),
+    (
+        "impact regime",
+        {"officer", "admin"},
+        False,
+        lambda w, t: (
+            "POST",
+            "/api/v1/impact/regime",
+            {
+                "json": {
+                    "regime": "il-deca",
+                    "from": "2021-11-24",
+                    "to": "2021-11-25",
+                    "dry_run": True,
+                }
+            },
+        ),
+    ),
+    (
+        "impact lists",
+        {"officer", "admin"},
+        False,
+        lambda w, t: (
+            "POST",
+            "/api/v1/impact/lists",
+            {"json": {"from": w.snapshot, "to": w.snapshot, "dry_run": True}},
+        ),
+    ),
     ("audit", {"officer", "auditor", "admin"}, False, lambda w, t: ("GET", "/api/v1/audit", {})),
-    ("audit verify", {"officer", "auditor", "admin"}, False,
-     lambda w, t: ("GET", "/api/v1/audit/verify", {})),
-    ("audit record", {"officer", "auditor", "admin"}, False,
-     lambda w, t: ("GET", "/api/v1/audit/1", {})),
-    ("certificate", ALL, True, lambda w, t: (
-        "GET", f"/api/v1/audit/{w.screening[t]}/certificate", {})),
+    (
+        "audit verify",
+        {"officer", "auditor", "admin"},
+        False,
+        lambda w, t: ("GET", "/api/v1/audit/verify", {}),
+    ),
+    (
+        "audit record",
+        {"officer", "auditor", "admin"},
+        False,
+        lambda w, t: ("GET", "/api/v1/audit/1", {}),
+    ),
+    (
+        "certificate",
+        ALL,
+        True,
+        lambda w, t: ("GET", f"/api/v1/audit/{w.screening[t]}/certificate", {}),
+    ),
     ("users", {"admin"}, False, lambda w, t: ("GET", "/api/v1/users", {})),
-    ("create user", {"admin"}, False, lambda w, t: (
-        "POST", "/api/v1/users",
-        {"json": {"username": f"u{w.fresh()}", "password": "long-enough", "role": "auditor"}})),
-    ("disable user", {"admin"}, False, lambda w, t: (
-        "POST", f"/api/v1/users/{_new_user(w)}/disable", {})),
-    ("a user's token", {"admin", "auditor"}, False, lambda w, t: (
-        "POST", "/api/v1/users/auditor/tokens", {"json": {"name": "x"}})),
+    (
+        "create user",
+        {"admin"},
+        False,
+        lambda w, t: (
+            "POST",
+            "/api/v1/users",
+            {"json": {"username": f"u{w.fresh()}", "password": "long-enough", "role": "auditor"}},
+        ),
+    ),
+    (
+        "disable user",
+        {"admin"},
+        False,
+        lambda w, t: ("POST", f"/api/v1/users/{_new_user(w)}/disable", {}),
+    ),
+    (
+        "a user's token",
+        {"admin", "auditor"},
+        False,
+        lambda w, t: ("POST", "/api/v1/users/auditor/tokens", {"json": {"name": "x"}}),
+    ),
 ]
 
 
@@ -199,28 +390,50 @@ def test_endpoint_by_role_and_tenant(api: Api, endpoint: tuple[Any, ...]) -> Non
                 expected = {404}
             else:
                 expected = set(range(200, 300))
-            assert response.status_code in expected, (name, role, tenant, method, path,
-                                                      response.status_code, response.text[:300])
+            assert response.status_code in expected, (
+                name,
+                role,
+                tenant,
+                method,
+                path,
+                response.status_code,
+                response.text[:300],
+            )
 
 
 def test_own_tokens_and_revocation(api: Api) -> None:
     world = World(api)
     for role in USERS:
-        r = api.client.post(f"/api/v1/users/{role}/tokens", json={"name": "mine"},
-                            headers=api.as_(role))
+        r = api.client.post(
+            f"/api/v1/users/{role}/tokens", json={"name": "mine"}, headers=api.as_(role)
+        )
         assert r.status_code == 201
         token = r.json()["token"]
-        assert api.client.get("/api/v1/me", headers={"Authorization": f"Bearer {token}"}
-                              ).json()["username"] == role
-        assert api.client.delete(f"/api/v1/tokens/{r.json()['id']}",
-                                 headers=api.as_(role)).status_code == 200
-        assert api.client.get("/api/v1/me", headers={"Authorization": f"Bearer {token}"}
-                              ).status_code == 401
+        assert (
+            api.client.get("/api/v1/me", headers={"Authorization": f"Bearer {token}"}).json()[
+                "username"
+            ]
+            == role
+        )
+        assert (
+            api.client.delete(f"/api/v1/tokens/{r.json()['id']}", headers=api.as_(role)).status_code
+            == 200
+        )
+        assert (
+            api.client.get("/api/v1/me", headers={"Authorization": f"Bearer {token}"}).status_code
+            == 401
+        )
     officer_token = world.token_of("officer")
-    assert api.client.delete(f"/api/v1/tokens/{officer_token}",
-                             headers=api.as_("exporter")).status_code == 404
-    assert api.client.delete(f"/api/v1/tokens/{officer_token}",
-                             headers=api.as_("admin")).status_code == 200
+    assert (
+        api.client.delete(
+            f"/api/v1/tokens/{officer_token}", headers=api.as_("exporter")
+        ).status_code
+        == 404
+    )
+    assert (
+        api.client.delete(f"/api/v1/tokens/{officer_token}", headers=api.as_("admin")).status_code
+        == 200
+    )
 
 
 def test_exporter_lists_only_its_own(api: Api) -> None:

@@ -65,9 +65,18 @@ def browser() -> Iterator[object]:
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as p:
-        b = p.chromium.launch(executable_path=CHROMIUM, args=[
-            "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-            "--disable-background-networking", "--disable-component-update", "--disable-sync"])
+        b = p.chromium.launch(
+            executable_path=CHROMIUM,
+            args=[
+                "--no-sandbox",
+                "--disable-gpu",
+                "--disable-quic",
+                "--no-first-run",
+                "--disable-background-networking",
+                "--disable-component-update",
+                "--disable-sync",
+            ],
+        )
         yield b
         b.close()
 
@@ -106,8 +115,9 @@ def test_wrong_password_is_refused(browser: object, server: str) -> None:
     page.close()
 
 
-def test_screen_nso_group_shows_entity_list_hit_and_explanation(browser: object,
-                                                                server: str) -> None:
+def test_screen_nso_group_shows_entity_list_hit_and_explanation(
+    browser: object, server: str
+) -> None:
     page = sign_in(browser, server, "exporter")
     page.goto(f"{server}/screen")  # type: ignore[attr-defined]
     page.get_by_label("Name (any script)").fill("NSO Group")  # type: ignore[attr-defined]

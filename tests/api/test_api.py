@@ -1,0 +1,146 @@
+"""The API's operations beyond the matrix: batch jobs, ETags and conflicts, uploads,
+pagination, certificates and the health endpoint; on SQLite and PostgreSQL."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from tests.api.conftest import Api
+
+
+def test_health(api: Api) -> None:
+    assert api.client.get("/health").json()["status"] == "ok"
+
+
+def test_batch_job_runs_and_returns_csv(api: Api) -> None:
+    csv_text = "id,name,country\n1,NSO Group,IL\n2,Nobody Special,\n3,קנדירו,\n"
+    r = api.client.post("/api/v1/screen/batch", json={"csv": csv_text}, headers=api.as_("exporter"))
+    assert r.status_code == 202
+    job = r.json()
+    assert job["status"] == "queued"
+    assert r.headers["Location"] == f"/api/v1/jobs/{job['id']}"
+    assert api.service.jobs.run_next("test-worker") == job["id"]
+    done = api.client.get(f"/api/v1/jobs/{job['id']}", headers=api.as_("exporter")).json()
+    assert done["status"] == "done"
+    assert done["rows"] == 3
+    result = api.client.get(done["result_url"], headers=api.as_("exporter"))
+    assert result.headers["content-type"].startswith("text/csv")
+    lines = result.text.splitlines()
+    assert lines[0].startswith("id,query_name,rank,score,entity_id")
+    assert any(line.startswith("1,NSO Group,1,") for line in lines)
+    assert any(line.startswith("2,Nobody Special,,") for line in lines)
+    assert any("el-candiru" in line for line in lines if line.startswith("3,"))
+    audit = api.client.get("/api/v1/audit?kind=screening-batch", headers=api.as_("auditor"))
+    assert audit.json()["total"] == 1
+
+
+def test_bad_batch_is_refused_before_queueing(api: Api) -> None:
+    r = api.client.post(
+        "/api/v1/screen/batch", json={"csv": "ident,label\n1,x\n"}, headers=api.as_("officer")
+    )
+    assert r.status_code == 422
+    assert "missing column(s): id, name" in r.json()["error"]["message"]
+    r = api.client.post(
+        "/api/v1/screen/batch", json={"csv": "id,name\n1,\n1,x\n"}, headers=api.as_("officer")
+    )
+    fields = [f["field"] for f in r.json()["error"]["fields"]]
+    assert fields == ["line 2: name", "line 3: id"]
+
+
+def test_etag_and_if_match_conflict(api: Api) -> None:
+    r = api.client.post(
+        "/api/v1/licences",
+        headers=api.as_("exporter"),
+        json={
+            "regime": "us-ear",
+            "items": ["4D004"],
+            "destination": "FR",
+            "end_user": "Police",
+            "end_user_type": "government",
+            "end_use": "law-enforcement",
+        },
+    )
+    lic = r.json()["id"]
+    etag = api.client.get(f"/api/v1/licences/{lic}", headers=api.as_("exporter")).headers["ETag"]
+    first = api.client.post(
+        f"/api/v1/licences/{lic}/events",
+        json={"event": "amend", "reason": "one"},
+        headers={**api.as_("exporter"), "If-Match": etag},
+    )
+    assert first.status_code == 200
+    assert first.headers["ETag"] != etag
+    stale = api.client.post(
+        f"/api/v1/licences/{lic}/events",
+        json={"event": "submit", "reason": "two"},
+        headers={**api.as_("exporter"), "If-Match": etag},
+    )
+    assert stale.status_code == 409
+    assert stale.json()["error"]["code"] == "conflict"
+
+
+def test_upload_import_and_pagination(api: Api, lists_dir: Path) -> None:
+    dpl = (lists_dir / "us_bis_dpl/2023-11-30/dpl.txt").read_bytes()
+    r = api.client.post(
+        "/api/v1/lists/import", files={"files": ("dpl.txt", dpl)}, headers=api.as_("admin")
+    )
+    assert r.status_code == 200
+    assert r.json()["snapshots"][0]["source"] == "us_bis_dpl"
+    bad = api.client.post(
+        "/api/v1/lists/import",
+        files={"files": ("x.xml", b"<!DOCTYPE a>")},
+        headers=api.as_("admin"),
+    )
+    assert bad.status_code == 422
+    assert "DOCTYPE" in bad.json()["error"]["message"]
+    page = api.client.get(
+        "/api/v1/lists/snapshots?limit=1&offset=1", headers=api.as_("auditor")
+    ).json()
+    assert page["total"] == 2
+    assert page["limit"] == 1
+    assert len(page["items"]) == 1
+    assert (
+        api.client.get("/api/v1/lists/snapshots?limit=0", headers=api.as_("auditor")).status_code
+        == 422
+    )
+
+
+def test_certificate_and_replay(api: Api) -> None:
+    seq = api.client.post(
+        "/api/v1/screen", json={"name": "COSEINC"}, headers=api.as_("exporter")
+    ).json()["audit_seq"]
+    cert = api.client.get(f"/api/v1/audit/{seq}/certificate", headers=api.as_("exporter"))
+    assert cert.headers["content-type"].startswith("text/html")
+    assert len(cert.headers["X-Certificate-SHA256"]) == 64
+    assert "Computer Security Initiative" in cert.text
+    decision = api.client.post(
+        "/api/v1/decide",
+        json={
+            "items": ["4D004"],
+            "to": "MA",
+            "date": "2021-12-01",
+            "end_user": "NSO Group",
+            "end_user_type": "law-enforcement",
+            "end_use": "law-enforcement",
+        },
+        headers=api.as_("officer"),
+    ).json()
+    again = api.client.post(
+        f"/api/v1/decisions/{decision['decision_id']}/replay", headers=api.as_("officer")
+    ).json()
+    assert again["same"] is True
+    assert api.client.get("/api/v1/audit/verify", headers=api.as_("auditor")).json()["ok"]
+
+
+def test_openapi_documents_every_route(api: Api) -> None:
+    schema = api.client.get("/openapi.json").json()
+    paths = set(schema["paths"])
+    for path in (
+        "/api/v1/screen",
+        "/api/v1/decide",
+        "/api/v1/licences/{licence_id}/events",
+        "/api/v1/audit/verify",
+        "/api/v1/regimes/{regime_id}/diff",
+        "/health",
+    ):
+        assert path in paths
+    assert api.client.get("/docs").status_code == 200
