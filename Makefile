@@ -4,7 +4,9 @@ PYTHON ?= python3
 VENV ?= .venv
 BIN := $(VENV)/bin
 
-.PHONY: setup demo test lint typecheck unit docs bench bench-accuracy bench-performance bench-decisions
+
+.PHONY: serve
+.PHONY: setup demo test lint typecheck unit docs bench bench-accuracy bench-performance bench-decisions bench-api
 
 $(BIN)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -28,6 +30,10 @@ demo: setup
 	$(BIN)/exportguard screen "קנדירו"
 	$(BIN)/exportguard decide --item 4D004 --to MA --end-user "Moroccan national police" \
 		--end-user-type law-enforcement --end-use law-enforcement --date 2021-12-01
+
+## The service (API + web) on the embedded default, with demo data and accounts.
+serve: setup
+	$(BIN)/exportguard serve
 
 lint: setup
 	$(BIN)/ruff check exportguard tests bench
@@ -56,7 +62,10 @@ bench-accuracy: bench/.venv/.installed
 bench-performance: setup
 	cd bench && ../$(BIN)/python performance.py
 
-bench: bench-accuracy bench-performance bench-decisions
+bench: bench-accuracy bench-performance bench-decisions bench-api
 
 bench-decisions: setup
 	cd bench && ../$(BIN)/python decisions.py
+
+bench-api: setup
+	cd bench && ../$(BIN)/python api_load.py

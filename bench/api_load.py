@@ -1,0 +1,126 @@
+"""Requests per second and latency of the service under concurrent load, on loopback.
+
+Run: ``make bench-api``. Starts ``exportguard serve`` (uvicorn) on 127.0.0.1 with a fresh
+store holding every list (the largest snapshot of each, see common.py) and the demo
+accounts, then for ``POST /api/v1/screen`` and ``POST /api/v1/decide`` keeps N requests in
+flight for a fixed time from an asyncio client (httpx) and reports throughput and p50/p99
+latency. Every request is a real one: it screens a different name (or decides a
+different case) and writes its audit record. Loopback only; bounded in time.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import os
+import random
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import httpx
+from common import LARGEST, OUT, files, machine
+
+from exportguard.services import ExportGuard
+
+ROOT = Path(__file__).resolve().parents[1]
+EXE = ROOT / ".venv" / "bin" / "exportguard"
+NAMES = ["NSO Group", "Candiru", "Позитив Текнолоджиз", "COSEINC", "Rosoboronexport",
+         "Acme Widgets GmbH", "Nord Stream 2 AG", "Usama bin Laden", "קנדירו",
+         "Huawei Technologies", "Globex Corporation", "Mohammed Ali", "Kalashnikov Concern"]
+CASES = [{"items": ["4D004"], "to": to, "date": day, "end_user_type": "law-enforcement",
+          "end_use": "law-enforcement", "end_user": user}
+         for to in ("MA", "FR", "CN", "IN", "AE") for day in ("2021-11-24", "2021-12-01")
+         for user in ("National Police", "NSO Group")]  # fmt: skip
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+async def load(url: str, token: str, path: str, bodies: list[dict[str, object]],
+               concurrency: int, seconds: float) -> dict[str, float]:
+    latencies: list[float] = []
+    errors = 0
+    deadline = time.perf_counter() + seconds
+    headers = {"Authorization": f"Bearer {token}"}
+    rng = random.Random(5)
+
+    async def worker(client: httpx.AsyncClient) -> None:
+        nonlocal errors
+        while time.perf_counter() < deadline:
+            started = time.perf_counter()
+            response = await client.post(path, json=rng.choice(bodies), headers=headers)
+            latencies.append(time.perf_counter() - started)
+            if response.status_code != 200:
+                errors += 1
+
+    async with httpx.AsyncClient(base_url=url, timeout=60) as client:
+        started = time.perf_counter()
+        await asyncio.gather(*(worker(client) for _ in range(concurrency)))
+        elapsed = time.perf_counter() - started
+    latencies.sort()
+    return {"requests": len(latencies), "errors": errors,
+            "rps": round(len(latencies) / elapsed, 1),
+            "p50_ms": round(1000 * latencies[len(latencies) // 2], 1),
+            "p99_ms": round(1000 * latencies[int(0.99 * len(latencies))], 1)}
+
+
+def main(argv: list[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n", 1)[0])
+    parser.add_argument("--seconds", type=float, default=20.0)
+    parser.add_argument("--concurrency", type=int, default=8)
+    parser.add_argument("--workers", type=int, default=2)
+    args = parser.parse_args(argv)
+    with tempfile.TemporaryDirectory() as tmp:
+        db = f"sqlite:///{tmp}/api.db"
+        service = ExportGuard(db, actor="bench")
+        for paths in LARGEST.values():
+            service.import_files(files(paths))
+        service.import_demo()
+        service.accounts.ensure_demo()
+        token = service.accounts.create_token("officer", "bench")[1]
+        service.close()
+        port = free_port()
+        env = {**os.environ, "EXPORTGUARD_DATABASE_URL": db}
+        server = subprocess.Popen([str(EXE), "serve", "--port", str(port), "--workers",
+                                   str(args.workers)], env=env, stdout=subprocess.DEVNULL,
+                                  stderr=subprocess.DEVNULL)
+        url = f"http://127.0.0.1:{port}"
+        try:
+            for _ in range(600):
+                try:
+                    if httpx.get(f"{url}/health", timeout=1).status_code == 200:
+                        break
+                except httpx.HTTPError:
+                    time.sleep(0.2)
+            # Warm both workers' index caches before measuring.
+            asyncio.run(load(url, token, "/api/v1/screen", [{"name": n} for n in NAMES],
+                             args.concurrency, 5))
+            results = {
+                "machine": machine(),
+                "server": f"exportguard serve --workers {args.workers} (uvicorn), SQLite",
+                "concurrency": args.concurrency, "seconds": args.seconds,
+                "screen": asyncio.run(load(url, token, "/api/v1/screen",
+                                           [{"name": n} for n in NAMES], args.concurrency,
+                                           args.seconds)),
+                "decide": asyncio.run(load(url, token, "/api/v1/decide", list(CASES),
+                                           args.concurrency, args.seconds)),
+            }  # fmt: skip
+        finally:
+            server.terminate()
+            server.wait(30)
+    OUT.mkdir(exist_ok=True)
+    (OUT / "api_load.json").write_text(json.dumps(results, indent=1))
+    json.dump(results, sys.stdout, indent=1)
+    print()
+
+
+if __name__ == "__main__":
+    main()
