@@ -251,3 +251,32 @@ def check_unique_ids(entries: Iterable[ListEntry], file: str) -> None:
         if entry.id in seen:
             raise SourceFormatError(f"duplicate entry id {entry.id!r}", file=file, field="id")
         seen.add(entry.id)
+
+
+_DMY = re.compile(r"^(\d{1,2}|dd)/(\d{1,2}|mm)/(\d{4})$", re.IGNORECASE)
+
+
+def partial_dmy(text: str) -> str | None:
+    """A day/month/year birth date as an ISO partial date, unknown parts left out:
+    ``17/08/1957`` -> ``1957-08-17``; ``00/08/1957`` -> ``1957-08``; ``dd/mm/1945`` or
+    ``00/00/1945`` or ``1945`` -> ``1945``. ``None`` when the text is no such date."""
+    text = text.strip()
+    match = _DMY.match(text)
+    if match:
+        day, month, year = match.groups()
+    elif len(text) == 4 and text.isdigit():
+        day, month, year = "00", "00", text
+    else:
+        return None
+    month_n = int(month) if month.isdigit() else 0
+    day_n = int(day) if day.isdigit() else 0
+    if year == "0000":
+        return None
+    try:
+        if month_n == 0:
+            return year
+        if day_n == 0:
+            return date(int(year), month_n, 1).isoformat()[:7]
+        return date(int(year), month_n, day_n).isoformat()
+    except ValueError:
+        return None

@@ -71,6 +71,7 @@ from exportguard.sources._common import (
     children,
     local,
     parse_xml,
+    partial_dmy,
 )
 
 NAME = "uk_fcdo_xml"
@@ -311,7 +312,7 @@ def _individual(
 def _birth_dates(individual: etree._Element, unique_id: str, warnings: list[str]) -> list[str]:
     dates: dict[str, None] = {}
     for text in _texts(individual, "DOBs", "DOB"):
-        partial = _partial_date(text)
+        partial = partial_dmy(text)
         if partial is None:
             warnings.append(f"{unique_id}: unparsable date of birth {text!r} left out")
         else:
@@ -470,30 +471,6 @@ def _full_date(text: str) -> date | None:
         return date(int(match.group(3)), int(match.group(2)), int(match.group(1)))
     except ValueError:
         return None
-
-
-def _partial_date(text: str) -> str | None:
-    """``12/05/1958`` -> ``1958-05-12``, ``dd/mm/1945`` -> ``1945``, ``1946`` -> ``1946``."""
-    match = _DATE.match(text)
-    if match:
-        day, month, year = match.groups()
-    elif len(text) == 4 and text.isdigit():
-        day, month, year = "dd", "mm", text
-    else:
-        return None
-    month_n = int(month) if month.isdigit() else 0
-    day_n = int(day) if day.isdigit() else 0
-    result: str | None = None
-    try:
-        if year != "0000" and month_n == 0:
-            result = year
-        elif year != "0000" and day_n == 0:
-            result = date(int(year), month_n, 1).isoformat()[:7]
-        elif year != "0000":
-            result = date(int(year), month_n, day_n).isoformat()
-    except ValueError:
-        result = None
-    return result
 
 
 _NOTE = re.compile(r"\(.*?\)|\(.*$")

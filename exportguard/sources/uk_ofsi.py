@@ -72,7 +72,7 @@ from exportguard.core.entities import (
     ParsedList,
 )
 from exportguard.errors import SourceFormatError
-from exportguard.sources._common import SourceFile, check_unique_ids, decode_text
+from exportguard.sources._common import SourceFile, check_unique_ids, decode_text, partial_dmy
 
 if TYPE_CHECKING:
     from _csv import Reader
@@ -356,7 +356,7 @@ def _birth_dates(
 ) -> tuple[str, ...]:
     dates: set[str] = set()
     for raw, line in _distinct(group, "DOB").items():
-        partial = _partial_date(raw)
+        partial = partial_dmy(raw)
         if partial is None:
             warnings.append(
                 f"{file.name}, line {line}, field 'DOB': group {gid}: unparsable date of "
@@ -443,34 +443,6 @@ def _full_date(text: str) -> date | None:
         return date(int(match.group(3)), int(match.group(2)), int(match.group(1)))
     except ValueError:
         return None
-
-
-def _partial_date(text: str) -> str | None:
-    """``17/08/1957`` -> ``1957-08-17``; ``00/00/1980`` -> ``1980``; ``1946`` -> ``1946``.
-
-    ``None`` when the text is no date (the caller reports it).
-    """
-    text = text.strip()
-    match = _DOB.match(text)
-    if match:
-        day, month, year = match.groups()
-    elif len(text) == 4 and text.isdigit():
-        day, month, year = "00", "00", text
-    else:
-        return None
-    month_n = int(month) if month.isdigit() else 0
-    day_n = int(day) if day.isdigit() else 0
-    result: str | None = None
-    try:
-        if year != "0000" and month_n == 0:
-            result = year
-        elif year != "0000" and day_n == 0:
-            result = date(int(year), month_n, 1).isoformat()[:7]
-        elif year != "0000":
-            result = date(int(year), month_n, day_n).isoformat()
-    except ValueError:
-        result = None
-    return result
 
 
 _ENUM_SPLIT = re.compile(r"\(?\b(?:\d{1,2}|[a-h])\)|[,;/]")
