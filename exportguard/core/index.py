@@ -53,6 +53,9 @@ from exportguard.core.weights import token_weight
 RETRIEVED = 64
 #: How many of those, re-ranked by whole-name similarity, are scored in full.
 CANDIDATES = 16
+#: Re-ranking similarity (0-100) below which a name is not worth scoring in full: far
+#: below anything the scorer could call a match, in spelling and in sound alike.
+RERANK_FLOOR = 45.0
 #: Serialisation format of :class:`NameIndex`; bump it when the layout changes (stored
 #: indexes of another version are rebuilt from their snapshot's entries on first use).
 FORMAT_VERSION = 4
@@ -422,7 +425,7 @@ class NameIndex:
         by_skel = process.cdist([skel], [t[1] for t in texts], scorer=fuzz.token_sort_ratio)[0]
         best = np.maximum(by_text, by_skel * 0.95)
         order = np.argsort(-best, kind="stable")[:limit]
-        return [found[i] for i in order]
+        return [found[i] for i in order if best[i] >= RERANK_FLOOR]
 
     def retrieve(self, form: NameForm, limit: int = RETRIEVED) -> list[int]:
         """Names sharing the most (rarity-weighted) keys with ``form``, best first."""

@@ -151,7 +151,10 @@ def token_similarity(q: Token, c: Token) -> tuple[float, str]:
         # An abjad writes long vowels only: compare the consonants as spelt.
         a = _devowel(q.text, abjad=q.script == "abjad")
         b = _devowel(c.text, abjad=c.script == "abjad")
-        consonantal = min(_spelling(a, b), 0.9 if min(len(a), len(b)) > 2 else 0.8)
+        if a == b and a:  # the same consonants: as close as an abjad spelling gets
+            consonantal = 0.95 if len(a) > 2 else 0.85
+        else:
+            consonantal = min(_spelling(a, b), 0.9 if min(len(a), len(b)) > 2 else 0.8)
         if consonantal >= 0.75 and consonantal > best:
             best, how = consonantal, "consonants"
     particle = particle_class(q.text)
@@ -208,6 +211,7 @@ def translit_canonical(text: str) -> str:
     return text
 
 
+@lru_cache(maxsize=131_072)
 def _joined(a: Token, b: Token) -> Token:
     script = a.script if a.script == b.script else "other"
     return Token(
@@ -266,8 +270,10 @@ def align(query: Sequence[Token], cand: Sequence[Token]) -> Alignment:
     for i, q in enumerate(query):
         for j, c in enumerate(cand):
             sim, how = token_similarity(q, c)
-            if sim >= MIN_TOKEN_SIMILARITY and not (
-                how == "spelling" and sim < 0.85 and min(len(q.text), len(c.text)) <= 3
+            short = min(len(q.text), len(c.text)) <= 3
+            romanised = "other" in (q.script, c.script)  # pinyin, romaji: one letter off
+            if sim >= MIN_TOKEN_SIMILARITY and not (  # is another syllable, another name
+                how == "spelling" and ((sim < 0.85 and short) or (sim < 0.9 and romanised))
             ):  # one letter off in a short word ("Lin" ~ "Li") is another word
                 options.append((sim, (i,), (j,), how))
     chosen = _greedy(options[:])
@@ -380,8 +386,10 @@ def name_feature(
     floor = LIST_COVERAGE_FLOOR.get(cand.entry_type, 0.5)
     value = q_cov * (floor + (1 - floor) * c_cov)
     best_pair = max((a[2] for a in chosen), default=0.0)
-    if len(chosen) == 1 and len(chosen[0][0]) == len(qt) and chosen[0][2] < 1.0:
-        # The whole evidence is one approximate token match: it counts twice against.
+    if (len(chosen) == 1 and len(chosen[0][0]) == len(qt) and chosen[0][2] < 1.0
+            and not (chosen[0][3] == "phonetic" and chosen[0][2] >= STRONG_PAIR)):
+        # The whole evidence is one approximate token match: it counts twice against
+        # (a long skeleton shared across scripts, "קנדירו" ~ "Candiru", is strong enough).
         value *= chosen[0][2]
     elif best_pair < STRONG_PAIR:
         # No token matched strongly (only sounds-alike): weak evidence counts twice.
