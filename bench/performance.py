@@ -10,7 +10,8 @@ on this machine, with the largest snapshot of every list in ../shared/data/lists
    and non-listed names (the accuracy evaluation's queries);
 3. the same queries through the brute-force baseline (rapidfuzz ``cdist`` WRatio over
    every name), for the speed ratio;
-4. batch throughput (``screen-batch``) with one and two worker processes;
+4. batch throughput (``screen-batch``): one worker (in process) and two (a local Dask
+   cluster; its start-up and the workers' index loads are included in the time);
 5. a one-off ``exportguard screen`` command, start to finish (median of 5 runs).
 
 No figure here is asserted by a test; BENCHMARKS.md records them.

@@ -1,4 +1,4 @@
-"""Screen a CSV of parties: in this process, or across a local process pool.
+"""Screen a CSV of parties: in this process, or on Dask workers (``batch.cluster``).
 
 Input: a header with ``id`` and ``name``, optionally ``country`` and ``type``. Output: a
 header, then one row per hit (``id, rank, score, entity_id, source, list_name,
@@ -13,7 +13,6 @@ import csv
 import os
 import tempfile
 from collections.abc import Iterable, Iterator, Sequence
-from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
@@ -101,16 +100,30 @@ def run(
     limit: int,
     as_of: date | None,
     workers: int = 1,
+    scheduler: str | None = None,
     progress: bool = False,
 ) -> int:
-    """Screen ``rows`` and write the output CSV atomically; returns lines written."""
+    """Screen ``rows`` and write the output CSV atomically; returns lines written.
+
+    One worker and no scheduler: in this process. Otherwise on Dask (see ``cluster``).
+    """
     if workers < 1:
         raise InvalidInput("must be at least 1", field="workers")
-    results: Iterable[list[Hit]] = (
-        _screen_local(service, rows, threshold, limit, as_of)
-        if workers == 1
-        else _screen_pool(service.database_url, rows, threshold, limit, as_of, workers)
-    )
+    results: Iterable[list[Hit]]
+    if workers == 1 and scheduler is None:
+        results = _screen_local(service, rows, threshold, limit, as_of)
+    else:
+        from exportguard.batch import cluster
+
+        results = cluster.screen(
+            service.database_url,
+            [r.query for r in rows],
+            threshold=threshold,
+            limit=limit,
+            as_of=as_of,
+            workers=workers,
+            scheduler=scheduler,
+        )
     if progress:
         from rich.progress import track
 
@@ -170,38 +183,3 @@ def _screen_local(
         ((r.id, r.query) for r in rows), as_of=as_of, limit=limit, threshold=threshold
     ):
         yield hits
-
-
-# --- process pool ------------------------------------------------------------------------
-
-_WORKER: ExportGuard | None = None
-
-
-def _init_worker(database_url: str) -> None:
-    global _WORKER  # noqa: PLW0603 - one service per worker process, built once
-    from exportguard.services import ExportGuard
-
-    _WORKER = ExportGuard(database_url)
-
-
-def _work(args: tuple[list[Query], float, int, date | None]) -> list[list[Hit]]:
-    queries, threshold, limit, as_of = args
-    assert _WORKER is not None
-    pairs = _WORKER.screen_many(
-        ((str(i), q) for i, q in enumerate(queries)), as_of=as_of, limit=limit, threshold=threshold
-    )
-    return [hits for _, hits in pairs]
-
-
-def _screen_pool(
-    database_url: str,
-    rows: Sequence[Row],
-    threshold: float,
-    limit: int,
-    as_of: date | None,
-    workers: int,
-) -> Iterator[list[Hit]]:
-    chunks = [[r.query for r in rows[i : i + CHUNK]] for i in range(0, len(rows), CHUNK)]
-    with ProcessPoolExecutor(workers, initializer=_init_worker, initargs=(database_url,)) as pool:
-        for result in pool.map(_work, [(c, threshold, limit, as_of) for c in chunks]):
-            yield from result

@@ -312,7 +312,19 @@ def screen_batch_command(
     threshold: Annotated[float, typer.Option(help="Lowest score reported.")] = DEFAULT_THRESHOLD,
     limit: Annotated[int, typer.Option(help="At most this many hits per row.")] = 10,
     as_of: Annotated[str | None, typer.Option(help="Lists as of this date.")] = None,
-    workers: Annotated[int, typer.Option(help="Processes to use (1: this one).")] = 1,
+    workers: Annotated[
+        int,
+        typer.Option(
+            help="Worker processes: 1 screens in this process, more start a local Dask cluster."
+        ),
+    ] = 1,
+    scheduler: Annotated[
+        str | None,
+        typer.Option(
+            help="Address of a running Dask scheduler (tcp://host:8786) to send "
+            "the work to; its workers must reach the same database."
+        ),
+    ] = None,
 ) -> None:
     """Screen every row of a CSV file; write one output row per hit."""
 
@@ -331,6 +343,7 @@ def screen_batch_command(
             limit=limit,
             as_of=when,
             workers=workers,
+            scheduler=scheduler,
             progress=progress,
         )
         err.print(f"screened {len(rows)} row(s); wrote {count} line(s) to {output}", markup=False)

@@ -386,8 +386,12 @@ def name_feature(
     floor = LIST_COVERAGE_FLOOR.get(cand.entry_type, 0.5)
     value = q_cov * (floor + (1 - floor) * c_cov)
     best_pair = max((a[2] for a in chosen), default=0.0)
-    if (len(chosen) == 1 and len(chosen[0][0]) == len(qt) and chosen[0][2] < 1.0
-            and not (chosen[0][3] == "phonetic" and chosen[0][2] >= STRONG_PAIR)):
+    if (
+        len(chosen) == 1
+        and len(chosen[0][0]) == len(qt)
+        and chosen[0][2] < 1.0
+        and not (chosen[0][3] == "phonetic" and chosen[0][2] >= STRONG_PAIR)
+    ):
         # The whole evidence is one approximate token match: it counts twice against
         # (a long skeleton shared across scripts, "קנדירו" ~ "Candiru", is strong enough).
         value *= chosen[0][2]
