@@ -93,8 +93,16 @@ def refuse_dtd(file: SourceFile) -> None:
         )
 
 
-def parse_xml(file: SourceFile) -> etree._Element:
-    """Parse XML safely and return the root element.
+def only_file(files: Sequence[SourceFile], format_name: str) -> SourceFile:
+    """The one file of a single-file format."""
+    if len(files) != 1:
+        raise SourceFormatError(f"{format_name} expects exactly one file, got {len(files)}")
+    return files[0]
+
+
+def parse_xml(file: SourceFile, root: str | None = None, schema: str = "") -> etree._Element:
+    """Parse XML safely and return the root element (checked to be ``<root>`` if given;
+    ``schema`` names the format in that error).
 
     No official list uses a DTD, so any ``<!DOCTYPE``/``<!ENTITY`` is refused outright:
     this closes entity expansion ("billion laughs") and external entities (XXE). The
@@ -113,11 +121,19 @@ def parse_xml(file: SourceFile) -> etree._Element:
         remove_blank_text=True,
     )
     try:
-        return etree.fromstring(data, parser)
+        element = etree.fromstring(data, parser)
     except etree.XMLSyntaxError as exc:
         raise SourceFormatError(
             f"not well-formed XML: {exc.msg}", file=file.name, line=exc.lineno or None
         ) from exc
+    if root is not None and local(element.tag) != root:
+        raise SourceFormatError(
+            f"the root element is <{local(element.tag)}>, expected <{root}>"
+            + (f" ({schema})" if schema else ""),
+            file=file.name,
+            line=element.sourceline,
+        )
+    return element
 
 
 def local(tag: object) -> str:

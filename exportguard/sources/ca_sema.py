@@ -209,9 +209,7 @@ class _Parser:
         raise SourceFormatError(message, file=self.file.name, line=element.sourceline, field=field)
 
     def run(self) -> ParsedList:
-        root = parse_xml(self.file)
-        if local(root.tag) != "data-set":
-            self.error(f"root element is <{local(root.tag)}>, expected <data-set>", root)
+        root = parse_xml(self.file, "data-set", "Canada SEMA XML")
         records = [r for r in root if isinstance(r.tag, str) and local(r.tag) == "record"]
         if not records:
             self.error("the file has no <record> elements", root, "record")

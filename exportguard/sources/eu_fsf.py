@@ -88,7 +88,7 @@ from exportguard.sources._common import (
     child,
     children,
     clean,
-    local,
+    only_file,
     parse_xml,
 )
 
@@ -124,16 +124,8 @@ def sniff(file: SourceFile) -> bool:
 
 def parse(files: Sequence[SourceFile]) -> ParsedList:
     """Parse one FSF XML 1.1 file."""
-    if len(files) != 1:
-        raise SourceFormatError(f"{NAME} expects exactly one file, got {len(files)}")
-    file = files[0]
-    root = parse_xml(file)
-    if local(root.tag) != "export":
-        raise SourceFormatError(
-            f"root element is <{local(root.tag)}>, expected <export>",
-            file=file.name,
-            line=root.sourceline,
-        )
+    file = only_file(files, NAME)
+    root = parse_xml(file, "export", "EU Financial Sanctions Files XML 1.1")
     published = _published(file, root)
     warnings: list[str] = []
     entries: list[ListEntry] = []

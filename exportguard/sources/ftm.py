@@ -79,7 +79,7 @@ from exportguard.core.entities import (
     ParsedList,
 )
 from exportguard.errors import SourceFormatError
-from exportguard.sources._common import SourceFile, check_unique_ids
+from exportguard.sources._common import SourceFile, check_unique_ids, only_file
 
 NAME = "ftm_json"
 
@@ -141,9 +141,7 @@ def sniff(file: SourceFile) -> bool:
 
 def parse(files: Sequence[SourceFile]) -> ParsedList:
     """Parse one FtM JSON-lines file."""
-    if len(files) != 1:
-        raise SourceFormatError(f"{NAME} expects exactly one file, got {len(files)}")
-    file = files[0]
+    file = only_file(files, NAME)
     entities = _read(file)
     refs: dict[str, Entity] = {}
     for entity in entities:

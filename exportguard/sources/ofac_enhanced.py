@@ -246,14 +246,7 @@ def _date(file: SourceFile, element: etree._Element, text: str | None, name: str
 def parse(files: Sequence[SourceFile]) -> ParsedList:
     """Parse one SDN_ENHANCED or CONS_ENHANCED XML file (or its zip)."""
     file = _open(files)
-    root = parse_xml(file)
-    if local(root.tag) != "sanctionsData":
-        raise SourceFormatError(
-            f"the root element is <{local(root.tag)}>, expected <sanctionsData> (OFAC "
-            "Enhanced XML)",
-            file=file.name,
-            line=_ofac.line_of(root),
-        )
+    root = parse_xml(file, "sanctionsData", "OFAC Enhanced XML")
     warnings: list[str] = []
     info = child(root, "publicationInfo")
     published = None

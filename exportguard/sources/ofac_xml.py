@@ -184,13 +184,7 @@ def parse(files: Sequence[SourceFile]) -> ParsedList:
     if len(files) != 1:
         raise SourceFormatError(f"expected one sdnList XML file, got {len(files)}")
     file = files[0]
-    root = parse_xml(file)
-    if local(root.tag) != "sdnList":
-        raise SourceFormatError(
-            f"the root element is <{local(root.tag)}>, expected <sdnList> (OFAC sdnList.xsd)",
-            file=file.name,
-            line=_ofac.line_of(root),
-        )
+    root = parse_xml(file, "sdnList", "OFAC sdnList.xsd")
     warnings: list[str] = []
     header = _header(file, root, warnings)
     raw = [

@@ -63,7 +63,7 @@ from exportguard.core.entities import (
     ParsedList,
 )
 from exportguard.errors import SourceFormatError
-from exportguard.sources._common import SourceFile, check_unique_ids
+from exportguard.sources._common import SourceFile, check_unique_ids, only_file
 
 if TYPE_CHECKING:
     from _csv import Reader
@@ -109,9 +109,7 @@ def sniff(file: SourceFile) -> bool:
 
 def parse(files: Sequence[SourceFile]) -> ParsedList:
     """Parse one targets.simple.csv file."""
-    if len(files) != 1:
-        raise SourceFormatError(f"{NAME} expects exactly one file, got {len(files)}")
-    file = files[0]
+    file = only_file(files, NAME)
     reader = csv.reader(io.StringIO(_decode(file), newline=""), strict=True)
     try:
         header = _header(file, next(reader, None))

@@ -69,7 +69,7 @@ from exportguard.sources._common import (
     child,
     child_text,
     children,
-    local,
+    only_file,
     parse_xml,
     partial_dmy,
 )
@@ -110,16 +110,8 @@ def sniff(file: SourceFile) -> bool:
 
 def parse(files: Sequence[SourceFile]) -> ParsedList:
     """Parse one UK Sanctions List XML file."""
-    if len(files) != 1:
-        raise SourceFormatError(f"{NAME} expects exactly one file, got {len(files)}")
-    file = files[0]
-    root = parse_xml(file)
-    if local(root.tag) != "Designations":
-        raise SourceFormatError(
-            f"root element is <{local(root.tag)}>, expected <Designations>",
-            file=file.name,
-            line=root.sourceline,
-        )
+    file = only_file(files, NAME)
+    root = parse_xml(file, "Designations", "UK Sanctions List XML")
     published = _published(file, root)
     warnings: list[str] = []
     entries: list[ListEntry] = []

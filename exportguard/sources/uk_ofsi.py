@@ -72,7 +72,13 @@ from exportguard.core.entities import (
     ParsedList,
 )
 from exportguard.errors import SourceFormatError
-from exportguard.sources._common import SourceFile, check_unique_ids, decode_text, partial_dmy
+from exportguard.sources._common import (
+    SourceFile,
+    check_unique_ids,
+    decode_text,
+    only_file,
+    partial_dmy,
+)
 
 if TYPE_CHECKING:
     from _csv import Reader
@@ -128,9 +134,7 @@ def sniff(file: SourceFile) -> bool:
 
 def parse(files: Sequence[SourceFile]) -> ParsedList:
     """Parse one ConList CSV into one entry per Group ID."""
-    if len(files) != 1:
-        raise SourceFormatError(f"{NAME} expects exactly one file, got {len(files)}")
-    file = files[0]
+    file = only_file(files, NAME)
     reader = csv.reader(io.StringIO(decode_text(file), newline=""), strict=True)
     try:
         published = _banner(file, next(reader, None))

@@ -192,9 +192,7 @@ class _Parser:
         raise SourceFormatError(message, file=self.file.name, line=line, field=field)
 
     def run(self) -> ParsedList:
-        root = parse_xml(self.file)
-        if local(root.tag) != "CONSOLIDATED_LIST":
-            self.error(f"root element is <{local(root.tag)}>, expected <CONSOLIDATED_LIST>", root)
+        root = parse_xml(self.file, "CONSOLIDATED_LIST", "UN consolidated list XML")
         top = _Node(root)
         individuals, entities = top.first("INDIVIDUALS"), top.first("ENTITIES")
         if individuals is None and entities is None:
