@@ -7,14 +7,24 @@ contract other tools use.
 
 from __future__ import annotations
 
-import json
 import sys
 from pathlib import Path
 from typing import Annotated, Any
 
 import typer
 
-from exportguard.cli.common import State, err, make_table, open_service, out, parse_date, run
+from exportguard.cli.common import (
+    JsonFlag,
+    State,
+    make_table,
+    open_service,
+    out,
+    parse_date,
+    print_json,
+    run,
+    say,
+    warn,
+)
 from exportguard.core.thresholds import DEFAULT_THRESHOLD
 from exportguard.errors import InvalidInput
 
@@ -57,7 +67,7 @@ def lists_import(
     demo: Annotated[
         bool, typer.Option("--demo", help="Import the bundled demo list (public facts) instead.")
     ] = False,
-    as_json: Annotated[bool, typer.Option("--json", help="Machine-readable output.")] = False,
+    as_json: JsonFlag = False,
 ) -> None:
     """Import official list files: each file (or OFAC CSV set) becomes one snapshot."""
 
@@ -71,17 +81,15 @@ def lists_import(
         else:
             report = service.import_paths(paths, published=when)
         if as_json:
-            out.print_json(
-                json.dumps(
-                    {
-                        "snapshots": [
-                            _snapshot_dict(r.snapshot)
-                            | {"created": r.created, "warnings": list(r.warnings)}
-                            for r in report.results
-                        ],
-                        "skipped": list(report.skipped),
-                    }
-                )
+            print_json(
+                {
+                    "snapshots": [
+                        _snapshot_dict(r.snapshot)
+                        | {"created": r.created, "warnings": list(r.warnings)}
+                        for r in report.results
+                    ],
+                    "skipped": list(report.skipped),
+                }
             )
             return
         table = make_table("id", "source", "format", "published", "entries", "names", "status")
@@ -99,16 +107,16 @@ def lists_import(
         out.print(table)
         for r in report.results:
             for warning in r.warnings:
-                err.print(f"note: snapshot {r.snapshot.id}: {warning}", markup=False)
+                warn(f"note: snapshot {r.snapshot.id}: {warning}")
         for name in report.skipped:
-            err.print(f"skipped (not a list format): {name}", markup=False)
+            warn(f"skipped (not a list format): {name}")
 
     run(action)
 
 
 @lists_app.command("show")
 def lists_show(
-    as_json: Annotated[bool, typer.Option("--json", help="Machine-readable output.")] = False,
+    as_json: JsonFlag = False,
 ) -> None:
     """List the imported snapshots (newest per source is used for screening)."""
 
@@ -117,9 +125,7 @@ def lists_show(
         snaps = service.snapshots()
         current = {s.id for s in service.snapshots_in_force()}
         if as_json:
-            out.print_json(
-                json.dumps([_snapshot_dict(s) | {"current": s.id in current} for s in snaps])
-            )
+            print_json([_snapshot_dict(s) | {"current": s.id in current} for s in snaps])
             return
         if not snaps:
             out.print("No lists imported yet. Try: exportguard lists import --demo")
@@ -168,7 +174,7 @@ def lists_update(
         for outcome in outcomes:
             if outcome.error:
                 failed += 1
-                err.print(f"{outcome.feed.name}: failed: {outcome.error}", markup=False)
+                warn(f"{outcome.feed.name}: failed: {outcome.error}")
             else:
                 assert outcome.report is not None
                 for r in outcome.report.results:
@@ -227,7 +233,7 @@ def screen_command(
     ] = None,
     limit: Annotated[int, typer.Option(help="At most this many hits.")] = 10,
     threshold: Annotated[float, typer.Option(help="Lowest score reported.")] = DEFAULT_THRESHOLD,
-    as_json: Annotated[bool, typer.Option("--json", help="Machine-readable output.")] = False,
+    as_json: JsonFlag = False,
 ) -> None:
     """Screen one party against every imported list."""
 
@@ -245,7 +251,7 @@ def screen_command(
             threshold=threshold,
         )
         if as_json:
-            out.print_json(json.dumps(result.to_dict(), ensure_ascii=False))
+            print_json(result.to_dict())
             return
         _render_screening(result.to_dict())
 
@@ -275,9 +281,9 @@ def _render_screening(data: dict[str, Any]) -> None:
             f"({hit['type']}, {hit['entity_id']})",
             highlight=False,
         )
-        out.print(f"   list: {hit['list_name']}", markup=False, highlight=False)
+        say(f"   list: {hit['list_name']}")
         if hit["matched_name"] != hit["name"]:
-            out.print(f"   matched alias: {hit['matched_name']}", markup=False, highlight=False)
+            say(f"   matched alias: {hit['matched_name']}")
         facts = []
         if hit["programs"]:
             facts.append("programs: " + "; ".join(hit["programs"]))
@@ -288,21 +294,15 @@ def _render_screening(data: dict[str, Any]) -> None:
         if hit["citation"]:
             facts.append(hit["citation"])
         if facts:
-            out.print("   " + " | ".join(facts), markup=False, highlight=False)
+            say("   " + " | ".join(facts))
         if hit["licence_requirement"] or hit["licence_policy"]:
-            out.print(
+            say(
                 f"   licence requirement: {hit['licence_requirement'] or '-'}; "
-                f"policy: {hit['licence_policy'] or '-'}",
-                markup=False,
-                highlight=False,
+                f"policy: {hit['licence_policy'] or '-'}"
             )
         out.print("   why:", highlight=False)
         for f in hit["explanation"]:
-            out.print(
-                f"     {f['feature']:<11} {f['contribution']:+.3f}  {f['detail']}",
-                markup=False,
-                highlight=False,
-            )
+            say(f"     {f['feature']:<11} {f['contribution']:+.3f}  {f['detail']}")
 
 
 @app.command("screen-batch")
@@ -346,7 +346,7 @@ def screen_batch_command(
             scheduler=scheduler,
             progress=progress,
         )
-        err.print(f"screened {len(rows)} row(s); wrote {count} line(s) to {output}", markup=False)
+        warn(f"screened {len(rows)} row(s); wrote {count} line(s) to {output}")
 
     run(action)
 

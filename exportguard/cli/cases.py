@@ -2,14 +2,22 @@
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 from typing import Annotated, Any
 
 import typer
 
 from exportguard.cli import app
-from exportguard.cli.common import make_table, open_service, out, parse_date, run
+from exportguard.cli.common import (
+    JsonFlag,
+    make_table,
+    open_service,
+    out,
+    parse_date,
+    print_json,
+    run,
+    say,
+)
 from exportguard.core.licensing import Conditions, Event
 
 licence_app = typer.Typer(
@@ -26,13 +34,6 @@ app.add_typer(report_app, name="report")
 app.add_typer(counterparty_app, name="counterparty")
 app.add_typer(impact_app, name="impact")
 app.add_typer(audit_app, name="audit")
-
-JsonFlag = Annotated[bool, typer.Option("--json", help="Machine-readable output.")]
-
-
-def _print_json(data: Any) -> None:
-    out.print_json(json.dumps(data, ensure_ascii=False, default=str))
-
 
 # --- licences ---------------------------------------------------------------------------------
 
@@ -74,7 +75,7 @@ def licence_apply(
             parent=parent,
         )
         if as_json:
-            _print_json({"id": lic.id, "state": lic.state.value})
+            print_json({"id": lic.id, "state": lic.state.value})
         else:
             out.print(
                 f"{lic.id}: draft {lic.kind} application ({lic.regime}) - next: "
@@ -96,42 +97,32 @@ def licence_show(
     def action() -> None:
         view = open_service().licensing.view(licence_id, parse_date(as_of, "as_of"))
         if as_json:
-            _print_json(view)
+            print_json(view)
             return
         out.print(
             f"[bold]{view['id']}[/] {view['kind']} licence ({view['regime']}) "
             f"{view['state']}; on {view['state_on']['date']}: {view['state_on']['state']}",
             highlight=False,
         )
-        out.print(
+        say(
             f"  {view['exporter']}: {', '.join(view['items'])} to {view['destination']}, "
             f"end user {view['end_user']} ({view['end_user_type'] or '-'}), end use "
-            f"{view['end_use'] or '-'}; decision {view['decision_id'] or '-'}",
-            markup=False,
-            highlight=False,
+            f"{view['end_use'] or '-'}; decision {view['decision_id'] or '-'}"
         )
         c = view["conditions"]
-        out.print(
+        say(
             f"  valid {c['valid_from'] or '-'} to {c['valid_until'] or '-'}; caps value "
-            f"{c['max_value']} quantity {c['max_quantity']}; balance {view['balance']}",
-            markup=False,
-            highlight=False,
+            f"{c['max_value']} quantity {c['max_quantity']}; balance {view['balance']}"
         )
         for term in c["terms"]:
-            out.print(f"  term: {term}", markup=False, highlight=False)
+            say(f"  term: {term}")
         for e in view["events"]:
-            out.print(
+            say(
                 f"  {e['seq']}. {e['on']} {e['event']}: {e['from']} -> {e['to']} by "
-                f"{e['actor']}: {e['reason']}",
-                markup=False,
-                highlight=False,
+                f"{e['actor']}: {e['reason']}"
             )
         for s in view["shipments"]:
-            out.print(
-                f"  shipped {s['shipped_on']}: value {s['value']} quantity {s['quantity']}",
-                markup=False,
-                highlight=False,
-            )
+            say(f"  shipped {s['shipped_on']}: value {s['value']} quantity {s['quantity']}")
 
     run(action)
 
@@ -160,7 +151,7 @@ def licence_list(
             for x in found
         ]
         if as_json:
-            _print_json(rows)
+            print_json(rows)
             return
         t = make_table("id", "state", "kind", "regime", "items", "to", "end user", "exporter")
         for r in rows:
@@ -252,7 +243,7 @@ def _event_command(event: Event) -> None:
                 expected_version=version,
             )
             if as_json:
-                _print_json(
+                print_json(
                     {
                         "id": lic.id,
                         "state": lic.state.value,
@@ -333,13 +324,13 @@ def report_add(
             confidence=confidence,
         )
         if as_json:
-            _print_json(report)
+            print_json(report)
             return
         out.print(
             f"{report['id']}: {len(report['matches'])} licence(s) may be concerned", highlight=False
         )
         for m in report["matches"]:
-            out.print(f"  {m['licence']}: {'; '.join(m['why'])}", markup=False, highlight=False)
+            say(f"  {m['licence']}: {'; '.join(m['why'])}")
 
     run(action)
 
@@ -351,14 +342,12 @@ def report_list(as_json: JsonFlag = False) -> None:
     def action() -> None:
         reports = open_service().licensing.reports()
         if as_json:
-            _print_json(reports)
+            print_json(reports)
             return
         for r in reports:
-            out.print(
+            say(
                 f"{r['id']} {r['reported_on']} {r['country']} {r['suspected_operator']}: "
-                f"{r['status']} {r['outcome'] or ''} ({len(r['matches'])} licence(s))",
-                markup=False,
-                highlight=False,
+                f"{r['status']} {r['outcome'] or ''} ({len(r['matches'])} licence(s))"
             )
 
     run(action)
@@ -374,14 +363,12 @@ def review_list(
     def action() -> None:
         found = open_service().licensing.reviews(None if status == "all" else status)
         if as_json:
-            _print_json(found)
+            print_json(found)
             return
         for r in found:
-            out.print(
+            say(
                 f"{r['id']} [{r['status']}] {r['subject_kind']} {r['subject_id']} "
-                f"({r['origin']}): {r['reason']}",
-                markup=False,
-                highlight=False,
+                f"({r['origin']}): {r['reason']}"
             )
 
     run(action)
@@ -426,7 +413,7 @@ def counterparty_add(
             exporter=exporter, name=name, role=role, country=country, type=type
         )
         if as_json:
-            _print_json(found)
+            print_json(found)
             return
         out.print(
             f"{found['id']}: {found['name']} ({found['role']} of {found['exporter']}); "
@@ -434,11 +421,9 @@ def counterparty_add(
             highlight=False,
         )
         for a in found["alerts"]:
-            out.print(
+            say(
                 f"  alert {a['id']}: matches {a['data']['listed_name']} "
-                f"({a['data']['list_name']}, {a['score']:.2f})",
-                markup=False,
-                highlight=False,
+                f"({a['data']['list_name']}, {a['score']:.2f})"
             )
 
     run(action)
@@ -453,14 +438,10 @@ def counterparty_list(
     def action() -> None:
         found = open_service().monitoring.find(exporter)
         if as_json:
-            _print_json(found)
+            print_json(found)
             return
         for c in found:
-            out.print(
-                f"{c['id']} {c['name']} ({c['role']}, {c['country'] or '-'}) of {c['exporter']}",
-                markup=False,
-                highlight=False,
-            )
+            say(f"{c['id']} {c['name']} ({c['role']}, {c['country'] or '-'}) of {c['exporter']}")
 
     run(action)
 
@@ -484,14 +465,12 @@ def counterparty_alerts(
             status=None if status == "all" else status, exporter=exporter
         )
         if as_json:
-            _print_json(found)
+            print_json(found)
             return
         for a in found:
-            out.print(
+            say(
                 f"{a['id']} [{a['status']}] {a['kind']}: {a['name']} ({a['exporter']}) ~ "
-                f"{a['data']['listed_name']} ({a['entry_id']}, {a['score']:.2f})",
-                markup=False,
-                highlight=False,
+                f"{a['data']['listed_name']} ({a['entry_id']}, {a['score']:.2f})"
             )
 
     run(action)
@@ -520,7 +499,7 @@ def counterparty_clear(
 
 def _print_impact(result: dict[str, Any], as_json: bool) -> None:
     if as_json:
-        _print_json(result)
+        print_json(result)
         return
     if result["kind"] == "lists":
         e = result["entries"]
@@ -534,14 +513,12 @@ def _print_impact(result: dict[str, Any], as_json: bool) -> None:
         out.print(f"{result['regime']}: {result['from']} -> {result['to']}", highlight=False)
     out.print(f"{len(result['affected'])} affected (policy: {result['policy']})")
     for a in result["affected"]:
-        out.print(
+        say(
             f"  {a['kind']} {a['id']} {a['label']}: {a['old']} -> {a['new']}; "
-            f"{a['reason']} [{a['proposal']}]",
-            markup=False,
-            highlight=False,
+            f"{a['reason']} [{a['proposal']}]"
         )
     for act in result["actions"]:
-        out.print(f"  {act['id']}: {act['action']}", markup=False, highlight=False)
+        say(f"  {act['id']}: {act['action']}")
 
 
 @impact_app.command("lists")
@@ -591,7 +568,7 @@ def audit_verify(as_json: JsonFlag = False) -> None:
     def action() -> None:
         result = open_service().audit.verify()
         if as_json:
-            _print_json(result.to_dict())
+            print_json(result.to_dict())
         elif result.ok:
             out.print(
                 f"audit chain intact: {result.records} record(s), head "
@@ -600,7 +577,7 @@ def audit_verify(as_json: JsonFlag = False) -> None:
             )
         else:
             for problem in result.problems:
-                out.print(f"BROKEN: {problem}", markup=False, highlight=False)
+                say(f"BROKEN: {problem}")
         if not result.ok:
             raise typer.Exit(1)
 
@@ -618,14 +595,10 @@ def audit_list(
     def action() -> None:
         records = open_service().audit.records(kind=kind, subject=subject)
         if as_json:
-            _print_json([r.to_dict() for r in records])
+            print_json([r.to_dict() for r in records])
             return
         for r in records:
-            out.print(
-                f"{r.seq} {r.at} {r.actor} {r.kind} {r.subject} {r.hash[:12]}",
-                markup=False,
-                highlight=False,
-            )
+            say(f"{r.seq} {r.at} {r.actor} {r.kind} {r.subject} {r.hash[:12]}")
 
     run(action)
 
@@ -633,7 +606,7 @@ def audit_list(
 @audit_app.command("show")
 def audit_show(seq: int) -> None:
     """One audit record (JSON)."""
-    run(lambda: _print_json(open_service().audit.get(seq).to_dict()))
+    run(lambda: print_json(open_service().audit.get(seq).to_dict()))
 
 
 @audit_app.command("certificate")
@@ -715,14 +688,12 @@ def users_list(as_json: JsonFlag = False) -> None:
     def action() -> None:
         found = open_service().accounts.users()
         if as_json:
-            _print_json(found)
+            print_json(found)
             return
         for u in found:
-            out.print(
+            say(
                 f"{u['username']} {u['role']} {u['exporter'] or ''} "
-                f"{'active' if u['active'] else 'disabled'}",
-                markup=False,
-                highlight=False,
+                f"{'active' if u['active'] else 'disabled'}"
             )
 
     run(action)

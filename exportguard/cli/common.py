@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable
 from datetime import date
-from typing import Any, TypeVar
+from typing import Annotated, Any, TypeVar
 
 import typer
 from rich.console import Console
@@ -17,6 +18,7 @@ out = Console(soft_wrap=True)
 err = Console(stderr=True, soft_wrap=True)
 
 T = TypeVar("T")
+JsonFlag = Annotated[bool, typer.Option("--json", help="Machine-readable output.")]
 
 
 class State:
@@ -37,18 +39,33 @@ def open_service() -> Any:
     )
 
 
+def say(text: str) -> None:
+    """Print plain text: no markup, no highlighting (list data may contain brackets)."""
+    out.print(text, markup=False, highlight=False)
+
+
+def warn(text: str) -> None:
+    """Print plain text to standard error."""
+    err.print(text, markup=False, highlight=False)
+
+
+def print_json(data: Any) -> None:
+    """Print data as JSON (dates and other scalars as strings; non-ASCII kept)."""
+    out.print_json(json.dumps(data, ensure_ascii=False, default=str))
+
+
 def run(action: Callable[[], T]) -> T:
     try:
         return action()
     except InvalidInput as exc:
         for problem in exc.errors:
-            err.print(f"error: {problem.field}: {problem.message}", markup=False, highlight=False)
+            warn(f"error: {problem.field}: {problem.message}")
         raise typer.Exit(2) from None
     except SourceFormatError as exc:
-        err.print(f"error: {exc}", markup=False, highlight=False)
+        warn(f"error: {exc}")
         raise typer.Exit(2) from None
     except ExportGuardError as exc:
-        err.print(f"error: {exc}", markup=False, highlight=False)
+        warn(f"error: {exc}")
         raise typer.Exit(1) from None
 
 

@@ -2,14 +2,22 @@
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 from typing import Annotated, Any
 
 import typer
 
 from exportguard.cli import app
-from exportguard.cli.common import make_table, open_service, out, parse_date, run
+from exportguard.cli.common import (
+    JsonFlag,
+    make_table,
+    open_service,
+    out,
+    parse_date,
+    print_json,
+    run,
+    say,
+)
 
 # --- decisions and regimes ---------------------------------------------------------------------
 
@@ -64,7 +72,7 @@ def decide_command(
         str | None,
         typer.Option("--date", help="Decide as of this date (YYYY-MM-DD; default today)."),
     ] = None,
-    as_json: Annotated[bool, typer.Option("--json", help="Machine-readable output.")] = False,
+    as_json: JsonFlag = False,
 ) -> None:
     """Decide an export: a verdict per regime and overall, with every reason."""
 
@@ -83,7 +91,7 @@ def decide_command(
             authority_informed=authority_informed,
         )
         if as_json:
-            out.print_json(json.dumps(decision.to_dict(), ensure_ascii=False))
+            print_json(decision.to_dict())
             return
         _render_decision(decision.to_dict())
 
@@ -112,31 +120,25 @@ def _render_decision(data: dict[str, Any]) -> None:
         )
         for reason in regime["reasons"]:
             verdict = reason["verdict"] or "note"
-            out.print(f"  - [{verdict}] {reason['text']}", markup=False, highlight=False)
-            out.print(
+            say(f"  - [{verdict}] {reason['text']}")
+            say(
                 f"      rule {reason['rule']}; source: {reason['source']}; certainty "
-                f"{reason['certainty']}",
-                markup=False,
-                highlight=False,
+                f"{reason['certainty']}"
             )
         for condition in regime["conditions"]:
-            out.print(f"  condition: {condition}", markup=False, highlight=False)
+            say(f"  condition: {condition}")
 
 
 @decision_app.command("show")
 def decision_show(decision_id: str) -> None:
     """Show a stored decision (JSON)."""
-    run(
-        lambda: out.print_json(
-            json.dumps(open_service().decisions.decision(decision_id), ensure_ascii=False)
-        )
-    )
+    run(lambda: print_json(open_service().decisions.decision(decision_id)))
 
 
 @decision_app.command("replay")
 def decision_replay(
     decision_id: str,
-    as_json: Annotated[bool, typer.Option("--json", help="Machine-readable output.")] = False,
+    as_json: JsonFlag = False,
 ) -> None:
     """Re-run a stored decision with the regime revisions and list snapshots it used."""
 
@@ -146,7 +148,7 @@ def decision_replay(
         again = service.decisions.replay(decision_id).to_dict()
         same = again["verdict"] == stored["verdict"] and again["regimes"] == stored["regimes"]
         if as_json:
-            out.print_json(json.dumps({"same": same, "decision": again}, ensure_ascii=False))
+            print_json({"same": same, "decision": again})
         else:
             _render_decision(again)
             out.print(
@@ -162,28 +164,26 @@ def decision_replay(
 
 @regimes_app.command("list")
 def regimes_list(
-    as_json: Annotated[bool, typer.Option("--json", help="Machine-readable output.")] = False,
+    as_json: JsonFlag = False,
 ) -> None:
     """The regimes and their current revisions."""
 
     def action() -> None:
         found = open_service().decisions.regimes().values()
         if as_json:
-            out.print_json(
-                json.dumps(
-                    [
-                        {
-                            "id": r.id,
-                            "name": r.name,
-                            "revision": r.revision,
-                            "digest": r.digest,
-                            "covers_from": r.covers_from.isoformat(),
-                            "rules": len(r.rules),
-                            "facts": len(r.facts),
-                        }
-                        for r in found
-                    ]
-                )
+            print_json(
+                [
+                    {
+                        "id": r.id,
+                        "name": r.name,
+                        "revision": r.revision,
+                        "digest": r.digest,
+                        "covers_from": r.covers_from.isoformat(),
+                        "rules": len(r.rules),
+                        "facts": len(r.facts),
+                    }
+                    for r in found
+                ]
             )
             return
         table = make_table("id", "revision", "digest", "covers from", "rules", "facts", "name")
@@ -206,14 +206,14 @@ def regimes_list(
 def regimes_show(
     regime_id: Annotated[str, typer.Argument(metavar="ID")],
     as_of: Annotated[str | None, typer.Option(help="As it stood on this date.")] = None,
-    as_json: Annotated[bool, typer.Option("--json", help="Machine-readable output.")] = False,
+    as_json: JsonFlag = False,
 ) -> None:
     """A regime as of a date: country sets, rules in force, facts with sources."""
 
     def action() -> None:
         view = open_service().decisions.regime_view(regime_id, parse_date(as_of, "as_of"))
         if as_json:
-            out.print_json(json.dumps(view, ensure_ascii=False))
+            print_json(view)
             return
         out.print(
             f"[bold]{view['name']}[/] ({view['id']} {view['revision']}) as of {view['as_of']}",
@@ -221,26 +221,16 @@ def regimes_show(
         )
         for name, s in view["country_sets"].items():
             if s is None:
-                out.print(f"  {name}: none in force", markup=False)
+                say(f"  {name}: none in force")
                 continue
             known = "" if s["complete"] else " (known members only)"
-            out.print(
-                f"  {name}: {s['version']}{known} [{s['certainty']}]: {' '.join(s['members'])}",
-                markup=False,
-                highlight=False,
-            )
+            say(f"  {name}: {s['version']}{known} [{s['certainty']}]: {' '.join(s['members'])}")
         out.print("  rules in force:")
         for rule in view["rules"]:
-            out.print(
-                f"    {rule['id']} ({rule['kind']}): {rule['text']}", markup=False, highlight=False
-            )
+            say(f"    {rule['id']} ({rule['kind']}): {rule['text']}")
         out.print("  facts:")
         for fact in view["facts"]:
-            out.print(
-                f"    [{fact['certainty']}] {fact['id']}: {fact['text']} ({fact['source']})",
-                markup=False,
-                highlight=False,
-            )
+            say(f"    [{fact['certainty']}] {fact['id']}: {fact['text']} ({fact['source']})")
 
     run(action)
 
@@ -250,7 +240,7 @@ def regimes_diff(
     regime_id: Annotated[str, typer.Argument(metavar="ID")],
     since: Annotated[str, typer.Option("--from", help="From this date (YYYY-MM-DD).")],
     until: Annotated[str, typer.Option("--to", help="To this date (YYYY-MM-DD).")],
-    as_json: Annotated[bool, typer.Option("--json", help="Machine-readable output.")] = False,
+    as_json: JsonFlag = False,
 ) -> None:
     """What changed in a regime between two dates (countries, rules)."""
 
@@ -260,37 +250,19 @@ def regimes_diff(
         assert b is not None
         diff = open_service().decisions.regime_diff(regime_id, a, b)
         if as_json:
-            out.print_json(json.dumps(diff, ensure_ascii=False))
+            print_json(diff)
             return
         out.print(f"{diff['regime']} {diff['from']} -> {diff['to']}", highlight=False)
         for name, change in diff["country_sets"].items():
-            out.print(
-                f"  {name}: {change['from_version']} -> {change['to_version']}",
-                markup=False,
-                highlight=False,
-            )
-            out.print(
-                f"    removed ({len(change['removed'])}): {' '.join(change['removed'])}",
-                markup=False,
-                highlight=False,
-            )
-            out.print(
-                f"    added ({len(change['added'])}): {' '.join(change['added'])}",
-                markup=False,
-                highlight=False,
-            )
-            out.print(
-                f"    kept ({len(change['kept'])}): {' '.join(change['kept'])}",
-                markup=False,
-                highlight=False,
-            )
+            say(f"  {name}: {change['from_version']} -> {change['to_version']}")
+            say(f"    removed ({len(change['removed'])}): {' '.join(change['removed'])}")
+            say(f"    added ({len(change['added'])}): {' '.join(change['added'])}")
+            say(f"    kept ({len(change['kept'])}): {' '.join(change['kept'])}")
             if "note" in change:
-                out.print(f"    note: {change['note']}", markup=False, highlight=False)
-        out.print(
+                say(f"    note: {change['note']}")
+        say(
             f"  rules added: {', '.join(diff['rules']['added']) or '-'}; removed: "
-            f"{', '.join(diff['rules']['removed']) or '-'}",
-            markup=False,
-            highlight=False,
+            f"{', '.join(diff['rules']['removed']) or '-'}"
         )
 
     run(action)
