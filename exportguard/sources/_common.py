@@ -100,6 +100,25 @@ def only_file(files: Sequence[SourceFile], format_name: str) -> SourceFile:
     return files[0]
 
 
+def header_columns(
+    file: SourceFile, row: list[str] | None, required: Sequence[str], line: int = 1
+) -> list[str]:
+    """The column names of a CSV header row (trimmed, no byte-order mark), checked to
+    include every ``required`` one."""
+    if row is None:
+        raise SourceFormatError("the header line is missing", file=file.name, line=line)
+    header = [c.strip().lstrip("\ufeff") for c in row]
+    missing = [c for c in required if c not in header]
+    if missing:
+        raise SourceFormatError(
+            f"missing required column(s) {', '.join(missing)}",
+            file=file.name,
+            line=line,
+            field=missing[0],
+        )
+    return header
+
+
 def parse_xml(file: SourceFile, root: str | None = None, schema: str = "") -> etree._Element:
     """Parse XML safely and return the root element (checked to be ``<root>`` if given;
     ``schema`` names the format in that error).

@@ -71,7 +71,14 @@ from datetime import date, datetime
 from exportguard.core import countries
 from exportguard.core.entities import Address, Alias, EntityType, ListEntry, ParsedList
 from exportguard.errors import SourceFormatError
-from exportguard.sources._common import SourceFile, check_unique_ids, clean, decode_text
+from exportguard.sources._common import (
+    SourceFile,
+    check_unique_ids,
+    clean,
+    decode_text,
+    header_columns,
+    only_file,
+)
 
 NAME = "bis_dpl_txt"
 SOURCE = "us_bis_dpl"
@@ -187,16 +194,14 @@ class _Group:
 
 def parse(files: Sequence[SourceFile]) -> ParsedList:
     """Parse one ``dpl.txt`` file into entries (one per listing, addresses merged)."""
-    if len(files) != 1:
-        raise SourceFormatError(f"{NAME} takes exactly one file, got {len(files)}")
-    file = files[0]
+    file = only_file(files, NAME)
     text = decode_text(file)
     reader = csv.reader(io.StringIO(text, newline=""), delimiter="\t", quotechar='"', strict=True)
     try:
         header = next(reader, None)
         if header is None:
             raise SourceFormatError("the file is empty", file=file.name)
-        index = _header_index(header, file.name)
+        index = {n: i for i, n in enumerate(header_columns(file, header, COLUMNS))}
         rows: list[tuple[int, list[str]]] = []
         for row in reader:
             if not row or (len(row) == 1 and not row[0].strip()):
@@ -216,20 +221,6 @@ def parse(files: Sequence[SourceFile]) -> ParsedList:
     if not rows:
         raise SourceFormatError("the file has a header but no rows", file=file.name, line=1)
     return _build(file.name, index, rows)
-
-
-def _header_index(header: list[str], file: str) -> dict[str, int]:
-    names = [h.strip().lstrip("\ufeff") for h in header]
-    index = {n: i for i, n in enumerate(names)}
-    missing = [c for c in COLUMNS if c not in index]
-    if missing:
-        raise SourceFormatError(
-            f"missing required column(s) {', '.join(missing)}",
-            file=file,
-            line=1,
-            field=missing[0],
-        )
-    return index
 
 
 def _us_date(value: str, file: str, line: int, column: str, required: bool) -> date | None:

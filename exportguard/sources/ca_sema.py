@@ -56,7 +56,14 @@ from lxml import etree
 
 from exportguard.core.entities import Alias, EntityType, Identifier, ListEntry, ParsedList
 from exportguard.errors import SourceFormatError
-from exportguard.sources._common import SourceFile, check_unique_ids, clean, local, parse_xml
+from exportguard.sources._common import (
+    SourceFile,
+    check_unique_ids,
+    clean,
+    local,
+    only_file,
+    parse_xml,
+)
 
 NAME = "ca_sema_xml"
 SOURCE = "ca_sema"
@@ -82,9 +89,7 @@ def sniff(file: SourceFile) -> bool:
 
 def parse(files: Sequence[SourceFile]) -> ParsedList:
     """Parse one ``sema-lmes.xml`` file."""
-    if len(files) != 1:
-        raise SourceFormatError(f"{NAME} takes exactly one file, got {len(files)}")
-    return _Parser(files[0]).run()
+    return _Parser(only_file(files, NAME)).run()
 
 
 def _non_latin(text: str) -> bool:

@@ -85,7 +85,13 @@ from exportguard.core.entities import (
     ParsedList,
 )
 from exportguard.errors import SourceFormatError
-from exportguard.sources._common import SourceFile, check_unique_ids, decode_text
+from exportguard.sources._common import (
+    SourceFile,
+    check_unique_ids,
+    decode_text,
+    header_columns,
+    only_file,
+)
 from exportguard.sources.bis_dpl import embedded_aliases, looks_like_organization
 
 NAME = "csl_csv"
@@ -148,10 +154,8 @@ def sniff(file: SourceFile) -> bool:
 
 def parse(files: Sequence[SourceFile]) -> ParsedList:
     """Parse one CSL CSV into one entry per (sub-list, party)."""
-    if len(files) != 1:
-        raise SourceFormatError(f"{NAME} takes exactly one file, got {len(files)}")
     with _gc_paused():
-        return _Parser(files[0]).run()
+        return _Parser(only_file(files, NAME)).run()
 
 
 @contextmanager
@@ -307,11 +311,7 @@ class _Parser:
         return rows
 
     def index_header(self, header: list[str]) -> None:
-        names = [h.strip().lstrip("\ufeff") for h in header]
-        index = {n: i for i, n in enumerate(names)}
-        missing = [c for c in COLUMNS if c not in index]
-        if missing:
-            self.error(f"missing required column(s) {', '.join(missing)}", 1, missing[0])
+        index = {n: i for i, n in enumerate(header_columns(self.file, header, COLUMNS))}
         (
             self.i_id,
             self.i_source,

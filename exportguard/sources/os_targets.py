@@ -63,7 +63,7 @@ from exportguard.core.entities import (
     ParsedList,
 )
 from exportguard.errors import SourceFormatError
-from exportguard.sources._common import SourceFile, check_unique_ids, only_file
+from exportguard.sources._common import SourceFile, check_unique_ids, header_columns, only_file
 
 if TYPE_CHECKING:
     from _csv import Reader
@@ -112,7 +112,7 @@ def parse(files: Sequence[SourceFile]) -> ParsedList:
     file = only_file(files, NAME)
     reader = csv.reader(io.StringIO(_decode(file), newline=""), strict=True)
     try:
-        header = _header(file, next(reader, None))
+        header = header_columns(file, next(reader, None), _REQUIRED)
         rows = _rows(file, reader, header)
     except csv.Error as exc:
         raise SourceFormatError(
@@ -151,21 +151,6 @@ def _decode(file: SourceFile) -> str:
             file=file.name,
             line=data.count(b"\n", 0, exc.start) + 1,
         ) from exc
-
-
-def _header(file: SourceFile, row: list[str] | None) -> list[str]:
-    if row is None:
-        raise SourceFormatError("the header line is missing", file=file.name, line=1)
-    header = [c.strip() for c in row]
-    missing = [c for c in _REQUIRED if c not in header]
-    if missing:
-        raise SourceFormatError(
-            f"missing required column(s) {', '.join(missing)}",
-            file=file.name,
-            line=1,
-            field=missing[0],
-        )
-    return header
 
 
 Row = dict[str, str]

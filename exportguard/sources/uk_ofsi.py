@@ -76,6 +76,7 @@ from exportguard.sources._common import (
     SourceFile,
     check_unique_ids,
     decode_text,
+    header_columns,
     only_file,
     partial_dmy,
 )
@@ -138,7 +139,7 @@ def parse(files: Sequence[SourceFile]) -> ParsedList:
     reader = csv.reader(io.StringIO(decode_text(file), newline=""), strict=True)
     try:
         published = _banner(file, next(reader, None))
-        header = _header(file, next(reader, None))
+        header = header_columns(file, next(reader, None), _REQUIRED, line=2)
         groups, rows = _read_groups(file, reader, header)
     except csv.Error as exc:
         raise SourceFormatError(
@@ -188,21 +189,6 @@ def _banner(file: SourceFile, row: list[str] | None) -> date | None:
             field="Last Updated",
         )
     return parsed
-
-
-def _header(file: SourceFile, row: list[str] | None) -> list[str]:
-    if row is None:
-        raise SourceFormatError("the header line is missing", file=file.name, line=2)
-    header = [c.strip() for c in row]
-    missing = [c for c in _REQUIRED if c not in header]
-    if missing:
-        raise SourceFormatError(
-            f"missing required column(s) {', '.join(missing)}",
-            file=file.name,
-            line=2,
-            field=missing[0],
-        )
-    return header
 
 
 Row = dict[str, str]

@@ -73,6 +73,7 @@ from exportguard.sources._common import (
     children,
     clean,
     local,
+    only_file,
     parse_xml,
 )
 
@@ -129,9 +130,7 @@ def sniff(file: SourceFile) -> bool:
 
 def parse(files: Sequence[SourceFile]) -> ParsedList:
     """Parse one UN consolidated list XML file."""
-    if len(files) != 1:
-        raise SourceFormatError(f"{NAME} takes exactly one file, got {len(files)}")
-    return _Parser(files[0]).run()
+    return _Parser(only_file(files, NAME)).run()
 
 
 def _non_latin(text: str) -> bool:
