@@ -24,6 +24,7 @@ from datetime import date
 from common import LARGEST, OUT, files, machine
 
 from exportguard.core.decide import PartyScreening, decide
+from exportguard.core.index import build_query
 from exportguard.core.regimes import END_USER_TYPES, END_USES
 from exportguard.services import ExportGuard
 from exportguard.services.decisions import DECISION_SCREENING_THRESHOLD, build_request
@@ -76,7 +77,7 @@ def main() -> None:
                 *[("party", p) for p in request.parties],
             ]:
                 assert name is not None
-                query = eg.query(name, threshold=DECISION_SCREENING_THRESHOLD)
+                query = build_query(name, threshold=DECISION_SCREENING_THRESHOLD)
                 hits = eg.screen_snapshots(
                     query,
                     snapshots,

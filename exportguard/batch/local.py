@@ -18,7 +18,7 @@ from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from exportguard.core.index import Hit
+from exportguard.core.index import Hit, build_query
 from exportguard.core.matching import Query
 from exportguard.errors import FieldError, InvalidInput, SourceFormatError
 
@@ -50,7 +50,6 @@ def read_input(path: Path) -> list[Row]:
 
 def parse_input(text: str, name: str) -> list[Row]:
     """Validate CSV text with ``id,name[,country,type]``; all bad rows at once."""
-    from exportguard.services import build_query
 
     reader = csv.DictReader(text.removeprefix("\ufeff").splitlines())
     header = reader.fieldnames or []

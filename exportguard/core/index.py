@@ -34,6 +34,7 @@ import itertools
 import json
 import math
 import pickle
+import re
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
@@ -44,10 +45,13 @@ import numpy as np
 import numpy.typing as npt
 from rapidfuzz import fuzz, process
 
+from exportguard.core import countries
 from exportguard.core.entities import AliasQuality, EntityType, ListEntry
 from exportguard.core.matching import Candidate, Query, Scored, score
 from exportguard.core.names import NameForm, Token, analyse
+from exportguard.core.thresholds import DEFAULT_THRESHOLD
 from exportguard.core.weights import token_weight
+from exportguard.errors import FieldError, InvalidInput
 
 #: How many names the inverted index retrieves per query.
 RETRIEVED = 64
@@ -529,6 +533,62 @@ def make_query(
         birth_date,
         tuple(normalise_identifier(i) for i in identifiers),
     )
+
+
+def build_query(
+    name: str,
+    *,
+    country: str | None = None,
+    type: EntityType | str | None = None,
+    birth_date: str | None = None,
+    identifiers: Sequence[str] = (),
+    threshold: float = DEFAULT_THRESHOLD,
+    limit: int | None = 10,
+) -> Query:
+    """Validate screening input and build the :class:`Query` (all bad fields at once)."""
+    errors: list[FieldError] = []
+    if not name or not name.strip():
+        errors.append(FieldError("name", "must not be empty"))
+    code = None
+    if country:
+        code = countries.to_code(country)
+        if code is None:
+            errors.append(FieldError("country", f"unknown country {country!r}"))
+    entity_type: EntityType | None = None
+    if type is not None and type != "":
+        try:
+            entity_type = EntityType(type)
+        except ValueError:
+            errors.append(FieldError("type", "must be person, organization, vessel, aircraft"))
+    if birth_date and not _partial_date(birth_date):
+        errors.append(FieldError("birth_date", "must be a date: YYYY, YYYY-MM or YYYY-MM-DD"))
+    if not 0.0 <= threshold <= 1.0:
+        errors.append(FieldError("threshold", "must be between 0 and 1"))
+    if limit is not None and limit < 1:
+        errors.append(FieldError("limit", "must be at least 1"))
+    if errors:
+        raise InvalidInput(errors)
+    query = make_query(
+        name.strip(),
+        country=code,
+        type=entity_type,
+        birth_date=birth_date or None,
+        identifiers=identifiers,
+    )
+    if not query.form.tokens and not query.form.legal_forms:
+        raise InvalidInput("has no letters or digits to match on", field="name")
+    return query
+
+
+def _partial_date(text: str) -> bool:
+    padded = {4: text + "-01-01", 7: text + "-01", 10: text}.get(len(text))
+    if padded is None or not re.fullmatch(r"\d{4}-\d{2}-\d{2}", padded):
+        return False
+    try:
+        date.fromisoformat(padded)
+    except ValueError:
+        return False
+    return True
 
 
 def screen(

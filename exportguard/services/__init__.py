@@ -19,10 +19,10 @@ from typing import TYPE_CHECKING, Any
 from sqlalchemy import Engine
 
 from exportguard.core.entities import EntityType, ListEntry, ParsedList, Snapshot
-from exportguard.core.index import FORMAT_VERSION, Hit, NameIndex, make_query, screen
+from exportguard.core.index import FORMAT_VERSION, Hit, NameIndex, build_query, screen
 from exportguard.core.matching import Query
 from exportguard.core.thresholds import DEFAULT_THRESHOLD
-from exportguard.errors import FieldError, InvalidInput, NotFound, SourceFormatError
+from exportguard.errors import InvalidInput, NotFound, SourceFormatError
 from exportguard.services.accounts import Accounts, Jobs
 from exportguard.services.audit import Audit
 from exportguard.services.decisions import Decisions
@@ -375,7 +375,7 @@ class ExportGuard:
     ) -> ScreeningResult:
         """Screen one party against every list snapshot in force (as of ``as_of``);
         recorded in the audit trail unless ``record`` is false."""
-        query = self.query(
+        query = build_query(
             name,
             country=country,
             type=type,
@@ -423,28 +423,6 @@ class ExportGuard:
             [self.merged_index(snapshots)], query, threshold=threshold, limit=limit, as_of=as_of
         )
 
-    def query(
-        self,
-        name: str,
-        *,
-        country: str | None = None,
-        type: EntityType | str | None = None,
-        birth_date: str | None = None,
-        identifiers: Sequence[str] = (),
-        threshold: float = DEFAULT_THRESHOLD,
-        limit: int | None = 10,
-    ) -> Query:
-        """Validate screening input and build the query; every bad field is reported."""
-        return build_query(
-            name,
-            country=country,
-            type=type,
-            birth_date=birth_date,
-            identifiers=identifiers,
-            threshold=threshold,
-            limit=limit,
-        )
-
     def screen_many(
         self,
         queries: Iterable[tuple[str, Query]],
@@ -457,64 +435,6 @@ class ExportGuard:
         index = self.merged_index(self.snapshots_in_force(as_of))
         for key, query in queries:
             yield key, index.screen(query, threshold=threshold, limit=limit, as_of=as_of)
-
-
-def build_query(
-    name: str,
-    *,
-    country: str | None = None,
-    type: EntityType | str | None = None,
-    birth_date: str | None = None,
-    identifiers: Sequence[str] = (),
-    threshold: float = DEFAULT_THRESHOLD,
-    limit: int | None = 10,
-) -> Query:
-    """Validate screening input and build the :class:`Query` (all bad fields at once)."""
-    from exportguard.core import countries
-
-    errors: list[FieldError] = []
-    if not name or not name.strip():
-        errors.append(FieldError("name", "must not be empty"))
-    code = None
-    if country:
-        code = countries.to_code(country)
-        if code is None:
-            errors.append(FieldError("country", f"unknown country {country!r}"))
-    entity_type: EntityType | None = None
-    if type is not None and type != "":
-        try:
-            entity_type = EntityType(type)
-        except ValueError:
-            errors.append(FieldError("type", "must be person, organization, vessel, aircraft"))
-    if birth_date and not _partial_date(birth_date):
-        errors.append(FieldError("birth_date", "must be a date: YYYY, YYYY-MM or YYYY-MM-DD"))
-    if not 0.0 <= threshold <= 1.0:
-        errors.append(FieldError("threshold", "must be between 0 and 1"))
-    if limit is not None and limit < 1:
-        errors.append(FieldError("limit", "must be at least 1"))
-    if errors:
-        raise InvalidInput(errors)
-    query = make_query(
-        name.strip(),
-        country=code,
-        type=entity_type,
-        birth_date=birth_date or None,
-        identifiers=identifiers,
-    )
-    if not query.form.tokens and not query.form.legal_forms:
-        raise InvalidInput("has no letters or digits to match on", field="name")
-    return query
-
-
-def _partial_date(text: str) -> bool:
-    padded = {4: text + "-01-01", 7: text + "-01", 10: text}.get(len(text))
-    if padded is None or not re.fullmatch(r"\d{4}-\d{2}-\d{2}", padded):
-        return False
-    try:
-        date.fromisoformat(padded)
-    except ValueError:
-        return False
-    return True
 
 
 def _content_hash(unit: detect.ImportUnit) -> str:

@@ -17,6 +17,7 @@ from exportguard import regimes as regime_files
 from exportguard.core import countries
 from exportguard.core.decide import Decision, DecisionRequest, PartyScreening, decide
 from exportguard.core.entities import Snapshot
+from exportguard.core.index import build_query
 from exportguard.core.regimes import (
     END_USER_TYPES,
     END_USES,
@@ -159,7 +160,7 @@ class Decisions:
         named += [("party", p) for p in request.parties]
         for role, name in named:
             assert name is not None
-            query = self.app.query(name, threshold=DECISION_SCREENING_THRESHOLD, limit=10)
+            query = build_query(name, threshold=DECISION_SCREENING_THRESHOLD, limit=10)
             hits = self.app.screen_snapshots(
                 query, snapshots, as_of=request.on, limit=10, threshold=DECISION_SCREENING_THRESHOLD
             )

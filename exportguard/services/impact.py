@@ -23,6 +23,7 @@ from typing import TYPE_CHECKING, Any
 from exportguard.core.decide import DecisionRequest
 from exportguard.core.entities import Snapshot
 from exportguard.core.impact import Affected, diff_entries, digests, more_restrictive
+from exportguard.core.index import build_query
 from exportguard.core.licensing import Event, Licence, State
 from exportguard.core.regimes import Regime
 from exportguard.errors import InvalidInput, NotFound
@@ -65,7 +66,7 @@ class Impact:
         affected: list[Affected] = []
         today = self.app.clock().date()
         for party in self.app.monitoring.find():
-            query = self.app.query(party["name"], country=party["country"], type=party["type"])
+            query = build_query(party["name"], country=party["country"], type=party["type"])
             was = self.app.screen_snapshots(query, [old], as_of=today, limit=20, threshold=0.8)
             now = self.app.screen_snapshots(query, [new], as_of=today, limit=20, threshold=0.8)
             hits_new = [h for h in now if h.entry.id in touched]

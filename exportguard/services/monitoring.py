@@ -20,7 +20,7 @@ import httpx
 from exportguard.core import countries
 from exportguard.core.entities import EntityType, Snapshot
 from exportguard.core.impact import entry_digest
-from exportguard.core.index import Hit
+from exportguard.core.index import Hit, build_query
 from exportguard.errors import FieldError, InvalidInput, NotFound
 from exportguard.store import cases
 from exportguard.store import lists as list_store
@@ -164,7 +164,7 @@ class Monitoring:
         raised: list[dict[str, Any]] = []
         sources = {s.source for s in snaps}
         for party in parties:
-            query = self.app.query(
+            query = build_query(
                 party["name"],
                 country=party["country"],
                 type=party["type"],
