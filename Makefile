@@ -30,6 +30,7 @@ demo: setup
 	$(BIN)/exportguard screen "קנדירו"
 	$(BIN)/exportguard decide --item 4D004 --to MA --end-user "Moroccan national police" \
 		--end-user-type law-enforcement --end-use law-enforcement --date 2021-12-01
+	$(BIN)/exportguard serve
 
 ## The service (API + web) on the embedded default, with demo data and accounts.
 serve: setup

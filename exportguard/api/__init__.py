@@ -87,6 +87,13 @@ class JobWorker:
                 self._stop.wait(self.idle)
 
 
+def demo_enabled() -> bool:
+    """Demo data and accounts: as ``EXPORTGUARD_DEMO`` says (1 or 0), else only on the
+    embedded default store (no ``EXPORTGUARD_DATABASE_URL``)."""
+    flag = os.environ.get("EXPORTGUARD_DEMO")
+    return flag == "1" if flag is not None else "EXPORTGUARD_DATABASE_URL" not in os.environ
+
+
 def create_app(
     service: ExportGuard | None = None, *, demo: bool | None = None, worker: bool = True
 ) -> FastAPI:
@@ -102,10 +109,7 @@ def create_app(
             notifier=notifier,
         )
         if demo is None:
-            flag = os.environ.get("EXPORTGUARD_DEMO")
-            demo = (
-                flag == "1" if flag is not None else ("EXPORTGUARD_DATABASE_URL" not in os.environ)
-            )
+            demo = demo_enabled()
     if demo:
         if not service.snapshots():
             service.import_demo()

@@ -17,6 +17,7 @@ from exportguard.cli.common import (
     print_json,
     run,
     say,
+    warn,
 )
 from exportguard.core.licensing import Conditions, Event
 
@@ -651,14 +652,22 @@ def serve(
 
     import uvicorn
 
-    from exportguard.api import configure_logging
+    from exportguard.api import configure_logging, demo_enabled
     from exportguard.cli.common import State
+    from exportguard.services.accounts import DEMO_ACCOUNTS
 
     if State.db:
         os.environ["EXPORTGUARD_DATABASE_URL"] = State.db
     if demo is not None:
         os.environ["EXPORTGUARD_DEMO"] = "1" if demo else "0"
     configure_logging()
+    warn(f"ExportGuard at http://{host}:{port}/ (API: /api/v1, its docs: /docs); Ctrl-C stops.")
+    if demo_enabled():
+        accounts = ", ".join(
+            f"{user} / {password}" + (f" ({company})" if company else "")
+            for user, password, _, company in DEMO_ACCOUNTS
+        )
+        warn(f"Demo accounts (on a store with no users yet): {accounts}")
     uvicorn.run(
         "exportguard.api:app_from_settings",
         factory=True,
