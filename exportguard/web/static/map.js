@@ -21,20 +21,43 @@
 
   function project(lon, lat) { return [(lon + 180) * 2, (90 - lat) * 2]; }
 
+  // One ring as SVG path commands. A ring that crosses the antimeridian (Russia's Chukotka,
+  // Fiji) is unwrapped into continuous longitudes and drawn once more shifted by 360
+  // degrees: the viewBox clips each copy, so both sides are filled and no sliver crosses
+  // the map. A ring that goes round a pole (Antarctica) is closed along that pole.
+  function ringPath(ring) {
+    const pts = [];
+    let offset = 0;
+    let prev = null;
+    for (const pt of ring) {
+      if (prev !== null && Math.abs(pt[0] - prev) > 180) offset += pt[0] > prev ? -360 : 360;
+      pts.push([pt[0] + offset, pt[1]]);
+      prev = pt[0];
+    }
+    if (offset !== 0) {
+      const meanLat = pts.reduce(function (sum, p) { return sum + p[1]; }, 0) / pts.length;
+      const pole = meanLat < 0 ? -90 : 90;
+      pts.push([pts[pts.length - 1][0], pole], [pts[0][0], pole]);
+    }
+    const lons = pts.map(function (p) { return p[0]; });
+    const west = Math.min.apply(null, lons);
+    const east = Math.max.apply(null, lons);
+    let d = "";
+    for (const shift of [-360, 0, 360]) {
+      if (east + shift <= -180 || west + shift >= 180) continue;  // this copy is off the map
+      d += "M" + pts.map(function (pt) {
+        const p = project(pt[0] + shift, pt[1]);
+        return p[0].toFixed(1) + "," + p[1].toFixed(1);
+      }).join("L") + "Z";
+    }
+    return d;
+  }
+
   function pathOf(geometry) {
     const polys = geometry.type === "Polygon" ? [geometry.coordinates] : geometry.coordinates;
     let d = "";
     for (const poly of polys) {
-      for (const ring of poly) {
-        let last = null;
-        ring.forEach(function (pt) {
-          const p = project(pt[0], pt[1]);
-          // A ring crossing the antimeridian jumps across the map: lift the pen there.
-          const jump = last !== null && Math.abs(pt[0] - last) > 180;
-          d += (last === null || jump ? "M" : "L") + p[0].toFixed(1) + "," + p[1].toFixed(1);
-          last = pt[0];
-        });
-      }
+      for (const ring of poly) d += ringPath(ring);
     }
     return d;
   }
