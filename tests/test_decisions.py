@@ -349,7 +349,7 @@ def test_installed_regime_is_used_and_old_decisions_replay_with_the_old_one(
         bundled_text("il-deca")
         .replace("NZ, KR, US]", "NZ, KR, US]\n        # India dropped in this test revision")
         .replace('LI, "NO", CH, GB, AU, CA, IN, JP', 'LI, "NO", CH, GB, AU, CA, JP')
-        .replace('revision: "2026-11-27.1"', 'revision: "test-2"')
+        .replace('revision: "2026-11-28.1"', 'revision: "test-2"')
     )
     eg.decisions.install_regime(edited)
     new = eg.decisions.decide(
@@ -420,7 +420,7 @@ def test_items_are_normalised(eg: ExportGuard) -> None:
         (("facts: [government-only]", "facts: [no-such-fact]"), "rules.1.facts", "unknown fact"),
         (
             ("{items_in: [set:cyber]}", "{items_within: [set:cyber]}"),
-            "rules.0.when",
+            "rules.0.when.all.0",
             "unknown condition",
         ),
         (
@@ -465,3 +465,20 @@ def test_bundled_regimes_validate() -> None:
         for fact in regime.facts.values():
             assert fact.source
             assert fact.certainty in "PSDU"
+
+
+def test_a_sale_within_israel_is_not_an_israeli_export(eg: ExportGuard) -> None:
+    decision = eg.decisions.decide(
+        items=["4D004"], to="IL", on=date(2022, 1, 1), regimes=["il-deca"], **GOV
+    )
+    il = regime_of(decision, "il-deca")
+    assert il.verdict.label == "no_licence_required"
+    assert [r.rule for r in il.reasons] == ["il-deca:default", "il-domestic"]
+    assert il.conditions == ()
+    assert eg.decisions.eligibility_map("il-deca", date(2022, 1, 1))["countries"]["IL"] == (
+        "no_licence_required"
+    )
+    abroad = eg.decisions.decide(
+        items=["4D004"], to="MA", on=date(2022, 1, 1), regimes=["il-deca"], **GOV
+    )
+    assert "il-domestic" not in [r.rule for r in regime_of(abroad, "il-deca").reasons]

@@ -150,7 +150,7 @@ def test_impact_of_an_installed_regime_revision(service: ExportGuard, tmp_path: 
     edited.write_text(
         bundled_text("il-deca")
         .replace("CA, IN, JP", "CA, JP")
-        .replace('"2026-11-27.1"', '"without-india"')
+        .replace('"2026-11-28.1"', '"without-india"')
     )
     new_digest = service.decisions.install_regime(edited).digest
     result = service.impact.regime(
