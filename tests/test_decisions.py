@@ -482,3 +482,17 @@ def test_a_sale_within_israel_is_not_an_israeli_export(eg: ExportGuard) -> None:
         items=["4D004"], to="MA", on=date(2022, 1, 1), regimes=["il-deca"], **GOV
     )
     assert "il-domestic" not in [r.rule for r in regime_of(abroad, "il-deca").reasons]
+
+
+def test_a_sale_within_the_us_is_not_an_ear_export(eg: ExportGuard) -> None:
+    decision = eg.decisions.decide(
+        items=["4D004"], to="US", on=date(2022, 6, 1), regimes=["us-ear"], **GOV
+    )
+    us = regime_of(decision, "us-ear")
+    assert us.verdict.label == "no_licence_required"
+    assert "us-domestic" in [r.rule for r in us.reasons]
+    listed = eg.decisions.decide(
+        items=["EAR99"], to="US", on=date(2022, 6, 1), regimes=["us-ear"],
+        end_user="NSO Group", end_user_type="non-government",
+    )  # fmt: skip
+    assert regime_of(listed, "us-ear").verdict.label == "licence_required"  # still reported
