@@ -39,6 +39,9 @@ from exportguard.services import ExportGuard
 
 ROOT = Path(__file__).resolve().parents[1]
 EXE = ROOT / ".venv" / "bin" / "exportguard"
+#: The environment of the commands timed: as a user's, with Python's bytecode cache on
+#: (this sandbox sets PYTHONDONTWRITEBYTECODE, which would recompile every module per run).
+USER_ENV = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}
 
 
 def import_times(db_url: str) -> list[dict[str, object]]:
@@ -119,6 +122,7 @@ def batch(db_url: str, queries: list[str], workers: int) -> dict[str, float]:
             ],
             check=True,
             capture_output=True,
+            env=USER_ENV,
         )
         elapsed = time.perf_counter() - started
     return {
@@ -130,12 +134,15 @@ def batch(db_url: str, queries: list[str], workers: int) -> dict[str, float]:
 
 
 def one_off(db_url: str) -> dict[str, float]:
+    """A whole ``exportguard screen`` process, as a user runs it (:data:`USER_ENV`), after
+    one untimed run that writes the bytecode cache."""
+    env = USER_ENV
+    command = [str(EXE), "--db", db_url, "screen", "NSO Group"]
+    subprocess.run(command, check=True, capture_output=True, env=env)
     runs = []
     for _ in range(5):
         started = time.perf_counter()
-        subprocess.run(
-            [str(EXE), "--db", db_url, "screen", "NSO Group"], check=True, capture_output=True
-        )
+        subprocess.run(command, check=True, capture_output=True, env=env)
         runs.append(time.perf_counter() - started)
     imports = subprocess.run(
         [
@@ -147,6 +154,7 @@ def one_off(db_url: str) -> dict[str, float]:
         capture_output=True,
         text=True,
         check=True,
+        env=env,
     )
     return {
         "median_s": round(statistics.median(runs), 3),

@@ -1,7 +1,5 @@
 """Commands for licences, misuse reports and reviews, counterparties, impact and audit."""
 
-from __future__ import annotations
-
 from pathlib import Path
 from typing import Annotated, Any
 

@@ -1,7 +1,5 @@
 """Commands for export decisions and the regimes behind them."""
 
-from __future__ import annotations
-
 from pathlib import Path
 from typing import Annotated, Any
 

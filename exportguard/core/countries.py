@@ -11,10 +11,18 @@ from __future__ import annotations
 import re
 import unicodedata
 from functools import cache
-
-import pycountry
+from typing import Any
 
 from exportguard.core import vocab
+
+
+def _iso() -> Any:
+    """pycountry's ISO 3166-1 table, imported on first use (a one-off ``screen`` without
+    a country never needs it)."""
+    import pycountry
+
+    return pycountry.countries
+
 
 #: Codes lists use that are not (or no longer) in ISO 3166-1 but that we keep.
 _EXTRA_CODES = {"XK": "Kosovo", "AN": "Netherlands Antilles"}
@@ -29,7 +37,7 @@ def _fold(text: str) -> str:
 @cache
 def _table() -> dict[str, str]:
     table: dict[str, str] = {}
-    for country in pycountry.countries:
+    for country in _iso():
         code = country.alpha_2
         for attr in ("name", "official_name", "common_name", "alpha_3"):
             value = getattr(country, attr, None)
@@ -44,7 +52,7 @@ def _table() -> dict[str, str]:
 
 @cache
 def _codes() -> frozenset[str]:
-    return frozenset(c.alpha_2 for c in pycountry.countries) | frozenset(_EXTRA_CODES)
+    return frozenset(c.alpha_2 for c in _iso()) | frozenset(_EXTRA_CODES)
 
 
 def is_code(value: str) -> bool:
@@ -64,7 +72,7 @@ def to_code(value: str | None) -> str | None:
 
 def name(code: str) -> str:
     """The short English name of an alpha-2 code (the code itself if unknown)."""
-    country = pycountry.countries.get(alpha_2=code)
+    country = _iso().get(alpha_2=code)
     if country is None:
         return _EXTRA_CODES.get(code, code)
     return str(getattr(country, "common_name", None) or country.name)
@@ -72,10 +80,10 @@ def name(code: str) -> str:
 
 def all_codes() -> list[str]:
     """Every ISO 3166-1 alpha-2 code, sorted."""
-    return sorted(c.alpha_2 for c in pycountry.countries)
+    return sorted(c.alpha_2 for c in _iso())
 
 
 def numeric_to_code() -> dict[str, str]:
     """ISO numeric code without leading zeros ("76" for 076) -> alpha-2 ("BR"), for map
     geometry keyed by numeric ids."""
-    return {str(int(c.numeric)): c.alpha_2 for c in pycountry.countries}
+    return {str(int(c.numeric)): c.alpha_2 for c in _iso()}
