@@ -200,3 +200,16 @@ def test_alerts_are_posted_to_the_webhook(db_url: str, hook: tuple[str, list[Any
     assert received
     assert received[0]["alerts"][0]["data"]["listed_name"] == "Candiru"
     eg.close()
+
+
+def test_a_failing_webhook_is_logged_and_the_alert_kept(
+    db_url: str, caplog: pytest.LogCaptureFixture
+) -> None:
+    eg = ExportGuard(
+        db_url, clock=lambda: FIXED_NOW, notifier=WebhookNotifier("http://127.0.0.1:9/alerts")
+    )
+    eg.import_demo()
+    eg.monitoring.add(exporter="Acme", name="Candiru Ltd", country="IL")
+    assert "webhook http://127.0.0.1:9/alerts failed" in caplog.text
+    assert [a["data"]["listed_name"] for a in eg.monitoring.alerts()] == ["Candiru"]
+    eg.close()
