@@ -39,7 +39,7 @@ async def caller(request: Request) -> Caller:
     header = request.headers.get("authorization", "")
     if header.lower().startswith("bearer "):
         actor = service.accounts.by_token(header[7:].strip())
-        return Caller(actor, service.for_actor(actor.username))
+        return Caller(actor, service.for_actor(actor))
     token = request.cookies.get(SESSION_COOKIE)
     if not token:
         raise AuthenticationFailed("sign in, or send an API token (Authorization: Bearer ...)")
@@ -50,7 +50,7 @@ async def caller(request: Request) -> Caller:
             sent = str((await request.form()).get("csrf", ""))
         if sent != session.csrf:
             raise PermissionDenied("missing or wrong CSRF token")
-    return Caller(session.actor, service.for_actor(session.actor.username), session.csrf, True)
+    return Caller(session.actor, service.for_actor(session.actor), session.csrf, True)
 
 
 CallerDep = Annotated[Caller, Depends(caller)]

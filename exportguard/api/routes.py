@@ -16,8 +16,8 @@ from fastapi.responses import HTMLResponse, PlainTextResponse
 from exportguard.api import schemas as s
 from exportguard.api.auth import Caller, CallerDep, allowed
 from exportguard.core.licensing import Conditions, Event, Licence
-from exportguard.core.permissions import may_take, owns, require
-from exportguard.errors import InvalidInput, NotFound, PermissionDenied
+from exportguard.core.permissions import owns, require, require_event
+from exportguard.errors import InvalidInput, NotFound
 from exportguard.sources._common import SourceFile
 
 router = APIRouter(prefix="/api/v1", responses=s.ERRORS)
@@ -445,13 +445,12 @@ def licence_event(
 ) -> dict[str, Any]:
     """Apply an event (submit, review, approve, refuse, suspend, revoke ...). Send the
     version you read (``If-Match`` or ``version``): 409 if someone changed it since."""
-    _licence_or_404(who, licence_id)
+    current = _licence_or_404(who, licence_id)
     try:
         event = Event(body.event)
     except ValueError:
         raise InvalidInput(f"unknown event {body.event!r}", field="event") from None
-    if not may_take(who.actor, event):
-        raise PermissionDenied(f"a {who.actor.role} may not {event.value} a licence")
+    require_event(who.actor, current.state, event)
     version = body.version
     if if_match is not None:
         try:

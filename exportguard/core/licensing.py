@@ -86,12 +86,6 @@ FINAL = frozenset({State.REFUSED, State.WITHDRAWN, State.REVOKED, State.EXPIRED,
                    State.SURRENDERED})  # fmt: skip
 #: States in which an application is still being decided.
 PENDING = frozenset({State.DRAFT, State.SUBMITTED, State.UNDER_REVIEW})
-#: Events an officer (not the exporter) takes.
-OFFICER_EVENTS = frozenset({Event.REVIEW, Event.APPROVE, Event.REFUSE, Event.RESTRICT,
-                            Event.SUSPEND, Event.REINSTATE, Event.REVOKE, Event.SHUT_DOWN,
-                            Event.EXPIRE})  # fmt: skip
-
-
 @dataclass(frozen=True, slots=True)
 class Conditions:
     """What an issued licence allows: dates, caps, who and what for, and duties."""

@@ -14,7 +14,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass
 
-from exportguard.core.licensing import Event
+from exportguard.core.licensing import Event, State
 from exportguard.errors import PermissionDenied
 
 ROLES = ("exporter", "officer", "auditor", "admin")
@@ -40,9 +40,37 @@ PERMISSIONS: Mapping[str, frozenset[str]] = {
     "manage_users": frozenset(),
 }
 
-#: Licence events an exporter may take on its own licences; officers take the rest.
-EXPORTER_EVENTS = frozenset({Event.SUBMIT, Event.WITHDRAW, Event.AMEND, Event.SURRENDER})
-OFFICER_EVENTS = frozenset(set(Event) - {Event.SUBMIT, Event.SURRENDER})
+#: (state, event) -> roles that may take that event in that state; one row for every row
+#: of ``core.licensing.TRANSITIONS`` (a test checks both tables have the same keys).
+#:
+#: The exporter shapes and submits its own application, may withdraw it while it is being
+#: decided, and may surrender an issued licence. Everything that decides or changes an
+#: issued licence is the licensing officer's: an exporter never amends an issued licence
+#: (it *requests* an amendment, which an officer decides: ``Licensing.request_amendment``).
+#: The admin administers users and lists; it takes the officer's events, never the
+#: exporter's (a company's application is the company's act).
+EVENT_ROLES: Mapping[tuple[State, Event], frozenset[str]] = {
+    (State.DRAFT, Event.SUBMIT): frozenset({"exporter"}),
+    (State.DRAFT, Event.AMEND): frozenset({"exporter"}),
+    (State.DRAFT, Event.WITHDRAW): frozenset({"exporter"}),
+    (State.SUBMITTED, Event.REVIEW): frozenset({"officer", "admin"}),
+    (State.SUBMITTED, Event.WITHDRAW): frozenset({"exporter"}),
+    (State.UNDER_REVIEW, Event.APPROVE): frozenset({"officer", "admin"}),
+    (State.UNDER_REVIEW, Event.REFUSE): frozenset({"officer", "admin"}),
+    (State.UNDER_REVIEW, Event.WITHDRAW): frozenset({"exporter"}),
+    (State.ISSUED, Event.AMEND): frozenset({"officer", "admin"}),
+    (State.ISSUED, Event.RESTRICT): frozenset({"officer", "admin"}),
+    (State.ISSUED, Event.SUSPEND): frozenset({"officer", "admin"}),
+    (State.ISSUED, Event.REVOKE): frozenset({"officer", "admin"}),
+    (State.ISSUED, Event.SHUT_DOWN): frozenset({"officer", "admin"}),
+    (State.ISSUED, Event.EXPIRE): frozenset({"officer", "admin"}),
+    (State.ISSUED, Event.SURRENDER): frozenset({"exporter"}),
+    (State.SUSPENDED, Event.REINSTATE): frozenset({"officer", "admin"}),
+    (State.SUSPENDED, Event.RESTRICT): frozenset({"officer", "admin"}),
+    (State.SUSPENDED, Event.REVOKE): frozenset({"officer", "admin"}),
+    (State.SUSPENDED, Event.SHUT_DOWN): frozenset({"officer", "admin"}),
+    (State.SUSPENDED, Event.EXPIRE): frozenset({"officer", "admin"}),
+}
 
 
 @dataclass(frozen=True, slots=True)
@@ -70,14 +98,32 @@ def require(actor: Actor, action: str) -> None:
         raise PermissionDenied(f"a {actor.role} may not {action.replace('_', ' ')}")
 
 
-def may_take(actor: Actor, event: Event) -> bool:
-    if actor.role == "admin":
-        return True
-    if actor.role == "exporter":
-        return event in EXPORTER_EVENTS
-    if actor.role == "officer":
-        return event in OFFICER_EVENTS
-    return False
+def may_take(actor: Actor, state: State, event: Event) -> bool:
+    """Whether the actor may take ``event`` on a licence in ``state`` (:data:`EVENT_ROLES`).
+
+    False for a (state, event) pair the transition table does not have, whoever asks.
+    """
+    return actor.role in EVENT_ROLES.get((state, event), frozenset())
+
+
+def require_event(actor: Actor, state: State, event: Event) -> None:
+    """Raise :class:`PermissionDenied` unless :func:`may_take`; the message says who may.
+
+    A pair the transition table does not have passes here when the actor's role takes that
+    event in some other state: ``core.licensing.apply`` then refuses it as
+    :class:`~exportguard.errors.IllegalTransition` (409), saying what is allowed. An event
+    the role never takes is refused here whatever the state.
+    """
+    roles = EVENT_ROLES.get((state, event))
+    if roles is None:
+        if any(actor.role in r for (_, e), r in EVENT_ROLES.items() if e is event):
+            return
+        raise PermissionDenied(f"a {actor.role} may not {event.value} a licence")
+    if actor.role not in roles:
+        raise PermissionDenied(
+            f"a {actor.role} may not {event.value} a licence that is {state.value} "
+            f"(only: {', '.join(sorted(roles))})"
+        )
 
 
 def owns(actor: Actor, exporter: str | None) -> bool:

@@ -21,6 +21,7 @@ from sqlalchemy import Engine
 from exportguard.core.entities import EntityType, ListEntry, ParsedList, Snapshot
 from exportguard.core.index import FORMAT_VERSION, Hit, NameIndex, build_query, screen
 from exportguard.core.matching import Query
+from exportguard.core.permissions import Actor
 from exportguard.core.thresholds import DEFAULT_THRESHOLD
 from exportguard.errors import InvalidInput, NotFound, SourceFormatError
 from exportguard.services.accounts import Accounts, Jobs
@@ -142,6 +143,10 @@ class ExportGuard:
     ) -> None:
         self.database_url = database_url
         self.actor = actor
+        #: The signed-in principal (role and company) when a service acts for one (API, web);
+        #: None for the local operator of the CLI and for system work. Use cases that
+        #: depend on the role check it themselves, whatever edge called them.
+        self.principal: Actor | None = None
         self.clock = clock
         self.engine: Engine = store_engine.open_engine(database_url)
         self._indexes: dict[int, NameIndex] = {}
@@ -160,12 +165,18 @@ class ExportGuard:
         self.accounts = Accounts(self)
         self.jobs = Jobs(self)
 
-    def for_actor(self, actor: str) -> ExportGuard:
+    def for_actor(self, actor: str | Actor) -> ExportGuard:
         """The same application acting as ``actor`` (shares the engine and every cache):
-        what the API does per request, so the audit trail names who acted."""
+        what the API does per request, so the audit trail names who acted. Given an
+        :class:`Actor`, use cases also check its role (``principal``)."""
         clone = object.__new__(ExportGuard)
         clone.__dict__.update(self.__dict__)
-        clone.actor = actor
+        if isinstance(actor, Actor):
+            clone.actor = actor.username
+            clone.principal = actor
+        else:
+            clone.actor = actor
+            clone.principal = None
         clone._bind()
         return clone
 

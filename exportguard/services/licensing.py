@@ -31,6 +31,7 @@ from exportguard.core.licensing import (
 )
 from exportguard.core.matching import score
 from exportguard.core.names import analyse
+from exportguard.core.permissions import require_event
 from exportguard.core.regimes import END_USER_TYPES, END_USES
 from exportguard.core.weights import token_weight
 from exportguard.errors import FieldError, IllegalTransition, InvalidInput, NotFound
@@ -226,6 +227,8 @@ class Licensing:
         when = on or self.app.clock().date()
         licence = self.get(licence_id)
         apply(licence, ev)  # the table first: an illegal event costs no screening
+        if self.app.principal is not None:
+            require_event(self.app.principal, licence.state, ev)
         if ev is Event.SUBMIT:
             decision = self.app.decisions.decide(
                 items=licence.items,
@@ -251,6 +254,8 @@ class Licensing:
                     f"licence {licence_id} is at version {current.version}, not "
                     f"{expected_version}: someone else changed it; reload and retry"
                 )
+            if self.app.principal is not None:
+                require_event(self.app.principal, current.state, ev)
             updated = apply(current, ev, conditions=conditions, decision_id=decision_id)
             seq = len(cases.events(conn, licence_id)) + 1
             record = LicenceEvent(

@@ -19,7 +19,7 @@ from fastapi.templating import Jinja2Templates
 from exportguard.api.auth import SESSION_COOKIE, Caller, caller
 from exportguard.core import countries
 from exportguard.core.licensing import Conditions, Event, allowed_events
-from exportguard.core.permissions import allowed, may_take, owns, require
+from exportguard.core.permissions import allowed, may_take, owns, require, require_event
 from exportguard.errors import ExportGuardError, InvalidInput, NotFound, PermissionDenied
 from exportguard.services.accounts import AuthenticationFailed, TooManyAttempts
 
@@ -265,7 +265,7 @@ async def licence_page(request: Request) -> Response:
         view = who.service.licensing.view(licence_id)
     except ExportGuardError as exc:
         return _error(request, who, exc)
-    events = [e.value for e in allowed_events(lic.state) if may_take(who.actor, e)]
+    events = [e.value for e in allowed_events(lic.state) if may_take(who.actor, lic.state, e)]
     return page(
         request,
         "licence.html",
@@ -287,8 +287,7 @@ async def licence_event(request: Request) -> Response:
         if not owns(who.actor, lic.exporter):
             raise NotFound(f"no licence {licence_id!r}")
         event = Event(form.get("event", ""))
-        if not may_take(who.actor, event):
-            raise PermissionDenied(f"a {who.actor.role} may not {event.value} a licence")
+        require_event(who.actor, lic.state, event)
         conditions = None
         if form.get("valid_until") or form.get("max_value"):
             conditions = Conditions(

@@ -5,6 +5,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
+
 from tests.api.conftest import Api
 
 
@@ -144,3 +146,57 @@ def test_openapi_documents_every_route(api: Api) -> None:
     ):
         assert path in paths
     assert api.client.get("/docs").status_code == 200
+
+
+def _issued_licence(api: Api) -> str:
+    """An issued us-ear licence of Acme Cyber, capped at 100,000 for the Police."""
+    lic = api.client.post(
+        "/api/v1/licences",
+        headers=api.as_("exporter"),
+        json={"regime": "us-ear", "items": ["4D004"], "destination": "FR",
+              "end_user": "Police", "end_user_type": "government",
+              "end_use": "law-enforcement"},
+    ).json()["id"]  # fmt: skip
+    steps = [("exporter", "submit", None), ("officer", "review", None),
+             ("officer", "approve", {"max_value": 100000, "end_users": ["Police"]})]  # fmt: skip
+    for user, event, conditions in steps:
+        r = api.client.post(
+            f"/api/v1/licences/{lic}/events",
+            headers=api.as_(user),
+            json={"event": event, "reason": event, "conditions": conditions},
+        )
+        assert r.status_code == 200, r.text
+    return str(lic)
+
+
+@pytest.mark.parametrize(
+    ("event", "status", "code"),
+    [("amend", 403, "permission_denied"), ("restrict", 403, "permission_denied"),
+     ("suspend", 403, "permission_denied"), ("reinstate", 403, "permission_denied"),
+     ("approve", 403, "permission_denied"), ("submit", 409, "illegal_transition")],
+)  # fmt: skip
+def test_an_exporter_cannot_change_its_issued_licence(
+    api: Api, event: str, status: int, code: str
+) -> None:
+    lic = _issued_licence(api)
+    before = api.client.get(f"/api/v1/licences/{lic}", headers=api.as_("exporter")).json()
+    r = api.client.post(
+        f"/api/v1/licences/{lic}/events",
+        headers=api.as_("exporter"),
+        json={"event": event, "reason": "mine",
+              "conditions": {"valid_until": "2099-12-31", "max_value": 1e12,
+                             "end_users": ["Anyone at all"], "end_uses": ["anything"]}},
+    )  # fmt: skip
+    assert r.status_code == status
+    assert r.json()["error"]["code"] == code
+    after = api.client.get(f"/api/v1/licences/{lic}", headers=api.as_("exporter")).json()
+    assert after["conditions"] == before["conditions"]
+    assert after["version"] == before["version"]
+    shipment = api.client.post(
+        f"/api/v1/licences/{lic}/shipments",
+        headers=api.as_("exporter"),
+        json={"shipped_on": "2026-11-01", "value": 900000000, "end_user": "Anyone at all",
+              "end_use": "law-enforcement"},
+    )
+    assert shipment.status_code == 422
+    assert "Anyone at all" in shipment.text

@@ -231,12 +231,23 @@ ENDPOINTS: list[tuple[str, set[str], bool, Callable[[World, str], Call]]] = [
     ("licence", ALL, True, lambda w, t: ("GET", f"/api/v1/licences/{w.lic[t]}", {})),
     (
         "licence event",
-        {"exporter", "globex", "officer", "admin"},
+        {"exporter", "globex"},  # an application's draft is its exporter's alone
         True,
         lambda w, t: (
             "POST",
             f"/api/v1/licences/{w.lic[t]}/events",
             {"json": {"event": "amend", "reason": "typo"}},
+        ),
+    ),
+    (
+        "issued licence event",
+        {"officer", "admin"},  # an issued licence is changed by officers only
+        True,
+        lambda w, t: (
+            "POST",
+            f"/api/v1/licences/{w.issued[t]}/events",
+            {"json": {"event": "amend", "reason": "extend",
+                      "conditions": {"valid_until": "2031-01-01"}}},
         ),
     ),
     (
