@@ -7,6 +7,8 @@
     ├── SourceFormatError            an official list file cannot be read (file, line, field)
     ├── RegimeError                  a regime data file is invalid (file, line, field)
     ├── IllegalTransition            a licence event not allowed from the current state
+    ├── ConcurrentChange             someone else changed the object since it was read
+    ├── VersionRequired              a change that must name the version it was based on
     ├── NotFound                     a named object does not exist
     └── PermissionDenied             the actor may not do this
 
@@ -94,6 +96,19 @@ class IllegalTransition(ExportGuardError):
     """A licence event that the transition table does not allow from the current state."""
 
     code = "illegal_transition"
+
+
+class ConcurrentChange(ExportGuardError):
+    """Someone else changed the object since it was read (optimistic locking)."""
+
+    code = "conflict"
+
+
+class VersionRequired(ExportGuardError):
+    """A change to a licence's conditions must say which version it was based on
+    (``If-Match`` in the API, ``--version`` in the CLI), so no officer's change is lost."""
+
+    code = "version_required"
 
 
 class NotFound(ExportGuardError):

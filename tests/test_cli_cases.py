@@ -57,10 +57,18 @@ def test_application_to_revocation(db: str, tmp_path: Path) -> None:
     ]:
         code, out, err = run(db, "licence", event, lic, "--reason", f"{event} ok", *extra)
         assert code == 0, err
-    code, out, err = run(db, "licence", "ship", lic, "--date", "2027-01-01", "--value", "600")
+    code, out, err = run(db, "licence", "ship", lic, "--date", "2027-01-01", "--value", "100")
+    assert code == 2
+    assert "end_user: required" in err  # the licence names its end user: the shipment must
+    parties = ["--end-user", "Police nationale", "--end-use", "law-enforcement"]
+    code, out, err = run(
+        db, "licence", "ship", lic, "--date", "2027-01-01", "--value", "600", *parties
+    )
     assert code == 2
     assert "exceeds the remaining balance 500" in err
-    code, out, _ = run(db, "licence", "ship", lic, "--date", "2027-01-01", "--value", "100")
+    code, out, _ = run(
+        db, "licence", "ship", lic, "--date", "2027-01-01", "--value", "100", *parties
+    )
     assert code == 0
     code, out, err = run(db, "licence", "revoke", lic, "--reason", "misuse")
     assert code == 0

@@ -20,6 +20,7 @@ from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from exportguard.errors import (
+    ConcurrentChange,
     ExportGuardError,
     IllegalTransition,
     InvalidInput,
@@ -27,9 +28,9 @@ from exportguard.errors import (
     PermissionDenied,
     RegimeError,
     SourceFormatError,
+    VersionRequired,
 )
 from exportguard.services.accounts import AuthenticationFailed, TooManyAttempts
-from exportguard.store.cases import ConcurrentChange
 
 log = logging.getLogger("exportguard.api")
 
@@ -43,6 +44,7 @@ STATUS: tuple[tuple[type[ExportGuardError], int], ...] = (
     (NotFound, 404),
     (ConcurrentChange, 409),
     (IllegalTransition, 409),
+    (VersionRequired, 428),
     (TooManyAttempts, 429),
     (ExportGuardError, 400),
 )

@@ -219,7 +219,11 @@ def _event_command(event: Event) -> None:
         term: Annotated[list[str] | None, typer.Option(help="Condition: a term.")] = None,
         reporting: Annotated[list[str] | None, typer.Option(help="A reporting duty.")] = None,
         version: Annotated[
-            int | None, typer.Option(help="Fail if the licence is no longer at this version.")
+            int | None,
+            typer.Option(
+                help="The version you read (licence show): fails if the licence changed since; "
+                "required to amend or restrict conditions."
+            ),
         ] = None,
         as_json: JsonFlag = False,
     ) -> None:
@@ -273,10 +277,15 @@ def licence_ship(
     on: Annotated[str, typer.Option("--date", help="Shipment date.")],
     value: Annotated[float | None, typer.Option()] = None,
     quantity: Annotated[int | None, typer.Option()] = None,
-    end_user: Annotated[str | None, typer.Option()] = None,
-    end_use: Annotated[str | None, typer.Option()] = None,
+    end_user: Annotated[
+        str | None, typer.Option(help="Required when the licence names permitted end users.")
+    ] = None,
+    end_use: Annotated[
+        str | None, typer.Option(help="Required when the licence names permitted end uses.")
+    ] = None,
 ) -> None:
-    """Record a shipment; refused with every reason if the licence does not cover it."""
+    """Record a shipment; refused with every reason if the licence does not cover it
+    (a value, quantity, end user or end use the licence limits must be stated)."""
 
     def action() -> None:
         when = parse_date(on, "date")

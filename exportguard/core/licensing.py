@@ -25,7 +25,7 @@ from dataclasses import dataclass, field, replace
 from datetime import date
 from typing import Any
 
-from exportguard.errors import IllegalTransition
+from exportguard.errors import FieldError, IllegalTransition
 
 
 class State(enum.StrEnum):
@@ -214,37 +214,53 @@ class Shipment:
 
 def check_shipment(
     licence: Licence, state: State, earlier: Iterable[Shipment], shipment: Shipment
-) -> list[str]:
-    """Problems with a shipment under a licence (empty: it is covered)."""
-    problems: list[str] = []
+) -> list[FieldError]:
+    """Problems with a shipment under a licence, one per field at fault (empty: covered).
+
+    Every condition the licence carries must be satisfied by what the shipment states: a
+    field the licence limits (value and quantity caps, permitted end users and end uses)
+    that the shipment leaves out is a problem (``"required: ..."``), never a skipped check.
+    """
+    problems: list[FieldError] = []
     c = licence.conditions
+    on = shipment.shipped_on
     if state is not State.ISSUED:
-        problems.append(f"the licence is {state.value} on {shipment.shipped_on.isoformat()}")
-    if c.valid_from and shipment.shipped_on < c.valid_from:
-        problems.append(f"before the licence is valid (from {c.valid_from.isoformat()})")
-    if c.valid_until and shipment.shipped_on > c.valid_until:
-        problems.append(f"after the licence expired ({c.valid_until.isoformat()})")
+        problems.append(FieldError("shipped_on", f"the licence is {state.value} on {on}"))
+    if c.valid_from and on < c.valid_from:
+        problems.append(
+            FieldError("shipped_on", f"before the licence is valid (from {c.valid_from})")
+        )
+    if c.valid_until and on > c.valid_until:
+        problems.append(FieldError("shipped_on", f"after the licence expired ({c.valid_until})"))
+    limits: tuple[tuple[str, bool, object, str], ...] = (
+        ("value", c.max_value is not None, shipment.value, "a value cap"),
+        ("quantity", c.max_quantity is not None, shipment.quantity, "a quantity cap"),
+        ("end_user", bool(c.end_users), shipment.end_user, "its permitted end users"),
+        ("end_use", bool(c.end_uses), shipment.end_use, "its permitted end uses"),
+    )
+    for name, limited, given, limit in limits:
+        if limited and (given is None or (isinstance(given, str) and not given.strip())):
+            problems.append(FieldError(name, f"required: the licence sets {limit}"))
     previous = list(earlier)
     if c.max_value is not None and shipment.value is not None:
         used = sum(s.value or 0 for s in previous)
         if used + shipment.value > c.max_value + 1e-9:
-            problems.append(
-                f"value {shipment.value:g} exceeds the remaining balance "
-                f"{c.max_value - used:g} of {c.max_value:g}"
-            )
+            problems.append(FieldError("value", (
+                f"{shipment.value:g} exceeds the remaining balance "
+                f"{c.max_value - used:g} of {c.max_value:g}")))  # fmt: skip
     if c.max_quantity is not None and shipment.quantity is not None:
         used_q = sum(s.quantity or 0 for s in previous)
         if used_q + shipment.quantity > c.max_quantity:
-            problems.append(
-                f"quantity {shipment.quantity} exceeds the remaining balance "
-                f"{c.max_quantity - used_q} of {c.max_quantity}"
-            )
-    if c.end_users and shipment.end_user and shipment.end_user not in c.end_users:
-        problems.append(
-            f"end user {shipment.end_user!r} is not permitted ({', '.join(c.end_users)})"
-        )
-    if c.end_uses and shipment.end_use and shipment.end_use not in c.end_uses:
-        problems.append(f"end use {shipment.end_use!r} is not permitted ({', '.join(c.end_uses)})")
+            problems.append(FieldError("quantity", (
+                f"{shipment.quantity} exceeds the remaining balance "
+                f"{c.max_quantity - used_q} of {c.max_quantity}")))  # fmt: skip
+    user, use = shipment.end_user, shipment.end_use
+    if c.end_users and user and user.strip() not in c.end_users:
+        allowed = ", ".join(c.end_users)
+        problems.append(FieldError("end_user", f"{user!r} is not permitted ({allowed})"))
+    if c.end_uses and use and use.strip() not in c.end_uses:
+        allowed = ", ".join(c.end_uses)
+        problems.append(FieldError("end_use", f"{use!r} is not permitted ({allowed})"))
     return problems
 
 

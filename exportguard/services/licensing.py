@@ -34,7 +34,14 @@ from exportguard.core.names import analyse
 from exportguard.core.permissions import require_event
 from exportguard.core.regimes import END_USER_TYPES, END_USES
 from exportguard.core.weights import token_weight
-from exportguard.errors import FieldError, IllegalTransition, InvalidInput, NotFound
+from exportguard.errors import (
+    ConcurrentChange,
+    FieldError,
+    IllegalTransition,
+    InvalidInput,
+    NotFound,
+    VersionRequired,
+)
 from exportguard.store import cases
 from exportguard.store.engine import writing
 
@@ -43,6 +50,9 @@ if TYPE_CHECKING:
 
 KINDS = ("marketing", "export", "dual-use")
 CONFIDENCE = ("low", "medium", "high")
+#: Events that change an issued licence's conditions: they need the version they were
+#: based on, and merge into the conditions read under the row lock.
+CHANGES_CONDITIONS = frozenset({Event.AMEND, Event.RESTRICT})
 REVIEW_OUTCOMES = {"no_action": None, "restrict": Event.RESTRICT, "suspend": Event.SUSPEND,
                    "revoke": Event.REVOKE, "shut_down": Event.SHUT_DOWN}  # fmt: skip
 #: A misuse report's suspected operator matches a licence's end user from this score.
@@ -125,14 +135,17 @@ class Licensing:
         return licence
 
     def _check_parent(self, conn: Connection, parent_id: str, exporter: str, code: str) -> None:
+        """The parent must be the same exporter's issued marketing licence for ``code``.
+
+        Another exporter's licence does not exist for this one: the message is the same
+        as for an unknown id and says nothing of the other licence.
+        """
         parent = cases.get_licence(conn, parent_id)
-        if parent is None:
+        if parent is None or parent.exporter != exporter.strip():
             raise InvalidInput(f"no licence {parent_id!r}", field="parent")
         problems = []
         if parent.kind != "marketing":
             problems.append("is not a marketing licence")
-        if parent.exporter != exporter.strip():
-            problems.append("belongs to another exporter")
         if parent.destination != code:
             problems.append(f"is for {parent.destination}, not {code}")
         today = self.app.clock().date()
@@ -244,40 +257,59 @@ class Licensing:
             data = {**(data or {}), "verdict": decision.verdict.label}
         if ev is Event.APPROVE:
             conditions = self._approval_conditions(licence, conditions)
-        if ev in (Event.AMEND, Event.RESTRICT) and conditions is not None:
-            conditions = _merge(licence.conditions, conditions, restrict=ev is Event.RESTRICT)
-        with writing(self.app.engine) as conn:
-            current = cases.get_licence(conn, licence_id, lock=True)
-            assert current is not None
-            if expected_version is not None and current.version != expected_version:
-                raise cases.ConcurrentChange(
-                    f"licence {licence_id} is at version {current.version}, not "
-                    f"{expected_version}: someone else changed it; reload and retry"
-                )
-            if self.app.principal is not None:
-                require_event(self.app.principal, current.state, ev)
-            updated = apply(current, ev, conditions=conditions, decision_id=decision_id)
-            seq = len(cases.events(conn, licence_id)) + 1
-            record = LicenceEvent(
-                licence_id,
-                seq,
-                ev,
-                current.state,
-                updated.state,
-                self.app._now(),
-                when,
-                self.app.actor,
-                reason.strip(),
-                decision_id,
-                data or {},
+        if ev in CHANGES_CONDITIONS and conditions is not None and expected_version is None:
+            raise VersionRequired(
+                f"to {ev.value} licence {licence_id}'s conditions, send the version you read "
+                f"(If-Match, or --version; it is at {licence.version}): a change based on an "
+                "unknown version could undo another officer's"
             )
-            cases.save_licence(conn, updated, current.version, record.at)
-            cases.add_event(conn, record)
-            self.app.audit.record(conn, "licence-event", licence_id, {
-                "seq": seq, "event": ev.value, "from": current.state.value,
-                "to": updated.state.value, "on": when.isoformat(), "reason": reason.strip(),
-                "decision_id": decision_id, "conditions": updated.conditions.to_dict(),
-                "data": data or {}})  # fmt: skip
+        with writing(self.app.engine) as conn:
+            return self._transition_in(
+                conn, licence_id, ev, reason=reason.strip(), on=when, conditions=conditions,
+                expected_version=expected_version, data=data, decision_id=decision_id,
+            )  # fmt: skip
+
+    def _transition_in(
+        self,
+        conn: Connection,
+        licence_id: str,
+        ev: Event,
+        *,
+        reason: str,
+        on: date,
+        conditions: Conditions | None,
+        expected_version: int | None,
+        data: dict[str, Any] | None,
+        decision_id: str | None,
+    ) -> Licence:
+        """The event inside the caller's write transaction: the licence row is locked and
+        read here, so the version check, the merge of conditions and the write see the same
+        licence (no lost update), and an enclosing use case commits or rolls back all."""
+        current = cases.get_licence(conn, licence_id, lock=True)
+        if current is None:
+            raise NotFound(f"no licence {licence_id!r}")
+        if expected_version is not None and current.version != expected_version:
+            raise ConcurrentChange(
+                f"licence {licence_id} is at version {current.version}, not "
+                f"{expected_version}: someone else changed it; reload and retry"
+            )
+        if self.app.principal is not None:
+            require_event(self.app.principal, current.state, ev)
+        if ev in CHANGES_CONDITIONS and conditions is not None:
+            conditions = _merge(current.conditions, conditions, restrict=ev is Event.RESTRICT)
+        updated = apply(current, ev, conditions=conditions, decision_id=decision_id)
+        seq = len(cases.events(conn, licence_id)) + 1
+        record = LicenceEvent(
+            licence_id, seq, ev, current.state, updated.state, self.app._now(), on,
+            self.app.actor, reason, decision_id, data or {},
+        )  # fmt: skip
+        cases.save_licence(conn, updated, current.version, record.at)
+        cases.add_event(conn, record)
+        self.app.audit.record(conn, "licence-event", licence_id, {
+            "seq": seq, "event": ev.value, "from": current.state.value,
+            "to": updated.state.value, "on": on.isoformat(), "reason": reason,
+            "decision_id": decision_id, "conditions": updated.conditions.to_dict(),
+            "data": data or {}})  # fmt: skip
         return updated
 
     def _approval_conditions(self, licence: Licence, given: Conditions | None) -> Conditions:
@@ -323,7 +355,7 @@ class Licensing:
             earlier = cases.shipments_of(conn, licence_id)
             problems = check_shipment(licence, state, earlier, shipment)
             if problems:
-                raise InvalidInput([FieldError("shipment", p) for p in problems])
+                raise InvalidInput(problems)
             cases.add_shipment(conn, licence_id, shipment, self.app._now(), self.app.actor)
             left = balance(licence, [*earlier, shipment])
             self.app.audit.record(
@@ -465,20 +497,23 @@ class Licensing:
         if review["status"] != "open":
             raise IllegalTransition(f"review {review_id} is already closed ({review['outcome']})")
         event = REVIEW_OUTCOMES[outcome]
-        if event is not None and review["subject_kind"] == "licence":
-            conditions = None
-            if event is Event.RESTRICT:
-                conditions = Conditions(terms=(f"Restricted after review {review_id}: {reason}",))
-            self.transition(
-                review["subject_id"],
-                event,
-                reason=f"review {review_id}: {reason}",
-                conditions=conditions,
-                data={"review": review_id},
-            )
         with writing(self.app.engine) as conn:
+            # Close first, conditionally (a compare-and-set on the status): of two officers
+            # closing at once, one wins, and the loser's licence event is never applied,
+            # since it is in this same transaction and rolls back with it.
             if not cases.close_review(conn, review_id, outcome, self.app._now()):
                 raise IllegalTransition(f"review {review_id} was closed meanwhile")
+            if event is not None and review["subject_kind"] == "licence":
+                conditions = None
+                if event is Event.RESTRICT:
+                    conditions = Conditions(
+                        terms=(f"Restricted after review {review_id}: {reason}",)
+                    )
+                self._transition_in(
+                    conn, review["subject_id"], event, reason=f"review {review_id}: {reason}",
+                    on=self.app.clock().date(), conditions=conditions, expected_version=None,
+                    data={"review": review_id}, decision_id=None,
+                )  # fmt: skip
             report = review["data"].get("report")
             still_open = [
                 r

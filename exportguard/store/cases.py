@@ -17,7 +17,7 @@ from exportguard.core.licensing import (
     Shipment,
     State,
 )
-from exportguard.errors import ExportGuardError
+from exportguard.errors import ConcurrentChange
 from exportguard.store.schema import (
     counters,
     licence_events,
@@ -26,12 +26,6 @@ from exportguard.store.schema import (
     reviews,
     shipments,
 )
-
-
-class ConcurrentChange(ExportGuardError):
-    """Someone else changed the object since it was read (optimistic locking)."""
-
-    code = "conflict"
 
 
 def next_id(conn: Connection, name: str, prefix: str) -> str:

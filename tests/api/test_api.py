@@ -200,3 +200,21 @@ def test_an_exporter_cannot_change_its_issued_licence(
     )
     assert shipment.status_code == 422
     assert "Anyone at all" in shipment.text
+
+
+def test_changing_conditions_without_the_version_read_is_428(api: Api) -> None:
+    lic = _issued_licence(api)
+    change = {"event": "restrict", "reason": "cap", "conditions": {"max_value": 10}}
+    r = api.client.post(f"/api/v1/licences/{lic}/events", headers=api.as_("officer"), json=change)
+    assert r.status_code == 428
+    assert r.json()["error"]["code"] == "version_required"
+    etag = api.client.get(f"/api/v1/licences/{lic}", headers=api.as_("officer")).headers["ETag"]
+    ok = api.client.post(
+        f"/api/v1/licences/{lic}/events",
+        headers={**api.as_("officer"), "If-Match": etag},
+        json=change,
+    )
+    assert ok.status_code == 200
+    assert api.client.get(f"/api/v1/licences/{lic}", headers=api.as_("officer")).json()[
+        "conditions"
+    ]["max_value"] == 10

@@ -246,8 +246,7 @@ ENDPOINTS: list[tuple[str, set[str], bool, Callable[[World, str], Call]]] = [
         lambda w, t: (
             "POST",
             f"/api/v1/licences/{w.issued[t]}/events",
-            {"json": {"event": "amend", "reason": "extend",
-                      "conditions": {"valid_until": "2031-01-01"}}},
+            {"json": {"event": "amend", "reason": "a note on the file"}},
         ),
     ),
     (
@@ -257,7 +256,8 @@ ENDPOINTS: list[tuple[str, set[str], bool, Callable[[World, str], Call]]] = [
         lambda w, t: (
             "POST",
             f"/api/v1/licences/{w.issued[t]}/shipments",
-            {"json": {"shipped_on": "2026-01-20", "value": 1}},
+            {"json": {"shipped_on": "2026-01-20", "value": 1, "end_user": "Police",
+                      "end_use": "law-enforcement"}},
         ),
     ),
     (

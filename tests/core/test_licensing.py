@@ -137,21 +137,25 @@ def test_shipments_against_conditions_and_balance() -> None:
         ),
     )
     done = [Shipment(date(2022, 2, 1), 60.0, 2)]
-    assert check_shipment(lic, State.ISSUED, done, Shipment(date(2022, 3, 1), 40.0, 1)) == []
+    ok = Shipment(date(2022, 3, 1), 40.0, 1, "Police", "law-enforcement")
+    assert check_shipment(lic, State.ISSUED, done, ok) == []
+    silent = check_shipment(lic, State.ISSUED, done, Shipment(date(2022, 3, 1)))
+    assert [p.field for p in silent] == ["value", "quantity", "end_user", "end_use"]
+    assert all(p.message.startswith("required") for p in silent)
     problems = check_shipment(
         lic,
         State.SUSPENDED,
         done,
         Shipment(date(2023, 1, 5), 50.0, 2, "Army", "internal-repression"),
     )
-    text = " | ".join(problems)
+    text = " | ".join(str(p) for p in problems)
     for expected in (
         "suspended",
         "after the licence expired",
         "remaining balance 40",
-        "quantity 2 exceeds",
-        "end user 'Army'",
-        "end use 'internal-repression'",
+        "quantity: 2 exceeds",
+        "end_user: 'Army'",
+        "end_use: 'internal-repression'",
     ):
         assert expected in text
     assert balance(lic, done) == {
