@@ -30,11 +30,11 @@ demo: setup
 	$(BIN)/exportguard screen "קנדירו"
 	$(BIN)/exportguard decide --item 4D004 --to MA --end-user "Moroccan national police" \
 		--end-user-type law-enforcement --end-use law-enforcement --date 2021-12-01
-	$(BIN)/exportguard serve
+	$(BIN)/exportguard serve --demo
 
 ## The service (API + web) on the embedded default, with demo data and accounts.
 serve: setup
-	$(BIN)/exportguard serve
+	$(BIN)/exportguard serve --demo
 
 lint: setup
 	$(BIN)/ruff check exportguard tests bench

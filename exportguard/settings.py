@@ -35,6 +35,10 @@ SETTINGS: tuple[Setting, ...] = (
             "`review` queues them for an officer; `suspend` also suspends issued ones."),
     Setting("EXPORTGUARD_WEBHOOK_URL", "(none)",
             "If set, new counterparty alerts are POSTed there as JSON."),
+    Setting("EXPORTGUARD_DEMO", "0",
+            "`1`: the service creates the demo list and the demo accounts (known passwords) "
+            "on an empty store, and refuses to listen on anything but a loopback address. "
+            "`exportguard serve --demo` sets it; never set it on a real deployment."),
 )  # fmt: skip
 
 
@@ -45,6 +49,7 @@ class Settings:
     actor: str
     impact_policy: str = "review"
     webhook_url: str | None = None
+    demo: bool = False
 
 
 def load(environ: Mapping[str, str] | None = None) -> Settings:
@@ -59,4 +64,5 @@ def load(environ: Mapping[str, str] | None = None) -> Settings:
         actor=actor,
         impact_policy=env.get("EXPORTGUARD_IMPACT_POLICY") or "review",
         webhook_url=env.get("EXPORTGUARD_WEBHOOK_URL") or None,
+        demo=env.get("EXPORTGUARD_DEMO") == "1",
     )

@@ -194,3 +194,29 @@ def test_bundled_feed_table_is_valid() -> None:
     feeds = download.load_feeds()
     assert {f.name for f in feeds} >= {"us_ofac_sdn", "us_trade_csl", "un_sc", "eu_fsf"}
     assert all(f.url.startswith("https://") for feed in feeds for f in feed.files)
+
+
+@pytest.mark.parametrize("host", ["0.0.0.0", "192.0.2.10", "example.org", "::"])
+def test_demo_accounts_are_never_served_beyond_loopback(
+    db: str, host: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("EXPORTGUARD_DEMO", "0")  # restored after: serve sets it to 1
+    code, _, err = run(db, "serve", "--demo", "--host", host)
+    assert code == 2
+    assert "127.0.0.1 only" in err
+
+
+def test_the_service_makes_no_demo_accounts_unless_asked(
+    db: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from exportguard.api import create_app
+    from exportguard.services import ExportGuard
+
+    monkeypatch.delenv("EXPORTGUARD_DEMO", raising=False)
+    service = ExportGuard(db)
+    try:
+        create_app(service, worker=False)
+        assert service.accounts.users() == []
+        assert service.snapshots() == []
+    finally:
+        service.close()

@@ -646,30 +646,45 @@ def serve(
     port: Annotated[int, typer.Option(help="Port.")] = 8000,
     workers: Annotated[int, typer.Option(help="Worker processes.")] = 1,
     demo: Annotated[
-        bool | None,
+        bool,
         typer.Option(
-            "--demo/--no-demo",
-            help="Create demo data and accounts on an empty store (default: "
-            "only on the embedded default store).",
+            "--demo",
+            help="Create the demo list and demo accounts (known passwords) on an empty "
+            "store. Only on a loopback address.",
         ),
-    ] = None,
+    ] = False,
 ) -> None:
     """Run the REST API (/api/v1, docs at /docs) and the web application (/)."""
+    import ipaddress
     import os
 
     import uvicorn
 
-    from exportguard.api import configure_logging, demo_enabled
+    from exportguard import settings
+    from exportguard.api import configure_logging
     from exportguard.cli.common import State
     from exportguard.services.accounts import DEMO_ACCOUNTS
 
     if State.db:
         os.environ["EXPORTGUARD_DATABASE_URL"] = State.db
-    if demo is not None:
-        os.environ["EXPORTGUARD_DEMO"] = "1" if demo else "0"
+    if demo:
+        os.environ["EXPORTGUARD_DEMO"] = "1"
+    demo = settings.load().demo
+    if demo:
+        try:
+            loopback = host == "localhost" or ipaddress.ip_address(host).is_loopback
+        except ValueError:
+            loopback = False
+        if not loopback:
+            raise typer.BadParameter(
+                f"demo accounts have known passwords: serve them on 127.0.0.1 only, not "
+                f"{host!r} (drop --demo / EXPORTGUARD_DEMO, and create users with "
+                "`exportguard users create`)",
+                param_hint="--host",
+            )
     configure_logging()
     warn(f"ExportGuard at http://{host}:{port}/ (API: /api/v1, its docs: /docs); Ctrl-C stops.")
-    if demo_enabled():
+    if demo:
         accounts = ", ".join(
             f"{user} / {password}" + (f" ({company})" if company else "")
             for user, password, _, company in DEMO_ACCOUNTS
