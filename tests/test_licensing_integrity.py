@@ -16,6 +16,8 @@ from exportguard.errors import (
     ExportGuardError,
     IllegalTransition,
     InvalidInput,
+    NotFound,
+    PermissionDenied,
     VersionRequired,
 )
 from exportguard.services import ExportGuard
@@ -173,3 +175,75 @@ def test_another_exporters_licence_does_not_exist_as_a_parent(eg: ExportGuard) -
     assert message == f"parent: no licence {globex.id!r}"
     for leak in ("another", "JP", "withdrawn", "marketing"):
         assert leak not in message
+
+
+def test_an_exporter_requests_an_amendment_and_an_officer_decides(eg: ExportGuard) -> None:
+    from exportguard.core.licensing import RequestStatus
+    from exportguard.core.permissions import Actor
+
+    lic = issued(eg, conditions=Conditions(valid_until=date(2030, 1, 1), max_value=100.0))
+    exporter = eg.for_actor(Actor("exporter", "exporter", "Acme Cyber"))
+    globex = eg.for_actor(Actor("globex", "exporter", "Globex Security"))
+    officer = eg.for_actor(Actor("officer", "officer"))
+    with pytest.raises(PermissionDenied):
+        exporter.licensing.transition(
+            lic, Event.AMEND, reason="mine", expected_version=eg.licensing.get(lic).version,
+            conditions=Conditions(max_value=1e12),
+        )  # fmt: skip
+    with pytest.raises(NotFound):
+        globex.licensing.request_amendment(lic, Conditions(max_value=5.0), reason="not mine")
+    with pytest.raises(InvalidInput, match="at least one condition"):
+        exporter.licensing.request_amendment(lic, Conditions(), reason="nothing")
+    asked = exporter.licensing.request_amendment(
+        lic, Conditions(max_value=250.0, valid_until=date(2031, 1, 1)), reason="second order"
+    )
+    assert asked.status is RequestStatus.OPEN
+    assert eg.licensing.get(lic).conditions.max_value == 100.0  # nothing changes yet
+    assert [r.id for r in globex.licensing.amendment_requests()] == []
+    with pytest.raises(PermissionDenied):
+        exporter.licensing.decide_amendment(asked.id, approve=True, reason="self-approval")
+    decided = officer.licensing.decide_amendment(asked.id, approve=True, reason="justified")
+    assert decided.status is RequestStatus.APPROVED
+    assert decided.decided_by == "officer"
+    now = eg.licensing.get(lic)
+    assert now.conditions.max_value == 250.0
+    assert now.conditions.valid_until == date(2031, 1, 1)
+    assert eg.licensing.events(lic)[-1].data == {"amendment_request": asked.id}
+    with pytest.raises(IllegalTransition, match="already decided"):
+        officer.licensing.decide_amendment(asked.id, approve=False, reason="again")
+    refused = exporter.licensing.request_amendment(
+        lic, Conditions(max_value=1e9), reason="much more"
+    )
+    officer.licensing.decide_amendment(refused.id, approve=False, reason="disproportionate")
+    assert eg.licensing.get(lic).conditions.max_value == 250.0
+    kinds = [r.kind for r in eg.audit.records()]
+    assert kinds.count("amendment-request") == 2
+    assert kinds.count("amendment-decision") == 2
+    assert eg.audit.verify().ok
+
+
+def test_two_officers_deciding_one_request_at_once(eg: ExportGuard) -> None:
+    from exportguard.core.permissions import Actor
+
+    exporter = eg.for_actor(Actor("exporter", "exporter", "Acme Cyber"))
+    for _ in range(ROUNDS):
+        lic = issued(eg, conditions=Conditions(valid_until=date(2030, 1, 1), max_value=100.0))
+        asked = exporter.licensing.request_amendment(
+            lic, Conditions(max_value=200.0), reason="more"
+        )
+        results = at_once(
+            lambda a=asked.id: eg.licensing.decide_amendment(a, approve=True, reason="A"),
+            lambda a=asked.id: eg.licensing.decide_amendment(a, approve=False, reason="B"),
+        )
+        won = [r for r in results if not isinstance(r, ExportGuardError)]
+        assert len(won) == 1
+        assert sum(isinstance(r, IllegalTransition) for r in results) == 1
+        expected = 200.0 if won[0].status.value == "approved" else 100.0
+        assert eg.licensing.get(lic).conditions.max_value == expected
+
+
+def test_a_revoked_licence_cannot_be_amended_on_request(eg: ExportGuard) -> None:
+    lic = issued(eg)
+    eg.licensing.transition(lic, Event.REVOKE, reason="misuse")
+    with pytest.raises(IllegalTransition, match="revoked"):
+        eg.licensing.request_amendment(lic, Conditions(max_value=1.0), reason="please")

@@ -15,7 +15,7 @@ from fastapi.responses import HTMLResponse, PlainTextResponse
 
 from exportguard.api import schemas as s
 from exportguard.api.auth import Caller, CallerDep, allowed
-from exportguard.core.licensing import Conditions, Event, Licence
+from exportguard.core.licensing import Event, Licence
 from exportguard.core.permissions import owns, require, require_event
 from exportguard.errors import InvalidInput, NotFound
 from exportguard.sources._common import SourceFile
@@ -457,19 +457,7 @@ def licence_event(
             version = int(if_match.strip().strip("W/").strip('"'))
         except ValueError:
             raise InvalidInput("If-Match must be the licence version", field="If-Match") from None
-    conditions = None
-    if body.conditions is not None:
-        c = body.conditions
-        conditions = Conditions(
-            c.valid_from,
-            c.valid_until,
-            c.max_value,
-            c.max_quantity,
-            tuple(c.end_users),
-            tuple(c.end_uses),
-            tuple(c.terms),
-            tuple(c.reporting),
-        )
+    conditions = body.conditions.to_core() if body.conditions is not None else None
     lic = who.service.licensing.transition(
         licence_id,
         event,
@@ -495,6 +483,71 @@ def ship(licence_id: str, body: s.ShipmentRequest, who: Caller = allowed("ship")
         end_use=body.end_use,
     )
     return {"licence": licence_id, "balance": left}
+
+
+# --- amendment requests -------------------------------------------------------------------
+
+
+@router.post(
+    "/licences/{licence_id}/amendment-requests",
+    status_code=201,
+    tags=["licences"],
+    response_model=s.AmendmentRequestOut,
+)
+def request_amendment(
+    licence_id: str, body: s.AmendmentRequestBody, who: Caller = allowed("request_amendment")
+) -> s.AmendmentRequestOut:
+    """An exporter asks for its issued licence's conditions to change; an officer decides.
+    The licence itself is unchanged until then."""
+    _licence_or_404(who, licence_id)
+    request = who.service.licensing.request_amendment(
+        licence_id, body.conditions.to_core(), reason=body.reason
+    )
+    return s.AmendmentRequestOut.of(request)
+
+
+@router.get("/amendment-requests", tags=["licences"], response_model=s.AmendmentRequestPage)
+def amendment_requests(
+    who: Caller = allowed("read_licences"),
+    status: Annotated[str | None, Query(max_length=16)] = "open",
+    licence: Annotated[str | None, Query(max_length=32)] = None,
+    limit: Limit = 50,
+    offset: Offset = 0,
+) -> s.AmendmentRequestPage:
+    """Amendment requests (``status``: open, approved, refused or all); an exporter's own."""
+    found = who.service.licensing.amendment_requests(
+        licence=licence, status=None if status == "all" else status
+    )
+    return s.AmendmentRequestPage(
+        items=[s.AmendmentRequestOut.of(r) for r in found[offset : offset + limit]],
+        total=len(found), limit=limit, offset=offset,
+    )  # fmt: skip
+
+
+@router.get(
+    "/amendment-requests/{request_id}", tags=["licences"], response_model=s.AmendmentRequestOut
+)
+def amendment_request(
+    request_id: Annotated[str, Path(max_length=32)], who: Caller = allowed("read_licences")
+) -> s.AmendmentRequestOut:
+    return s.AmendmentRequestOut.of(who.service.licensing.amendment_request(request_id))
+
+
+@router.post(
+    "/amendment-requests/{request_id}/decision",
+    tags=["licences"],
+    response_model=s.AmendmentRequestOut,
+)
+def decide_amendment(
+    request_id: Annotated[str, Path(max_length=32)],
+    body: s.AmendmentDecisionBody,
+    who: Caller = allowed("decide_amendment"),
+) -> s.AmendmentRequestOut:
+    """An officer approves (the licence is amended, one transaction) or refuses a request."""
+    decided = who.service.licensing.decide_amendment(
+        request_id, approve=body.outcome == "approve", reason=body.reason
+    )
+    return s.AmendmentRequestOut.of(decided)
 
 
 # --- misuse reports and reviews ----------------------------------------------------------------

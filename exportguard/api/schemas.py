@@ -15,6 +15,8 @@ from pydantic import (
     StrictInt,
 )
 
+from exportguard.core.licensing import AmendmentRequest, Conditions
+
 EntityTypeName = Literal["person", "organization", "vessel", "aircraft"]
 # Strict scalars: JSON false is not 0, "5" is not 5, 0 is not 1970-01-01 (schemathesis
 # checks that such values are refused).
@@ -76,6 +78,71 @@ class ConditionsBody(Model):
     end_uses: list[str] = Field(default_factory=list, max_length=50)
     terms: list[str] = Field(default_factory=list, max_length=50)
     reporting: list[str] = Field(default_factory=list, max_length=50)
+
+    def to_core(self) -> Conditions:
+        return Conditions(
+            valid_from=self.valid_from, valid_until=self.valid_until,
+            max_value=self.max_value, max_quantity=self.max_quantity,
+            end_users=tuple(self.end_users), end_uses=tuple(self.end_uses),
+            terms=tuple(self.terms), reporting=tuple(self.reporting),
+        )  # fmt: skip
+
+
+class ConditionsOut(BaseModel):
+    valid_from: datetime.date | None
+    valid_until: datetime.date | None
+    max_value: float | None
+    max_quantity: int | None
+    end_users: list[str]
+    end_uses: list[str]
+    terms: list[str]
+    reporting: list[str]
+
+
+class AmendmentRequestBody(Model):
+    conditions: ConditionsBody = Field(description="The conditions to change (given fields "
+                                       "replace the licence's; terms and duties are added).")
+    reason: str = Field(min_length=1, max_length=2000)
+
+
+class AmendmentDecisionBody(Model):
+    outcome: Literal["approve", "refuse"]
+    reason: str = Field(min_length=1, max_length=2000)
+
+
+class AmendmentRequestOut(BaseModel):
+    """An exporter's request to amend an issued licence, and the officer's answer."""
+
+    id: str
+    licence: str
+    exporter: str
+    conditions: ConditionsOut
+    reason: str
+    requested_by: str
+    requested_at: str
+    based_on_version: int
+    status: Literal["open", "approved", "refused"]
+    decided_by: str | None
+    decided_at: str | None
+    decision_reason: str | None
+
+    @classmethod
+    def of(cls, request: AmendmentRequest) -> AmendmentRequestOut:
+        return cls(
+            id=request.id, licence=request.licence, exporter=request.exporter,
+            conditions=ConditionsOut(**request.conditions.to_dict()), reason=request.reason,
+            requested_by=request.requested_by, requested_at=request.requested_at,
+            based_on_version=request.based_on_version, status=request.status.value,
+            decided_by=request.decided_by, decided_at=request.decided_at,
+            decision_reason=request.decision_reason,
+        )  # fmt: skip
+
+
+class AmendmentRequestPage(BaseModel):
+    items: list[AmendmentRequestOut]
+    total: int
+    limit: int
+    offset: int
 
 
 class ApplicationRequest(Model):

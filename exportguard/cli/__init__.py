@@ -353,9 +353,9 @@ def screen_batch_command(
     run(action)
 
 
-from exportguard.cli import cases, decisions  # noqa: E402 - they register their commands
+from exportguard.cli import amendments, cases, decisions  # noqa: E402 - they register commands
 
-__all__ = ["app", "cases", "decisions", "main"]
+__all__ = ["amendments", "app", "cases", "decisions", "main"]
 
 
 def main() -> None:

@@ -169,7 +169,7 @@ def licence_list(
     run(action)
 
 
-def _conditions(
+def conditions_from_options(
     valid_from: str | None,
     valid_until: str | None,
     max_value: float | None,
@@ -233,7 +233,7 @@ def _event_command(event: Event) -> None:
                 event,
                 reason=reason,
                 on=parse_date(on, "date"),
-                conditions=_conditions(
+                conditions=conditions_from_options(
                     valid_from,
                     valid_until,
                     max_value,

@@ -142,6 +142,37 @@ class Licence:
     version: int = 0
 
 
+class RequestStatus(enum.StrEnum):
+    """Where an exporter's amendment request stands."""
+
+    OPEN = "open"
+    APPROVED = "approved"
+    REFUSED = "refused"
+
+
+@dataclass(frozen=True, slots=True)
+class AmendmentRequest:
+    """An exporter's request to change an issued licence's conditions.
+
+    An exporter never changes an issued licence itself: it asks, and a licensing officer
+    approves (the licence is then amended with ``conditions``, given fields replacing the
+    licence's) or refuses, with a reason either way.
+    """
+
+    id: str  # AR-000001
+    licence: str
+    exporter: str
+    conditions: Conditions
+    reason: str
+    requested_by: str
+    requested_at: str  # ISO timestamp
+    based_on_version: int
+    status: RequestStatus = RequestStatus.OPEN
+    decided_by: str | None = None
+    decided_at: str | None = None
+    decision_reason: str | None = None
+
+
 @dataclass(frozen=True, slots=True)
 class LicenceEvent:
     """One applied event, as recorded."""

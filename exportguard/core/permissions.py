@@ -30,6 +30,8 @@ PERMISSIONS: Mapping[str, frozenset[str]] = {
     "read_licences": frozenset({"exporter", "officer", "auditor"}),
     "apply": frozenset({"exporter"}),
     "ship": frozenset({"exporter", "officer"}),
+    "request_amendment": frozenset({"exporter"}),
+    "decide_amendment": frozenset({"officer"}),
     "read_counterparties": frozenset({"exporter", "officer", "auditor"}),
     "manage_counterparties": frozenset({"exporter", "officer"}),
     "read_reports": frozenset({"officer", "auditor"}),

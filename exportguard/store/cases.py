@@ -10,15 +10,18 @@ from typing import Any
 from sqlalchemy import Connection, insert, select, update
 
 from exportguard.core.licensing import (
+    AmendmentRequest,
     Conditions,
     Event,
     Licence,
     LicenceEvent,
+    RequestStatus,
     Shipment,
     State,
 )
 from exportguard.errors import ConcurrentChange
 from exportguard.store.schema import (
+    amendment_requests,
     counters,
     licence_events,
     licences,
@@ -113,6 +116,70 @@ def find_licences(
     if regime is not None:
         query = query.where(licences.c.regime == regime)
     return [_licence(r) for r in conn.execute(query)]
+
+
+# --- amendment requests ---------------------------------------------------------------------
+
+
+def _request(row: Any) -> AmendmentRequest:
+    return AmendmentRequest(
+        id=row.id, licence=row.licence, exporter=row.exporter,
+        conditions=Conditions.from_dict(json.loads(row.conditions)), reason=row.reason,
+        requested_by=row.requested_by, requested_at=row.requested_at,
+        based_on_version=row.based_on_version, status=RequestStatus(row.status),
+        decided_by=row.decided_by, decided_at=row.decided_at,
+        decision_reason=row.decision_reason,
+    )  # fmt: skip
+
+
+def add_request(conn: Connection, request: AmendmentRequest) -> None:
+    conn.execute(
+        insert(amendment_requests).values(
+            id=request.id, licence=request.licence, exporter=request.exporter,
+            conditions=json.dumps(request.conditions.to_dict()), reason=request.reason,
+            requested_by=request.requested_by, requested_at=request.requested_at,
+            based_on_version=request.based_on_version, status=request.status.value,
+        )
+    )  # fmt: skip
+
+
+def get_request(conn: Connection, request_id: str) -> AmendmentRequest | None:
+    row = conn.execute(
+        select(amendment_requests).where(amendment_requests.c.id == request_id)
+    ).first()
+    return _request(row) if row else None
+
+
+def find_requests(
+    conn: Connection,
+    *,
+    exporter: str | None = None,
+    licence: str | None = None,
+    status: RequestStatus | None = None,
+) -> list[AmendmentRequest]:
+    query = select(amendment_requests).order_by(amendment_requests.c.id)
+    if exporter is not None:
+        query = query.where(amendment_requests.c.exporter == exporter)
+    if licence is not None:
+        query = query.where(amendment_requests.c.licence == licence)
+    if status is not None:
+        query = query.where(amendment_requests.c.status == status.value)
+    return [_request(r) for r in conn.execute(query)]
+
+
+def decide_request(
+    conn: Connection, request_id: str, status: RequestStatus, *, actor: str, at: str, reason: str
+) -> bool:
+    """Close an open request (a compare-and-set on its status): False if it was not open."""
+    result = conn.execute(
+        update(amendment_requests)
+        .where(
+            amendment_requests.c.id == request_id,
+            amendment_requests.c.status == RequestStatus.OPEN.value,
+        )
+        .values(status=status.value, decided_by=actor, decided_at=at, decision_reason=reason)
+    )
+    return result.rowcount == 1
 
 
 def add_event(conn: Connection, event: LicenceEvent) -> None:

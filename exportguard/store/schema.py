@@ -278,6 +278,24 @@ reviews = Table(
     Column("data", Text, nullable=False),  # JSON
 )
 
+#: Exporters' requests to amend an issued licence, and the officer's answer.
+amendment_requests = Table(
+    "amendment_requests",
+    metadata,
+    Column("id", String(32), primary_key=True),  # AR-000001
+    Column("licence", String(32), nullable=False, index=True),
+    Column("exporter", String(200), nullable=False, index=True),
+    Column("conditions", Text, nullable=False),  # JSON of Conditions.to_dict()
+    Column("reason", Text, nullable=False),
+    Column("requested_by", String(200), nullable=False),
+    Column("requested_at", String(32), nullable=False),
+    Column("based_on_version", Integer, nullable=False),
+    Column("status", String(16), nullable=False, index=True),  # core.licensing.RequestStatus
+    Column("decided_by", String(200)),
+    Column("decided_at", String(32)),
+    Column("decision_reason", Text),
+)
+
 users = Table(
     "users",
     metadata,

@@ -7,6 +7,7 @@ map. Pages use the same sign-in, roles, tenancy and CSRF rules as the API (``api
 from __future__ import annotations
 
 import json
+import math
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -244,7 +245,7 @@ async def licence_new(request: Request) -> Response:
                 end_user=form.get("end_user", ""),
                 end_user_type=form.get("end_user_type") or None,
                 end_use=form.get("end_use") or None,
-                value=float(form["value"]) if form.get("value") else None,
+                value=_number(form.get("value"), "value"),
                 parent=form.get("parent") or None,
             )
         except (ExportGuardError, ValueError) as exc:
@@ -266,13 +267,66 @@ async def licence_page(request: Request) -> Response:
     except ExportGuardError as exc:
         return _error(request, who, exc)
     events = [e.value for e in allowed_events(lic.state) if may_take(who.actor, lic.state, e)]
+    requests = who.service.licensing.amendment_requests(licence=licence_id, status=None)
     return page(
         request,
         "licence.html",
         who,
         lic=view,
         events=events,
+        requests=requests,
+        may_request=allowed(who.actor, "request_amendment")
+        and view["state_on"]["state"] in ("issued", "suspended"),
+        may_decide=allowed(who.actor, "decide_amendment"),
         message=request.query_params.get("message"),
+    )
+
+
+async def amendment_request(request: Request) -> Response:
+    """An exporter's request to change its issued licence (an officer decides it)."""
+    who = await _guard(request, "request_amendment")
+    if isinstance(who, Response):
+        return who
+    licence_id = request.path_params["licence_id"]
+    form = await _form(request)
+    try:
+        lic = who.service.licensing.get(licence_id)
+        if not owns(who.actor, lic.exporter):
+            raise NotFound(f"no licence {licence_id!r}")
+        conditions = Conditions(
+            valid_until=_date(form.get("valid_until"), "valid_until"),
+            max_value=_number(form.get("max_value"), "max_value"),
+        )
+        made = who.service.licensing.request_amendment(
+            licence_id, conditions, reason=form.get("reason", "")
+        )
+    except ExportGuardError as exc:
+        return _error(request, who, exc)
+    return RedirectResponse(
+        f"/licences/{licence_id}?message=Amendment+request+{made.id}+sent+to+an+officer",
+        status_code=303,
+    )
+
+
+async def amendment_decision(request: Request) -> Response:
+    """An officer approves (the licence is amended) or refuses an amendment request."""
+    who = await _guard(request, "decide_amendment")
+    if isinstance(who, Response):
+        return who
+    request_id = request.path_params["request_id"]
+    form = await _form(request)
+    try:
+        outcome = form.get("outcome", "")
+        if outcome not in ("approve", "refuse"):
+            raise InvalidInput("choose approve or refuse", field="outcome")
+        decided = who.service.licensing.decide_amendment(
+            request_id, approve=outcome == "approve", reason=form.get("reason", "")
+        )
+    except ExportGuardError as exc:
+        return _error(request, who, exc)
+    return RedirectResponse(
+        f"/licences/{decided.licence}?message={decided.id}+{decided.status.value}",
+        status_code=303,
     )
 
 
@@ -292,7 +346,7 @@ async def licence_event(request: Request) -> Response:
         if form.get("valid_until") or form.get("max_value"):
             conditions = Conditions(
                 valid_until=_date(form.get("valid_until"), "valid_until"),
-                max_value=float(form["max_value"]) if form.get("max_value") else None,
+                max_value=_number(form.get("max_value"), "max_value"),
             )
         who.service.licensing.transition(
             licence_id,
@@ -499,6 +553,19 @@ async def users_page(request: Request) -> Response:
     return page(request, "users.html", who, users=who.service.accounts.users())
 
 
+def _number(value: str | None, field: str) -> float | None:
+    """A form's decimal number (finite, not negative), or None when left empty."""
+    if not value:
+        return None
+    try:
+        number = float(value.replace(",", ""))
+    except ValueError:
+        raise InvalidInput(f"not a number: {value!r}", field=field) from None
+    if not math.isfinite(number) or number < 0:
+        raise InvalidInput(f"must be a finite number, 0 or more: {value!r}", field=field)
+    return number
+
+
 def _date(value: str | None, field: str) -> date | None:
     if not value:
         return None
@@ -515,6 +582,8 @@ ROUTES: tuple[tuple[str, list[str], Any], ...] = (
     ("/licences/new", ["GET", "POST"], licence_new),
     ("/licences/{licence_id}", ["GET"], licence_page),
     ("/licences/{licence_id}/event", ["POST"], licence_event),
+    ("/licences/{licence_id}/amendment-request", ["POST"], amendment_request),
+    ("/amendment-requests/{request_id}/decision", ["POST"], amendment_decision),
     ("/reviews", ["GET", "POST"], reviews_page), ("/reports", ["POST"], report_page),
     ("/impact", ["GET", "POST"], impact_page), ("/map", ["GET"], map_page),
     ("/lists", ["GET"], lists_page), ("/audit", ["GET"], audit_page),
