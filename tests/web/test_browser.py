@@ -172,6 +172,26 @@ def test_application_through_approval_and_revocation(browser: object, server: st
     act(officer, "review", "taken")
     act(officer, "approve", "meets policy")
     assert officer.locator("#state").get_attribute("data-state") == "issued"  # type: ignore[attr-defined]
+    # The exporter cannot change its issued licence: it may only ask an officer to.
+    exporter.goto(url)  # type: ignore[attr-defined]
+    offered = exporter.locator("#event option").all_inner_texts()  # type: ignore[attr-defined]
+    assert offered == ["surrender"]
+    form = exporter.locator("#request-amendment")  # type: ignore[attr-defined]
+    form.get_by_label("Value cap").fill("250000")
+    form.get_by_label("Reason").fill("a second order from the same end user")
+    form.get_by_role("button", name="Send to an officer").click()
+    exporter.wait_for_load_state()  # type: ignore[attr-defined]
+    assert "sent to an officer" in exporter.locator(".message").inner_text()  # type: ignore[attr-defined]
+    assert "open" in exporter.locator("#amendment-requests").inner_text()  # type: ignore[attr-defined]
+    assert exporter.locator("#amendment-requests button").count() == 0  # type: ignore[attr-defined]
+    officer.goto(url)  # type: ignore[attr-defined]
+    requests = officer.locator("#amendment-requests")  # type: ignore[attr-defined]
+    requests.get_by_label("Reason for AR-").fill("justified by the order")
+    requests.get_by_role("button", name="Approve AR-").click()
+    officer.wait_for_load_state()  # type: ignore[attr-defined]
+    assert "approved" in officer.locator("#amendment-requests").inner_text()  # type: ignore[attr-defined]
+    assert "value 250000" in officer.locator("main").inner_text()  # type: ignore[attr-defined]
+    shot(officer, "licence-amendment")
     act(officer, "revoke", "misuse confirmed")
     assert officer.locator("#state").get_attribute("data-state") == "revoked"  # type: ignore[attr-defined]
     timeline = officer.locator("#timeline").inner_text()  # type: ignore[attr-defined]
