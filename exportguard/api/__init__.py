@@ -20,6 +20,7 @@ from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
 from importlib.metadata import version
 from typing import Any
+from urllib.parse import unquote
 
 from fastapi import FastAPI, Request, Response
 from fastapi.responses import JSONResponse
@@ -143,6 +144,20 @@ def create_app(
             log.exception("health check: the store does not answer")
             return JSONResponse({"status": "unavailable"}, status_code=503)
         return JSONResponse({"status": "ok"})
+
+    @app.middleware("http")
+    async def refuse_nul(
+        request: Request, call_next: Callable[[Request], Awaitable[Response]]
+    ) -> Response:
+        """A NUL character in a path or query is refused before any route sees it: no store
+        can keep it (PostgreSQL refuses it in text), so it never reaches one. Bodies are
+        checked by their schemas (``schemas.Model``) and the web's form reader."""
+        if "\x00" in unquote(request.url.path) or "\x00" in unquote(request.url.query):
+            return errors.error_response(
+                422, "invalid_input", "the address must not contain NUL characters",
+                [{"field": "url", "message": "must not contain NUL characters"}],
+            )  # fmt: skip
+        return await call_next(request)
 
     @app.middleware("http")
     async def access_log(

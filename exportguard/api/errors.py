@@ -50,6 +50,11 @@ STATUS: tuple[tuple[type[ExportGuardError], int], ...] = (
 )
 
 
+def status_of(exc: ExportGuardError) -> int:
+    """The HTTP status of an error, from :data:`STATUS`: the API and the web pages alike."""
+    return next(status for cls, status in STATUS if isinstance(exc, cls))
+
+
 def body(
     status: int, code: str, message: str, fields: list[dict[str, str]] | None = None
 ) -> dict[str, Any]:
@@ -82,7 +87,7 @@ _HTTP_METHODS = frozenset({"get", "put", "post", "delete", "patch", "head", "opt
 def install(app: FastAPI) -> None:
     @app.exception_handler(ExportGuardError)
     async def _domain(request: Request, exc: ExportGuardError) -> JSONResponse:
-        status = next(s for cls, s in STATUS if isinstance(exc, cls))
+        status = status_of(exc)
         fields = (
             [{"field": e.field, "message": e.message} for e in exc.errors]
             if isinstance(exc, InvalidInput)

@@ -13,6 +13,7 @@ from pydantic import (
     StrictBool,
     StrictFloat,
     StrictInt,
+    field_validator,
 )
 
 from exportguard.core.licensing import AmendmentRequest, Conditions
@@ -21,6 +22,12 @@ EntityTypeName = Literal["person", "organization", "vessel", "aircraft"]
 # Strict scalars: JSON false is not 0, "5" is not 5, 0 is not 1970-01-01 (schemathesis
 # checks that such values are refused).
 Number = StrictFloat | StrictInt
+#: Money and other amounts: finite (no 1e999, NaN), not negative, at most 10^15.
+Amount = Annotated[Number, Field(ge=0, le=10**15)]
+#: A count stored in a 32-bit integer column (PostgreSQL ``integer``).
+Count = Annotated[StrictInt, Field(ge=0, le=2**31 - 1)]
+#: One entry of a list of names, terms or identifiers.
+Line = Annotated[str, Field(max_length=2000)]
 
 
 def _iso_date_text(value: object) -> object:
@@ -33,7 +40,21 @@ IsoDate = Annotated[datetime.date, BeforeValidator(_iso_date_text)]
 
 
 class Model(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+    """A request body: unknown fields refused, numbers finite, text without NUL characters.
+
+    One rule for every body, so both stores see only what they can keep (PostgreSQL refuses
+    NUL in text; its ``integer`` columns stop at 2^31 - 1; SQLite's at 2^63 - 1).
+    """
+
+    model_config = ConfigDict(extra="forbid", allow_inf_nan=False)
+
+    @field_validator("*", mode="after")
+    @classmethod
+    def _no_nul(cls, value: object) -> object:
+        texts = value if isinstance(value, list) else [value]
+        if any(isinstance(t, str) and "\x00" in t for t in texts):
+            raise ValueError("text must not contain NUL characters")
+        return value
 
 
 class ScreenRequest(Model):
@@ -41,7 +62,7 @@ class ScreenRequest(Model):
     country: str | None = Field(default=None, max_length=100)
     type: EntityTypeName | None = None
     birth_date: str | None = Field(default=None, pattern=r"^\d{4}(-\d{2}(-\d{2})?)?$")
-    identifiers: list[str] = Field(default_factory=list, max_length=20)
+    identifiers: list[Line] = Field(default_factory=list, max_length=20)
     as_of: IsoDate | None = None
     limit: StrictInt = Field(default=10, ge=1, le=100)
     threshold: Number = Field(default=0.8, ge=0.0, le=1.0)
@@ -58,26 +79,26 @@ class BatchRequest(Model):
 
 
 class DecideRequest(Model):
-    items: list[str] = Field(min_length=1, max_length=20)
+    items: list[Line] = Field(min_length=1, max_length=20)
     to: str = Field(min_length=1, max_length=100)
     date: IsoDate | None = None
-    regimes: list[str] = Field(default_factory=list, max_length=10)
+    regimes: list[Line] = Field(default_factory=list, max_length=10)
     end_user: str | None = Field(default=None, max_length=500)
     end_user_type: str | None = Field(default=None, max_length=50)
     end_use: str | None = Field(default=None, max_length=50)
-    parties: list[str] = Field(default_factory=list, max_length=20)
+    parties: list[Line] = Field(default_factory=list, max_length=20)
     authority_informed: StrictBool = False
 
 
 class ConditionsBody(Model):
     valid_from: IsoDate | None = None
     valid_until: IsoDate | None = None
-    max_value: Number | None = Field(default=None, ge=0)
-    max_quantity: StrictInt | None = Field(default=None, ge=0)
-    end_users: list[str] = Field(default_factory=list, max_length=50)
-    end_uses: list[str] = Field(default_factory=list, max_length=50)
-    terms: list[str] = Field(default_factory=list, max_length=50)
-    reporting: list[str] = Field(default_factory=list, max_length=50)
+    max_value: Amount | None = None
+    max_quantity: Count | None = None
+    end_users: list[Line] = Field(default_factory=list, max_length=50)
+    end_uses: list[Line] = Field(default_factory=list, max_length=50)
+    terms: list[Line] = Field(default_factory=list, max_length=50)
+    reporting: list[Line] = Field(default_factory=list, max_length=50)
 
     def to_core(self) -> Conditions:
         return Conditions(
@@ -151,14 +172,14 @@ class ApplicationRequest(Model):
     )
     kind: Literal["marketing", "export", "dual-use"] = "export"
     regime: str = Field(max_length=64)
-    items: list[str] = Field(min_length=1, max_length=20)
+    items: list[Line] = Field(min_length=1, max_length=20)
     destination: str = Field(min_length=1, max_length=100)
     end_user: str = Field(min_length=1, max_length=500)
     end_user_type: str | None = Field(default=None, max_length=50)
     end_use: str | None = Field(default=None, max_length=50)
-    parties: list[str] = Field(default_factory=list, max_length=20)
-    value: Number | None = Field(default=None, ge=0)
-    quantity: StrictInt | None = Field(default=None, ge=0)
+    parties: list[Line] = Field(default_factory=list, max_length=20)
+    value: Amount | None = None
+    quantity: Count | None = None
     parent: str | None = Field(default=None, max_length=32)
 
 
@@ -170,15 +191,15 @@ class EventRequest(Model):
     version: StrictInt | None = Field(
         default=None,
         ge=0,
-        le=2**62,
+        le=2**31 - 1,
         description="Fail with 409 unless the licence is at this version (or send If-Match).",
     )
 
 
 class ShipmentRequest(Model):
     shipped_on: IsoDate
-    value: Number | None = Field(default=None, ge=0)
-    quantity: StrictInt | None = Field(default=None, ge=0)
+    value: Amount | None = None
+    quantity: Count | None = None
     end_user: str | None = Field(default=None, max_length=500)
     end_use: str | None = Field(default=None, max_length=50)
 

@@ -48,6 +48,20 @@ def read_input(path: Path) -> list[Row]:
     return parse_input(text, str(path))
 
 
+#: The longest name a row may give (as the API's screening request).
+MAX_NAME = 500
+
+
+def _records(reader: csv.DictReader[str], name: str) -> Iterator[tuple[int, dict[str, str]]]:
+    """The rows with their line numbers; a CSV the csv module cannot read (a field over its
+    131,072-character limit, a broken quote) is a :class:`SourceFormatError` at its line."""
+    try:
+        for record in reader:
+            yield reader.line_num, record
+    except csv.Error as exc:
+        raise SourceFormatError(str(exc), file=name, line=reader.line_num) from None
+
+
 def parse_input(text: str, name: str) -> list[Row]:
     """Validate CSV text with ``id,name[,country,type]``; all bad rows at once."""
 
@@ -64,7 +78,14 @@ def parse_input(text: str, name: str) -> list[Row]:
     rows: list[Row] = []
     problems: list[FieldError] = []
     seen: set[str] = set()
-    for line, record in enumerate(reader, start=2):
+    for line, record in _records(reader, name):
+        values = [v for v in record.values() if isinstance(v, str)]
+        if any("\x00" in v for v in values):
+            problems.append(FieldError(f"line {line}", "must not contain NUL characters"))
+            continue
+        if len(record.get("name") or "") > MAX_NAME:
+            problems.append(FieldError(f"line {line}: name", f"longer than {MAX_NAME} characters"))
+            continue
         key = (record.get("id") or "").strip()
         if not key:
             problems.append(FieldError(f"line {line}: id", "must not be empty"))

@@ -18,10 +18,16 @@ from fastapi.staticfiles import StaticFiles
 from fastapi.templating import Jinja2Templates
 
 from exportguard.api.auth import SESSION_COOKIE, Caller, caller
+from exportguard.api.errors import status_of
 from exportguard.core import countries
 from exportguard.core.licensing import Conditions, Event, allowed_events
 from exportguard.core.permissions import allowed, may_take, owns, require, require_event
-from exportguard.errors import ExportGuardError, InvalidInput, NotFound, PermissionDenied
+from exportguard.errors import (
+    ExportGuardError,
+    FieldError,
+    InvalidInput,
+    NotFound,
+)
 from exportguard.services.accounts import AuthenticationFailed, TooManyAttempts
 
 HERE = Path(__file__).parent
@@ -74,9 +80,24 @@ def page(
     )
 
 
+#: The longest value a web form field may carry (the batch CSV travels as an upload).
+MAX_FIELD = 10_000
+
+
 async def _form(request: Request) -> dict[str, str]:
+    """The form's fields (not the CSRF token), stripped; NUL characters and over-long values
+    are refused (:class:`InvalidInput` naming the field), as the API's schemas refuse them."""
     form = await request.form()
-    return {k: str(v).strip() for k, v in form.items() if k != "csrf"}
+    fields = {k: str(v).strip() for k, v in form.items() if k != "csrf"}
+    problems = [
+        FieldError(k, "must not contain NUL characters" if "\x00" in v
+                   else f"longer than {MAX_FIELD} characters")
+        for k, v in fields.items()
+        if "\x00" in v or len(v) > MAX_FIELD
+    ]  # fmt: skip
+    if problems:
+        raise InvalidInput(problems)
+    return fields
 
 
 async def _guard(request: Request, action: str | None = None) -> Caller | Response:
@@ -89,7 +110,7 @@ async def _guard(request: Request, action: str | None = None) -> Caller | Respon
 
 
 def _error(request: Request, who: Caller, exc: ExportGuardError) -> HTMLResponse:
-    status = 404 if isinstance(exc, NotFound) else 403 if isinstance(exc, PermissionDenied) else 422
+    status = status_of(exc)
     return page(request, "error.html", who, status, message=str(exc))
 
 
