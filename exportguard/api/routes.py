@@ -10,7 +10,7 @@ from __future__ import annotations
 from datetime import date
 from typing import Annotated, Any
 
-from fastapi import APIRouter, File, Header, Path, Query, Response, UploadFile
+from fastapi import APIRouter, File, Form, Header, Path, Query, Response, UploadFile
 from fastapi.responses import HTMLResponse, PlainTextResponse
 
 from exportguard.api import schemas as s
@@ -247,26 +247,29 @@ def snapshots(
     limit: Limit = 50,
     offset: Offset = 0,
 ) -> dict[str, Any]:
+    """Snapshots with where their date came from, whether retired, and which are current."""
     current = {x.id for x in who.service.snapshots_in_force()}
-    items = [
-        {
-            "id": x.id,
-            "source": x.source,
-            "format": x.format,
-            "published": x.published.isoformat(),
-            "imported_at": x.imported_at,
-            "content_hash": x.content_hash,
-            "counts": dict(x.counts),
-            "current": x.id in current,
-        }
-        for x in who.service.snapshots(source)
-    ]
+    items = [x.to_dict() | {"current": x.id in current} for x in who.service.snapshots(source)]
     return page(items, limit, offset)
+
+
+@router.post("/lists/snapshots/{snapshot_id}/retire", tags=["lists"])
+def retire_snapshot(
+    snapshot_id: Seq, body: s.RetireRequest, who: Caller = allowed("import_lists")
+) -> dict[str, Any]:
+    """Stop screening against a snapshot (admin; audited); it stays stored for replays."""
+    return who.service.retire_snapshot(snapshot_id, reason=body.reason).to_dict()
 
 
 @router.post("/lists/import", tags=["lists"])
 async def import_lists(
-    files: list[UploadFile] = File(...), who: Caller = allowed("import_lists")
+    files: list[UploadFile] = File(...),
+    published: Annotated[
+        date | None,
+        Form(description="The publication date, for files that state none (never taken "
+                         "from an uploaded file's name); not after today."),
+    ] = None,
+    who: Caller = allowed("import_lists"),
 ) -> dict[str, Any]:
     """Upload official list files (format detected); one snapshot per file or set."""
     sources = []
@@ -275,7 +278,7 @@ async def import_lists(
         if len(data) > MAX_UPLOAD:
             raise InvalidInput(f"{upload.filename}: larger than {MAX_UPLOAD} bytes", field="files")
         sources.append(SourceFile(upload.filename or "upload", data))
-    report = who.service.import_files(sources)
+    report = who.service.import_files(sources, published=published, dates_from_paths=False)
     return {
         "snapshots": [
             {

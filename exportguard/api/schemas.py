@@ -214,6 +214,10 @@ class ReportRequest(Model):
     confidence: Literal["low", "medium", "high"] = "medium"
 
 
+class RetireRequest(Model):
+    reason: str = Field(min_length=1, max_length=2000)
+
+
 class CloseReview(Model):
     outcome: Literal["no_action", "restrict", "suspend", "revoke", "shut_down"]
     reason: str = Field(min_length=1, max_length=2000)

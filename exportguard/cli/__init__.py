@@ -86,7 +86,7 @@ def lists_import(
             print_json(
                 {
                     "snapshots": [
-                        _snapshot_dict(r.snapshot)
+                        r.snapshot.to_dict()
                         | {"created": r.created, "warnings": list(r.warnings)}
                         for r in report.results
                     ],
@@ -127,26 +127,45 @@ def lists_show(
         snaps = service.snapshots()
         current = {s.id for s in service.snapshots_in_force()}
         if as_json:
-            print_json([_snapshot_dict(s) | {"current": s.id in current} for s in snaps])
+            print_json([s.to_dict() | {"current": s.id in current} for s in snaps])
             return
         if not snaps:
             out.print("No lists imported yet. Try: exportguard lists import --demo")
             return
         table = make_table(
-            "id", "source", "format", "published", "imported", "entries", "names", "current"
+            "id", "source", "format", "published", "imported", "entries", "names", "status"
         )
         for s in snaps:
+            status = (
+                f"retired: {s.retired_reason}" if s.retired
+                else "current" if s.id in current else ""
+            )  # fmt: skip
+            dated = s.published.isoformat() + ("" if s.dated else " (import date: undated)")
             table.add_row(
-                str(s.id),
-                s.source,
-                s.format,
-                s.published.isoformat(),
-                s.imported_at,
-                str(s.counts.get("entries", "")),
-                str(s.counts.get("names", "")),
-                "yes" if s.id in current else "",
-            )
+                str(s.id), s.source, s.format, dated, s.imported_at,
+                str(s.counts.get("entries", "")), str(s.counts.get("names", "")), status,
+            )  # fmt: skip
         out.print(table)
+        if any(not s.dated for s in snaps):
+            say("Undated snapshots are used only while their source has no dated one.")
+
+    run(action)
+
+
+@lists_app.command("retire")
+def lists_retire(
+    snapshot_id: Annotated[int, typer.Argument(metavar="SNAPSHOT")],
+    reason: Annotated[str, typer.Option(help="Why (recorded in the audit trail).")],
+    as_json: JsonFlag = False,
+) -> None:
+    """Stop screening against a snapshot (a wrong or unofficial file); kept for the record."""
+
+    def action() -> None:
+        retired = open_service().retire_snapshot(snapshot_id, reason=reason)
+        if as_json:
+            print_json(retired.to_dict())
+        else:
+            out.print(f"snapshot {retired.id} ({retired.source}) retired: {reason}")
 
     run(action)
 
@@ -200,19 +219,6 @@ def lists_feeds() -> None:
     for f in download.load_feeds():
         table.add_row(f.name, f.description, "\n".join(x.url for x in f.files))
     out.print(table)
-
-
-def _snapshot_dict(s: Any) -> dict[str, Any]:
-    return {
-        "id": s.id,
-        "source": s.source,
-        "format": s.format,
-        "published": s.published.isoformat(),
-        "imported_at": s.imported_at,
-        "content_hash": s.content_hash,
-        "files": list(s.files),
-        "counts": dict(s.counts),
-    }
 
 
 # --- screening ------------------------------------------------------------------------------

@@ -166,9 +166,25 @@ class ParsedList:
     warnings: tuple[str, ...] = ()
 
 
+class DateBasis(enum.StrEnum):
+    """Where a snapshot's publication date came from, most to least reliable."""
+
+    FILE = "file"  # the file states it
+    GIVEN = "given"  # the importer gave it (--published)
+    PATH = "path"  # a YYYY-MM-DD in the file's folder or name (local imports only)
+    NEWEST_LISTING = "newest-listing"  # the newest listing date in the file
+    IMPORT_DATE = "import-date"  # nothing better: the day of the import
+
+
 @dataclass(frozen=True, slots=True)
 class Snapshot:
-    """One import of one list: immutable once stored."""
+    """One import of one list: its content immutable once stored.
+
+    ``date_basis`` says where ``published`` came from (:class:`DateBasis`); a snapshot
+    dated only by its import is never preferred to a dated one of the same source. A
+    ``retired`` snapshot (an admin's act, with a reason) is kept for the record and for
+    replays, but no longer screened against.
+    """
 
     id: int
     source: str
@@ -178,6 +194,30 @@ class Snapshot:
     imported_at: str
     files: tuple[str, ...]
     counts: Mapping[str, int]
+    date_basis: DateBasis = field(default_factory=lambda: DateBasis.FILE)
+    retired_at: str | None = None
+    retired_by: str | None = None
+    retired_reason: str | None = None
+
+    @property
+    def dated(self) -> bool:
+        """Whether the publication date is known (not just the day it was imported)."""
+        return self.date_basis is not DateBasis.IMPORT_DATE
+
+    @property
+    def retired(self) -> bool:
+        return self.retired_at is not None
+
+    def to_dict(self) -> dict[str, Any]:
+        """JSON-ready form: the CLI's ``--json`` and the API's body alike."""
+        return {
+            "id": self.id, "source": self.source, "format": self.format,
+            "published": self.published.isoformat(), "date_basis": self.date_basis.value,
+            "imported_at": self.imported_at, "content_hash": self.content_hash,
+            "files": list(self.files), "counts": dict(self.counts),
+            "retired_at": self.retired_at, "retired_by": self.retired_by,
+            "retired_reason": self.retired_reason,
+        }  # fmt: skip
 
 
 def _date(value: object) -> date | None:

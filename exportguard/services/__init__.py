@@ -18,12 +18,12 @@ from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import Engine
 
-from exportguard.core.entities import EntityType, ListEntry, ParsedList, Snapshot
+from exportguard.core.entities import DateBasis, EntityType, ListEntry, ParsedList, Snapshot
 from exportguard.core.index import FORMAT_VERSION, Hit, NameIndex, build_query, screen
 from exportguard.core.matching import Query
 from exportguard.core.permissions import Actor
 from exportguard.core.thresholds import DEFAULT_THRESHOLD
-from exportguard.errors import InvalidInput, NotFound, SourceFormatError
+from exportguard.errors import InvalidInput, NotFound, PermissionDenied, SourceFormatError
 from exportguard.services.accounts import Accounts, Jobs
 from exportguard.services.audit import Audit
 from exportguard.services.decisions import Decisions
@@ -208,17 +208,24 @@ class ExportGuard:
                 raise InvalidInput(f"no such file or folder: {raw}", field="path")
         units, _ = detect.plan(files) if files else ([], [])
         folder_units, skipped = detect.plan(folder_files, skip_unknown=True)
-        report = self._import_units(units + folder_units, published)
+        report = self._import_units(units + folder_units, published, dates_from_paths=True)
         return replace(report, skipped=tuple(skipped))
 
     def import_files(
-        self, files: Sequence[SourceFile], *, published: date | None = None
+        self,
+        files: Sequence[SourceFile],
+        *,
+        published: date | None = None,
+        dates_from_paths: bool = True,
     ) -> ImportReport:
-        """Import files given as bytes (an upload, a download)."""
+        """Import files given as bytes (read from disk, downloaded or uploaded).
+
+        ``dates_from_paths=False`` for uploads: an uploaded file's name is whatever the
+        uploader typed, so it never dates a snapshot (give ``published`` instead)."""
         from exportguard.sources import detect
 
         units, _ = detect.plan(files)
-        return self._import_units(units, published)
+        return self._import_units(units, published, dates_from_paths=dates_from_paths)
 
     def import_demo(self) -> ImportReport:
         """Import the bundled demo list (public facts; see exportguard/data/demo)."""
@@ -231,7 +238,11 @@ class ExportGuard:
         return self.import_files(files)
 
     def _import_units(
-        self, units: Sequence[detect.ImportUnit], published: date | None
+        self,
+        units: Sequence[detect.ImportUnit],
+        published: date | None,
+        *,
+        dates_from_paths: bool = False,
     ) -> ImportReport:
         # Parse and index everything first: a bad file fails the import before any write,
         # and the write transaction stays short.
@@ -246,21 +257,21 @@ class ExportGuard:
                 raise SourceFormatError(
                     "the file holds no entries", file=", ".join(f.name for f in unit.files)
                 )
-            when, from_file, note = _publication_date(parsed, unit, published, self.clock())
-            prepared.append(
-                (unit, parsed, NameIndex.build(0, parsed.entries), when, from_file, note)
+            when, basis, note = _publication_date(
+                parsed, unit, published, self.clock(), dates_from_paths=dates_from_paths
             )
+            prepared.append((unit, parsed, NameIndex.build(0, parsed.entries), when, basis, note))
         results = [ImportResult(s, created=False) for s in known.values() if s is not None]
         imported_at = self.clock().isoformat(timespec="seconds")
         with writing(self.engine) as conn:
-            for unit, parsed, index, when, from_file, note in prepared:
+            for unit, parsed, index, when, basis, note in prepared:
                 content_hash = _content_hash(unit)
                 if list_store.by_hash(conn, content_hash) is not None:
                     continue  # imported meanwhile by another process
                 warnings = tuple(parsed.warnings) + ((note,) if note else ())
                 snapshot = list_store.add(
                     conn, source=parsed.source, format=parsed.format, published=when,
-                    published_from_file=from_file, imported_at=imported_at,
+                    date_basis=basis, imported_at=imported_at,
                     content_hash=content_hash, files=[f.name for f in unit.files],
                     counts=dict(parsed.counts), warnings=warnings, items=parsed.entries,
                 )  # fmt: skip
@@ -287,6 +298,32 @@ class ExportGuard:
             alerts = self.monitoring.rescreen()
             return ImportReport(tuple(results), alerts=tuple(alerts))
         return ImportReport(tuple(results))
+
+    def retire_snapshot(self, snapshot_id: int, *, reason: str) -> Snapshot:
+        """Stop screening against a snapshot (audited); it stays stored for replays.
+
+        Raises :class:`NotFound`, :class:`InvalidInput` (no reason, already retired) and
+        :class:`PermissionDenied` unless the acting user is an admin.
+        """
+        if self.principal is not None and self.principal.role != "admin":
+            raise PermissionDenied("only an admin retires a list snapshot")
+        if not reason.strip():
+            raise InvalidInput("say why the snapshot is retired", field="reason")
+        with writing(self.engine) as conn:
+            found = list_store.get(conn, snapshot_id)
+            if found is None:
+                raise NotFound(f"no snapshot {snapshot_id}")
+            if not list_store.retire(
+                conn, snapshot_id, at=self._now(), actor=self.actor, reason=reason.strip()
+            ):
+                raise InvalidInput(f"snapshot {snapshot_id} is already retired", field="snapshot")
+            self.audit.record(conn, "list-retire", f"snapshot {snapshot_id}", {
+                "snapshot": snapshot_id, "source": found.source,
+                "content_hash": found.content_hash, "reason": reason.strip()})  # fmt: skip
+            retired = list_store.get(conn, snapshot_id)
+        self._merged.clear()
+        assert retired is not None
+        return retired
 
     # --- reading ------------------------------------------------------------------------
 
@@ -454,28 +491,55 @@ def _content_hash(unit: detect.ImportUnit) -> str:
 
 
 def _publication_date(
-    parsed: ParsedList, unit: detect.ImportUnit, given: date | None, now: datetime
-) -> tuple[date, bool, str | None]:
-    """The snapshot's publication date: the file's own, else the one given, else a date in
-    the file's path (``.../2022-02-17/sdn.csv``), else the newest listing date in it, else
-    today. Returns (date, whether the file gave it, a note when it was guessed)."""
+    parsed: ParsedList,
+    unit: detect.ImportUnit,
+    given: date | None,
+    now: datetime,
+    *,
+    dates_from_paths: bool,
+) -> tuple[date, DateBasis, str | None]:
+    """The snapshot's publication date and where it came from (:class:`DateBasis`): the
+    file's own, else the one given, else a date in the file's path (``.../2022-02-17/
+    sdn.csv``; local imports only: an uploaded file's name is whatever the uploader typed),
+    else the newest listing date in it, else the import date. The note says how a date
+    was guessed. A date after today is refused (:class:`InvalidInput`): a list cannot be
+    published in the future, and such a snapshot would shadow the real one."""
+    found_date, basis, note = _date_and_basis(parsed, unit, given, now, dates_from_paths)
+    if found_date > now.date():
+        files = ", ".join(f.name for f in unit.files)
+        raise InvalidInput(
+            f"{files}: publication date {found_date} ({basis.value}) is after today "
+            f"({now.date()}); a list cannot be published in the future",
+            field="published",
+        )
+    return found_date, basis, note
+
+
+def _date_and_basis(
+    parsed: ParsedList,
+    unit: detect.ImportUnit,
+    given: date | None,
+    now: datetime,
+    dates_from_paths: bool,
+) -> tuple[date, DateBasis, str | None]:
     if parsed.published is not None:
-        return parsed.published, True, None
+        return parsed.published, DateBasis.FILE, None
     if given is not None:
-        return given, False, None
-    for file in unit.files:
+        return given, DateBasis.GIVEN, None
+    for file in unit.files if dates_from_paths else ():
         found = _PATH_DATE.findall(file.name)
         if found:
             try:
-                return (
-                    date.fromisoformat(found[-1]),
-                    False,
-                    (f"publication date {found[-1]} taken from the file path"),
-                )
+                day = date.fromisoformat(found[-1])
             except ValueError:
-                pass
+                continue
+            return day, DateBasis.PATH, f"publication date {day} taken from the file path"
     newest = max((e.listed_from for e in parsed.entries if e.listed_from), default=None)
     if newest is not None:
-        return newest, False, f"publication date {newest} is the newest listing date in the file"
+        return (newest, DateBasis.NEWEST_LISTING,
+                f"publication date {newest} is the newest listing date in the file")  # fmt: skip
     today = now.date()
-    return today, False, f"the file has no publication date; using the import date {today}"
+    return today, DateBasis.IMPORT_DATE, (
+        f"the file has no publication date: dated with the import date {today}; it is used "
+        "only while its source has no dated snapshot (give --published to date it)"
+    )

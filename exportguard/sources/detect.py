@@ -15,6 +15,7 @@ from typing import cast
 from exportguard.core.entities import ParsedList
 from exportguard.errors import SourceFormatError
 from exportguard.sources import (
+    _ofac,
     bis_dpl,
     ca_sema,
     csl,
@@ -38,6 +39,14 @@ FORMATS: tuple[ModuleType, ...] = (
 )  # fmt: skip
 
 
+#: Source ids of the official lists we read. A list file written by a user (ExportGuard's
+#: own YAML format) may not claim one: its entries would pass for an authority's.
+OFFICIAL_SOURCES = frozenset(
+    {_ofac.SDN_SOURCE, _ofac.CONS_SOURCE}
+    | {m.SOURCE for m in FORMATS if isinstance(getattr(m, "SOURCE", None), str)}
+)
+
+
 @dataclass(frozen=True, slots=True)
 class ImportUnit:
     """Files that make one snapshot, and the format that reads them."""
@@ -48,7 +57,15 @@ class ImportUnit:
     def parse(self) -> ParsedList:
         module = _by_name()[self.format]
         parse = cast(Callable[[Sequence[SourceFile]], ParsedList], module.parse)
-        return parse(self.files)
+        parsed = parse(self.files)
+        if self.format == native.NAME and parsed.source in OFFICIAL_SOURCES:
+            raise SourceFormatError(
+                f"source {parsed.source!r} is the id of an official list; a list you write "
+                "yourself names its own source (e.g. acme_internal)",
+                file=self.files[0].name,
+                field="source",
+            )
+        return parsed
 
 
 def _by_name() -> dict[str, ModuleType]:

@@ -7,9 +7,9 @@ from collections.abc import Iterable, Iterator, Sequence
 from datetime import date
 from typing import Any
 
-from sqlalchemy import Connection, Row, insert, select
+from sqlalchemy import Connection, Row, insert, select, update
 
-from exportguard.core.entities import ListEntry, Snapshot
+from exportguard.core.entities import DateBasis, ListEntry, Snapshot
 from exportguard.store.schema import entries, snapshot_indexes, snapshots
 
 
@@ -23,6 +23,10 @@ def _snapshot(row: Row[Any]) -> Snapshot:
         imported_at=row.imported_at,
         files=tuple(json.loads(row.files)),
         counts=json.loads(row.counts),
+        date_basis=DateBasis(row.date_basis or DateBasis.PATH),
+        retired_at=row.retired_at,
+        retired_by=row.retired_by,
+        retired_reason=row.retired_reason,
     )
 
 
@@ -42,7 +46,7 @@ def add(
     source: str,
     format: str,
     published: date,
-    published_from_file: bool,
+    date_basis: DateBasis,
     imported_at: str,
     content_hash: str,
     files: Sequence[str],
@@ -55,7 +59,8 @@ def add(
     snapshot_id = conn.execute(
         insert(snapshots).values(
             source=source, format=format, published=published,
-            published_from_file=int(published_from_file), imported_at=imported_at,
+            published_from_file=int(date_basis is DateBasis.FILE), date_basis=date_basis.value,
+            imported_at=imported_at,
             content_hash=content_hash, files=json.dumps(list(files)),
             counts=json.dumps(counts, sort_keys=True), warnings=json.dumps(list(warnings)),
         ).returning(snapshots.c.id)
@@ -91,9 +96,17 @@ def in_force(conn: Connection, as_of: date | None = None) -> list[Snapshot]:
     that old, its earliest snapshot stands in: its entries then count from their own
     listing dates (NSO Group is not listed on 2021-10-01 even in a 2022 file), which is
     the best the store knows. Two snapshots of one date: the later import wins.
+
+    Retired snapshots are never chosen. A snapshot dated only by its import
+    (``DateBasis.IMPORT_DATE``) stands only for a source with no dated snapshot: a
+    17-record sample with no date never hides the full list it was cut from.
     """
+    candidates = [s for s in all_snapshots(conn) if not s.retired]
+    dated_sources = {s.source for s in candidates if s.dated}
     best: dict[str, Snapshot] = {}
-    for snap in all_snapshots(conn):  # ordered by source, published, id
+    for snap in candidates:  # ordered by source, published, id
+        if not snap.dated and snap.source in dated_sources:
+            continue
         current = best.get(snap.source)
         if as_of is None or snap.published <= as_of:
             if current is None or current.published <= snap.published:
@@ -101,6 +114,16 @@ def in_force(conn: Connection, as_of: date | None = None) -> list[Snapshot]:
         elif current is None:
             best[snap.source] = snap  # the earliest, until an older-than-as_of one turns up
     return [best[k] for k in sorted(best)]
+
+
+def retire(conn: Connection, snapshot_id: int, *, at: str, actor: str, reason: str) -> bool:
+    """Mark a snapshot retired (False if it was already, or does not exist)."""
+    result = conn.execute(
+        update(snapshots)
+        .where(snapshots.c.id == snapshot_id, snapshots.c.retired_at.is_(None))
+        .values(retired_at=at, retired_by=actor, retired_reason=reason)
+    )
+    return result.rowcount == 1
 
 
 def index_data(conn: Connection, snapshot_id: int) -> tuple[int, bytes] | None:

@@ -1,0 +1,100 @@
+"""A list snapshot cannot shadow the real list: no future dates, no dates from uploaded file
+names, no official source ids in self-written files, undated files ranked below dated ones,
+and snapshots an admin retires (audited). On SQLite and PostgreSQL."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import date
+
+import pytest
+
+from exportguard.core.entities import DateBasis
+from exportguard.core.permissions import Actor
+from exportguard.errors import InvalidInput, PermissionDenied, SourceFormatError
+from exportguard.services import ExportGuard
+from exportguard.sources._common import SourceFile
+
+
+def native(source: str, name: str, published: str | None = None) -> bytes:
+    head = f"format: exportguard-list/1\nsource: {source}\nlist_name: Test list\n"
+    if published:
+        head += f"published: {published}\n"
+    return (head + f"entries:\n  - id: e1\n    type: organization\n    name: {name}\n").encode()
+
+
+def names_found(eg: ExportGuard, name: str) -> list[str]:
+    return [h.entry.name for h in eg.screen(name).hits]
+
+
+@pytest.fixture
+def eg(service: ExportGuard) -> ExportGuard:
+    service.import_demo()
+    return service
+
+
+def test_a_publication_date_in_the_future_is_refused(eg: ExportGuard) -> None:
+    shadow = SourceFile("shadow.yaml", native("exportguard_demo", "Someone Else", "2099-12-31"))
+    with pytest.raises(InvalidInput, match="after today"):
+        eg.import_files([shadow])
+    with pytest.raises(InvalidInput, match="after today"):
+        eg.import_files([SourceFile("x.yaml", native("acme_internal", "X"))],
+                        published=date(2099, 12, 31))  # fmt: skip
+    assert names_found(eg, "NSO Group")[0] == "NSO Group"
+    assert len(eg.snapshots()) == 1
+
+
+def test_an_uploaded_file_name_does_not_date_a_snapshot(eg: ExportGuard) -> None:
+    upload = SourceFile("exportguard_demo_2026-11-14.yaml", native("acme_internal", "Zeta Ltd"))
+    (result,) = eg.import_files([upload], dates_from_paths=False).results
+    assert result.snapshot.date_basis is DateBasis.IMPORT_DATE
+    assert result.snapshot.published == date(2026, 11, 16)  # the fixed clock's day
+    assert any("no publication date" in w for w in result.warnings)
+
+
+def test_a_self_written_file_cannot_claim_an_official_source(eg: ExportGuard) -> None:
+    for official in ("us_ofac_sdn", "us_trade_csl", "un_sc"):
+        fake = SourceFile("mine.yaml", native(official, "Nobody", "2022-01-01"))
+        with pytest.raises(SourceFormatError, match="official list"):
+            eg.import_files([fake])
+
+
+def test_an_undated_snapshot_never_replaces_a_dated_one(eg: ExportGuard) -> None:
+    dated = SourceFile("a.yaml", native("acme_internal", "Alpha Trading", "2025-06-01"))
+    undated = SourceFile("b.yaml", native("acme_internal", "Beta Trading"))
+    eg.import_files([dated])
+    (later,) = eg.import_files([undated]).results
+    assert not later.snapshot.dated
+    current = {s.source: s for s in eg.snapshots_in_force()}
+    assert current["acme_internal"].published == date(2025, 6, 1)
+    assert names_found(eg, "Alpha Trading") == ["Alpha Trading"]
+    assert names_found(eg, "Beta Trading") == []
+
+
+def test_the_undated_sdn_sample_stands_only_alone(
+    service: ExportGuard, source_file: Callable[[str], SourceFile]
+) -> None:
+    sample = [source_file(f"us_ofac_sdn/sample_small/{n}") for n in ("sdn.csv",)]
+    (result,) = service.import_files(sample).results
+    assert result.snapshot.source == "us_ofac_sdn"
+    assert result.snapshot.date_basis in (DateBasis.IMPORT_DATE, DateBasis.NEWEST_LISTING)
+    assert [s.id for s in service.snapshots_in_force()] == [result.snapshot.id]
+
+
+def test_an_admin_retires_a_snapshot_and_it_is_no_longer_screened(eg: ExportGuard) -> None:
+    (demo,) = eg.snapshots()
+    officer = eg.for_actor(Actor("officer", "officer"))
+    with pytest.raises(PermissionDenied):
+        officer.retire_snapshot(demo.id, reason="looks wrong")
+    admin = eg.for_actor(Actor("admin", "admin"))
+    retired = admin.retire_snapshot(demo.id, reason="self-written copy")
+    assert retired.retired
+    assert retired.retired_by == "admin"
+    assert eg.snapshots_in_force() == []
+    assert names_found(eg, "NSO Group") == []
+    with pytest.raises(InvalidInput, match="already retired"):
+        admin.retire_snapshot(demo.id, reason="again")
+    record = [r for r in eg.audit.records() if r.kind == "list-retire"]
+    assert record[0].payload["reason"] == "self-written copy"
+    assert record[0].actor == "admin"
+    assert eg.audit.verify().ok
