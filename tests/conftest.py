@@ -7,7 +7,8 @@
   the server at ``EXPORTGUARD_TEST_POSTGRES`` (default 127.0.0.1:5432, trust auth); each
   test session gets its own database, dropped at the end. Without a server the PostgreSQL
   half is skipped with a note, unless ``EXPORTGUARD_REQUIRE_POSTGRES=1`` (CI) makes it fail.
-- ``service``: an ``ExportGuard`` on ``db_url`` with a fixed clock (2026-11-16 12:00 UTC, after every list file in ../shared).
+- ``service``: an ``ExportGuard`` on ``db_url`` with a fixed clock (2026-11-16 12:00 UTC,
+  after every list file in ../shared).
 """
 
 from __future__ import annotations
