@@ -26,8 +26,12 @@ if TYPE_CHECKING:
     from exportguard.services import ExportGuard
 
 SESSION_HOURS = 12
-#: Failed logins allowed per user name or address in :data:`LOCKOUT_MINUTES`.
+#: Failed sign-ins allowed for one user name from one address in :data:`LOCKOUT_MINUTES`
+#: (guessing one account's password), and from one address whatever the user names
+#: (spraying many accounts). Neither locks the user out from another address: nobody can
+#: lock a colleague out by typing their name wrongly from elsewhere (OWASP ASVS 2.2.1).
 MAX_FAILURES = 5
+MAX_ADDRESS_FAILURES = 50
 LOCKOUT_MINUTES = 15
 #: The demo accounts `exportguard serve` creates on an empty default store (README).
 DEMO_ACCOUNTS = (("admin", "admin-demo", "admin", None),
@@ -64,6 +68,11 @@ def check_password(password: str, stored: str) -> bool:
     except ValueError:
         return False
     return hmac.compare_digest(computed.hex(), digest)
+
+
+#: Checked when the user name does not exist, so that answer takes as long as a wrong
+#: password (a hash of a random password nobody knows).
+_DUMMY_HASH = hash_password(secrets.token_urlsafe(24))
 
 
 def _sha(token: str) -> str:
@@ -187,26 +196,43 @@ class Accounts:
         return Actor(user["username"], user["role"], user["exporter"])
 
     def sign_in(self, username: str, password: str, address: str) -> Session:
+        """A session for a user whose password is right; every attempt is audited.
+
+        A wrong user name costs the same work as a wrong password (a password is checked
+        against a dummy hash), so timing does not tell which user names exist.
+        """
         now = self.app.clock()
+        at = now.isoformat(timespec="seconds")
         since = (now - timedelta(minutes=LOCKOUT_MINUTES)).isoformat(timespec="seconds")
         with writing(self.app.engine) as conn:
-            if (
+            locked = (
                 store.failures_since(conn, username=username, address=address, since=since)
                 >= MAX_FAILURES
-            ):
-                raise TooManyAttempts(
-                    f"too many failed sign-ins; try again in {LOCKOUT_MINUTES} minutes"
+                or store.failures_since(conn, address=address, since=since)
+                >= MAX_ADDRESS_FAILURES
+            )
+            user = None if locked else store.user_by_name(conn, username)
+            ok = False
+            if not locked:
+                stored = user["password_hash"] if user else _DUMMY_HASH
+                ok = check_password(password, stored) and bool(user and user["active"])
+                store.add_attempt(conn, username, address, at, ok)
+            if not ok:
+                reason = "locked" if locked else "credentials"
+                self.app.audit.record(
+                    conn, "sign-in-failed", username[:100], {"address": address, "reason": reason}
                 )
-            user = store.user_by_name(conn, username)
-            ok = bool(user and user["active"] and check_password(password, user["password_hash"]))
-            store.add_attempt(conn, username, address, now.isoformat(timespec="seconds"), ok)
+        if locked:
+            raise TooManyAttempts(
+                f"too many failed sign-ins; try again in {LOCKOUT_MINUTES} minutes"
+            )
         if not ok or user is None:
             raise AuthenticationFailed("wrong user name or password")
         token, csrf = secrets.token_urlsafe(32), secrets.token_urlsafe(24)
         with writing(self.app.engine) as conn:
             store.add_session(conn, {
                 "token_hash": _sha(token), "user_id": user["id"], "csrf": csrf,
-                "created_at": now.isoformat(timespec="seconds"),
+                "created_at": at,
                 "expires_at": (now + timedelta(hours=SESSION_HOURS)).isoformat(timespec="seconds"),
             })  # fmt: skip
             self.app.audit.record(conn, "sign-in", username, {"address": address})
@@ -221,8 +247,13 @@ class Accounts:
         return Session(Actor(found["username"], found["role"], found["exporter"]), found["csrf"])
 
     def sign_out(self, token: str) -> None:
+        """End a session (audited with the user it belonged to)."""
+        now = self.app.clock().isoformat(timespec="seconds")
         with writing(self.app.engine) as conn:
+            found = store.session(conn, _sha(token), now)
             store.delete_session(conn, _sha(token))
+            if found is not None:
+                self.app.audit.record(conn, "sign-out", found["username"], {})
 
     def ensure_demo(self) -> bool:
         """Create the demo accounts on a store with no users; True if it did."""
@@ -265,6 +296,9 @@ class Jobs:
                     "created_at": self.app._now(),
                 },
             )
+            self.app.audit.record(conn, "job-submit", job_id, {
+                "kind": "screen-batch", "owner": owner, "rows": len(rows),
+                "input_sha256": _sha(text), "options": options})  # fmt: skip
         return job_id
 
     def get(self, job_id: str) -> dict[str, Any]:
@@ -326,4 +360,5 @@ class Jobs:
         except Exception as exc:  # a job must end, whatever went wrong, and say why
             with writing(self.app.engine) as conn:
                 store.finish_job(conn, job_id, at=self.app._now(), error=str(exc))
+                self.app.audit.record(conn, "job-failed", job_id, {"error": str(exc)[:500]})
         return job_id

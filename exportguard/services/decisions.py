@@ -86,6 +86,9 @@ class Decisions:
                 by=self.app.actor,
             )
             decision_store.set_current(conn, regime.id, regime.digest)
+            self.app.audit.record(conn, "regime-install", regime.id, {
+                "revision": regime.revision, "digest": regime.digest,
+                "file": path.name})  # fmt: skip
         return regime
 
     def regime_revisions(self, regime_id: str | None = None) -> list[dict[str, Any]]:

@@ -99,16 +99,22 @@ def add_attempt(conn: Connection, username: str, address: str, at: str, ok: bool
     )
 
 
-def failures_since(conn: Connection, *, username: str, address: str, since: str) -> int:
+def failures_since(
+    conn: Connection, *, address: str, since: str, username: str | None = None
+) -> int:
+    """Failed sign-ins from ``address`` since ``since`` (ISO time), of ``username`` only
+    when given."""
     query = (
         select(func.count())
         .select_from(login_attempts)
         .where(
             login_attempts.c.ok == 0,
             login_attempts.c.at >= since,
-            (login_attempts.c.username == username) | (login_attempts.c.address == address),
+            login_attempts.c.address == address,
         )
     )
+    if username is not None:
+        query = query.where(login_attempts.c.username == username)
     return int(conn.execute(query).scalar_one())
 
 

@@ -368,6 +368,16 @@ ENDPOINTS: list[tuple[str, set[str], bool, Callable[[World, str], Call]]] = [
             {"json": {"from": w.snapshot, "to": w.snapshot, "dry_run": True}},
         ),
     ),
+    (
+        "retire snapshot",
+        {"admin"},
+        False,
+        lambda w, t: (
+            "POST",
+            f"/api/v1/lists/snapshots/{w.snapshot}/retire",
+            {"json": {"reason": "a self-written copy"}},
+        ),
+    ),
     ("audit", {"officer", "auditor", "admin"}, False, lambda w, t: ("GET", "/api/v1/audit", {})),
     (
         "audit verify",
