@@ -35,6 +35,10 @@ SETTINGS: tuple[Setting, ...] = (
             "`review` queues them for an officer; `suspend` also suspends issued ones."),
     Setting("EXPORTGUARD_WEBHOOK_URL", "(none)",
             "If set, new counterparty alerts are POSTed there as JSON."),
+    Setting("EXPORTGUARD_AUDIT_KEY", "$EXPORTGUARD_DATA_DIR/audit-ed25519.pem",
+            "The Ed25519 private key (PEM) that signs audit checkpoints, created there on "
+            "first use (mode 0600). Keep it off the database server: whoever holds it can "
+            "re-sign a rewritten audit trail."),
     Setting("EXPORTGUARD_DEMO", "0",
             "`1`: the service creates the demo list and the demo accounts (known passwords) "
             "on an empty store, and refuses to listen on anything but a loopback address. "
@@ -50,6 +54,7 @@ class Settings:
     impact_policy: str = "review"
     webhook_url: str | None = None
     demo: bool = False
+    audit_key: Path | None = None
 
 
 def load(environ: Mapping[str, str] | None = None) -> Settings:
@@ -65,4 +70,5 @@ def load(environ: Mapping[str, str] | None = None) -> Settings:
         impact_policy=env.get("EXPORTGUARD_IMPACT_POLICY") or "review",
         webhook_url=env.get("EXPORTGUARD_WEBHOOK_URL") or None,
         demo=env.get("EXPORTGUARD_DEMO") == "1",
+        audit_key=Path(env.get("EXPORTGUARD_AUDIT_KEY") or data_dir / "audit-ed25519.pem"),
     )

@@ -7,8 +7,9 @@
   the server at ``EXPORTGUARD_TEST_POSTGRES`` (default 127.0.0.1:5432, trust auth); each
   test session gets its own database, dropped at the end. Without a server the PostgreSQL
   half is skipped with a note, unless ``EXPORTGUARD_REQUIRE_POSTGRES=1`` (CI) makes it fail.
-- ``service``: an ``ExportGuard`` on ``db_url`` with a fixed clock (2026-11-16 12:00 UTC,
-  after every list file in ../shared).
+- ``audit_key``: an Ed25519 key signing audit checkpoints (one per test session).
+- ``service``: an ``ExportGuard`` on ``db_url`` with ``audit_key`` and a fixed clock
+  (2026-11-16 12:00 UTC, after every list file in ../shared).
 """
 
 from __future__ import annotations
@@ -27,6 +28,7 @@ from exportguard.sources._common import SourceFile
 
 if TYPE_CHECKING:
     from exportguard.services import ExportGuard
+    from exportguard.services.audit import AuditKey
 
 LISTS_DIR = Path(__file__).resolve().parents[1].parent / "shared" / "data" / "lists"
 POSTGRES_ADMIN = os.environ.get(
@@ -96,10 +98,20 @@ def db_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
     return url
 
 
+@pytest.fixture(scope="session")
+def audit_key() -> AuditKey:
+    """A signing key for audit checkpoints, made for this test session."""
+    from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+
+    from exportguard.services.audit import AuditKey
+
+    return AuditKey(private=Ed25519PrivateKey.generate())
+
+
 @pytest.fixture
-def service(db_url: str) -> Iterator[ExportGuard]:
+def service(db_url: str, audit_key: AuditKey) -> Iterator[ExportGuard]:
     from exportguard.services import ExportGuard
 
-    eg = ExportGuard(db_url, actor="tester", clock=lambda: FIXED_NOW)
+    eg = ExportGuard(db_url, actor="tester", clock=lambda: FIXED_NOW, audit_key=audit_key)
     yield eg
     eg.close()

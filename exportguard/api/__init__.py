@@ -30,6 +30,7 @@ from exportguard import settings as settings_module
 from exportguard.api import errors
 from exportguard.api.routes import router
 from exportguard.services import ExportGuard
+from exportguard.services.audit import AuditKey
 from exportguard.services.monitoring import WebhookNotifier
 
 log = logging.getLogger("exportguard.api")
@@ -102,6 +103,7 @@ def create_app(
             actor="system",
             impact_policy=config.impact_policy,
             notifier=notifier,
+            audit_key=AuditKey(config.audit_key) if config.audit_key else None,
         )
         if demo is None:
             demo = config.demo

@@ -8,7 +8,7 @@ Collections are paginated (``limit``, ``offset``) and filterable.
 from __future__ import annotations
 
 from datetime import date
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, File, Form, Header, Path, Query, Response, UploadFile
 from fastapi.responses import HTMLResponse, PlainTextResponse
@@ -620,18 +620,39 @@ def impact_lists(body: s.ListImpactRequest, who: Caller = allowed("impact")) -> 
 @router.get("/audit", tags=["audit"])
 def audit(
     who: Caller = allowed("read_audit"),
-    kind: str | None = None,
-    subject: str | None = None,
+    kind: Annotated[str | None, Query(max_length=64)] = None,
+    subject: Annotated[str | None, Query(max_length=200)] = None,
+    actor: Annotated[str | None, Query(max_length=200)] = None,
+    order: Annotated[Literal["oldest", "newest"], Query()] = "oldest",
     limit: Limit = 50,
     offset: Offset = 0,
 ) -> dict[str, Any]:
-    records = [r.to_dict() for r in who.service.audit.records(kind=kind, subject=subject)]
-    return page(records, limit, offset)
+    """Audit records, a page at a time (read in O(page)), filtered by kind, subject, actor."""
+    records, total = who.service.audit.page(
+        limit=limit, offset=offset, kind=kind, subject=subject, actor=actor,
+        newest_first=order == "newest",
+    )  # fmt: skip
+    return {"items": [r.to_dict() for r in records], "total": total, "limit": limit,
+            "offset": offset}  # fmt: skip
 
 
 @router.get("/audit/verify", tags=["audit"])
 def audit_verify(who: Caller = allowed("read_audit")) -> dict[str, Any]:
+    """Re-compute the chain and check it against every signed checkpoint."""
     return who.service.audit.verify().to_dict()
+
+
+@router.post("/audit/verify", tags=["audit"])
+def audit_verify_kept(body: s.VerifyRequest, who: Caller = allowed("read_audit")) -> dict[str, Any]:
+    """As GET, and also against a head an auditor kept (and their copy of the public key)."""
+    return who.service.audit.verify(kept_head=body.head, public_key=body.public_key).to_dict()
+
+
+@router.post("/audit/head", tags=["audit"])
+def audit_head(who: Caller = allowed("read_audit")) -> dict[str, Any]:
+    """Sign the chain's head now and return it with the public key, for an auditor to keep
+    outside this system."""
+    return who.service.audit.head()
 
 
 @router.get("/audit/{seq}", tags=["audit"])

@@ -214,6 +214,15 @@ class ReportRequest(Model):
     confidence: Literal["low", "medium", "high"] = "medium"
 
 
+class VerifyRequest(Model):
+    head: dict[str, Any] | None = Field(
+        default=None, description="A head kept from POST /audit/head (seq, hash, signature)."
+    )
+    public_key: str | None = Field(
+        default=None, max_length=2000, description="The auditor's copy of the public key (PEM)."
+    )
+
+
 class RetireRequest(Model):
     reason: str = Field(min_length=1, max_length=2000)
 

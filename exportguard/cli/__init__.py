@@ -359,9 +359,9 @@ def screen_batch_command(
     run(action)
 
 
-from exportguard.cli import amendments, cases, decisions  # noqa: E402 - they register commands
+from exportguard.cli import amendments, audit, cases, decisions  # noqa: E402 - register commands
 
-__all__ = ["amendments", "app", "cases", "decisions", "main"]
+__all__ = ["amendments", "app", "audit", "cases", "decisions", "main"]
 
 
 def main() -> None:

@@ -1,6 +1,5 @@
-"""Commands for licences, misuse reports and reviews, counterparties, impact and audit."""
+"""Commands for licences, misuse reports and reviews, counterparties, impact, the service."""
 
-from pathlib import Path
 from typing import Annotated, Any
 
 import typer
@@ -27,12 +26,10 @@ counterparty_app = typer.Typer(
     help="Counterparties kept per exporter, screened continuously.", no_args_is_help=True
 )
 impact_app = typer.Typer(help="What a list or rule change touches.", no_args_is_help=True)
-audit_app = typer.Typer(help="The tamper-evident audit trail.", no_args_is_help=True)
 app.add_typer(licence_app, name="licence")
 app.add_typer(report_app, name="report")
 app.add_typer(counterparty_app, name="counterparty")
 app.add_typer(impact_app, name="impact")
-app.add_typer(audit_app, name="audit")
 
 # --- licences ---------------------------------------------------------------------------------
 
@@ -564,72 +561,6 @@ def impact_regime(
             as_json,
         )
     )
-
-
-# --- audit ------------------------------------------------------------------------------------
-
-
-@audit_app.command("verify")
-def audit_verify(as_json: JsonFlag = False) -> None:
-    """Check the hash chain: any change, removal or reordering is named."""
-
-    def action() -> None:
-        result = open_service().audit.verify()
-        if as_json:
-            print_json(result.to_dict())
-        elif result.ok:
-            out.print(
-                f"audit chain intact: {result.records} record(s), head "
-                f"{result.head[1] if result.head else '-'}",
-                highlight=False,
-            )
-        else:
-            for problem in result.problems:
-                say(f"BROKEN: {problem}")
-        if not result.ok:
-            raise typer.Exit(1)
-
-    run(action)
-
-
-@audit_app.command("list")
-def audit_list(
-    kind: Annotated[str | None, typer.Option(help="screening, decision, licence-event ...")] = None,
-    subject: Annotated[str | None, typer.Option()] = None,
-    as_json: JsonFlag = False,
-) -> None:
-    """Audit records, oldest first."""
-
-    def action() -> None:
-        records = open_service().audit.records(kind=kind, subject=subject)
-        if as_json:
-            print_json([r.to_dict() for r in records])
-            return
-        for r in records:
-            say(f"{r.seq} {r.at} {r.actor} {r.kind} {r.subject} {r.hash[:12]}")
-
-    run(action)
-
-
-@audit_app.command("show")
-def audit_show(seq: int) -> None:
-    """One audit record (JSON)."""
-    run(lambda: print_json(open_service().audit.get(seq).to_dict()))
-
-
-@audit_app.command("certificate")
-def audit_certificate(
-    seq: Annotated[int, typer.Argument(help="The screening's audit record number.")],
-    output: Annotated[Path, typer.Option("--output", "-o", help="HTML file to write.")],
-) -> None:
-    """A screening certificate (HTML) with its SHA-256 digest."""
-
-    def action() -> None:
-        document, digest = open_service().audit.certificate(seq)
-        output.write_text(document, encoding="utf-8")
-        out.print(f"wrote {output}; sha256 {digest}", highlight=False)
-
-    run(action)
 
 
 # --- service and users ------------------------------------------------------------------------

@@ -27,6 +27,7 @@ class State:
 
 def open_service() -> Any:
     from exportguard.services import ExportGuard
+    from exportguard.services.audit import AuditKey
     from exportguard.services.monitoring import WebhookNotifier
 
     config = settings_module.load()
@@ -36,6 +37,7 @@ def open_service() -> Any:
         actor=config.actor,
         impact_policy=config.impact_policy,
         notifier=notifier,
+        audit_key=AuditKey(config.audit_key) if config.audit_key else None,
     )
 
 

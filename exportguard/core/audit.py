@@ -5,6 +5,19 @@ JSON (sequence number, time, actor, kind, subject, payload). Changing a record c
 hash; removing one breaks the sequence and the link of the next; reordering breaks links.
 :func:`verify` says which record is at fault and how. The store keeps the chain's head
 (last sequence number and hash) apart, so a removed tail is detected too.
+
+Anchoring. Someone who can write the database can also rewrite a record and re-hash
+every record after it, or delete the tail together with the head row: the chain alone
+cannot tell. Two anchors outside the database's control make that visible:
+
+- **checkpoints**: (seq, hash) pairs signed with a key kept outside the database
+  (:func:`checkpoint_message` is what is signed). A rewrite of any record at or before a
+  checkpoint changes that record's hash and no longer matches the signed one.
+- **an exported head**: the (seq, hash) an auditor keeps (``exportguard audit head``);
+  a chain that no longer holds that record with that hash was rewritten or cut.
+
+What stays undetectable: a change after the newest checkpoint and the auditor's newest
+head, made together with the checkpoints that came after it being deleted (keep heads).
 """
 
 from __future__ import annotations
@@ -87,6 +100,26 @@ def link(
 
 
 @dataclass(frozen=True, slots=True)
+class Checkpoint:
+    """A signed anchor: the chain's record ``seq`` had ``hash`` when it was signed."""
+
+    seq: int
+    hash: str
+    at: str
+    key_id: str
+    signature: str  # hex
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"seq": self.seq, "hash": self.hash, "at": self.at, "key_id": self.key_id,
+                "signature": self.signature}  # fmt: skip
+
+
+def checkpoint_message(seq: int, hash: str) -> bytes:
+    """The bytes a checkpoint's signature covers (domain-separated, versioned)."""
+    return f"exportguard-audit-checkpoint/1\n{seq}\n{hash}".encode()
+
+
+@dataclass(frozen=True, slots=True)
 class Problem:
     seq: int
     what: str
@@ -149,4 +182,44 @@ def verify(records: Iterable[AuditRecord], head: tuple[int, str] | None = None) 
             )
         elif last.seq == head_seq and last.hash != head_hash:
             problems.append(Problem(head_seq, "does not match the chain head's hash"))
+    return problems
+
+
+def check_anchors(
+    hashes: Mapping[int, str],
+    anchors: Iterable[tuple[str, int, str]],
+) -> list[Problem]:
+    """Problems where the chain disagrees with anchors: ``hashes`` maps a sequence number to
+    the stored record's hash; each anchor is (what it is, seq, hash), e.g. ("checkpoint",
+    256, "ab…") after its signature was checked, or ("exported head", 1204, "cd…")."""
+    problems: list[Problem] = []
+    for what, seq, expected in anchors:
+        found = hashes.get(seq)
+        if found is None:
+            problems.append(Problem(seq, f"missing, though a {what} anchors it: removed"))
+        elif found != expected:
+            problems.append(
+                Problem(seq, f"does not match its {what}: the chain was rewritten up to here")
+            )
+    return problems
+
+
+def verify_segment(records: Iterable[AuditRecord], prev_hash: str, first: int) -> list[Problem]:
+    """Problems in a contiguous run of records that should start at ``first`` and link to
+    ``prev_hash``: the incremental check a certificate makes from a record to the next
+    signed checkpoint (or the head) instead of re-verifying the whole chain."""
+    problems: list[Problem] = []
+    expected = first
+    for record in records:
+        if record.seq != expected:
+            problems.append(Problem(expected, "missing (removed)"))
+            break
+        recomputed = digest(record.seq, record.at, record.actor, record.kind, record.subject,
+                            record.payload, record.prev_hash)  # fmt: skip
+        if recomputed != record.hash:
+            problems.append(Problem(record.seq, "changed: its content no longer matches its hash"))
+        if record.prev_hash != prev_hash:
+            problems.append(Problem(record.seq, "does not link to the record before it"))
+        prev_hash = record.hash
+        expected += 1
     return problems

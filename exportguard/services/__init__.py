@@ -25,7 +25,7 @@ from exportguard.core.permissions import Actor
 from exportguard.core.thresholds import DEFAULT_THRESHOLD
 from exportguard.errors import InvalidInput, NotFound, PermissionDenied, SourceFormatError
 from exportguard.services.accounts import Accounts, Jobs
-from exportguard.services.audit import Audit
+from exportguard.services.audit import Audit, AuditKey
 from exportguard.services.decisions import Decisions
 from exportguard.services.impact import Impact
 from exportguard.services.licensing import Licensing
@@ -140,8 +140,10 @@ class ExportGuard:
         clock: Clock = utc_now,
         impact_policy: str = "review",
         notifier: Notifier | None = None,
+        audit_key: AuditKey | None = None,
     ) -> None:
         self.database_url = database_url
+        self._audit_key = audit_key
         self.actor = actor
         #: The signed-in principal (role and company) when a service acts for one (API, web);
         #: None for the local operator of the CLI and for system work. Use cases that
@@ -158,7 +160,7 @@ class ExportGuard:
 
     def _bind(self) -> None:
         self.decisions = Decisions(self, self._regime_cache)
-        self.audit = Audit(self)
+        self.audit = Audit(self, self._audit_key)
         self.licensing = Licensing(self)
         self.monitoring = Monitoring(self, self._notifier)
         self.impact = Impact(self, self._impact_policy)

@@ -1,35 +1,173 @@
-"""The audit trail: record, verify, and screening certificates.
+"""The audit trail: record, anchor, verify, and screening certificates.
 
 Every screening, decision, licence event, list import, counterparty change, clearance and
 misuse report is recorded in the same transaction as the action, as one link of a hash
-chain (``core.audit``). ``verify`` re-computes the chain; ``certificate`` renders a
-self-contained HTML document for one screening, with the record's hash and a digest of
-the document itself, so an auditor can check both.
+chain (``core.audit``). Every :data:`CHECKPOINT_EVERY` records (and on demand) the chain
+is anchored by an Ed25519 signature over (seq, hash) with a key kept outside the database
+(``EXPORTGUARD_AUDIT_KEY``); ``head`` exports the chain's head for an auditor to keep.
+``verify`` re-computes the chain and checks it against every checkpoint and a kept head;
+``certificate`` renders a self-contained HTML document for one screening, checking only
+the records from it to the next checkpoint (O(:data:`CHECKPOINT_EVERY`), not O(chain)).
+
+Ed25519 from ``cryptography`` (pyca): a well-kept library; no signing code of our own.
 """
 
 from __future__ import annotations
 
 import hashlib
 import html
+import os
 from collections.abc import Mapping
 from dataclasses import dataclass
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import Connection
 
-from exportguard.core.audit import AuditRecord, Problem, verify
+from exportguard.core.audit import (
+    AuditRecord,
+    Checkpoint,
+    Problem,
+    check_anchors,
+    checkpoint_message,
+    verify,
+    verify_segment,
+)
 from exportguard.errors import InvalidInput, NotFound
 from exportguard.store import audit as audit_store
+from exportguard.store.engine import writing
 
 if TYPE_CHECKING:
+    from cryptography.hazmat.primitives.asymmetric.ed25519 import (
+        Ed25519PrivateKey,
+        Ed25519PublicKey,
+    )
+
     from exportguard.services import ExportGuard
+
+#: A checkpoint is signed with every record whose sequence number is a multiple of this.
+CHECKPOINT_EVERY = 256
+
+
+class AuditKey:
+    """The Ed25519 key that signs checkpoints; kept outside the database.
+
+    Made from a key file (read, or created, on first use: a command that signs nothing
+    never loads ``cryptography``) or from a key object (tests).
+    """
+
+    def __init__(self, path: Path | None = None, private: Ed25519PrivateKey | None = None):
+        if (path is None) == (private is None):
+            raise ValueError("give a key file or a key, not both")
+        self.path = path
+        self._private = private
+
+    @property
+    def private(self) -> Ed25519PrivateKey:
+        if self._private is None:
+            assert self.path is not None
+            self._private = _load_or_create(self.path)
+        return self._private
+
+    @property
+    def public(self) -> Ed25519PublicKey:
+        return self.private.public_key()
+
+    @property
+    def public_pem(self) -> str:
+        return public_pem(self.public)
+
+    @property
+    def key_id(self) -> str:
+        return key_id(self.public)
+
+    def sign(self, seq: int, hash: str, at: str) -> Checkpoint:
+        signature = self.private.sign(checkpoint_message(seq, hash)).hex()
+        return Checkpoint(seq, hash, at, self.key_id, signature)
+
+
+def _load_or_create(path: Path) -> Ed25519PrivateKey:
+    """The key in ``path`` (PEM, PKCS#8), created there (mode 0600) if absent.
+
+    Raises :class:`InvalidInput` naming the file if it holds no Ed25519 private key."""
+    from cryptography.hazmat.primitives import serialization
+    from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+
+    if path.exists():
+        try:
+            loaded = serialization.load_pem_private_key(path.read_bytes(), password=None)
+        except (ValueError, TypeError) as exc:
+            raise InvalidInput(
+                f"{path}: not a PEM private key ({exc})", field="audit_key"
+            ) from None
+        if not isinstance(loaded, Ed25519PrivateKey):
+            raise InvalidInput(f"{path}: not an Ed25519 private key", field="audit_key")
+        return loaded
+    key = Ed25519PrivateKey.generate()
+    path.parent.mkdir(parents=True, exist_ok=True)
+    pem = key.private_bytes(
+        serialization.Encoding.PEM,
+        serialization.PrivateFormat.PKCS8,
+        serialization.NoEncryption(),
+    )
+    with open(path, "xb", opener=lambda p, f: os.open(p, f, 0o600)) as handle:
+        handle.write(pem)
+    return key
+
+
+def public_pem(key: Ed25519PublicKey) -> str:
+    from cryptography.hazmat.primitives import serialization
+
+    return key.public_bytes(
+        serialization.Encoding.PEM, serialization.PublicFormat.SubjectPublicKeyInfo
+    ).decode()
+
+
+def key_id(key: Ed25519PublicKey) -> str:
+    from cryptography.hazmat.primitives import serialization
+
+    raw = key.public_bytes(serialization.Encoding.Raw, serialization.PublicFormat.Raw)
+    return hashlib.sha256(raw).hexdigest()[:16]
+
+
+def load_public_key(pem: str, origin: str) -> Ed25519PublicKey:
+    from cryptography.hazmat.primitives import serialization
+    from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
+
+    try:
+        loaded = serialization.load_pem_public_key(pem.encode())
+    except ValueError as exc:
+        raise InvalidInput(f"{origin}: not a PEM public key ({exc})", field="public_key") from None
+    if not isinstance(loaded, Ed25519PublicKey):
+        raise InvalidInput(f"{origin}: not an Ed25519 public key", field="public_key")
+    return loaded
+
+
+def signature_ok(key: Ed25519PublicKey, checkpoint: Checkpoint) -> bool:
+    from cryptography.exceptions import InvalidSignature
+
+    try:
+        key.verify(bytes.fromhex(checkpoint.signature),
+                   checkpoint_message(checkpoint.seq, checkpoint.hash))  # fmt: skip
+    except (InvalidSignature, ValueError):
+        return False
+    return True
 
 
 @dataclass(frozen=True, slots=True)
 class Verification:
+    """What a verification checked and found.
+
+    ``records``: how many records were re-computed; ``checkpoints``: how many signed
+    checkpoints were checked (0: the chain is not anchored, or no key to check with);
+    ``anchored``: whether anything outside the database vouched for the chain.
+    """
+
     records: int
     head: tuple[int, str] | None
     problems: tuple[Problem, ...]
+    checkpoints: int = 0
+    anchored: bool = False
 
     @property
     def ok(self) -> bool:
@@ -40,6 +178,8 @@ class Verification:
             "ok": self.ok,
             "records": self.records,
             "head": {"seq": self.head[0], "hash": self.head[1]} if self.head else None,
+            "checkpoints": self.checkpoints,
+            "anchored": self.anchored,
             "problems": [{"seq": p.seq, "what": p.what} for p in self.problems],
         }
 
@@ -47,14 +187,16 @@ class Verification:
 class Audit:
     """Audit use cases, reached as ``ExportGuard.audit``."""
 
-    def __init__(self, app: ExportGuard) -> None:
+    def __init__(self, app: ExportGuard, key: AuditKey | None = None) -> None:
         self.app = app
+        self.key = key
 
     def record(
         self, conn: Connection, kind: str, subject: str, payload: Mapping[str, Any]
     ) -> AuditRecord:
-        """Append one record in the caller's (write) transaction."""
-        return audit_store.append(
+        """Append one record in the caller's (write) transaction; every
+        :data:`CHECKPOINT_EVERY`-th record is also signed, in the same transaction."""
+        record = audit_store.append(
             conn,
             at=self.app._now(),
             actor=self.app.actor,
@@ -62,16 +204,112 @@ class Audit:
             subject=subject,
             payload=payload,
         )
+        if self.key is not None and record.seq % CHECKPOINT_EVERY == 0:
+            audit_store.add_checkpoint(conn, self.key.sign(record.seq, record.hash, record.at))
+        return record
 
-    def verify(self) -> Verification:
+    def checkpoint(self) -> Checkpoint:
+        """Sign the chain's head now (nothing to do if it is signed already)."""
+        if self.key is None:
+            raise InvalidInput("no audit signing key is configured (EXPORTGUARD_AUDIT_KEY)",
+                               field="audit_key")  # fmt: skip
+        with writing(self.app.engine) as conn:
+            head = audit_store.head(conn, lock=True)
+            if head is None:
+                raise InvalidInput("the audit trail is empty: nothing to sign", field="audit")
+            existing = audit_store.next_checkpoint(conn, head[0])
+            if existing is not None and existing.seq == head[0]:
+                return existing
+            checkpoint = self.key.sign(head[0], head[1], self.app._now())
+            audit_store.add_checkpoint(conn, checkpoint)
+        return checkpoint
+
+    def head(self) -> dict[str, Any]:
+        """The chain's head, signed now, with the public key: for an auditor to keep and
+        give back to :meth:`verify` (``exportguard audit head > head.json``)."""
+        checkpoint = self.checkpoint()
+        assert self.key is not None
+        return {"format": "exportguard-audit-head/1", **checkpoint.to_dict(),
+                "public_key": self.key.public_pem}  # fmt: skip
+
+    def verify(
+        self, *, kept_head: Mapping[str, Any] | None = None, public_key: str | None = None
+    ) -> Verification:
+        """Re-compute the whole chain and check it against every signed checkpoint and, if
+        given, a head an auditor kept (from :meth:`head`).
+
+        Signatures are checked with ``public_key`` (PEM) if given, else the configured
+        key's. Without either, checkpoints cannot be checked and ``anchored`` is False.
+        """
+        key = load_public_key(public_key, "public key") if public_key else (
+            self.key.public if self.key else None)  # fmt: skip
         with self.app.engine.connect() as conn:
             head = audit_store.head(conn)
             records = list(audit_store.records(conn))
-        return Verification(len(records), head, tuple(verify(records, head)))
+            checkpoints = audit_store.checkpoints(conn)
+        problems = verify(records, head)
+        anchors: list[tuple[str, int, str]] = []
+        checked = 0
+        if key is not None:
+            for cp in checkpoints:
+                if signature_ok(key, cp):
+                    anchors.append(("signed checkpoint", cp.seq, cp.hash))
+                    checked += 1
+                else:
+                    problems.append(Problem(cp.seq, "its checkpoint's signature is not valid "
+                                                    "for this key: forged or altered"))  # fmt: skip
+        if kept_head is not None:
+            seq, digest = _kept(kept_head)
+            if key is not None and "signature" in kept_head:
+                cp = Checkpoint(seq, digest, str(kept_head.get("at", "")),
+                                str(kept_head.get("key_id", "")), str(kept_head["signature"]))
+                if not signature_ok(key, cp):
+                    problems.append(Problem(seq, "the kept head's signature is not valid"))
+            anchors.append(("kept head", seq, digest))
+        problems.extend(check_anchors({r.seq: r.hash for r in records}, anchors))
+        return Verification(len(records), head, tuple(problems), checked, bool(anchors))
+
+    def anchor_of(self, seq: int) -> Verification:
+        """Whether record ``seq`` is intact and anchored: re-compute it and the records
+        after it up to the next signed checkpoint (or the head), and check that checkpoint's
+        signature. O(:data:`CHECKPOINT_EVERY`) records, not the whole chain."""
+        with self.app.engine.connect() as conn:
+            head = audit_store.head(conn)
+            checkpoint = audit_store.next_checkpoint(conn, seq)
+            last = checkpoint.seq if checkpoint else (head[0] if head else seq)
+            run = audit_store.run(conn, seq, last)
+        if not run:
+            raise NotFound(f"no audit record {seq}")
+        problems = verify_segment(run, run[0].prev_hash, seq)
+        anchored = False
+        if checkpoint is not None and self.key is not None:
+            if signature_ok(self.key.public, checkpoint):
+                problems.extend(
+                    check_anchors({r.seq: r.hash for r in run},
+                                  [("signed checkpoint", checkpoint.seq, checkpoint.hash)])
+                )  # fmt: skip
+                anchored = True
+            else:
+                problems.append(Problem(checkpoint.seq, "its checkpoint's signature is not valid"))
+        elif head is not None and run[-1].seq == head[0]:
+            problems.extend(check_anchors({r.seq: r.hash for r in run},
+                                          [("chain head", head[0], head[1])]))  # fmt: skip
+        return Verification(len(run), head, tuple(problems), int(anchored), anchored)
 
     def records(self, *, kind: str | None = None, subject: str | None = None) -> list[AuditRecord]:
         with self.app.engine.connect() as conn:
             return list(audit_store.records(conn, kind=kind, subject=subject))
+
+    def page(
+        self, *, limit: int, offset: int = 0, kind: str | None = None,
+        subject: str | None = None, actor: str | None = None, newest_first: bool = False,
+    ) -> tuple[list[AuditRecord], int]:
+        """One page of records (and how many match), read in O(page)."""
+        with self.app.engine.connect() as conn:
+            return audit_store.page(
+                conn, limit=limit, offset=offset, kind=kind, subject=subject, actor=actor,
+                newest_first=newest_first,
+            )  # fmt: skip
 
     def get(self, seq: int) -> AuditRecord:
         with self.app.engine.connect() as conn:
@@ -81,15 +319,24 @@ class Audit:
         return found
 
     def certificate(self, seq: int) -> tuple[str, str]:
-        """A screening certificate for audit record ``seq``: (HTML, its SHA-256)."""
+        """A screening certificate for audit record ``seq``: (HTML, its SHA-256). The record
+        is checked incrementally (:meth:`anchor_of`), not the whole chain."""
         record = self.get(seq)
         if record.kind != "screening":
             raise InvalidInput(
                 f"audit record {seq} is a {record.kind}, not a screening", field="seq"
             )
-        verification = self.verify()
+        verification = self.anchor_of(seq)
         document = render_certificate(record, verification)
         return document, hashlib.sha256(document.encode()).hexdigest()
+
+
+def _kept(head: Mapping[str, Any]) -> tuple[int, str]:
+    seq, digest = head.get("seq"), head.get("hash")
+    if not isinstance(seq, int) or not isinstance(digest, str) or len(digest) != 64:
+        raise InvalidInput("a kept head has an integer seq and a 64-hex-digit hash",
+                           field="head")  # fmt: skip
+    return seq, digest
 
 
 def render_certificate(record: AuditRecord, verification: Verification) -> str:
@@ -113,10 +360,11 @@ def render_certificate(record: AuditRecord, verification: Verification) -> str:
         else "no match at or above the threshold"
     )
     chain = (
-        "intact"
+        ("intact and anchored by a signed checkpoint" if verification.anchored
+         else "intact up to the chain's head (not yet anchored by a signed checkpoint)")
         if verification.ok
         else "BROKEN: " + "; ".join(str(x) for x in verification.problems)
-    )
+    )  # fmt: skip
     return f"""<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><title>Screening certificate {record.seq}</title>
 <style>body{{font-family:sans-serif;max-width:60rem;margin:2rem auto;line-height:1.4}}
@@ -143,8 +391,8 @@ text-align:left}}code{{font-size:.8rem;word-break:break-all}}</style></head>
 <th>matched name</th></tr>{rows or '<tr><td colspan="6">none</td></tr>'}</table>
 <h2>Integrity</h2>
 <p>Record hash <code>{record.hash}</code>, linked to the previous record
-<code>{record.prev_hash}</code>. At issue the audit chain of {verification.records}
-records was <strong>{_e(chain)}</strong>. Check with <code>exportguard audit verify</code>
+<code>{record.prev_hash}</code>. At issue this record and the {verification.records - 1}
+after it were <strong>{_e(chain)}</strong>. Check with <code>exportguard audit verify</code>
 and <code>exportguard audit show {record.seq}</code>.</p>
 </body></html>
 """

@@ -12,10 +12,10 @@ import json
 from collections.abc import Iterator, Mapping
 from typing import Any
 
-from sqlalchemy import Connection, insert, select, update
+from sqlalchemy import Connection, func, insert, select, update
 
-from exportguard.core.audit import AuditRecord, canonical, link
-from exportguard.store.schema import audit_head, audit_log
+from exportguard.core.audit import AuditRecord, Checkpoint, canonical, link
+from exportguard.store.schema import audit_checkpoints, audit_head, audit_log
 
 
 def head(conn: Connection, *, lock: bool = False) -> tuple[int, str] | None:
@@ -75,6 +75,62 @@ def records(
         query = query.where(audit_log.c.subject == subject)
     for row in conn.execute(query):
         yield _record(row)
+
+
+def page(
+    conn: Connection,
+    *,
+    limit: int,
+    offset: int,
+    kind: str | None = None,
+    subject: str | None = None,
+    actor: str | None = None,
+    newest_first: bool = False,
+) -> tuple[list[AuditRecord], int]:
+    """One page of records and the number matching: O(page), whatever the log's size."""
+    where = []
+    if kind is not None:
+        where.append(audit_log.c.kind == kind)
+    if subject is not None:
+        where.append(audit_log.c.subject == subject)
+    if actor is not None:
+        where.append(audit_log.c.actor == actor)
+    order = audit_log.c.seq.desc() if newest_first else audit_log.c.seq
+    rows = conn.execute(select(audit_log).where(*where).order_by(order).limit(limit).offset(offset))
+    total = conn.execute(select(func.count()).select_from(audit_log).where(*where)).scalar_one()
+    return [_record(r) for r in rows], int(total)
+
+
+def run(conn: Connection, first: int, last: int) -> list[AuditRecord]:
+    """Records ``first`` to ``last`` (inclusive), in order."""
+    query = select(audit_log).where(audit_log.c.seq >= first, audit_log.c.seq <= last)
+    return [_record(r) for r in conn.execute(query.order_by(audit_log.c.seq))]
+
+
+def hashes(conn: Connection, seqs: list[int]) -> dict[int, str]:
+    """The stored hash of each of these records that exists."""
+    if not seqs:
+        return {}
+    rows = conn.execute(select(audit_log.c.seq, audit_log.c.hash).where(audit_log.c.seq.in_(seqs)))
+    return {int(seq): str(h) for seq, h in rows}
+
+
+def add_checkpoint(conn: Connection, checkpoint: Checkpoint) -> None:
+    conn.execute(insert(audit_checkpoints).values(**checkpoint.to_dict()))
+
+
+def checkpoints(conn: Connection) -> list[Checkpoint]:
+    rows = conn.execute(select(audit_checkpoints).order_by(audit_checkpoints.c.seq))
+    return [Checkpoint(int(r.seq), r.hash, r.at, r.key_id, r.signature) for r in rows]
+
+
+def next_checkpoint(conn: Connection, seq: int) -> Checkpoint | None:
+    """The first checkpoint at or after record ``seq``."""
+    row = conn.execute(
+        select(audit_checkpoints).where(audit_checkpoints.c.seq >= seq)
+        .order_by(audit_checkpoints.c.seq).limit(1)
+    ).first()  # fmt: skip
+    return Checkpoint(int(row.seq), row.hash, row.at, row.key_id, row.signature) if row else None
 
 
 def get(conn: Connection, seq: int) -> AuditRecord | None:

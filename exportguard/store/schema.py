@@ -257,6 +257,18 @@ audit_head = Table(
     Column("hash", String(64), nullable=False),
 )
 
+#: Signed (seq, hash) pairs of the chain: a rewrite or a removed tail before the newest one
+#: is detected without trusting this database (core.audit, services.audit).
+audit_checkpoints = Table(
+    "audit_checkpoints",
+    metadata,
+    Column("seq", Integer, primary_key=True, autoincrement=False),
+    Column("hash", String(64), nullable=False),
+    Column("at", String(32), nullable=False),
+    Column("key_id", String(16), nullable=False),  # first 16 hex digits of the key's SHA-256
+    Column("signature", String(128), nullable=False),  # Ed25519, hex
+)
+
 counters = Table(
     "counters",
     metadata,

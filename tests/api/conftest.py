@@ -12,6 +12,7 @@ from fastapi.testclient import TestClient
 
 from exportguard.api import create_app
 from exportguard.services import ExportGuard
+from exportguard.services.audit import AuditKey
 from tests.conftest import FIXED_NOW
 
 USERS = ("admin", "officer", "auditor", "exporter", "globex")
@@ -28,8 +29,8 @@ class Api:
 
 
 @pytest.fixture
-def api(db_url: str) -> Iterator[Api]:
-    service = ExportGuard(db_url, actor="system", clock=lambda: FIXED_NOW)
+def api(db_url: str, audit_key: AuditKey) -> Iterator[Api]:
+    service = ExportGuard(db_url, actor="system", clock=lambda: FIXED_NOW, audit_key=audit_key)
     app = create_app(service, demo=True, worker=False)
     headers = {
         u: {"Authorization": f"Bearer {service.accounts.create_token(u, 'test')[1]}"} for u in USERS

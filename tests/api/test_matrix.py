@@ -386,6 +386,18 @@ ENDPOINTS: list[tuple[str, set[str], bool, Callable[[World, str], Call]]] = [
         lambda w, t: ("GET", "/api/v1/audit/verify", {}),
     ),
     (
+        "audit verify kept head",
+        {"officer", "auditor", "admin"},
+        False,
+        lambda w, t: ("POST", "/api/v1/audit/verify", {"json": {}}),
+    ),
+    (
+        "audit head",
+        {"officer", "auditor", "admin"},
+        False,
+        lambda w, t: ("POST", "/api/v1/audit/head", {}),
+    ),
+    (
         "audit record",
         {"officer", "auditor", "admin"},
         False,
