@@ -6,8 +6,10 @@ map. Pages use the same sign-in, roles, tenancy and CSRF rules as the API (``api
 
 from __future__ import annotations
 
+import hmac
 import json
 import math
+import secrets
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -117,12 +119,34 @@ def _error(request: Request, who: Caller, exc: ExportGuardError) -> HTMLResponse
 # --- sign in -----------------------------------------------------------------------------------
 
 
+#: The sign-in form's CSRF cookie (double submit: the form carries the same random value),
+#: so another site cannot sign a browser in to an account of its choosing.
+LOGIN_COOKIE = "eg_login_csrf"
+
+
+def _login_page(request: Request, status: int = 200, **context: Any) -> HTMLResponse:
+    token = secrets.token_urlsafe(24)
+    response = page(request, "login.html", None, status, login_csrf=token, **context)
+    response.set_cookie(
+        LOGIN_COOKIE, token, httponly=True, samesite="strict", max_age=3600,
+        secure=request.url.scheme == "https", path="/login",
+    )  # fmt: skip
+    return response
+
+
 async def login_form(request: Request) -> Response:
-    return page(request, "login.html", None, next=request.query_params.get("next", "/"))
+    return _login_page(request, next=request.query_params.get("next", "/"))
 
 
 async def login(request: Request) -> Response:
     form = await _form(request)
+    sent = str((await request.form()).get("csrf", ""))
+    expected = request.cookies.get(LOGIN_COOKIE, "")
+    if not expected or not hmac.compare_digest(sent, expected):
+        return _login_page(
+            request, 403, error="The sign-in form expired: sign in again.",
+            next=form.get("next", "/"), username=form.get("username", ""),
+        )  # fmt: skip
     service = request.app.state.service
     target = form.get("next", "/")
     if not target.startswith("/") or target.startswith("//"):
@@ -134,16 +158,11 @@ async def login(request: Request) -> Response:
         )
     except (AuthenticationFailed, TooManyAttempts) as exc:
         status = 429 if isinstance(exc, TooManyAttempts) else 401
-        return page(
-            request,
-            "login.html",
-            None,
-            status,
-            error=str(exc),
-            next=target,
-            username=form.get("username", ""),
+        return _login_page(
+            request, status, error=str(exc), next=target, username=form.get("username", "")
         )
     response = RedirectResponse(target, status_code=303)
+    response.delete_cookie(LOGIN_COOKIE, path="/login")
     response.set_cookie(
         SESSION_COOKIE,
         session.token or "",
@@ -510,18 +529,31 @@ async def lists_page(request: Request) -> Response:
     )
 
 
+#: Audit records on one web page.
+AUDIT_PAGE = 50
+
+
 async def audit_page(request: Request) -> Response:
     who = await _guard(request, "read_audit")
     if isinstance(who, Response):
         return who
-    records = who.service.audit.records()
+    q = request.query_params
+    try:
+        number = max(1, int(q.get("page", "1")))
+    except ValueError:
+        number = 1
+    kind, actor = q.get("kind") or None, q.get("actor") or None
+    records, total = who.service.audit.page(
+        limit=AUDIT_PAGE, offset=(number - 1) * AUDIT_PAGE, kind=kind, actor=actor,
+        newest_first=True,
+    )  # fmt: skip
+    # Re-computing the whole chain is O(chain): on request only, never on every view.
+    verification = who.service.audit.verify() if q.get("verify") else None
     return page(
-        request,
-        "audit.html",
-        who,
-        verification=who.service.audit.verify(),
-        records=list(reversed(records))[:200],
-    )
+        request, "audit.html", who, verification=verification, records=records,
+        total=total, number=number, pages=max(1, -(-total // AUDIT_PAGE)), kind=kind or "",
+        actor=actor or "",
+    )  # fmt: skip
 
 
 async def counterparties_page(request: Request) -> Response:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import pytest
+
 from tests.api.conftest import Api
 
 
@@ -74,9 +76,57 @@ def test_method_not_allowed_and_conflict(api: Api) -> None:
     assert_shape(r.json(), 409, "illegal_transition")
 
 
+def sign_in_form(api: Api) -> str:
+    """The sign-in form's CSRF value (its cookie is now in the client)."""
+    import re
+
+    page = api.client.get("/login").text
+    found = re.search(r'name="csrf" value="([^"]+)"', page)
+    assert found is not None
+    return found.group(1)
+
+
 def test_login_rate_limit_is_429(api: Api) -> None:
     for _ in range(5):
-        api.client.post("/login", data={"username": "officer", "password": "wrong"})
-    r = api.client.post("/login", data={"username": "officer", "password": "officer-demo"})
+        csrf = sign_in_form(api)
+        api.client.post("/login", data={"username": "officer", "password": "wrong", "csrf": csrf})
+    csrf = sign_in_form(api)
+    r = api.client.post(
+        "/login", data={"username": "officer", "password": "officer-demo", "csrf": csrf}
+    )
     assert r.status_code == 429
     assert "too many failed sign-ins" in r.text
+
+
+def test_sign_in_needs_the_forms_csrf_value(api: Api) -> None:
+    good = {"username": "officer", "password": "officer-demo"}
+    r = api.client.post("/login", data=good, follow_redirects=False)
+    assert r.status_code == 403  # no form was shown to this browser: a cross-site post
+    csrf = sign_in_form(api)
+    r = api.client.post("/login", data={**good, "csrf": csrf + "x"}, follow_redirects=False)
+    assert r.status_code == 403
+    csrf = sign_in_form(api)  # each form shown carries a new value
+    r = api.client.post("/login", data={**good, "csrf": csrf}, follow_redirects=False)
+    assert r.status_code == 303
+
+
+@pytest.mark.parametrize("path", ["/login", "/api/v1/me", "/docs", "/health", "/nowhere"])
+def test_every_answer_carries_the_security_headers(api: Api, path: str) -> None:
+    r = api.client.get(path, headers=api.as_("officer"))
+    csp = r.headers["Content-Security-Policy"]
+    assert "default-src 'self'" in csp
+    assert "frame-ancestors 'none'" in csp
+    assert "script-src 'self'" in csp
+    assert r.headers["X-Content-Type-Options"] == "nosniff"
+    assert r.headers["Referrer-Policy"] == "same-origin"
+    assert r.headers["X-Frame-Options"] == "DENY"
+
+
+def test_api_docs_are_served_locally_with_a_bearer_scheme(api: Api) -> None:
+    page = api.client.get("/docs").text
+    assert "/vendor/swagger-ui-dist/swagger-ui-bundle.js" in page
+    assert "cdn" not in page.lower()
+    assert "<script>" not in page  # no inline script: the CSP forbids them
+    schema = api.client.get("/openapi.json").json()
+    assert schema["components"]["securitySchemes"]["bearerToken"]["scheme"] == "bearer"
+    assert {"bearerToken": []} in schema["security"]

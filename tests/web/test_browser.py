@@ -201,6 +201,7 @@ def test_application_through_approval_and_revocation(browser: object, server: st
     officer.goto(f"{server}/licences")  # type: ignore[attr-defined]
     shot(officer, "licences")
     officer.goto(f"{server}/audit")  # type: ignore[attr-defined]
+    officer.locator("#verify").click()  # type: ignore[attr-defined]
     assert officer.locator("#chain").get_attribute("data-ok") == "true"  # type: ignore[attr-defined]
     shot(officer, "audit")
     exporter.context.close()  # type: ignore[attr-defined]
