@@ -14,20 +14,18 @@ import logging
 import os
 import socket
 import threading
-import time
 import uuid
-from collections.abc import AsyncIterator, Awaitable, Callable
+from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from importlib.metadata import version
 from typing import Any
-from urllib.parse import unquote
 
-from fastapi import FastAPI, Request, Response
+from fastapi import FastAPI
 from fastapi.responses import HTMLResponse, JSONResponse
 from sqlalchemy import text
 
 from exportguard import settings as settings_module
-from exportguard.api import errors
+from exportguard.api import errors, middleware
 from exportguard.api.routes import router
 from exportguard.services import ExportGuard
 from exportguard.services.audit import AuditKey
@@ -137,6 +135,8 @@ def create_app(
     app.openapi = lambda: _openapi(app)  # type: ignore[method-assign]
     app.state.service = service
     errors.install(app)
+
+    middleware.install(app, service)
     app.include_router(router)
 
     @app.get("/health", tags=["service"])
@@ -155,69 +155,11 @@ def create_app(
         """Swagger UI from the npm package swagger-ui-dist, served by us (make setup)."""
         return HTMLResponse(DOCS_PAGE)
 
-    @app.middleware("http")
-    async def security_headers(
-        request: Request, call_next: Callable[[Request], Awaitable[Response]]
-    ) -> Response:
-        response = await call_next(request)
-        response.headers.update(SECURITY_HEADERS)
-        return response
-
-    @app.middleware("http")
-    async def refuse_nul(
-        request: Request, call_next: Callable[[Request], Awaitable[Response]]
-    ) -> Response:
-        """A NUL character in a path or query is refused before any route sees it: no store
-        can keep it (PostgreSQL refuses it in text), so it never reaches one. Bodies are
-        checked by their schemas (``schemas.Model``) and the web's form reader."""
-        if "\x00" in unquote(request.url.path) or "\x00" in unquote(request.url.query):
-            return errors.error_response(
-                422, "invalid_input", "the address must not contain NUL characters",
-                [{"field": "url", "message": "must not contain NUL characters"}],
-            )  # fmt: skip
-        return await call_next(request)
-
-    @app.middleware("http")
-    async def access_log(
-        request: Request, call_next: Callable[[Request], Awaitable[Response]]
-    ) -> Response:
-        started = time.perf_counter()
-        request_id = request.headers.get("x-request-id") or uuid.uuid4().hex[:12]
-        response = await call_next(request)
-        response.headers["X-Request-ID"] = request_id
-        log.info(
-            "request",
-            extra={
-                "fields": {
-                    "request_id": request_id,
-                    "method": request.method,
-                    "path": request.url.path,
-                    "status": response.status_code,
-                    "ms": round(1000 * (time.perf_counter() - started), 1),
-                }
-            },
-        )
-        return response
-
     from exportguard.web import install as install_web
 
     install_web(app)
     return app
 
-
-#: Sent with every answer. Scripts only from this origin (no inline script anywhere);
-#: inline style attributes are allowed (a few templates use them; no script can be
-#: injected through them). No framing: the pages cannot be overlaid by another site.
-SECURITY_HEADERS = {
-    "Content-Security-Policy": (
-        "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; "
-        "img-src 'self' data:; connect-src 'self'; object-src 'none'; base-uri 'none'; "
-        "form-action 'self'; frame-ancestors 'none'"
-    ),
-    "X-Content-Type-Options": "nosniff",
-    "X-Frame-Options": "DENY",
-    "Referrer-Policy": "same-origin",
-}
 
 DOCS_PAGE = """<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><title>ExportGuard API</title>

@@ -1,0 +1,72 @@
+"""Bodies are read only from authenticated callers, and never past their route's cap:
+401 before the body, 413 by declared length or while streaming, on both stores."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from exportguard.api.limits import MIB
+from tests.api.conftest import Api
+
+
+def chunks(total: int, size: int = 64 * 1024) -> Iterator[bytes]:
+    sent = 0
+    while sent < total:
+        piece = min(size, total - sent)
+        sent += piece
+        yield b"a" * piece
+
+
+def test_an_anonymous_upload_is_refused_before_its_body_is_read(api: Api) -> None:
+    read = {"bytes": 0}
+
+    def counted() -> Iterator[bytes]:
+        for piece in chunks(8 * MIB):
+            read["bytes"] += len(piece)
+            yield piece
+
+    r = api.client.post(
+        "/api/v1/lists/import",
+        content=counted(),
+        headers={"Content-Type": "multipart/form-data; boundary=x"},
+    )
+    assert r.status_code == 401
+    assert r.json()["error"]["code"] == "unauthenticated"
+    assert read["bytes"] < 8 * MIB  # the server did not take the whole body
+
+
+def test_a_wrong_token_is_refused_before_the_body(api: Api) -> None:
+    r = api.client.post("/api/v1/screen", json={"name": "NSO Group"},
+                        headers={"Authorization": "Bearer eg_not_a_token"})  # fmt: skip
+    assert r.status_code == 401
+
+
+def test_a_declared_length_over_the_cap_is_413(api: Api) -> None:
+    body = b'{"name": "' + b"a" * (MIB + 10) + b'"}'
+    r = api.client.post(
+        "/api/v1/screen",
+        content=body,
+        headers={**api.as_("officer"), "Content-Type": "application/json"},
+    )
+    assert r.status_code == 413
+    assert r.json()["error"]["code"] == "too_large"
+
+
+def test_a_streamed_body_past_the_cap_is_413(api: Api) -> None:
+    r = api.client.post(
+        "/api/v1/screen",
+        content=chunks(2 * MIB),
+        headers={**api.as_("officer"), "Content-Type": "application/json"},
+    )
+    assert r.status_code == 413
+
+
+def test_a_web_form_without_a_session_goes_to_sign_in(api: Api) -> None:
+    r = api.client.post("/screen", data={"name": "NSO Group"}, follow_redirects=False)
+    assert r.status_code == 303
+    assert r.headers["location"] == "/login"
+
+
+def test_an_ordinary_body_still_passes(api: Api) -> None:
+    r = api.client.post("/api/v1/screen", json={"name": "NSO Group"}, headers=api.as_("officer"))
+    assert r.status_code == 200
