@@ -90,7 +90,7 @@ class BodyGuard:
                           f"the body is larger than this route takes ({cap} bytes)")  # fmt: skip
 
 
-class _TooLarge(BaseException):  # noqa: N818 - an internal signal, not an error class
+class _TooLarge(BaseException):
     """A streamed body passed its route's cap (raised out of ``receive``). A BaseException:
     FastAPI turns any Exception met while reading a body into a 400, which would hide it."""
 
