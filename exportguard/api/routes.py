@@ -696,8 +696,40 @@ def create_user(body: s.UserRequest, who: Caller = allowed("manage_users")) -> d
 
 @router.post("/users/{username}/disable", tags=["accounts"])
 def disable_user(username: str, who: Caller = allowed("manage_users")) -> dict[str, Any]:
+    """Disable a user: their sessions end, their tokens stop working. Not the last admin."""
     who.service.accounts.set_active(username, False)
     return {"username": username, "active": False}
+
+
+@router.post("/users/{username}/enable", tags=["accounts"])
+def enable_user(username: str, who: Caller = allowed("manage_users")) -> dict[str, Any]:
+    who.service.accounts.set_active(username, True)
+    return {"username": username, "active": True}
+
+
+@router.post("/users/{username}/role", tags=["accounts"])
+def set_role(
+    username: str, body: s.RoleRequest, who: Caller = allowed("manage_users")
+) -> dict[str, Any]:
+    """Change a user's role (and company, for an exporter); their sessions end."""
+    who.service.accounts.set_role(username, body.role, body.exporter)
+    return {"username": username, "role": body.role, "exporter": body.exporter}
+
+
+@router.post("/users/{username}/password", tags=["accounts"])
+def reset_password(
+    username: str, body: s.PasswordReset, who: Caller = allowed("manage_users")
+) -> dict[str, Any]:
+    """An admin sets a user's password; the user's sessions end."""
+    who.service.accounts.reset_password(username, body.password)
+    return {"username": username, "password_changed": True}
+
+
+@router.post("/me/password", tags=["accounts"])
+def change_password(body: s.PasswordChange, who: CallerDep) -> dict[str, Any]:
+    """Change your own password (give the current one); your sessions end."""
+    who.service.accounts.change_password(who.actor.username, body.current, body.new)
+    return {"username": who.actor.username, "password_changed": True}
 
 
 @router.post("/users/{username}/tokens", status_code=201, tags=["accounts"])
@@ -705,8 +737,8 @@ def create_token(username: str, body: s.TokenRequest, who: CallerDep) -> dict[st
     """A new API token (shown once). Users make their own; admins anyone's."""
     if username != who.actor.username:
         require(who.actor, "manage_users")
-    token_id, token = who.service.accounts.create_token(username, body.name)
-    return {"id": token_id, "token": token, "name": body.name}
+    token_id, token = who.service.accounts.create_token(username, body.name, days=body.days)
+    return {"id": token_id, "token": token, "name": body.name, "days": body.days}
 
 
 @router.delete("/tokens/{token_id}", tags=["accounts"])

@@ -265,13 +265,29 @@ class ListImpactRequest(Model):
 
 class UserRequest(Model):
     username: str = Field(min_length=1, max_length=100)
-    password: str = Field(min_length=8, max_length=200)
+    password: str = Field(min_length=1, max_length=200, description="12 to 128 characters, "
+                          "not easy to guess (checked; the answer says why not)")
     role: Literal["exporter", "officer", "auditor", "admin"]
     exporter: str | None = Field(default=None, max_length=200)
 
 
+class RoleRequest(Model):
+    role: Literal["exporter", "officer", "auditor", "admin"]
+    exporter: str | None = Field(default=None, max_length=200)
+
+
+class PasswordReset(Model):
+    password: str = Field(min_length=1, max_length=200)
+
+
+class PasswordChange(Model):
+    current: str = Field(min_length=1, max_length=200)
+    new: str = Field(min_length=1, max_length=200)
+
+
 class TokenRequest(Model):
     name: str = Field(default="api", min_length=1, max_length=100)
+    days: StrictInt = Field(default=90, ge=1, le=366, description="Days until it expires.")
 
 
 class ErrorField(BaseModel):

@@ -672,13 +672,57 @@ def users_disable(username: str) -> None:
     run(action)
 
 
-@users_app.command("token")
-def users_token(username: str, name: Annotated[str, typer.Option()] = "api") -> None:
-    """Create an API token for a user (printed once; stored hashed)."""
+@users_app.command("enable")
+def users_enable(username: str) -> None:
+    """Enable a disabled user again."""
 
     def action() -> None:
-        token_id, token = open_service().accounts.create_token(username, name)
-        out.print(f"token {token_id} for {username}: {token}", highlight=False)
+        open_service().accounts.set_active(username, True)
+        out.print(f"enabled {username}")
+
+    run(action)
+
+
+@users_app.command("role")
+def users_role(
+    username: str,
+    role: Annotated[str, typer.Argument(help="exporter, officer, auditor or admin.")],
+    exporter: Annotated[str | None, typer.Option(help="The company of an exporter.")] = None,
+) -> None:
+    """Change a user's role; their sessions end. The last admin keeps the role."""
+
+    def action() -> None:
+        open_service().accounts.set_role(username, role, exporter)
+        out.print(f"{username} is now {role}")
+
+    run(action)
+
+
+@users_app.command("password")
+def users_password(
+    username: str,
+    password: Annotated[str, typer.Option(prompt=True, hide_input=True, confirmation_prompt=True)],
+) -> None:
+    """Set a user's password (12+ characters, not easy to guess); their sessions end."""
+
+    def action() -> None:
+        open_service().accounts.reset_password(username, password)
+        out.print(f"password of {username} changed")
+
+    run(action)
+
+
+@users_app.command("token")
+def users_token(
+    username: str,
+    name: Annotated[str, typer.Option()] = "api",
+    days: Annotated[int, typer.Option(min=1, max=366, help="Days until it expires.")] = 90,
+) -> None:
+    """Create an API token for a user (printed once; stored hashed; expires)."""
+
+    def action() -> None:
+        token_id, token = open_service().accounts.create_token(username, name, days=days)
+        out.print(f"token {token_id} for {username} ({days} days): {token}", highlight=False)
 
     run(action)
 

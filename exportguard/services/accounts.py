@@ -12,9 +12,12 @@ import hashlib
 import hmac
 import io
 import secrets
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import timedelta
 from typing import TYPE_CHECKING, Any
+
+from sqlalchemy import Connection
 
 from exportguard.core.permissions import ROLES, Actor
 from exportguard.errors import ExportGuardError, FieldError, InvalidInput, NotFound
@@ -75,6 +78,29 @@ def check_password(password: str, stored: str) -> bool:
 _DUMMY_HASH = hash_password(secrets.token_urlsafe(24))
 
 
+#: Passwords: 12 to 128 characters (OWASP ASVS 2.1.1, 2.1.2) and not guessable: zxcvbn's
+#: score of at least 3 of 4, which also refuses the common and breached passwords of its
+#: frequency lists and variations of the user name (ASVS 2.1.7, offline).
+MIN_PASSWORD, MAX_PASSWORD, MIN_STRENGTH = 12, 128, 3
+#: API tokens expire after this many days unless a shorter or longer life (1-366) is asked.
+TOKEN_DAYS = 90
+
+
+def password_problems(password: str, username: str) -> list[FieldError]:
+    """Why a password is refused (empty: acceptable). The message is the user's to read."""
+    if len(password) < MIN_PASSWORD:
+        return [FieldError("password", f"at least {MIN_PASSWORD} characters")]
+    if len(password) > MAX_PASSWORD:
+        return [FieldError("password", f"at most {MAX_PASSWORD} characters")]
+    from zxcvbn import zxcvbn
+
+    found = zxcvbn(password, user_inputs=[username, "exportguard"])
+    if found["score"] < MIN_STRENGTH:
+        advice = found["feedback"]["warning"] or " ".join(found["feedback"]["suggestions"])
+        return [FieldError("password", "too easy to guess" + (f": {advice}" if advice else ""))]
+    return []
+
+
 def _sha(token: str) -> str:
     return hashlib.sha256(token.encode()).hexdigest()
 
@@ -95,14 +121,20 @@ class Accounts:
     def create_user(
         self, username: str, password: str, role: str, exporter: str | None = None
     ) -> dict[str, Any]:
+        """A new active user; the password must pass :func:`password_problems`."""
+        return self._create_user(username, password, role, exporter, demo=False)
+
+    def _create_user(
+        self, username: str, password: str, role: str, exporter: str | None, *, demo: bool
+    ) -> dict[str, Any]:
         errors = []
         if (
             not username.strip()
             or not username.replace("-", "").replace("_", "").replace(".", "").isalnum()
         ):
             errors.append(FieldError("username", "letters, digits, '-', '_' or '.'"))
-        if len(password) < 8:
-            errors.append(FieldError("password", "at least 8 characters"))
+        if not demo:  # demo passwords are public anyway, and served on loopback only
+            errors.extend(password_problems(password, username))
         if role not in ROLES:
             errors.append(FieldError("role", f"must be one of {', '.join(ROLES)}"))
         if role == "exporter" and not (exporter or "").strip():
@@ -143,16 +175,86 @@ class Accounts:
             ]
 
     def set_active(self, username: str, active: bool) -> None:
+        """Enable or disable a user (a disabled user's sessions end); the last active admin
+        cannot be disabled. Audited."""
         with writing(self.app.engine) as conn:
-            user = store.user_by_name(conn, username)
-            if user is None:
-                raise NotFound(f"no user {username!r}")
+            user = self._user(conn, username)
+            if not active:
+                self._keep_an_admin(conn, user)
+                store.end_sessions(conn, user["id"])
             store.set_user_active(conn, user["id"], active)
             self.app.audit.record(conn, "user", username, {"active": active})
 
-    def create_token(self, username: str, name: str) -> tuple[int, str]:
-        """A new API token for a user: (id, the token; shown once, stored hashed)."""
+    def set_role(self, username: str, role: str, exporter: str | None = None) -> None:
+        """Change a user's role (and company, for an exporter); their sessions end. The last
+        active admin keeps the role. Audited."""
+        errors = []
+        if role not in ROLES:
+            errors.append(FieldError("role", f"must be one of {', '.join(ROLES)}"))
+        if role == "exporter" and not (exporter or "").strip():
+            errors.append(FieldError("exporter", "an exporter user belongs to a company"))
+        if role != "exporter" and exporter:
+            errors.append(FieldError("exporter", "only exporter users belong to a company"))
+        if errors:
+            raise InvalidInput(errors)
+        with writing(self.app.engine) as conn:
+            user = self._user(conn, username)
+            if role != "admin":
+                self._keep_an_admin(conn, user)
+            company = exporter.strip() if exporter else None
+            store.set_role(conn, user["id"], role, company)
+            store.end_sessions(conn, user["id"])
+            self.app.audit.record(conn, "user", username, {"role": role, "exporter": company})
+
+    def change_password(self, username: str, current: str, new: str) -> None:
+        """A user changes their own password (the current one is checked); every session of
+        theirs ends. Raises :class:`AuthenticationFailed` for a wrong current password."""
+        problems = password_problems(new, username)
+        if problems:
+            raise InvalidInput(problems)
+        with writing(self.app.engine) as conn:
+            user = self._user(conn, username)
+            if not check_password(current, user["password_hash"]):
+                raise AuthenticationFailed("the current password is wrong")
+            store.set_password_hash(conn, user["id"], hash_password(new))
+            store.end_sessions(conn, user["id"])
+            self.app.audit.record(conn, "password", username, {"changed_by": "self"})
+
+    def reset_password(self, username: str, new: str) -> None:
+        """An admin sets a user's password (the user should change it); sessions end."""
+        problems = password_problems(new, username)
+        if problems:
+            raise InvalidInput(problems)
+        with writing(self.app.engine) as conn:
+            user = self._user(conn, username)
+            store.set_password_hash(conn, user["id"], hash_password(new))
+            store.end_sessions(conn, user["id"])
+            self.app.audit.record(conn, "password", username, {"changed_by": self.app.actor})
+
+    @staticmethod
+    def _user(conn: Connection, username: str) -> dict[str, Any]:
+        user = store.user_by_name(conn, username)
+        if user is None:
+            raise NotFound(f"no user {username!r}")
+        return user
+
+    @staticmethod
+    def _keep_an_admin(conn: Connection, user: Mapping[str, Any]) -> None:
+        if user["role"] == "admin" and user["active"] and store.active_admins(conn) <= 1:
+            raise InvalidInput(
+                f"{user['username']} is the last active admin: make another admin first",
+                field="username",
+            )
+
+    def create_token(
+        self, username: str, name: str, *, days: int = TOKEN_DAYS
+    ) -> tuple[int, str]:
+        """A new API token for a user: (id, the token; shown once, stored hashed). It
+        expires after ``days`` (1 to 366)."""
+        if not 1 <= days <= 366:
+            raise InvalidInput("a token lives 1 to 366 days", field="days")
         token = "eg_" + secrets.token_urlsafe(32)
+        now = self.app.clock()
         with writing(self.app.engine) as conn:
             user = store.user_by_name(conn, username)
             if user is None:
@@ -163,7 +265,8 @@ class Accounts:
                     "user_id": user["id"],
                     "token_hash": _sha(token),
                     "name": name or "token",
-                    "created_at": self.app._now(),
+                    "created_at": now.isoformat(timespec="seconds"),
+                    "expires_at": (now + timedelta(days=days)).isoformat(timespec="seconds"),
                 },
             )
             self.app.audit.record(conn, "token", username, {"created": token_id, "name": name})
@@ -189,10 +292,11 @@ class Accounts:
     # --- authentication -----------------------------------------------------------------
 
     def by_token(self, token: str) -> Actor:
+        now = self.app.clock().isoformat(timespec="seconds")
         with self.app.engine.connect() as conn:
-            user = store.token_user(conn, _sha(token))
+            user = store.token_user(conn, _sha(token), now)
         if user is None or not user["active"]:
-            raise AuthenticationFailed("invalid or revoked API token")
+            raise AuthenticationFailed("invalid, revoked or expired API token")
         return Actor(user["username"], user["role"], user["exporter"])
 
     def sign_in(self, username: str, password: str, address: str) -> Session:
@@ -261,7 +365,7 @@ class Accounts:
             if store.count_users(conn):
                 return False
         for username, password, role, exporter in DEMO_ACCOUNTS:
-            self.create_user(username, password, role, exporter)
+            self._create_user(username, password, role, exporter, demo=True)
         return True
 
 

@@ -43,17 +43,20 @@ def add_token(conn: Connection, row: Mapping[str, Any]) -> int:
     )
 
 
-def token_user(conn: Connection, token_hash: str) -> dict[str, Any] | None:
+def token_user(conn: Connection, token_hash: str, now: str) -> dict[str, Any] | None:
+    """The user of a token that is neither revoked nor expired at ``now`` (ISO UTC)."""
     row = conn.execute(
         select(users).join(api_tokens, api_tokens.c.user_id == users.c.id)
-        .where(api_tokens.c.token_hash == token_hash, api_tokens.c.revoked_at.is_(None))
+        .where(api_tokens.c.token_hash == token_hash, api_tokens.c.revoked_at.is_(None),
+               api_tokens.c.expires_at > now)
     ).first()  # fmt: skip
     return dict(row._mapping) if row else None
 
 
 def tokens_of(conn: Connection, user_id: int) -> list[dict[str, Any]]:
     rows = conn.execute(
-        select(api_tokens.c.id, api_tokens.c.name, api_tokens.c.created_at, api_tokens.c.revoked_at)
+        select(api_tokens.c.id, api_tokens.c.name, api_tokens.c.created_at,
+               api_tokens.c.revoked_at, api_tokens.c.expires_at)
         .where(api_tokens.c.user_id == user_id)
         .order_by(api_tokens.c.id)
     )
@@ -181,3 +184,22 @@ def finish_job(
             rows=rows,
         )
     )
+
+
+def set_password_hash(conn: Connection, user_id: int, password_hash: str) -> None:
+    conn.execute(update(users).where(users.c.id == user_id).values(password_hash=password_hash))
+
+
+def set_role(conn: Connection, user_id: int, role: str, exporter: str | None) -> None:
+    conn.execute(update(users).where(users.c.id == user_id).values(role=role, exporter=exporter))
+
+
+def end_sessions(conn: Connection, user_id: int) -> None:
+    """Sign a user out everywhere (after a password change, a reset, a role change)."""
+    conn.execute(delete(sessions).where(sessions.c.user_id == user_id))
+
+
+def active_admins(conn: Connection) -> int:
+    query = select(func.count()).select_from(users).where(users.c.role == "admin",
+                                                          users.c.active == 1)  # fmt: skip
+    return int(conn.execute(query).scalar_one())

@@ -333,6 +333,7 @@ api_tokens = Table(
     Column("name", String(100), nullable=False),
     Column("created_at", String(32), nullable=False),
     Column("revoked_at", String(32)),
+    Column("expires_at", String(32)),  # ISO UTC; a token is refused from then on
 )
 
 sessions = Table(

@@ -411,13 +411,33 @@ ENDPOINTS: list[tuple[str, set[str], bool, Callable[[World, str], Call]]] = [
     ),
     ("users", {"admin"}, False, lambda w, t: ("GET", "/api/v1/users", {})),
     (
+        "enable user",
+        {"admin"},
+        False,
+        lambda w, t: ("POST", f"/api/v1/users/{_new_user(w)}/enable", {}),
+    ),
+    (
+        "user role",
+        {"admin"},
+        False,
+        lambda w, t: ("POST", f"/api/v1/users/{_new_user(w)}/role", {"json": {"role": "officer"}}),
+    ),
+    (
+        "reset password",
+        {"admin"},
+        False,
+        lambda w, t: ("POST", f"/api/v1/users/{_new_user(w)}/password",
+                      {"json": {"password": "Harbour-Violet-Canyon-4"}}),
+    ),
+    (
         "create user",
         {"admin"},
         False,
         lambda w, t: (
             "POST",
             "/api/v1/users",
-            {"json": {"username": f"u{w.fresh()}", "password": "long-enough", "role": "auditor"}},
+            {"json": {"username": f"u{w.fresh()}", "password": "Ledger-Quartz-Maple-9",
+                      "role": "auditor"}},
         ),
     ),
     (
@@ -443,7 +463,7 @@ def _demo_bytes() -> bytes:
 
 def _new_user(w: World) -> str:
     name = f"temp{w.fresh()}"
-    w.api.service.accounts.create_user(name, "long-enough", "auditor")
+    w.api.service.accounts.create_user(name, "Ledger-Quartz-Maple-9", "auditor")
     return name
 
 
@@ -478,6 +498,8 @@ def test_endpoint_by_role_and_tenant(api: Api, endpoint: tuple[Any, ...]) -> Non
 COVERED_ELSEWHERE = {
     # Every role revokes its own tokens; another user's token is 404 except for an admin.
     "DELETE /api/v1/tokens/{token_id}": "test_own_tokens_and_revocation",
+    # Every role changes its own password, knowing the current one.
+    "POST /api/v1/me/password": "test_everyone_changes_their_own_password",
 }
 
 
@@ -503,6 +525,21 @@ def test_every_api_route_is_in_the_matrix(api: Api) -> None:
             missing.append(f"{method} {template}")
     assert sorted(missing) == sorted(COVERED_ELSEWHERE)
     assert all(name in globals() for name in COVERED_ELSEWHERE.values())
+
+
+def test_everyone_changes_their_own_password(api: Api) -> None:
+    for role in USERS:
+        change = {"current": f"{role}-demo", "new": f"{role}-Quartz-Maple-9x"}
+        r = api.client.post("/api/v1/me/password", headers=api.as_(role), json=change)
+        assert r.status_code == 200, r.text
+        assert r.json()["username"] == role
+    r = api.client.post("/api/v1/me/password", headers=api.as_("officer"),
+                        json={"current": "wrong", "new": "Quartz-Maple-Harbour-1"})  # fmt: skip
+    assert r.status_code == 401
+    r = api.client.post("/api/v1/me/password", headers=api.as_("officer"),
+                        json={"current": "officer-Quartz-Maple-9x", "new": "password"})  # fmt: skip
+    assert r.status_code == 422
+    assert r.json()["error"]["fields"][0]["field"] == "password"
 
 
 def test_own_tokens_and_revocation(api: Api) -> None:
