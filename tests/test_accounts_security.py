@@ -91,3 +91,25 @@ def test_tokens_expire(db_url: str) -> None:
             eg.accounts.by_token(default)
     finally:
         eg.close()
+
+
+def test_expensive_calls_are_rationed_per_user(
+    db_url: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from exportguard.services import accounts
+    from exportguard.services.accounts import TooManyAttempts
+
+    monkeypatch.setitem(accounts.ALLOWANCES, "certificate", 3)
+    now = [FIXED_NOW]
+    eg = ExportGuard(db_url, actor="tester", clock=lambda: now[0])
+    try:
+        for _ in range(3):
+            eg.accounts.throttle("exporter", "certificate")
+        with pytest.raises(TooManyAttempts, match="at most 3 a minute"):
+            eg.accounts.throttle("exporter", "certificate")
+        eg.accounts.throttle("officer", "certificate")  # another user is not slowed
+        eg.accounts.throttle("exporter", "audit_verify")  # nor another operation
+        now[0] = FIXED_NOW + timedelta(seconds=61)
+        eg.accounts.throttle("exporter", "certificate")
+    finally:
+        eg.close()

@@ -85,6 +85,14 @@ def test_as_of_uses_the_snapshot_in_force_and_listing_dates(
     assert "us_ofac_sdn:31926" not in {
         h.entry.id for h in service.screen(name, as_of=date(2022, 3, 1)).hits
     }
+    # The diff of the two: 792 listed, 1 delisted, 33 changed (OFAC's own notices agree).
+    feb_id, mar_id = (s.id for s in service.snapshots())
+    diff = service.snapshot_diff(feb_id, mar_id)
+    assert (len(diff["added"]), len(diff["removed"]), len(diff["changed"])) == (792, 1, 33)
+    assert diff["removed"][0]["name"] == "Yani Benjamin ROSENTHAL HIDALGO"
+    assert "us_ofac_sdn:31926" in {e["id"] for e in diff["added"]}
+    assert "Arkady Romanovich ROTENBERG" in {e["name"] for e in diff["changed"]}
+    assert service.snapshot_diff(mar_id, mar_id)["changed"] == []
 
 
 def test_as_of_hides_entries_listed_later(service: ExportGuard) -> None:

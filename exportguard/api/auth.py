@@ -64,3 +64,13 @@ def allowed(action: str):  # type: ignore[no-untyped-def]
         return who
 
     return Depends(check)
+
+
+def throttled(action: str):  # type: ignore[no-untyped-def]
+    """A dependency: 429 once the caller has used up its allowance of an expensive
+    ``action`` this minute (``services.accounts.ALLOWANCES``)."""
+
+    async def check(who: CallerDep) -> None:
+        who.service.accounts.throttle(who.actor.username, action)
+
+    return Depends(check)

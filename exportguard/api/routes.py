@@ -14,7 +14,7 @@ from fastapi import APIRouter, File, Form, Header, Path, Query, Response, Upload
 from fastapi.responses import HTMLResponse, PlainTextResponse
 
 from exportguard.api import schemas as s
-from exportguard.api.auth import Caller, CallerDep, allowed
+from exportguard.api.auth import Caller, CallerDep, allowed, throttled
 from exportguard.core.licensing import Event, Licence
 from exportguard.core.permissions import owns, require, require_event
 from exportguard.errors import InvalidInput, NotFound
@@ -83,7 +83,9 @@ def screen(body: s.ScreenRequest, who: Caller = allowed("screen")) -> dict[str, 
     return result.to_dict()
 
 
-@router.post("/screen/batch", status_code=202, tags=["screening"])
+@router.post(
+    "/screen/batch", status_code=202, tags=["screening"], dependencies=[throttled("batch")]
+)
 def screen_batch(
     body: s.BatchRequest, response: Response, who: Caller = allowed("screen")
 ) -> dict[str, Any]:
@@ -295,7 +297,7 @@ async def import_lists(
     }
 
 
-@router.get("/lists/diff", tags=["lists"])
+@router.get("/lists/diff", tags=["lists"], dependencies=[throttled("lists_diff")])
 def lists_diff(
     since: Annotated[int, Query(alias="from", ge=1, le=2**62)],
     until: Annotated[int, Query(alias="to", ge=1, le=2**62)],
@@ -597,7 +599,7 @@ def close_review(
 # --- impact ---------------------------------------------------------------------------------------
 
 
-@router.post("/impact/regime", tags=["impact"])
+@router.post("/impact/regime", tags=["impact"], dependencies=[throttled("impact")])
 def impact_regime(body: s.RegimeImpactRequest, who: Caller = allowed("impact")) -> dict[str, Any]:
     return who.service.impact.regime(
         body.regime,
@@ -609,7 +611,7 @@ def impact_regime(body: s.RegimeImpactRequest, who: Caller = allowed("impact")) 
     )
 
 
-@router.post("/impact/lists", tags=["impact"])
+@router.post("/impact/lists", tags=["impact"], dependencies=[throttled("impact")])
 def impact_lists(body: s.ListImpactRequest, who: Caller = allowed("impact")) -> dict[str, Any]:
     return who.service.impact.lists(body.since, body.until, dry_run=body.dry_run)
 
@@ -636,13 +638,13 @@ def audit(
             "offset": offset}  # fmt: skip
 
 
-@router.get("/audit/verify", tags=["audit"])
+@router.get("/audit/verify", tags=["audit"], dependencies=[throttled("audit_verify")])
 def audit_verify(who: Caller = allowed("read_audit")) -> dict[str, Any]:
     """Re-compute the chain and check it against every signed checkpoint."""
     return who.service.audit.verify().to_dict()
 
 
-@router.post("/audit/verify", tags=["audit"])
+@router.post("/audit/verify", tags=["audit"], dependencies=[throttled("audit_verify")])
 def audit_verify_kept(body: s.VerifyRequest, who: Caller = allowed("read_audit")) -> dict[str, Any]:
     """As GET, and also against a head an auditor kept (and their copy of the public key)."""
     return who.service.audit.verify(kept_head=body.head, public_key=body.public_key).to_dict()
@@ -663,6 +665,7 @@ def audit_record(seq: Seq, who: Caller = allowed("read_audit")) -> dict[str, Any
 @router.get(
     "/audit/{seq}/certificate",
     tags=["audit"],
+    dependencies=[throttled("certificate")],
     responses={200: {"content": {"text/html": {"schema": {"type": "string"}}}}},
 )
 def certificate(seq: Seq, who: CallerDep) -> HTMLResponse:

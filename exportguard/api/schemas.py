@@ -314,5 +314,5 @@ class Page(BaseModel):
 
 
 ERRORS: dict[int | str, dict[str, Any]] = {
-    code: {"model": ErrorBody} for code in (400, 401, 403, 404, 405, 409, 422, 429)
+    code: {"model": ErrorBody} for code in (400, 401, 403, 404, 405, 409, 413, 422, 428, 429)
 }

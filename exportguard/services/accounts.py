@@ -82,6 +82,11 @@ _DUMMY_HASH = hash_password(secrets.token_urlsafe(24))
 #: score of at least 3 of 4, which also refuses the common and breached passwords of its
 #: frequency lists and variations of the user name (ASVS 2.1.7, offline).
 MIN_PASSWORD, MAX_PASSWORD, MIN_STRENGTH = 12, 128, 3
+#: Calls a minute per user of the operations that cost the service most (a certificate,
+#: a list diff, a full audit verification, a batch job, an impact analysis), so one user's
+#: loop cannot slow everyone's screening.
+ALLOWANCES = {"certificate": 30, "lists_diff": 10, "audit_verify": 6, "batch": 10,
+              "impact": 10}  # fmt: skip
 #: API tokens expire after this many days unless a shorter or longer life (1-366) is asked.
 TOKEN_DAYS = 90
 
@@ -230,6 +235,23 @@ class Accounts:
             store.set_password_hash(conn, user["id"], hash_password(new))
             store.end_sessions(conn, user["id"])
             self.app.audit.record(conn, "password", username, {"changed_by": self.app.actor})
+
+    def throttle(self, username: str, action: str) -> None:
+        """Refuse (:class:`TooManyAttempts`) a call of an expensive ``action`` past its
+        allowance per user (:data:`ALLOWANCES`), counted in the store so every instance of
+        the service shares it; the call is noted otherwise."""
+        per_minute = ALLOWANCES[action]
+        now = self.app.clock()
+        since = (now - timedelta(minutes=1)).isoformat(timespec="seconds")
+        with writing(self.app.engine) as conn:
+            used = store.count_and_note_use(
+                conn, username, action, now.isoformat(timespec="seconds"), since
+            )
+        if used >= per_minute:
+            raise TooManyAttempts(
+                f"{action.replace('_', ' ')}: at most {per_minute} a minute per user; "
+                "try again in a minute"
+            )
 
     @staticmethod
     def _user(conn: Connection, username: str) -> dict[str, Any]:

@@ -8,7 +8,7 @@ from typing import Any
 
 from sqlalchemy import Connection, and_, delete, func, insert, select, update
 
-from exportguard.store.schema import api_tokens, jobs, login_attempts, sessions, users
+from exportguard.store.schema import api_tokens, jobs, login_attempts, sessions, usage, users
 
 
 def add_user(conn: Connection, row: Mapping[str, Any]) -> int:
@@ -203,3 +203,15 @@ def active_admins(conn: Connection) -> int:
     query = select(func.count()).select_from(users).where(users.c.role == "admin",
                                                           users.c.active == 1)  # fmt: skip
     return int(conn.execute(query).scalar_one())
+
+
+def count_and_note_use(conn: Connection, username: str, action: str, at: str, since: str) -> int:
+    """How often ``username`` took ``action`` since ``since`` (before this call), and note
+    this call; older notes of the action are pruned."""
+    used = conn.execute(
+        select(func.count()).select_from(usage)
+        .where(usage.c.username == username, usage.c.action == action, usage.c.at >= since)
+    ).scalar_one()  # fmt: skip
+    conn.execute(delete(usage).where(usage.c.action == action, usage.c.at < since))
+    conn.execute(insert(usage).values(username=username, action=action, at=at))
+    return int(used)

@@ -154,3 +154,10 @@ def load_entries(
         query = query.where(entries.c.entry_id.in_(wanted))
     for (data,) in conn.execute(query.order_by(entries.c.entry_id)):
         yield ListEntry.from_dict(json.loads(data))
+
+
+def entry_texts(conn: Connection, snapshot_id: int) -> dict[str, str]:
+    """{entry id: the entry's stored JSON text} of a snapshot: what a diff compares, without
+    building an entry object for each of thousands of rows."""
+    query = select(entries.c.entry_id, entries.c.data).where(entries.c.snapshot_id == snapshot_id)
+    return {str(entry_id): str(data) for entry_id, data in conn.execute(query)}

@@ -257,6 +257,17 @@ audit_head = Table(
     Column("hash", String(64), nullable=False),
 )
 
+#: Calls of expensive operations per user (per-user rate limits; services.accounts).
+usage = Table(
+    "usage",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("username", String(100), nullable=False),
+    Column("action", String(32), nullable=False),
+    Column("at", String(32), nullable=False),
+    Index("ix_usage_username_action_at", "username", "action", "at"),
+)
+
 #: Signed (seq, hash) pairs of the chain: a rewrite or a removed tail before the newest one
 #: is detected without trusting this database (core.audit, services.audit).
 audit_checkpoints = Table(

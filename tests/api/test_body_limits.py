@@ -70,3 +70,15 @@ def test_a_web_form_without_a_session_goes_to_sign_in(api: Api) -> None:
 def test_an_ordinary_body_still_passes(api: Api) -> None:
     r = api.client.post("/api/v1/screen", json={"name": "NSO Group"}, headers=api.as_("officer"))
     assert r.status_code == 200
+
+
+def test_an_expensive_call_past_its_allowance_is_429(
+    api: Api, monkeypatch: object
+) -> None:
+    from exportguard.services import accounts
+
+    monkeypatch.setitem(accounts.ALLOWANCES, "audit_verify", 2)  # type: ignore[attr-defined]
+    codes = [api.client.get("/api/v1/audit/verify", headers=api.as_("auditor")).status_code
+             for _ in range(3)]  # fmt: skip
+    assert codes == [200, 200, 429]
+    assert api.client.get("/api/v1/audit/verify", headers=api.as_("officer")).status_code == 200
