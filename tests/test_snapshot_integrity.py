@@ -98,3 +98,26 @@ def test_an_admin_retires_a_snapshot_and_it_is_no_longer_screened(eg: ExportGuar
     assert record[0].payload["reason"] == "self-written copy"
     assert record[0].actor == "admin"
     assert eg.audit.verify().ok
+
+
+def test_the_same_file_imported_twice_at_once_is_one_snapshot(service: ExportGuard) -> None:
+    import threading
+
+    file = SourceFile("mine.yaml", native("acme_internal", "Gamma Holdings", "2025-01-01"))
+    barrier = threading.Barrier(2)
+    outcomes: list[object] = []
+
+    def run() -> None:
+        barrier.wait()
+        try:
+            outcomes.append(service.import_files([file]).results[0].created)
+        except Exception as exc:  # what the loser got before the fix: an IntegrityError
+            outcomes.append(exc)
+
+    threads = [threading.Thread(target=run) for _ in range(2)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert sorted(map(str, outcomes)) == ["False", "True"]
+    assert len(service.snapshots()) == 1

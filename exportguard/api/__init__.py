@@ -185,6 +185,7 @@ def _openapi(app: FastAPI) -> dict[str, Any]:
                             "description": "An API token: exportguard users token NAME"},
         }  # fmt: skip
         schema["security"] = [{"bearerToken": []}]
+        schema["paths"]["/health"]["get"]["security"] = []  # public: up or down only
         app.openapi_schema = schema
     return app.openapi_schema
 

@@ -52,6 +52,7 @@ class BodyGuard:
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http" or scope["method"] in ("GET", "HEAD", "OPTIONS"):
+            # (a request without a body is left to the routes: 404, 405, or their own auth)
             await self.app(scope, receive, send)
             return
         path: str = scope["path"]
@@ -62,7 +63,10 @@ class BodyGuard:
             await _answer(send, 413, "too_large",
                           f"the body is larger than this route takes ({cap} bytes)")  # fmt: skip
             return
-        if not path.startswith(OPEN):
+        carries_body = (declared is not None and declared != "0") or (
+            "transfer-encoding" in headers
+        )
+        if carries_body and not path.startswith(OPEN):
             auth = headers.get("authorization", "")
             bearer = auth[7:].strip() if auth.lower().startswith("bearer ") else None
             session = _cookie(headers.get("cookie", ""), self.session_cookie)

@@ -650,6 +650,12 @@ def audit_verify_kept(body: s.VerifyRequest, who: Caller = allowed("read_audit")
     return who.service.audit.verify(kept_head=body.head, public_key=body.public_key).to_dict()
 
 
+@router.get("/audit/head", tags=["audit"])
+def audit_last_head(who: Caller = allowed("read_audit")) -> dict[str, Any]:
+    """The newest signed checkpoint (404 if none yet), with the public key."""
+    return who.service.audit.last_head()
+
+
 @router.post("/audit/head", tags=["audit"])
 def audit_head(who: Caller = allowed("read_audit")) -> dict[str, Any]:
     """Sign the chain's head now and return it with the public key, for an auditor to keep

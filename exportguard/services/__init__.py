@@ -267,10 +267,13 @@ class ExportGuard:
         results = [ImportResult(s, created=False) for s in known.values() if s is not None]
         imported_at = self.clock().isoformat(timespec="seconds")
         with writing(self.engine) as conn:
+            list_store.lock_imports(conn)
             for unit, parsed, index, when, basis, note in prepared:
                 content_hash = _content_hash(unit)
-                if list_store.by_hash(conn, content_hash) is not None:
-                    continue  # imported meanwhile by another process
+                existing = list_store.by_hash(conn, content_hash)
+                if existing is not None:  # imported meanwhile by another process
+                    results.append(ImportResult(existing, created=False))
+                    continue
                 warnings = tuple(parsed.warnings) + ((note,) if note else ())
                 snapshot = list_store.add(
                     conn, source=parsed.source, format=parsed.format, published=when,

@@ -232,6 +232,15 @@ class Audit:
         return {"format": "exportguard-audit-head/1", **checkpoint.to_dict(),
                 "public_key": self.key.public_pem}  # fmt: skip
 
+    def last_head(self) -> dict[str, Any]:
+        """The newest signed checkpoint, as :meth:`head` gives it, without signing anything."""
+        with self.app.engine.connect() as conn:
+            found = audit_store.latest_checkpoint(conn)
+        if found is None:
+            raise NotFound("no signed checkpoint yet (POST /audit/head, or `audit head`)")
+        return {"format": "exportguard-audit-head/1", **found.to_dict(),
+                "public_key": self.key.public_pem if self.key else None}  # fmt: skip
+
     def verify(
         self, *, kept_head: Mapping[str, Any] | None = None, public_key: str | None = None
     ) -> Verification:

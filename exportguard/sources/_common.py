@@ -145,6 +145,14 @@ def parse_xml(file: SourceFile, root: str | None = None, schema: str = "") -> et
         raise SourceFormatError(
             f"not well-formed XML: {exc.msg}", file=file.name, line=exc.lineno or None
         ) from exc
+    if element.getroottree().docinfo.doctype:
+        # A DOCTYPE further in than refuse_dtd looks (a long comment before it): lxml
+        # loaded no DTD and expanded no entity, but the file is refused all the same.
+        raise SourceFormatError(
+            "XML with a DOCTYPE declaration is refused (official lists never use one)",
+            file=file.name,
+            line=1,
+        )
     if root is not None and local(element.tag) != root:
         raise SourceFormatError(
             f"the root element is <{local(element.tag)}>, expected <{root}>"

@@ -124,6 +124,13 @@ def checkpoints(conn: Connection) -> list[Checkpoint]:
     return [Checkpoint(int(r.seq), r.hash, r.at, r.key_id, r.signature) for r in rows]
 
 
+def latest_checkpoint(conn: Connection) -> Checkpoint | None:
+    row = conn.execute(
+        select(audit_checkpoints).order_by(audit_checkpoints.c.seq.desc()).limit(1)
+    ).first()
+    return Checkpoint(int(row.seq), row.hash, row.at, row.key_id, row.signature) if row else None
+
+
 def next_checkpoint(conn: Connection, seq: int) -> Checkpoint | None:
     """The first checkpoint at or after record ``seq``."""
     row = conn.execute(

@@ -30,6 +30,14 @@ def _snapshot(row: Row[Any]) -> Snapshot:
     )
 
 
+def lock_imports(conn: Connection) -> None:
+    """Serialise imports for the rest of this transaction: two processes importing the same
+    file then see each other's snapshot instead of colliding on its content hash. (SQLite's
+    write transactions are serialised already: ``store.engine.writing``.)"""
+    if conn.dialect.name == "postgresql":
+        conn.exec_driver_sql("SELECT pg_advisory_xact_lock(7202611272)")
+
+
 def by_hash(conn: Connection, content_hash: str) -> Snapshot | None:
     row = conn.execute(select(snapshots).where(snapshots.c.content_hash == content_hash)).first()
     return _snapshot(row) if row else None

@@ -99,6 +99,11 @@ class World:
             self.issued[tenant], Conditions(max_value=1000.0 + self.fresh()), reason="more"
         ).id
 
+    def signed(self) -> bool:
+        """A checkpoint exists (signed now), so the newest head can be read."""
+        self.api.service.audit.checkpoint()
+        return True
+
     def fresh(self) -> int:
         self.counter += 1
         return self.counter
@@ -396,6 +401,12 @@ ENDPOINTS: list[tuple[str, set[str], bool, Callable[[World, str], Call]]] = [
         {"officer", "auditor", "admin"},
         False,
         lambda w, t: ("POST", "/api/v1/audit/head", {}),
+    ),
+    (
+        "audit last head",
+        {"officer", "auditor", "admin"},
+        False,
+        lambda w, t: ("GET", "/api/v1/audit/head", {}) if w.signed() else ("GET", "", {}),
     ),
     (
         "audit record",

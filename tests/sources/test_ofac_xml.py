@@ -295,3 +295,17 @@ def test_unreadable_birth_date_is_a_warning(real: SourceFile) -> None:
 def test_more_than_one_file(real: SourceFile) -> None:
     with pytest.raises(SourceFormatError, match="expected one"):
         ofac_xml.parse([real, real])
+
+
+def test_a_doctype_behind_a_long_comment_is_refused(real: SourceFile) -> None:
+    """refuse_dtd reads the first 64 KiB; a DOCTYPE after a longer prolog comment is caught
+    after parsing (lxml loaded no DTD and expanded no entity meanwhile)."""
+    padding = b"<!--" + b" padding " * 9000 + b"-->\n"
+    evil = real.data.replace(
+        b"<sdnList ",
+        padding + b'<!DOCTYPE sdnList [<!ENTITY x SYSTEM "file:///etc/passwd">]>\n<sdnList ',
+        1,
+    )
+    assert evil.index(b"<!DOCTYPE") > 65536
+    with pytest.raises(SourceFormatError, match="DOCTYPE"):
+        ofac_xml.parse([SourceFile(real.name, evil)])
