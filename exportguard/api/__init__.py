@@ -51,12 +51,16 @@ class JsonLogFormatter(logging.Formatter):
 
 
 def configure_logging(level: str = "INFO") -> None:
+    """JSON lines on stderr for ExportGuard's loggers and the server's (uvicorn's errors,
+    tracebacks included, come out as JSON too; its access log is ours: one line a request)."""
     handler = logging.StreamHandler()
     handler.setFormatter(JsonLogFormatter())
-    root = logging.getLogger("exportguard")
-    root.handlers[:] = [handler]
-    root.setLevel(level)
-    root.propagate = False
+    for name, lvl in (("exportguard", level), ("uvicorn", "WARNING"), ("uvicorn.error", "WARNING")):
+        logger = logging.getLogger(name)
+        logger.handlers[:] = [handler]
+        logger.setLevel(lvl)
+        logger.propagate = False
+    logging.getLogger("uvicorn.access").disabled = True
 
 
 class JobWorker:
@@ -191,7 +195,9 @@ def _openapi(app: FastAPI) -> dict[str, Any]:
 
 
 def app_from_settings() -> FastAPI:
-    """The app as ``exportguard serve`` (and any ASGI server) makes it from the settings."""
+    """The app as ``exportguard serve`` (and any ASGI server) makes it from the settings, in
+    each worker process (so each logs JSON lines)."""
+    configure_logging()
     return create_app()
 
 

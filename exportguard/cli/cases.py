@@ -628,6 +628,7 @@ def serve(
         port=port,
         workers=workers,
         log_level="warning",
+        log_config=None,  # keep configure_logging's JSON handlers
         timeout_graceful_shutdown=20,
     )
 

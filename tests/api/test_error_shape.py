@@ -130,3 +130,25 @@ def test_api_docs_are_served_locally_with_a_bearer_scheme(api: Api) -> None:
     schema = api.client.get("/openapi.json").json()
     assert schema["components"]["securitySchemes"]["bearerToken"]["scheme"] == "bearer"
     assert {"bearerToken": []} in schema["security"]
+
+
+def test_an_unexpected_error_is_a_logged_500_in_the_one_shape(
+    api: Api, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+) -> None:
+    def broken(*args: object, **kwargs: object) -> None:
+        raise RuntimeError("disk on fire at /var/lib/secret")
+
+    monkeypatch.setattr(api.service.accounts, "users", broken)
+    monkeypatch.setattr(type(api.service), "for_actor", lambda self, actor: api.service)
+    with caplog.at_level("INFO", logger="exportguard.api"):
+        r = api.client.get("/api/v1/users", headers={**api.as_("admin"), "X-Request-ID": "req-42"})
+    assert_shape(r.json(), 500, "internal_error")
+    assert "req-42" in r.json()["error"]["message"]
+    assert "disk on fire" not in r.text
+    assert r.headers["X-Request-ID"] == "req-42"
+    errors = [rec for rec in caplog.records if rec.getMessage() == "unhandled error"]
+    assert errors
+    assert errors[0].exc_info is not None
+    assert getattr(errors[0], "fields", {})["request_id"] == "req-42"
+    lines = [rec for rec in caplog.records if rec.getMessage() == "request"]
+    assert getattr(lines[-1], "fields", {})["status"] == 500
