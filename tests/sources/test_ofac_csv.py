@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import time
 from collections.abc import Callable
 from pathlib import Path
 
@@ -278,15 +277,6 @@ def test_consolidated_set_field_by_field(lists_dir: Path) -> None:
     assert hammad.programs == ("SDGT", "NS-PLC")
     assert hammad.countries == ("PS",)
     assert hammad.birth_places == ("Jabaliya, Gaza Strip",)
-
-
-def test_parse_time(source_file: Reader) -> None:
-    file = source_file("us_ofac_sdn/2024-05-03/sdn.csv")
-    start = time.process_time()
-    parsed = ofac_csv.parse([file])
-    elapsed = time.process_time() - start
-    assert len(parsed.entries) == 14965
-    assert elapsed < 3.0  # ~0.45 s CPU on the (slow) development machine
 
 
 # -- sniff and group ------------------------------------------------------------------------
