@@ -365,11 +365,39 @@ def alerts(
     limit: Limit = 50,
     offset: Offset = 0,
 ) -> dict[str, Any]:
+    """Alerts (``status``: open, acknowledged, resolved or all); an exporter's own."""
     scope = who.actor.exporter if who.actor.is_exporter else None
     found = who.service.monitoring.alerts(
         status=None if status == "all" else status, exporter=scope
     )
     return page(found, limit, offset)
+
+
+@router.post("/alerts/{alert_id}/acknowledge", tags=["counterparties"])
+def acknowledge_alert(
+    alert_id: Seq, body: s.AcknowledgeRequest, who: Caller = allowed("manage_counterparties")
+) -> dict[str, Any]:
+    """Say an alert is being looked into (an exporter: its own counterparties' alerts)."""
+    return who.service.monitoring.acknowledge(alert_id, reason=body.reason)
+
+
+@router.post("/alerts/{alert_id}/resolve", tags=["counterparties"])
+def resolve_alert(
+    alert_id: Seq, body: s.ResolveRequest, who: Caller = allowed("manage_counterparties")
+) -> dict[str, Any]:
+    """Close an alert as a true match or a false positive, with a reason (audited)."""
+    return who.service.monitoring.resolve(alert_id, body.resolution, reason=body.reason)
+
+
+@router.get("/clearances", tags=["counterparties"])
+def clearances(
+    who: Caller = allowed("read_counterparties"),
+    within_days: Annotated[int, Query(ge=0, le=3660)] = 30,
+) -> dict[str, Any]:
+    """Clearances expiring from today to ``within_days`` ahead (an exporter: its own)."""
+    found = who.service.monitoring.clearances_expiring(within_days)
+    return {"items": [{k: (v.isoformat() if isinstance(v, date) else v) for k, v in c.items()}
+                      for c in found]}  # fmt: skip
 
 
 # --- licences -------------------------------------------------------------------------------------

@@ -223,6 +223,15 @@ class VerifyRequest(Model):
     )
 
 
+class AcknowledgeRequest(Model):
+    reason: str = Field(default="", max_length=2000)
+
+
+class ResolveRequest(Model):
+    resolution: Literal["true_match", "false_positive"]
+    reason: str = Field(min_length=1, max_length=2000)
+
+
 class RetireRequest(Model):
     reason: str = Field(min_length=1, max_length=2000)
 

@@ -459,7 +459,7 @@ def counterparty_rescreen() -> None:
 
 @counterparty_app.command("alerts")
 def counterparty_alerts(
-    status: Annotated[str, typer.Option(help="open, cleared, acknowledged or all.")] = "open",
+    status: Annotated[str, typer.Option(help="open, acknowledged, resolved or all.")] = "open",
     exporter: Annotated[str | None, typer.Option()] = None,
     as_json: JsonFlag = False,
 ) -> None:
@@ -473,10 +473,63 @@ def counterparty_alerts(
             print_json(found)
             return
         for a in found:
+            listed = a["data"].get("listed_name") or a["entry_id"]
+            outcome = f" {a['resolution']}: {a['reason']}" if a.get("resolution") else ""
             say(
-                f"{a['id']} [{a['status']}] {a['kind']}: {a['name']} ({a['exporter']}) ~ "
-                f"{a['data']['listed_name']} ({a['entry_id']}, {a['score']:.2f})"
+                f"{a['id']} [{a['status']}{outcome}] {a['kind']}: {a['name']} "
+                f"({a['exporter']}) ~ {listed} ({a['entry_id']}, {a['score']:.2f})"
             )
+
+    run(action)
+
+
+@counterparty_app.command("acknowledge")
+def counterparty_acknowledge(
+    alert_id: Annotated[int, typer.Argument(metavar="ALERT")],
+    reason: Annotated[str, typer.Option(help="A note (optional).")] = "",
+) -> None:
+    """Say an alert is being looked into."""
+
+    def action() -> None:
+        open_service().monitoring.acknowledge(alert_id, reason=reason)
+        out.print(f"alert {alert_id} acknowledged")
+
+    run(action)
+
+
+@counterparty_app.command("resolve")
+def counterparty_resolve(
+    alert_id: Annotated[int, typer.Argument(metavar="ALERT")],
+    resolution: Annotated[str, typer.Argument(help="true_match or false_positive.")],
+    reason: Annotated[str, typer.Option(help="Why (recorded and audited).")],
+) -> None:
+    """Close an alert as a true match or a false positive."""
+
+    def action() -> None:
+        open_service().monitoring.resolve(alert_id, resolution, reason=reason)
+        out.print(f"alert {alert_id} resolved: {resolution}")
+
+    run(action)
+
+
+@counterparty_app.command("clearances")
+def counterparty_clearances(
+    expiring_within: Annotated[int, typer.Option(help="Days ahead.", min=0)] = 30,
+    as_json: JsonFlag = False,
+) -> None:
+    """Clearances expiring soon (each then asks for a re-review)."""
+
+    def action() -> None:
+        found = open_service().monitoring.clearances_expiring(expiring_within)
+        if as_json:
+            print_json([{k: str(v) if k == "expires_on" else v for k, v in c.items()}
+                        for c in found])  # fmt: skip
+            return
+        for c in found:
+            say(f"{c['expires_on']} {c['counterparty_id']} {c['name']} ({c['exporter']}): "
+                f"{c['entry_id']} cleared by {c['actor']}: {c['reason']}")  # fmt: skip
+        if not found:
+            say(f"no clearance expires in the next {expiring_within} day(s)")
 
     run(action)
 
@@ -486,7 +539,9 @@ def counterparty_clear(
     counterparty_id: Annotated[str, typer.Argument(metavar="ID")],
     entry: Annotated[str, typer.Option(help="The list entry id cleared.")],
     reason: Annotated[str, typer.Option(help="Why it is a false positive.")],
-    expires: Annotated[str | None, typer.Option(help="Clearance expiry date.")] = None,
+    expires: Annotated[
+        str | None, typer.Option(help="Clearance expiry date (after today); then re-review.")
+    ] = None,
 ) -> None:
     """Clear a reviewed false positive (until it expires or the entry changes)."""
 

@@ -5,17 +5,24 @@ A counterparty is screened when added and again after every list import. Each sc
 is compared with the last: a hit on an entry not seen before raises a ``new`` alert, a hit
 on an entry whose content changed a ``changed`` alert; hits seen before and unchanged raise
 nothing. An officer may clear a hit (reason, optional expiry): it is suppressed until the
-clearance expires or the list entry itself changes. New alerts can be posted to a webhook.
+clearance expires or the list entry itself changes; when a clearance expires, a
+``clearance_lapsed`` alert asks for a re-review (checked on every rescreen and every read
+of the alerts, so a clock moving on is enough). Alerts are acknowledged, then resolved as a
+true match or a false positive, with a reason; an alert whose list entry leaves its list
+resolves itself as ``delisted`` (``core.alerts``). New alerts can be posted to a webhook.
 """
 
 from __future__ import annotations
 
 import logging
 from collections.abc import Sequence
-from datetime import date
+from datetime import date, timedelta
 from typing import TYPE_CHECKING, Any, Protocol
 
+from sqlalchemy import Connection
+
 from exportguard.core import countries
+from exportguard.core.alerts import AlertKind, AlertStatus, Resolution, move
 from exportguard.core.entities import EntityType, Snapshot
 from exportguard.core.impact import entry_digest
 from exportguard.core.index import Hit, build_query
@@ -155,8 +162,9 @@ class Monitoring:
         """Screen counterparties (all active ones by default) against the snapshots in
         force; store and return the alerts raised."""
         snaps = list(snapshots) if snapshots is not None else self.app.snapshots_in_force()
+        raised_lapsed = self.lapse_clearances()
         if not snaps:
-            return []
+            return raised_lapsed
         with self.app.engine.connect() as conn:
             parties = (
                 [p for i in ids if (p := store.get_counterparty(conn, i))]
@@ -164,8 +172,9 @@ class Monitoring:
                 else store.find_counterparties(conn)
             )
         today = self.app.clock().date()
-        raised: list[dict[str, Any]] = []
+        raised: list[dict[str, Any]] = list(raised_lapsed)
         sources = {s.source for s in snaps}
+        current = {s.source: s.id for s in snaps}
         for party in parties:
             query = build_query(
                 party["name"],
@@ -215,6 +224,10 @@ class Monitoring:
                     }  # fmt: skip
                     alert["id"] = store.add_alert(conn, alert)
                     raised.append(alert)
+                seen = {(h.entry.source, h.entry.id) for h in hits}
+                for (source, entry_id) in before:
+                    if (source, entry_id) not in seen and source in current:
+                        self._if_delisted(conn, party["id"], current[source], entry_id)
                 store.replace_hits(conn, party["id"], sources, remembered)
                 self.app.audit.record(conn, "screening", party["id"], {
                     "query": {"name": party["name"], "country": party["country"],
@@ -239,6 +252,59 @@ class Monitoring:
                     out[(snapshot_id, entry.id)] = entry_digest(entry)
         return out
 
+    def _if_delisted(self, conn: Connection, cp_id: str, snapshot_id: int, entry_id: str) -> None:
+        """A remembered hit is gone: if its entry left the list, resolve its alerts as
+        ``delisted`` (audited); if the entry is still listed, its alerts stay as they are."""
+        if next(list_store.load_entries(conn, snapshot_id, [entry_id]), None) is not None:
+            return
+        for alert in store.find_alerts(conn, counterparty_id=cp_id):
+            if alert["entry_id"] != entry_id or alert["status"] == AlertStatus.RESOLVED:
+                continue
+            reason = f"{entry_id} is no longer on its list (snapshot {snapshot_id})"
+            if store.set_alert_status(
+                conn, alert["id"], expected=alert["status"], status=AlertStatus.RESOLVED,
+                resolution=Resolution.DELISTED, at=self.app._now(), actor=self.app.actor,
+                reason=reason,
+            ):  # fmt: skip
+                self.app.audit.record(conn, "alert", str(alert["id"]), {
+                    "status": AlertStatus.RESOLVED.value,
+                    "resolution": Resolution.DELISTED.value, "reason": reason})  # fmt: skip
+
+    def lapse_clearances(self) -> list[dict[str, Any]]:
+        """Clearances expired before today raise a ``clearance_lapsed`` alert (re-review
+        due) where the counterparty still has the hit; each lapse is audited once."""
+        today = self.app.clock().date()
+        raised: list[dict[str, Any]] = []
+        with self.app.engine.connect() as conn:
+            if not store.lapsed_clearances(conn, today):
+                return raised
+        with writing(self.app.engine) as conn:
+            for clearance in store.lapsed_clearances(conn, today):
+                cp_id, entry_id = clearance["counterparty_id"], clearance["entry_id"]
+                store.mark_lapsed(conn, clearance["id"], self.app._now())
+                hit = next((h for h in store.last_hits(conn, cp_id).values()
+                            if h["entry_id"] == entry_id), None)  # fmt: skip
+                party = store.get_counterparty(conn, cp_id)
+                self.app.audit.record(conn, "clearance-lapsed", cp_id, {
+                    "entry_id": entry_id, "expired_on": str(clearance["expires_on"]),
+                    "still_a_hit": hit is not None})  # fmt: skip
+                if hit is None or party is None:
+                    continue
+                alert = {
+                    "counterparty_id": cp_id, "snapshot_id": hit["snapshot_id"],
+                    "entry_id": entry_id, "entry_digest": hit["entry_digest"],
+                    "kind": AlertKind.CLEARANCE_LAPSED.value, "score": hit["score"],
+                    "status": AlertStatus.OPEN.value, "created_at": self.app._now(),
+                    "data": {"counterparty": party["name"], "exporter": party["exporter"],
+                             "clearance": clearance["reason"],
+                             "expired_on": str(clearance["expires_on"])},
+                }  # fmt: skip
+                alert["id"] = store.add_alert(conn, alert)
+                raised.append(alert)
+        if raised and self.notifier is not None:
+            self.notifier.send(raised)
+        return raised
+
     def alerts(
         self,
         *,
@@ -246,17 +312,42 @@ class Monitoring:
         exporter: str | None = None,
         counterparty_id: str | None = None,
     ) -> list[dict[str, Any]]:
+        """Alerts (``status`` open, acknowledged, resolved, or None for all); lapsed
+        clearances raise their alerts first."""
+        if status is not None and status not in {s.value for s in AlertStatus}:
+            choices = ", ".join(s.value for s in AlertStatus)
+            raise InvalidInput(f"must be one of {choices} (or all)", field="status")
+        self.lapse_clearances()
         with self.app.engine.connect() as conn:
             return store.find_alerts(
                 conn, status=status, exporter=exporter, counterparty_id=counterparty_id
             )
 
+    def clearances_expiring(self, within_days: int = 30) -> list[dict[str, Any]]:
+        """Clearances expiring from today to ``within_days`` ahead, soonest first; an
+        exporter sees its own."""
+        if not 0 <= within_days <= 3660:
+            raise InvalidInput("0 to 3660 days", field="within_days")
+        today = self.app.clock().date()
+        with self.app.engine.connect() as conn:
+            found = store.clearances_expiring(conn, today, today + timedelta(days=within_days))
+        scope = self._exporter_scope()
+        return [c for c in found if scope is None or c["exporter"] == scope]
+
     def clear(
         self, cp_id: str, entry_id: str, *, reason: str, expires_on: date | None = None
     ) -> dict[str, Any]:
-        """Clear a reviewed false positive: suppressed until expiry or an entry change."""
+        """Clear a reviewed false positive: suppressed until expiry or an entry change; its
+        open alerts are resolved as false positives. An expiry must be after today."""
         if not reason.strip():
             raise InvalidInput("a clearance needs a reason", field="reason")
+        today = self.app.clock().date()
+        if expires_on is not None and expires_on <= today:
+            raise InvalidInput(
+                f"the expiry {expires_on} is not after today ({today}): a clearance that "
+                "has already lapsed would suppress nothing, or everything",
+                field="expires_on",
+            )
         party = self.get(cp_id)
         current = [h for h in party["hits"] if h["entry_id"] == entry_id]
         if not current:
@@ -272,9 +363,13 @@ class Monitoring:
                 "created_at": self.app._now(),
             }
             store.add_clearance(conn, row)
-            for alert in store.find_alerts(conn, status="open", counterparty_id=cp_id):
-                if alert["entry_id"] == entry_id:
-                    store.set_alert_status(conn, alert["id"], "cleared")
+            for alert in store.find_alerts(conn, counterparty_id=cp_id):
+                if alert["entry_id"] == entry_id and alert["status"] != AlertStatus.RESOLVED:
+                    store.set_alert_status(
+                        conn, alert["id"], expected=alert["status"], status=AlertStatus.RESOLVED,
+                        resolution=Resolution.FALSE_POSITIVE, at=self.app._now(),
+                        actor=self.app.actor, reason=f"cleared: {reason.strip()}",
+                    )  # fmt: skip
             self.app.audit.record(
                 conn,
                 "clearance",
@@ -288,11 +383,50 @@ class Monitoring:
             )
         return row
 
-    def acknowledge(self, alert_id: int) -> None:
+    def acknowledge(self, alert_id: int, *, reason: str = "") -> dict[str, Any]:
+        """An officer or exporter has seen the alert and is looking into it."""
+        return self._move(alert_id, AlertStatus.ACKNOWLEDGED, None, reason)
+
+    def resolve(
+        self, alert_id: int, resolution: Resolution | str, *, reason: str
+    ) -> dict[str, Any]:
+        """Close an alert as a true match or a false positive, with a reason (audited).
+        ``delisted`` is ExportGuard's own resolution, not a person's."""
+        try:
+            chosen = Resolution(resolution)
+        except ValueError:
+            chosen = None
+        if chosen not in (Resolution.TRUE_MATCH, Resolution.FALSE_POSITIVE):
+            raise InvalidInput("must be true_match or false_positive", field="resolution")
+        if not reason.strip():
+            raise InvalidInput("say why", field="reason")
+        return self._move(alert_id, AlertStatus.RESOLVED, chosen, reason)
+
+    def _move(
+        self, alert_id: int, target: AlertStatus, resolution: Resolution | None, reason: str
+    ) -> dict[str, Any]:
         with writing(self.app.engine) as conn:
-            if not store.set_alert_status(conn, alert_id, "acknowledged"):
+            alert = store.get_alert(conn, alert_id)
+            scope = self._exporter_scope()
+            if alert is None or (scope is not None and alert["exporter"] != scope):
                 raise NotFound(f"no alert {alert_id}")
-            self.app.audit.record(conn, "alert", str(alert_id), {"status": "acknowledged"})
+            current = AlertStatus(alert["status"])
+            move(alert_id, current, target)
+            store.set_alert_status(
+                conn, alert_id, expected=current, status=target,
+                resolution=resolution.value if resolution else None, at=self.app._now(),
+                actor=self.app.actor, reason=reason.strip(),
+            )  # fmt: skip
+            self.app.audit.record(conn, "alert", str(alert_id), {
+                "status": target.value, "resolution": resolution.value if resolution else None,
+                "reason": reason.strip()})  # fmt: skip
+            found = store.get_alert(conn, alert_id)
+        assert found is not None
+        return found
+
+    def _exporter_scope(self) -> str | None:
+        p = self.app.principal
+        return p.exporter if p is not None and p.is_exporter else None
 
 
 def _snap(s: Snapshot) -> dict[str, Any]:

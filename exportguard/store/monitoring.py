@@ -92,15 +92,65 @@ def find_alerts(
     return out
 
 
-def set_alert_status(conn: Connection, alert_id: int, status: str) -> bool:
-    return (
-        conn.execute(update(alerts).where(alerts.c.id == alert_id).values(status=status)).rowcount
-        == 1
-    )
+def get_alert(conn: Connection, alert_id: int) -> dict[str, Any] | None:
+    row = conn.execute(
+        select(alerts, counterparties.c.exporter, counterparties.c.name)
+        .join(counterparties, counterparties.c.id == alerts.c.counterparty_id)
+        .where(alerts.c.id == alert_id)
+    ).first()  # fmt: skip
+    if row is None:
+        return None
+    found = dict(row._mapping)
+    found["data"] = json.loads(found["data"])
+    return found
+
+
+def set_alert_status(
+    conn: Connection,
+    alert_id: int,
+    *,
+    expected: str,
+    status: str,
+    at: str,
+    actor: str,
+    reason: str,
+    resolution: str | None = None,
+) -> bool:
+    """Move an alert from ``expected`` to ``status`` (False if it was not ``expected``)."""
+    result = conn.execute(
+        update(alerts).where(alerts.c.id == alert_id, alerts.c.status == expected)
+        .values(status=status, resolution=resolution, reason=reason, acted_by=actor, acted_at=at)
+    )  # fmt: skip
+    return result.rowcount == 1
 
 
 def add_clearance(conn: Connection, row: Mapping[str, Any]) -> None:
     conn.execute(insert(clearances).values(**row))
+
+
+def lapsed_clearances(conn: Connection, on: date) -> list[dict[str, Any]]:
+    """Clearances that expired before ``on`` and have not raised their re-review alert."""
+    rows = conn.execute(
+        select(clearances).where(clearances.c.expires_on < on, clearances.c.lapsed_at.is_(None))
+        .order_by(clearances.c.id)
+    )  # fmt: skip
+    return [dict(r._mapping) for r in rows]
+
+
+def mark_lapsed(conn: Connection, clearance_id: int, at: str) -> None:
+    conn.execute(update(clearances).where(clearances.c.id == clearance_id).values(lapsed_at=at))
+
+
+def clearances_expiring(conn: Connection, since: date, until: date) -> list[dict[str, Any]]:
+    """Clearances expiring from ``since`` to ``until`` (inclusive), soonest first, with
+    their counterparty's name and exporter."""
+    rows = conn.execute(
+        select(clearances, counterparties.c.exporter, counterparties.c.name)
+        .join(counterparties, counterparties.c.id == clearances.c.counterparty_id)
+        .where(clearances.c.expires_on >= since, clearances.c.expires_on <= until)
+        .order_by(clearances.c.expires_on, clearances.c.id)
+    )  # fmt: skip
+    return [dict(r._mapping) for r in rows]
 
 
 def active_clearances(conn: Connection, cp_id: str, on: date) -> dict[str, str]:

@@ -201,11 +201,15 @@ alerts = Table(
     Column("snapshot_id", Integer, nullable=False),
     Column("entry_id", String(200), nullable=False),
     Column("entry_digest", String(32), nullable=False),
-    Column("kind", String(16), nullable=False),  # new | changed
+    Column("kind", String(16), nullable=False),  # core.alerts.AlertKind
     Column("score", Float, nullable=False),
-    Column("status", String(16), nullable=False),  # open | acknowledged
+    Column("status", String(16), nullable=False),  # core.alerts.AlertStatus
     Column("created_at", String(32), nullable=False),
     Column("data", Text, nullable=False),  # JSON: hit, explanation
+    Column("resolution", String(16)),  # core.alerts.Resolution, once resolved
+    Column("reason", Text),  # why it was acknowledged or resolved
+    Column("acted_by", String(200)),  # who last acknowledged or resolved it
+    Column("acted_at", String(32)),
 )
 
 #: What a counterparty's last screening found, per list entry (to tell new from changed).
@@ -233,6 +237,7 @@ clearances = Table(
     Column("expires_on", Date),
     Column("actor", String(200), nullable=False),
     Column("created_at", String(32), nullable=False),
+    Column("lapsed_at", String(32)),  # when its expiry raised a re-review alert
 )
 
 audit_log = Table(

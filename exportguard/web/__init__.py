@@ -575,13 +575,41 @@ async def counterparties_page(request: Request) -> Response:
             return _error(request, who, exc)
         return RedirectResponse("/counterparties", status_code=303)
     scope = who.actor.exporter if who.actor.is_exporter else None
+    monitoring = who.service.monitoring
     return page(
         request,
         "counterparties.html",
         who,
-        parties=who.service.monitoring.find(scope),
-        alerts=who.service.monitoring.alerts(exporter=scope),
+        parties=monitoring.find(scope),
+        alerts=monitoring.alerts(exporter=scope)
+        + monitoring.alerts(status="acknowledged", exporter=scope),
+        expiring=monitoring.clearances_expiring(30),
+        may_act=allowed(who.actor, "manage_counterparties"),
+        message=request.query_params.get("message"),
     )
+
+
+async def alert_action(request: Request) -> Response:
+    """Acknowledge an alert, or resolve it as a true match or a false positive."""
+    who = await _guard(request, "manage_counterparties")
+    if isinstance(who, Response):
+        return who
+    form = await _form(request)
+    try:
+        alert_id = int(request.path_params["alert_id"])
+        action = form.get("action", "")
+        if action == "acknowledge":
+            who.service.monitoring.acknowledge(alert_id, reason=form.get("reason", ""))
+        elif action in ("true_match", "false_positive"):
+            who.service.monitoring.resolve(alert_id, action, reason=form.get("reason", ""))
+        else:
+            raise InvalidInput("choose acknowledge, true match or false positive", field="action")
+    except ExportGuardError as exc:
+        return _error(request, who, exc)
+    except ValueError:
+        return _error(request, who, NotFound("no such alert"))
+    label = action.replace("_", " ")
+    return RedirectResponse(f"/counterparties?message=Alert+{alert_id}:+{label}", status_code=303)
 
 
 async def users_page(request: Request) -> Response:
@@ -637,6 +665,7 @@ ROUTES: tuple[tuple[str, list[str], Any], ...] = (
     ("/licences/{licence_id}/event", ["POST"], licence_event),
     ("/licences/{licence_id}/amendment-request", ["POST"], amendment_request),
     ("/amendment-requests/{request_id}/decision", ["POST"], amendment_decision),
+    ("/alerts/{alert_id}", ["POST"], alert_action),
     ("/reviews", ["GET", "POST"], reviews_page), ("/reports", ["POST"], report_page),
     ("/impact", ["GET", "POST"], impact_page), ("/map", ["GET"], map_page),
     ("/lists", ["GET"], lists_page), ("/audit", ["GET"], audit_page),
