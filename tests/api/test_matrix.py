@@ -99,6 +99,12 @@ class World:
             self.issued[tenant], Conditions(max_value=1000.0 + self.fresh()), reason="more"
         ).id
 
+    def alert(self, tenant: str) -> int:
+        """A new open alert on a new counterparty of the tenant (Candiru is listed)."""
+        exporter = {"acme": "Acme Cyber", "globex": "Globex Security"}[tenant]
+        found = self.api.service.monitoring.add(exporter=exporter, name="Candiru Ltd")
+        return int(found["alerts"][0]["id"])
+
     def signed(self) -> bool:
         """A checkpoint exists (signed now), so the newest head can be read."""
         self.api.service.audit.checkpoint()
@@ -205,6 +211,23 @@ ENDPOINTS: list[tuple[str, set[str], bool, Callable[[World, str], Call]]] = [
         ),
     ),
     ("counterparties", ALL, False, lambda w, t: ("GET", "/api/v1/counterparties", {})),
+    ("clearances", ALL, False, lambda w, t: ("GET", "/api/v1/clearances", {})),
+    (
+        "acknowledge alert",
+        {"exporter", "globex", "officer", "admin"},
+        True,
+        lambda w, t: ("POST", f"/api/v1/alerts/{w.alert(t)}/acknowledge", {"json": {}}),
+    ),
+    (
+        "resolve alert",
+        {"exporter", "globex", "officer", "admin"},
+        True,
+        lambda w, t: (
+            "POST",
+            f"/api/v1/alerts/{w.alert(t)}/resolve",
+            {"json": {"resolution": "false_positive", "reason": "another company"}},
+        ),
+    ),
     (
         "add counterparty",
         {"exporter", "globex", "officer", "admin"},
