@@ -91,7 +91,11 @@ def test_as_of_uses_the_snapshot_in_force_and_listing_dates(
     assert (len(diff["added"]), len(diff["removed"]), len(diff["changed"])) == (792, 1, 33)
     assert diff["removed"][0]["name"] == "Yani Benjamin ROSENTHAL HIDALGO"
     assert "us_ofac_sdn:31926" in {e["id"] for e in diff["added"]}
-    assert "Arkady Romanovich ROTENBERG" in {e["name"] for e in diff["changed"]}
+    rotenberg = next(e for e in diff["changed"] if e["name"] == "Arkady Romanovich ROTENBERG")
+    assert {c["field"] for c in rotenberg["changes"]} >= {"programs"}
+    change = next(c for c in rotenberg["changes"] if c["field"] == "programs")
+    assert "RUSSIA-EO14024" in change["after"]
+    assert "RUSSIA-EO14024" not in change["before"]
     assert service.snapshot_diff(mar_id, mar_id)["changed"] == []
 
 

@@ -9,6 +9,7 @@ evaluate every annotation string of every command at start-up (0.05 s of a one-o
 ``screen`` on a small machine).
 """
 
+import json
 import sys
 from pathlib import Path
 from typing import Annotated, Any
@@ -168,6 +169,43 @@ def lists_retire(
             out.print(f"snapshot {retired.id} ({retired.source}) retired: {reason}")
 
     run(action)
+
+
+@lists_app.command("diff")
+def lists_diff(
+    old: Annotated[int, typer.Argument(metavar="FROM", help="The older snapshot id.")],
+    new: Annotated[int, typer.Argument(metavar="TO", help="The newer snapshot id.")],
+    limit: Annotated[int, typer.Option(help="Entries shown per kind of change.", min=1)] = 50,
+    as_json: JsonFlag = False,
+) -> None:
+    """Entries added, removed and changed between two snapshots of one list, and what
+    changed in each changed entry, field by field."""
+
+    def action() -> None:
+        diff = open_service().snapshot_diff(old, new)
+        if as_json:
+            print_json(diff)
+            return
+        out.print(
+            f"{diff['source']}: {diff['from']['published']} -> {diff['to']['published']}: "
+            f"{len(diff['added'])} added, {len(diff['removed'])} removed, "
+            f"{len(diff['changed'])} changed",
+            highlight=False,
+        )
+        for kind in ("added", "removed", "changed"):
+            for e in diff[kind][:limit]:
+                say(f"  {kind[0].upper()} {e['id']} {e['name']}")
+                for c in e.get("changes", []):
+                    say(f"      {c['field']}: {_short(c['before'])} -> {_short(c['after'])}")
+            if len(diff[kind]) > limit:
+                say(f"  ... {len(diff[kind]) - limit} more {kind} (--limit, or --json)")
+
+    run(action)
+
+
+def _short(value: Any, width: int = 70) -> str:
+    text = "-" if value in (None, [], "") else json.dumps(value, ensure_ascii=False)
+    return text if len(text) <= width else text[: width - 1] + "…"
 
 
 @lists_app.command("update")

@@ -45,6 +45,18 @@ def diff_entries(old: Mapping[str, str], new: Mapping[str, str]) -> EntryDiff:
     )
 
 
+def field_changes(old: Mapping[str, Any], new: Mapping[str, Any]) -> list[dict[str, Any]]:
+    """What changed in one entry between two releases, field by field (its JSON form):
+    ``[{"field": "aliases", "before": [...], "after": [...]}, ...]``, in field order; a
+    field missing on one side is None there."""
+    fields = list(dict.fromkeys([*old, *new]))
+    return [
+        {"field": f, "before": old.get(f), "after": new.get(f)}
+        for f in fields
+        if f != "id" and old.get(f) != new.get(f)
+    ]
+
+
 def digests(entries: Iterable[ListEntry]) -> dict[str, str]:
     return {e.id: entry_digest(e) for e in entries}
 

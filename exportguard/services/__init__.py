@@ -349,11 +349,12 @@ class ExportGuard:
         return found
 
     def snapshot_diff(self, old_id: int, new_id: int) -> dict[str, Any]:
-        """Entries added, removed and changed between two snapshots of one list.
+        """Entries added, removed and changed between two snapshots of one list; each changed
+        entry with its changes field by field (``core.impact.field_changes``).
 
         Entries are compared by their stored JSON (a digest each), and only the entries that
         differ are decoded: a 14,000-entry list diffs in well under a second."""
-        from exportguard.core.impact import diff_entries
+        from exportguard.core.impact import diff_entries, field_changes
 
         old, new = self.snapshot(old_id), self.snapshot(new_id)
         if old.source != new.source:
@@ -379,7 +380,11 @@ class ExportGuard:
             "to": {"id": new.id, "published": new.published.isoformat()},
             "added": [brief(after[i]) for i in diff.added],
             "removed": [brief(before[i]) for i in diff.removed],
-            "changed": [brief(after[i]) for i in changed],
+            "changed": [
+                brief(after[i]) | {"changes": field_changes(_plain_entry(before[i]),
+                                                             _plain_entry(after[i]))}
+                for i in changed
+            ],
         }  # fmt: skip
 
     def entries(self, snapshot_id: int, ids: Iterable[str] | None = None) -> list[ListEntry]:
@@ -496,6 +501,11 @@ class ExportGuard:
 def _content_hash(unit: detect.ImportUnit) -> str:
     digests = sorted(hashlib.sha256(f.data).hexdigest() for f in unit.files)
     return hashlib.sha256((unit.format + ":" + ",".join(digests)).encode()).hexdigest()
+
+
+def _plain_entry(text: str) -> dict[str, Any]:
+    """An entry's JSON form as the current code writes it (older stored rows normalised)."""
+    return ListEntry.from_dict(json.loads(text)).to_dict()
 
 
 def _entry_digest(text: str) -> str:

@@ -24,7 +24,7 @@ from sqlalchemy import Connection
 from exportguard.core import countries
 from exportguard.core.alerts import AlertKind, AlertStatus, Resolution, move
 from exportguard.core.entities import EntityType, Snapshot
-from exportguard.core.impact import entry_digest
+from exportguard.core.impact import entry_digest, field_changes
 from exportguard.core.index import Hit, build_query
 from exportguard.errors import FieldError, InvalidInput, NotFound
 from exportguard.store import cases
@@ -212,6 +212,10 @@ class Monitoring:
                     )
                     if kind is None or cleared.get(hit.entry.id) == digest:
                         continue
+                    changes = (
+                        self._changes(conn, old["snapshot_id"], hit.snapshot_id, hit.entry.id)
+                        if old is not None else []
+                    )  # fmt: skip
                     alert = {
                         "counterparty_id": party["id"], "snapshot_id": hit.snapshot_id,
                         "entry_id": hit.entry.id, "entry_digest": digest, "kind": kind,
@@ -220,7 +224,8 @@ class Monitoring:
                         "data": {"counterparty": party["name"], "exporter": party["exporter"],
                                  "listed_name": hit.entry.name, "list_name": hit.entry.list_name,
                                  "matched_name": hit.matched_name,
-                                 "explanation": [f.detail for f in hit.explanation.features]},
+                                 "explanation": [f.detail for f in hit.explanation.features],
+                                 "changes": changes},
                     }  # fmt: skip
                     alert["id"] = store.add_alert(conn, alert)
                     raised.append(alert)
@@ -251,6 +256,17 @@ class Monitoring:
                 for entry in list_store.load_entries(conn, snapshot_id, entry_ids):
                     out[(snapshot_id, entry.id)] = entry_digest(entry)
         return out
+
+    @staticmethod
+    def _changes(conn: Connection, old_snapshot: int, new_snapshot: int, entry_id: str
+                 ) -> list[dict[str, Any]]:  # fmt: skip
+        """What changed in a listed entry between the snapshot a hit was remembered from and
+        the new one, field by field (empty if the old snapshot is gone)."""
+        before = next(list_store.load_entries(conn, old_snapshot, [entry_id]), None)
+        after = next(list_store.load_entries(conn, new_snapshot, [entry_id]), None)
+        if before is None or after is None:
+            return []
+        return field_changes(before.to_dict(), after.to_dict())
 
     def _if_delisted(self, conn: Connection, cp_id: str, snapshot_id: int, entry_id: str) -> None:
         """A remembered hit is gone: if its entry left the list, resolve its alerts as
