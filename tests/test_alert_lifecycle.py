@@ -4,6 +4,7 @@ files of 2022-02-17 and 2022-03-31, on SQLite and PostgreSQL."""
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from datetime import date, timedelta
 from pathlib import Path
 
@@ -24,9 +25,12 @@ def read(lists_dir: Path, rel: str) -> SourceFile:
 
 
 @pytest.fixture
-def clocked(db_url: str) -> tuple[ExportGuard, list[object]]:
-    now = [FIXED_NOW]
-    return ExportGuard(db_url, actor="officer", clock=lambda: now[0]), now  # type: ignore[return-value, misc]
+def clocked(db_url: str) -> Iterator[tuple[ExportGuard, list[object]]]:
+    """A service whose clock the test moves (``now[0] = ...``)."""
+    now: list[object] = [FIXED_NOW]
+    eg = ExportGuard(db_url, actor="officer", clock=lambda: now[0])  # type: ignore[arg-type, return-value]
+    yield eg, now
+    eg.close()
 
 
 def test_a_clearance_lapses_into_a_re_review(
@@ -53,7 +57,6 @@ def test_a_clearance_lapses_into_a_re_review(
     assert lapsed["data"]["clearance"] == "other man (DOB differs)"
     assert eg.monitoring.alerts(counterparty_id=party["id"]) == [lapsed]  # raised once
     assert [r.kind for r in eg.audit.records()].count("clearance-lapsed") == 1
-    eg.close()
 
 
 def test_alerts_are_acknowledged_then_resolved_with_a_reason(
@@ -84,7 +87,6 @@ def test_alerts_are_acknowledged_then_resolved_with_a_reason(
     assert resolved["reason"] == "the same company"
     with pytest.raises(InvalidInput, match="must be one of"):
         eg.monitoring.alerts(status="cleared")
-    eg.close()
 
 
 def test_a_delisted_entry_resolves_its_alert(service: ExportGuard, lists_dir: Path) -> None:

@@ -271,8 +271,9 @@ class ExportGuard:
             for unit, parsed, index, when, basis, note in prepared:
                 content_hash = _content_hash(unit)
                 existing = list_store.by_hash(conn, content_hash)
-                if existing is not None:  # imported meanwhile by another process
-                    results.append(ImportResult(existing, created=False))
+                if existing is not None:  # imported meanwhile, or twice in this import
+                    if all(r.snapshot.id != existing.id for r in results):
+                        results.append(ImportResult(existing, created=False))
                     continue
                 warnings = tuple(parsed.warnings) + ((note,) if note else ())
                 snapshot = list_store.add(

@@ -18,6 +18,7 @@ from pathlib import Path
 
 import pytest
 import uvicorn
+from playwright.sync_api import expect
 
 from exportguard.api import create_app
 from exportguard.services import ExportGuard
@@ -217,7 +218,9 @@ def test_map_morocco_changes_colour_across_2021_11_25(browser: object, server: s
     def at(day: str) -> tuple[str, str]:
         days = (int(day[:4]) - 2021) * 365 + _day_of_year(day) - 1
         slider.evaluate(f"(el) => {{ el.value = {days}; el.dispatchEvent(new Event('input')); }}")
-        page.wait_for_function(f"document.getElementById('map').dataset.date === '{day}'")  # type: ignore[attr-defined]
+        # An expectation, not wait_for_function: that evaluates a string, which the page's
+        # Content-Security-Policy (no eval) rightly refuses.
+        expect(page.locator("#map")).to_have_attribute("data-date", day)  # type: ignore[attr-defined]
         return str(morocco.get_attribute("data-verdict")), str(morocco.get_attribute("fill"))
 
     before = at("2021-11-24")
