@@ -27,7 +27,7 @@ from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import date
 from typing import Any
@@ -200,8 +200,13 @@ class Decision:
     versions: Mapping[str, Any]
     decision_id: str
     screenings: tuple[PartyScreening, ...] = field(default=())
-    fingerprint: str = ""
     certainty: str = "P"
+
+    @property
+    def fingerprint(self) -> str:
+        """A digest of the question and every version that can change its answer: two
+        decisions with one fingerprint must give the same answer."""
+        return fingerprint(self.request, self.versions)
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -227,20 +232,20 @@ def _reason(
     match: Mapping[str, Any] | None = None,
     verdict: Verdict | None = None,
 ) -> Reason:
-    facts = tuple(dict.fromkeys((*outcome.facts, *extra_facts)))
-    sources = "; ".join(dict.fromkeys(regime.facts[f].source for f in facts))
+    facts = tuple(dict.fromkeys((*outcome.facts, *extra_facts))) if extra_facts else outcome.facts
+    sources, certainty = regime.cite(facts)
     return Reason(
         rule_id,
         text or outcome.text,
-        sources or regime.name,
-        regime.certainty(facts),
+        sources,
+        certainty,
         outcome.verdict if verdict is None else verdict,
         facts,
         match,
     )
 
 
-@dataclass
+@dataclass(eq=False)
 class _Finding:
     rule: Rule
     verdict: Verdict
@@ -267,6 +272,45 @@ def _missing(fields: Sequence[str], request: DecisionRequest) -> str:
     return " and ".join(names) or "a fact"
 
 
+class _Match(Mapping[str, Any]):
+    """A listed-party match as a mapping (party, role, entry_id, snapshot_id, list_name,
+    listed_name, matched_name, score, citation, listed_from, snapshot_published,
+    explanation), built when first read: most decisions are never shown in full."""
+
+    __slots__ = ("_data", "_hit", "_published", "_screening")
+
+    def __init__(self, screening: PartyScreening, hit: Hit, published: date | None) -> None:
+        self._screening, self._hit, self._published = screening, hit, published
+        self._data: dict[str, Any] | None = None
+
+    def _built(self) -> dict[str, Any]:
+        if self._data is None:
+            hit, entry = self._hit, self._hit.entry
+            self._data = {
+                "party": self._screening.name, "role": self._screening.role,
+                "entry_id": entry.id, "snapshot_id": hit.snapshot_id,
+                "list_name": entry.list_name, "listed_name": entry.name,
+                "matched_name": hit.matched_name, "score": round(hit.score, 4),
+                "citation": entry.citation,
+                "listed_from": entry.listed_from.isoformat() if entry.listed_from else None,
+                "snapshot_published": self._published.isoformat() if self._published else None,
+                "explanation": [
+                    {"feature": f.feature, "contribution": round(f.contribution, 4),
+                     "detail": f.detail} for f in hit.explanation.features
+                ],
+            }  # fmt: skip
+        return self._data
+
+    def __getitem__(self, key: str) -> Any:
+        return self._built()[key]
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._built())
+
+    def __len__(self) -> int:
+        return len(self._built())
+
+
 def _listed_party(
     regime: Regime,
     rule: Rule,
@@ -289,18 +333,7 @@ def _listed_party(
             outcome = mapping.outcome if mapping else rule.fallback
             assert outcome is not None
             snapshot_date = published.get(hit.snapshot_id)
-            match = {
-                "party": screening.name, "role": screening.role, "entry_id": hit.entry.id,
-                "snapshot_id": hit.snapshot_id, "list_name": hit.entry.list_name,
-                "listed_name": hit.entry.name, "matched_name": hit.matched_name,
-                "score": round(hit.score, 4), "citation": hit.entry.citation,
-                "listed_from": hit.entry.listed_from.isoformat() if hit.entry.listed_from else None,
-                "snapshot_published": snapshot_date.isoformat() if snapshot_date else None,
-                "explanation": [
-                    {"feature": f.feature, "contribution": round(f.contribution, 4),
-                     "detail": f.detail} for f in hit.explanation.features
-                ],
-            }  # fmt: skip
+            match = _Match(screening, hit, snapshot_date)
             source = "; ".join(
                 dict.fromkeys(
                     [
@@ -360,7 +393,19 @@ def _listed_party(
 
 def _not_applicable(regime: Regime, request: DecisionRequest) -> tuple[bool | None, Reason | None]:
     """Whether the regime applies to this exporter and item, and the note saying why not
-    (or why it is unknown)."""
+    (or why it is unknown); memoised on the regime."""
+    key = ("reach", request.exporter_country, request.item_origin, request.us_content,
+           request.on)  # fmt: skip
+    found: tuple[bool | None, Reason | None] | None = regime.memo.get(key)
+    if found is None:
+        found = _reach(regime, request)
+        if len(regime.memo) > 100_000:
+            regime.memo.clear()
+        regime.memo[key] = found
+    return found
+
+
+def _reach(regime: Regime, request: DecisionRequest) -> tuple[bool | None, Reason | None]:
     j = regime.jurisdiction
     if j is None:
         return True, None
@@ -453,7 +498,7 @@ def decide_regime(
             regime.id, regime.revision, regime.digest, Verdict.NO_LICENCE_REQUIRED,
             (scope_note,), certainty=scope_note.certainty, applies=False,
         )  # fmt: skip
-    items = frozenset(normalise_item(i) for i in request.items)
+    items = frozenset(map(normalise_item, request.items))
     notes: list[Reason] = [scope_note] if scope_note is not None else []
     base: list[str] = []  # facts every conclusion about the destination rests on
     for alias in regime.treated_as:
@@ -478,7 +523,8 @@ def decide_regime(
         # "No rule requires a licence" rests on the rules that did not fire and on the
         # caveats that did (a sale within the country, a rule not yet in force ...).
         caveats = [f for n in notes for f in n.facts]
-        facts = tuple(dict.fromkeys((*regime.default.facts, *negatives, *caveats)))
+        tested = _group_facts(regime, tuple(dict.fromkeys(negatives)), request)
+        facts = tuple(dict.fromkeys((*regime.default.facts, *base, *tested, *caveats)))
         reason = _reason(regime, f"{regime.id}:default", regime.default, facts)
         extra = [r for f in findings for r in f.reasons]
         return _finish(
@@ -524,15 +570,13 @@ def _evaluate(
     *,
     parties: bool,
 ) -> tuple[list[_Finding], list[Rule], list[str]]:
-    """Every rule in force: (findings, licence exceptions to try, facts behind the rules
-    that did not fire). Notes are appended to ``notes``."""
+    """Every rule in force: (findings, licence exceptions to try, the country sets the rules
+    that did not fire tested). Notes are appended to ``notes``."""
     findings: list[_Finding] = []
     exceptions: list[Rule] = []
-    negatives: list[str] = list(base)
+    negatives: list[str] = []
     published = {s.snapshot_id: s.published for s in lists}
-    for rule in regime.rules:
-        if not rule.on(request.on):
-            continue
+    for rule in regime.rules_on(request.on):
         holds = True if rule.test is None else rule.test(request, items)
         if rule.kind == "note":
             if holds:
@@ -547,13 +591,13 @@ def _evaluate(
             if holds is not False and parties:
                 findings.extend(_listed_party(regime, rule, request, items, screenings, published))
             continue
-        group_facts = _group_facts(regime, rule.groups, request)
         if holds is False:
             # "This rule does not apply" rests on the country-set memberships it tested
             # (D:5 membership of Cyprus is unverified ...); the caveats that fired are
             # added to a "no licence" conclusion below.
-            negatives.extend(group_facts)
+            negatives.extend(rule.groups)
             continue
+        group_facts = _group_facts(regime, rule.groups, request)
         if holds is None:
             outcome = rule.outcome or rule.member
             assert outcome is not None
@@ -602,7 +646,11 @@ def _finish(
     missing_lists: tuple[str, ...],
 ) -> RegimeDecision:
     certainty = weakest([regime.certainty(facts), *(r.certainty for r in lead)])
-    unverified = [f for f in dict.fromkeys(facts) if regime.facts[f].certainty == "U"]
+    unverified = (
+        [f for f in dict.fromkeys(facts) if regime.facts[f].certainty == "U"]
+        if certainty == "U"
+        else []
+    )
     if unverified:
         lead.append(
             Reason(
@@ -626,10 +674,9 @@ def _party_gaps(
 ) -> list[_Finding]:
     """``refer`` findings where the parties cannot be cleared: no end user named, or a
     list source the regime needs was not loaded."""
-    party_rules = [r for r in regime.rules if r.kind == "listed-party" and r.on(request.on)]
-    if not party_rules and not regime.required_lists:
+    if not regime.required_lists and not any(r.kind == "listed-party" for r in regime.rules):
         return []
-    rule = party_rules[0] if party_rules else regime.rules[0]
+    rule = next((r for r in regime.rules if r.kind == "listed-party"), regime.rules[0])
     out: list[_Finding] = []
     if not request.end_users:
         outcome = Outcome(Verdict.REFER, "No end user is named, so no party was screened: "
@@ -776,8 +823,7 @@ def _apply_exception(
 
 
 def fingerprint(request: DecisionRequest, versions: Mapping[str, Any]) -> str:
-    """A digest of the question and every version that can change its answer: two
-    decisions with one fingerprint must give the same answer."""
+    """A digest of ``request`` and ``versions`` (see :attr:`Decision.fingerprint`)."""
     canonical = json.dumps(
         {"request": request.to_dict(), "versions": versions}, sort_keys=True, default=str
     )
@@ -791,12 +837,12 @@ def decide(
     versions: Mapping[str, Any],
     *,
     lists: Sequence[LoadedList] = (),
-    decision_id: str | None = None,
+    decision_id: str = "",
 ) -> Decision:
     """Decide ``request`` under every regime given; the most restrictive verdict wins.
 
-    ``decision_id``: the caller's id for this decision (each decision its own; the
-    fingerprint of request and versions when none is given). The overall certainty is the
+    ``decision_id``: the caller's id for this decision (each recorded decision its own;
+    empty for one that is not recorded). The overall certainty is the
     weakest among the regimes whose verdict is the overall one.
     """
     results = tuple(decide_regime(request, r, screenings, lists) for r in regimes)
@@ -805,9 +851,7 @@ def decide(
         "regimes": {r.id: {"revision": r.revision, "digest": r.digest} for r in regimes},
         **versions,
     }
-    digest = fingerprint(request, full_versions)
     certainty = weakest([r.certainty for r in results if r.verdict == verdict])
     return Decision(
-        verdict, results, request, full_versions, decision_id or digest, tuple(screenings),
-        digest, certainty,
+        verdict, results, request, full_versions, decision_id, tuple(screenings), certainty,
     )  # fmt: skip

@@ -151,6 +151,12 @@ class CountrySet:
     text: str
     versions: tuple[SetVersion, ...]
     _members: dict[date, frozenset[str]] = field(default_factory=dict, compare=False, repr=False)
+    _facts: dict[tuple[str, date], tuple[str, ...]] = field(
+        default_factory=dict, compare=False, repr=False
+    )
+    _memberships: dict[tuple[str, date], tuple[bool | None, SetVersion | None, Member | None]] = (
+        field(default_factory=dict, compare=False, repr=False)
+    )
 
     def version(self, when: date) -> SetVersion | None:
         for version in self.versions:
@@ -161,7 +167,19 @@ class CountrySet:
     def membership(
         self, code: str, when: date
     ) -> tuple[bool | None, SetVersion | None, Member | None]:
-        """(True/False/None for unknown, the version in force, the member record)."""
+        """(True/False/None for unknown, the version in force, the member record),
+        memoised per country and date."""
+        found = self._memberships.get((code, when))
+        if found is None:
+            found = self._membership(code, when)
+            if len(self._memberships) > 100_000:
+                self._memberships.clear()
+            self._memberships[(code, when)] = found
+        return found
+
+    def _membership(
+        self, code: str, when: date
+    ) -> tuple[bool | None, SetVersion | None, Member | None]:
         version = self.version(when)
         if version is None:
             return None, None, None
@@ -171,13 +189,21 @@ class CountrySet:
         return (False if version.complete else None), version, None
 
     def facts_for(self, code: str, when: date) -> tuple[str, ...]:
-        """The facts a conclusion about ``code``'s membership on ``when`` rests on."""
-        member, version, record = self.membership(code, when)
-        if version is None:
-            return ()
-        if member:
-            return (*version.facts, *version.member_facts, *(record.facts if record else ()))
-        return version.facts
+        """The facts a conclusion about ``code``'s membership on ``when`` rests on
+        (memoised: decisions ask the same few countries and dates often)."""
+        found = self._facts.get((code, when))
+        if found is None:
+            member, version, record = self.membership(code, when)
+            if version is None:
+                found = ()
+            elif member:
+                found = (*version.facts, *version.member_facts, *(record.facts if record else ()))
+            else:
+                found = version.facts
+            if len(self._facts) > 100_000:
+                self._facts.clear()
+            self._facts[(code, when)] = found
+        return found
 
     def members_on(self, when: date) -> frozenset[str]:
         """Members on ``when`` (memoised per date: decisions ask the same dates often)."""
@@ -347,6 +373,34 @@ class Regime:
     treated_as: tuple[Alias, ...] = ()
     jurisdiction: Jurisdiction | None = None
     required_lists: tuple[RequiredList, ...] = ()
+    _in_force: dict[date, tuple[Rule, ...]] = field(default_factory=dict, compare=False, repr=False)
+    _cited: dict[tuple[str, ...], tuple[str, str]] = field(
+        default_factory=dict, compare=False, repr=False
+    )
+    #: The decision engine's memo of answers that depend only on this regime and a few
+    #: request fields (whether it applies to an exporter and item, ...).
+    memo: dict[Any, Any] = field(default_factory=dict, compare=False, repr=False)
+
+    def rules_on(self, when: date) -> tuple[Rule, ...]:
+        """The rules in force on ``when`` (memoised per date)."""
+        found = self._in_force.get(when)
+        if found is None:
+            found = tuple(r for r in self.rules if r.on(when))
+            if len(self._in_force) > 10_000:
+                self._in_force.clear()
+            self._in_force[when] = found
+        return found
+
+    def cite(self, fact_ids: tuple[str, ...]) -> tuple[str, str]:
+        """(the sources of the facts joined with "; ", their weakest certainty), memoised."""
+        found = self._cited.get(fact_ids)
+        if found is None:
+            sources = "; ".join(dict.fromkeys(self.facts[f].source for f in fact_ids))
+            found = (sources or self.name, self.certainty(fact_ids))
+            if len(self._cited) > 10_000:
+                self._cited.clear()
+            self._cited[fact_ids] = found
+        return found
 
     def fact(self, fact_id: str) -> Fact:
         return self.facts[fact_id]
@@ -793,6 +847,16 @@ def compile_condition(
     if any part is True.
     """
     ((key, value),) = raw.items()
+    countries_first = _fixed_destinations(value[0]) if key == "all" else None
+    if countries_first is not None and len(value) > 1:
+        # Most country-wide rules open with a plain list of countries: test it first,
+        # without the generic machinery (decisions evaluate thousands of rules a second).
+        rest = compile_condition({"all": value[1:]}, item_sets, country_sets)
+
+        def in_countries_and(req: Any, items: frozenset[str]) -> bool | None:
+            return False if req.destination not in countries_first else rest(req, items)
+
+        return in_countries_and
     if key in ("all", "any"):
         parts = [compile_condition(c, item_sets, country_sets) for c in value]
         if key == "all":
@@ -840,9 +904,14 @@ def compile_condition(
     if key == "destination_in":
         fixed = frozenset(str(v) for v in value if not str(v).startswith("group:"))
         groups = [country_sets[str(v)[6:]] for v in value if str(v).startswith("group:")]
-        return lambda req, items: (
-            req.destination in fixed or any(req.destination in g.members_on(req.on) for g in groups)
-        )
+
+        def destination_in(req: Any, items: frozenset[str]) -> bool:
+            code = req.destination
+            if code in fixed:
+                return True
+            return any(code in group.members_on(req.on) for group in groups)
+
+        return destination_in
     attr = {"end_user_type_in": "end_user_type", "end_use_in": "end_use", "region_in": "region"}[
         key
     ]
@@ -853,6 +922,14 @@ def compile_condition(
         return None if got is None else got in wanted
 
     return among
+
+
+def _fixed_destinations(raw: Any) -> frozenset[str] | None:
+    """The countries of a ``destination_in`` without country-set references, else None."""
+    ((key, value),) = raw.items()
+    if key != "destination_in" or any(str(v).startswith("group:") for v in value):
+        return None
+    return frozenset(map(str, value))
 
 
 def _walk_condition(raw: Any) -> tuple[set[str], set[str]]:

@@ -191,7 +191,7 @@ class Decisions:
         request: DecisionRequest,
         chosen: Sequence[Regime],
         snapshots: Sequence[Snapshot],
-        decision_id: str | None = None,
+        decision_id: str = "",
     ) -> Decision:
         screenings = []
         for party in request.parties:
