@@ -593,3 +593,29 @@ def test_bad_party_and_scope_input(eg: ExportGuard) -> None:
     assert sorted(e.field for e in caught.value.errors) == [
         "end_users", "exporter_country", "region", "us_content"
     ]  # fmt: skip
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "field"),
+    [
+        ({"to": "US", "exporter_country": "US"}, "to"),
+        ({"to": "CN"}, "exporter_country"),
+    ],
+)
+def test_a_deemed_export_is_never_a_domestic_sale(
+    eg: ExportGuard, kwargs: dict[str, Any], field: str
+) -> None:
+    with pytest.raises(InvalidInput) as caught:
+        eg.decisions.decide(
+            items=["4E001.c"], on=date(2022, 6, 1), deemed_export=True, end_users=["Li Wei"],
+            **NONGOV_IR, **kwargs,
+        )  # fmt: skip
+    assert [e.field for e in caught.value.errors] == [field]
+    decision = eg.decisions.decide(
+        items=["4E001.c"], to="CN", exporter_country="US", on=date(2022, 6, 1),
+        deemed_export=True, end_users=["Li Wei"], regimes=["us-ear"],
+        end_user_type="non-government", end_use="penetration-testing",
+    )  # fmt: skip
+    us = regime_of(decision, "us-ear")
+    assert us.verdict.label != "no_licence_required"
+    assert "us-deemed-export" in rules(us)

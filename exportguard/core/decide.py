@@ -320,11 +320,11 @@ def _listed_party(
     published: Mapping[int, date],
 ) -> list[_Finding]:
     findings: list[_Finding] = []
+    sources, every_source = rule.sources, "*" in rule.sources
+    floor = rule.possible_threshold
     for screening in screenings:
         for hit in screening.hits:
-            if hit.entry.source not in rule.sources and "*" not in rule.sources:
-                continue
-            if hit.score < rule.possible_threshold:
+            if hit.score < floor or not (every_source or hit.entry.source in sources):
                 continue
             name = hit.entry.list_name
             mapping = next(
@@ -334,14 +334,8 @@ def _listed_party(
             assert outcome is not None
             snapshot_date = published.get(hit.snapshot_id)
             match = _Match(screening, hit, snapshot_date)
-            source = "; ".join(
-                dict.fromkeys(
-                    [
-                        *(regime.facts[f].source for f in outcome.facts),
-                        f"list snapshot {hit.snapshot_id} ({hit.entry.source})",
-                    ]
-                )
-            )
+            cited, certainty = regime.cite(outcome.facts)
+            source = f"{cited}; list snapshot {hit.snapshot_id} ({hit.entry.source})"
             where = (
                 f"{screening.role} {screening.name!r} matches {hit.entry.name!r} on the "
                 f"{hit.entry.list_name} (score {hit.score:.2f}"
@@ -380,10 +374,7 @@ def _listed_party(
                 text = f"{where}: {outcome.text}"
                 if hit.entry.licence_requirement:
                     text += f" Licence requirement: {hit.entry.licence_requirement}"
-            reason = Reason(
-                rule.id, text, source, regime.certainty(outcome.facts), verdict, outcome.facts,
-                match,
-            )  # fmt: skip
+            reason = Reason(rule.id, text, source, certainty, verdict, outcome.facts, match)
             if verdict is None:  # a listing that does not count for these items
                 findings.append(_Finding(rule, Verdict.NO_LICENCE_REQUIRED, [reason]))
                 continue
@@ -514,9 +505,9 @@ def decide_regime(
     )
     missing_lists: tuple[str, ...] = ()
     if parties:
-        findings.extend(_party_gaps(regime, request, lists, base))
         loaded = {s.source for s in lists}
         missing_lists = tuple(r.id for r in regime.required_lists if loaded.isdisjoint(r.sources))
+        findings.extend(_party_gaps(regime, request, missing_lists, base))
     for rule in exceptions:
         _apply_exception(regime, rule, request, items, findings)
     if not findings or max(f.verdict for f in findings) == Verdict.NO_LICENCE_REQUIRED:
@@ -576,7 +567,11 @@ def _evaluate(
     exceptions: list[Rule] = []
     negatives: list[str] = []
     published = {s.snapshot_id: s.published for s in lists}
+    destination = request.destination
     for rule in regime.rules_on(request.on):
+        if rule.countries is not None and destination not in rule.countries:
+            negatives.extend(rule.groups)
+            continue
         holds = True if rule.test is None else rule.test(request, items)
         if rule.kind == "note":
             if holds:
@@ -670,13 +665,17 @@ def _finish(
 
 
 def _party_gaps(
-    regime: Regime, request: DecisionRequest, lists: Sequence[LoadedList], base: Sequence[str]
+    regime: Regime, request: DecisionRequest, missing_lists: Sequence[str], base: Sequence[str]
 ) -> list[_Finding]:
     """``refer`` findings where the parties cannot be cleared: no end user named, or a
-    list source the regime needs was not loaded."""
-    if not regime.required_lists and not any(r.kind == "listed-party" for r in regime.rules):
+    list source the regime needs (``missing_lists``) was not loaded."""
+    rule: Rule | None = regime.memo.get("party-rule")
+    if rule is None:
+        rule = regime.memo["party-rule"] = next(
+            (r for r in regime.rules if r.kind == "listed-party"), regime.rules[0]
+        )
+    if not regime.required_lists and rule.kind != "listed-party":
         return []
-    rule = next((r for r in regime.rules if r.kind == "listed-party"), regime.rules[0])
     out: list[_Finding] = []
     if not request.end_users:
         outcome = Outcome(Verdict.REFER, "No end user is named, so no party was screened: "
@@ -684,9 +683,8 @@ def _party_gaps(
         out.append(
             _Finding(rule, Verdict.REFER, [_reason(regime, f"{regime.id}:no-end-user", outcome)])
         )
-    loaded = {s.source for s in lists}
     for need in regime.required_lists:
-        if loaded.isdisjoint(need.sources):
+        if need.id in missing_lists:
             outcome = Outcome(
                 Verdict.REFER,
                 f"No snapshot of the {need.text} (sources: {', '.join(need.sources)}) is loaded "

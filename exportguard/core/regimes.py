@@ -302,6 +302,9 @@ class Rule:
     groups: tuple[str, ...] = ()
     #: Request fields the condition reads (end_user_type, end_use, region).
     fields: tuple[str, ...] = ()
+    #: The countries a condition opening with a plain ``destination_in`` is limited to
+    #: (None: any): the engine skips the rule elsewhere without evaluating it.
+    countries: frozenset[str] | None = None
 
     def applies(self, request: Any, items: frozenset[str]) -> bool | None:
         """In force on the request's date and its condition holds (None: unknown)."""
@@ -847,16 +850,6 @@ def compile_condition(
     if any part is True.
     """
     ((key, value),) = raw.items()
-    countries_first = _fixed_destinations(value[0]) if key == "all" else None
-    if countries_first is not None and len(value) > 1:
-        # Most country-wide rules open with a plain list of countries: test it first,
-        # without the generic machinery (decisions evaluate thousands of rules a second).
-        rest = compile_condition({"all": value[1:]}, item_sets, country_sets)
-
-        def in_countries_and(req: Any, items: frozenset[str]) -> bool | None:
-            return False if req.destination not in countries_first else rest(req, items)
-
-        return in_countries_and
     if key in ("all", "any"):
         parts = [compile_condition(c, item_sets, country_sets) for c in value]
         if key == "all":
@@ -925,8 +918,13 @@ def compile_condition(
 
 
 def _fixed_destinations(raw: Any) -> frozenset[str] | None:
-    """The countries of a ``destination_in`` without country-set references, else None."""
+    """The countries a condition is limited to by a ``destination_in`` without country-set
+    references, alone or first under a top-level ``all``; else None."""
+    if not raw:
+        return None
     ((key, value),) = raw.items()
+    if key == "all":
+        ((key, value),) = value[0].items()
     if key != "destination_in" or any(str(v).startswith("group:") for v in value):
         return None
     return frozenset(map(str, value))
@@ -988,6 +986,7 @@ def _rule(
     groups, fields = _walk_condition(cond)
     refs = tuple(sorted(groups))
     read = tuple(sorted(fields))
+    limit = _fixed_destinations(cond)
     if kind in ("requirement", "note"):
         return Rule(
             rule_id,
@@ -996,7 +995,7 @@ def _rule(
             until,
             cond,
             _outcome(p, raw, path, facts, verdict_required=kind == "requirement"),
-            line=line, test=test, groups=refs, fields=read,
+            line=line, test=test, groups=refs, fields=read, countries=limit,
         )  # fmt: skip
     if kind == "country-list":
         name = p.req(raw, "country_set", path)
@@ -1010,7 +1009,7 @@ def _rule(
         return Rule(rule_id, kind, since, until, cond, country_set=name,
                     member=branches[0], non_member=branches[1], unknown=branches[2],
                     line=line, test=test, groups=refs,
-                    fields=read)  # fmt: skip
+                    fields=read, countries=limit)  # fmt: skip
     if kind == "licence-exception":
         unavailable = []
         for j, u in enumerate(raw.get("unavailable") or []):
@@ -1030,7 +1029,7 @@ def _rule(
                     _outcome(p, raw, path, facts, verdict_required=False),
                     exception=p.req(raw, "exception", path), overcomes=tuple(map(str, overcomes)),
                     unavailable=tuple(unavailable), line=line, test=test,
-                    groups=refs, fields=read)  # fmt: skip
+                    groups=refs, fields=read, countries=limit)  # fmt: skip
     # listed-party
     mappings = []
     for j, m in enumerate(p.req(raw, "lists", path, kind=list)):
@@ -1074,6 +1073,7 @@ def _rule(
         test=test,
         groups=refs,
         fields=read,
+        countries=limit,
     )
 
 

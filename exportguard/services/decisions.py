@@ -400,6 +400,22 @@ def build_request(
         errors.append(FieldError("end_use", f"must be one of {', '.join(END_USES)}"))
     if region is not None and region not in REGIONS:
         errors.append(FieldError("region", f"must be one of {', '.join(REGIONS)}"))
+    if (
+        deemed_export
+        and places["exporter_country"] is None
+        and "exporter_country" not in {e.field for e in errors}
+    ):
+        errors.append(
+            FieldError("exporter_country", "a deemed export needs the country of the release")
+        )
+    elif deemed_export and destination is not None and destination == places["exporter_country"]:
+        errors.append(
+            FieldError(
+                "to",
+                "for a deemed export, give the foreign person's country of citizenship or "
+                "permanent residency, not the country where the release happens",
+            )
+        )
     if us_content is not None and not 0 <= us_content <= 100:
         errors.append(FieldError("us_content", "a percentage from 0 to 100"))
     parties: list[Party] = []
