@@ -35,6 +35,7 @@ from typing import Any
 from exportguard.core.index import Hit
 from exportguard.core.regimes import (
     FIELD_NAMES,
+    ListMapping,
     Outcome,
     Regime,
     Rule,
@@ -311,6 +312,22 @@ class _Match(Mapping[str, Any]):
         return len(self._built())
 
 
+def _list_outcome(
+    regime: Regime, rule: Rule, list_name: str, request: DecisionRequest, items: frozenset[str]
+) -> Outcome:
+    """What a listing on ``list_name`` means for this request: the first of the rule's
+    mappings for that list that holds, else the rule's fallback."""
+    key = ("lists", rule.id, list_name)
+    candidates: tuple[ListMapping, ...] | None = regime.memo.get(key)
+    if candidates is None:
+        candidates = regime.memo[key] = tuple(m for m in rule.lists if m.match in list_name)
+    for mapping in candidates:
+        if mapping.holds(request, items):
+            return mapping.outcome
+    assert rule.fallback is not None
+    return rule.fallback
+
+
 def _listed_party(
     regime: Regime,
     rule: Rule,
@@ -321,64 +338,58 @@ def _listed_party(
 ) -> list[_Finding]:
     findings: list[_Finding] = []
     sources, every_source = rule.sources, "*" in rule.sources
-    floor = rule.possible_threshold
+    floor, sure = rule.possible_threshold, rule.threshold
     for screening in screenings:
         for hit in screening.hits:
-            if hit.score < floor or not (every_source or hit.entry.source in sources):
+            entry = hit.entry
+            if hit.score < floor or not (every_source or entry.source in sources):
                 continue
-            name = hit.entry.list_name
-            mapping = next(
-                (m for m in rule.lists if m.match in name and m.holds(request, items)), None
-            )
-            outcome = mapping.outcome if mapping else rule.fallback
-            assert outcome is not None
+            outcome = _list_outcome(regime, rule, entry.list_name, request, items)
             snapshot_date = published.get(hit.snapshot_id)
-            match = _Match(screening, hit, snapshot_date)
             cited, certainty = regime.cite(outcome.facts)
-            source = f"{cited}; list snapshot {hit.snapshot_id} ({hit.entry.source})"
-            where = (
-                f"{screening.role} {screening.name!r} matches {hit.entry.name!r} on the "
-                f"{hit.entry.list_name} (score {hit.score:.2f}"
-                + (f", {hit.entry.citation}" if hit.entry.citation else "")
-                + ")"
-            )
-            policy = hit.entry.licence_policy or outcome.review_policy
+            source = f"{cited}; list snapshot {hit.snapshot_id} ({entry.source})"
+            policy = entry.licence_policy or outcome.review_policy
             bars = outcome.bars_exceptions
-            undated = (
-                hit.entry.listed_from is None
-                and snapshot_date is not None
-                and snapshot_date > request.on
-            )
-            if hit.score < rule.threshold:
-                verdict: Verdict | None = Verdict.REFER
-                policy = None
-                bars = False
+            verdict: Verdict | None = Verdict.REFER
+            if hit.score < sure:
+                policy, bars = None, False
                 text = (
-                    f"{screening.role} {screening.name!r} may match {hit.entry.name!r} on the "
-                    f"{hit.entry.list_name} (entry {hit.entry.id}, score {hit.score:.2f}, "
-                    f"below the {rule.threshold:.2f} of a sure match): review the match."
-                )
-            elif undated:
-                assert snapshot_date is not None
-                verdict = Verdict.REFER
-                policy = None
-                bars = False
-                text = (
-                    f"{where}, but that list snapshot is of {snapshot_date.isoformat()}, after "
-                    f"the decision date {request.on.isoformat()}, and gives no listing date: "
-                    "whether the party was already listed then cannot be told from the list. "
-                    f"Check the listing date (if listed then: {outcome.text})"
+                    f"{screening.role} {screening.name!r} may match {entry.name!r} on the "
+                    f"{entry.list_name} (entry {entry.id}, score {hit.score:.2f}, "
+                    f"below the {sure:.2f} of a sure match): review the match."
                 )
             else:
-                verdict = outcome.verdict
-                text = f"{where}: {outcome.text}"
-                if hit.entry.licence_requirement:
-                    text += f" Licence requirement: {hit.entry.licence_requirement}"
-            reason = Reason(rule.id, text, source, certainty, verdict, outcome.facts, match)
+                where = (
+                    f"{screening.role} {screening.name!r} matches {entry.name!r} on the "
+                    f"{entry.list_name} (score {hit.score:.2f}"
+                    + (f", {entry.citation}" if entry.citation else "")
+                    + ")"
+                )
+                if (
+                    entry.listed_from is None
+                    and snapshot_date is not None
+                    and snapshot_date > request.on
+                ):
+                    policy, bars = None, False
+                    text = (
+                        f"{where}, but that list snapshot is of {snapshot_date.isoformat()}, "
+                        f"after the decision date {request.on.isoformat()}, and gives no listing "
+                        "date: whether the party was already listed then cannot be told from "
+                        f"the list. Check the listing date (if listed then: {outcome.text})"
+                    )
+                else:
+                    verdict = outcome.verdict
+                    text = f"{where}: {outcome.text}"
+                    if entry.licence_requirement:
+                        text += f" Licence requirement: {entry.licence_requirement}"
+            reason = Reason(
+                rule.id, text, source, certainty, verdict, outcome.facts,
+                _Match(screening, hit, snapshot_date),
+            )  # fmt: skip
             if verdict is None:  # a listing that does not count for these items
                 findings.append(_Finding(rule, Verdict.NO_LICENCE_REQUIRED, [reason]))
-                continue
-            findings.append(_Finding(rule, verdict, [reason], policy, bars_exceptions=bars))
+            else:
+                findings.append(_Finding(rule, verdict, [reason], policy, bars_exceptions=bars))
     return findings
 
 
@@ -550,6 +561,31 @@ def decide_regime(
     )  # fmt: skip
 
 
+def _candidates(
+    regime: Regime, on: date, destination: str
+) -> tuple[tuple[Rule, ...], tuple[str, ...]]:
+    """The rules in force on ``on`` that can apply to ``destination`` (a rule limited to
+    other countries is left out unevaluated), and the country sets the left-out rules
+    test; memoised per date and destination."""
+    key = ("candidates", on, destination)
+    found: tuple[tuple[Rule, ...], tuple[str, ...]] | None = regime.memo.get(key)
+    if found is None:
+        rules = regime.rules_on(on)
+        found = (
+            tuple(r for r in rules if r.countries is None or destination in r.countries),
+            tuple(
+                g
+                for r in rules
+                if r.countries is not None and destination not in r.countries
+                for g in r.groups
+            ),
+        )
+        if len(regime.memo) > 100_000:
+            regime.memo.clear()
+        regime.memo[key] = found
+    return found
+
+
 def _evaluate(
     regime: Regime,
     request: DecisionRequest,
@@ -567,11 +603,9 @@ def _evaluate(
     exceptions: list[Rule] = []
     negatives: list[str] = []
     published = {s.snapshot_id: s.published for s in lists}
-    destination = request.destination
-    for rule in regime.rules_on(request.on):
-        if rule.countries is not None and destination not in rule.countries:
-            negatives.extend(rule.groups)
-            continue
+    candidates, skipped = _candidates(regime, request.on, request.destination)
+    negatives.extend(skipped)
+    for rule in candidates:
         holds = True if rule.test is None else rule.test(request, items)
         if rule.kind == "note":
             if holds:
