@@ -619,3 +619,24 @@ def test_a_deemed_export_is_never_a_domestic_sale(
     us = regime_of(decision, "us-ear")
     assert us.verdict.label != "no_licence_required"
     assert "us-deemed-export" in rules(us)
+
+
+@pytest.mark.parametrize(
+    ("to", "on", "verdict"),
+    [
+        ("Crimea", date(2021, 6, 1), "licence_required"),
+        ("Sevastopol", date(2022, 6, 1), "licence_required"),
+        ("Donetsk", date(2022, 2, 23), "no_licence_required"),
+        ("Luhansk", date(2022, 2, 24), "licence_required"),
+        ("Ukraine", date(2022, 6, 1), "refer"),
+    ],
+)
+def test_regions_of_ukraine_named_as_destinations(
+    eg: ExportGuard, to: str, on: date, verdict: str
+) -> None:
+    decision = eg.decisions.decide(
+        items=["EAR99"], to=to, on=on, regimes=["us-ear"], end_users=["Acme"],
+        end_user_type="non-government", end_use="other", exporter_country="US",
+    )  # fmt: skip
+    assert decision.request.destination == "UA"
+    assert regime_of(decision, "us-ear").verdict.label == verdict
