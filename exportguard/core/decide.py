@@ -478,6 +478,33 @@ def decide_regime(
     trusted on the decision date). ``parties=False`` leaves the parties out entirely (the
     eligibility map asks about destinations, not parties).
     """
+    return _decide_regime(
+        request, regime, screenings, _Loaded.of(lists),
+        frozenset(map(normalise_item, request.items)), parties=parties,
+    )  # fmt: skip
+
+
+@dataclass(frozen=True, slots=True)
+class _Loaded:
+    """The list snapshots of a decision, as the engine looks them up."""
+
+    sources: frozenset[str]
+    published: Mapping[int, date]
+
+    @classmethod
+    def of(cls, lists: Sequence[LoadedList]) -> _Loaded:
+        return cls(frozenset(s.source for s in lists), {s.snapshot_id: s.published for s in lists})
+
+
+def _decide_regime(
+    request: DecisionRequest,
+    regime: Regime,
+    screenings: Sequence[PartyScreening],
+    loaded: _Loaded,
+    items: frozenset[str],
+    *,
+    parties: bool,
+) -> RegimeDecision:
     if request.on < regime.covers_from:
         reason = Reason(
             f"{regime.id}:coverage",
@@ -500,7 +527,6 @@ def decide_regime(
             regime.id, regime.revision, regime.digest, Verdict.NO_LICENCE_REQUIRED,
             (scope_note,), certainty=scope_note.certainty, applies=False,
         )  # fmt: skip
-    items = frozenset(map(normalise_item, request.items))
     notes: list[Reason] = [scope_note] if scope_note is not None else []
     base: list[str] = []  # facts every conclusion about the destination rests on
     for alias in regime.treated_as:
@@ -512,16 +538,18 @@ def decide_regime(
             request = replace(request, destination=alias.target)
             break
     findings, exceptions, negatives = _evaluate(
-        regime, request, items, screenings, lists, base, notes, parties=parties
+        regime, request, items, screenings, loaded.published, base, notes, parties=parties
     )
     missing_lists: tuple[str, ...] = ()
     if parties:
-        loaded = {s.source for s in lists}
-        missing_lists = tuple(r.id for r in regime.required_lists if loaded.isdisjoint(r.sources))
+        missing_lists = tuple(
+            r.id for r in regime.required_lists if loaded.sources.isdisjoint(r.sources)
+        )
         findings.extend(_party_gaps(regime, request, missing_lists, base))
     for rule in exceptions:
         _apply_exception(regime, rule, request, items, findings)
-    if not findings or max(f.verdict for f in findings) == Verdict.NO_LICENCE_REQUIRED:
+    verdict = max([f.verdict for f in findings], default=Verdict.NO_LICENCE_REQUIRED)
+    if verdict == Verdict.NO_LICENCE_REQUIRED:
         # "No rule requires a licence" rests on the rules that did not fire and on the
         # caveats that did (a sale within the country, a rule not yet in force ...).
         caveats = [f for n in notes for f in n.facts]
@@ -533,7 +561,6 @@ def decide_regime(
             regime, Verdict.NO_LICENCE_REQUIRED, [reason], [*extra, *notes], facts,
             applies=applies, missing_lists=missing_lists,
         )  # fmt: skip
-    verdict = max(f.verdict for f in findings)
     deciding = [f for f in findings if f.verdict == verdict]
     # A fact the request lacks could make the answer stricter than the one found: refer.
     pending = [f for f in findings if f.potential is not None and f.potential > verdict]
@@ -591,7 +618,7 @@ def _evaluate(
     request: DecisionRequest,
     items: frozenset[str],
     screenings: Sequence[PartyScreening],
-    lists: Sequence[LoadedList],
+    published: Mapping[int, date],
     base: Sequence[str],
     notes: list[Reason],
     *,
@@ -602,7 +629,6 @@ def _evaluate(
     findings: list[_Finding] = []
     exceptions: list[Rule] = []
     negatives: list[str] = []
-    published = {s.snapshot_id: s.published for s in lists}
     candidates, skipped = _candidates(regime, request.on, request.destination)
     negatives.extend(skipped)
     for rule in candidates:
@@ -877,7 +903,11 @@ def decide(
     empty for one that is not recorded). The overall certainty is the
     weakest among the regimes whose verdict is the overall one.
     """
-    results = tuple(decide_regime(request, r, screenings, lists) for r in regimes)
+    loaded = _Loaded.of(lists)
+    items = frozenset(map(normalise_item, request.items))
+    results = tuple(
+        _decide_regime(request, r, screenings, loaded, items, parties=True) for r in regimes
+    )
     verdict = max(r.verdict for r in results)
     full_versions = {
         "regimes": {r.id: {"revision": r.revision, "digest": r.digest} for r in regimes},

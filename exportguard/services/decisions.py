@@ -432,25 +432,11 @@ def build_request(
         )
     if us_content is not None and not 0 <= us_content <= 100:
         errors.append(FieldError("us_content", "a percentage from 0 to 100"))
-    parties: list[Party] = []
-    for role, field, given in (
-        ("end user", "end_users", end_users),
-        ("consignee", "consignees", consignees),
-        ("intermediary", "intermediaries", intermediaries),
-    ):
-        for raw in given:
-            name, country = (raw, None) if isinstance(raw, str) else raw
-            if not name.strip():
-                errors.append(FieldError(field, "a party's name must not be empty"))
-                continue
-            code = None
-            if country:
-                code = countries.to_code(country)
-                if code is None:
-                    errors.append(FieldError(field, f"unknown country {country!r} of {name!r}"))
-            elif role != "intermediary" and not deemed_export:
-                code = destination
-            parties.append(Party(role, name.strip(), code))
+    parties = _parties(
+        {"end_users": end_users, "consignees": consignees, "intermediaries": intermediaries},
+        None if deemed_export else destination,
+        errors,
+    )
     if errors:
         raise InvalidInput(errors)
     assert destination is not None
@@ -461,6 +447,32 @@ def build_request(
         exporter_country=places["exporter_country"], item_origin=places["item_origin"],
         us_content=us_content, deemed_export=deemed_export, region=region,
     )  # fmt: skip
+
+
+def _parties(
+    given: dict[str, Sequence[PartyInput]], destination: str | None, errors: list[FieldError]
+) -> list[Party]:
+    """Parties by role (``end_users``, ``consignees``, ``intermediaries``) with their
+    countries; end users and consignees default to ``destination``. Problems go to
+    ``errors``."""
+    roles = {"end_users": "end user", "consignees": "consignee", "intermediaries": "intermediary"}
+    parties: list[Party] = []
+    for field, values in given.items():
+        role = roles[field]
+        for raw in values:
+            name, country = (raw, None) if isinstance(raw, str) else raw
+            if not name.strip():
+                errors.append(FieldError(field, "a party's name must not be empty"))
+                continue
+            code = None
+            if country:
+                code = countries.to_code(country)
+                if code is None:
+                    errors.append(FieldError(field, f"unknown country {country!r} of {name!r}"))
+            elif role != "intermediary":
+                code = destination
+            parties.append(Party(role, name.strip(), code))
+    return parties
 
 
 def _item_errors(available: dict[str, Regime], items: Sequence[str]) -> list[FieldError]:
