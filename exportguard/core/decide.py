@@ -700,28 +700,33 @@ def _finish(
     applies: bool | None,
     missing_lists: tuple[str, ...],
 ) -> RegimeDecision:
-    certainty = weakest([regime.certainty(facts), *(r.certainty for r in lead)])
-    unverified = (
-        [f for f in dict.fromkeys(facts) if regime.facts[f].certainty == "U"]
-        if certainty == "U"
-        else []
-    )
-    if unverified:
-        lead.append(
-            Reason(
-                f"{regime.id}:unverified",
-                "This verdict rests on unverified facts: "
-                + " ".join(f"[{f}] {regime.facts[f].text}" for f in unverified),
-                "; ".join(dict.fromkeys(regime.facts[f].source for f in unverified)),
-                "U",
-                None,
-                tuple(unverified),
-            )
-        )
+    facts = tuple(facts)
+    certainty = weakest([regime.cite(facts)[1], *(r.certainty for r in lead)])
+    if certainty == "U":
+        unverified = tuple(f for f in dict.fromkeys(facts) if regime.facts[f].certainty == "U")
+        if unverified:
+            lead.append(_unverified(regime, unverified))
     return RegimeDecision(
         regime.id, regime.revision, regime.digest, verdict, (*lead, *rest), policy, exception,
         conditions, certainty, applies, missing_lists,
     )  # fmt: skip
+
+
+def _unverified(regime: Regime, fact_ids: tuple[str, ...]) -> Reason:
+    """The reason naming the unverified facts a verdict rests on (memoised)."""
+    key = ("unverified", fact_ids)
+    found: Reason | None = regime.memo.get(key)
+    if found is None:
+        found = regime.memo[key] = Reason(
+            f"{regime.id}:unverified",
+            "This verdict rests on unverified facts: "
+            + " ".join(f"[{f}] {regime.facts[f].text}" for f in fact_ids),
+            "; ".join(dict.fromkeys(regime.facts[f].source for f in fact_ids)),
+            "U",
+            None,
+            fact_ids,
+        )
+    return found
 
 
 def _party_gaps(
