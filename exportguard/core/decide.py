@@ -344,6 +344,8 @@ def _listed_party(
             entry = hit.entry
             if hit.score < floor or not (every_source or entry.source in sources):
                 continue
+            if not entry.in_force(request.on):  # listed after (or delisted before) the date
+                continue
             outcome = _list_outcome(regime, rule, entry.list_name, request, items)
             snapshot_date = published.get(hit.snapshot_id)
             cited, certainty = regime.cite(outcome.facts)

@@ -808,6 +808,99 @@ SCENARIOS: list[tuple[str, list[str], str, date, dict[str, Any], str, str]] = [
 ]
 
 
+_EL = "Entity List (EL) - Bureau of Industry and Security"
+_UVL = "Unverified List (UVL) - Bureau of Industry and Security"
+_SDN = "Specially Designated Nationals (SDN) - Treasury Department"
+_MEU = "Military End User (MEU) List - Bureau of Industry and Security"
+_DPL = "Denied Persons List (DPL) - Bureau of Industry and Security"
+_EU = "EU Financial Sanctions (consolidated list)"
+_LISTED = D(2020, 1, 1)
+_CSL_2022 = (LoadedList(1, "us_trade_csl", D(2022, 5, 16)), LoadedList(2, "eu_fsf", D(2020, 1, 1)))
+
+# Parties (kinds 4-7, 14): "_hits" are (party, list, listed name, score, listing date) as
+# screening found them (listed in snapshot 1); "_end_users" the end users named (default
+# one, "Acme Ltd"); "_lists" the list snapshots loaded (default: every source needed).
+SCENARIOS += [
+    # kind 4: end-user rules on listed parties
+    ("us-ear", ["4D004"], "DE", D(2022, 6, 1),
+     {**NONGOV_PT, "_hits": [("Acme Ltd", _UVL, "ACME LTD", 1.0, _LISTED)]},
+     "licence_required", "us-ace:barred"),
+    ("us-ear", ["EAR99"], "DE", D(2022, 6, 1),
+     {**NONGOV_OTHER, "_hits": [("Acme Ltd", _UVL, "ACME LTD", 1.0, _LISTED)]},
+     "refer", "us-listed-party"),
+    ("us-ear", ["4D004"], "SG", D(2022, 6, 1),
+     {**NONGOV_PT, "_hits": [("Acme Ltd", _EL, "ACME LTD", 1.0, _LISTED)]},
+     "licence_required", "us-ace:barred"),
+    ("us-ear", ["EAR99"], "DE", D(2022, 6, 1),
+     {**NONGOV_OTHER, "_hits": [("Acme Ltd", _EL, "ACME LTD", 1.0, _LISTED)]},
+     "licence_required", "us-listed-party"),
+    ("us-ear", ["EAR99"], "DE", D(2022, 6, 1),
+     {**NONGOV_OTHER, "_hits": [("Acme Ltd", _DPL, "ACME LTD", 1.0, _LISTED)]},
+     "not_eligible", "us-listed-party"),
+    ("us-ear", ["EAR99"], "DE", D(2022, 6, 1),
+     {**NONGOV_OTHER, "_hits": [("Acme Ltd", _SDN, "ACME LTD", 1.0, _LISTED)]},
+     "licence_required", "us-listed-party"),
+    ("us-ear", ["EAR99"], "CN", D(2021, 3, 1),
+     {"end_user_type": "military", "end_use": "other",
+      "_hits": [("Acme Ltd", _MEU, "ACME LTD", 1.0, _LISTED)]},
+     "no_licence_required", "us-listed-party"),
+    ("us-ear", ["4D004"], "CN", D(2021, 3, 1),
+     {"end_user_type": "military", "end_use": "other",
+      "_hits": [("Acme Ltd", _MEU, "ACME LTD", 1.0, _LISTED)]},
+     "refer", "us-listed-party"),
+    ("us-ear", ["EAR99"], "RU", D(2022, 2, 23),
+     {**NONGOV_OTHER, "_hits": [("Acme Ltd", _MEU, "ACME LTD", 1.0, _LISTED)]},
+     "no_licence_required", "us-listed-party"),
+    ("us-ear", ["EAR99"], "RU", D(2022, 2, 24),
+     {**NONGOV_OTHER, "_hits": [("Acme Ltd", _MEU, "ACME LTD", 1.0, _LISTED)]},
+     "licence_required", "us-listed-party"),
+    ("us-ear", ["EAR99"], "BY", D(2022, 3, 2),
+     {**NONGOV_OTHER, "_hits": [("Acme Ltd", _MEU, "ACME LTD", 1.0, _LISTED)]},
+     "licence_required", "us-listed-party"),
+    ("eu-dual-use", ["EAR99"], "FR", D(2022, 6, 1),
+     {"_hits": [("Acme Ltd", _EU, "ACME LTD", 1.0, _LISTED)]}, "not_eligible",
+     "eu-listed-party"),
+    # kind 5: several end users, each screened
+    ("us-ear", ["EAR99"], "IL", D(2022, 6, 1),
+     {**NONGOV_OTHER, "_end_users": ("Acme Ltd", "NSO Group"),
+      "_hits": [("NSO Group", _EL, "NSO Group", 1.0, D(2021, 11, 4))]},
+     "licence_required", "us-listed-party"),
+    ("us-ear", ["EAR99"], "IL", D(2021, 11, 3),
+     {**NONGOV_OTHER, "_end_users": ("Acme Ltd", "NSO Group"),
+      "_hits": [("NSO Group", _EL, "NSO Group", 1.0, D(2021, 11, 4))]},
+     "no_licence_required", "us-ear:default"),
+    # kind 6: a match below the screening default is a refer naming the entry
+    ("us-ear", ["EAR99"], "FR", D(2022, 6, 1),
+     {**GOV, "_hits": [("Acme Ltd", _SDN, "NICARAGUAN NATIONAL POLICE", 0.78, _LISTED)]},
+     "refer", "us-listed-party"),
+    ("us-ear", ["EAR99"], "FR", D(2022, 6, 1),
+     {**GOV, "_hits": [("Acme Ltd", _EL, "ACME LTD", DEFAULT_THRESHOLD, _LISTED)]},
+     "licence_required", "us-listed-party"),
+    # kind 7: undated rows of a snapshot newer than the decision
+    ("us-ear", ["EAR99"], "DE", D(2021, 4, 1),
+     {**NONGOV_OTHER, "_lists": _CSL_2022,
+      "_hits": [("Acme Ltd", _SDN, "POSITIVE TECHNOLOGIES", 1.0, None)]},
+     "refer", "us-listed-party"),
+    ("us-ear", ["EAR99"], "DE", D(2022, 5, 16),
+     {**NONGOV_OTHER, "_lists": _CSL_2022,
+      "_hits": [("Acme Ltd", _SDN, "POSITIVE TECHNOLOGIES", 1.0, None)]},
+     "licence_required", "us-listed-party"),
+    ("us-ear", ["EAR99"], "DE", D(2021, 11, 4),
+     {**NONGOV_OTHER, "_lists": _CSL_2022,
+      "_hits": [("Acme Ltd", _EL, "POSITIVE TECHNOLOGIES", 1.0, D(2021, 11, 4))]},
+     "licence_required", "us-listed-party"),
+    # kind 14: the lists a regime needs, and an end user to screen
+    ("us-ear", ["EAR99"], "DE", D(2022, 6, 1), {**NONGOV_OTHER, "_lists": LISTS[1:]}, "refer",
+     "us-ear:missing-list:csl"),
+    ("eu-dual-use", ["EAR99"], "DE", D(2022, 6, 1), {"_lists": LISTS[:1]}, "refer",
+     "eu-dual-use:missing-list:eu-fsf"),
+    ("us-ear", ["EAR99"], "DE", D(2022, 6, 1), {**NONGOV_OTHER, "_end_users": ()}, "refer",
+     "us-ear:no-end-user"),
+    ("il-deca", ["4D004"], "FR", D(2022, 6, 1), {**GOV, "_end_users": (), "_lists": ()},
+     "licence_required", "il-end-use-declaration"),
+]  # fmt: skip
+
+
 @pytest.mark.parametrize(
     ("regime", "items", "to", "on", "extra", "verdict", "rule"),
     SCENARIOS,
@@ -822,7 +915,19 @@ def test_scenario(
     verdict: str,
     rule: str,
 ) -> None:
-    result = run(regime, items, to, on, extra)
+    facts = dict(extra)
+    hits = [
+        (party, entry(list_name, name, listed_from=listed, source=_source(list_name)), score)
+        for party, list_name, name, score, listed in facts.pop("_hits", [])
+    ]
+    screenings = tuple(
+        screened(party, *[(e, score) for p, e, score in hits if p == party])
+        for party in dict.fromkeys(p for p, _, _ in hits)
+    )
+    result = run(
+        regime, items, to, on, facts, end_users=facts.pop("_end_users", ("Acme Ltd",)),
+        screenings=screenings, lists=facts.pop("_lists", LISTS),
+    )  # fmt: skip
     assert result.verdict.label == verdict, text(result)
     assert rule in rules(result)
     for reason in result.reasons:
@@ -830,6 +935,10 @@ def test_scenario(
         assert reason.source
         assert reason.certainty in "PSDU"
     assert result.certainty in "PSDU"
+
+
+def _source(list_name: str) -> str:
+    return "eu_fsf" if list_name.startswith("EU") else "us_trade_csl"
 
 
 def test_the_table_is_large_enough() -> None:
