@@ -554,7 +554,7 @@ def _decide_regime(
     if verdict == Verdict.NO_LICENCE_REQUIRED:
         # "No rule requires a licence" rests on the rules that did not fire and on the
         # caveats that did (a sale within the country, a rule not yet in force ...).
-        caveats = [f for n in notes for f in n.facts]
+        caveats = [f for n in notes if n is not scope_note for f in n.facts]
         tested = _group_facts(regime, tuple(dict.fromkeys(negatives)), request)
         facts = tuple(dict.fromkeys((*regime.default.facts, *base, *tested, *caveats)))
         reason = _reason(regime, f"{regime.id}:default", regime.default, facts)

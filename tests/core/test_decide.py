@@ -1175,3 +1175,16 @@ def test_a_regime_without_its_lists_cannot_clear_parties() -> None:
     us = run("us-ear", ["EAR99"], "FR", date(2022, 6, 1), NONGOV_OTHER, lists=LISTS[1:])
     assert us.verdict.label == "refer"
     assert us.missing_lists == ("csl",)
+
+
+def test_a_regime_that_does_not_apply_says_what_that_rests_on() -> None:
+    result = run(
+        "us-ear", ["4A005"], "CN", date(2022, 6, 1),
+        {**NONGOV_PT, "exporter_country": "DE", "item_origin": "DE", "us_content": 0.0},
+    )  # fmt: skip
+    assert result.applies is False
+    assert result.certainty == "U"
+    assert "foreign-direct-product" in result.reasons[0].text
+    unknown = run("us-ear", ["EAR99"], "DE", date(2022, 6, 1), NONGOV_OTHER)
+    assert unknown.applies is None
+    assert unknown.certainty != "U"  # "no licence" does not rest on the EAR's reach
