@@ -1,8 +1,8 @@
 """Decisions per second in process, with all regimes and every list loaded.
 
-Run: ``make bench-decisions``. Two figures, as the decision issue asks (the engine's both
-per wall-clock second and per CPU second of this process, which other processes on a shared
-machine do not inflate):
+Run: ``make bench-decisions``. Two figures, as the decision issue asks (the engine's as the
+best of five timed passes, per wall-clock second and per CPU second of this process, which
+other processes on a shared machine inflate less):
 
 1. the decision engine alone (``core.decide.decide``: every rule of il-deca, us-ear and
    eu-dual-use evaluated, screening results given), over a mix of requests: items,
@@ -99,13 +99,17 @@ def main() -> None:
             prepared.append((request, screenings, lists))
         gc.collect()
         gc.freeze()
-        started, cpu_started = time.perf_counter(), time.process_time()
-        rounds = 5
-        for _ in range(rounds):
-            for request, screenings, lists in prepared:
-                decide(request, chosen, screenings, {}, lists=lists)
-        engine_seconds = time.perf_counter() - started
-        engine_cpu_seconds = time.process_time() - cpu_started
+        # Best of several timed passes (timeit's practice): on a shared machine a pass
+        # is slowed by whatever else runs; the fastest is the engine's own cost.
+        rounds, passes = 2, 5
+        engine_seconds = engine_cpu_seconds = float("inf")
+        for _ in range(passes):
+            started, cpu_started = time.perf_counter(), time.process_time()
+            for _ in range(rounds):
+                for request, screenings, lists in prepared:
+                    decide(request, chosen, screenings, {}, lists=lists)
+            engine_seconds = min(engine_seconds, time.perf_counter() - started)
+            engine_cpu_seconds = min(engine_cpu_seconds, time.process_time() - cpu_started)
         n = rounds * len(prepared)
         screen_times.sort()
         results = {
