@@ -232,10 +232,21 @@ def _reason(
     text: str | None = None,
     match: Mapping[str, Any] | None = None,
     verdict: Verdict | None = None,
+    *,
+    shared: bool = False,
 ) -> Reason:
+    """A reason citing ``outcome``'s facts and ``extra_facts``. ``shared``: ``outcome`` is
+    the regime's own (not built for this decision), so the reason in its own words is
+    memoised on the regime (reasons are immutable)."""
+    plain = shared and text is None and match is None and verdict is None
+    if plain:
+        key = ("reason", rule_id, id(outcome), tuple(extra_facts))
+        found: Reason | None = regime.memo.get(key)
+        if found is not None:
+            return found
     facts = tuple(dict.fromkeys((*outcome.facts, *extra_facts))) if extra_facts else outcome.facts
     sources, certainty = regime.cite(facts)
-    return Reason(
+    reason = Reason(
         rule_id,
         text or outcome.text,
         sources,
@@ -244,6 +255,11 @@ def _reason(
         facts,
         match,
     )
+    if plain:
+        if len(regime.memo) > 100_000:
+            regime.memo.clear()
+        regime.memo[key] = reason
+    return reason
 
 
 @dataclass(eq=False)
@@ -557,7 +573,7 @@ def _decide_regime(
         caveats = [f for n in notes if n is not scope_note for f in n.facts]
         tested = _group_facts(regime, tuple(dict.fromkeys(negatives)), request)
         facts = tuple(dict.fromkeys((*regime.default.facts, *base, *tested, *caveats)))
-        reason = _reason(regime, f"{regime.id}:default", regime.default, facts)
+        reason = _reason(regime, f"{regime.id}:default", regime.default, facts, shared=True)
         extra = [r for f in findings for r in f.reasons]
         return _finish(
             regime, Verdict.NO_LICENCE_REQUIRED, [reason], [*extra, *notes], facts,
@@ -638,7 +654,7 @@ def _evaluate(
         if rule.kind == "note":
             if holds:
                 assert rule.outcome is not None
-                notes.append(_reason(regime, rule.id, rule.outcome, base))
+                notes.append(_reason(regime, rule.id, rule.outcome, base, shared=True))
             continue
         if rule.kind == "licence-exception":
             if holds is not False:
@@ -678,7 +694,7 @@ def _evaluate(
                 _Finding(
                     rule,
                     rule.outcome.verdict,
-                    [_reason(regime, rule.id, rule.outcome, (*base, *group_facts))],
+                    [_reason(regime, rule.id, rule.outcome, (*base, *group_facts), shared=True)],
                     rule.outcome.review_policy,
                     conditions=rule.outcome.conditions,
                     bars_exceptions=rule.outcome.bars_exceptions,
