@@ -902,7 +902,11 @@ def compile_condition(
             code = req.destination
             if code in fixed:
                 return True
-            return any(code in group.members_on(req.on) for group in groups)
+            on = req.on
+            for group in groups:  # a loop, not any(): no generator per call  # noqa: SIM110
+                if code in group.members_on(on):
+                    return True
+            return False
 
         return destination_in
     attr = {"end_user_type_in": "end_user_type", "end_use_in": "end_use", "region_in": "region"}[
