@@ -7,6 +7,7 @@ and services receive values as arguments. ``docs/settings.md`` is generated from
 
 from __future__ import annotations
 
+import getpass
 import os
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -57,12 +58,20 @@ class Settings:
     audit_key: Path | None = None
 
 
+def _os_user() -> str:
+    """The operating-system user (from the password database when no variable names it)."""
+    try:
+        return getpass.getuser()
+    except (KeyError, OSError):  # no passwd entry for the uid (some containers)
+        return f"uid:{os.getuid()}" if hasattr(os, "getuid") else "unknown"
+
+
 def load(environ: Mapping[str, str] | None = None) -> Settings:
     """Read the settings from ``environ`` (the process environment by default)."""
     env = os.environ if environ is None else environ
     data_dir = Path(env.get("EXPORTGUARD_DATA_DIR") or platformdirs.user_data_dir("exportguard"))
     url = env.get("EXPORTGUARD_DATABASE_URL") or f"sqlite:///{data_dir / 'exportguard.db'}"
-    actor = env.get("EXPORTGUARD_ACTOR") or env.get("USER") or env.get("USERNAME") or "unknown"
+    actor = env.get("EXPORTGUARD_ACTOR") or env.get("USER") or env.get("USERNAME") or _os_user()
     return Settings(
         data_dir=data_dir,
         database_url=url,

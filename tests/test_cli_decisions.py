@@ -117,7 +117,7 @@ def test_regimes_list_show_diff(db: str) -> None:
 
 def test_regimes_validate_and_install(db: str, tmp_path: Path) -> None:
     good = tmp_path / "eu.yaml"
-    good.write_text(bundled_text("eu-dual-use").replace('"2026-11-27.1"', '"officer-edit"'))
+    good.write_text(bundled_text("eu-dual-use").replace('"2026-11-29.1"', '"officer-edit"'))
     code, out, _ = run(db, "regimes", "validate", str(good))
     assert code == 0
     assert "valid regime eu-dual-use officer-edit" in out
@@ -133,3 +133,46 @@ def test_regimes_validate_and_install(db: str, tmp_path: Path) -> None:
     assert code == 0
     code, out, _ = run(db, "regimes", "list", "--json")
     assert {r["id"]: r["revision"] for r in json.loads(out)}["eu-dual-use"] == "officer-edit"
+
+
+def test_decide_takes_several_end_users_and_refuses_a_repeated_single_option(db: str) -> None:
+    code, out, err = run(
+        db, "decide", "--regime", "us-ear", "--item", "EAR99", "--to", "IL",
+        "--end-user", "NSO Group", "--end-user", "Acme Ltd", "--consignee", "Globex",
+        "--intermediary", "Initech", "--end-user-type", "non-government", "--end-use", "other",
+        "--exporter-country", "US", "--date", "2022-06-01", "--json",
+    )  # fmt: skip
+    assert code == 0, err
+    data = json.loads(out)
+    assert data["verdict"] == "licence_required"
+    assert [p["name"] for p in data["request"]["parties"]] == [
+        "NSO Group", "Acme Ltd", "Globex", "Initech"
+    ]  # fmt: skip
+    for option, values in (("--to", ["IL", "DE"]), ("--end-user-type", ["government", "military"])):
+        args = ["decide", "--item", "EAR99", "--date", "2022-06-01"]
+        args += [] if option == "--to" else ["--to", "IL"]
+        for value in values:
+            args += [option, value]
+        code, _, err = run(db, *args)
+        assert code == 2
+        assert f"{option} takes one value, given 2 times" in err
+
+
+def test_decide_records_the_acting_user(db: str) -> None:
+    code, out, _ = run(
+        db, "--actor", "officer.cohen", "decide", "--regime", "il-deca", "--item", "4D004",
+        "--to", "FR", "--end-user-type", "government", "--end-use", "law-enforcement",
+        "--date", "2022-06-01", "--json",
+    )  # fmt: skip
+    assert code == 0
+    decision_id = json.loads(out)["decision_id"]
+    code, out, _ = run(db, "decision", "show", decision_id)
+    assert json.loads(out)["actor"] == "officer.cohen"
+
+
+def test_the_default_actor_is_the_operating_system_user(monkeypatch: pytest.MonkeyPatch) -> None:
+    from exportguard import settings
+
+    monkeypatch.setattr(settings.getpass, "getuser", lambda: "osuser")
+    assert settings.load({}).actor == "osuser"
+    assert settings.load({"EXPORTGUARD_ACTOR": "me"}).actor == "me"

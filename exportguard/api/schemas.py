@@ -78,16 +78,50 @@ class BatchRequest(Model):
     threshold: Number = Field(default=0.8, ge=0.0, le=1.0)
 
 
+class PartyBody(Model):
+    name: str = Field(min_length=1, max_length=500)
+    country: str | None = Field(
+        default=None,
+        max_length=100,
+        description="ISO code or name; end users and consignees default to the destination.",
+    )
+
+
+#: A party: its name, or {name, country}.
+PartyField = Annotated[str, Field(min_length=1, max_length=500)] | PartyBody
+
+
 class DecideRequest(Model):
     items: list[Line] = Field(min_length=1, max_length=20)
-    to: str = Field(min_length=1, max_length=100)
+    to: str = Field(
+        min_length=1,
+        max_length=100,
+        description="Destination (for a deemed export: the foreign person's country).",
+    )
     date: IsoDate | None = None
     regimes: list[Line] = Field(default_factory=list, max_length=10)
-    end_user: str | None = Field(default=None, max_length=500)
+    end_users: list[PartyField] = Field(default_factory=list, max_length=20)
+    consignees: list[PartyField] = Field(default_factory=list, max_length=20)
+    intermediaries: list[PartyField] = Field(default_factory=list, max_length=20)
     end_user_type: str | None = Field(default=None, max_length=50)
     end_use: str | None = Field(default=None, max_length=50)
-    parties: list[Line] = Field(default_factory=list, max_length=20)
     authority_informed: StrictBool = False
+    exporter_country: str | None = Field(
+        default=None, max_length=100, description="Where the export leaves from."
+    )
+    item_origin: str | None = Field(
+        default=None, max_length=100, description="Where the item was made or developed."
+    )
+    us_content: Number | None = Field(
+        default=None, ge=0, le=100, description="US-origin controlled content, % of value."
+    )
+    deemed_export: StrictBool = False
+    region: str | None = Field(
+        default=None, max_length=20, description="crimea, dnr, lnr or other (Ukraine)."
+    )
+
+    def party_inputs(self, field: str) -> list[str | tuple[str, str | None]]:
+        return [p if isinstance(p, str) else (p.name, p.country) for p in getattr(self, field)]
 
 
 class ConditionsBody(Model):

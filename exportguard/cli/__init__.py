@@ -48,9 +48,18 @@ def main_options(
     db: Annotated[
         str | None, typer.Option("--db", help="Database URL (overrides EXPORTGUARD_DATABASE_URL).")
     ] = None,
+    actor: Annotated[
+        str | None,
+        typer.Option(
+            "--actor",
+            help="Who is acting, for the audit trail (default: EXPORTGUARD_ACTOR, else the "
+            "operating-system user).",
+        ),
+    ] = None,
 ) -> None:
     """ExportGuard: export control of cyber-surveillance technology."""
     State.db = db
+    State.actor = actor.strip() if actor and actor.strip() else None
 
 
 # --- lists ----------------------------------------------------------------------------------

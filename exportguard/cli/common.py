@@ -23,6 +23,7 @@ JsonFlag = Annotated[bool, typer.Option("--json", help="Machine-readable output.
 
 class State:
     db: str | None = None
+    actor: str | None = None
 
 
 def open_service() -> Any:
@@ -34,7 +35,7 @@ def open_service() -> Any:
     notifier = WebhookNotifier(config.webhook_url) if config.webhook_url else None
     return ExportGuard(
         State.db or config.database_url,
-        actor=config.actor,
+        actor=State.actor or config.actor,
         impact_policy=config.impact_policy,
         notifier=notifier,
         audit_key=AuditKey(config.audit_key) if config.audit_key else None,

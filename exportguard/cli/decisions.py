@@ -16,6 +16,7 @@ from exportguard.cli.common import (
     run,
     say,
 )
+from exportguard.errors import InvalidInput
 
 # --- decisions and regimes ---------------------------------------------------------------------
 
@@ -23,6 +24,19 @@ regimes_app = typer.Typer(help="Export-control regimes as versioned data.", no_a
 app.add_typer(regimes_app, name="regimes")
 decision_app = typer.Typer(help="Stored decisions: show and replay.", no_args_is_help=True)
 app.add_typer(decision_app, name="decision")
+
+
+def _one(values: list[str] | None, option: str, field: str) -> str | None:
+    """The single value of a single-valued option: declared as a list because typer would
+    silently keep the last of several; given twice is an error."""
+    if not values:
+        return None
+    if len(values) > 1:
+        raise InvalidInput(
+            f"{option} takes one value, given {len(values)} times ({', '.join(values)})",
+            field=field,
+        )
+    return values[0]
 
 
 @app.command("decide")
@@ -34,31 +48,65 @@ def decide_command(
             "repeatable."
         ),
     ],
-    to: Annotated[str, typer.Option(help="Destination country (ISO code or name).")],
+    to: Annotated[
+        list[str],
+        typer.Option(
+            help="Destination country (ISO code or name); for a deemed export, the foreign "
+            "person's country. Once."
+        ),
+    ],
     regime: Annotated[
         list[str] | None,
         typer.Option(help="il-deca, us-ear, eu-dual-use (repeatable; default: all)."),
     ] = None,
-    end_user: Annotated[str | None, typer.Option(help="End user's name (screened).")] = None,
+    end_user: Annotated[
+        list[str] | None, typer.Option(help="End user's name (screened); repeatable.")
+    ] = None,
+    consignee: Annotated[
+        list[str] | None, typer.Option(help="Consignee's name (screened); repeatable.")
+    ] = None,
+    intermediary: Annotated[
+        list[str] | None,
+        typer.Option(help="Intermediary's name (agent, broker; screened); repeatable."),
+    ] = None,
     end_user_type: Annotated[
-        str | None,
+        list[str] | None,
         typer.Option(
-            help="government, law-enforcement, intelligence, military, government-owned, "
-            "non-government, individual."
+            help="government, law-enforcement, intelligence, military, military-intelligence, "
+            "government-owned, non-government, individual. Once."
         ),
     ] = None,
     end_use: Annotated[
-        str | None,
+        list[str] | None,
         typer.Option(
             help="law-enforcement, counter-terrorism, criminal-investigation, "
             "vulnerability-disclosure, incident-response, penetration-testing, research, "
             "product-development, unauthorized-access, internal-repression, "
-            "human-rights-violation, other."
+            "human-rights-violation, other. Once."
         ),
     ] = None,
-    party: Annotated[
+    exporter_country: Annotated[
         list[str] | None,
-        typer.Option(help="Other party (consignee, intermediary): screened; repeatable."),
+        typer.Option(help="Country the export leaves from (where a deemed export happens)."),
+    ] = None,
+    item_origin: Annotated[
+        list[str] | None, typer.Option(help="Country where the item was made or developed.")
+    ] = None,
+    us_content: Annotated[
+        list[str] | None,
+        typer.Option(help="US-origin controlled content, percent of the item's value."),
+    ] = None,
+    deemed_export: Annotated[
+        bool,
+        typer.Option(
+            "--deemed-export",
+            help="Technology or source code released to a foreign person inside the "
+            "exporter's country (--to is that person's country).",
+        ),
+    ] = False,
+    region: Annotated[
+        list[str] | None,
+        typer.Option(help="Region of the destination: crimea, dnr, lnr, other (Ukraine)."),
     ] = None,
     authority_informed: Annotated[
         bool,
@@ -67,7 +115,7 @@ def decide_command(
         ),
     ] = False,
     on: Annotated[
-        str | None,
+        list[str] | None,
         typer.Option("--date", help="Decide as of this date (YYYY-MM-DD; default today)."),
     ] = None,
     as_json: JsonFlag = False,
@@ -75,18 +123,40 @@ def decide_command(
     """Decide an export: a verdict per regime and overall, with every reason."""
 
     def action() -> None:
+        singles = {
+            "to": _one(to, "--to", "to"),
+            "end_user_type": _one(end_user_type, "--end-user-type", "end_user_type"),
+            "end_use": _one(end_use, "--end-use", "end_use"),
+            "exporter_country": _one(exporter_country, "--exporter-country", "exporter_country"),
+            "item_origin": _one(item_origin, "--item-origin", "item_origin"),
+            "region": _one(region, "--region", "region"),
+            "date": _one(on, "--date", "date"),
+            "us_content": _one(us_content, "--us-content", "us_content"),
+        }
+        content = None
+        if singles["us_content"] is not None:
+            try:
+                content = float(singles["us_content"])
+            except ValueError:
+                raise InvalidInput("a percentage from 0 to 100", field="us_content") from None
         service = open_service()
-        when = parse_date(on, "date") or service.clock().date()
+        when = parse_date(singles["date"], "date") or service.clock().date()
         decision = service.decisions.decide(
             items=item,
-            to=to,
+            to=singles["to"] or "",
             on=when,
             regimes=regime or [],
-            end_user=end_user,
-            end_user_type=end_user_type,
-            end_use=end_use,
-            parties=party or [],
+            end_users=end_user or [],
+            consignees=consignee or [],
+            intermediaries=intermediary or [],
+            end_user_type=singles["end_user_type"],
+            end_use=singles["end_use"],
             authority_informed=authority_informed,
+            exporter_country=singles["exporter_country"],
+            item_origin=singles["item_origin"],
+            us_content=content,
+            deemed_export=deemed_export,
+            region=singles["region"],
         )
         if as_json:
             print_json(decision.to_dict())
@@ -98,10 +168,11 @@ def decide_command(
 
 def _render_decision(data: dict[str, Any]) -> None:
     req = data["request"]
+    end_users = [p["name"] for p in req["parties"] if p["role"] == "end user"]
     out.print(
-        f"[bold]{data['verdict'].upper()}[/]  {', '.join(req['items'])} to "
-        f"{req['destination']} on {req['date']}"
-        + (f" for {req['end_user']}" if req["end_user"] else "")
+        f"[bold]{data['verdict'].upper()}[/] (certainty {data['certainty']})  "
+        f"{', '.join(req['items'])} to {req['destination']} on {req['date']}"
+        + (f" for {', '.join(end_users)}" if end_users else "")
         + f"   (decision {data['decision_id']})",
         highlight=False,
     )
@@ -112,8 +183,8 @@ def _render_decision(data: dict[str, Any]) -> None:
         if regime["review_policy"]:
             extra.append(f"review policy: {regime['review_policy']}")
         out.print(
-            f"\n[bold]{regime['id']}[/] ({regime['revision']}): {regime['verdict']}"
-            + (f" - {'; '.join(extra)}" if extra else ""),
+            f"\n[bold]{regime['id']}[/] ({regime['revision']}): {regime['verdict']} "
+            f"(certainty {regime['certainty']})" + (f" - {'; '.join(extra)}" if extra else ""),
             highlight=False,
         )
         for reason in regime["reasons"]:

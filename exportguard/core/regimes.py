@@ -6,11 +6,24 @@ A regime file (``exportguard/regimes/*.yaml``) holds:
                    ``P`` primary/official text, ``S`` secondary (press, law firms),
                    ``D`` derived by reasoning, ``U`` unverified;
 ``items``          the control entries the regime models (4A005, 5A001.j ...), in named
-                   ``item_sets``;
+                   ``item_sets``; ``EAR99`` and ``unlisted-cyber-surveillance`` (an item on
+                   no control list) are understood by every regime;
 ``country_sets``   dated country memberships: Israel's eligible destinations (the list of
                    102, then of 37), US Country Groups (A:6, D:1 ... E:2), EU001
                    destinations. A version may be incomplete (``complete: false``): a
-                   country not among its known members is then of *unknown* membership;
+                   country not among its known members is then of *unknown* membership.
+                   ``facts`` of a version back every conclusion drawn from it (member or
+                   not); ``member_facts`` back only the conclusion that a country is a
+                   member (a member list whose dating is unverified);
+``treated_as``     destinations the regime treats as another one from a date (Hong Kong as
+                   China under the EAR from 2020-12-23), for every condition and set;
+``jurisdiction``   whom the regime binds: ``exporters`` (countries or ``group:`` sets an
+                   export leaves from), ``origins`` (countries whose items it follows
+                   wherever they are), ``unknown_origins`` (origins for which its reach is
+                   not modelled), ``us_content`` (a foreign-made item with US content may
+                   be caught by the EAR's de minimis rule, not modelled: unknown);
+``required_lists`` the restricted-party list sources the regime needs loaded before it can
+                   clear the parties of a request;
 ``rules``          what the regime requires, each with an id, dates, a condition, a
                    verdict, text and the facts it rests on. Kinds:
 
@@ -18,13 +31,19 @@ A regime file (``exportguard/regimes/*.yaml``) holds:
                    ``country-list``       membership of a country set decides the verdict
                                           (member / non-member / unknown);
                    ``licence-exception``  overcomes named requirements unless one of its
-                                          ``unavailable`` conditions holds;
+                                          ``unavailable`` conditions holds, or a finding
+                                          with ``bars_exceptions`` stands;
                    ``listed-party``       screening hits on named lists decide the verdict;
                    ``note``               a reason without a verdict (a caveat to show).
 
 Conditions are small mappings: ``items_in``, ``destination_in`` (country codes and
 ``group:NAME`` references to country sets), ``end_user_type_in``, ``end_use_in``,
-``authority_informed``, and ``all`` / ``any`` / ``not`` around them.
+``region_in``, ``authority_informed``, ``deemed_export``, and ``all`` / ``any`` / ``not``
+around them. A condition on a fact the request does not give (no end-user type, no end
+use, no region) is *unknown*, not false: the engine then refers and names the fact.
+
+Every key is checked: a misspelt or unknown key, a date range that ends before it starts
+and overlapping versions of one country set are errors naming the file, line and field.
 
 This module is pure: the loader in ``exportguard/regimes`` reads files and hands the
 parsed data (with line numbers) to :func:`parse_regime`.
@@ -40,23 +59,32 @@ from dataclasses import dataclass, field
 from datetime import date
 from enum import IntEnum
 from functools import lru_cache
+from itertools import pairwise
 from typing import Any
 
 from exportguard.core import countries
+from exportguard.core.thresholds import DEFAULT_THRESHOLD
 from exportguard.errors import RegimeError
 
 CERTAINTY = {"P": "primary", "S": "secondary", "D": "derived", "U": "unverified"}
 
 END_USER_TYPES = ("government", "law-enforcement", "intelligence", "military",
-                  "government-owned", "non-government", "individual")  # fmt: skip
+                  "military-intelligence", "government-owned", "non-government",
+                  "individual")  # fmt: skip
 GOVERNMENT_TYPES = ("government", "law-enforcement", "intelligence", "military",
-                    "government-owned")  # fmt: skip
+                    "military-intelligence", "government-owned")  # fmt: skip
 END_USES = ("law-enforcement", "counter-terrorism", "criminal-investigation",
             "vulnerability-disclosure", "incident-response", "penetration-testing",
             "research", "product-development", "unauthorized-access", "internal-repression",
             "human-rights-violation", "other")  # fmt: skip
-#: Item codes that are not control entries of any regime but are valid input.
+#: Regions within a destination that a rule can name (EAR 746.6: Crimea and the so-called
+#: DNR and LNR of Ukraine); ``other`` is anywhere else in the destination.
+REGIONS = ("crimea", "dnr", "lnr", "other")
+#: Item codes that are not control entries of any regime but are valid input: an item on
+#: no control list (EAR99 under the EAR; an unlisted cyber-surveillance item).
 SPECIAL_ITEMS = ("EAR99", "unlisted-cyber-surveillance")
+#: Request fields a condition can read, as the CLI/API name them.
+FIELD_NAMES = {"end_user_type": "end-user type", "end_use": "end use", "region": "region"}
 
 
 class Verdict(IntEnum):
@@ -111,6 +139,7 @@ class SetVersion:
     complete: bool
     facts: tuple[str, ...]
     count: int | None = None
+    member_facts: tuple[str, ...] = ()
 
     def on(self, when: date) -> bool:
         return self.since <= when and (self.until is None or when <= self.until)
@@ -122,6 +151,12 @@ class CountrySet:
     text: str
     versions: tuple[SetVersion, ...]
     _members: dict[date, frozenset[str]] = field(default_factory=dict, compare=False, repr=False)
+    _facts: dict[tuple[str, date], tuple[str, ...]] = field(
+        default_factory=dict, compare=False, repr=False
+    )
+    _memberships: dict[tuple[str, date], tuple[bool | None, SetVersion | None, Member | None]] = (
+        field(default_factory=dict, compare=False, repr=False)
+    )
 
     def version(self, when: date) -> SetVersion | None:
         for version in self.versions:
@@ -132,7 +167,19 @@ class CountrySet:
     def membership(
         self, code: str, when: date
     ) -> tuple[bool | None, SetVersion | None, Member | None]:
-        """(True/False/None for unknown, the version in force, the member record)."""
+        """(True/False/None for unknown, the version in force, the member record),
+        memoised per country and date."""
+        found = self._memberships.get((code, when))
+        if found is None:
+            found = self._membership(code, when)
+            if len(self._memberships) > 100_000:
+                self._memberships.clear()
+            self._memberships[(code, when)] = found
+        return found
+
+    def _membership(
+        self, code: str, when: date
+    ) -> tuple[bool | None, SetVersion | None, Member | None]:
         version = self.version(when)
         if version is None:
             return None, None, None
@@ -140,6 +187,23 @@ class CountrySet:
             if member.code == code and member.on(when):
                 return True, version, member
         return (False if version.complete else None), version, None
+
+    def facts_for(self, code: str, when: date) -> tuple[str, ...]:
+        """The facts a conclusion about ``code``'s membership on ``when`` rests on
+        (memoised: decisions ask the same few countries and dates often)."""
+        found = self._facts.get((code, when))
+        if found is None:
+            member, version, record = self.membership(code, when)
+            if version is None:
+                found = ()
+            elif member:
+                found = (*version.facts, *version.member_facts, *(record.facts if record else ()))
+            else:
+                found = version.facts
+            if len(self._facts) > 100_000:
+                self._facts.clear()
+            self._facts[(code, when)] = found
+        return found
 
     def members_on(self, when: date) -> frozenset[str]:
         """Members on ``when`` (memoised per date: decisions ask the same dates often)."""
@@ -159,13 +223,23 @@ class CountrySet:
 
 @dataclass(frozen=True, slots=True)
 class Outcome:
-    """What a rule (or a branch of one) says: a verdict, words, and what it rests on."""
+    """What a rule (or a branch of one) says: a verdict, words, and what it rests on.
+
+    ``bars_exceptions``: while this outcome stands, no licence exception of the regime may
+    be used (EAR 740.2: Entity List entries, 744.15(b) Unverified List, 746 embargoes).
+    """
 
     verdict: Verdict | None
     text: str
     facts: tuple[str, ...] = ()
     review_policy: str | None = None
     conditions: tuple[str, ...] = ()
+    bars_exceptions: bool = False
+
+
+Test = Callable[[Any, frozenset[str]], "bool | None"]
+"""A compiled condition: (request, its normalised item codes) -> True, False, or None when
+it depends on a fact the request does not give."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -175,14 +249,28 @@ class Unavailability:
     text: str
     facts: tuple[str, ...]
     test: Test | None = field(default=None, compare=False, repr=False)
+    groups: tuple[str, ...] = ()
+    fields: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
 class ListMapping:
-    """How hits on one list (matched by a substring of its name) count."""
+    """How hits on one list (matched by a substring of its name) count; with ``since``,
+    ``until`` and ``when``, only while those hold (the first mapping that holds wins)."""
 
     match: str
     outcome: Outcome
+    since: date | None = None
+    until: date | None = None
+    test: Test | None = field(default=None, compare=False, repr=False)
+
+    def holds(self, request: Any, items: frozenset[str]) -> bool:
+        on = request.on
+        if (self.since is not None and on < self.since) or (
+            self.until is not None and on > self.until
+        ):
+            return False
+        return self.test is None or self.test(request, items) is True
 
 
 @dataclass(frozen=True, slots=True)
@@ -206,19 +294,63 @@ class Rule:
     sources: tuple[str, ...] = ()
     lists: tuple[ListMapping, ...] = ()
     fallback: Outcome | None = None
-    threshold: float = 0.8
+    threshold: float = DEFAULT_THRESHOLD
     possible_threshold: float = 0.7
     line: int | None = None
     test: Test | None = field(default=None, compare=False, repr=False)
+    #: Country sets the condition refers to (their facts back its conclusion).
+    groups: tuple[str, ...] = ()
+    #: Request fields the condition reads (end_user_type, end_use, region).
+    fields: tuple[str, ...] = ()
+    #: The countries a condition opening with a plain ``destination_in`` is limited to
+    #: (None: any): the engine skips the rule elsewhere without evaluating it.
+    countries: frozenset[str] | None = None
 
-    def applies(self, request: Any, items: frozenset[str]) -> bool:
-        """In force on the request's date and its condition holds."""
-        return self.on(request.on) and (self.test is None or self.test(request, items))
+    def applies(self, request: Any, items: frozenset[str]) -> bool | None:
+        """In force on the request's date and its condition holds (None: unknown)."""
+        if not self.on(request.on):
+            return False
+        return True if self.test is None else self.test(request, items)
 
     def on(self, when: date) -> bool:
         return (self.since is None or self.since <= when) and (
             self.until is None or when <= self.until
         )
+
+
+@dataclass(frozen=True, slots=True)
+class Alias:
+    """``code`` is treated as ``target`` from ``since`` (to ``until``)."""
+
+    code: str
+    target: str
+    since: date
+    until: date | None
+    text: str
+    facts: tuple[str, ...]
+
+    def on(self, when: date) -> bool:
+        return self.since <= when and (self.until is None or when <= self.until)
+
+
+@dataclass(frozen=True, slots=True)
+class Jurisdiction:
+    """Whom a regime binds (see the module docstring)."""
+
+    exporters: frozenset[str]
+    exporter_groups: tuple[str, ...]
+    origins: frozenset[str]
+    unknown_origins: frozenset[str]
+    us_content: bool
+    text: str
+    facts: tuple[str, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class RequiredList:
+    id: str
+    text: str
+    sources: tuple[str, ...]
 
 
 @dataclass(frozen=True, slots=True)
@@ -241,18 +373,66 @@ class Regime:
             "items, this destination and these parties on this date.",
         )
     )
+    treated_as: tuple[Alias, ...] = ()
+    jurisdiction: Jurisdiction | None = None
+    required_lists: tuple[RequiredList, ...] = ()
+    _in_force: dict[date, tuple[Rule, ...]] = field(default_factory=dict, compare=False, repr=False)
+    _cited: dict[tuple[str, ...], tuple[str, str]] = field(
+        default_factory=dict, compare=False, repr=False
+    )
+    #: The decision engine's memo of answers that depend only on this regime and a few
+    #: request fields (whether it applies to an exporter and item, ...).
+    memo: dict[Any, Any] = field(default_factory=dict, compare=False, repr=False)
+
+    def rules_on(self, when: date) -> tuple[Rule, ...]:
+        """The rules in force on ``when`` (memoised per date)."""
+        found = self._in_force.get(when)
+        if found is None:
+            found = tuple(r for r in self.rules if r.on(when))
+            if len(self._in_force) > 10_000:
+                self._in_force.clear()
+            self._in_force[when] = found
+        return found
+
+    def cite(self, fact_ids: tuple[str, ...]) -> tuple[str, str]:
+        """(the sources of the facts joined with "; ", their weakest certainty), memoised."""
+        found = self._cited.get(fact_ids)
+        if found is None:
+            sources = "; ".join(dict.fromkeys(self.facts[f].source for f in fact_ids))
+            found = (sources or self.name, self.certainty(fact_ids))
+            if len(self._cited) > 10_000:
+                self._cited.clear()
+            self._cited[fact_ids] = found
+        return found
 
     def fact(self, fact_id: str) -> Fact:
         return self.facts[fact_id]
 
+    def knows(self, code: str) -> bool:
+        """Whether ``code`` (normalised) is an item this regime can decide on."""
+        return code in self.items or code in SPECIAL_ITEMS
+
     def certainty(self, fact_ids: Sequence[str]) -> str:
         """The weakest certainty among the facts (P > S > D > U); P when none."""
-        order = "PSDU"
-        tags = [self.facts[f].certainty for f in fact_ids if f in self.facts]
-        return max(tags, key=order.index) if tags else "P"
+        worst = "P"
+        for f in fact_ids:
+            found = self.facts.get(f)
+            if found is not None and _ORDER[found.certainty] > _ORDER[worst]:
+                worst = found.certainty
+        return worst
+
+
+_ORDER = {"P": 0, "S": 1, "D": 2, "U": 3}
+
+
+def weakest(tags: Sequence[str]) -> str:
+    """The weakest of certainty tags (P > S > D > U); P for none."""
+    return max(tags, key=_ORDER.__getitem__, default="P")
 
 
 # --- parsing and validation --------------------------------------------------------------
+
+_Date = date
 
 Lines = Mapping[tuple[Any, ...], int]
 
@@ -272,6 +452,16 @@ class _Parser:
         return RegimeError(
             message, file=self.file, line=line, field=".".join(str(p) for p in path) or None
         )
+
+    def keys(self, obj: Any, allowed: frozenset[str] | set[str], path: tuple[Any, ...]) -> None:
+        """Refuse a key that is not ``allowed`` (a misspelling would otherwise be ignored)."""
+        if not isinstance(obj, Mapping):
+            raise self.fail(path, "must be a mapping")
+        for key in obj:
+            if key not in allowed:
+                raise self.fail(
+                    (*path, key), f"unknown key {key!r}; allowed: {', '.join(sorted(allowed))}"
+                )
 
     def req(self, obj: Mapping[str, Any], key: str, path: tuple[Any, ...], kind: type = str) -> Any:
         if not isinstance(obj, Mapping) or key not in obj or obj[key] in (None, ""):
@@ -295,6 +485,25 @@ class _Parser:
         except ValueError:
             raise self.fail(path, f"not a date (YYYY-MM-DD): {value!r}") from None
 
+    def span(
+        self, obj: Mapping[str, Any], path: tuple[Any, ...], *, required: bool = False
+    ) -> tuple[_Date | None, _Date | None]:
+        """``since`` and ``until`` of ``obj``; ``until`` before ``since`` is an error."""
+        raw_since = self.req(obj, "since", path, kind=object) if required else obj.get("since")
+        since = self.date(raw_since, (*path, "since"))
+        until = self.date(obj.get("until"), (*path, "until"))
+        if since is not None and until is not None and until < since:
+            raise self.fail(
+                (*path, "until"),
+                f"until ({until.isoformat()}) is before since ({since.isoformat()})",
+            )
+        return since, until
+
+
+_TOP_KEYS = frozenset({"id", "name", "revision", "covers_from", "facts", "item_sets", "items",
+                       "country_sets", "rules", "treated_as", "jurisdiction",
+                       "required_lists"})  # fmt: skip
+
 
 def parse_regime(data: Any, *, file: str, lines: Lines | None = None) -> Regime:
     """Validate parsed regime data and build the :class:`Regime`.
@@ -305,10 +514,8 @@ def parse_regime(data: Any, *, file: str, lines: Lines | None = None) -> Regime:
     p = _Parser(data if isinstance(data, Mapping) else {}, file, lines or {})
     if not isinstance(data, Mapping):
         raise p.fail((), "a regime file must be a mapping")
-    known = {"id", "name", "revision", "covers_from", "facts", "item_sets", "items",
-             "country_sets", "rules"}  # fmt: skip
     for key in data:
-        if key not in known:
+        if key not in _TOP_KEYS:
             raise p.fail((key,), f"unknown top-level key {key!r}")
     regime_id = p.req(data, "id", ())
     if not re.fullmatch(r"[a-z0-9-]+", regime_id):
@@ -344,6 +551,9 @@ def parse_regime(data: Any, *, file: str, lines: Lines | None = None) -> Regime:
         rules,
         digest[:16],
         file,
+        treated_as=_aliases(p, data.get("treated_as"), facts),
+        jurisdiction=_jurisdiction(p, data.get("jurisdiction"), facts, country_sets),
+        required_lists=_required_lists(p, data.get("required_lists")),
     )
 
 
@@ -351,6 +561,7 @@ def _facts(p: _Parser, raw: list[Any]) -> dict[str, Fact]:
     facts: dict[str, Fact] = {}
     for i, item in enumerate(raw):
         path = ("facts", i)
+        p.keys(item, {"id", "text", "source", "certainty"}, path)
         fact_id = p.req(item, "id", path)
         certainty = p.req(item, "certainty", path)
         if certainty not in CERTAINTY:
@@ -389,59 +600,157 @@ def normalise_item(code: str) -> str:
 
 def _items(p: _Parser, data: Mapping[str, Any]) -> tuple[dict[str, str], dict[str, frozenset[str]]]:
     items: dict[str, str] = {}
-    for i, raw in enumerate(data.get("items") or []):
+    raw_items = data.get("items") or []
+    if not isinstance(raw_items, list):
+        raise p.fail(("items",), "items is a list of {code, text}")
+    for i, raw in enumerate(raw_items):
+        p.keys(raw, {"code", "text"}, ("items", i))
         code = normalise_item(p.req(raw, "code", ("items", i)))
+        if code in items:
+            raise p.fail(("items", i, "code"), f"duplicate item {code!r}")
         items[code] = str(raw.get("text", ""))
     sets: dict[str, frozenset[str]] = {}
-    for name, members in (data.get("item_sets") or {}).items():
+    raw_sets = data.get("item_sets") or {}
+    if not isinstance(raw_sets, Mapping):
+        raise p.fail(("item_sets",), "item_sets maps names to lists of item codes")
+    for name, members in raw_sets.items():
         if not isinstance(members, list):
             raise p.fail(("item_sets", name), "an item set is a list of item codes")
         codes = frozenset(normalise_item(str(m)) for m in members)
-        unknown = sorted(codes - set(items))
+        unknown = sorted(codes - set(items) - set(SPECIAL_ITEMS))
         if unknown:
             raise p.fail(("item_sets", name), f"item(s) not declared under items: {unknown}")
         sets[str(name)] = codes
     return items, sets
 
 
-def _country_sets(
-    p: _Parser, raw: Mapping[str, Any], facts: Mapping[str, Fact]
-) -> dict[str, CountrySet]:
+_VERSION_KEYS = frozenset({"name", "since", "until", "members", "complete", "facts", "count",
+                           "member_facts"})  # fmt: skip
+
+
+def _country_sets(p: _Parser, raw: Any, facts: Mapping[str, Fact]) -> dict[str, CountrySet]:
+    if not isinstance(raw, Mapping):
+        raise p.fail(("country_sets",), "country_sets maps names to {text, versions}")
     out: dict[str, CountrySet] = {}
     for name, spec in raw.items():
         path: tuple[Any, ...] = ("country_sets", name)
-        versions = []
+        p.keys(spec, {"text", "versions"}, path)
+        versions: list[SetVersion] = []
         for j, v in enumerate(p.req(spec, "versions", path, kind=list)):
             vpath = (*path, "versions", j)
+            p.keys(v, _VERSION_KEYS, vpath)
             members = []
             for k, m in enumerate(v.get("members") or []):
                 mpath = (*vpath, "members", k)
                 mspec = {"code": m} if isinstance(m, str) else m
+                p.keys(mspec, {"code", "since", "until", "facts"}, mpath)
                 code = str(p.req(mspec, "code", mpath))
                 if not countries.is_code(code):
                     raise p.fail((*mpath, "code"), f"not an ISO country code: {code!r}")
+                m_since, m_until = p.span(mspec, mpath)
                 members.append(
                     Member(
-                        code,
-                        p.date(mspec.get("since"), (*mpath, "since")),
-                        p.date(mspec.get("until"), (*mpath, "until")),
+                        code, m_since, m_until,
                         _fact_refs(p, mspec.get("facts"), (*mpath, "facts"), facts),
                     )
-                )
-            since = p.date(p.req(v, "since", vpath, kind=object), (*vpath, "since"))
+                )  # fmt: skip
+            since, until = p.span(v, vpath, required=True)
             assert since is not None
             versions.append(SetVersion(
-                str(v.get("name", name)), since, p.date(v.get("until"), (*vpath, "until")),
+                str(v.get("name", name)), since, until,
                 tuple(members), bool(v.get("complete", True)),
                 _fact_refs(p, v.get("facts"), (*vpath, "facts"), facts),
                 int(v["count"]) if v.get("count") is not None else None,
+                _fact_refs(p, v.get("member_facts"), (*vpath, "member_facts"), facts),
             ))  # fmt: skip
+        order = sorted(range(len(versions)), key=lambda k: versions[k].since)
+        for a, b in pairwise(order):
+            first, second = versions[a], versions[b]
+            if first.until is None or first.until >= second.since:
+                raise p.fail(
+                    (*path, "versions", b, "since"),
+                    f"version {b} (from {second.since.isoformat()}) overlaps version {a} "
+                    f"(from {first.since.isoformat()}"
+                    + (f" to {first.until.isoformat()})" if first.until else ", open-ended)"),
+                )
         out[str(name)] = CountrySet(str(name), str(spec.get("text", "")), tuple(versions))
     return out
 
 
+def _aliases(p: _Parser, raw: Any, facts: Mapping[str, Fact]) -> tuple[Alias, ...]:
+    if raw is None:
+        return ()
+    if not isinstance(raw, list):
+        raise p.fail(("treated_as",), "treated_as is a list of {code, as, since, text, facts}")
+    out: list[Alias] = []
+    for i, a in enumerate(raw):
+        path = ("treated_as", i)
+        p.keys(a, {"code", "as", "since", "until", "text", "facts"}, path)
+        codes = [p.req(a, "code", path), p.req(a, "as", path)]
+        for key, code in zip(("code", "as"), codes, strict=True):
+            if not countries.is_code(code):
+                raise p.fail((*path, key), f"not an ISO country code: {code!r}")
+        since, until = p.span(a, path, required=True)
+        assert since is not None
+        out.append(Alias(codes[0], codes[1], since, until, p.req(a, "text", path),
+                         _fact_refs(p, a.get("facts"), (*path, "facts"), facts)))  # fmt: skip
+    return tuple(out)
+
+
+def _jurisdiction(
+    p: _Parser, raw: Any, facts: Mapping[str, Fact], country_sets: Mapping[str, CountrySet]
+) -> Jurisdiction | None:
+    if raw is None:
+        return None
+    path = ("jurisdiction",)
+    p.keys(raw, {"exporters", "origins", "unknown_origins", "us_content", "text", "facts"}, path)
+    fixed: set[str] = set()
+    groups: list[str] = []
+    lists: dict[str, frozenset[str]] = {}
+    for key in ("exporters", "origins", "unknown_origins"):
+        values = raw.get(key) or []
+        if not isinstance(values, list):
+            raise p.fail((*path, key), f"'{key}' is a list of country codes")
+        codes = set()
+        for v in map(str, values):
+            if key == "exporters" and v.startswith("group:"):
+                if v[6:] not in country_sets:
+                    raise p.fail((*path, key), f"unknown country set {v[6:]!r}")
+                groups.append(v[6:])
+            elif not countries.is_code(v):
+                raise p.fail((*path, key), f"not an ISO country code: {v!r}")
+            else:
+                codes.add(v)
+        lists[key] = frozenset(codes)
+        if key == "exporters":
+            fixed = codes
+    us_content = raw.get("us_content", False)
+    if not isinstance(us_content, bool):
+        raise p.fail((*path, "us_content"), "us_content is true or false")
+    return Jurisdiction(frozenset(fixed), tuple(groups), lists["origins"],
+                        lists["unknown_origins"], us_content, p.req(raw, "text", path),
+                        _fact_refs(p, raw.get("facts"), (*path, "facts"), facts))  # fmt: skip
+
+
+def _required_lists(p: _Parser, raw: Any) -> tuple[RequiredList, ...]:
+    if raw is None:
+        return ()
+    if not isinstance(raw, list):
+        raise p.fail(("required_lists",), "required_lists is a list of {id, text, sources}")
+    out = []
+    for i, r in enumerate(raw):
+        path = ("required_lists", i)
+        p.keys(r, {"id", "text", "sources"}, path)
+        sources = p.req(r, "sources", path, kind=list)
+        out.append(RequiredList(p.req(r, "id", path), p.req(r, "text", path),
+                                tuple(map(str, sources))))  # fmt: skip
+    return tuple(out)
+
+
 _CONDITION_KEYS = {"items_in", "destination_in", "end_user_type_in", "end_use_in",
-                   "authority_informed", "all", "any", "not"}  # fmt: skip
+                   "region_in", "authority_informed", "deemed_export", "all", "any",
+                   "not"}  # fmt: skip
+_FLAG_KEYS = ("authority_informed", "deemed_export")
 
 
 def _condition(
@@ -466,9 +775,9 @@ def _condition(
             _condition(p, sub, (*path, key, i), item_sets, country_sets)
     elif key == "not":
         _condition(p, value, (*path, key), item_sets, country_sets)
-    elif key == "authority_informed":
+    elif key in _FLAG_KEYS:
         if not isinstance(value, bool):
-            raise p.fail((*path, key), "authority_informed is true or false")
+            raise p.fail((*path, key), f"{key} is true or false")
     else:
         if not isinstance(value, list) or not value:
             raise p.fail((*path, key), f"'{key}' takes a non-empty list")
@@ -486,15 +795,9 @@ def _condition(
                 raise p.fail((*path, key), f"unknown end-user type {text!r}")
             if key == "end_use_in" and text not in END_USES:
                 raise p.fail((*path, key), f"unknown end use {text!r}")
+            if key == "region_in" and text not in REGIONS:
+                raise p.fail((*path, key), f"unknown region {text!r}")
     return raw
-
-
-def _compiled(
-    raw: Mapping[str, Any] | None,
-    item_sets: Mapping[str, frozenset[str]],
-    country_sets: Mapping[str, CountrySet],
-) -> Test | None:
-    return compile_condition(raw, item_sets, country_sets) if raw else None
 
 
 def _outcome(
@@ -519,17 +822,18 @@ def _outcome(
     conditions = raw.get("conditions") or []
     if not isinstance(conditions, list):
         raise p.fail((*path, "conditions"), "conditions is a list of texts")
+    bars = raw.get("bars_exceptions", False)
+    if not isinstance(bars, bool):
+        raise p.fail((*path, "bars_exceptions"), "bars_exceptions is true or false")
+    policy = raw.get("review_policy")
     return Outcome(
         verdict,
         p.req(raw, "text", path),
         _fact_refs(p, raw.get("facts"), (*path, "facts"), facts),
-        raw.get("review_policy"),
+        None if policy is None else str(policy),
         tuple(str(c) for c in conditions),
+        bars,
     )
-
-
-Test = Callable[[Any, frozenset[str]], bool]
-"""A compiled condition: (request, its normalised item codes) -> holds?"""
 
 
 def compile_condition(
@@ -539,21 +843,51 @@ def compile_condition(
 ) -> Test:
     """Turn a validated condition into a function (decisions evaluate thousands a second).
 
-    The request needs ``destination``, ``on``, ``end_user_type``, ``end_use`` and
-    ``authority_informed``; country-set references are resolved on the request's date.
+    The request needs ``destination``, ``on``, ``end_user_type``, ``end_use``, ``region``,
+    ``authority_informed`` and ``deemed_export``; country-set references are resolved on
+    the request's date. Three-valued: a test on a field the request leaves empty gives
+    None (unknown); ``not`` keeps None, ``all`` is False if any part is False, ``any`` True
+    if any part is True.
     """
     ((key, value),) = raw.items()
     if key in ("all", "any"):
         parts = [compile_condition(c, item_sets, country_sets) for c in value]
         if key == "all":
-            return lambda req, items: all(t(req, items) for t in parts)
-        return lambda req, items: any(t(req, items) for t in parts)
+
+            def all_of(req: Any, items: frozenset[str]) -> bool | None:
+                unknown = False
+                for t in parts:
+                    got = t(req, items)
+                    if got is False:
+                        return False
+                    if got is None:
+                        unknown = True
+                return None if unknown else True
+
+            return all_of
+
+        def any_of(req: Any, items: frozenset[str]) -> bool | None:
+            unknown = False
+            for t in parts:
+                got = t(req, items)
+                if got is True:
+                    return True
+                if got is None:
+                    unknown = True
+            return None if unknown else False
+
+        return any_of
     if key == "not":
         inner = compile_condition(value, item_sets, country_sets)
-        return lambda req, items: not inner(req, items)
-    if key == "authority_informed":
+
+        def negated(req: Any, items: frozenset[str]) -> bool | None:
+            got = inner(req, items)
+            return None if got is None else not got
+
+        return negated
+    if key in _FLAG_KEYS:
         wanted_flag = bool(value)
-        return lambda req, items: bool(req.authority_informed) is wanted_flag
+        return lambda req, items: bool(getattr(req, key)) is wanted_flag
     if key == "items_in":
         codes: set[str] = set()
         for ref in map(str, value):
@@ -563,19 +897,75 @@ def compile_condition(
     if key == "destination_in":
         fixed = frozenset(str(v) for v in value if not str(v).startswith("group:"))
         groups = [country_sets[str(v)[6:]] for v in value if str(v).startswith("group:")]
-        return lambda req, items: (
-            req.destination in fixed or any(req.destination in g.members_on(req.on) for g in groups)
-        )
-    if key == "end_user_type_in":
-        types = frozenset(map(str, value))
-        return lambda req, items: req.end_user_type in types
-    if key == "end_use_in":
-        uses = frozenset(map(str, value))
-        return lambda req, items: req.end_use in uses
-    raise ValueError(f"unknown condition {key!r}")  # _condition refuses these first
+
+        def destination_in(req: Any, items: frozenset[str]) -> bool:
+            code = req.destination
+            if code in fixed:
+                return True
+            on = req.on
+            for group in groups:  # a loop, not any(): no generator per call  # noqa: SIM110
+                if code in group.members_on(on):
+                    return True
+            return False
+
+        return destination_in
+    attr = {"end_user_type_in": "end_user_type", "end_use_in": "end_use", "region_in": "region"}[
+        key
+    ]
+    wanted = frozenset(map(str, value))
+
+    def among(req: Any, items: frozenset[str]) -> bool | None:
+        got = getattr(req, attr)
+        return None if got is None else got in wanted
+
+    return among
+
+
+def _fixed_destinations(raw: Any) -> frozenset[str] | None:
+    """The countries a condition is limited to by a ``destination_in`` without country-set
+    references, alone or first under a top-level ``all``; else None."""
+    if not raw:
+        return None
+    ((key, value),) = raw.items()
+    if key == "all":
+        ((key, value),) = value[0].items()
+    if key != "destination_in" or any(str(v).startswith("group:") for v in value):
+        return None
+    return frozenset(map(str, value))
+
+
+def _walk_condition(raw: Any) -> tuple[set[str], set[str]]:
+    """(country sets referred to, request fields read)."""
+    groups: set[str] = set()
+    fields: set[str] = set()
+
+    def walk(node: Any) -> None:
+        ((key, value),) = node.items()
+        if key in ("all", "any"):
+            for sub in value:
+                walk(sub)
+        elif key == "not":
+            walk(value)
+        elif key == "destination_in":
+            groups.update(str(v)[6:] for v in value if str(v).startswith("group:"))
+        elif key in ("end_user_type_in", "end_use_in", "region_in"):
+            fields.add(key[: -len("_in")])
+
+    if raw:
+        walk(raw)
+    return groups, fields
 
 
 _RULE_KINDS = ("requirement", "country-list", "licence-exception", "listed-party", "note")
+_COMMON = {"id", "kind", "since", "until", "when", "text", "facts"}
+_OUTCOME_KEYS = {"verdict", "text", "facts", "review_policy", "conditions", "bars_exceptions"}
+_RULE_KEYS = {
+    "requirement": _COMMON | _OUTCOME_KEYS,
+    "note": _COMMON,
+    "country-list": _COMMON | {"country_set", "member", "non_member", "unknown"},
+    "licence-exception": _COMMON | {"exception", "overcomes", "unavailable"},
+    "listed-party": _COMMON | {"sources", "lists", "fallback", "threshold", "possible_threshold"},
+}
 
 
 def _rule(
@@ -591,12 +981,16 @@ def _rule(
     kind = p.req(raw, "kind", path)
     if kind not in _RULE_KINDS:
         raise p.fail((*path, "kind"), f"kind must be one of {', '.join(_RULE_KINDS)}")
+    p.keys(raw, _RULE_KEYS[kind], path)
     when = raw.get("when")
     cond = _condition(p, when, (*path, "when"), item_sets, country_sets) if when else None
-    since = p.date(raw.get("since"), (*path, "since"))
-    until = p.date(raw.get("until"), (*path, "until"))
+    since, until = p.span(raw, path)
     line = p.lines.get(path)
-    test = _compiled(cond, item_sets, country_sets)
+    test = compile_condition(cond, item_sets, country_sets) if cond else None
+    groups, fields = _walk_condition(cond)
+    refs = tuple(sorted(groups))
+    read = tuple(sorted(fields))
+    limit = _fixed_destinations(cond)
     if kind in ("requirement", "note"):
         return Rule(
             rule_id,
@@ -605,42 +999,68 @@ def _rule(
             until,
             cond,
             _outcome(p, raw, path, facts, verdict_required=kind == "requirement"),
-            line=line,
-            test=test,
-        )
+            line=line, test=test, groups=refs, fields=read, countries=limit,
+        )  # fmt: skip
     if kind == "country-list":
         name = p.req(raw, "country_set", path)
         if name not in country_sets:
             raise p.fail((*path, "country_set"), f"unknown country set {name!r}")
+        branches = []
+        for branch in ("member", "non_member", "unknown"):
+            spec = p.req(raw, branch, path, kind=dict)
+            p.keys(spec, _OUTCOME_KEYS, (*path, branch))
+            branches.append(_outcome(p, spec, (*path, branch), facts))
         return Rule(rule_id, kind, since, until, cond, country_set=name,
-                    member=_outcome(p, p.req(raw, "member", path, kind=dict), (*path, "member"),
-                                    facts),
-                    non_member=_outcome(p, p.req(raw, "non_member", path, kind=dict),
-                                        (*path, "non_member"), facts),
-                    unknown=_outcome(p, p.req(raw, "unknown", path, kind=dict), (*path, "unknown"),
-                                     facts),
-                    line=line, test=test)  # fmt: skip
+                    member=branches[0], non_member=branches[1], unknown=branches[2],
+                    line=line, test=test, groups=refs,
+                    fields=read, countries=limit)  # fmt: skip
     if kind == "licence-exception":
         unavailable = []
         for j, u in enumerate(raw.get("unavailable") or []):
             upath = (*path, "unavailable", j)
+            p.keys(u, {"id", "when", "text", "facts"}, upath)
             when_u = _condition(
                 p, p.req(u, "when", upath, kind=dict), (*upath, "when"), item_sets, country_sets
             )
+            u_groups, u_fields = _walk_condition(when_u)
             unavailable.append(Unavailability(
                 p.req(u, "id", upath), when_u, p.req(u, "text", upath),
                 _fact_refs(p, u.get("facts"), (*upath, "facts"), facts),
-                compile_condition(when_u, item_sets, country_sets)))  # fmt: skip
+                compile_condition(when_u, item_sets, country_sets),
+                tuple(sorted(u_groups)), tuple(sorted(u_fields))))  # fmt: skip
         overcomes = p.req(raw, "overcomes", path, kind=list)
         return Rule(rule_id, kind, since, until, cond,
                     _outcome(p, raw, path, facts, verdict_required=False),
                     exception=p.req(raw, "exception", path), overcomes=tuple(map(str, overcomes)),
-                    unavailable=tuple(unavailable), line=line, test=test)  # fmt: skip
+                    unavailable=tuple(unavailable), line=line, test=test,
+                    groups=refs, fields=read, countries=limit)  # fmt: skip
     # listed-party
     mappings = []
     for j, m in enumerate(p.req(raw, "lists", path, kind=list)):
         mpath = (*path, "lists", j)
-        mappings.append(ListMapping(p.req(m, "match", mpath), _outcome(p, m, mpath, facts)))
+        p.keys(m, _OUTCOME_KEYS | {"match", "since", "until", "when"}, mpath)
+        m_since, m_until = p.span(m, mpath)
+        m_when = m.get("when")
+        m_cond = (
+            _condition(p, m_when, (*mpath, "when"), item_sets, country_sets) if m_when else None
+        )
+        mappings.append(ListMapping(
+            p.req(m, "match", mpath),
+            _outcome(p, m, mpath, facts, verdict_required=False),
+            m_since, m_until,
+            compile_condition(m_cond, item_sets, country_sets) if m_cond else None,
+        ))  # fmt: skip
+    fallback_raw = p.req(raw, "fallback", path, kind=dict)
+    p.keys(fallback_raw, _OUTCOME_KEYS, (*path, "fallback"))
+    threshold = _number(p, raw.get("threshold", DEFAULT_THRESHOLD), (*path, "threshold"))
+    if threshold < DEFAULT_THRESHOLD:
+        raise p.fail(
+            (*path, "threshold"),
+            f"a sure match needs at least the screening default threshold {DEFAULT_THRESHOLD}",
+        )
+    possible = _number(p, raw.get("possible_threshold", 0.7), (*path, "possible_threshold"))
+    if possible > threshold:
+        raise p.fail((*path, "possible_threshold"), "possible_threshold must not exceed threshold")
     return Rule(
         rule_id,
         kind,
@@ -650,9 +1070,18 @@ def _rule(
         _outcome(p, raw, path, facts, verdict_required=False),
         sources=tuple(map(str, p.req(raw, "sources", path, kind=list))),
         lists=tuple(mappings),
-        fallback=_outcome(p, p.req(raw, "fallback", path, kind=dict), (*path, "fallback"), facts),
-        threshold=float(raw.get("threshold", 0.8)),
-        possible_threshold=float(raw.get("possible_threshold", 0.7)),
+        fallback=_outcome(p, fallback_raw, (*path, "fallback"), facts),
+        threshold=threshold,
+        possible_threshold=possible,
         line=line,
         test=test,
+        groups=refs,
+        fields=read,
+        countries=limit,
     )
+
+
+def _number(p: _Parser, value: Any, path: tuple[Any, ...]) -> float:
+    if isinstance(value, bool) or not isinstance(value, int | float) or not 0 <= value <= 1:
+        raise p.fail(path, "must be a number between 0 and 1")
+    return float(value)

@@ -1,30 +1,48 @@
 """Use cases of export decisions: regimes (bundled or installed), decide, replay, diff.
 
-A decision screens its end user and other parties as of its date (against the list
-snapshots in force then), applies each regime's current revision, and is stored with the
-regime digests and snapshot ids it used; ``replay`` re-runs it against exactly those, so
-it reproduces the same answer even after lists and regimes have moved on.
+A decision screens every end user, consignee and intermediary as of its date (against the
+list snapshots in force then, with the party's country), applies each regime's current
+revision, and is stored under its own id with the acting user, the regime digests,
+snapshot ids and engine versions (package, index format, matcher thresholds, vocabulary
+digest) it used; ``replay`` re-runs it against exactly those, so it reproduces the same
+answer even after lists and regimes have moved on.
 """
 
 from __future__ import annotations
 
+import hashlib
+import uuid
 from collections.abc import Sequence
 from datetime import date
+from functools import cache
+from importlib import resources
+from importlib.metadata import version as package_version
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from exportguard import regimes as regime_files
-from exportguard.core import countries
-from exportguard.core.decide import Decision, DecisionRequest, PartyScreening, decide
+from exportguard.core import countries, vocab
+from exportguard.core.decide import (
+    Decision,
+    DecisionRequest,
+    LoadedList,
+    Party,
+    PartyScreening,
+    decide,
+    decide_regime,
+)
 from exportguard.core.entities import Snapshot
+from exportguard.core.index import FORMAT_VERSION as INDEX_FORMAT
 from exportguard.core.index import build_query
 from exportguard.core.regimes import (
     END_USER_TYPES,
     END_USES,
+    REGIONS,
     SPECIAL_ITEMS,
     Regime,
     normalise_item,
 )
+from exportguard.core.thresholds import DEFAULT_THRESHOLD
 from exportguard.errors import FieldError, InvalidInput, NotFound
 from exportguard.store import decisions as decision_store
 from exportguard.store import lists as list_store
@@ -34,8 +52,18 @@ if TYPE_CHECKING:
     from exportguard.services import ExportGuard
 
 #: Screening hits at or above this score reach the listed-party rules (which decide
-#: themselves what is a sure and what a possible match).
+#: themselves what is a sure match: at least DEFAULT_THRESHOLD; below it, a possible one).
 DECISION_SCREENING_THRESHOLD = 0.7
+
+#: Destinations named by a region of Ukraine that the EAR treat apart (746.6).
+_REGION_NAMES = {
+    "crimea": "crimea", "crimea region of ukraine": "crimea", "sevastopol": "crimea",
+    "dnr": "dnr", "donetsk": "dnr", "donetsk people's republic": "dnr",
+    "lnr": "lnr", "luhansk": "lnr", "lugansk": "lnr", "luhansk people's republic": "lnr",
+}  # fmt: skip
+
+#: A party as given: a name, or (name, country as ISO code or name).
+PartyInput = str | tuple[str, str | None]
 
 
 class Decisions:
@@ -123,14 +151,24 @@ class Decisions:
         to: str,
         on: date,
         regimes: Sequence[str] = (),
-        end_user: str | None = None,
+        end_users: Sequence[PartyInput] = (),
+        consignees: Sequence[PartyInput] = (),
+        intermediaries: Sequence[PartyInput] = (),
         end_user_type: str | None = None,
         end_use: str | None = None,
-        parties: Sequence[str] = (),
         authority_informed: bool = False,
+        exporter_country: str | None = None,
+        item_origin: str | None = None,
+        us_content: float | None = None,
+        deemed_export: bool = False,
+        region: str | None = None,
         record: bool = True,
     ) -> Decision:
-        """Decide one export question; every bad field is reported at once."""
+        """Decide one export question; every bad field is reported at once.
+
+        A party is a name or a (name, country) pair; an end user's or consignee's country
+        defaults to the destination. Raises :class:`InvalidInput`.
+        """
         available = self.regimes()
         request = build_request(
             available,
@@ -138,15 +176,21 @@ class Decisions:
             to=to,
             on=on,
             regimes=regimes,
-            end_user=end_user,
+            end_users=end_users,
+            consignees=consignees,
+            intermediaries=intermediaries,
             end_user_type=end_user_type,
             end_use=end_use,
-            parties=parties,
             authority_informed=authority_informed,
+            exporter_country=exporter_country,
+            item_origin=item_origin,
+            us_content=us_content,
+            deemed_export=deemed_export,
+            region=region,
         )
         chosen = [available[r] for r in request.regimes]
         snapshots = self.app.snapshots_in_force(on)
-        decision = self._decide(request, chosen, snapshots)
+        decision = self._decide(request, chosen, snapshots, uuid.uuid4().hex)
         if record:
             self._record_used(chosen)
             self._store_decision(decision)
@@ -157,23 +201,27 @@ class Decisions:
         request: DecisionRequest,
         chosen: Sequence[Regime],
         snapshots: Sequence[Snapshot],
+        decision_id: str = "",
     ) -> Decision:
         screenings = []
-        named = [("end user", request.end_user)] if request.end_user else []
-        named += [("party", p) for p in request.parties]
-        for role, name in named:
-            assert name is not None
-            query = build_query(name, threshold=DECISION_SCREENING_THRESHOLD, limit=10)
+        for party in request.parties:
+            query = build_query(
+                party.name,
+                country=party.country,
+                threshold=DECISION_SCREENING_THRESHOLD,
+                limit=10,
+            )
             hits = self.app.screen_snapshots(
                 query, snapshots, as_of=request.on, limit=10, threshold=DECISION_SCREENING_THRESHOLD
             )
-            screenings.append(PartyScreening(role, name, tuple(hits)))
+            screenings.append(PartyScreening(party.role, party.name, tuple(hits), party.country))
         versions = {
             "snapshots": [{"id": s.id, "source": s.source, "published": s.published.isoformat(),
                            "content_hash": s.content_hash} for s in snapshots],
-            "screening_threshold": DECISION_SCREENING_THRESHOLD,
+            **engine_versions(),
         }  # fmt: skip
-        return decide(request, chosen, screenings, versions)
+        lists = [LoadedList(s.id, s.source, s.published) for s in snapshots]
+        return decide(request, chosen, screenings, versions, lists=lists, decision_id=decision_id)
 
     def _store_decision(self, decision: Decision) -> None:
         with writing(self.app.engine) as conn:
@@ -199,7 +247,6 @@ class Decisions:
         """Re-run a stored decision with the regime revisions and snapshots it used."""
         stored = self.decision(decision_id)
         result = stored["result"]
-        req = result["request"]
         chosen = []
         with self.app.engine.connect() as conn:
             for regime_id, version in result["versions"]["regimes"].items():
@@ -215,14 +262,8 @@ class Decisions:
                 if found is None:
                     raise NotFound(f"list snapshot {snap['id']} is not in the store")
                 snapshots.append(found)
-        request = DecisionRequest(
-            items=tuple(req["items"]), destination=req["destination"],
-            on=date.fromisoformat(req["date"]), end_user=req["end_user"],
-            end_user_type=req["end_user_type"], end_use=req["end_use"],
-            parties=tuple(req["parties"]), authority_informed=req["authority_informed"],
-            regimes=tuple(req["regimes"]),
-        )  # fmt: skip
-        return self._decide(request, chosen, snapshots)
+        request = DecisionRequest.from_dict(result["request"])
+        return self._decide(request, chosen, snapshots, result["decision_id"])
 
     # --- reading regimes -----------------------------------------------------------------
 
@@ -255,7 +296,9 @@ class Decisions:
 
     def eligibility_map(self, regime_id: str, as_of: date | None = None) -> dict[str, Any]:
         """Per country, the regime's verdict on its cyber items for a government end user
-        and law enforcement on ``as_of``: what the eligibility world map colours."""
+        and law enforcement on ``as_of``, parties and the exporter's country left aside
+        (the regime taken to apply; Ukraine outside its embargoed regions): what the
+        eligibility world map colours."""
         regime = self.regime(regime_id)
         on = as_of or self.app.clock().date()
         item = next(iter(sorted(regime.items)), "EAR99")
@@ -272,8 +315,9 @@ class Decisions:
                 end_user_type="law-enforcement",
                 end_use="law-enforcement",
                 regimes=(regime.id,),
+                region="other",
             )
-            verdicts[code] = decide(request, [regime], [], {}).regimes[0].verdict.label
+            verdicts[code] = decide_regime(request, regime, [], parties=False).verdict.label
         return {
             "regime": regime.id,
             "revision": regime.revision,
@@ -323,13 +367,23 @@ def build_request(
     to: str,
     on: date,
     regimes: Sequence[str],
-    end_user: str | None,
-    end_user_type: str | None,
-    end_use: str | None,
-    parties: Sequence[str],
-    authority_informed: bool,
+    end_users: Sequence[PartyInput] = (),
+    consignees: Sequence[PartyInput] = (),
+    intermediaries: Sequence[PartyInput] = (),
+    end_user_type: str | None = None,
+    end_use: str | None = None,
+    authority_informed: bool = False,
+    exporter_country: str | None = None,
+    item_origin: str | None = None,
+    us_content: float | None = None,
+    deemed_export: bool = False,
+    region: str | None = None,
 ) -> DecisionRequest:
-    """Validate decision input against the regimes' vocabulary; all errors at once."""
+    """Validate decision input against the regimes' vocabulary; all errors at once.
+
+    An item a chosen regime does not know is an error naming the regime (never a silent
+    "no licence"). ``us_content`` is a percentage (0-100).
+    """
     errors: list[FieldError] = []
     chosen = list(dict.fromkeys(regimes)) if regimes else sorted(available)
     for r in chosen:
@@ -337,24 +391,91 @@ def build_request(
             errors.append(
                 FieldError("regime", f"unknown regime {r!r}; known: {', '.join(sorted(available))}")
             )
-    errors.extend(_item_errors(available, items))
+    errors.extend(_item_errors({r: available[r] for r in chosen if r in available} or available,
+                               items))  # fmt: skip
     codes = [normalise_item(i) for i in items if i.strip()]
-    destination = countries.to_code(to)
+    named_region = _REGION_NAMES.get(to.strip().casefold())
+    destination: str | None
+    if named_region is not None:
+        if region is not None and region != named_region:
+            errors.append(FieldError("region", f"{to!r} is region {named_region}, not {region}"))
+        destination, region = "UA", named_region
+    else:
+        destination = countries.to_code(to)
     if destination is None:
         errors.append(FieldError("to", f"unknown country {to!r} (use an ISO code such as MA)"))
+    places: dict[str, str | None] = {}
+    for name, value in (("exporter_country", exporter_country), ("item_origin", item_origin)):
+        places[name] = None
+        if value is not None and value.strip():
+            places[name] = countries.to_code(value)
+            if places[name] is None:
+                errors.append(FieldError(name, f"unknown country {value!r}"))
     if end_user_type is not None and end_user_type not in END_USER_TYPES:
         errors.append(FieldError("end_user_type", f"must be one of {', '.join(END_USER_TYPES)}"))
     if end_use is not None and end_use not in END_USES:
         errors.append(FieldError("end_use", f"must be one of {', '.join(END_USES)}"))
+    if region is not None and region not in REGIONS:
+        errors.append(FieldError("region", f"must be one of {', '.join(REGIONS)}"))
+    if (
+        deemed_export
+        and places["exporter_country"] is None
+        and "exporter_country" not in {e.field for e in errors}
+    ):
+        errors.append(
+            FieldError("exporter_country", "a deemed export needs the country of the release")
+        )
+    elif deemed_export and destination is not None and destination == places["exporter_country"]:
+        errors.append(
+            FieldError(
+                "to",
+                "for a deemed export, give the foreign person's country of citizenship or "
+                "permanent residency, not the country where the release happens",
+            )
+        )
+    if us_content is not None and not 0 <= us_content <= 100:
+        errors.append(FieldError("us_content", "a percentage from 0 to 100"))
+    parties = _parties(
+        {"end_users": end_users, "consignees": consignees, "intermediaries": intermediaries},
+        None if deemed_export else destination,
+        errors,
+    )
     if errors:
         raise InvalidInput(errors)
     assert destination is not None
     return DecisionRequest(
         items=tuple(dict.fromkeys(codes)), destination=destination, on=on,
-        end_user=(end_user or "").strip() or None, end_user_type=end_user_type, end_use=end_use,
-        parties=tuple(p.strip() for p in parties if p.strip()),
+        parties=tuple(dict.fromkeys(parties)), end_user_type=end_user_type, end_use=end_use,
         authority_informed=authority_informed, regimes=tuple(chosen),
+        exporter_country=places["exporter_country"], item_origin=places["item_origin"],
+        us_content=us_content, deemed_export=deemed_export, region=region,
     )  # fmt: skip
+
+
+def _parties(
+    given: dict[str, Sequence[PartyInput]], destination: str | None, errors: list[FieldError]
+) -> list[Party]:
+    """Parties by role (``end_users``, ``consignees``, ``intermediaries``) with their
+    countries; end users and consignees default to ``destination``. Problems go to
+    ``errors``."""
+    roles = {"end_users": "end user", "consignees": "consignee", "intermediaries": "intermediary"}
+    parties: list[Party] = []
+    for field, values in given.items():
+        role = roles[field]
+        for raw in values:
+            name, country = (raw, None) if isinstance(raw, str) else raw
+            if not name.strip():
+                errors.append(FieldError(field, "a party's name must not be empty"))
+                continue
+            code = None
+            if country:
+                code = countries.to_code(country)
+                if code is None:
+                    errors.append(FieldError(field, f"unknown country {country!r} of {name!r}"))
+            elif role != "intermediary":
+                code = destination
+            parties.append(Party(role, name.strip(), code))
+    return parties
 
 
 def _item_errors(available: dict[str, Regime], items: Sequence[str]) -> list[FieldError]:
@@ -362,11 +483,44 @@ def _item_errors(available: dict[str, Regime], items: Sequence[str]) -> list[Fie
     codes = [normalise_item(i) for i in items if i.strip()]
     if not codes:
         return [FieldError("item", "give at least one control entry (e.g. 4D004, EAR99)")]
-    return [
-        FieldError("item", f"unknown control entry {code!r}; known: {', '.join(sorted(known))}")
-        for code in codes
-        if code not in known
-    ]
+    errors = []
+    for code in dict.fromkeys(codes):
+        if code not in known:
+            errors.append(
+                FieldError(
+                    "item", f"unknown control entry {code!r}; known: {', '.join(sorted(known))}"
+                )
+            )
+            continue
+        for regime in available.values():
+            if not regime.knows(code):
+                errors.append(
+                    FieldError(
+                        "item",
+                        f"{regime.id} does not model control entry {code!r}: leave that regime "
+                        "out or classify the item under it",
+                    )
+                )
+    return errors
+
+
+@cache
+def engine_versions() -> dict[str, Any]:
+    """Every version besides regimes and lists that can change a decision's answer: the
+    package, the screening index format, the matcher's thresholds and the vocabularies
+    names are normalised with (digest of the packaged files)."""
+    digest = hashlib.sha256()
+    folder = resources.files(vocab)
+    for name in sorted(p.name for p in folder.iterdir() if p.name.endswith((".yaml", ".json"))):
+        digest.update(name.encode())
+        digest.update(folder.joinpath(name).read_bytes())
+    return {
+        "exportguard": package_version("exportguard"),
+        "index_format": INDEX_FORMAT,
+        "matcher_threshold": DEFAULT_THRESHOLD,
+        "screening_threshold": DECISION_SCREENING_THRESHOLD,
+        "vocabulary": digest.hexdigest()[:16],
+    }
 
 
 def _iso(value: date | None) -> str | None:

@@ -20,7 +20,7 @@ from collections.abc import Sequence
 from datetime import date
 from typing import TYPE_CHECKING, Any
 
-from exportguard.core.decide import DecisionRequest
+from exportguard.core.decide import DecisionRequest, Party
 from exportguard.core.entities import Snapshot
 from exportguard.core.impact import Affected, diff_entries, digests, more_restrictive
 from exportguard.core.index import build_query
@@ -190,10 +190,12 @@ class Impact:
             items=licence.items,
             destination=licence.destination,
             on=on,
-            end_user=licence.end_user,
+            parties=(
+                Party("end user", licence.end_user, licence.destination),
+                *(Party("intermediary", p) for p in licence.parties),
+            ),
             end_user_type=licence.end_user_type,
             end_use=licence.end_use,
-            parties=licence.parties,
             regimes=(licence.regime,),
         )
         return self.app.decisions._decide(request, [chosen], snapshots).verdict.label

@@ -251,10 +251,10 @@ class Licensing:
                 to=licence.destination,
                 on=when,
                 regimes=[licence.regime],
-                end_user=licence.end_user,
+                end_users=[licence.end_user],
+                intermediaries=licence.parties,
                 end_user_type=licence.end_user_type,
                 end_use=licence.end_use,
-                parties=licence.parties,
             )
             decision_id = decision.decision_id
             data = {**(data or {}), "verdict": decision.verdict.label}

@@ -240,7 +240,7 @@ async def decide_page(request: Request) -> Response:
                 to=form.get("to", ""),
                 on=_date(form.get("date"), "date") or who.service.clock().date(),
                 regimes=regimes,
-                end_user=form.get("end_user") or None,
+                end_users=[form["end_user"]] if form.get("end_user") else [],
                 end_user_type=form.get("end_user_type") or None,
                 end_use=form.get("end_use") or None,
                 authority_informed=bool(form.get("authority_informed")),

@@ -120,7 +120,7 @@ def test_certificate_and_replay(api: Api) -> None:
             "items": ["4D004"],
             "to": "MA",
             "date": "2021-12-01",
-            "end_user": "NSO Group",
+            "end_users": ["NSO Group"],
             "end_user_type": "law-enforcement",
             "end_use": "law-enforcement",
         },
@@ -131,6 +131,34 @@ def test_certificate_and_replay(api: Api) -> None:
     ).json()
     assert again["same"] is True
     assert api.client.get("/api/v1/audit/verify", headers=api.as_("auditor")).json()["ok"]
+
+
+def test_decide_takes_lists_of_parties_with_countries(api: Api) -> None:
+    response = api.client.post(
+        "/api/v1/decide",
+        json={
+            "items": ["EAR99"], "to": "IL", "date": "2022-06-01", "regimes": ["us-ear"],
+            "end_users": ["Acme Ltd", {"name": "NSO Group", "country": "IL"}],
+            "consignees": [{"name": "Globex"}], "intermediaries": ["Initech"],
+            "end_user_type": "non-government", "end_use": "other",
+            "exporter_country": "US", "item_origin": "US",
+        },
+        headers=api.as_("officer"),
+    )  # fmt: skip
+    assert response.status_code == 200, response.text
+    data = response.json()
+    assert data["verdict"] == "licence_required"
+    assert [(p["role"], p["name"], p["country"]) for p in data["request"]["parties"]] == [
+        ("end user", "Acme Ltd", "IL"), ("end user", "NSO Group", "IL"),
+        ("consignee", "Globex", "IL"), ("intermediary", "Initech", None),
+    ]  # fmt: skip
+    assert data["certainty"] in "PSDU"
+    bad = api.client.post(
+        "/api/v1/decide",
+        json={"items": ["EAR99"], "to": "IL", "end_user": "NSO Group"},
+        headers=api.as_("officer"),
+    )
+    assert bad.status_code == 422
 
 
 def test_openapi_documents_every_route(api: Api) -> None:
