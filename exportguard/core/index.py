@@ -62,7 +62,7 @@ CANDIDATES = 16
 RERANK_FLOOR = 45.0
 #: Serialisation format of :class:`NameIndex`; bump it when the layout changes (stored
 #: indexes of another version are rebuilt from their snapshot's entries on first use).
-FORMAT_VERSION = 4
+FORMAT_VERSION = 5
 
 I32 = npt.NDArray[np.int32]
 I64 = npt.NDArray[np.int64]
@@ -306,7 +306,9 @@ class NameIndex:
             "name_legal": _Blob.of(legal),
             "name_rerank": _Blob.of(rerank),
             "vocab_text": _Blob.of(t.text for t in vocab),
-            "vocab_skel": _Blob.of(" ".join(sorted(t.skeletons)) for t in vocab),
+            "vocab_skel": _Blob.of(
+                " ".join([t.script, t.kind, *sorted(t.skeletons)]) for t in vocab
+            ),
             "key_hash": hashes[order],
             "key_start": (ends - lengths).astype(np.int64),
             "key_end": ends.astype(np.int64),
@@ -473,9 +475,8 @@ class NameIndex:
     def _token(self, t: int) -> Token:
         found = self._tokens.get(t)
         if found is None:
-            found = self._tokens[t] = Token(
-                self.vocab_text[t], frozenset(self.vocab_skel[t].split())
-            )
+            script, kind, *skeletons = self.vocab_skel[t].split()
+            found = self._tokens[t] = Token(self.vocab_text[t], frozenset(skeletons), script, kind)
         return found
 
     def candidate(self, n: int) -> Candidate:

@@ -123,6 +123,11 @@ def token_similarity(q: Token, c: Token) -> tuple[float, str]:
         return (1.0, "exact") if q.legal == c.legal else (0.0, "different")
     if q.legal != c.legal:
         return 0.0, "different"
+    if _digits(q.text) != _digits(c.text):
+        return 0.0, "different number"
+    roman_q, roman_c = romanised(q.text), romanised(c.text)
+    if roman_q is not None and roman_q == roman_c:
+        return ROMANISATION_SIMILARITY, "romanisation"
     best, how = 0.0, "different"
     spelling = (
         JaroWinkler.normalized_similarity(q.text, c.text)
@@ -166,6 +171,45 @@ def token_similarity(q: Token, c: Token) -> tuple[float, str]:
     if best < ABBREVIATION_SIMILARITY and len(short) >= 3 and long_.startswith(short):
         best, how = ABBREVIATION_SIMILARITY, "abbreviation"
     return best, how
+
+
+_NOT_DIGITS = re.compile(r"\D+")
+
+
+@lru_cache(maxsize=100_000)
+def _digits(text: str) -> str:
+    """The digits of a token, in order: numbers must agree exactly ("11421" is not
+    "11420"), so two tokens whose digits differ never match."""
+    return _NOT_DIGITS.sub("", text) if any(ch.isdigit() for ch in text) else ""
+
+
+#: Syllables that Korean, Chinese and Vietnamese names are romanised with in several
+#: ways (McCune-Reischauer, Revised Romanisation, Wade-Giles, pinyin, and the spellings
+#: people choose): each group is one syllable. Sources: the romanisation tables of the
+#: Korean Revised Romanization (2000) and McCune-Reischauer systems as the OFAC and UN
+#: lists apply them to the same persons ("RI, Su Yong" / "Ri Soo Yong").
+_SYLLABLES = (
+    ("li", "lee", "yi", "rhee", "ri", "ree", "rhie"), ("pak", "park", "bak"),
+    ("choe", "choi", "chwe"), ("jong", "jeong", "chong", "chung", "jung", "joung"),
+    ("kim", "gim"), ("kang", "gang"), ("cho", "jo", "joe"), ("yun", "yoon"),
+    ("sin", "shin"), ("ryu", "yu", "yoo", "ryoo"), ("an", "ahn"), ("kwon", "gwon"),
+    ("o", "oh"), ("so", "seo", "suh"), ("su", "soo"), ("yo", "yeo", "yeoh"),
+    ("chol", "cheol", "chul"), ("hyok", "hyeok", "hyuk"),
+    ("kyong", "kyung", "gyeong", "kyeong", "gyong"), ("myong", "myung", "myeong"),
+    ("yong", "yeong", "young"), ("hyon", "hyun", "hyeon"), ("sok", "seok", "suk"),
+    ("song", "seong"), ("kwang", "gwang"), ("gil", "kil"), ("dok", "deok", "tok"),
+    ("chon", "cheon", "jeon", "chun"), ("hui", "hee", "hi"), ("il", "ill"),
+    ("zhang", "chang"), ("zhou", "chou"), ("zhu", "chu"), ("jiang", "chiang"),
+    ("cai", "tsai"), ("cao", "tsao"), ("xu", "hsu"), ("qian", "chien"), ("zheng", "cheng"),
+)  # fmt: skip
+_SYLLABLE = {spelling: group[0] for group in _SYLLABLES for spelling in group}
+#: Similarity of two romanisations of one syllable ("Soo" ~ "Su").
+ROMANISATION_SIMILARITY = 0.92
+
+
+def romanised(text: str) -> str | None:
+    """The syllable a short romanised token stands for (``soo`` -> ``su``), or ``None``."""
+    return _SYLLABLE.get(text) if len(text) <= 6 else None
 
 
 def _spelling(a: str, b: str) -> float:
@@ -237,6 +281,12 @@ def _is_particle(token: Token) -> bool:
     return particle_class(token.text) is not None
 
 
+def _joinable(token: Token) -> bool:
+    """Legal forms and titles are never fused with a neighbour ("trading llc"): they only
+    ever match their own kind, once."""
+    return token.kind not in ("legal", "title")
+
+
 def _initials(tokens: Sequence[Token]) -> str:
     return "".join(t.text[0] for t in tokens)
 
@@ -283,7 +333,8 @@ def align(query: Sequence[Token], cand: Sequence[Token]) -> Alignment:
     strong_c = {j for _, ci, sim, _ in chosen if sim >= 0.85 for j in ci}
     c_pairs = [(j, _joined(cand[j], cand[j + 1]), _is_particle(cand[j]) or
                 _is_particle(cand[j + 1])) for j in range(len(cand) - 1)
-               if not (j in strong_c and j + 1 in strong_c)]  # fmt: skip
+               if not (j in strong_c and j + 1 in strong_c)
+               and _joinable(cand[j]) and _joinable(cand[j + 1])]  # fmt: skip
     for i in weak_q:
         q = query[i]
         for j, joined_c, particle in c_pairs:
@@ -299,6 +350,8 @@ def align(query: Sequence[Token], cand: Sequence[Token]) -> Alignment:
                     )
     for i in range(len(query) - 1):
         if i not in weak_q and i + 1 not in weak_q:
+            continue
+        if not (_joinable(query[i]) and _joinable(query[i + 1])):
             continue
         joined = _joined(query[i], query[i + 1])
         q_particle = _is_particle(query[i]) or _is_particle(query[i + 1])
@@ -329,8 +382,49 @@ def align(query: Sequence[Token], cand: Sequence[Token]) -> Alignment:
 LIST_COVERAGE_FLOOR = {EntityType.PERSON: 0.45, EntityType.ORGANIZATION: 0.7}
 #: A match needs at least one token pair this similar, or its value is discounted.
 STRONG_PAIR = 0.9
-#: Weight of a legal-form token ("llc", "jsc"): present, but a weak signal.
+#: Weight of a legal-form token ("llc", "jsc") or a title ("dr", "haji"): present, but a
+#: weak signal.
 LEGAL_WEIGHT = 0.1
+#: What an unmatched token costs, relative to its weight, by what it is: a person's middle
+#: name or patronymic; a link of a lineage chain ("bin Muhammad bin Awad", "ould X",
+#: "abu X"), which lists and people write or leave out at will; a generic company word.
+MIDDLE_COST = 0.5
+CHAIN_COST = 0.15
+GENERIC_COST = 0.5
+#: The name value is at most this when no distinctive word of the listed name was matched
+#: (only titles, legal forms, particles or generic company words): "General Trading LLC"
+#: is no evidence of ADOON GENERAL TRADING L.L.C.
+NON_DISTINCTIVE_CAP = 0.5
+_CHAIN_PARTICLES = frozenset({"son-of", "daughter-of", "family-of", "father-of"})
+
+
+def _costs(tokens: Sequence[Token], used: set[int], person: bool) -> list[float]:
+    """Cost factor of each unmatched token (see :data:`MIDDLE_COST`); 0 for matched ones."""
+    out = [0.0] * len(tokens)
+    chain = False
+    for i, t in enumerate(tokens):
+        cls = particle_class(t.text)
+        if i in used:
+            chain = cls in _CHAIN_PARTICLES
+            continue
+        if person and cls in _CHAIN_PARTICLES and i < len(tokens) - 1:
+            out[i], chain = CHAIN_COST, True
+            continue
+        if person and chain and cls is None:
+            out[i], chain = CHAIN_COST, False
+            continue
+        chain = False
+        if t.kind == "generic":
+            out[i] = GENERIC_COST
+        elif person and 0 < i < len(tokens) - 1:
+            out[i] = MIDDLE_COST
+        else:
+            out[i] = 1.0
+    return out
+
+
+def _weight(t: Token, weight_of: TokenWeight) -> float:
+    return LEGAL_WEIGHT if t.kind in ("legal", "title") else weight_of(t)
 
 
 def name_feature(
@@ -340,21 +434,24 @@ def name_feature(
 
     ``query coverage`` is the weighted similarity of aligned tokens over all query tokens
     (an unexplained query token costs a lot: the query says something the list does not);
-    ``list coverage`` is the share of the candidate's token weight that is aligned. A
-    person's unmatched middle names or patronymics weigh half on either side. The value is query
-    coverage x (f + (1 - f) x list coverage), f from :data:`LIST_COVERAGE_FLOOR`: the
-    query must be explained, and for a person most of the listed name too, so one shared
-    surname ("Castro" for "Jorge CASTRO") is not a match. When the whole query is one
-    approximate token match ("Rogner" ~ "Ragnar"), or no token pair reaches
-    :data:`STRONG_PAIR`, the value is multiplied by the best pair's similarity once more.
-    Legal forms weigh :data:`LEGAL_WEIGHT`.
+    ``list coverage`` is the share of the candidate's token weight that is aligned. An
+    unmatched token costs its weight times a factor: a person's middle names or
+    patronymics :data:`MIDDLE_COST`, the links of a lineage chain ("bin Muhammad bin
+    Awad") :data:`CHAIN_COST`, generic company words :data:`GENERIC_COST`. Legal forms
+    and titles weigh :data:`LEGAL_WEIGHT`. The value is query coverage x (f + (1 - f) x
+    list coverage), f from :data:`LIST_COVERAGE_FLOOR`: the query must be explained, and
+    for a person most of the listed name too, so one shared surname ("Castro" for "Jorge
+    CASTRO") is not a match. When the whole query is one approximate token match
+    ("Rogner" ~ "Ragnar"), or no token pair reaches :data:`STRONG_PAIR`, the value is
+    multiplied by the best pair's similarity once more. When no distinctive word of the
+    listed name matched, the value is at most :data:`NON_DISTINCTIVE_CAP`.
     """
     qt, ct = query.form.tokens, cand.form.tokens
     if not qt or not ct:
         return 0.0, "no comparable tokens", ()
     chosen = align(qt, ct)
-    cw = [LEGAL_WEIGHT if t.legal else weight_of(t) for t in ct]
-    qw = [LEGAL_WEIGHT if t.legal else weight_of(t) for t in qt]
+    cw = [_weight(t, weight_of) for t in ct]
+    qw = [_weight(t, weight_of) for t in qt]
     matched = 0.0
     pairs: list[TokenPair] = []
     used_q: set[int] = set()
@@ -373,14 +470,8 @@ def name_feature(
         )
     aligned_w = sum(cw[j] for j in used_c)
     person = cand.entry_type is EntityType.PERSON
-    free_q = 0.0
-    for i in range(len(qt)):
-        if i not in used_q:
-            free_q += qw[i] * (0.5 if person and 0 < i < len(qt) - 1 else 1.0)
-    free_c = 0.0
-    for j in range(len(ct)):
-        if j not in used_c:
-            free_c += cw[j] * (0.5 if person and 0 < j < len(ct) - 1 else 1.0)
+    free_q = sum(w * f for w, f in zip(qw, _costs(qt, used_q, person), strict=True))
+    free_c = sum(w * f for w, f in zip(cw, _costs(ct, used_c, person), strict=True))
     q_cov = matched / (aligned_w + free_q) if aligned_w + free_q else 0.0
     c_cov = aligned_w / (aligned_w + free_c) if aligned_w + free_c else 0.0
     floor = LIST_COVERAGE_FLOOR.get(cand.entry_type, 0.5)
@@ -399,6 +490,11 @@ def name_feature(
         # No token matched strongly (only sounds-alike): weak evidence counts twice.
         value *= best_pair
     detail = ", ".join(f"{p.query}~{p.candidate} ({p.how} {p.similarity:.2f})" for p in pairs)
+    if any(_distinctive(t) for t in ct) and not any(
+        _distinctive(ct[j]) for _, ci, _, _ in chosen for j in ci
+    ):
+        value = min(value, NON_DISTINCTIVE_CAP)
+        detail += "; no distinctive word matched (only titles, legal forms or company words)"
     unmatched_q = [qt[i].text for i in range(len(qt)) if i not in used_q]
     unmatched_c = [ct[j].text for j in range(len(ct)) if j not in used_c]
     if unmatched_q:
@@ -407,6 +503,10 @@ def name_feature(
         detail += f"; list only: {' '.join(unmatched_c)}"
     detail += f"; coverage query {q_cov:.2f}, list {c_cov:.2f}"
     return value, detail, tuple(pairs)
+
+
+def _distinctive(t: Token) -> bool:
+    return t.distinctive and particle_class(t.text) is None
 
 
 def legal_form_feature(query: Query, cand: Candidate) -> tuple[float, str]:
