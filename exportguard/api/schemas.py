@@ -15,6 +15,8 @@ from pydantic import (
     StrictInt,
 )
 
+from exportguard.core.thresholds import DEFAULT_THRESHOLD
+
 EntityTypeName = Literal["person", "organization", "vessel", "aircraft"]
 # Strict scalars: JSON false is not 0, "5" is not 5, 0 is not 1970-01-01 (schemathesis
 # checks that such values are refused).
@@ -42,7 +44,15 @@ class ScreenRequest(Model):
     identifiers: list[str] = Field(default_factory=list, max_length=20)
     as_of: IsoDate | None = None
     limit: StrictInt = Field(default=10, ge=1, le=100)
-    threshold: Number = Field(default=0.8, ge=0.0, le=1.0)
+    threshold: Number = Field(default=DEFAULT_THRESHOLD, ge=0.0, le=1.0)
+    sources: list[str] | None = Field(
+        default=None, max_length=20, description="Only these list sources (us_ofac_sdn ...)."
+    )
+    lists: list[str] | None = Field(
+        default=None,
+        max_length=20,
+        description="Only lists whose name contains one of these texts ('Entity List').",
+    )
 
 
 class BatchRequest(Model):
@@ -52,7 +62,7 @@ class BatchRequest(Model):
         description="CSV text with a header: id,name[,country,type].",
     )
     limit: StrictInt = Field(default=10, ge=1, le=100)
-    threshold: Number = Field(default=0.8, ge=0.0, le=1.0)
+    threshold: Number = Field(default=DEFAULT_THRESHOLD, ge=0.0, le=1.0)
 
 
 class DecideRequest(Model):

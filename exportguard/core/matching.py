@@ -390,7 +390,11 @@ LEGAL_WEIGHT = 0.1
 #: "abu X"), which lists and people write or leave out at will; a generic company word.
 MIDDLE_COST = 0.5
 CHAIN_COST = 0.15
-GENERIC_COST = 0.5
+GENERIC_COST = 0.3
+#: A generic company word weighs at most this, however rare ("Petrochemical").
+GENERIC_WEIGHT = 0.25
+#: A legal form or title on one side only ("OAO Rosneft" for "Rosneft"): nearly free.
+FORM_COST = 0.3
 #: The name value is at most this when no distinctive word of the listed name was matched
 #: (only titles, legal forms, particles or generic company words): "General Trading LLC"
 #: is no evidence of ADOON GENERAL TRADING L.L.C.
@@ -410,11 +414,16 @@ def _costs(tokens: Sequence[Token], used: set[int], person: bool) -> list[float]
         if person and cls in _CHAIN_PARTICLES and i < len(tokens) - 1:
             out[i], chain = CHAIN_COST, True
             continue
+        if person and chain and cls == "article":  # "bin Al Falih": the chain goes on
+            out[i] = CHAIN_COST
+            continue
         if person and chain and cls is None:
             out[i], chain = CHAIN_COST, False
             continue
         chain = False
-        if t.kind == "generic":
+        if t.kind in ("legal", "title"):
+            out[i] = FORM_COST
+        elif t.kind == "generic":
             out[i] = GENERIC_COST
         elif person and 0 < i < len(tokens) - 1:
             out[i] = MIDDLE_COST
@@ -424,7 +433,11 @@ def _costs(tokens: Sequence[Token], used: set[int], person: bool) -> list[float]
 
 
 def _weight(t: Token, weight_of: TokenWeight) -> float:
-    return LEGAL_WEIGHT if t.kind in ("legal", "title") else weight_of(t)
+    if t.kind in ("legal", "title"):
+        return LEGAL_WEIGHT
+    if t.kind == "generic":
+        return min(GENERIC_WEIGHT, weight_of(t))
+    return weight_of(t)
 
 
 def name_feature(
@@ -437,14 +450,15 @@ def name_feature(
     ``list coverage`` is the share of the candidate's token weight that is aligned. An
     unmatched token costs its weight times a factor: a person's middle names or
     patronymics :data:`MIDDLE_COST`, the links of a lineage chain ("bin Muhammad bin
-    Awad") :data:`CHAIN_COST`, generic company words :data:`GENERIC_COST`. Legal forms
-    and titles weigh :data:`LEGAL_WEIGHT`. The value is query coverage x (f + (1 - f) x
+    Awad") :data:`CHAIN_COST`, generic company words :data:`GENERIC_COST`, legal forms
+    and titles (which weigh :data:`LEGAL_WEIGHT`) :data:`FORM_COST`. The value is query coverage x (f + (1 - f) x
     list coverage), f from :data:`LIST_COVERAGE_FLOOR`: the query must be explained, and
     for a person most of the listed name too, so one shared surname ("Castro" for "Jorge
     CASTRO") is not a match. When the whole query is one approximate token match
     ("Rogner" ~ "Ragnar"), or no token pair reaches :data:`STRONG_PAIR`, the value is
     multiplied by the best pair's similarity once more. When no distinctive word of the
-    listed name matched, the value is at most :data:`NON_DISTINCTIVE_CAP`.
+    listed name matched, the value is at most :data:`NON_DISTINCTIVE_CAP` (and when the
+    listed name has none, when any of its words is unmatched).
     """
     qt, ct = query.form.tokens, cand.form.tokens
     if not qt or not ct:
@@ -490,11 +504,15 @@ def name_feature(
         # No token matched strongly (only sounds-alike): weak evidence counts twice.
         value *= best_pair
     detail = ", ".join(f"{p.query}~{p.candidate} ({p.how} {p.similarity:.2f})" for p in pairs)
-    if any(_distinctive(t) for t in ct) and not any(
-        _distinctive(ct[j]) for _, ci, _, _ in chosen for j in ci
-    ):
+    if any(_distinctive(t) for t in ct):
+        if not any(_distinctive(ct[j]) for _, ci, _, _ in chosen for j in ci):
+            value = min(value, NON_DISTINCTIVE_CAP)
+            detail += "; no distinctive word matched (only titles, legal forms or company words)"
+    elif any(not t.legal and j not in used_c for j, t in enumerate(ct)):
+        # A listed name of company words only ("Asia International Trading Company") is
+        # distinguished by all of them: each must be matched.
         value = min(value, NON_DISTINCTIVE_CAP)
-        detail += "; no distinctive word matched (only titles, legal forms or company words)"
+        detail += "; a listed name of company words only, not all of them matched"
     unmatched_q = [qt[i].text for i in range(len(qt)) if i not in used_q]
     unmatched_c = [ct[j].text for j in range(len(ct)) if j not in used_c]
     if unmatched_q:
@@ -530,13 +548,15 @@ def weak_alias_feature(query: Query, cand: Candidate) -> tuple[float, str]:
 
 
 def country_feature(query: Query, cand: Candidate) -> tuple[float, str]:
-    """A given country that the entry has (address, nationality, ...) adds; one it lacks
-    takes away. Entries without countries, or queries without one, are neutral."""
+    """A given country that the entry has (address, nationality, ...) adds a little; one
+    that contradicts every country of the entry takes away twice as much (a French
+    "Police nationale" is not the NICARAGUAN NATIONAL POLICE). Entries without
+    countries, or queries without one, are neutral."""
     if not query.country or not cand.countries:
         return 0.0, "not compared"
     if query.country in cand.countries:
-        return 1.0, f"{query.country} is among the entry's countries"
-    return -1.0, f"{query.country} is not among {', '.join(cand.countries)}"
+        return 0.5, f"{query.country} is among the entry's countries"
+    return -1.0, f"{query.country} contradicts the entry's {', '.join(cand.countries)}"
 
 
 def type_feature(query: Query, cand: Candidate) -> tuple[float, str]:
@@ -561,14 +581,21 @@ def birth_date_feature(query: Query, cand: Candidate) -> tuple[float, str]:
     return -1.0, f"born {', '.join(cand.birth_dates)}, not {query.birth_date}"
 
 
+#: The score of a candidate that carries an identifier of the query, exactly (compared as
+#: :func:`exportguard.core.index.normalise_identifier` writes them), whatever its name.
+IDENTIFIER_MATCH_SCORE = 0.95
+
+
 def identifier_feature(query: Query, cand: Candidate) -> tuple[float, str]:
     """A given identifier (passport, registration, IMO number ...) that the entry also
-    carries is near-certain evidence of identity."""
+    carries exactly is near-certain evidence of identity: the score is then at least
+    :data:`IDENTIFIER_MATCH_SCORE`, even when the names differ (a renamed vessel) or no
+    name was given."""
     if not query.identifiers or not cand.identifiers:
         return 0.0, "not compared"
     common = set(query.identifiers) & set(cand.identifiers)
     if common:
-        return 1.0, f"identifier {sorted(common)[0]} matches"
+        return 1.0, f"identifier {sorted(common)[0]} matches exactly"
     return 0.0, "no identifier in common"
 
 
@@ -578,7 +605,7 @@ Feature = Callable[[Query, Candidate], tuple[float, str]]
 FEATURES: tuple[tuple[str, Feature, float], ...] = (
     ("legal_form", legal_form_feature, 0.03),
     ("weak_alias", weak_alias_feature, 0.05),
-    ("country", country_feature, 0.06),
+    ("country", country_feature, 0.12),
     ("type", type_feature, 0.15),
     ("birth_date", birth_date_feature, 0.12),
     ("identifier", identifier_feature, 0.3),
@@ -595,4 +622,6 @@ def score(query: Query, cand: Candidate, weight_of: TokenWeight) -> Scored:
         if v:
             results.append(FeatureResult(label, v, weight, d))
             total += v * weight
+            if label == "identifier" and v > 0:
+                total = max(total, IDENTIFIER_MATCH_SCORE)
     return Scored(max(0.0, min(1.0, total)), tuple(results), pairs)

@@ -326,7 +326,7 @@ def _name_words() -> tuple[frozenset[str], frozenset[str], frozenset[str], dict[
 
     common = words(titles["abbreviated"]) | words(titles["religious"])
     military = words(titles["military"])
-    generic = words(data["generic"]["words"])
+    generic = words(data["generic"]["words"]) | words(data["generic"]["places"])
     spelling: dict[str, str] = {}
     for english, spellings in data["generic"]["translations"].items():
         generic.add(str(english))

@@ -43,6 +43,7 @@ from functools import lru_cache
 from typing import Any
 
 from exportguard.core import countries
+from exportguard.core.thresholds import DEFAULT_THRESHOLD, POSSIBLE_MATCH_THRESHOLD
 from exportguard.errors import RegimeError
 
 CERTAINTY = {"P": "primary", "S": "secondary", "D": "derived", "U": "unverified"}
@@ -206,8 +207,8 @@ class Rule:
     sources: tuple[str, ...] = ()
     lists: tuple[ListMapping, ...] = ()
     fallback: Outcome | None = None
-    threshold: float = 0.8
-    possible_threshold: float = 0.7
+    threshold: float = DEFAULT_THRESHOLD
+    possible_threshold: float = POSSIBLE_MATCH_THRESHOLD
     line: int | None = None
     test: Test | None = field(default=None, compare=False, repr=False)
 
@@ -255,6 +256,19 @@ class Regime:
 # --- parsing and validation --------------------------------------------------------------
 
 Lines = Mapping[tuple[Any, ...], int]
+
+
+def _sure_threshold(p: _Parser, raw: Mapping[str, Any], path: tuple[Any, ...]) -> float:
+    """A listed-party rule's sure-match threshold: the screening threshold unless the
+    rule demands more; never less (a decision never treats as sure a match that screening
+    would not show)."""
+    value = float(raw.get("threshold", DEFAULT_THRESHOLD))
+    if value < DEFAULT_THRESHOLD:
+        raise p.fail(
+            (*path, "threshold"),
+            f"must be at least the screening threshold {DEFAULT_THRESHOLD}",
+        )
+    return value
 
 
 class _Parser:
@@ -651,8 +665,8 @@ def _rule(
         sources=tuple(map(str, p.req(raw, "sources", path, kind=list))),
         lists=tuple(mappings),
         fallback=_outcome(p, p.req(raw, "fallback", path, kind=dict), (*path, "fallback"), facts),
-        threshold=float(raw.get("threshold", 0.8)),
-        possible_threshold=float(raw.get("possible_threshold", 0.7)),
+        threshold=_sure_threshold(p, raw, path),
+        possible_threshold=float(raw.get("possible_threshold", POSSIBLE_MATCH_THRESHOLD)),
         line=line,
         test=test,
     )

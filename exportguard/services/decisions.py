@@ -25,6 +25,7 @@ from exportguard.core.regimes import (
     Regime,
     normalise_item,
 )
+from exportguard.core.thresholds import POSSIBLE_MATCH_THRESHOLD
 from exportguard.errors import FieldError, InvalidInput, NotFound
 from exportguard.store import decisions as decision_store
 from exportguard.store import lists as list_store
@@ -35,7 +36,7 @@ if TYPE_CHECKING:
 
 #: Screening hits at or above this score reach the listed-party rules (which decide
 #: themselves what is a sure and what a possible match).
-DECISION_SCREENING_THRESHOLD = 0.7
+DECISION_SCREENING_THRESHOLD = POSSIBLE_MATCH_THRESHOLD
 
 
 class Decisions:

@@ -32,6 +32,7 @@ from exportguard.core.licensing import (
 from exportguard.core.matching import score
 from exportguard.core.names import analyse
 from exportguard.core.regimes import END_USER_TYPES, END_USES
+from exportguard.core.thresholds import REPORT_MATCH_THRESHOLD
 from exportguard.core.weights import token_weight
 from exportguard.errors import FieldError, IllegalTransition, InvalidInput, NotFound
 from exportguard.store import cases
@@ -44,8 +45,6 @@ KINDS = ("marketing", "export", "dual-use")
 CONFIDENCE = ("low", "medium", "high")
 REVIEW_OUTCOMES = {"no_action": None, "restrict": Event.RESTRICT, "suspend": Event.SUSPEND,
                    "revoke": Event.REVOKE, "shut_down": Event.SHUT_DOWN}  # fmt: skip
-#: A misuse report's suspected operator matches a licence's end user from this score.
-REPORT_MATCH_THRESHOLD = 0.7
 
 
 class Licensing:
