@@ -451,7 +451,8 @@ def name_feature(
     unmatched token costs its weight times a factor: a person's middle names or
     patronymics :data:`MIDDLE_COST`, the links of a lineage chain ("bin Muhammad bin
     Awad") :data:`CHAIN_COST`, generic company words :data:`GENERIC_COST`, legal forms
-    and titles (which weigh :data:`LEGAL_WEIGHT`) :data:`FORM_COST`. The value is query coverage x (f + (1 - f) x
+    and titles (which weigh :data:`LEGAL_WEIGHT`) :data:`FORM_COST`; a generic word
+    weighs at most :data:`GENERIC_WEIGHT`. The value is query coverage x (f + (1 - f) x
     list coverage), f from :data:`LIST_COVERAGE_FLOOR`: the query must be explained, and
     for a person most of the listed name too, so one shared surname ("Castro" for "Jorge
     CASTRO") is not a match. When the whole query is one approximate token match
