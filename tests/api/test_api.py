@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from exportguard.core.thresholds import DEFAULT_THRESHOLD
 from tests.api.conftest import Api
 
 
@@ -144,3 +145,24 @@ def test_openapi_documents_every_route(api: Api) -> None:
     ):
         assert path in paths
     assert api.client.get("/docs").status_code == 200
+
+
+def test_screen_filters_by_source_and_list(api: Api) -> None:
+    r = api.client.post(
+        "/api/v1/screen",
+        json={"name": "NSO Group", "sources": ["exportguard_demo"], "lists": ["Entity List"]},
+        headers=api.as_("exporter"),
+    )
+    assert r.status_code == 200
+    data = r.json()
+    assert data["hits"]
+    assert all("Entity List" in h["list_name"] for h in data["hits"])
+    assert data["total_hits"] >= data["shown"] == len(data["hits"])
+    assert data["threshold"] == DEFAULT_THRESHOLD
+    bad = api.client.post(
+        "/api/v1/screen",
+        json={"name": "NSO Group", "sources": ["no_such_list"]},
+        headers=api.as_("exporter"),
+    )
+    assert bad.status_code == 422
+    assert "sources" in bad.text
