@@ -256,3 +256,84 @@ def test_list_filter(index: NameIndex) -> None:
     found = index.screen(query, threshold=DEFAULT_THRESHOLD, lists=["entity list"])
     assert found
     assert all("Entity List" in h.entry.list_name for h in found)
+
+
+# --- issue 15: names that differ only in form -------------------------------------------------
+
+
+def one_entry(entry: ListEntry, query: str) -> float:
+    found = screen([NameIndex.build(1, [entry])], make_query(query), threshold=0.0)
+    return max((h.score for h in found), default=0.0)
+
+
+@pytest.mark.parametrize(
+    ("query", "listed"),
+    [
+        ("Bob Smith", "Robert Smith"), ("Bill Jones", "William Jones"),
+        ("Sasha Petrov", "Aleksandr Petrov"), ("Саша Петров", "Aleksandr Petrov"),
+        ("Misha Ivanov", "Mikhail Ivanov"), ("Liz Taylor", "Elizabeth Taylor"),
+    ],
+)  # fmt: skip
+def test_given_name_variants(query: str, listed: str) -> None:
+    from tests.factories import person
+
+    assert one_entry(person(listed), query) >= DEFAULT_THRESHOLD
+    assert one_entry(person(listed), query) < 1.0  # strong, not exact
+
+
+def test_given_name_variants_of_real_aliases(index: NameIndex) -> None:
+    assert "Alexander Vasilievich BORTNIKOV" in hit_names(index, "Sasha Bortnikov")
+
+
+@pytest.mark.parametrize(
+    ("query", "listed", "hit"),
+    [
+        ("Twenty-One Century Trading", "21 Century Trading", True),
+        ("Twenty First Century Trading", "21st Century Trading", True),
+        ("Twenty-Two Century Trading", "21 Century Trading", False),
+        ("Один Век", "1 Век", True),
+    ],
+)
+def test_number_words_equal_their_digits(query: str, listed: str, hit: bool) -> None:
+    from tests.factories import party
+
+    assert (one_entry(party(listed), query) >= DEFAULT_THRESHOLD) is hit
+
+
+@pytest.mark.parametrize(
+    ("query", "listed"),
+    [
+        ("OAO Rosneft", "Rosneft JSC"), ("PAO Rosneft", "Rosneft OJSC"),
+        ("OOO Alfa", "Alfa LLC"), ("Alfa Limited Liability Company", "ООО Альфа"),
+        ("Siemens mbH", "Siemens GmbH"), ("Rosneft", "Rosneft JSC"),
+        ("Alfa LLC", "Alfa Foundation"),
+    ],
+)  # fmt: skip
+def test_legal_form_only_differences(query: str, listed: str) -> None:
+    from tests.factories import party
+
+    assert one_entry(party(listed), query) >= DEFAULT_THRESHOLD
+
+
+def test_different_legal_families_lower_the_score() -> None:
+    from tests.factories import party
+
+    assert one_entry(party("Alfa Foundation"), "Alfa LLC") < one_entry(party("Alfa LLC"), "Alfa LLC")
+
+
+@pytest.mark.parametrize(
+    ("query", "listed"),
+    [
+        ("Sergey Shoygu", "Сергей Кужугетович Шойгу"),
+        ("Vladimir Putin", "Владимир Владимирович Путин"),
+        ("Aleksey Navalny", "Алексей Анатольевич Навальный"),
+    ],
+)
+def test_full_names_across_scripts(query: str, listed: str) -> None:
+    from tests.factories import person
+
+    across = one_entry(person(listed), query)
+    assert across >= DEFAULT_THRESHOLD
+    # a missing patronymic costs no more across scripts than within one
+    short = " ".join(listed.split()[::2])  # the name without its patronymic, same script
+    assert 1.0 - across <= one_entry(person(short), query) - across + 0.06

@@ -48,7 +48,7 @@ from rapidfuzz import fuzz, process
 from exportguard.core import countries
 from exportguard.core.entities import AliasQuality, EntityType, ListEntry
 from exportguard.core.matching import Candidate, Query, Scored, romanised, score
-from exportguard.core.names import NameForm, Token, analyse
+from exportguard.core.names import NameForm, Token, analyse, given_name_groups
 from exportguard.core.thresholds import DEFAULT_THRESHOLD
 from exportguard.core.weights import token_weight
 from exportguard.errors import FieldError, InvalidInput
@@ -168,7 +168,7 @@ def _identifier_keys(identifiers: Iterable[str]) -> set[str]:
 
 
 #: Weight of each kind of key relative to its inverse document frequency.
-KEY_WEIGHTS = {"t": 1.5, "p": 1.0, "d": 0.5}
+KEY_WEIGHTS = {"t": 1.5, "p": 1.0, "d": 0.5, "g": 1.0}
 
 
 def name_keys(form: NameForm) -> set[str]:
@@ -198,6 +198,8 @@ def _keys(form: NameForm, *, query: bool) -> set[str]:
         syllable = romanised(token.text)
         if syllable is not None:  # "Soo" and "Su", "Lee" and "Ri": one syllable
             keys.add("t:" + syllable)
+        for full in given_name_groups(token.text):  # "Bob" and "Robert": one given name
+            keys.add("g:" + full)
         for skeleton in token.skeletons:
             keys.add("p:" + skeleton)
             if len(skeleton) >= 4:

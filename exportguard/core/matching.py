@@ -22,7 +22,13 @@ from typing import NamedTuple
 from rapidfuzz.distance import OSA, JaroWinkler
 
 from exportguard.core.entities import AliasQuality, EntityType
-from exportguard.core.names import NameForm, Token, legal_family, particle_class
+from exportguard.core.names import (
+    NameForm,
+    Token,
+    given_name_groups,
+    legal_family,
+    particle_class,
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -97,10 +103,15 @@ LATIN_PHONETIC_BONUS = 0.05
 ABBREVIATION_SIMILARITY = 0.8
 #: Similarity of two spellings that differ only by transliteration convention.
 TRANSLIT_SIMILARITY = 0.95
+#: The same, when one side was written in Cyrillic ("Сергей" ~ "Sergey").
+CYRILLIC_TRANSLIT_SIMILARITY = 0.99
 #: Similarity of two name particles of one class ("bin" ~ "ibn" ~ "bn").
 PARTICLE_SIMILARITY = 0.9
 #: Similarity of an acronym to the words it abbreviates ("GW" ~ "Golden Warriors").
 ACRONYM_SIMILARITY = 0.85
+#: Similarity of a given name and its short form ("Bob" ~ "Robert", "Sasha" ~ "Aleksandr"):
+#: strong evidence, not exact (vocab/given_names*.csv).
+GIVEN_NAME_SIMILARITY = 0.9
 #: Aligned tokens less similar than this count as unmatched.
 MIN_TOKEN_SIMILARITY = 0.78
 
@@ -138,7 +149,11 @@ def token_similarity(q: Token, c: Token) -> tuple[float, str]:
     if len(q.text) > 3 and len(c.text) > 3 and best < TRANSLIT_SIMILARITY:
         a, b = translit_canonical(q.text), translit_canonical(c.text)
         if a == b:
-            best, how = TRANSLIT_SIMILARITY, "transliteration"
+            # Against a name written in Cyrillic, our transliteration is one convention
+            # among several: another convention's spelling is as good as exact.
+            cyrillic = "cyrillic" in (q.script, c.script)
+            best = CYRILLIC_TRANSLIT_SIMILARITY if cyrillic else TRANSLIT_SIMILARITY
+            how = "transliteration"
     shared = q.skeletons & c.skeletons
     if shared:
         length = max(len(s) for s in shared)
@@ -170,6 +185,10 @@ def token_similarity(q: Token, c: Token) -> tuple[float, str]:
     short, long_ = sorted((q.text, c.text), key=len)
     if best < ABBREVIATION_SIMILARITY and len(short) >= 3 and long_.startswith(short):
         best, how = ABBREVIATION_SIMILARITY, "abbreviation"
+    if best < GIVEN_NAME_SIMILARITY and q.kind == c.kind == "word":
+        q_full, c_full = given_name_groups(q.text), given_name_groups(c.text)
+        if q_full & c_full or q.text in c_full or c.text in q_full:
+            best, how = GIVEN_NAME_SIMILARITY, "given-name variant"
     return best, how
 
 
@@ -239,6 +258,7 @@ _TRANSLIT_VARIANTS = (
     (re.compile(r"(?<=[aeiou])(?:i|j)$"), "y"),
     (re.compile(r"^ye"), "e"),
     (re.compile(r"(?<=[aeiou])ye"), "e"),
+    (re.compile(r"(?<=[aeiou])y(?=[^aeiouy])"), "i"),
     (re.compile(r"kh"), "h"),
     (re.compile(r"(?:iu|ju)"), "yu"),
     (re.compile(r"(?:ia|ja)"), "ya"),
@@ -400,6 +420,9 @@ FORM_COST = 0.3
 #: is no evidence of ADOON GENERAL TRADING L.L.C.
 NON_DISTINCTIVE_CAP = 0.5
 _CHAIN_PARTICLES = frozenset({"son-of", "daughter-of", "family-of", "father-of"})
+#: East Slavic and Turkic patronymics as transliterated: -ovich, -evich, -ovna, -evna,
+#: -ichna, -ogly/-oglu, -kyzy ("Sergey Kuzhugetovich Shoygu", "Ilham Heydar oglu Aliyev").
+_PATRONYMIC = re.compile(r"(?:[oe]vich|[oe]vna|ichna|ovych|ivna|o[gh]l[yu]|kyzy|qizi)$")
 
 
 def _costs(tokens: Sequence[Token], used: set[int], person: bool) -> list[float]:
@@ -423,6 +446,8 @@ def _costs(tokens: Sequence[Token], used: set[int], person: bool) -> list[float]
         chain = False
         if t.kind in ("legal", "title"):
             out[i] = FORM_COST
+        elif person and i > 0 and _PATRONYMIC.search(t.text):
+            out[i] = CHAIN_COST  # a patronymic ("Kuzhugetovich"), like a lineage link
         elif t.kind == "generic":
             out[i] = GENERIC_COST
         elif person and 0 < i < len(tokens) - 1:
@@ -448,9 +473,9 @@ def name_feature(
     ``query coverage`` is the weighted similarity of aligned tokens over all query tokens
     (an unexplained query token costs a lot: the query says something the list does not);
     ``list coverage`` is the share of the candidate's token weight that is aligned. An
-    unmatched token costs its weight times a factor: a person's middle names or
-    patronymics :data:`MIDDLE_COST`, the links of a lineage chain ("bin Muhammad bin
-    Awad") :data:`CHAIN_COST`, generic company words :data:`GENERIC_COST`, legal forms
+    unmatched token costs its weight times a factor: a person's middle names
+    :data:`MIDDLE_COST`, the links of a lineage chain ("bin Muhammad bin Awad") and
+    patronymics ("Kuzhugetovich", in any script) :data:`CHAIN_COST`, generic company words :data:`GENERIC_COST`, legal forms
     and titles (which weigh :data:`LEGAL_WEIGHT`) :data:`FORM_COST`; a generic word
     weighs at most :data:`GENERIC_WEIGHT`. The value is query coverage x (f + (1 - f) x
     list coverage), f from :data:`LIST_COVERAGE_FLOOR`: the query must be explained, and

@@ -561,6 +561,34 @@ def _legal_word(text: str, fuzzy: bool) -> str | None:
     return None
 
 
+# --- given names -------------------------------------------------------------------------
+
+#: The given-name tables (vocab/*.csv, each with its source in its header).
+GIVEN_NAME_TABLES = ("given_names", "given_names_ru")
+
+
+@cache
+def _given_names() -> dict[str, frozenset[str]]:
+    groups: dict[str, set[str]] = {}
+    for table in GIVEN_NAME_TABLES:
+        for row in vocab.load_rows(table):
+            if len(row) != 3 or row[1] != "has_nickname":
+                raise ValueError(f"{table}.csv: expected name1,has_nickname,name2, got {row!r}")
+            full, short = row[0].lower(), row[2].lower()
+            for name in (full, short):
+                groups.setdefault(name, set()).add(full)
+    return {name: frozenset(found) for name, found in groups.items()}
+
+
+def given_name_groups(text: str) -> frozenset[str]:
+    """The full given names a (lower-case Latin) token is, or is a short form of: "bob"
+    -> {"robert"}, "sasha" -> {"aleksandr", "aleksandra", "alexander"}; empty for a word
+    of fewer than three letters or a name particle, and for other words."""
+    if len(text) < 3 or particle_class(text) is not None:
+        return frozenset()
+    return _given_names().get(text, frozenset())
+
+
 # --- particles ---------------------------------------------------------------------------
 
 
