@@ -183,7 +183,12 @@ def token_similarity(q: Token, c: Token) -> tuple[float, str]:
     if (len(q.text) == 1 or len(c.text) == 1) and q.text[0] == c.text[0] and best < 0.7:
         best, how = 0.7, "initial"
     short, long_ = sorted((q.text, c.text), key=len)
-    if best < ABBREVIATION_SIMILARITY and len(short) >= 3 and long_.startswith(short):
+    if (
+        best < ABBREVIATION_SIMILARITY
+        and len(short) >= 3
+        and long_.startswith(short)
+        and "other" not in (q.script, c.script)  # romanised syllables are not abbreviations
+    ):
         best, how = ABBREVIATION_SIMILARITY, "abbreviation"
     if best < GIVEN_NAME_SIMILARITY and q.kind == c.kind == "word":
         q_full, c_full = given_name_groups(q.text), given_name_groups(c.text)
@@ -208,7 +213,7 @@ def _digits(text: str) -> str:
 #: Korean Revised Romanization (2000) and McCune-Reischauer systems as the OFAC and UN
 #: lists apply them to the same persons ("RI, Su Yong" / "Ri Soo Yong").
 _SYLLABLES = (
-    ("li", "lee", "yi", "rhee", "ri", "ree", "rhie"), ("pak", "park", "bak"),
+    ("li", "lee", "rhee", "ri", "ree", "rhie"), ("pak", "park", "bak"),
     ("choe", "choi", "chwe"), ("jong", "jeong", "chong", "chung", "jung", "joung"),
     ("kim", "gim"), ("kang", "gang"), ("cho", "jo", "joe"), ("yun", "yoon"),
     ("sin", "shin"), ("ryu", "yu", "yoo", "ryoo"), ("an", "ahn"), ("kwon", "gwon"),
@@ -361,7 +366,7 @@ def align(query: Sequence[Token], cand: Sequence[Token]) -> Alignment:
             sim, how = _join_similarity(q, joined_c, particle)
             if sim >= 0.85:
                 options.append((sim + 0.001, (i,), (j, j + 1), "joined " + how))
-        if q.latin and 2 <= len(q.text) <= 6 and q.text.isalpha():
+        if q.latin and 3 <= len(q.text) <= 6 and q.text.isalpha():
             for j in range(len(cand) - len(q.text) + 1):
                 run = cand[j : j + len(q.text)]
                 if _initials(run) == q.text and not strong_c.intersection(range(j, j + len(run))):
@@ -386,7 +391,7 @@ def align(query: Sequence[Token], cand: Sequence[Token]) -> Alignment:
             if sim >= 0.85:
                 options.append((sim + 0.002, (i, i + 1), (j, j + 1), "joined " + how))
     for j, c in enumerate(cand):  # an acronym in the list for words in the query
-        if j in strong_c or not (2 <= len(c.text) <= 6 and c.text.isalpha() and c.latin):
+        if j in strong_c or not (3 <= len(c.text) <= 6 and c.text.isalpha() and c.latin):
             continue
         for i in range(len(query) - len(c.text) + 1):
             run = query[i : i + len(c.text)]
@@ -425,8 +430,13 @@ _CHAIN_PARTICLES = frozenset({"son-of", "daughter-of", "family-of", "father-of"}
 _PATRONYMIC = re.compile(r"(?:[oe]vich|[oe]vna|ichna|ovych|ivna|o[gh]l[yu]|kyzy|qizi)$")
 
 
-def _costs(tokens: Sequence[Token], used: set[int], person: bool) -> list[float]:
-    """Cost factor of each unmatched token (see :data:`MIDDLE_COST`); 0 for matched ones."""
+def _costs(
+    tokens: Sequence[Token], used: set[int], person: bool, against: EntityType
+) -> list[float]:
+    """Cost factor of each unmatched token (see :data:`MIDDLE_COST`); 0 for matched ones.
+    ``person``: the tokens are a person's name; ``against``: the listed entry's type (a
+    query's company words are not cheap against a person, nor its titles against an
+    organisation)."""
     out = [0.0] * len(tokens)
     chain = False
     for i, t in enumerate(tokens):
@@ -444,11 +454,11 @@ def _costs(tokens: Sequence[Token], used: set[int], person: bool) -> list[float]
             out[i], chain = CHAIN_COST, False
             continue
         chain = False
-        if t.kind in ("legal", "title"):
+        if t.kind == "legal" or (t.kind == "title" and against is not EntityType.ORGANIZATION):
             out[i] = FORM_COST
         elif person and i > 0 and _PATRONYMIC.search(t.text):
             out[i] = CHAIN_COST  # a patronymic ("Kuzhugetovich"), like a lineage link
-        elif t.kind == "generic":
+        elif t.kind == "generic" and against is not EntityType.PERSON:
             out[i] = GENERIC_COST
         elif person and 0 < i < len(tokens) - 1:
             out[i] = MIDDLE_COST
@@ -475,8 +485,9 @@ def name_feature(
     ``list coverage`` is the share of the candidate's token weight that is aligned. An
     unmatched token costs its weight times a factor: a person's middle names
     :data:`MIDDLE_COST`, the links of a lineage chain ("bin Muhammad bin Awad") and
-    patronymics ("Kuzhugetovich", in any script) :data:`CHAIN_COST`, generic company words :data:`GENERIC_COST`, legal forms
-    and titles (which weigh :data:`LEGAL_WEIGHT`) :data:`FORM_COST`; a generic word
+    patronymics ("Kuzhugetovich", in any script) :data:`CHAIN_COST`, generic company
+    words :data:`GENERIC_COST` (not against a person), legal forms and titles (which weigh
+    :data:`LEGAL_WEIGHT`; titles not against an organisation) :data:`FORM_COST`; a generic word
     weighs at most :data:`GENERIC_WEIGHT`. The value is query coverage x (f + (1 - f) x
     list coverage), f from :data:`LIST_COVERAGE_FLOOR`: the query must be explained, and
     for a person most of the listed name too, so one shared surname ("Castro" for "Jorge
@@ -510,22 +521,27 @@ def name_feature(
         )
     aligned_w = sum(cw[j] for j in used_c)
     person = cand.entry_type is EntityType.PERSON
-    free_q = sum(w * f for w, f in zip(qw, _costs(qt, used_q, person), strict=True))
-    free_c = sum(w * f for w, f in zip(cw, _costs(ct, used_c, person), strict=True))
+    kind = cand.entry_type
+    free_q = sum(w * f for w, f in zip(qw, _costs(qt, used_q, person, kind), strict=True))
+    free_c = sum(w * f for w, f in zip(cw, _costs(ct, used_c, person, kind), strict=True))
     q_cov = matched / (aligned_w + free_q) if aligned_w + free_q else 0.0
     c_cov = aligned_w / (aligned_w + free_c) if aligned_w + free_c else 0.0
     floor = LIST_COVERAGE_FLOOR.get(cand.entry_type, 0.5)
     value = q_cov * (floor + (1 - floor) * c_cov)
     best_pair = max((a[2] for a in chosen), default=0.0)
+    # Pairs of name words (not legal forms or titles), and the query's name words.
+    core = [a for a in chosen if any(qt[i].kind not in ("legal", "title") for i in a[0])]
+    core_q = sum(1 for t in qt if t.kind not in ("legal", "title"))
     if (
-        len(chosen) == 1
-        and len(chosen[0][0]) == len(qt)
-        and chosen[0][2] < 1.0
-        and not (chosen[0][3] == "phonetic" and chosen[0][2] >= STRONG_PAIR)
+        len(core) == 1
+        and len(core[0][0]) == core_q
+        and core[0][2] < 1.0
+        and not (core[0][3] == "phonetic" and core[0][2] >= STRONG_PAIR)
     ):
-        # The whole evidence is one approximate token match: it counts twice against
-        # (a long skeleton shared across scripts, "קנדירו" ~ "Candiru", is strong enough).
-        value *= chosen[0][2]
+        # The whole evidence is one approximate token match (legal forms and titles
+        # aside): it counts twice against (a long skeleton shared across scripts,
+        # "קנדירו" ~ "Candiru", is strong enough).
+        value *= core[0][2]
     elif best_pair < STRONG_PAIR:
         # No token matched strongly (only sounds-alike): weak evidence counts twice.
         value *= best_pair
