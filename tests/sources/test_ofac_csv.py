@@ -504,5 +504,5 @@ def test_a_cut_comments_file_is_still_refused(lists_dir: Path) -> None:
     folder = "us_ofac_sdn/2021-07-07"
     real = (lists_dir / folder / "sdn_comments.csv").read_bytes()
     cut = real[: real.index(b'"') + 40]  # ends inside a quoted field
-    with pytest.raises(SourceFormatError, match="sdn_comments.csv"):
+    with pytest.raises(SourceFormatError, match=r"sdn_comments\.csv"):
         ofac_csv.parse(_with_comments(lists_dir, folder, cut))
