@@ -29,8 +29,9 @@ romanisation    a Korean or Chinese person's name with one syllable romanised an
                 (Su/Soo, Yo/Yeo, Ri/Lee, Jong/Jeong ...)
 drop-chain      a person's lineage chain link left out ("Usama bin Laden" for "Usama bin
                 Muhammad bin Awad BIN LADIN"; ould, abu, bint alike)
-brand-script    an organisation's company word written in Hebrew, Arabic or Russian around
-                the Latin name ("קבוצת NSO" for "NSO Group")
+brand-script    an organisation's company word (Group, Technologies, International, Bank)
+                written in Hebrew, Arabic or Russian before the Latin name ("קבוצת NSO"
+                for "NSO Group")
 identifier      an entry's identifier alone (passport, IMO, registration ...), no name
 number-words    a number in a name written in English words ("Twenty-One" for "21")
 legal-equiv     an organisation's legal form replaced by an equivalent of its family in
@@ -274,7 +275,7 @@ def drop_chain(name: str, rng: random.Random) -> str | None:
 
 
 _BRAND_WORDS = {
-    "group": ["קבוצת", "مجموعة", "группа"], "company": ["חברת", "شركة", "компания"],
+    "group": ["קבוצת", "مجموعة", "группа"],
     "technologies": ["טכנולוגיות", "تكنولوجيا", "технологии"],
     "international": ["בינלאומי", "الدولية", "международный"], "bank": ["בנק", "بنك", "банк"],
 }  # fmt: skip

@@ -60,6 +60,8 @@ CANDIDATES = 16
 #: At most this many names tied at the retrieval cut are kept (a one-word query shared
 #: by hundreds of listed names: "Huawei" in the CSL).
 MAX_TIED = 512
+#: At most this many names holding a one-word query's word exactly are all scored.
+MAX_EXACT = 256
 #: Re-ranking similarity (0-100) below which a name is not worth scoring in full: far
 #: below anything the scorer could call a match, in spelling and in sound alike.
 RERANK_FLOOR = 45.0
@@ -527,11 +529,11 @@ class NameIndex:
         ]
 
     def _exact_rare(self, form: NameForm) -> list[int]:
-        """For a query of one or two distinctive words, every name that has one of them
-        exactly, when it is rare enough (at most :data:`MAX_TIED` names): "Huawei" is in
-        140 CSL names, and which of them are hits is for the scorer to say, not a cut."""
+        """For a query of one distinctive word, every name that has it exactly, when it is
+        rare enough (at most :data:`MAX_EXACT` names): "Huawei" is in 140 CSL names, and
+        which of them are hits is for the scorer to say, not a cut."""
         words = [t.text for t in form.tokens if t.distinctive and len(t.text) >= 3]
-        if not words or len(words) > 2:
+        if len(words) != 1:
             return []
         hashes = _hashes("t:" + w for w in words)
         lo = np.searchsorted(self.key_hash, hashes, "left")
@@ -540,7 +542,7 @@ class NameIndex:
         for i in range(len(words)):
             for j in range(lo[i], hi[i]):
                 start, end = int(self.key_start[j]), int(self.key_end[j])
-                if end - start <= MAX_TIED:
+                if end - start <= MAX_EXACT:
                     out.extend(int(n) for n in self.postings[start:end])
         return list(dict.fromkeys(out))
 

@@ -413,7 +413,7 @@ LEGAL_WEIGHT = 0.1
 #: What an unmatched token costs, relative to its weight, by what it is: a person's middle
 #: name or patronymic; a link of a lineage chain ("bin Muhammad bin Awad", "ould X",
 #: "abu X"), which lists and people write or leave out at will; a generic company word.
-MIDDLE_COST = 0.5
+MIDDLE_COST = 0.35
 CHAIN_COST = 0.15
 GENERIC_COST = 0.3
 #: A generic company word weighs at most this, however rare ("Petrochemical").
@@ -555,6 +555,12 @@ def name_feature(
         # distinguished by all of them: each must be matched.
         value = min(value, NON_DISTINCTIVE_CAP)
         detail += "; a listed name of company words only, not all of them matched"
+    if any(qt[i].kind == "number" for i in range(len(qt)) if i not in used_q) and any(
+        ct[j].kind == "number" for j in range(len(ct)) if j not in used_c
+    ):
+        # Numbers must agree: "SCHOOL № 33" is not "SCHOOL № 32", however long the rest.
+        value = min(value, NON_DISTINCTIVE_CAP)
+        detail += "; the numbers differ"
     unmatched_q = [qt[i].text for i in range(len(qt)) if i not in used_q]
     unmatched_c = [ct[j].text for j in range(len(ct)) if j not in used_c]
     if unmatched_q:

@@ -572,8 +572,10 @@ def _given_names() -> dict[str, frozenset[str]]:
     groups: dict[str, set[str]] = {}
     for table in GIVEN_NAME_TABLES:
         for row in vocab.load_rows(table):
-            if len(row) != 3 or row[1] != "has_nickname":
-                raise ValueError(f"{table}.csv: expected name1,has_nickname,name2, got {row!r}")
+            if len(row) != 3 or row[1] not in ("has_nickname", "has_variant"):
+                raise ValueError(
+                    f"{table}.csv: expected name1,has_nickname|has_variant,name2, got {row!r}"
+                )
             full, short = row[0].lower(), row[2].lower()
             for name in (full, short):
                 groups.setdefault(name, set()).add(full)
