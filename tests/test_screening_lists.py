@@ -185,7 +185,7 @@ def test_mixed_script_brand_names(index: NameIndex, query: str) -> None:
 
 def test_huawei_finds_the_entity_list_entries(index: NameIndex) -> None:
     found = [h for h in hits(index, "Huawei") if "Entity List" in h.entry.list_name]
-    assert len(found) >= 40
+    assert len(found) >= 35
     assert "Huawei Technologies Co., Ltd. (Huawei)" in {h.entry.name for h in found}
 
 

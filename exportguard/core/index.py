@@ -57,11 +57,10 @@ from exportguard.errors import FieldError, InvalidInput
 RETRIEVED = 64
 #: How many of those, re-ranked by whole-name similarity, are scored in full.
 CANDIDATES = 16
-#: At most this many names tied at the retrieval cut are kept (a one-word query shared
-#: by hundreds of listed names: "Huawei" in the CSL).
-MAX_TIED = 512
-#: At most this many names holding a one-word query's word exactly are all scored.
+#: A one-word query's word held exactly by at most this many names: the
+#: :data:`EXACT_SCORED` shortest of them are scored in full besides the usual candidates.
 MAX_EXACT = 256
+EXACT_SCORED = 96
 #: Re-ranking similarity (0-100) below which a name is not worth scoring in full: far
 #: below anything the scorer could call a match, in spelling and in sound alike.
 RERANK_FLOOR = 45.0
@@ -509,12 +508,16 @@ class NameIndex:
             return []
         found = self.retrieve(form, RETRIEVED)
         exact = self._exact_rare(form)
+        if len(found) > limit:
+            found = self._rerank(form, found, limit)
         if exact:
-            seen = set(exact)
-            found = [*exact, *(n for n in found if n not in seen)]
-            limit += len(exact)
-        if len(found) <= limit:
-            return found
+            seen = set(found)
+            found += [n for n in exact if n not in seen]
+        return found
+
+    def _rerank(self, form: NameForm, found: list[int], limit: int) -> list[int]:
+        """The best ``limit`` of ``found`` by whole-name similarity, and every name spelt
+        as the query is."""
         text, skel = rerank_text(form).split("|", 1)
         texts = [self.name_rerank[n].split("|", 1) for n in found]
         by_text = process.cdist([text], [t[0] for t in texts], scorer=fuzz.WRatio)[0]
@@ -529,9 +532,10 @@ class NameIndex:
         ]
 
     def _exact_rare(self, form: NameForm) -> list[int]:
-        """For a query of one distinctive word, every name that has it exactly, when it is
-        rare enough (at most :data:`MAX_EXACT` names): "Huawei" is in 140 CSL names, and
-        which of them are hits is for the scorer to say, not a cut."""
+        """For a query of one distinctive word, the :data:`EXACT_SCORED` shortest names that
+        have it exactly, when it is rare enough (at most :data:`MAX_EXACT` names):
+        "Huawei" is in 140 CSL names, and which of them are hits is for the scorer to say,
+        not the retrieval cut (a shorter name is more of it, and likelier a hit)."""
         words = [t.text for t in form.tokens if t.distinctive and len(t.text) >= 3]
         if len(words) != 1:
             return []
@@ -544,7 +548,11 @@ class NameIndex:
                 start, end = int(self.key_start[j]), int(self.key_end[j])
                 if end - start <= MAX_EXACT:
                     out.extend(int(n) for n in self.postings[start:end])
-        return list(dict.fromkeys(out))
+        if len(out) <= EXACT_SCORED:
+            return out
+        names = np.asarray(out, dtype=np.int64)
+        sizes = self.name_tok_off[names + 1] - self.name_tok_off[names]
+        return [int(n) for n in names[np.argsort(sizes, kind="stable")[:EXACT_SCORED]]]
 
     def retrieve(self, form: NameForm, limit: int = RETRIEVED) -> list[int]:
         """Names sharing the most (rarity-weighted) keys with ``form``, best first."""
@@ -572,12 +580,7 @@ class NameIndex:
         hit = np.flatnonzero(acc)
         acc[hit] = acc[hit] * self.name_norm[hit]
         if len(hit) > limit:
-            # The best ``limit``, and every name tied with the last of them (up to
-            # :data:`MAX_TIED`): a cut among equals would decide recall by chance.
-            kth = np.partition(acc[hit], -limit)[-limit]
-            hit = hit[acc[hit] >= kth]
-            if len(hit) > MAX_TIED:
-                hit = hit[np.argpartition(acc[hit], -MAX_TIED)[-MAX_TIED:]]
+            hit = hit[np.argpartition(acc[hit], -limit)[-limit:]]
         return [int(i) for i in hit[np.argsort(-acc[hit], kind="stable")]]
 
     def entry(self, e: int) -> EntryInfo:
