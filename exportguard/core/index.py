@@ -532,13 +532,15 @@ class NameIndex:
         ]
 
     def _exact_rare(self, form: NameForm) -> list[int]:
-        """For a query of one distinctive word, the :data:`EXACT_SCORED` shortest names that
-        have it exactly, when it is rare enough (at most :data:`MAX_EXACT` names):
-        "Huawei" is in 140 CSL names, and which of them are hits is for the scorer to say,
-        not the retrieval cut (a shorter name is more of it, and likelier a hit)."""
-        words = [t.text for t in form.tokens if t.distinctive and len(t.text) >= 3]
-        if len(words) != 1:
+        """For a query of one distinctive word (legal forms and titles aside), the
+        :data:`EXACT_SCORED` shortest names that have it exactly, when it is rare enough
+        (at most :data:`MAX_EXACT` names): "Huawei" is in 140 CSL names, and which of them
+        are hits is for the scorer to say, not the retrieval cut (a shorter name is more
+        of it, and likelier a hit)."""
+        core = [t for t in form.tokens if t.kind not in ("legal", "title")]
+        if len(core) != 1 or len(core[0].text) < 3 or not core[0].distinctive:
             return []
+        words = [core[0].text]
         hashes = _hashes("t:" + w for w in words)
         lo = np.searchsorted(self.key_hash, hashes, "left")
         hi = np.searchsorted(self.key_hash, hashes, "right")
