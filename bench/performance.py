@@ -167,9 +167,17 @@ def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n", 1)[0])
     parser.add_argument("--queries", type=int, default=2000)
     parser.add_argument("--batch-rows", type=int, default=5000)
+    parser.add_argument(
+        "--latency-only",
+        action="store_true",
+        help="only part 2 (single-query latency), on an index built in memory",
+    )
     args = parser.parse_args(argv)
     assert LISTS.is_dir(), LISTS
     os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
+    if args.latency_only:
+        print(json.dumps(latency_only(args.queries), indent=1))
+        return
     results: dict[str, object] = {"machine": machine()}
     with tempfile.TemporaryDirectory() as tmp:
         db_url = f"sqlite:///{tmp}/bench.db"
@@ -197,6 +205,17 @@ def main(argv: list[str] | None = None) -> None:
     OUT.mkdir(exist_ok=True)
     (OUT / "performance.json").write_text(json.dumps(results, indent=1, ensure_ascii=False))
     print(json.dumps(results, indent=1, ensure_ascii=False))
+
+
+def latency_only(count: int) -> dict[str, object]:
+    """Part 2 alone: the same queries as a full run, on every list indexed in memory."""
+    lists = load_all()
+    entries = [e for parsed in lists.values() for e in parsed.entries]
+    index = NameIndex.build(1, entries)
+    cases, _, _ = build_cases(entries, count // 10, seed=7)
+    listed = {n for e in entries for n in e.names()}
+    queries = [c.query for c in cases if c.query] + negatives(count // 4, listed, seed=7)
+    return {"machine": machine(), "latency": latency(index, queries[:count])}
 
 
 def _index_bytes(index: NameIndex) -> int:

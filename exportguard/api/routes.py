@@ -79,6 +79,8 @@ def screen(body: s.ScreenRequest, who: Caller = allowed("screen")) -> dict[str, 
         as_of=body.as_of,
         limit=body.limit,
         threshold=body.threshold,
+        sources=body.sources,
+        lists=body.lists,
     )
     return result.to_dict()
 

@@ -17,6 +17,7 @@ from pydantic import (
 )
 
 from exportguard.core.licensing import AmendmentRequest, Conditions
+from exportguard.core.thresholds import DEFAULT_THRESHOLD
 
 EntityTypeName = Literal["person", "organization", "vessel", "aircraft"]
 # Strict scalars: JSON false is not 0, "5" is not 5, 0 is not 1970-01-01 (schemathesis
@@ -65,7 +66,15 @@ class ScreenRequest(Model):
     identifiers: list[Line] = Field(default_factory=list, max_length=20)
     as_of: IsoDate | None = None
     limit: StrictInt = Field(default=10, ge=1, le=100)
-    threshold: Number = Field(default=0.8, ge=0.0, le=1.0)
+    threshold: Number = Field(default=DEFAULT_THRESHOLD, ge=0.0, le=1.0)
+    sources: list[Line] | None = Field(
+        default=None, max_length=20, description="Only these list sources (us_ofac_sdn ...)."
+    )
+    lists: list[Line] | None = Field(
+        default=None,
+        max_length=20,
+        description="Only lists whose name contains one of these texts ('Entity List').",
+    )
 
 
 class BatchRequest(Model):
@@ -75,7 +84,7 @@ class BatchRequest(Model):
         description="CSV text with a header: id,name[,country,type].",
     )
     limit: StrictInt = Field(default=10, ge=1, le=100)
-    threshold: Number = Field(default=0.8, ge=0.0, le=1.0)
+    threshold: Number = Field(default=DEFAULT_THRESHOLD, ge=0.0, le=1.0)
 
 
 class PartyBody(Model):

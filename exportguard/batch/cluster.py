@@ -60,13 +60,22 @@ def screen(
     driver = ExportGuard(database_url)
     try:
         expected: Expected = tuple((s.id, s.content_hash) for s in driver.snapshots_in_force(as_of))
+        on = as_of or driver.clock().date()  # entries in force today unless a date is given
     finally:
         driver.close()
     chunks = [list(queries[i : i + CHUNK]) for i in range(0, len(queries), CHUNK)]
     with _client(workers, scheduler) as client:
         futures = [
             client.submit(
-                _screen_chunk, database_url, expected, chunk, threshold, limit, as_of, pure=False
+                _screen_chunk,
+                database_url,
+                expected,
+                chunk,
+                threshold,
+                limit,
+                as_of,
+                on,
+                pure=False,
             )
             for chunk in chunks
         ]
@@ -137,6 +146,7 @@ def _screen_chunk(
     threshold: float,
     limit: int,
     as_of: date | None,
+    on: date,
 ) -> list[list[Hit]]:
     service = _service(database_url)
     snapshots = service.snapshots_in_force(as_of)
@@ -148,4 +158,4 @@ def _screen_chunk(
             "the same database (use PostgreSQL for a cluster on other machines)"
         )
     index = service.merged_index(snapshots)
-    return [index.screen(q, threshold=threshold, limit=limit, as_of=as_of) for q in queries]
+    return [index.screen(q, threshold=threshold, limit=limit, as_of=on) for q in queries]

@@ -26,7 +26,8 @@ if TYPE_CHECKING:
     from exportguard.services import ExportGuard
 
 OUTPUT_COLUMNS = ("id", "query_name", "rank", "score", "entity_id", "source", "list_name",
-                  "matched_name", "name", "type", "programs", "snapshot_id")  # fmt: skip
+                  "matched_name", "name", "type", "programs", "snapshot_id", "listed_from",
+                  "listed_until")  # fmt: skip
 CHUNK = 256
 
 
@@ -190,6 +191,8 @@ def write_rows(writer: Any, pairs: Iterable[tuple[Row, list[Hit]]]) -> int:
                     e.type.value,
                     "; ".join(e.programs),
                     hit.snapshot_id,
+                    e.listed_from.isoformat() if e.listed_from else "",
+                    e.listed_until.isoformat() if e.listed_until else "",
                 ]
             )
             written += 1

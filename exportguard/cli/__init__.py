@@ -286,11 +286,21 @@ def screen_command(
         str | None,
         typer.Option(help="Screen against the lists as they stood on this date (YYYY-MM-DD)."),
     ] = None,
-    limit: Annotated[int, typer.Option(help="At most this many hits.")] = 10,
+    limit: Annotated[int, typer.Option(help="At most this many hits shown.")] = 10,
     threshold: Annotated[float, typer.Option(help="Lowest score reported.")] = DEFAULT_THRESHOLD,
+    source: Annotated[
+        list[str] | None,
+        typer.Option(help="Only this list source, e.g. us_ofac_sdn (repeatable)."),
+    ] = None,
+    list_name: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--list", help="Only lists whose name contains this text, e.g. 'Entity List'."
+        ),
+    ] = None,
     as_json: JsonFlag = False,
 ) -> None:
-    """Screen one party against every imported list."""
+    """Screen one party against every imported list (as of today unless --as-of)."""
 
     def action() -> None:
         when = parse_date(as_of, "as_of")
@@ -304,6 +314,8 @@ def screen_command(
             as_of=when,
             limit=limit,
             threshold=threshold,
+            sources=source or None,
+            lists=list_name or None,
         )
         if as_json:
             print_json(result.to_dict())
@@ -315,7 +327,11 @@ def screen_command(
 
 def _render_screening(data: dict[str, Any]) -> None:
     q = data["query"]
-    scope = f"as of {data['as_of']}" if data["as_of"] else "current lists"
+    scope = f"entries in force on {data['as_of']}"
+    if data["sources"]:
+        scope += ", sources " + ", ".join(data["sources"])
+    if data["lists"]:
+        scope += ", lists containing " + " or ".join(repr(x) for x in data["lists"])
     out.print(
         f"Screening [bold]{q['name']}[/] (normalised: {q['normalised']}) against "
         f"{len(data['snapshots'])} list snapshot(s), {scope}, threshold "
@@ -330,6 +346,11 @@ def _render_screening(data: dict[str, Any]) -> None:
     if not data["hits"]:
         out.print("[green]No hit.[/]")
         return
+    total, shown = data["total_hits"], data["shown"]
+    if total > shown:
+        say(f"{total} hits, {shown} shown (--limit {shown}); the rest score lower.")
+    else:
+        say(f"{total} hit(s).")
     for hit in data["hits"]:
         out.print(
             f"\n[bold]{hit['rank']}. {hit['score']:.3f}  {hit['name']}[/]  "
@@ -344,8 +365,10 @@ def _render_screening(data: dict[str, Any]) -> None:
             facts.append("programs: " + "; ".join(hit["programs"]))
         if hit["countries"]:
             facts.append("countries: " + ", ".join(hit["countries"]))
-        if hit["listed_from"]:
-            facts.append(f"listed from {hit['listed_from']}")
+        facts.append(f"listed from {hit['listed_from'] or 'an unpublished date'}")
+        facts.append(f"until {hit['listed_until']}" if hit["listed_until"] else "no end date")
+        if len(hit["rows"]) > 1:
+            facts.append(f"one listing over {len(hit['rows'])} rows: {', '.join(hit['rows'])}")
         if hit["citation"]:
             facts.append(hit["citation"])
         if facts:

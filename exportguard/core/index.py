@@ -37,7 +37,7 @@ import pickle
 import re
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 from typing import Any
 
@@ -47,8 +47,8 @@ from rapidfuzz import fuzz, process
 
 from exportguard.core import countries
 from exportguard.core.entities import AliasQuality, EntityType, ListEntry
-from exportguard.core.matching import Candidate, Query, Scored, score
-from exportguard.core.names import NameForm, Token, analyse
+from exportguard.core.matching import Candidate, Query, Scored, romanised, score
+from exportguard.core.names import NameForm, Token, analyse, given_name_groups
 from exportguard.core.thresholds import DEFAULT_THRESHOLD
 from exportguard.core.weights import token_weight
 from exportguard.errors import FieldError, InvalidInput
@@ -57,12 +57,16 @@ from exportguard.errors import FieldError, InvalidInput
 RETRIEVED = 64
 #: How many of those, re-ranked by whole-name similarity, are scored in full.
 CANDIDATES = 16
+#: A one-word query's word held exactly by at most this many names: the
+#: :data:`EXACT_SCORED` shortest of them are scored in full besides the usual candidates.
+MAX_EXACT = 256
+EXACT_SCORED = 96
 #: Re-ranking similarity (0-100) below which a name is not worth scoring in full: far
 #: below anything the scorer could call a match, in spelling and in sound alike.
 RERANK_FLOOR = 45.0
 #: Serialisation format of :class:`NameIndex`; bump it when the layout changes (stored
 #: indexes of another version are rebuilt from their snapshot's entries on first use).
-FORMAT_VERSION = 4
+FORMAT_VERSION = 5
 
 I32 = npt.NDArray[np.int32]
 I64 = npt.NDArray[np.int64]
@@ -97,22 +101,75 @@ class EntryInfo:
 
 @dataclass(frozen=True, slots=True)
 class Hit:
-    """One entry that matched a query, with the name that matched and why."""
+    """One listing that matched a query, with the name that matched and why.
+
+    ``rows`` are the ids of the other entries of the same snapshot that are rows of this
+    one listing (the CSL repeats one Denied Persons order once per name and address):
+    see :func:`group_rows`.
+    """
 
     entry: EntryInfo
     snapshot_id: int
     matched_name: str
     score: float
     explanation: Scored
+    rows: tuple[str, ...] = ()
 
 
-def normalise_identifier(value: str) -> str:
-    """Identifiers compare without spaces, dashes or case ("AB 123-4" == "ab1234")."""
-    return "".join(ch for ch in value.casefold() if ch.isalnum())
+_PARENTHESISED = re.compile(r"\(([^()]{2,60})\)")
+
+
+def index_names(entry: ListEntry) -> list[str]:
+    """The names indexed for an entry: its primary name and aliases, and for a name with a
+    parenthesised short form ("Huawei Technologies Co., Ltd. (Huawei)") that short form
+    and the name without it, each as an alias of its own (lists write aliases this way)."""
+    out: list[str] = []
+    seen: set[str] = set()
+    for name in entry.names():
+        variants = [name]
+        for found in _PARENTHESISED.finditer(name):
+            inner = found.group(1).strip()
+            if any(ch.isalpha() for ch in inner) and len(inner.split()) <= 4:
+                variants.append(inner)
+        if len(variants) > 1:
+            variants.append(" ".join(_PARENTHESISED.sub(" ", name).split()))
+        for variant in variants:
+            if variant and variant not in seen:
+                seen.add(variant)
+                out.append(variant)
+    return out
+
+
+#: Identifier kinds (as lists label them) that are not identifiers: facts published in
+#: the same fields (OFAC's "Gender", "Website", "Aircraft Model" ...).
+_NOT_IDENTIFIER = re.compile(
+    r"gender|website|e-?mail|date|target type|model|operator|sanction|phone|address|"
+    r"nationality|citizen|birth|title|secondary|effective|listing|transactions|ifca|"
+    r"peesa|caatsa|executive order|designation",
+    re.IGNORECASE,
+)
+#: A number's kind written before it ("IMO 8661850", "MMSI 123456789", "No. 12345").
+_ID_PREFIX = re.compile(r"^(?:imo|mmsi|no|nr|n|num|number|passport|id)(?=\d)")
+
+
+def normalise_identifier(value: str, kind: str = "") -> str:
+    """An identifier as compared: letters and digits only, case-folded, without a kind
+    word written before the number ("IMO 8661850" == "8661850", "AB 123-4" == "ab1234");
+    ``""`` when ``kind`` says it is no identifier (a gender, a website) or nothing is left.
+    """
+    if kind and _NOT_IDENTIFIER.search(kind):
+        return ""
+    text = "".join(ch for ch in value.casefold() if ch.isalnum())
+    return _ID_PREFIX.sub("", text)
+
+
+def _identifier_keys(identifiers: Iterable[str]) -> set[str]:
+    """Retrieval keys of identifiers long enough to identify (five characters or more)."""
+    return {"i:" + i for i in identifiers if len(i) >= 5}
 
 
 #: Weight of each kind of key relative to its inverse document frequency.
-KEY_WEIGHTS = {"t": 1.5, "p": 1.0, "d": 0.5}
+KEY_WEIGHTS = {"t": 1.5, "p": 1.0, "d": 0.5, "g": 1.0}
 
 
 def name_keys(form: NameForm) -> set[str]:
@@ -139,6 +196,11 @@ def _keys(form: NameForm, *, query: bool) -> set[str]:
     tokens = form.tokens
     for token in tokens:
         keys.add("t:" + token.text)
+        syllable = romanised(token.text)
+        if syllable is not None:  # "Soo" and "Su", "Lee" and "Ri": one syllable
+            keys.add("t:" + syllable)
+        for full in given_name_groups(token.text):  # "Bob" and "Robert": one given name
+            keys.add("g:" + full)
         for skeleton in token.skeletons:
             keys.add("p:" + skeleton)
             if len(skeleton) >= 4:
@@ -263,7 +325,10 @@ class NameIndex:
             )
             org = _is_organisation(entry.type)
             weak = {a.name for a in entry.aliases if a.quality is AliasQuality.WEAK}
-            for name in entry.names():
+            ids = _identifier_keys(
+                v for i in entry.identifiers if (v := normalise_identifier(i.value, i.kind))
+            )
+            for name in index_names(entry):
                 form = analyse(name, organisation=org)
                 if not form.tokens and not form.legal_forms:
                     continue
@@ -280,6 +345,9 @@ class NameIndex:
                 key_count.append(len(found))
                 for key in found:
                     postings[key].append(n)
+                for key in ids:  # an entry's identifiers, on its first name only
+                    postings[key].append(n)
+                ids = set()
         vocab = list(vocab_ids)
         keys = list(postings)
         hashes = _hashes(keys)
@@ -306,7 +374,9 @@ class NameIndex:
             "name_legal": _Blob.of(legal),
             "name_rerank": _Blob.of(rerank),
             "vocab_text": _Blob.of(t.text for t in vocab),
-            "vocab_skel": _Blob.of(" ".join(sorted(t.skeletons)) for t in vocab),
+            "vocab_skel": _Blob.of(
+                " ".join([t.script, t.kind, *sorted(t.skeletons)]) for t in vocab
+            ),
             "key_hash": hashes[order],
             "key_start": (ends - lengths).astype(np.int64),
             "key_end": ends.astype(np.int64),
@@ -418,18 +488,73 @@ class NameIndex:
     def __len__(self) -> int:
         return len(self.name_entry)
 
+    def by_identifier(self, identifiers: Sequence[str]) -> list[int]:
+        """Names of the entries that carry one of these (normalised) identifiers."""
+        keys = sorted(_identifier_keys(identifiers))
+        if not keys:
+            return []
+        hashes = _hashes(keys)
+        lo = np.searchsorted(self.key_hash, hashes, "left")
+        hi = np.searchsorted(self.key_hash, hashes, "right")
+        found: list[int] = []
+        for i in range(len(keys)):
+            for j in range(lo[i], hi[i]):
+                found.extend(int(n) for n in self.postings[self.key_start[j] : self.key_end[j]])
+        return found
+
     def candidates(self, form: NameForm, limit: int = CANDIDATES) -> list[int]:
         """The names worth scoring in full: retrieved, then re-ranked (module docstring)."""
+        if not form.tokens and not form.legal_forms:
+            return []
         found = self.retrieve(form, RETRIEVED)
-        if len(found) <= limit:
-            return found
+        exact = self._exact_rare(form)
+        if len(found) > limit:
+            found = self._rerank(form, found, limit)
+        if exact:
+            seen = set(found)
+            found += [n for n in exact if n not in seen]
+        return found
+
+    def _rerank(self, form: NameForm, found: list[int], limit: int) -> list[int]:
+        """The best ``limit`` of ``found`` by whole-name similarity, and every name spelt
+        as the query is."""
         text, skel = rerank_text(form).split("|", 1)
         texts = [self.name_rerank[n].split("|", 1) for n in found]
         by_text = process.cdist([text], [t[0] for t in texts], scorer=fuzz.WRatio)[0]
         by_skel = process.cdist([skel], [t[1] for t in texts], scorer=fuzz.token_sort_ratio)[0]
         best = np.maximum(by_text, by_skel * 0.95)
-        order = np.argsort(-best, kind="stable")[:limit]
-        return [found[i] for i in order if best[i] >= RERANK_FLOOR]
+        order = np.argsort(-best, kind="stable")
+        # The best ``limit``, and every name spelt as the query is (ties at 100).
+        return [
+            found[i]
+            for rank, i in enumerate(order)
+            if best[i] >= RERANK_FLOOR and (rank < limit or by_text[i] >= 100.0)
+        ]
+
+    def _exact_rare(self, form: NameForm) -> list[int]:
+        """For a query of one distinctive word (legal forms and titles aside), the
+        :data:`EXACT_SCORED` shortest names that have it exactly, when it is rare enough
+        (at most :data:`MAX_EXACT` names): "Huawei" is in 140 CSL names, and which of them
+        are hits is for the scorer to say, not the retrieval cut (a shorter name is more
+        of it, and likelier a hit)."""
+        core = [t for t in form.tokens if t.kind not in ("legal", "title")]
+        if len(core) != 1 or len(core[0].text) < 3 or not core[0].distinctive:
+            return []
+        words = [core[0].text]
+        hashes = _hashes("t:" + w for w in words)
+        lo = np.searchsorted(self.key_hash, hashes, "left")
+        hi = np.searchsorted(self.key_hash, hashes, "right")
+        out: list[int] = []
+        for i in range(len(words)):
+            for j in range(lo[i], hi[i]):
+                start, end = int(self.key_start[j]), int(self.key_end[j])
+                if end - start <= MAX_EXACT:
+                    out.extend(int(n) for n in self.postings[start:end])
+        if len(out) <= EXACT_SCORED:
+            return out
+        names = np.asarray(out, dtype=np.int64)
+        sizes = self.name_tok_off[names + 1] - self.name_tok_off[names]
+        return [int(n) for n in names[np.argsort(sizes, kind="stable")[:EXACT_SCORED]]]
 
     def retrieve(self, form: NameForm, limit: int = RETRIEVED) -> list[int]:
         """Names sharing the most (rarity-weighted) keys with ``form``, best first."""
@@ -473,9 +598,8 @@ class NameIndex:
     def _token(self, t: int) -> Token:
         found = self._tokens.get(t)
         if found is None:
-            found = self._tokens[t] = Token(
-                self.vocab_text[t], frozenset(self.vocab_skel[t].split())
-            )
+            script, kind, *skeletons = self.vocab_skel[t].split()
+            found = self._tokens[t] = Token(self.vocab_text[t], frozenset(skeletons), script, kind)
         return found
 
     def candidate(self, n: int) -> Candidate:
@@ -495,14 +619,29 @@ class NameIndex:
         )
 
     def screen(
-        self, query: Query, *, threshold: float, limit: int | None = None, as_of: date | None = None
+        self,
+        query: Query,
+        *,
+        threshold: float,
+        limit: int | None = None,
+        as_of: date | None = None,
+        lists: Sequence[str] | None = None,
     ) -> list[Hit]:
-        """Entries whose best name scores at least ``threshold``, best first."""
+        """Listings whose best name scores at least ``threshold``, best first, rows of one
+        listing grouped (:func:`group_rows`). ``as_of``: only entries in force on that
+        date; ``lists``: only entries whose list name contains one of these texts
+        (case-insensitive: "Entity List" selects the CSL's Entity List rows)."""
+        wanted = [w.casefold() for w in lists] if lists else None
         best: dict[int, Hit] = {}
-        for n in self.candidates(query.form):
+        names = self.candidates(query.form)
+        if query.identifiers:
+            names = list(dict.fromkeys([*self.by_identifier(query.identifiers), *names]))
+        for n in names:
             e = int(self.name_entry[n])
             entry = self.entry(e)
             if as_of is not None and not entry.in_force(as_of):
+                continue
+            if wanted is not None and not any(w in entry.list_name.casefold() for w in wanted):
                 continue
             cand = self.candidate(n)
             scored = score(query, cand, token_weight)
@@ -511,8 +650,36 @@ class NameIndex:
             current = best.get(e)
             if current is None or scored.score > current.score:
                 best[e] = Hit(entry, self.snapshot_of(e), cand.name, scored.score, scored)
-        hits = sorted(best.values(), key=lambda h: (-h.score, h.entry.source, h.entry.id))
+        hits = group_rows(best.values())
         return hits[:limit] if limit is not None else hits
+
+
+_NOT_ALNUM = re.compile(r"[\W_]+")
+
+
+def group_rows(hits: Iterable[Hit]) -> list[Hit]:
+    """Hits best first, the rows of one listing as one hit: entries of one snapshot and
+    list with the same listing dates and the same primary name but for spaces and
+    punctuation ("AL NASER AIRLINES", "AL-NASER AIRLINES", "ALNASER AIRLINES" over several
+    addresses: one Denied Persons order). The best-scoring row stands for the listing and
+    names the others in ``rows``."""
+    ordered = sorted(hits, key=lambda h: (-h.score, h.entry.source, h.entry.id))
+    groups: dict[tuple[object, ...], int] = {}
+    out: list[Hit] = []
+    for hit in ordered:
+        e = hit.entry
+        key = (
+            hit.snapshot_id, e.list_name, e.type, e.listed_from, e.listed_until,
+            _NOT_ALNUM.sub("", e.name.casefold()),
+        )  # fmt: skip
+        at = groups.get(key)
+        if at is None:
+            groups[key] = len(out)
+            out.append(hit)
+        else:
+            first = out[at]
+            out[at] = replace(first, rows=(*first.rows, e.id))
+    return out
 
 
 def make_query(
@@ -547,8 +714,11 @@ def build_query(
 ) -> Query:
     """Validate screening input and build the :class:`Query` (all bad fields at once)."""
     errors: list[FieldError] = []
-    if not name or not name.strip():
-        errors.append(FieldError("name", "must not be empty"))
+    ids = [i for i in identifiers if normalise_identifier(i)]
+    if len(ids) != len(list(identifiers)):
+        errors.append(FieldError("identifiers", "an identifier has no letters or digits"))
+    if (not name or not name.strip()) and not ids:
+        errors.append(FieldError("name", "must not be empty (unless identifiers are given)"))
     code = None
     if country:
         code = countries.to_code(country)
@@ -569,13 +739,13 @@ def build_query(
     if errors:
         raise InvalidInput(errors)
     query = make_query(
-        name.strip(),
+        (name or "").strip(),
         country=code,
         type=entity_type,
         birth_date=birth_date or None,
         identifiers=identifiers,
     )
-    if not query.form.tokens and not query.form.legal_forms:
+    if not query.form.tokens and not query.form.legal_forms and not query.identifiers:
         raise InvalidInput("has no letters or digits to match on", field="name")
     return query
 
@@ -598,9 +768,14 @@ def screen(
     threshold: float,
     limit: int | None = None,
     as_of: date | None = None,
+    lists: Sequence[str] | None = None,
 ) -> list[Hit]:
     """Screen one query against several indexes (merge them first for speed)."""
-    hits = [h for index in indexes for h in index.screen(query, threshold=threshold, as_of=as_of)]
+    hits = [
+        h
+        for index in indexes
+        for h in index.screen(query, threshold=threshold, as_of=as_of, lists=lists)
+    ]
     hits.sort(key=lambda h: (-h.score, h.entry.source, h.entry.id))
     return hits[:limit] if limit is not None else hits
 
@@ -610,7 +785,9 @@ def _info_dict(entry: ListEntry) -> dict[str, Any]:
         "id": entry.id, "source": entry.source, "list_name": entry.list_name,
         "type": entry.type.value, "name": entry.name, "countries": entry.countries,
         "birth_dates": entry.birth_dates,
-        "identifiers": sorted({normalise_identifier(i.value) for i in entry.identifiers}),
+        "identifiers": sorted(
+            {v for i in entry.identifiers if (v := normalise_identifier(i.value, i.kind))}
+        ),
         "programs": entry.programs,
         "listed_from": entry.listed_from.isoformat() if entry.listed_from else None,
         "listed_until": entry.listed_until.isoformat() if entry.listed_until else None,

@@ -22,7 +22,13 @@ from typing import NamedTuple
 from rapidfuzz.distance import OSA, JaroWinkler
 
 from exportguard.core.entities import AliasQuality, EntityType
-from exportguard.core.names import NameForm, Token, legal_family, particle_class
+from exportguard.core.names import (
+    NameForm,
+    Token,
+    given_name_groups,
+    legal_family,
+    particle_class,
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -97,10 +103,15 @@ LATIN_PHONETIC_BONUS = 0.05
 ABBREVIATION_SIMILARITY = 0.8
 #: Similarity of two spellings that differ only by transliteration convention.
 TRANSLIT_SIMILARITY = 0.95
+#: The same, when one side was written in Cyrillic ("Сергей" ~ "Sergey").
+CYRILLIC_TRANSLIT_SIMILARITY = 0.99
 #: Similarity of two name particles of one class ("bin" ~ "ibn" ~ "bn").
 PARTICLE_SIMILARITY = 0.9
 #: Similarity of an acronym to the words it abbreviates ("GW" ~ "Golden Warriors").
 ACRONYM_SIMILARITY = 0.85
+#: Similarity of a given name and its short form ("Bob" ~ "Robert", "Sasha" ~ "Aleksandr"):
+#: strong evidence, not exact (vocab/given_names*.csv).
+GIVEN_NAME_SIMILARITY = 0.9
 #: Aligned tokens less similar than this count as unmatched.
 MIN_TOKEN_SIMILARITY = 0.78
 
@@ -123,6 +134,11 @@ def token_similarity(q: Token, c: Token) -> tuple[float, str]:
         return (1.0, "exact") if q.legal == c.legal else (0.0, "different")
     if q.legal != c.legal:
         return 0.0, "different"
+    if _digits(q.text) != _digits(c.text):
+        return 0.0, "different number"
+    roman_q, roman_c = romanised(q.text), romanised(c.text)
+    if roman_q is not None and roman_q == roman_c:
+        return ROMANISATION_SIMILARITY, "romanisation"
     best, how = 0.0, "different"
     spelling = (
         JaroWinkler.normalized_similarity(q.text, c.text)
@@ -133,7 +149,11 @@ def token_similarity(q: Token, c: Token) -> tuple[float, str]:
     if len(q.text) > 3 and len(c.text) > 3 and best < TRANSLIT_SIMILARITY:
         a, b = translit_canonical(q.text), translit_canonical(c.text)
         if a == b:
-            best, how = TRANSLIT_SIMILARITY, "transliteration"
+            # Against a name written in Cyrillic, our transliteration is one convention
+            # among several: another convention's spelling is as good as exact.
+            cyrillic = "cyrillic" in (q.script, c.script)
+            best = CYRILLIC_TRANSLIT_SIMILARITY if cyrillic else TRANSLIT_SIMILARITY
+            how = "transliteration"
     shared = q.skeletons & c.skeletons
     if shared:
         length = max(len(s) for s in shared)
@@ -163,9 +183,57 @@ def token_similarity(q: Token, c: Token) -> tuple[float, str]:
     if (len(q.text) == 1 or len(c.text) == 1) and q.text[0] == c.text[0] and best < 0.7:
         best, how = 0.7, "initial"
     short, long_ = sorted((q.text, c.text), key=len)
-    if best < ABBREVIATION_SIMILARITY and len(short) >= 3 and long_.startswith(short):
+    if (
+        best < ABBREVIATION_SIMILARITY
+        and len(short) >= 3
+        and long_.startswith(short)
+        and "other" not in (q.script, c.script)  # romanised syllables are not abbreviations
+    ):
         best, how = ABBREVIATION_SIMILARITY, "abbreviation"
+    if best < GIVEN_NAME_SIMILARITY and q.kind == c.kind == "word":
+        q_full, c_full = given_name_groups(q.text), given_name_groups(c.text)
+        if q_full & c_full or q.text in c_full or c.text in q_full:
+            best, how = GIVEN_NAME_SIMILARITY, "given-name variant"
     return best, how
+
+
+_NOT_DIGITS = re.compile(r"\D+")
+
+
+@lru_cache(maxsize=100_000)
+def _digits(text: str) -> str:
+    """The digits of a token, in order: numbers must agree exactly ("11421" is not
+    "11420"), so two tokens whose digits differ never match."""
+    return _NOT_DIGITS.sub("", text) if any(ch.isdigit() for ch in text) else ""
+
+
+#: Syllables that Korean, Chinese and Vietnamese names are romanised with in several
+#: ways (McCune-Reischauer, Revised Romanisation, Wade-Giles, pinyin, and the spellings
+#: people choose): each group is one syllable. Sources: the romanisation tables of the
+#: Korean Revised Romanization (2000) and McCune-Reischauer systems as the OFAC and UN
+#: lists apply them to the same persons ("RI, Su Yong" / "Ri Soo Yong").
+_SYLLABLES = (
+    ("li", "lee", "rhee", "ri", "ree", "rhie"), ("pak", "park", "bak"),
+    ("choe", "choi", "chwe"), ("jong", "jeong", "chong", "chung", "jung", "joung"),
+    ("kim", "gim"), ("kang", "gang"), ("cho", "jo", "joe"), ("yun", "yoon"),
+    ("sin", "shin"), ("ryu", "yu", "yoo", "ryoo"), ("an", "ahn"), ("kwon", "gwon"),
+    ("o", "oh"), ("so", "seo", "suh"), ("su", "soo"), ("yo", "yeo", "yeoh"),
+    ("chol", "cheol", "chul"), ("hyok", "hyeok", "hyuk"),
+    ("kyong", "kyung", "gyeong", "kyeong", "gyong"), ("myong", "myung", "myeong"),
+    ("yong", "yeong", "young"), ("hyon", "hyun", "hyeon"), ("sok", "seok", "suk"),
+    ("song", "seong"), ("kwang", "gwang"), ("gil", "kil"), ("dok", "deok", "tok"),
+    ("chon", "cheon", "jeon", "chun"), ("hui", "hee", "hi"), ("il", "ill"),
+    ("zhang", "chang"), ("zhou", "chou"), ("zhu", "chu"), ("jiang", "chiang"),
+    ("cai", "tsai"), ("cao", "tsao"), ("xu", "hsu"), ("qian", "chien"), ("zheng", "cheng"),
+)  # fmt: skip
+_SYLLABLE = {spelling: group[0] for group in _SYLLABLES for spelling in group}
+#: Similarity of two romanisations of one syllable ("Soo" ~ "Su").
+ROMANISATION_SIMILARITY = 0.92
+
+
+def romanised(text: str) -> str | None:
+    """The syllable a short romanised token stands for (``soo`` -> ``su``), or ``None``."""
+    return _SYLLABLE.get(text) if len(text) <= 6 else None
 
 
 def _spelling(a: str, b: str) -> float:
@@ -195,6 +263,7 @@ _TRANSLIT_VARIANTS = (
     (re.compile(r"(?<=[aeiou])(?:i|j)$"), "y"),
     (re.compile(r"^ye"), "e"),
     (re.compile(r"(?<=[aeiou])ye"), "e"),
+    (re.compile(r"(?<=[aeiou])y(?=[^aeiouy])"), "i"),
     (re.compile(r"kh"), "h"),
     (re.compile(r"(?:iu|ju)"), "yu"),
     (re.compile(r"(?:ia|ja)"), "ya"),
@@ -235,6 +304,12 @@ def _join_similarity(q: Token, c: Token, particle_join: bool) -> tuple[float, st
 
 def _is_particle(token: Token) -> bool:
     return particle_class(token.text) is not None
+
+
+def _joinable(token: Token) -> bool:
+    """Legal forms and titles are never fused with a neighbour ("trading llc"): they only
+    ever match their own kind, once."""
+    return token.kind not in ("legal", "title")
 
 
 def _initials(tokens: Sequence[Token]) -> str:
@@ -283,14 +358,15 @@ def align(query: Sequence[Token], cand: Sequence[Token]) -> Alignment:
     strong_c = {j for _, ci, sim, _ in chosen if sim >= 0.85 for j in ci}
     c_pairs = [(j, _joined(cand[j], cand[j + 1]), _is_particle(cand[j]) or
                 _is_particle(cand[j + 1])) for j in range(len(cand) - 1)
-               if not (j in strong_c and j + 1 in strong_c)]  # fmt: skip
+               if not (j in strong_c and j + 1 in strong_c)
+               and _joinable(cand[j]) and _joinable(cand[j + 1])]  # fmt: skip
     for i in weak_q:
         q = query[i]
         for j, joined_c, particle in c_pairs:
             sim, how = _join_similarity(q, joined_c, particle)
             if sim >= 0.85:
                 options.append((sim + 0.001, (i,), (j, j + 1), "joined " + how))
-        if q.latin and 2 <= len(q.text) <= 6 and q.text.isalpha():
+        if q.latin and 3 <= len(q.text) <= 6 and q.text.isalpha():
             for j in range(len(cand) - len(q.text) + 1):
                 run = cand[j : j + len(q.text)]
                 if _initials(run) == q.text and not strong_c.intersection(range(j, j + len(run))):
@@ -299,6 +375,8 @@ def align(query: Sequence[Token], cand: Sequence[Token]) -> Alignment:
                     )
     for i in range(len(query) - 1):
         if i not in weak_q and i + 1 not in weak_q:
+            continue
+        if not (_joinable(query[i]) and _joinable(query[i + 1])):
             continue
         joined = _joined(query[i], query[i + 1])
         q_particle = _is_particle(query[i]) or _is_particle(query[i + 1])
@@ -313,7 +391,7 @@ def align(query: Sequence[Token], cand: Sequence[Token]) -> Alignment:
             if sim >= 0.85:
                 options.append((sim + 0.002, (i, i + 1), (j, j + 1), "joined " + how))
     for j, c in enumerate(cand):  # an acronym in the list for words in the query
-        if j in strong_c or not (2 <= len(c.text) <= 6 and c.text.isalpha() and c.latin):
+        if j in strong_c or not (3 <= len(c.text) <= 6 and c.text.isalpha() and c.latin):
             continue
         for i in range(len(query) - len(c.text) + 1):
             run = query[i : i + len(c.text)]
@@ -329,8 +407,72 @@ def align(query: Sequence[Token], cand: Sequence[Token]) -> Alignment:
 LIST_COVERAGE_FLOOR = {EntityType.PERSON: 0.45, EntityType.ORGANIZATION: 0.7}
 #: A match needs at least one token pair this similar, or its value is discounted.
 STRONG_PAIR = 0.9
-#: Weight of a legal-form token ("llc", "jsc"): present, but a weak signal.
+#: Weight of a legal-form token ("llc", "jsc") or a title ("dr", "haji"): present, but a
+#: weak signal.
 LEGAL_WEIGHT = 0.1
+#: What an unmatched token costs, relative to its weight, by what it is: a person's middle
+#: name or patronymic; a link of a lineage chain ("bin Muhammad bin Awad", "ould X",
+#: "abu X"), which lists and people write or leave out at will; a generic company word.
+MIDDLE_COST = 0.35
+CHAIN_COST = 0.15
+GENERIC_COST = 0.3
+#: A generic company word weighs at most this, however rare ("Petrochemical").
+GENERIC_WEIGHT = 0.25
+#: A legal form or title on one side only ("OAO Rosneft" for "Rosneft"): nearly free.
+FORM_COST = 0.3
+#: The name value is at most this when no distinctive word of the listed name was matched
+#: (only titles, legal forms, particles or generic company words): "General Trading LLC"
+#: is no evidence of ADOON GENERAL TRADING L.L.C.
+NON_DISTINCTIVE_CAP = 0.5
+_CHAIN_PARTICLES = frozenset({"son-of", "daughter-of", "family-of", "father-of"})
+#: East Slavic and Turkic patronymics as transliterated: -ovich, -evich, -ovna, -evna,
+#: -ichna, -ogly/-oglu, -kyzy ("Sergey Kuzhugetovich Shoygu", "Ilham Heydar oglu Aliyev").
+_PATRONYMIC = re.compile(r"(?:[oe]vich|[oe]vna|ichna|ovych|ivna|o[gh]l[yu]|kyzy|qizi)$")
+
+
+def _costs(
+    tokens: Sequence[Token], used: set[int], person: bool, against: EntityType
+) -> list[float]:
+    """Cost factor of each unmatched token (see :data:`MIDDLE_COST`); 0 for matched ones.
+    ``person``: the tokens are a person's name; ``against``: the listed entry's type (a
+    query's company words are not cheap against a person, nor its titles against an
+    organisation)."""
+    out = [0.0] * len(tokens)
+    chain = False
+    for i, t in enumerate(tokens):
+        cls = particle_class(t.text)
+        if i in used:
+            chain = cls in _CHAIN_PARTICLES
+            continue
+        if person and cls in _CHAIN_PARTICLES and i < len(tokens) - 1:
+            out[i], chain = CHAIN_COST, True
+            continue
+        if person and chain and cls == "article":  # "bin Al Falih": the chain goes on
+            out[i] = CHAIN_COST
+            continue
+        if person and chain and cls is None:
+            out[i], chain = CHAIN_COST, False
+            continue
+        chain = False
+        if t.kind == "legal" or (t.kind == "title" and against is not EntityType.ORGANIZATION):
+            out[i] = FORM_COST
+        elif person and i > 0 and _PATRONYMIC.search(t.text):
+            out[i] = CHAIN_COST  # a patronymic ("Kuzhugetovich"), like a lineage link
+        elif t.kind == "generic" and against is not EntityType.PERSON:
+            out[i] = GENERIC_COST
+        elif person and 0 < i < len(tokens) - 1:
+            out[i] = MIDDLE_COST
+        else:
+            out[i] = 1.0
+    return out
+
+
+def _weight(t: Token, weight_of: TokenWeight) -> float:
+    if t.kind in ("legal", "title"):
+        return LEGAL_WEIGHT
+    if t.kind == "generic":
+        return min(GENERIC_WEIGHT, weight_of(t))
+    return weight_of(t)
 
 
 def name_feature(
@@ -340,21 +482,27 @@ def name_feature(
 
     ``query coverage`` is the weighted similarity of aligned tokens over all query tokens
     (an unexplained query token costs a lot: the query says something the list does not);
-    ``list coverage`` is the share of the candidate's token weight that is aligned. A
-    person's unmatched middle names or patronymics weigh half on either side. The value is query
-    coverage x (f + (1 - f) x list coverage), f from :data:`LIST_COVERAGE_FLOOR`: the
-    query must be explained, and for a person most of the listed name too, so one shared
-    surname ("Castro" for "Jorge CASTRO") is not a match. When the whole query is one
-    approximate token match ("Rogner" ~ "Ragnar"), or no token pair reaches
-    :data:`STRONG_PAIR`, the value is multiplied by the best pair's similarity once more.
-    Legal forms weigh :data:`LEGAL_WEIGHT`.
+    ``list coverage`` is the share of the candidate's token weight that is aligned. An
+    unmatched token costs its weight times a factor: a person's middle names
+    :data:`MIDDLE_COST`, the links of a lineage chain ("bin Muhammad bin Awad") and
+    patronymics ("Kuzhugetovich", in any script) :data:`CHAIN_COST`, generic company
+    words :data:`GENERIC_COST` (not against a person), legal forms and titles (which weigh
+    :data:`LEGAL_WEIGHT`; titles not against an organisation) :data:`FORM_COST`; a generic word
+    weighs at most :data:`GENERIC_WEIGHT`. The value is query coverage x (f + (1 - f) x
+    list coverage), f from :data:`LIST_COVERAGE_FLOOR`: the query must be explained, and
+    for a person most of the listed name too, so one shared surname ("Castro" for "Jorge
+    CASTRO") is not a match. When the whole query is one approximate token match
+    ("Rogner" ~ "Ragnar"), or no token pair reaches :data:`STRONG_PAIR`, the value is
+    multiplied by the best pair's similarity once more. When no distinctive word of the
+    listed name matched, the value is at most :data:`NON_DISTINCTIVE_CAP` (and when the
+    listed name has none, when any of its words is unmatched).
     """
     qt, ct = query.form.tokens, cand.form.tokens
     if not qt or not ct:
         return 0.0, "no comparable tokens", ()
     chosen = align(qt, ct)
-    cw = [LEGAL_WEIGHT if t.legal else weight_of(t) for t in ct]
-    qw = [LEGAL_WEIGHT if t.legal else weight_of(t) for t in qt]
+    cw = [_weight(t, weight_of) for t in ct]
+    qw = [_weight(t, weight_of) for t in qt]
     matched = 0.0
     pairs: list[TokenPair] = []
     used_q: set[int] = set()
@@ -373,32 +521,46 @@ def name_feature(
         )
     aligned_w = sum(cw[j] for j in used_c)
     person = cand.entry_type is EntityType.PERSON
-    free_q = 0.0
-    for i in range(len(qt)):
-        if i not in used_q:
-            free_q += qw[i] * (0.5 if person and 0 < i < len(qt) - 1 else 1.0)
-    free_c = 0.0
-    for j in range(len(ct)):
-        if j not in used_c:
-            free_c += cw[j] * (0.5 if person and 0 < j < len(ct) - 1 else 1.0)
+    kind = cand.entry_type
+    free_q = sum(w * f for w, f in zip(qw, _costs(qt, used_q, person, kind), strict=True))
+    free_c = sum(w * f for w, f in zip(cw, _costs(ct, used_c, person, kind), strict=True))
     q_cov = matched / (aligned_w + free_q) if aligned_w + free_q else 0.0
     c_cov = aligned_w / (aligned_w + free_c) if aligned_w + free_c else 0.0
     floor = LIST_COVERAGE_FLOOR.get(cand.entry_type, 0.5)
     value = q_cov * (floor + (1 - floor) * c_cov)
     best_pair = max((a[2] for a in chosen), default=0.0)
+    # Pairs of name words (not legal forms or titles), and the query's name words.
+    core = [a for a in chosen if any(qt[i].kind not in ("legal", "title") for i in a[0])]
+    core_q = sum(1 for t in qt if t.kind not in ("legal", "title"))
     if (
-        len(chosen) == 1
-        and len(chosen[0][0]) == len(qt)
-        and chosen[0][2] < 1.0
-        and not (chosen[0][3] == "phonetic" and chosen[0][2] >= STRONG_PAIR)
+        len(core) == 1
+        and len(core[0][0]) == core_q
+        and core[0][2] < 1.0
+        and not (core[0][3] == "phonetic" and core[0][2] >= STRONG_PAIR)
     ):
-        # The whole evidence is one approximate token match: it counts twice against
-        # (a long skeleton shared across scripts, "קנדירו" ~ "Candiru", is strong enough).
-        value *= chosen[0][2]
+        # The whole evidence is one approximate token match (legal forms and titles
+        # aside): it counts twice against (a long skeleton shared across scripts,
+        # "קנדירו" ~ "Candiru", is strong enough).
+        value *= core[0][2]
     elif best_pair < STRONG_PAIR:
         # No token matched strongly (only sounds-alike): weak evidence counts twice.
         value *= best_pair
     detail = ", ".join(f"{p.query}~{p.candidate} ({p.how} {p.similarity:.2f})" for p in pairs)
+    if any(_distinctive(t) for t in ct):
+        if not any(_distinctive(ct[j]) for _, ci, _, _ in chosen for j in ci):
+            value = min(value, NON_DISTINCTIVE_CAP)
+            detail += "; no distinctive word matched (only titles, legal forms or company words)"
+    elif any(not t.legal and j not in used_c for j, t in enumerate(ct)):
+        # A listed name of company words only ("Asia International Trading Company") is
+        # distinguished by all of them: each must be matched.
+        value = min(value, NON_DISTINCTIVE_CAP)
+        detail += "; a listed name of company words only, not all of them matched"
+    if any(qt[i].kind == "number" for i in range(len(qt)) if i not in used_q) and any(
+        ct[j].kind == "number" for j in range(len(ct)) if j not in used_c
+    ):
+        # Numbers must agree: "SCHOOL № 33" is not "SCHOOL № 32", however long the rest.
+        value = min(value, NON_DISTINCTIVE_CAP)
+        detail += "; the numbers differ"
     unmatched_q = [qt[i].text for i in range(len(qt)) if i not in used_q]
     unmatched_c = [ct[j].text for j in range(len(ct)) if j not in used_c]
     if unmatched_q:
@@ -407,6 +569,10 @@ def name_feature(
         detail += f"; list only: {' '.join(unmatched_c)}"
     detail += f"; coverage query {q_cov:.2f}, list {c_cov:.2f}"
     return value, detail, tuple(pairs)
+
+
+def _distinctive(t: Token) -> bool:
+    return t.distinctive and particle_class(t.text) is None
 
 
 def legal_form_feature(query: Query, cand: Candidate) -> tuple[float, str]:
@@ -430,13 +596,15 @@ def weak_alias_feature(query: Query, cand: Candidate) -> tuple[float, str]:
 
 
 def country_feature(query: Query, cand: Candidate) -> tuple[float, str]:
-    """A given country that the entry has (address, nationality, ...) adds; one it lacks
-    takes away. Entries without countries, or queries without one, are neutral."""
+    """A given country that the entry has (address, nationality, ...) adds a little; one
+    that contradicts every country of the entry takes away twice as much (a French
+    "Police nationale" is not the NICARAGUAN NATIONAL POLICE). Entries without
+    countries, or queries without one, are neutral."""
     if not query.country or not cand.countries:
         return 0.0, "not compared"
     if query.country in cand.countries:
-        return 1.0, f"{query.country} is among the entry's countries"
-    return -1.0, f"{query.country} is not among {', '.join(cand.countries)}"
+        return 0.5, f"{query.country} is among the entry's countries"
+    return -1.0, f"{query.country} contradicts the entry's {', '.join(cand.countries)}"
 
 
 def type_feature(query: Query, cand: Candidate) -> tuple[float, str]:
@@ -461,14 +629,21 @@ def birth_date_feature(query: Query, cand: Candidate) -> tuple[float, str]:
     return -1.0, f"born {', '.join(cand.birth_dates)}, not {query.birth_date}"
 
 
+#: The score of a candidate that carries an identifier of the query, exactly (compared as
+#: :func:`exportguard.core.index.normalise_identifier` writes them), whatever its name.
+IDENTIFIER_MATCH_SCORE = 0.95
+
+
 def identifier_feature(query: Query, cand: Candidate) -> tuple[float, str]:
     """A given identifier (passport, registration, IMO number ...) that the entry also
-    carries is near-certain evidence of identity."""
+    carries exactly is near-certain evidence of identity: the score is then at least
+    :data:`IDENTIFIER_MATCH_SCORE`, even when the names differ (a renamed vessel) or no
+    name was given."""
     if not query.identifiers or not cand.identifiers:
         return 0.0, "not compared"
     common = set(query.identifiers) & set(cand.identifiers)
     if common:
-        return 1.0, f"identifier {sorted(common)[0]} matches"
+        return 1.0, f"identifier {sorted(common)[0]} matches exactly"
     return 0.0, "no identifier in common"
 
 
@@ -478,7 +653,7 @@ Feature = Callable[[Query, Candidate], tuple[float, str]]
 FEATURES: tuple[tuple[str, Feature, float], ...] = (
     ("legal_form", legal_form_feature, 0.03),
     ("weak_alias", weak_alias_feature, 0.05),
-    ("country", country_feature, 0.06),
+    ("country", country_feature, 0.12),
     ("type", type_feature, 0.15),
     ("birth_date", birth_date_feature, 0.12),
     ("identifier", identifier_feature, 0.3),
@@ -495,4 +670,6 @@ def score(query: Query, cand: Candidate, weight_of: TokenWeight) -> Scored:
         if v:
             results.append(FeatureResult(label, v, weight, d))
             total += v * weight
+            if label == "identifier" and v > 0:
+                total = max(total, IDENTIFIER_MATCH_SCORE)
     return Scored(max(0.0, min(1.0, total)), tuple(results), pairs)

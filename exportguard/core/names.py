@@ -123,6 +123,15 @@ _SPLIT = re.compile(
 )
 
 
+#: Token kinds: ``word`` (a name word), ``number`` (digits: must agree exactly),
+#: ``legal`` (a canonical legal form), ``title`` (an honorific or title: "dr", "haji"),
+#: ``generic`` (an ordinary company word: "trading", "group"; see vocab/name_words.yaml).
+KINDS = ("word", "number", "legal", "title", "generic")
+#: Kinds that are evidence of identity when matched (titles, legal forms and generic words
+#: are not: "General Trading" is not ISMAIL GENERAL TRADING).
+DISTINCTIVE = frozenset({"word", "number"})
+
+
 class Token:
     """One Latin token and the phonetic skeleton variants it can stand for.
 
@@ -131,25 +140,34 @@ class Token:
     evidence counts in full); ``cyrillic`` (Cyrillic or Greek: transliterated with its
     vowels, but by conventions that differ from English ones: kh/h, ts/z, zh/j); or
     ``other`` (CJK, Hangul, Devanagari ...: romanised by anyascii, vowels included).
-    ``legal`` marks a canonical legal form
-    ("llc", "jsc") kept among the tokens as a weak signal. Immutable; its hash is computed
-    once (tokens are dictionary keys on the hot path).
+    ``kind`` is one of :data:`KINDS`; ``legal`` marks a canonical legal form ("llc",
+    "jsc") kept among the tokens as a weak signal. Immutable; its hash is computed once
+    (tokens are dictionary keys on the hot path).
     """
 
-    __slots__ = ("_hash", "legal", "script", "skeletons", "text")
+    __slots__ = ("_hash", "kind", "script", "skeletons", "text")
 
     def __init__(
-        self, text: str, skeletons: frozenset[str], script: str = "latin", legal: bool = False
+        self, text: str, skeletons: frozenset[str], script: str = "latin", kind: str = "word"
     ) -> None:
         self.text = text
         self.skeletons = skeletons
         self.script = script
-        self.legal = legal
-        self._hash = hash((text, skeletons, script, legal))
+        self.kind = kind
+        self._hash = hash((text, skeletons, script, kind))
 
     @property
     def latin(self) -> bool:
         return self.script == "latin"
+
+    @property
+    def legal(self) -> bool:
+        return self.kind == "legal"
+
+    @property
+    def distinctive(self) -> bool:
+        """Whether matching this token is evidence of identity (see :data:`DISTINCTIVE`)."""
+        return self.kind in DISTINCTIVE
 
     def __hash__(self) -> int:
         return self._hash
@@ -161,14 +179,14 @@ class Token:
             and self.text == other.text
             and self.skeletons == other.skeletons
             and self.script == other.script
-            and self.legal == other.legal
+            and self.kind == other.kind
         )
 
     def __repr__(self) -> str:
-        return f"Token({self.text!r}, {sorted(self.skeletons)!r}, {self.script!r}, {self.legal})"
+        return f"Token({self.text!r}, {sorted(self.skeletons)!r}, {self.script!r}, {self.kind!r})"
 
-    def __reduce__(self) -> tuple[type[Token], tuple[str, frozenset[str], str, bool]]:
-        return Token, (self.text, self.skeletons, self.script, self.legal)
+    def __reduce__(self) -> tuple[type[Token], tuple[str, frozenset[str], str, str]]:
+        return Token, (self.text, self.skeletons, self.script, self.kind)
 
 
 @dataclass(frozen=True, slots=True)
@@ -195,6 +213,7 @@ class NameForm:
         return tuple(t for t in self.tokens if not t.legal)
 
 
+_HEBREW_QUOTE = re.compile('(?<=[\u05d0-\u05ea])"(?=[\u05d0-\u05ea])')
 _CYRILLIC_GREEK = re.compile("[\\u0370-\\u052f]")
 _NON_LATIN = re.compile("[^\\x00-\\u024f\\u1e00-\\u1eff]")
 
@@ -208,6 +227,9 @@ def _words(name: str) -> list[tuple[str, str]]:
     if "." in text:
         text = _ACRONYM.sub(lambda m: m.group(1).replace(".", ""), text)
     text = text.translate(_NO_APOSTROPHES)
+    if not ascii_only and '"' in text:
+        # Hebrew abbreviations written with a plain quote for the gershayim (בע"מ).
+        text = _HEBREW_QUOTE.sub("\u05f4", text)
     words: list[tuple[str, str]] = []
     for raw in _SPLIT.split(text):
         if not raw:
@@ -252,8 +274,12 @@ def normalise(name: str) -> str:
 
 
 @lru_cache(maxsize=200_000)
-def _token(text: str, script: str) -> Token:
-    return Token(text, frozenset(skeletons(text, abjad=script == "abjad")), script)
+def _token(text: str, script: str, kind: str = "word") -> Token:
+    return Token(text, frozenset(skeletons(text, abjad=script == "abjad")), script, kind)
+
+
+#: A token as analysed, with the word as written (casefolded, any script) it came from.
+_Raw = tuple[Token, str]
 
 
 @lru_cache(maxsize=65_536)
@@ -261,36 +287,212 @@ def analyse(name: str, *, organisation: bool | None = None) -> NameForm:
     """Analyse a name for matching (cached: lists repeat names and queries repeat too).
 
     ``organisation`` says whether the name belongs to an organisation: ``False`` (a
-    person) never looks for legal forms; ``True`` or ``None`` (unknown) look for them
-    anywhere in a name of two or more tokens, so "Joint Stock Company X", "X, JSC" and
-    "Y Corporation, JSC X" all carry the canonical token ``jsc``.
+    person), ``True``, or ``None`` (unknown). In order: number words become digits
+    ("Twenty-One" -> ``21``, "21st" -> ``21``); in a name that may be an organisation's,
+    abbreviations of company words are expanded ("Intl" -> ``international``) and company
+    words written in another script or language become the English word ("קבוצת" ->
+    ``group``); legal forms anywhere in a name of two or more tokens become one canonical
+    token (``jsc``), matched on the words as written before transliteration; then each
+    token gets its kind (:data:`KINDS`): titles in a name that may be a person's, generic
+    company words in one that may be an organisation's.
     """
-    raw: list[Token] = []
+    raw: list[_Raw] = []
     for word, script in _words(name):
         text = _translit_word(_ascii_fold(word)).lower()
-        for piece in re.split(r"[^a-z0-9]+", text):
-            if piece:
-                raw.append(_token(piece, script))
-    if organisation is False or len(raw) < 2:
-        return NameForm(name, tuple(raw), ())
-    tokens = _canonical_legal_forms(raw)
+        pieces = [p for p in re.split(r"[^a-z0-9]+", text) if p]
+        for piece in pieces:
+            raw.append((_token(piece, script), word if len(pieces) == 1 else piece))
+    raw = _number_words(raw)
+    if organisation is not False:
+        if len(raw) >= 2:
+            raw = _canonical_legal_forms(raw)
+        raw = _company_words(raw)
+    tokens = _classify(tuple(t for t, _ in raw), organisation)
     return NameForm(name, tokens, tuple(t.text for t in tokens if t.legal))
+
+
+# --- titles, company words, numbers ------------------------------------------------------
+
+
+@cache
+def _name_words() -> tuple[frozenset[str], frozenset[str], frozenset[str], dict[str, str]]:
+    """(titles in any name not an organisation's, titles only in a person's name, generic
+    company words, spelling -> English company word) from vocab/name_words.yaml."""
+    data = vocab.load("name_words")
+    titles = data["titles"]
+
+    def words(spellings: list[str]) -> set[str]:
+        return {w for s in spellings for w in normalise(str(s)).split()}
+
+    common = words(titles["abbreviated"]) | words(titles["religious"])
+    military = words(titles["military"])
+    generic = words(data["generic"]["words"]) | words(data["generic"]["places"])
+    spelling: dict[str, str] = {}
+    for english, spellings in data["generic"]["translations"].items():
+        generic.add(str(english))
+        for s in spellings:
+            spelling[unicodedata.normalize("NFKC", str(s)).casefold()] = str(english)
+    for short, full in data["abbreviations"].items():
+        spelling[normalise(str(short)).replace(" ", "")] = str(full)
+        generic.update(normalise(str(full)).split())
+    return frozenset(common), frozenset(military), frozenset(generic), spelling
+
+
+def _company_words(raw: list[_Raw]) -> list[_Raw]:
+    """Abbreviated or translated company words as the English word (both sides alike)."""
+    spelling = _name_words()[3]
+    out: list[_Raw] = []
+    for token, word in raw:
+        english = None if token.legal else spelling.get(word) or spelling.get(token.text)
+        out.append((_token(english, "latin"), english) if english else (token, word))
+    return out
+
+
+def _classify(tokens: tuple[Token, ...], organisation: bool | None) -> tuple[Token, ...]:
+    """Give each token its kind; a name is never left without a name word (a person
+    called "Haji" or a company called "General Trading" keeps those words as its name)."""
+    common, military, generic, _ = _name_words()
+    kinds: list[str] = []
+    for t in tokens:
+        if t.legal:
+            kinds.append("legal")
+        elif t.text.isdigit():
+            kinds.append("number")
+        elif organisation is not True and (
+            t.text in common or (organisation is False and t.text in military)
+        ):
+            kinds.append("title")
+        elif organisation is not False and t.text in generic:
+            kinds.append("generic")
+        else:
+            kinds.append("word")
+    if "title" in kinds and not any(k not in ("title", "legal") for k in kinds):
+        kinds = ["word" if k == "title" else k for k in kinds]
+    if all(k == kind for k, kind in zip(kinds, (t.kind for t in tokens), strict=True)):
+        return tokens
+    return tuple(
+        t if t.kind == k else Token(t.text, t.skeletons, t.script, k)
+        for t, k in zip(tokens, kinds, strict=True)
+    )
+
+
+_UNITS = {
+    "zero": 0, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7,
+    "eight": 8, "nine": 9, "ten": 10, "eleven": 11, "twelve": 12, "thirteen": 13,
+    "fourteen": 14, "fifteen": 15, "sixteen": 16, "seventeen": 17, "eighteen": 18,
+    "nineteen": 19, "first": 1, "second": 2, "third": 3, "fourth": 4, "fifth": 5,
+    "sixth": 6, "seventh": 7, "eighth": 8, "ninth": 9, "tenth": 10, "eleventh": 11,
+    "twelfth": 12, "thirteenth": 13, "fourteenth": 14, "fifteenth": 15, "sixteenth": 16,
+    "seventeenth": 17, "eighteenth": 18, "nineteenth": 19,
+}  # fmt: skip
+_TENS = {
+    "twenty": 20, "thirty": 30, "forty": 40, "fifty": 50, "sixty": 60, "seventy": 70,
+    "eighty": 80, "ninety": 90, "twentieth": 20, "thirtieth": 30, "fortieth": 40,
+    "fiftieth": 50, "sixtieth": 60, "seventieth": 70, "eightieth": 80, "ninetieth": 90,
+}  # fmt: skip
+_SCALES = {"hundred": 100, "hundredth": 100, "thousand": 1000, "thousandth": 1000}
+#: Russian number words as this module transliterates them (Cyrillic tokens only).
+_RUSSIAN = {
+    "odin": 1, "odna": 1, "odno": 1, "dva": 2, "dve": 2, "tri": 3, "chetyre": 4, "pyat": 5,
+    "shest": 6, "sem": 7, "vosem": 8, "devyat": 9, "desyat": 10, "dvadtsat": 20,
+    "tridtsat": 30, "sorok": 40, "pyatdesyat": 50, "shestdesyat": 60, "semdesyat": 70,
+    "vosemdesyat": 80, "devyanosto": 90, "sto": 100, "pervyy": 1, "pervyi": 1,
+    "pervaya": 1, "pervoe": 1, "vtoroy": 2, "vtoroi": 2, "vtoraya": 2, "vtoroe": 2,
+    "tretiy": 3, "tretii": 3, "tretya": 3, "trete": 3,
+}  # fmt: skip
+_ORDINAL = re.compile(r"^(\d+)(?:st|nd|rd|th|oe|ya|yy|iy|y)$")
+
+
+def _number_value(token: Token) -> tuple[int, str] | None:
+    """(value, role) of a number word: role ``unit``, ``ten`` or ``scale``."""
+    if token.script == "cyrillic":
+        value = _RUSSIAN.get(token.text)
+        if value is None:
+            return None
+        return value, "scale" if value == 100 else "ten" if value >= 20 else "unit"
+    if not token.latin:
+        return None
+    if token.text in _UNITS:
+        return _UNITS[token.text], "unit"
+    if token.text in _TENS:
+        return _TENS[token.text], "ten"
+    if token.text in _SCALES:
+        return _SCALES[token.text], "scale"
+    return None
+
+
+def _number_words(raw: list[_Raw]) -> list[_Raw]:
+    """Runs of cardinal or ordinal number words as one digit token ("Twenty-One" and
+    "twenty first" -> ``21``; "sto" in Cyrillic -> ``100``); "21st" -> ``21``."""
+    out: list[_Raw] = []
+    i = 0
+    while i < len(raw):
+        token = raw[i][0]
+        found = _ORDINAL.match(token.text)
+        if found:
+            digits = str(int(found.group(1)))
+            out.append((_token(digits, "latin"), digits))
+            i += 1
+            continue
+        total, current, j = 0, 0, i
+        last = ""
+        while j < len(raw):
+            number = _number_value(raw[j][0])
+            if number is None:
+                break
+            value, role = number
+            if role == "scale":
+                current = max(current, 1) * value
+                if value >= 1000:
+                    total, current = total + current, 0
+            elif role == "ten":
+                if last in ("unit", "ten"):
+                    break
+                current += value
+            else:
+                if last == "unit" or (last == "ten" and value >= 10):
+                    break
+                current += value
+            last = role
+            j += 1
+        if j == i:
+            out.append(raw[i])
+            i += 1
+            continue
+        digits = str(total + current)
+        out.append((_token(digits, "latin"), digits))
+        i = j
+    return out
 
 
 # --- legal forms -------------------------------------------------------------------------
 
 
+def _spelling_key(spelling: str) -> tuple[str, ...]:
+    """A legal-form spelling as the tuple of words it is compared by: Latin spellings
+    normalised, others as written (casefolded), since transliteration would respell them."""
+    text = unicodedata.normalize("NFKC", spelling).casefold()
+    if not _NON_LATIN.search(text):
+        return tuple(normalise(spelling).split())
+    return tuple(w for w, _ in _words(text))
+
+
 @cache
 def _legal_table() -> tuple[dict[tuple[str, ...], str], int]:
-    """Legal-form spellings (as token tuples) -> canonical form; and the longest one."""
+    """Legal-form spellings (as word tuples) -> canonical form; and the longest one."""
     data = vocab.load("legal_forms")
     table: dict[tuple[str, ...], str] = {}
     for canonical, spec in data["forms"].items():
         for spelling in [canonical, *spec.get("spellings", [])]:
-            key = tuple(normalise(str(spelling)).split())
+            key = _spelling_key(str(spelling))
             if not key:
                 raise ValueError(f"legal_forms.yaml: empty spelling under {canonical!r}")
             table[key] = str(canonical)
+            latin = tuple(normalise(str(spelling)).split())
+            if latin and latin != key:
+                # A transliterated spelling of a non-Latin form, for names lists publish
+                # romanised ("OOO", "TOV"), compared exactly.
+                table.setdefault(latin, str(canonical))
     return table, max(len(k) for k in table)
 
 
@@ -303,40 +505,46 @@ def legal_family(canonical: str) -> str:
 
 @cache
 def _legal_token(canonical: str) -> Token:
-    return Token(canonical, frozenset(skeletons(canonical)), "latin", True)
+    return Token(canonical, frozenset(skeletons(canonical)), "latin", "legal")
 
 
-def _canonical_legal_forms(raw: list[Token]) -> tuple[Token, ...]:
+def _canonical_legal_forms(raw: list[_Raw]) -> list[_Raw]:
     """Replace every legal-form spelling (longest first) by its canonical token; never
-    the whole name. Words of six letters or more may carry one typo each ("Limted",
+    the whole name. A word is compared as written when it is not Latin, else normalised;
+    Latin words of six letters or more may carry one typo each ("Limted",
     "Obshchetsvo"), so a misspelt legal form is still recognised."""
     table, longest = _legal_table()
-    words = [_legal_word(t.text, t.latin) for t in raw]
-    out: list[Token] = []
+    words = [
+        word if not t.latin else _legal_word(t.text, True) for t, word in raw
+    ]
+    latin = [t.text for t, _ in raw]
+    out: list[_Raw] = []
     i = 0
     while i < len(raw):
         for size in range(min(longest, len(raw) - i), 0, -1):
             if size == len(raw):
                 continue  # the whole name is never only a legal form
             window = words[i : i + size]
-            if None in window:
-                continue
-            canonical = table.get(tuple(w for w in window if w is not None))
+            canonical = None
+            if None not in window:
+                canonical = table.get(tuple(w for w in window if w is not None))
+            if canonical is None:
+                canonical = table.get(tuple(latin[i : i + size]))
             if canonical is not None:
-                out.append(_legal_token(canonical))
+                out.append((_legal_token(canonical), canonical))
                 i += size
                 break
         else:
             out.append(raw[i])
             i += 1
-    return tuple(out)
+    return out
 
 
 @cache
 def _legal_words() -> tuple[frozenset[str], tuple[str, ...]]:
     table, _ = _legal_table()
     words = frozenset(w for spelling in table for w in spelling)
-    return words, tuple(sorted(w for w in words if len(w) >= 6))
+    return words, tuple(sorted(w for w in words if len(w) >= 6 and w.isascii()))
 
 
 @lru_cache(maxsize=100_000)
@@ -351,6 +559,36 @@ def _legal_word(text: str, fuzzy: bool) -> str | None:
             if abs(len(word) - len(text)) <= 1 and OSA.distance(word, text, score_cutoff=1) <= 1:
                 return word
     return None
+
+
+# --- given names -------------------------------------------------------------------------
+
+#: The given-name tables (vocab/*.csv, each with its source in its header).
+GIVEN_NAME_TABLES = ("given_names", "given_names_ru")
+
+
+@cache
+def _given_names() -> dict[str, frozenset[str]]:
+    groups: dict[str, set[str]] = {}
+    for table in GIVEN_NAME_TABLES:
+        for row in vocab.load_rows(table):
+            if len(row) != 3 or row[1] not in ("has_nickname", "has_variant"):
+                raise ValueError(
+                    f"{table}.csv: expected name1,has_nickname|has_variant,name2, got {row!r}"
+                )
+            full, short = row[0].lower(), row[2].lower()
+            for name in (full, short):
+                groups.setdefault(name, set()).add(full)
+    return {name: frozenset(found) for name, found in groups.items()}
+
+
+def given_name_groups(text: str) -> frozenset[str]:
+    """The full given names a (lower-case Latin) token is, or is a short form of: "bob"
+    -> {"robert"}, "sasha" -> {"aleksandr", "aleksandra", "alexander"}; empty for a word
+    of fewer than three letters or a name particle, and for other words."""
+    if len(text) < 3 or particle_class(text) is not None:
+        return frozenset()
+    return _given_names().get(text, frozenset())
 
 
 # --- particles ---------------------------------------------------------------------------

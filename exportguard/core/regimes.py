@@ -63,7 +63,7 @@ from itertools import pairwise
 from typing import Any
 
 from exportguard.core import countries
-from exportguard.core.thresholds import DEFAULT_THRESHOLD
+from exportguard.core.thresholds import DEFAULT_THRESHOLD, POSSIBLE_MATCH_THRESHOLD
 from exportguard.errors import RegimeError
 
 CERTAINTY = {"P": "primary", "S": "secondary", "D": "derived", "U": "unverified"}
@@ -295,7 +295,7 @@ class Rule:
     lists: tuple[ListMapping, ...] = ()
     fallback: Outcome | None = None
     threshold: float = DEFAULT_THRESHOLD
-    possible_threshold: float = 0.7
+    possible_threshold: float = POSSIBLE_MATCH_THRESHOLD
     line: int | None = None
     test: Test | None = field(default=None, compare=False, repr=False)
     #: Country sets the condition refers to (their facts back its conclusion).
@@ -1058,7 +1058,9 @@ def _rule(
             (*path, "threshold"),
             f"a sure match needs at least the screening default threshold {DEFAULT_THRESHOLD}",
         )
-    possible = _number(p, raw.get("possible_threshold", 0.7), (*path, "possible_threshold"))
+    possible = _number(
+        p, raw.get("possible_threshold", POSSIBLE_MATCH_THRESHOLD), (*path, "possible_threshold")
+    )
     if possible > threshold:
         raise p.fail((*path, "possible_threshold"), "possible_threshold must not exceed threshold")
     return Rule(

@@ -38,11 +38,15 @@ def _weight(count: int) -> float:
 def token_weight(token: Token) -> float:
     """Weight in [MIN_WEIGHT, 1]: 1 for unseen tokens, falling with log frequency.
 
-    A token transliterated from another script is weighed by how common its sound is
+    A token transliterated from Cyrillic whose transliteration is a spelling the lists use
+    ("Сергей" -> "sergei") weighs as that spelling does, so a name weighs the same in both
+    scripts; any other token from another script is weighed by how common its sound is
     (its commonest phonetic skeleton among listed names): "محمد" is as common as
     "Mohammed" even though no list spells it "mhmd".
     """
     if token.latin:
         return _weight(_counts("counts").get(token.text, 0))
+    if token.script == "cyrillic" and token.text in _counts("counts"):
+        return _weight(_counts("counts")[token.text])
     skeleton_counts = _counts("skeletons")
     return min((_weight(skeleton_counts.get(s, 0)) for s in token.skeletons), default=1.0)

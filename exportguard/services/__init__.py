@@ -64,16 +64,24 @@ class ImportReport:
 
 @dataclass(frozen=True, slots=True)
 class ScreeningResult:
-    """The answer to one screening: hits best first, and what they were found in."""
+    """The answer to one screening: hits best first, and what they were found in.
+
+    ``as_of`` is the date the entries were in force on (the day of screening unless one
+    was given); ``total_hits`` counts every hit at the threshold, of which ``hits`` are
+    the first ``limit``; ``sources`` and ``lists`` are the filters applied, if any.
+    """
 
     query: Query
-    as_of: date | None
+    as_of: date
     threshold: float
     screened_at: str
     snapshots: tuple[Snapshot, ...]
     hits: tuple[Hit, ...]
     entries: dict[tuple[int, str], ListEntry] = field(default_factory=dict)
     audit_seq: int | None = None
+    total_hits: int = 0
+    sources: tuple[str, ...] | None = None
+    lists: tuple[str, ...] | None = None
 
     def to_dict(self) -> dict[str, Any]:
         """JSON-ready form (the CLI's ``--json`` and the API's body)."""
@@ -86,8 +94,12 @@ class ScreeningResult:
                 "identifiers": list(self.query.identifiers),
                 "normalised": self.query.form.text,
             },
-            "as_of": self.as_of.isoformat() if self.as_of else None,
+            "as_of": self.as_of.isoformat(),
             "threshold": self.threshold,
+            "sources": list(self.sources) if self.sources is not None else None,
+            "lists": list(self.lists) if self.lists is not None else None,
+            "total_hits": self.total_hits,
+            "shown": len(self.hits),
             "screened_at": self.screened_at,
             "audit_seq": self.audit_seq,
             "snapshots": [
@@ -115,6 +127,7 @@ class ScreeningResult:
             "countries": list(info.countries),
             "listed_from": info.listed_from.isoformat() if info.listed_from else None,
             "listed_until": info.listed_until.isoformat() if info.listed_until else None,
+            "rows": [info.id, *hit.rows],
             "citation": info.citation,
             "licence_requirement": info.licence_requirement,
             "licence_policy": info.licence_policy,
@@ -433,10 +446,18 @@ class ExportGuard:
         limit: int | None = 10,
         threshold: float = DEFAULT_THRESHOLD,
         sources: Sequence[str] | None = None,
+        lists: Sequence[str] | None = None,
         record: bool = True,
     ) -> ScreeningResult:
-        """Screen one party against every list snapshot in force (as of ``as_of``);
-        recorded in the audit trail unless ``record`` is false."""
+        """Screen one party against every list snapshot in force as of ``as_of`` (today
+        when not given: an entry whose listing has ended does not show); recorded in the
+        audit trail unless ``record`` is false.
+
+        ``sources`` keeps only snapshots of these sources (``us_ofac_sdn`` ...; an unknown
+        one is an error naming those available); ``lists`` only entries whose list name
+        contains one of these texts, case-insensitive ("Entity List"). ``limit`` cuts the
+        hits shown; ``total_hits`` says how many there were.
+        """
         query = build_query(
             name,
             country=country,
@@ -447,9 +468,22 @@ class ExportGuard:
             limit=limit,
         )
         snaps = self.snapshots_in_force(as_of)
-        if sources is not None:
+        on = as_of or self.clock().date()
+        if sources:
+            known = {s.source for s in snaps}
+            unknown = sorted(set(sources) - known)
+            if unknown:
+                raise InvalidInput(
+                    f"no list snapshot of {', '.join(unknown)} in force; "
+                    f"sources: {', '.join(sorted(known)) or 'none imported'}",
+                    field="sources",
+                )
             snaps = [s for s in snaps if s.source in set(sources)]
-        hits = self.screen_snapshots(query, snaps, as_of=as_of, limit=limit, threshold=threshold)
+        wanted = [w.strip() for w in lists or () if w.strip()] or None
+        every = self.screen_snapshots(
+            query, snaps, as_of=on, limit=None, threshold=threshold, lists=wanted
+        )
+        hits = every[:limit] if limit is not None else every
         entries: dict[tuple[int, str], ListEntry] = {}
         by_snapshot: dict[int, list[str]] = {}
         for hit in hits:
@@ -458,7 +492,16 @@ class ExportGuard:
             for entry in self.entries(snapshot_id, ids):
                 entries[(snapshot_id, entry.id)] = entry
         result = ScreeningResult(
-            query, as_of, threshold, self._now(), tuple(snaps), tuple(hits), entries
+            query,
+            on,
+            threshold,
+            self._now(),
+            tuple(snaps),
+            tuple(hits),
+            entries,
+            total_hits=len(every),
+            sources=tuple(sources) if sources else None,
+            lists=tuple(wanted) if wanted else None,
         )
         if record:
             payload = result.to_dict()
@@ -477,12 +520,18 @@ class ExportGuard:
         as_of: date | None,
         limit: int | None,
         threshold: float,
+        lists: Sequence[str] | None = None,
     ) -> list[Hit]:
         """Hits for ``query`` in exactly these snapshots."""
         if not snapshots:
             return []
         return screen(
-            [self.merged_index(snapshots)], query, threshold=threshold, limit=limit, as_of=as_of
+            [self.merged_index(snapshots)],
+            query,
+            threshold=threshold,
+            limit=limit,
+            as_of=as_of,
+            lists=lists,
         )
 
     def screen_many(
@@ -493,10 +542,12 @@ class ExportGuard:
         limit: int | None = 10,
         threshold: float = DEFAULT_THRESHOLD,
     ) -> Iterator[tuple[str, list[Hit]]]:
-        """Screen many (id, query) pairs in this process, yielding hits per id."""
+        """Screen many (id, query) pairs in this process, yielding hits per id (as of
+        today when no date is given)."""
         index = self.merged_index(self.snapshots_in_force(as_of))
+        on = as_of or self.clock().date()
         for key, query in queries:
-            yield key, index.screen(query, threshold=threshold, limit=limit, as_of=as_of)
+            yield key, index.screen(query, threshold=threshold, limit=limit, as_of=on)
 
 
 def _content_hash(unit: detect.ImportUnit) -> str:

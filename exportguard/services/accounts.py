@@ -20,6 +20,7 @@ from typing import TYPE_CHECKING, Any
 from sqlalchemy import Connection
 
 from exportguard.core.permissions import ROLES, Actor
+from exportguard.core.thresholds import DEFAULT_THRESHOLD
 from exportguard.errors import ExportGuardError, FieldError, InvalidInput, NotFound
 from exportguard.store import accounts as store
 from exportguard.store import cases
@@ -459,7 +460,7 @@ class Jobs:
                         for _, hits in service.screen_many(
                             ((r.id, r.query) for r in rows),
                             limit=int(options.get("limit", 10)),
-                            threshold=float(options.get("threshold", 0.8)),
+                            threshold=float(options.get("threshold", DEFAULT_THRESHOLD)),
                         )
                     ),
                     strict=True,

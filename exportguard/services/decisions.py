@@ -42,7 +42,7 @@ from exportguard.core.regimes import (
     Regime,
     normalise_item,
 )
-from exportguard.core.thresholds import DEFAULT_THRESHOLD
+from exportguard.core.thresholds import DEFAULT_THRESHOLD, POSSIBLE_MATCH_THRESHOLD
 from exportguard.errors import FieldError, InvalidInput, NotFound
 from exportguard.store import decisions as decision_store
 from exportguard.store import lists as list_store
@@ -53,7 +53,7 @@ if TYPE_CHECKING:
 
 #: Screening hits at or above this score reach the listed-party rules (which decide
 #: themselves what is a sure match: at least DEFAULT_THRESHOLD; below it, a possible one).
-DECISION_SCREENING_THRESHOLD = 0.7
+DECISION_SCREENING_THRESHOLD = POSSIBLE_MATCH_THRESHOLD
 
 #: Destinations named by a region of Ukraine that the EAR treat apart (746.6).
 _REGION_NAMES = {

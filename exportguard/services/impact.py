@@ -26,6 +26,7 @@ from exportguard.core.impact import Affected, diff_entries, digests, more_restri
 from exportguard.core.index import build_query
 from exportguard.core.licensing import Event, Licence, State
 from exportguard.core.regimes import Regime
+from exportguard.core.thresholds import DEFAULT_THRESHOLD
 from exportguard.errors import InvalidInput, NotFound
 from exportguard.store import cases
 from exportguard.store import lists as list_store
@@ -67,8 +68,12 @@ class Impact:
         today = self.app.clock().date()
         for party in self.app.monitoring.find():
             query = build_query(party["name"], country=party["country"], type=party["type"])
-            was = self.app.screen_snapshots(query, [old], as_of=today, limit=20, threshold=0.8)
-            now = self.app.screen_snapshots(query, [new], as_of=today, limit=20, threshold=0.8)
+            was = self.app.screen_snapshots(
+                query, [old], as_of=today, limit=20, threshold=DEFAULT_THRESHOLD
+            )
+            now = self.app.screen_snapshots(
+                query, [new], as_of=today, limit=20, threshold=DEFAULT_THRESHOLD
+            )
             hits_new = [h for h in now if h.entry.id in touched]
             if hits_new:
                 h = hits_new[0]

@@ -35,6 +35,7 @@ from exportguard.core.matching import score
 from exportguard.core.names import analyse
 from exportguard.core.permissions import require_event
 from exportguard.core.regimes import END_USER_TYPES, END_USES
+from exportguard.core.thresholds import REPORT_MATCH_THRESHOLD
 from exportguard.core.weights import token_weight
 from exportguard.errors import (
     ConcurrentChange,
@@ -58,8 +59,6 @@ CONFIDENCE = ("low", "medium", "high")
 CHANGES_CONDITIONS = frozenset({Event.AMEND, Event.RESTRICT})
 REVIEW_OUTCOMES = {"no_action": None, "restrict": Event.RESTRICT, "suspend": Event.SUSPEND,
                    "revoke": Event.REVOKE, "shut_down": Event.SHUT_DOWN}  # fmt: skip
-#: A misuse report's suspected operator matches a licence's end user from this score.
-REPORT_MATCH_THRESHOLD = 0.7
 
 
 class Licensing:

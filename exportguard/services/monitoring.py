@@ -26,6 +26,7 @@ from exportguard.core.alerts import AlertKind, AlertStatus, Resolution, move
 from exportguard.core.entities import EntityType, Snapshot
 from exportguard.core.impact import entry_digest, field_changes
 from exportguard.core.index import Hit, build_query
+from exportguard.core.thresholds import DEFAULT_THRESHOLD
 from exportguard.errors import FieldError, InvalidInput, NotFound
 from exportguard.store import cases
 from exportguard.store import lists as list_store
@@ -39,7 +40,6 @@ if TYPE_CHECKING:
 
 ROLES = ("customer", "distributor", "end-user", "supplier", "consignee", "intermediary")
 #: Counterparty hits at or above this score are remembered and alerted on.
-MONITORING_THRESHOLD = 0.8
 
 log = logging.getLogger(__name__)
 
@@ -180,10 +180,10 @@ class Monitoring:
                 party["name"],
                 country=party["country"],
                 type=party["type"],
-                threshold=MONITORING_THRESHOLD,
+                threshold=DEFAULT_THRESHOLD,
             )
             hits = self.app.screen_snapshots(
-                query, snaps, as_of=today, limit=20, threshold=MONITORING_THRESHOLD
+                query, snaps, as_of=today, limit=20, threshold=DEFAULT_THRESHOLD
             )
             digests = self._digests(hits)
             with writing(self.app.engine) as conn:
@@ -237,7 +237,7 @@ class Monitoring:
                 self.app.audit.record(conn, "screening", party["id"], {
                     "query": {"name": party["name"], "country": party["country"],
                               "type": party["type"]},
-                    "as_of": today.isoformat(), "threshold": MONITORING_THRESHOLD,
+                    "as_of": today.isoformat(), "threshold": DEFAULT_THRESHOLD,
                     "snapshots": [_snap(s) for s in snaps],
                     "hits": [_hit(rank, h) for rank, h in enumerate(hits, 1)],
                     "purpose": "monitoring",

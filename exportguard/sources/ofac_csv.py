@@ -62,6 +62,7 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 
@@ -273,6 +274,41 @@ _TYPES = {
 }
 
 
+#: A comments row on one line: ent_num, then the remarks quoted to the end of the line.
+_COMMENT_LINE = re.compile(r'^(\d+),"(.*)"(\r?)$')
+#: A quote inside a field that is not doubled (CSV escapes a quote as "").
+_LONE_QUOTE = re.compile(r'(?<!")"(?!")')
+
+
+def _repair_comments(file: SourceFile, warnings: list[str]) -> SourceFile:
+    """A comments file with the quirk OFAC once published: a quote inside the remarks not
+    doubled (``17016,"... the "Directive" ..."``). Such a one-line row is read as its
+    ent_num and everything between the first and the last quote, with a warning naming
+    file, line and field; anything else stays for the strict reader to judge."""
+    text = decode_text(file)
+    if '"' not in text:
+        return file
+    lines = text.split("\n")
+    repaired = 0
+    for i, line in enumerate(lines):
+        found = _COMMENT_LINE.match(line)
+        if found is None or not _LONE_QUOTE.search(found.group(2)):
+            continue
+        inner = found.group(2).replace('""', '"').replace('"', '""')
+        lines[i] = f'{found.group(1)},"{inner}"{found.group(3)}'
+        repaired += 1
+        if repaired <= 20:
+            warnings.append(
+                f"{file.name} line {i + 1} field remarks: an unescaped quote inside the "
+                "remarks (a known OFAC publishing quirk) was read as part of the text"
+            )
+    if not repaired:
+        return file
+    if repaired > 20:
+        warnings.append(f"{file.name}: {repaired} rows in all had unescaped quotes")
+    return SourceFile(file.name, "\n".join(lines).encode("utf-8"))
+
+
 def _side_rows(
     file: SourceFile | None, role: str, known: set[str], warnings: list[str]
 ) -> tuple[dict[str, list[_Row]], int]:
@@ -280,6 +316,8 @@ def _side_rows(
     by_entry: dict[str, list[_Row]] = {}
     if file is None:
         return by_entry, 0
+    if role == _COMMENTS:
+        file = _repair_comments(file, warnings)
     columns = _COLUMNS[role]
     seen: dict[str, int] = {}
     orphans: list[str] = []

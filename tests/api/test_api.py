@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 
+from exportguard.core.thresholds import DEFAULT_THRESHOLD
 from tests.api.conftest import Api
 
 
@@ -246,3 +247,24 @@ def test_changing_conditions_without_the_version_read_is_428(api: Api) -> None:
     assert api.client.get(f"/api/v1/licences/{lic}", headers=api.as_("officer")).json()[
         "conditions"
     ]["max_value"] == 10
+
+
+def test_screen_filters_by_source_and_list(api: Api) -> None:
+    r = api.client.post(
+        "/api/v1/screen",
+        json={"name": "NSO Group", "sources": ["exportguard_demo"], "lists": ["Entity List"]},
+        headers=api.as_("exporter"),
+    )
+    assert r.status_code == 200
+    data = r.json()
+    assert data["hits"]
+    assert all("Entity List" in h["list_name"] for h in data["hits"])
+    assert data["total_hits"] >= data["shown"] == len(data["hits"])
+    assert data["threshold"] == DEFAULT_THRESHOLD
+    bad = api.client.post(
+        "/api/v1/screen",
+        json={"name": "NSO Group", "sources": ["no_such_list"]},
+        headers=api.as_("exporter"),
+    )
+    assert bad.status_code == 422
+    assert "sources" in bad.text

@@ -89,7 +89,7 @@ def test_qualifiers_move_the_score_and_explain_it() -> None:
     other = score(make_query("Candiru", country="FR"), base, flat)
     assert other.score < plain <= same.score
     detail = {f.feature: f.detail for f in other.features}
-    assert "FR is not among IL" in detail["country"]
+    assert "FR contradicts the entry's IL" in detail["country"]
 
 
 def test_type_mismatch_penalised() -> None:

@@ -463,3 +463,36 @@ def test_lf_line_ends_and_eof_byte(lists_dir: Path) -> None:
     reference = ofac_csv.parse(ofac_csv.group(files)[0]).entries
     variant = [SourceFile(f.name, f.data.replace(b"\r\n", b"\n") + b"\x1a") for f in files]
     assert ofac_csv.parse(ofac_csv.group(variant)[0]).entries == reference
+
+
+# -- publisher quirks ---------------------------------------------------------------------------
+
+
+def _with_comments(lists_dir: Path, folder: str, comments: bytes) -> list[SourceFile]:
+    files = [f for f in read_set(lists_dir, folder) if not f.name.endswith("sdn_comments.csv")]
+    return [*files, SourceFile(str(lists_dir / folder / "sdn_comments.csv"), comments)]
+
+
+def test_unescaped_quotes_in_sdn_comments_are_tolerated_with_a_warning(lists_dir: Path) -> None:
+    """OFAC once published sdn_comments.csv with quotes inside the remarks not doubled;
+    the set imports, the remark keeps its quote, and the warning names file, line, field."""
+    folder = "us_ofac_sdn/2021-07-07"
+    real = (lists_dir / folder / "sdn_comments.csv").read_bytes()
+    lines = real.split(b"\n")
+    first = next(i for i, line in enumerate(lines) if line[:1].isdigit())
+    ent, rest = lines[first].split(b",", 1)
+    quirk = rest[:1] + b'the "quoted" words ' + rest[1:]  # inner quotes, not doubled
+    lines[first] = ent + b"," + quirk
+    parsed = ofac_csv.parse(_with_comments(lists_dir, folder, b"\n".join(lines)))
+    (warning,) = [w for w in parsed.warnings if "unescaped quote" in w]
+    assert f"sdn_comments.csv line {first + 1} field remarks" in warning
+    entry = by_id(parsed)[f"us_ofac_sdn:{ent.decode()}"]
+    assert 'the "quoted" words' in (entry.remarks or "")
+
+
+def test_a_cut_comments_file_is_still_refused(lists_dir: Path) -> None:
+    folder = "us_ofac_sdn/2021-07-07"
+    real = (lists_dir / folder / "sdn_comments.csv").read_bytes()
+    cut = real[: real.index(b'"') + 40]  # ends inside a quoted field
+    with pytest.raises(SourceFormatError, match=r"sdn_comments\.csv"):
+        ofac_csv.parse(_with_comments(lists_dir, folder, cut))

@@ -25,6 +25,15 @@ def load(name: str) -> Any:
 
 
 @cache
+def load_rows(name: str) -> tuple[tuple[str, ...], ...]:
+    """The data rows of ``exportguard/core/vocab/<name>.csv`` (cached): comment lines
+    (``#``) and the header skipped, fields split on commas and stripped."""
+    text = resources.files(__name__).joinpath(f"{name}.csv").read_text(encoding="utf-8")
+    lines = [line for line in text.splitlines() if line.strip() and not line.startswith("#")]
+    return tuple(tuple(f.strip() for f in line.split(",")) for line in lines[1:])
+
+
+@cache
 def load_json(name: str) -> Any:
     """The parsed JSON document ``exportguard/core/vocab/<name>.json`` (cached)."""
     text = resources.files(__name__).joinpath(f"{name}.json").read_text(encoding="utf-8")

@@ -1,0 +1,87 @@
+"""Screening through the service, the CLI and the API on real lists (issue 11, kinds 9, 10,
+14): as of today by default, listing dates in every output, rows of one listing grouped,
+"N hits, M shown", and --source/--list filters."""
+
+from __future__ import annotations
+
+import json
+from datetime import date
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from exportguard.cli import app
+from exportguard.errors import InvalidInput
+from exportguard.services import ExportGuard
+from exportguard.sources._common import SourceFile
+from tests.conftest import FIXED_NOW
+
+DPL = "us_bis_dpl/2023-11-30/dpl.txt"
+CSL = "us_trade_csl/2022-05-16/consolidated.csv"
+
+
+def read(lists_dir: Path, rel: str) -> SourceFile:
+    return SourceFile(str(lists_dir / rel), (lists_dir / rel).read_bytes())
+
+
+@pytest.fixture
+def loaded(service: ExportGuard, lists_dir: Path) -> ExportGuard:
+    service.import_files([read(lists_dir, DPL)])
+    service.import_files([read(lists_dir, CSL)])
+    return service
+
+
+def test_screening_without_a_date_is_as_of_today(loaded: ExportGuard) -> None:
+    # The DPL of 2023-11-30 lists Al Naser Airlines under orders that expire 2024-10-30.
+    today = loaded.screen("Al Naser Airlines", limit=None, sources=["us_bis_dpl"])
+    assert today.as_of == FIXED_NOW.date()  # the service's clock
+    assert today.hits == ()
+    then = loaded.screen(
+        "Al Naser Airlines", limit=None, sources=["us_bis_dpl"], as_of=date(2024, 1, 1)
+    )
+    assert then.hits
+    assert all(h.entry.in_force(date(2024, 1, 1)) for h in then.hits)
+    for hit in then.to_dict()["hits"]:
+        assert hit["listed_from"] == "2023-10-31"
+        assert hit["listed_until"] == "2024-10-30"
+
+
+def test_rows_of_one_listing_are_one_hit_and_the_cut_is_said(loaded: ExportGuard) -> None:
+    result = loaded.screen(
+        "Al Naser Airlines", limit=1, lists=["Denied Persons"], as_of=date(2022, 5, 16)
+    )
+    data = result.to_dict()
+    assert data["total_hits"] > data["shown"] == 1
+    grouped = [h for h in data["hits"] if len(h["rows"]) > 1]
+    assert grouped
+    assert all(h["rows"][0] == h["entity_id"] for h in data["hits"])
+
+
+def test_source_and_list_filters(loaded: ExportGuard) -> None:
+    only_dpl = loaded.screen("Al Naser Airlines", sources=["us_bis_dpl"], as_of=date(2024, 1, 1))
+    assert {h.entry.source for h in only_dpl.hits} == {"us_bis_dpl"}
+    entity_list = loaded.screen("Huawei", lists=["entity list"], limit=None)
+    assert entity_list.hits
+    assert all("Entity List" in h.entry.list_name for h in entity_list.hits)
+    with pytest.raises(InvalidInput) as caught:
+        loaded.screen("Huawei", sources=["no_such_list"])
+    assert caught.value.errors[0].field == "sources"
+
+
+def test_cli_filters_dates_and_the_cut(tmp_path: Path, lists_dir: Path) -> None:
+    db = f"sqlite:///{tmp_path / 'cli.db'}"
+    runner = CliRunner()
+    runner.invoke(app, ["--db", db, "lists", "import", str(lists_dir / CSL)])
+    result = runner.invoke(
+        app, ["--db", db, "screen", "Huawei", "--list", "Entity List", "--limit", "3"]
+    )
+    assert result.exit_code == 0, result.stdout
+    assert "hits, 3 shown" in result.stdout
+    assert "listed from" in result.stdout
+    result = runner.invoke(
+        app, ["--db", db, "screen", "Huawei", "--source", "us_trade_csl", "--json"]
+    )
+    data = json.loads(result.stdout)
+    assert data["sources"] == ["us_trade_csl"]
+    assert data["as_of"]
