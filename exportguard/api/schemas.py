@@ -129,8 +129,25 @@ class DecideRequest(Model):
         default=None, max_length=20, description="crimea, dnr, lnr or other (Ukraine)."
     )
 
+    end_user: str | None = Field(
+        default=None, max_length=500, json_schema_extra={"deprecated": True},
+        description="Kept for clients of version 0.1: one more entry of end_users.",
+    )  # fmt: skip
+    parties: list[Line] = Field(
+        default_factory=list, max_length=20, json_schema_extra={"deprecated": True},
+        description="Kept for clients of version 0.1: more intermediaries.",
+    )  # fmt: skip
+
     def party_inputs(self, field: str) -> list[str | tuple[str, str | None]]:
-        return [p if isinstance(p, str) else (p.name, p.country) for p in getattr(self, field)]
+        """The parties of a role, the deprecated single fields folded in."""
+        found: list[str | tuple[str, str | None]] = [
+            p if isinstance(p, str) else (p.name, p.country) for p in getattr(self, field)
+        ]
+        if field == "end_users" and self.end_user:
+            found.insert(0, self.end_user)
+        if field == "intermediaries":
+            found.extend(self.parties)
+        return found
 
 
 class ConditionsBody(Model):

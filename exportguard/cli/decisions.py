@@ -67,7 +67,11 @@ def decide_command(
     ] = None,
     intermediary: Annotated[
         list[str] | None,
-        typer.Option(help="Intermediary's name (agent, broker; screened); repeatable."),
+        typer.Option(
+            "--intermediary",
+            "--party",  # version 0.1's name for it
+            help="Intermediary's name (agent, broker; screened); repeatable.",
+        ),
     ] = None,
     end_user_type: Annotated[
         list[str] | None,

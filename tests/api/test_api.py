@@ -154,9 +154,18 @@ def test_decide_takes_lists_of_parties_with_countries(api: Api) -> None:
         ("consignee", "Globex", "IL"), ("intermediary", "Initech", None),
     ]  # fmt: skip
     assert data["certainty"] in "PSDU"
+    # Version 0.1's single end_user and parties still work (deprecated in the schema).
+    old = api.client.post(
+        "/api/v1/decide",
+        json={"items": ["EAR99"], "to": "IL", "end_user": "NSO Group", "parties": ["Initech"]},
+        headers=api.as_("officer"),
+    )
+    assert old.status_code == 200
+    assert [(p["role"], p["name"]) for p in old.json()["request"]["parties"]] == [
+        ("end user", "NSO Group"), ("intermediary", "Initech")]  # fmt: skip
     bad = api.client.post(
         "/api/v1/decide",
-        json={"items": ["EAR99"], "to": "IL", "end_user": "NSO Group"},
+        json={"items": ["EAR99"], "to": "IL", "end_users": [{"nom": "NSO Group"}]},
         headers=api.as_("officer"),
     )
     assert bad.status_code == 422
