@@ -73,7 +73,9 @@ def load_file(path: Path) -> Regime:
     return parse_text(text, str(path))
 
 
+@cache
 def bundled_text(regime_id: str) -> str:
+    """The text of a bundled regime file (read once per process)."""
     return resources.files(__name__).joinpath(f"{regime_id}.yaml").read_text(encoding="utf-8")
 
 

@@ -20,6 +20,8 @@ from importlib.metadata import version as package_version
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from sqlalchemy import Connection
+
 from exportguard import regimes as regime_files
 from exportguard.core import countries, vocab
 from exportguard.core.decide import (
@@ -123,20 +125,21 @@ class Decisions:
         with self.app.engine.connect() as conn:
             return decision_store.revisions(conn, regime_id)
 
-    def _record_used(self, chosen: Sequence[Regime]) -> None:
-        with writing(self.app.engine) as conn:
-            for regime in chosen:
-                if regime.id in regime_files.BUNDLED and regime.source.startswith("exportguard/"):
-                    decision_store.record_revision(
-                        conn,
-                        digest=regime.digest,
-                        regime_id=regime.id,
-                        revision=regime.revision,
-                        content=regime_files.bundled_text(regime.id),
-                        origin="bundled",
-                        at=self.app._now(),
-                        by=self.app.actor,
-                    )
+    def _record_used(self, conn: Connection, chosen: Sequence[Regime]) -> None:
+        """Store each bundled regime revision a decision used (content-addressed: a known
+        one is left as it is), inside the decision's own transaction."""
+        for regime in chosen:
+            if regime.id in regime_files.BUNDLED and regime.source.startswith("exportguard/"):
+                decision_store.record_revision(
+                    conn,
+                    digest=regime.digest,
+                    regime_id=regime.id,
+                    revision=regime.revision,
+                    content=regime_files.bundled_text(regime.id),
+                    origin="bundled",
+                    at=self.app._now(),
+                    by=self.app.actor,
+                )
 
     def item_errors(self, items: Sequence[str]) -> list[FieldError]:
         """Problems with control entries, against every regime's vocabulary."""
@@ -192,8 +195,9 @@ class Decisions:
         snapshots = self.app.snapshots_in_force(on)
         decision = self._decide(request, chosen, snapshots, uuid.uuid4().hex)
         if record:
-            self._record_used(chosen)
-            self._store_decision(decision)
+            with writing(self.app.engine) as conn:  # one write transaction per decision
+                self._record_used(conn, chosen)
+                self._store_decision(conn, decision)
         return decision
 
     def _decide(
@@ -223,18 +227,17 @@ class Decisions:
         lists = [LoadedList(s.id, s.source, s.published) for s in snapshots]
         return decide(request, chosen, screenings, versions, lists=lists, decision_id=decision_id)
 
-    def _store_decision(self, decision: Decision) -> None:
-        with writing(self.app.engine) as conn:
-            self.app.audit.record(conn, "decision", decision.decision_id, decision.to_dict())
-            decision_store.add_decision(
-                conn,
-                decision_id=decision.decision_id,
-                decided_at=self.app._now(),
-                actor=self.app.actor,
-                verdict=decision.verdict.label,
-                request=decision.request.to_dict(),
-                result=decision.to_dict(),
-            )
+    def _store_decision(self, conn: Connection, decision: Decision) -> None:
+        self.app.audit.record(conn, "decision", decision.decision_id, decision.to_dict())
+        decision_store.add_decision(
+            conn,
+            decision_id=decision.decision_id,
+            decided_at=self.app._now(),
+            actor=self.app.actor,
+            verdict=decision.verdict.label,
+            request=decision.request.to_dict(),
+            result=decision.to_dict(),
+        )
 
     def decision(self, decision_id: str) -> dict[str, Any]:
         with self.app.engine.connect() as conn:
