@@ -642,3 +642,23 @@ def test_regions_of_ukraine_named_as_destinations(
     )  # fmt: skip
     assert decision.request.destination == "UA"
     assert regime_of(decision, "us-ear").verdict.label == verdict
+
+
+def test_a_decision_is_one_write_transaction(service: ExportGuard) -> None:
+    """Two write transactions per decision doubled its cost under load (issue 8, 16)."""
+    from sqlalchemy import event
+
+    service.import_demo()
+    service.decisions.decide(items=["4D004"], to="FR", on=date(2022, 1, 1))  # warm up
+    writes: list[int] = []
+
+    def count(conn: Any) -> None:
+        if conn.get_execution_options().get("immediate_write"):
+            writes.append(1)
+
+    event.listen(service.engine, "begin", count)
+    try:
+        service.decisions.decide(items=["4D004"], to="DE", on=date(2022, 1, 1))
+    finally:
+        event.remove(service.engine, "begin", count)
+    assert len(writes) == 1
