@@ -38,6 +38,7 @@ serve: setup
 
 lint: setup
 	$(BIN)/ruff check exportguard tests bench
+	$(BIN)/lint-imports
 
 typecheck: setup
 	$(BIN)/mypy --strict exportguard

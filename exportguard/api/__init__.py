@@ -25,8 +25,8 @@ from fastapi.responses import HTMLResponse, JSONResponse
 from sqlalchemy import text
 
 from exportguard import settings as settings_module
-from exportguard.api import errors, middleware
 from exportguard.api.routes import router
+from exportguard.edge import errors, middleware
 from exportguard.services import ExportGuard
 from exportguard.services.audit import AuditKey
 from exportguard.services.monitoring import WebhookNotifier

@@ -14,9 +14,9 @@ from fastapi import APIRouter, File, Form, Header, Path, Query, Response, Upload
 from fastapi.responses import HTMLResponse, PlainTextResponse
 
 from exportguard.api import schemas as s
-from exportguard.api.auth import Caller, CallerDep, allowed, throttled
 from exportguard.core.licensing import Event, Licence
 from exportguard.core.permissions import owns, require, require_event
+from exportguard.edge.auth import Caller, CallerDep, allowed, throttled
 from exportguard.errors import InvalidInput, NotFound
 from exportguard.sources._common import SourceFile
 

@@ -237,7 +237,7 @@ def lists_update(
         chosen = download.select(feeds, feed or [])
         service = open_service()
         with download.HttpTransport(timeout=timeout) as transport:
-            outcomes = download.update(service, chosen, transport)
+            outcomes = service.update_lists(chosen, transport)
         failed = 0
         for outcome in outcomes:
             if outcome.error:

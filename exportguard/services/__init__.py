@@ -24,7 +24,13 @@ from exportguard.core.index import FORMAT_VERSION, Hit, NameIndex, build_query, 
 from exportguard.core.matching import Query
 from exportguard.core.permissions import Actor
 from exportguard.core.thresholds import DEFAULT_THRESHOLD
-from exportguard.errors import InvalidInput, NotFound, PermissionDenied, SourceFormatError
+from exportguard.errors import (
+    ExportGuardError,
+    InvalidInput,
+    NotFound,
+    PermissionDenied,
+    SourceFormatError,
+)
 from exportguard.services.accounts import Accounts, Jobs
 from exportguard.services.audit import Audit, AuditKey
 from exportguard.services.decisions import Decisions
@@ -37,7 +43,7 @@ from exportguard.store import lists as list_store
 from exportguard.store.engine import writing
 
 if TYPE_CHECKING:
-    from exportguard.sources import detect
+    from exportguard.sources import detect, download
 
 Clock = Callable[[], datetime]
 
@@ -60,6 +66,15 @@ class ImportReport:
     results: tuple[ImportResult, ...]
     skipped: tuple[str, ...] = ()
     alerts: tuple[dict[str, Any], ...] = ()  # counterparty alerts the import raised
+
+
+@dataclass(frozen=True, slots=True)
+class FeedOutcome:
+    """What updating one official feed did: its import report, or why it failed."""
+
+    feed: download.Feed
+    report: ImportReport | None = None
+    error: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -242,6 +257,22 @@ class ExportGuard:
 
         units, _ = detect.plan(files)
         return self._import_units(units, published, dates_from_paths=dates_from_paths)
+
+    def update_lists(
+        self, feeds: Sequence[download.Feed], transport: download.Transport
+    ) -> list[FeedOutcome]:
+        """Download each official feed and import it; a failure is recorded, not raised (one
+        feed failing does not stop the others; each feed imports atomically)."""
+        from exportguard.sources import download
+
+        outcomes: list[FeedOutcome] = []
+        for feed in feeds:
+            try:
+                outcomes.append(FeedOutcome(feed, report=self.import_files(
+                    download.fetch(feed, transport))))  # fmt: skip
+            except ExportGuardError as exc:
+                outcomes.append(FeedOutcome(feed, error=str(exc)))
+        return outcomes
 
     def import_demo(self) -> ImportReport:
         """Import the bundled demo list (public facts; see exportguard/data/demo)."""

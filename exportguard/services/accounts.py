@@ -404,7 +404,7 @@ class Jobs:
     def submit(
         self, text: str, *, owner: str, exporter: str | None, options: dict[str, Any]
     ) -> str:
-        from exportguard.batch.local import parse_input
+        from exportguard.core.screening_csv import parse_input
 
         rows = parse_input(text, "upload")  # validate now: a bad file is a 4xx, not a job
         with writing(self.app.engine) as conn:
@@ -441,7 +441,7 @@ class Jobs:
 
     def run_next(self, worker: str) -> str | None:
         """Claim and run the oldest queued job; its id, or None if there was none."""
-        from exportguard.batch.local import parse_input, write_rows
+        from exportguard.core.screening_csv import parse_input, write_rows
 
         with writing(self.app.engine) as conn:
             job_id = store.claim_job(conn, worker, self.app._now())

@@ -1,4 +1,4 @@
-"""Downloading the official feeds (``feeds.yaml``) and importing what changed.
+"""Downloading the official feeds (``feeds.yaml``); ``ExportGuard.update_lists`` imports them.
 
 The network is behind a small :class:`Transport` protocol: :class:`HttpTransport` (httpx,
 with a size cap and a timeout) in production, any object with ``get(url) -> bytes`` in
@@ -13,16 +13,13 @@ from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
 from types import TracebackType
-from typing import TYPE_CHECKING, Protocol
+from typing import Protocol
 
 import httpx
 import yaml
 
 from exportguard.errors import ExportGuardError, InvalidInput, SourceFormatError
 from exportguard.sources._common import SourceFile
-
-if TYPE_CHECKING:
-    from exportguard.services import ExportGuard, ImportReport
 
 #: Largest download accepted (the full OFAC SDN Enhanced XML is ~100 MB).
 MAX_DOWNLOAD_BYTES = 512 * 1024 * 1024
@@ -135,23 +132,9 @@ def select(feeds: Sequence[Feed], names: Sequence[str]) -> list[Feed]:
     return [known[n] for n in names]
 
 
-@dataclass(frozen=True, slots=True)
-class Outcome:
-    feed: Feed
-    report: ImportReport | None = None
-    error: str | None = None
-
-
-def update(service: ExportGuard, feeds: Sequence[Feed], transport: Transport) -> list[Outcome]:
-    """Download each feed and import it; a failure is recorded, not raised."""
-    outcomes: list[Outcome] = []
-    for feed in feeds:
-        try:
-            files = [SourceFile(_display_name(f), transport.get(f.url)) for f in feed.files]
-            outcomes.append(Outcome(feed, report=service.import_files(files)))
-        except ExportGuardError as exc:
-            outcomes.append(Outcome(feed, error=str(exc)))
-    return outcomes
+def fetch(feed: Feed, transport: Transport) -> list[SourceFile]:
+    """The files of one feed, downloaded (named for the format detector and for messages)."""
+    return [SourceFile(_display_name(f), transport.get(f.url)) for f in feed.files]
 
 
 def _display_name(file: FeedFile) -> str:

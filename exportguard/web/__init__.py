@@ -19,11 +19,11 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from fastapi.staticfiles import StaticFiles
 from fastapi.templating import Jinja2Templates
 
-from exportguard.api.auth import SESSION_COOKIE, Caller, caller
-from exportguard.api.errors import status_of
 from exportguard.core import countries
 from exportguard.core.licensing import Conditions, Event, allowed_events
 from exportguard.core.permissions import allowed, may_take, owns, require, require_event
+from exportguard.edge.auth import SESSION_COOKIE, Caller, caller
+from exportguard.edge.errors import status_of
 from exportguard.errors import (
     ExportGuardError,
     FieldError,

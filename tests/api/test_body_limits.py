@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from exportguard.api.limits import MIB
+from exportguard.edge.limits import MIB
 from tests.api.conftest import Api
 
 

@@ -12,9 +12,9 @@ from urllib.parse import unquote
 
 from fastapi import FastAPI, Request, Response
 
-from exportguard.api import errors
-from exportguard.api.auth import SESSION_COOKIE
-from exportguard.api.limits import BodyGuard
+from exportguard.edge import errors
+from exportguard.edge.auth import SESSION_COOKIE
+from exportguard.edge.limits import BodyGuard
 from exportguard.services import ExportGuard
 from exportguard.services.accounts import AuthenticationFailed
 

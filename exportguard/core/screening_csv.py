@@ -1,0 +1,123 @@
+"""The batch screening CSV format: reading a customer file's rows, writing the hits (pure).
+
+Input: a header with ``id`` and ``name``, optionally ``country`` and ``type``; every bad row
+is reported with its line, all at once. Output: a header (:data:`OUTPUT_COLUMNS`), then one
+row per hit; a row with no hit appears once with empty hit columns. Used by the command
+line (``batch.local``), the Dask workers and the service's batch jobs alike.
+"""
+
+from __future__ import annotations
+
+import csv
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from typing import Any
+
+from exportguard.core.index import Hit, build_query
+from exportguard.core.matching import Query
+from exportguard.errors import FieldError, InvalidInput, SourceFormatError
+
+OUTPUT_COLUMNS = ("id", "query_name", "rank", "score", "entity_id", "source", "list_name",
+                  "matched_name", "name", "type", "programs", "snapshot_id", "listed_from",
+                  "listed_until")  # fmt: skip
+
+@dataclass(frozen=True, slots=True)
+class Row:
+    id: str
+    name: str
+    query: Query
+
+
+#: The longest name a row may give (as the API's screening request).
+MAX_NAME = 500
+
+
+def _records(reader: csv.DictReader[str], name: str) -> Iterator[tuple[int, dict[str, str]]]:
+    """The rows with their line numbers; a CSV the csv module cannot read (a field over its
+    131,072-character limit, a broken quote) is a :class:`SourceFormatError` at its line."""
+    try:
+        for record in reader:
+            yield reader.line_num, record
+    except csv.Error as exc:
+        raise SourceFormatError(str(exc), file=name, line=reader.line_num) from None
+
+
+def parse_input(text: str, name: str) -> list[Row]:
+    """Validate CSV text with ``id,name[,country,type]``; all bad rows at once."""
+
+    reader = csv.DictReader(text.removeprefix("\ufeff").splitlines())
+    header = reader.fieldnames or []
+    missing = [c for c in ("id", "name") if c not in header]
+    if missing:
+        raise SourceFormatError(
+            f"missing column(s): {', '.join(missing)} (header: {','.join(header)})",
+            file=name,
+            line=1,
+            field=missing[0],
+        )
+    rows: list[Row] = []
+    problems: list[FieldError] = []
+    seen: set[str] = set()
+    for line, record in _records(reader, name):
+        values = [v for v in record.values() if isinstance(v, str)]
+        if any("\x00" in v for v in values):
+            problems.append(FieldError(f"line {line}", "must not contain NUL characters"))
+            continue
+        if len(record.get("name") or "") > MAX_NAME:
+            problems.append(FieldError(f"line {line}: name", f"longer than {MAX_NAME} characters"))
+            continue
+        key = (record.get("id") or "").strip()
+        if not key:
+            problems.append(FieldError(f"line {line}: id", "must not be empty"))
+            continue
+        if key in seen:
+            problems.append(FieldError(f"line {line}: id", f"duplicate id {key!r}"))
+            continue
+        seen.add(key)
+        try:
+            query = build_query(
+                record.get("name") or "",
+                country=record.get("country") or None,
+                type=(record.get("type") or None),
+            )
+        except InvalidInput as exc:
+            problems.extend(FieldError(f"line {line}: {e.field}", e.message) for e in exc.errors)
+            continue
+        rows.append(Row(key, record["name"], query))
+    if problems:
+        raise InvalidInput(problems[:50])
+    if not rows:
+        raise SourceFormatError("no rows to screen", file=name, line=2)
+    return rows
+
+
+def write_rows(writer: Any, pairs: Iterable[tuple[Row, list[Hit]]]) -> int:
+    """The header, then one row per hit (a query with none appears once, hit columns empty)."""
+    writer.writerow(OUTPUT_COLUMNS)
+    written = 0
+    for row, hits in pairs:
+        if not hits:
+            writer.writerow([row.id, row.name] + [""] * (len(OUTPUT_COLUMNS) - 2))
+            written += 1
+        for rank, hit in enumerate(hits, 1):
+            e = hit.entry
+            writer.writerow(
+                [
+                    row.id,
+                    row.name,
+                    rank,
+                    f"{hit.score:.4f}",
+                    e.id,
+                    e.source,
+                    e.list_name,
+                    hit.matched_name,
+                    e.name,
+                    e.type.value,
+                    "; ".join(e.programs),
+                    hit.snapshot_id,
+                    e.listed_from.isoformat() if e.listed_from else "",
+                    e.listed_until.isoformat() if e.listed_until else "",
+                ]
+            )
+            written += 1
+    return written
