@@ -225,29 +225,39 @@ async def screen_page(request: Request) -> Response:
     return page(request, "screen.html", who, form=form, result=result)
 
 
+def _lines(text: str) -> list[str]:
+    """A textarea's non-empty lines (one party a line)."""
+    return [line.strip() for line in text.splitlines() if line.strip()]
+
+
 async def decide_page(request: Request) -> Response:
     who = await _guard(request, "decide")
     if isinstance(who, Response):
         return who
     form = await _form(request) if request.method == "POST" else {}
+    known = sorted(who.service.decisions.regimes())
     result = None
     if form:
         try:
             items = [i.strip() for i in form.get("items", "").replace(",", " ").split() if i]
-            regimes = [r for r in ("il-deca", "us-ear", "eu-dual-use") if form.get(f"r_{r}")]
             result = who.service.decisions.decide(
                 items=items,
                 to=form.get("to", ""),
                 on=_date(form.get("date"), "date") or who.service.clock().date(),
-                regimes=regimes,
-                end_users=[form["end_user"]] if form.get("end_user") else [],
+                regimes=[r for r in known if form.get(f"r_{r}")],
+                end_users=_lines(form.get("end_users", "")),
+                consignees=_lines(form.get("consignees", "")),
+                intermediaries=_lines(form.get("intermediaries", "")),
                 end_user_type=form.get("end_user_type") or None,
                 end_use=form.get("end_use") or None,
                 authority_informed=bool(form.get("authority_informed")),
+                exporter_country=form.get("exporter_country") or None,
+                item_origin=form.get("item_origin") or None,
             ).to_dict()
         except ExportGuardError as exc:
-            return page(request, "decide.html", who, 422, form=form, error=str(exc))
-    return page(request, "decide.html", who, form=form, result=result)
+            return page(request, "decide.html", who, 422, form=form, error=str(exc),
+                        regimes=known)  # fmt: skip
+    return page(request, "decide.html", who, form=form, result=result, regimes=known)
 
 
 # --- licences ---------------------------------------------------------------------------------

@@ -147,6 +147,23 @@ def test_decision_4d004_to_morocco_2021_12_01(browser: object, server: str) -> N
     page.context.close()  # type: ignore[attr-defined]
 
 
+def test_decision_with_several_end_users(browser: object, server: str) -> None:
+    page = sign_in(browser, server, "exporter")
+    page.goto(f"{server}/decide")  # type: ignore[attr-defined]
+    page.get_by_label("Items").fill("4D004")  # type: ignore[attr-defined]
+    page.get_by_label("Destination").fill("IL")  # type: ignore[attr-defined]
+    page.get_by_label("Date").fill("2022-06-01")  # type: ignore[attr-defined]
+    page.get_by_label("End users (one a line)").fill("Acme Ltd\nNSO Group")  # type: ignore[attr-defined]
+    page.get_by_label("End-user type").select_option("non-government")  # type: ignore[attr-defined]
+    page.get_by_label("us-ear").check()  # type: ignore[attr-defined]
+    page.get_by_role("button", name="Decide").click()  # type: ignore[attr-defined]
+    us = page.locator('article[data-regime="us-ear"]')  # type: ignore[attr-defined]
+    assert us.locator(".verdict").first.get_attribute("data-verdict") == "licence_required"
+    assert "NSO Group" in us.inner_text()
+    assert "ACE is available" not in us.inner_text()
+    page.context.close()  # type: ignore[attr-defined]
+
+
 def test_application_through_approval_and_revocation(browser: object, server: str) -> None:
     exporter = sign_in(browser, server, "exporter")
     exporter.goto(f"{server}/licences/new")  # type: ignore[attr-defined]
