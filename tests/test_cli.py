@@ -220,3 +220,20 @@ def test_the_service_makes_no_demo_accounts_unless_asked(
         assert service.snapshots() == []
     finally:
         service.close()
+
+
+def test_a_store_with_public_demo_passwords_is_not_served_beyond_loopback(
+    db: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from exportguard.services import ExportGuard
+
+    monkeypatch.setenv("EXPORTGUARD_DEMO", "0")
+    service = ExportGuard(db)
+    try:
+        service.accounts.ensure_demo()
+    finally:
+        service.close()
+    code, _, err = run(db, "serve", "--host", "0.0.0.0")
+    assert code == 2
+    flat = " ".join(err.replace("│", " ").split())
+    assert "demo accounts with their public passwords" in flat

@@ -639,6 +639,13 @@ def serve(
             "store. Only on a loopback address.",
         ),
     ] = False,
+    forwarded_allow_ips: Annotated[
+        str | None,
+        typer.Option(
+            help="Addresses of the reverse proxies whose X-Forwarded-For to trust (comma-"
+            "separated). Without it the header is ignored.",
+        ),
+    ] = None,
 ) -> None:
     """Run the REST API (/api/v1, docs at /docs) and the web application (/)."""
     import ipaddress
@@ -656,16 +663,25 @@ def serve(
     if demo:
         os.environ["EXPORTGUARD_DEMO"] = "1"
     demo = settings.load().demo
-    if demo:
-        try:
-            loopback = host == "localhost" or ipaddress.ip_address(host).is_loopback
-        except ValueError:
-            loopback = False
-        if not loopback:
+    try:
+        loopback = host == "localhost" or ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        loopback = False
+    if demo and not loopback:
+        raise typer.BadParameter(
+            f"demo accounts have known passwords: serve them on 127.0.0.1 only, not "
+            f"{host!r} (drop --demo / EXPORTGUARD_DEMO, and create users with "
+            "`exportguard users create`)",
+            param_hint="--host",
+        )
+    if not loopback:
+        public = open_service().accounts.demo_passwords_in_use()
+        if public:
             raise typer.BadParameter(
-                f"demo accounts have known passwords: serve them on 127.0.0.1 only, not "
-                f"{host!r} (drop --demo / EXPORTGUARD_DEMO, and create users with "
-                "`exportguard users create`)",
+                f"this store still has demo accounts with their public passwords "
+                f"({', '.join(public)}): disable them (`exportguard users disable NAME`) or "
+                f"set new passwords (`exportguard users password NAME`) before serving on "
+                f"{host!r}",
                 param_hint="--host",
             )
     configure_logging()
@@ -684,6 +700,10 @@ def serve(
         workers=workers,
         log_level="warning",
         log_config=None,  # keep configure_logging's JSON handlers
+        # Client addresses (sign-in throttling, logs) from X-Forwarded-For only when the
+        # operator names the proxies that set it; else a client could pick its address.
+        proxy_headers=bool(forwarded_allow_ips),
+        forwarded_allow_ips=forwarded_allow_ips or None,
         timeout_graceful_shutdown=20,
     )
 

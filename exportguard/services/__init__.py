@@ -300,10 +300,10 @@ class ExportGuard:
             if known[unit] is not None:
                 continue
             parsed = unit.parse()
+            files = ", ".join(f.name for f in unit.files)
             if not parsed.entries:
-                raise SourceFormatError(
-                    "the file holds no entries", file=", ".join(f.name for f in unit.files)
-                )
+                raise SourceFormatError("the file holds no entries", file=files)
+            self._check_entries(parsed, files)
             when, basis, note = _publication_date(
                 parsed, unit, published, self.clock(), dates_from_paths=dates_from_paths
             )
@@ -349,6 +349,27 @@ class ExportGuard:
             alerts = self.monitoring.rescreen()
             return ImportReport(tuple(results), alerts=tuple(alerts))
         return ImportReport(tuple(results))
+
+    def _check_entries(self, parsed: ParsedList, files: str) -> None:
+        """Refuse what no store can keep or should believe: a NUL character anywhere in an
+        entry (PostgreSQL refuses it), and a self-written list taking the source id of a list
+        another format brought into this store (it would pass for that list)."""
+        for entry in parsed.entries:
+            if "\\u0000" in json.dumps(entry.to_dict()):
+                raise SourceFormatError(
+                    f"entry {entry.id}: a NUL character in its text", file=files, field="name"
+                )
+        from exportguard.sources import native
+
+        if parsed.format == native.NAME:
+            taken = {s.source for s in self.snapshots() if s.format != native.NAME}
+            if parsed.source in taken:
+                raise SourceFormatError(
+                    f"source {parsed.source!r} is the id of a list imported from its own "
+                    "format; a list you write yourself names its own source",
+                    file=files,
+                    field="source",
+                )
 
     def retire_snapshot(self, snapshot_id: int, *, reason: str) -> Snapshot:
         """Stop screening against a snapshot (audited); it stays stored for replays.

@@ -87,7 +87,9 @@ MIN_PASSWORD, MAX_PASSWORD, MIN_STRENGTH = 12, 128, 3
 #: a list diff, a full audit verification, a batch job, an impact analysis), so one user's
 #: loop cannot slow everyone's screening.
 ALLOWANCES = {"certificate": 30, "lists_diff": 10, "audit_verify": 6, "batch": 10,
-              "impact": 10}  # fmt: skip
+              "impact": 10, "password_change": 5}  # fmt: skip
+#: Rows one service batch job takes (the command line's screen-batch has no such cap).
+MAX_JOB_ROWS = 50_000
 #: API tokens expire after this many days unless a shorter or longer life (1-366) is asked.
 TOKEN_DAYS = 90
 
@@ -213,21 +215,30 @@ class Accounts:
             self.app.audit.record(conn, "user", username, {"role": role, "exporter": company})
 
     def change_password(self, username: str, current: str, new: str) -> None:
-        """A user changes their own password (the current one is checked); every session of
-        theirs ends. Raises :class:`AuthenticationFailed` for a wrong current password."""
+        """A user changes their own password (the current one is checked); every session and
+        API token of theirs ends. A wrong current password is audited, rationed like other
+        sensitive calls, and raises :class:`AuthenticationFailed`."""
         problems = password_problems(new, username)
         if problems:
             raise InvalidInput(problems)
+        self.throttle(username, "password_change")
         with writing(self.app.engine) as conn:
             user = self._user(conn, username)
-            if not check_password(current, user["password_hash"]):
-                raise AuthenticationFailed("the current password is wrong")
-            store.set_password_hash(conn, user["id"], hash_password(new))
-            store.end_sessions(conn, user["id"])
-            self.app.audit.record(conn, "password", username, {"changed_by": "self"})
+            ok = check_password(current, user["password_hash"])
+            if ok:
+                store.set_password_hash(conn, user["id"], hash_password(new))
+                store.end_sessions(conn, user["id"])
+                revoked = store.revoke_tokens_of(conn, user["id"], self.app._now())
+            self.app.audit.record(
+                conn, "password" if ok else "password-change-failed", username,
+                {"changed_by": "self", "tokens_revoked": revoked} if ok else {},
+            )  # fmt: skip
+        if not ok:
+            raise AuthenticationFailed("the current password is wrong")
 
     def reset_password(self, username: str, new: str) -> None:
-        """An admin sets a user's password (the user should change it); sessions end."""
+        """An admin sets a user's password (the user should change it); the user's sessions
+        and API tokens end."""
         problems = password_problems(new, username)
         if problems:
             raise InvalidInput(problems)
@@ -235,7 +246,9 @@ class Accounts:
             user = self._user(conn, username)
             store.set_password_hash(conn, user["id"], hash_password(new))
             store.end_sessions(conn, user["id"])
-            self.app.audit.record(conn, "password", username, {"changed_by": self.app.actor})
+            revoked = store.revoke_tokens_of(conn, user["id"], self.app._now())
+            self.app.audit.record(conn, "password", username, {
+                "changed_by": self.app.actor, "tokens_revoked": revoked})  # fmt: skip
 
     def throttle(self, username: str, action: str) -> None:
         """Refuse (:class:`TooManyAttempts`) a call of an expensive ``action`` past its
@@ -382,6 +395,16 @@ class Accounts:
             if found is not None:
                 self.app.audit.record(conn, "sign-out", found["username"], {})
 
+    def demo_passwords_in_use(self) -> list[str]:
+        """The demo accounts that still exist, active, with their public demo password."""
+        found = []
+        with self.app.engine.connect() as conn:
+            for username, password, _, _ in DEMO_ACCOUNTS:
+                user = store.user_by_name(conn, username)
+                if user and user["active"] and check_password(password, user["password_hash"]):
+                    found.append(username)
+        return found
+
     def ensure_demo(self) -> bool:
         """Create the demo accounts on a store with no users; True if it did."""
         with self.app.engine.connect() as conn:
@@ -407,6 +430,12 @@ class Jobs:
         from exportguard.core.screening_csv import parse_input
 
         rows = parse_input(text, "upload")  # validate now: a bad file is a 4xx, not a job
+        if len(rows) > MAX_JOB_ROWS:
+            raise InvalidInput(
+                f"{len(rows)} rows: a job takes at most {MAX_JOB_ROWS:,} (split the file, or "
+                "use `exportguard screen-batch`, which streams and scales out on Dask)",
+                field="csv",
+            )
         with writing(self.app.engine) as conn:
             job_id = cases.next_id(conn, "job", "J")
             store.add_job(

@@ -267,6 +267,14 @@ class Audit:
                 else:
                     problems.append(Problem(cp.seq, "its checkpoint's signature is not valid "
                                                     "for this key: forged or altered"))  # fmt: skip
+        if key is not None and checkpoints and head is not None:
+            # Every CHECKPOINT_EVERY-th record since the first checkpoint is signed: one
+            # missing was deleted (with a rewrite after it, perhaps).
+            have = {cp.seq for cp in checkpoints}
+            first = -(-checkpoints[0].seq // CHECKPOINT_EVERY) * CHECKPOINT_EVERY
+            for seq in range(first, head[0] + 1, CHECKPOINT_EVERY):
+                if seq not in have:
+                    problems.append(Problem(seq, "its signed checkpoint is missing: removed"))
         if kept_head is not None:
             seq, digest = _kept(kept_head)
             if key is not None and "signature" in kept_head:

@@ -239,11 +239,20 @@ class Licensing:
             ) from None
         if not reason.strip():
             raise InvalidInput("every licence event needs a reason", field="reason")
-        when = on or self.app.clock().date()
+        today = self.app.clock().date()
+        when = on or today
         licence = self.get(licence_id)
         apply(licence, ev)  # the table first: an illegal event costs no screening
         if self.app.principal is not None:
             require_event(self.app.principal, licence.state, ev)
+            if self.app.principal.is_exporter and when != today:
+                # Else an exporter could date its submission back to older, laxer rules, or
+                # surrender "in the past" to escape every later officer action.
+                raise PermissionDenied("an exporter's licence events take effect the day "
+                                       "they are made (leave the date out)")  # fmt: skip
+        if when > today:
+            raise InvalidInput(f"{when} is after today: an event takes effect the day it is "
+                               "recorded or earlier", field="date")  # fmt: skip
         if ev is Event.SUBMIT:
             decision = self.app.decisions.decide(
                 items=licence.items,
@@ -297,10 +306,18 @@ class Licensing:
             )
         if self.app.principal is not None:
             require_event(self.app.principal, current.state, ev)
+        earlier = cases.events(conn, licence_id)
+        last = max((e.on for e in earlier), default=None)
+        if last is not None and on < last:
+            raise InvalidInput(
+                f"licence {licence_id}'s last event took effect on {last}: a later event "
+                f"cannot take effect before it ({on})",
+                field="date",
+            )
         if ev in CHANGES_CONDITIONS and conditions is not None:
             conditions = _merge(current.conditions, conditions, restrict=ev is Event.RESTRICT)
         updated = apply(current, ev, conditions=conditions, decision_id=decision_id)
-        seq = len(cases.events(conn, licence_id)) + 1
+        seq = len(earlier) + 1
         record = LicenceEvent(
             licence_id, seq, ev, current.state, updated.state, self.app._now(), on,
             self.app.actor, reason, decision_id, data or {},
@@ -416,6 +433,14 @@ class Licensing:
                 reason=reason.strip(),
             ):  # fmt: skip
                 raise IllegalTransition(f"amendment request {request_id} is already decided")
+            licence = cases.get_licence(conn, request.licence, lock=True)
+            if approve and licence is not None and licence.version != request.based_on_version:
+                # Approving it now could undo what officers did since (a restriction).
+                raise ConcurrentChange(
+                    f"licence {request.licence} changed since {request_id} was made (version "
+                    f"{request.based_on_version}, now {licence.version}): refuse it, and ask "
+                    "for a new request against the licence as it is"
+                )
             if approve:
                 self._transition_in(
                     conn, request.licence, Event.AMEND, reason=f"{request_id}: {reason.strip()}",
@@ -666,6 +691,16 @@ def _merge(old: Conditions, new: Conditions, *, restrict: bool) -> Conditions:
         return b if a is None else a if b is None else min(a, b)
 
     quantity = lower(old.max_quantity, new.max_quantity)
+    for name, had, given in (("end_users", old.end_users, new.end_users),
+                             ("end_uses", old.end_uses, new.end_uses)):  # fmt: skip
+        if had and given and not set(had) & set(given):
+            # An empty list means "no limit": a restriction must never widen a licence.
+            raise InvalidInput(
+                f"a restriction keeps some of the licence's {name.replace('_', ' ')} "
+                f"({', '.join(had)}); none of {', '.join(given)} is among them (to allow "
+                "none, suspend or revoke the licence)",
+                field=name,
+            )
     return Conditions(
         valid_from=old.valid_from,
         valid_until=min(filter(None, (old.valid_until, new.valid_until)), default=None),

@@ -200,9 +200,22 @@ def end_sessions(conn: Connection, user_id: int) -> None:
 
 
 def active_admins(conn: Connection) -> int:
-    query = select(func.count()).select_from(users).where(users.c.role == "admin",
-                                                          users.c.active == 1)  # fmt: skip
-    return int(conn.execute(query).scalar_one())
+    """How many active admins there are; on PostgreSQL their rows are locked for the rest of
+    the transaction, so two admins disabling each other at once cannot both succeed."""
+    query = select(users.c.id).where(users.c.role == "admin", users.c.active == 1)
+    if conn.dialect.name == "postgresql":
+        query = query.with_for_update()
+    return len(conn.execute(query).all())
+
+
+def revoke_tokens_of(conn: Connection, user_id: int, at: str) -> int:
+    """Revoke every live token of a user (after a password change or reset)."""
+    result = conn.execute(
+        update(api_tokens)
+        .where(api_tokens.c.user_id == user_id, api_tokens.c.revoked_at.is_(None))
+        .values(revoked_at=at)
+    )
+    return int(result.rowcount)
 
 
 def count_and_note_use(conn: Connection, username: str, action: str, at: str, since: str) -> int:

@@ -524,6 +524,7 @@ async def lists_page(request: Request) -> Response:
     q = request.query_params
     if q.get("from") and q.get("to"):
         try:
+            who.service.accounts.throttle(who.actor.username, "lists_diff")
             diff = who.service.snapshot_diff(int(q["from"]), int(q["to"]))
         except (ExportGuardError, ValueError) as exc:
             return _error(
@@ -558,7 +559,13 @@ async def audit_page(request: Request) -> Response:
         newest_first=True,
     )  # fmt: skip
     # Re-computing the whole chain is O(chain): on request only, never on every view.
-    verification = who.service.audit.verify() if q.get("verify") else None
+    verification = None
+    if q.get("verify"):
+        try:
+            who.service.accounts.throttle(who.actor.username, "audit_verify")
+        except ExportGuardError as exc:
+            return _error(request, who, exc)
+        verification = who.service.audit.verify()
     return page(
         request, "audit.html", who, verification=verification, records=records,
         total=total, number=number, pages=max(1, -(-total // AUDIT_PAGE)), kind=kind or "",
@@ -652,8 +659,8 @@ def _number(value: str | None, field: str) -> float | None:
         number = float(value.replace(",", ""))
     except ValueError:
         raise InvalidInput(f"not a number: {value!r}", field=field) from None
-    if not math.isfinite(number) or number < 0:
-        raise InvalidInput(f"must be a finite number, 0 or more: {value!r}", field=field)
+    if not math.isfinite(number) or not 0 <= number <= 10**15:
+        raise InvalidInput(f"must be a number from 0 to 10^15: {value!r}", field=field)
     return number
 
 
