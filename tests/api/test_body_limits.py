@@ -82,3 +82,22 @@ def test_an_expensive_call_past_its_allowance_is_429(
              for _ in range(3)]  # fmt: skip
     assert codes == [200, 200, 429]
     assert api.client.get("/api/v1/audit/verify", headers=api.as_("officer")).status_code == 200
+
+
+def test_web_forms_cap_amounts_and_ration_diffs(
+    api: Api, monkeypatch: object
+) -> None:
+    from exportguard.services import accounts
+    from tests.api.test_api import _issued_licence
+
+    lic = _issued_licence(api)
+    form = {"max_value": "1e300", "reason": "more"}
+    r = api.client.post(f"/licences/{lic}/amendment-request", headers=api.as_("exporter"),
+                        data=form, follow_redirects=False)  # fmt: skip
+    assert r.status_code == 422
+    assert "10^15" in r.text
+    monkeypatch.setitem(accounts.ALLOWANCES, "lists_diff", 1)  # type: ignore[attr-defined]
+    (snap,) = [s.id for s in api.service.snapshots()]
+    first = api.client.get(f"/lists?from={snap}&to={snap}", headers=api.as_("exporter"))
+    again = api.client.get(f"/lists?from={snap}&to={snap}", headers=api.as_("exporter"))
+    assert (first.status_code, again.status_code) == (200, 429)
