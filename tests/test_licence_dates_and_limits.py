@@ -179,3 +179,22 @@ def test_a_service_job_has_a_row_cap(eg: ExportGuard, monkeypatch: pytest.Monkey
     rows = "".join(f"{i},Party {i}\n" for i in range(4))
     with pytest.raises(InvalidInput, match="at most 3"):
         eg.jobs.submit("id,name\n" + rows, owner="exporter", exporter=None, options={})
+
+
+def test_a_job_whose_worker_died_is_taken_again(db_url: str) -> None:
+    now = [FIXED_NOW]
+    eg = ExportGuard(db_url, actor="tester", clock=lambda: now[0])
+    try:
+        eg.import_demo()
+        job = eg.jobs.submit("id,name\n1,NSO Group\n", owner="exporter", exporter=None,
+                             options={})  # fmt: skip
+        with eg.engine.begin() as conn:  # a worker took it, then was killed
+            conn.execute(sa.text("UPDATE jobs SET status = 'running', started_at = :t, "
+                                 "claimed_by = 'dead' WHERE id = :j"),
+                         {"t": FIXED_NOW.isoformat(timespec="seconds"), "j": job})  # fmt: skip
+        assert eg.jobs.run_next("w2") is None  # still within the worker's time
+        now[0] = FIXED_NOW + timedelta(minutes=31)
+        assert eg.jobs.run_next("w2") == job
+        assert eg.jobs.get(job)["status"] == "done"
+    finally:
+        eg.close()

@@ -88,6 +88,8 @@ MIN_PASSWORD, MAX_PASSWORD, MIN_STRENGTH = 12, 128, 3
 #: loop cannot slow everyone's screening.
 ALLOWANCES = {"certificate": 30, "lists_diff": 10, "audit_verify": 6, "batch": 10,
               "impact": 10, "password_change": 5}  # fmt: skip
+#: A job running longer than this lost its worker (a SIGTERM, a crash): another takes it.
+JOB_STALE_MINUTES = 30
 #: Rows one service batch job takes (the command line's screen-batch has no such cap).
 MAX_JOB_ROWS = 50_000
 #: API tokens expire after this many days unless a shorter or longer life (1-366) is asked.
@@ -472,8 +474,11 @@ class Jobs:
         """Claim and run the oldest queued job; its id, or None if there was none."""
         from exportguard.core.screening_csv import parse_input, write_rows
 
+        stale = (self.app.clock() - timedelta(minutes=JOB_STALE_MINUTES)).isoformat(
+            timespec="seconds"
+        )
         with writing(self.app.engine) as conn:
-            job_id = store.claim_job(conn, worker, self.app._now())
+            job_id = store.claim_job(conn, worker, self.app._now(), stale)
         if job_id is None:
             return None
         job = self.get(job_id)

@@ -6,7 +6,7 @@ import json
 from collections.abc import Mapping
 from typing import Any
 
-from sqlalchemy import Connection, and_, delete, func, insert, select, update
+from sqlalchemy import Connection, and_, delete, func, insert, or_, select, update
 
 from exportguard.store.schema import api_tokens, jobs, login_attempts, sessions, usage, users
 
@@ -148,20 +148,27 @@ def find_jobs(conn: Connection, owner: str | None = None) -> list[dict[str, Any]
     return [dict(r._mapping) for r in conn.execute(query)]
 
 
-def claim_job(conn: Connection, worker: str, at: str) -> str | None:
-    """Atomically take the oldest queued job (safe with several instances)."""
-    query = select(jobs.c.id).where(jobs.c.status == "queued").order_by(jobs.c.id).limit(1)
+def claim_job(conn: Connection, worker: str, at: str, stale_before: str) -> str | None:
+    """Atomically take the oldest queued job, or a running one started before
+    ``stale_before`` (its worker died: a SIGTERM, a crash); safe with several instances."""
+    claimable = or_(
+        jobs.c.status == "queued",
+        and_(jobs.c.status == "running", jobs.c.started_at < stale_before),
+    )
+    query = select(jobs.c.id, jobs.c.status, jobs.c.started_at).where(claimable)
+    query = query.order_by(jobs.c.id).limit(1)
     if conn.dialect.name == "postgresql":
         query = query.with_for_update(skip_locked=True)
     row = conn.execute(query).first()
     if row is None:
         return None
+    as_read = and_(jobs.c.id == row.id, jobs.c.status == row.status)
+    if row.started_at is not None:
+        as_read = and_(as_read, jobs.c.started_at == row.started_at)
     taken = conn.execute(
-        update(jobs)
-        .where(and_(jobs.c.id == row[0], jobs.c.status == "queued"))
-        .values(status="running", started_at=at, claimed_by=worker)
+        update(jobs).where(as_read).values(status="running", started_at=at, claimed_by=worker)
     ).rowcount
-    return str(row[0]) if taken == 1 else None
+    return str(row.id) if taken == 1 else None
 
 
 def finish_job(
