@@ -106,3 +106,18 @@ def test_a_delisted_entry_resolves_its_alert(service: ExportGuard, lists_dir: Pa
     assert any(r.kind == "alert" and r.payload.get("resolution") == "delisted"
                for r in service.audit.records())  # fmt: skip
     assert service.audit.verify().ok
+
+
+def test_a_customer_spelling_with_its_acronym_raises_the_alert(
+    service: ExportGuard, lists_dir: Path
+) -> None:
+    """RDIF was listed in March 2022; the customer file writes it with its acronym."""
+    service.import_files([read(lists_dir, SDN_FEB)], published=date(2022, 2, 17))
+    party = service.monitoring.add(exporter="Acme", name="Russian Direct Investment Fund (RDIF)")
+    assert party["alerts"] == []
+    report = service.import_files([read(lists_dir, SDN_MAR)], published=date(2022, 3, 31))
+    mine = [a for a in report.alerts if a["counterparty_id"] == party["id"]]
+    alert = next(a for a in mine if a["data"]["listed_name"] == "RUSSIAN DIRECT INVESTMENT FUND")
+    assert any("screened on the part" in d for d in alert["data"]["explanation"])
+    hits = service.screen("Nord Stream 2 AG (NS2)", as_of=date(2022, 3, 31)).hits
+    assert hits[0].entry.id == "us_ofac_sdn:31926"

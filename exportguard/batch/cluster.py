@@ -30,6 +30,7 @@ from typing import TYPE_CHECKING, Any
 
 from exportguard.core.index import Hit
 from exportguard.core.matching import Query
+from exportguard.core.query_parts import screen_with_parts
 from exportguard.errors import InvalidInput
 
 if TYPE_CHECKING:
@@ -158,4 +159,11 @@ def _screen_chunk(
             "the same database (use PostgreSQL for a cluster on other machines)"
         )
     index = service.merged_index(snapshots)
-    return [index.screen(q, threshold=threshold, limit=limit, as_of=on) for q in queries]
+
+    def one(query: Query) -> list[Hit]:
+        hits = screen_with_parts(
+            query, lambda q: index.screen(q, threshold=threshold, limit=None, as_of=on)
+        )
+        return hits[:limit]
+
+    return [one(q) for q in queries]

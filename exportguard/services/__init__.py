@@ -23,6 +23,7 @@ from exportguard.core.entities import DateBasis, EntityType, ListEntry, ParsedLi
 from exportguard.core.index import FORMAT_VERSION, Hit, NameIndex, build_query, screen
 from exportguard.core.matching import Query
 from exportguard.core.permissions import Actor
+from exportguard.core.query_parts import screen_with_parts
 from exportguard.core.thresholds import DEFAULT_THRESHOLD
 from exportguard.errors import (
     ExportGuardError,
@@ -574,17 +575,14 @@ class ExportGuard:
         threshold: float,
         lists: Sequence[str] | None = None,
     ) -> list[Hit]:
-        """Hits for ``query`` in exactly these snapshots."""
+        """Hits for ``query`` in exactly these snapshots (the name and each of its parts:
+        ``core.query_parts``)."""
         if not snapshots:
             return []
-        return screen(
-            [self.merged_index(snapshots)],
-            query,
-            threshold=threshold,
-            limit=limit,
-            as_of=as_of,
-            lists=lists,
-        )
+        index = self.merged_index(snapshots)
+        hits = screen_with_parts(query, lambda q: screen(
+            [index], q, threshold=threshold, limit=None, as_of=as_of, lists=lists))  # fmt: skip
+        return hits[:limit] if limit is not None else hits
 
     def screen_many(
         self,
@@ -599,7 +597,10 @@ class ExportGuard:
         index = self.merged_index(self.snapshots_in_force(as_of))
         on = as_of or self.clock().date()
         for key, query in queries:
-            yield key, index.screen(query, threshold=threshold, limit=limit, as_of=on)
+            hits = screen_with_parts(
+                query, lambda q: index.screen(q, threshold=threshold, limit=None, as_of=on)
+            )
+            yield key, hits[:limit] if limit is not None else hits
 
 
 def _content_hash(unit: detect.ImportUnit) -> str:
