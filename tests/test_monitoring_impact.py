@@ -145,7 +145,8 @@ def test_impact_of_an_installed_regime_revision(service: ExportGuard, tmp_path: 
     service.import_demo()
     lic = _il_licence(service, "IN", date(2022, 1, 10))
     old_digest = service.decisions.regime("il-deca").digest
-    service.decisions._record_used([service.decisions.regime("il-deca")])
+    # A decision records the bundled revision it used (so the edit below can be compared).
+    service.decisions.decide(items=["4D004"], to="IN", on=date(2022, 1, 10), regimes=["il-deca"])
     edited = tmp_path / "il.yaml"
     edited.write_text(
         bundled_text("il-deca")
