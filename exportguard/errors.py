@@ -10,7 +10,11 @@
     ├── ConcurrentChange             someone else changed the object since it was read
     ├── VersionRequired              a change that must name the version it was based on
     ├── NotFound                     a named object does not exist
-    └── PermissionDenied             the actor may not do this
+    ├── PermissionDenied             the actor may not do this
+    ├── AuthenticationFailed         wrong user name, password or token (not said which)
+    ├── TooManyAttempts              a throttle or a per-user allowance is used up
+    ├── DownloadError                an official feed could not be downloaded
+    └── StoreMismatch                a batch worker's store differs from the driver's
 
 No HTTP status codes live here: the API maps these classes to responses in one table.
 """
@@ -121,3 +125,28 @@ class PermissionDenied(ExportGuardError):
     """The actor is not allowed to do this."""
 
     code = "permission_denied"
+
+
+class AuthenticationFailed(ExportGuardError):
+    """Wrong user name, password or token (which one is not said)."""
+
+    code = "unauthenticated"
+
+
+class TooManyAttempts(ExportGuardError):
+    """Too many failed sign-ins, or a per-user allowance of an expensive call used up:
+    wait before trying again."""
+
+    code = "rate_limited"
+
+
+class DownloadError(ExportGuardError):
+    """A feed could not be downloaded (network, HTTP status, size)."""
+
+    code = "download_failed"
+
+
+class StoreMismatch(ExportGuardError):
+    """A batch worker's store does not hold the snapshots the driver screens against."""
+
+    code = "store_mismatch"

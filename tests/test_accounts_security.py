@@ -7,9 +7,8 @@ from datetime import timedelta
 
 import pytest
 
-from exportguard.errors import InvalidInput
+from exportguard.errors import AuthenticationFailed, InvalidInput
 from exportguard.services import ExportGuard
-from exportguard.services.accounts import AuthenticationFailed
 from tests.conftest import FIXED_NOW
 
 STRONG = "Ledger-Quartz-Maple-9"
@@ -96,8 +95,8 @@ def test_tokens_expire(db_url: str) -> None:
 def test_expensive_calls_are_rationed_per_user(
     db_url: str, monkeypatch: pytest.MonkeyPatch
 ) -> None:
+    from exportguard.errors import TooManyAttempts
     from exportguard.services import accounts
-    from exportguard.services.accounts import TooManyAttempts
 
     monkeypatch.setitem(accounts.ALLOWANCES, "certificate", 3)
     now = [FIXED_NOW]

@@ -85,3 +85,24 @@ def test_public_api_is_explicit_and_sorted() -> None:
     assert len(set(names)) == len(names)
     for name in names:
         assert hasattr(exportguard, name), name
+
+
+def test_every_error_class_lives_in_errors_py() -> None:
+    """One exception hierarchy, drawn in errors.py's docstring (a private signal aside)."""
+    from exportguard import errors
+
+    root = Path(exportguard.__file__).parent
+    outside = []
+    for path in root.rglob("*.py"):
+        if path.name == "errors.py" and path.parent == root:
+            continue
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.ClassDef) and not node.name.startswith("_"):
+                bases = {getattr(b, "id", getattr(b, "attr", "")) for b in node.bases}
+                if bases & {"Exception", "ExportGuardError", "BaseException", "ValueError"}:
+                    outside.append(f"{path.relative_to(root)}:{node.name}")
+    assert outside == []
+    drawn = errors.__doc__ or ""
+    for name, value in vars(errors).items():
+        if isinstance(value, type) and issubclass(value, errors.ExportGuardError):
+            assert name in drawn or name.startswith("_"), name

@@ -8,8 +8,8 @@ from pathlib import Path
 
 import pytest
 
+from exportguard.errors import AuthenticationFailed, TooManyAttempts
 from exportguard.services import ExportGuard
-from exportguard.services.accounts import AuthenticationFailed, TooManyAttempts
 
 
 def kinds(eg: ExportGuard) -> list[str]:

@@ -14,6 +14,7 @@ import sqlalchemy as sa
 from exportguard.core.licensing import Conditions, Event, State
 from exportguard.core.permissions import Actor
 from exportguard.errors import (
+    AuthenticationFailed,
     ConcurrentChange,
     InvalidInput,
     PermissionDenied,
@@ -21,7 +22,6 @@ from exportguard.errors import (
 )
 from exportguard.services import ExportGuard
 from exportguard.services import audit as audit_service
-from exportguard.services.accounts import AuthenticationFailed
 from exportguard.sources._common import SourceFile
 from tests.conftest import FIXED_NOW
 from tests.test_licensing_service import GOV
@@ -118,7 +118,7 @@ def test_a_password_reset_ends_tokens_and_failed_changes_are_counted(eg: ExportG
     for _ in range(5):
         with pytest.raises(AuthenticationFailed):
             eg.accounts.change_password("alice", "guess", "Orchid-Pylon-Gravel-7")
-    from exportguard.services.accounts import TooManyAttempts
+    from exportguard.errors import TooManyAttempts
 
     with pytest.raises(TooManyAttempts):
         eg.accounts.change_password("alice", "Harbour-Violet-Canyon-4", "Orchid-Pylon-Gravel-7")

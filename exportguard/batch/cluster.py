@@ -31,7 +31,7 @@ from typing import TYPE_CHECKING, Any
 from exportguard.core.index import Hit
 from exportguard.core.matching import Query
 from exportguard.core.query_parts import screen_with_parts
-from exportguard.errors import InvalidInput
+from exportguard.errors import InvalidInput, StoreMismatch
 
 if TYPE_CHECKING:
     from exportguard.services import ExportGuard
@@ -39,10 +39,6 @@ if TYPE_CHECKING:
 CHUNK = 256
 CONNECT_TIMEOUT = "10s"  # to reach a running scheduler
 Expected = tuple[tuple[int, str], ...]  # (snapshot id, content hash) in force
-
-
-class StoreMismatch(Exception):
-    """A worker's store does not hold the snapshots the driver screens against."""
 
 
 def screen(

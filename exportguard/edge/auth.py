@@ -13,9 +13,8 @@ from typing import Annotated
 from fastapi import Depends, Request
 
 from exportguard.core.permissions import Actor, require
-from exportguard.errors import PermissionDenied
+from exportguard.errors import AuthenticationFailed, PermissionDenied
 from exportguard.services import ExportGuard
-from exportguard.services.accounts import AuthenticationFailed
 
 SESSION_COOKIE = "eg_session"
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})

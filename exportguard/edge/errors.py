@@ -20,6 +20,7 @@ from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from exportguard.errors import (
+    AuthenticationFailed,
     ConcurrentChange,
     ExportGuardError,
     IllegalTransition,
@@ -28,9 +29,9 @@ from exportguard.errors import (
     PermissionDenied,
     RegimeError,
     SourceFormatError,
+    TooManyAttempts,
     VersionRequired,
 )
-from exportguard.services.accounts import AuthenticationFailed, TooManyAttempts
 
 log = logging.getLogger("exportguard.api")
 

@@ -15,8 +15,8 @@ from fastapi import FastAPI, Request, Response
 from exportguard.edge import errors
 from exportguard.edge.auth import SESSION_COOKIE
 from exportguard.edge.limits import BodyGuard
+from exportguard.errors import AuthenticationFailed
 from exportguard.services import ExportGuard
-from exportguard.services.accounts import AuthenticationFailed
 
 log = logging.getLogger("exportguard.api")
 

@@ -21,7 +21,13 @@ from sqlalchemy import Connection
 
 from exportguard.core.permissions import ROLES, Actor
 from exportguard.core.thresholds import DEFAULT_THRESHOLD
-from exportguard.errors import ExportGuardError, FieldError, InvalidInput, NotFound
+from exportguard.errors import (
+    AuthenticationFailed,
+    FieldError,
+    InvalidInput,
+    NotFound,
+    TooManyAttempts,
+)
 from exportguard.store import accounts as store
 from exportguard.store import cases
 from exportguard.store.engine import writing
@@ -43,18 +49,6 @@ DEMO_ACCOUNTS = (("admin", "admin-demo", "admin", None),
                  ("auditor", "auditor-demo", "auditor", None),
                  ("exporter", "exporter-demo", "exporter", "Acme Cyber"),
                  ("globex", "globex-demo", "exporter", "Globex Security"))  # fmt: skip
-
-
-class TooManyAttempts(ExportGuardError):
-    """Too many failed sign-ins: wait before trying again."""
-
-    code = "rate_limited"
-
-
-class AuthenticationFailed(ExportGuardError):
-    """Wrong user name, password or token (which one is not said)."""
-
-    code = "unauthenticated"
 
 
 def hash_password(password: str, salt: bytes | None = None) -> str:

@@ -18,7 +18,7 @@ from typing import Protocol
 import httpx
 import yaml
 
-from exportguard.errors import ExportGuardError, InvalidInput, SourceFormatError
+from exportguard.errors import DownloadError, InvalidInput, SourceFormatError
 from exportguard.sources._common import SourceFile
 
 #: Largest download accepted (the full OFAC SDN Enhanced XML is ~100 MB).
@@ -36,12 +36,6 @@ class Feed:
     name: str
     description: str
     files: tuple[FeedFile, ...]
-
-
-class DownloadError(ExportGuardError):
-    """A feed could not be downloaded (network, HTTP status, size)."""
-
-    code = "download_failed"
 
 
 class Transport(Protocol):

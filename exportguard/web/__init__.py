@@ -25,12 +25,13 @@ from exportguard.core.permissions import allowed, may_take, owns, require, requi
 from exportguard.edge.auth import SESSION_COOKIE, Caller, caller
 from exportguard.edge.errors import status_of
 from exportguard.errors import (
+    AuthenticationFailed,
     ExportGuardError,
     FieldError,
     InvalidInput,
     NotFound,
+    TooManyAttempts,
 )
-from exportguard.services.accounts import AuthenticationFailed, TooManyAttempts
 
 HERE = Path(__file__).parent
 VENDOR = HERE / "vendor" / "node_modules"
