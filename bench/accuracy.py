@@ -64,6 +64,7 @@ from __future__ import annotations
 
 import argparse
 import dataclasses
+import functools
 import json
 import random
 import re
@@ -75,7 +76,7 @@ from dataclasses import dataclass
 
 import numpy as np
 from anyascii import anyascii
-from common import OUT, load_all, machine
+from common import OUT, ROOT, load_all, machine
 from rapidfuzz import fuzz, process, utils
 
 from exportguard.core.entities import EntityType, ListEntry
@@ -340,14 +341,19 @@ def legal_equivalent(name: str) -> str | None:
     return None
 
 
-def _nicknames() -> dict[str, list[str]]:
-    from exportguard.core import vocab
+_VOCAB = ROOT.parent / "exportguard" / "core" / "vocab"
 
+
+@functools.cache
+def _nicknames() -> dict[str, list[str]]:
+    """Full given name -> its short forms, read from the files the package ships (read
+    here as files, so a run against another version of the package uses the same data)."""
     table: dict[str, list[str]] = {}
-    for name in ("given_names", "given_names_ru"):
-        for full, relation, short in vocab.load_rows(name):
-            if relation == "has_nickname" and len(short) >= 3:
-                table.setdefault(full, []).append(short)
+    for name in ("given_names.csv", "given_names_ru.csv"):
+        for line in (_VOCAB / name).read_text(encoding="utf-8").splitlines()[1:]:
+            parts = line.split(",")
+            if len(parts) == 3 and parts[1] == "has_nickname" and len(parts[2]) >= 3:
+                table.setdefault(parts[0], []).append(parts[2])
     return table
 
 
