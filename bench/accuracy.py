@@ -36,6 +36,8 @@ identifier      an entry's identifier alone (passport, IMO, registration ...), n
 number-words    a number in a name written in English words ("Twenty-One" for "21")
 legal-equiv     an organisation's legal form replaced by an equivalent of its family in
                 another language (OAO <-> JSC <-> PAO, OOO <-> LLC, GmbH <-> mbH ...)
+given-name      a person's given name replaced by one of its short forms (Robert -> Bob,
+                Aleksandr -> Sasha), from the nicknames data set the package ships
 
 Wrong-answer kinds (each query must NOT hit its entry; the rate of hits is reported):
 
@@ -62,6 +64,7 @@ from __future__ import annotations
 
 import argparse
 import dataclasses
+import functools
 import json
 import random
 import re
@@ -73,7 +76,7 @@ from dataclasses import dataclass
 
 import numpy as np
 from anyascii import anyascii
-from common import OUT, load_all, machine
+from common import OUT, ROOT, load_all, machine
 from rapidfuzz import fuzz, process, utils
 
 from exportguard.core.entities import EntityType, ListEntry
@@ -83,12 +86,13 @@ from exportguard.core.thresholds import DEFAULT_THRESHOLD
 
 KINDS = ("alias", "alias-other", "typo", "reorder", "drop-middle", "legal-form", "punct-case",
          "cyrillic", "arabic-script", "other-script", "title", "abbreviation", "romanisation",
-         "drop-chain", "brand-script", "identifier", "number-words", "legal-equiv")  # fmt: skip
+         "drop-chain", "brand-script", "identifier", "number-words", "legal-equiv",
+         "given-name")  # fmt: skip
 #: Kinds whose queries must not hit their entry: reported as the share that does.
 WRONG_KINDS = ("generic-only", "number-changed")
 LATIN_KINDS = ("alias", "typo", "reorder", "drop-middle", "legal-form", "punct-case",
                "title", "abbreviation", "romanisation", "drop-chain", "number-words",
-               "legal-equiv")  # fmt: skip
+               "legal-equiv", "given-name")  # fmt: skip
 LOCALES = ("en_US", "en_GB", "de_DE", "fr_FR", "es_ES", "es_MX", "it_IT", "pt_BR", "pl_PL",
            "nl_NL", "tr_TR", "ru_RU", "uk_UA", "ar_AA", "fa_IR", "he_IL", "zh_CN", "ja_JP",
            "hi_IN", "ko_KR")  # fmt: skip
@@ -337,6 +341,35 @@ def legal_equivalent(name: str) -> str | None:
     return None
 
 
+_VOCAB = ROOT.parent / "exportguard" / "core" / "vocab"
+
+
+@functools.cache
+def _nicknames() -> dict[str, list[str]]:
+    """Full given name -> its short forms, read from the files the package ships (read
+    here as files, so a run against another version of the package uses the same data)."""
+    table: dict[str, list[str]] = {}
+    for name in ("given_names.csv", "given_names_ru.csv"):
+        for line in (_VOCAB / name).read_text(encoding="utf-8").splitlines()[1:]:
+            parts = line.split(",")
+            if len(parts) == 3 and parts[1] == "has_nickname" and len(parts[2]) >= 3:
+                table.setdefault(parts[0], []).append(parts[2])
+    return table
+
+
+def given_name(name: str, rng: random.Random) -> str | None:
+    """A person's given name (any word but the surname) replaced by a short form."""
+    words = name.replace(",", " ").split()
+    spots = [(i, _nicknames()[w.lower()]) for i, w in enumerate(words)
+             if w.lower() in _nicknames()]  # fmt: skip
+    if len(words) < 2 or not spots:
+        return None
+    i, shorts = rng.choice(spots)
+    short = rng.choice(sorted(shorts))
+    words[i] = short.upper() if words[i].isupper() else short.title()
+    return " ".join(words)
+
+
 def generic_only(name: str) -> str | None:
     """The generic company words of an organisation name, its distinctive words left out
     (None unless at least two generic words and one distinctive word)."""
@@ -365,6 +398,7 @@ def build_cases(  # noqa: PLR0915 (one loop adding every kind, read top to botto
 ) -> tuple[list[Case], list[ListEntry], dict[str, int]]:
     """Queries per kind, the entries to index (held-out names removed), and counts."""
     rng = random.Random(seed)
+    given_rng = random.Random(seed + 1)  # its own, so the other kinds' queries stay as they were
     held: dict[str, set[str]] = defaultdict(set)  # entry id -> names removed from the index
     cases: list[Case] = []
     notes: Counter[str] = Counter()
@@ -411,6 +445,7 @@ def build_cases(  # noqa: PLR0915 (one loop adding every kind, read top to botto
         if e.type is EntityType.PERSON:
             add("title", titled(e.name, rng), e)
             add("drop-chain", drop_chain(e.name, rng), e)
+            add("given-name", given_name(e.name, given_rng), e)
             if "KP" in e.countries or "CN" in e.countries or any(
                 "DPRK" in p for p in e.programs
             ):
