@@ -279,7 +279,7 @@ def test_installed_regime_is_used_and_old_decisions_replay_with_the_old_one(
         bundled_text("il-deca")
         .replace("NZ, KR, US]", "NZ, KR, US]\n        # India dropped in this test revision")
         .replace('LI, "NO", CH, GB, AU, CA, IN, JP', 'LI, "NO", CH, GB, AU, CA, JP')
-        .replace('revision: "2026-11-29.1"', 'revision: "test-2"')
+        .replace('revision: "2026-11-29.2"', 'revision: "test-2"')
     )
     eg.decisions.install_regime(edited)
     new = eg.decisions.decide(
@@ -662,3 +662,76 @@ def test_a_decision_is_one_write_transaction(service: ExportGuard) -> None:
     finally:
         event.remove(service.engine, "begin", count)
     assert len(writes) == 1
+
+
+# --- the adversarial review of issue 10 -------------------------------------------------
+
+
+def test_a_ukrainian_region_with_another_country_is_an_error(csl: ExportGuard) -> None:
+    for to in ("RU", "CN"):
+        with pytest.raises(InvalidInput, match="a region of Ukraine"):
+            csl.decisions.decide(items=["EAR99"], to=to, region="crimea", on=date(2022, 2, 23),
+                                 regimes=["us-ear"], end_users=["Acme"],
+                                 end_user_type="non-government", end_use="other")  # fmt: skip
+
+
+@pytest.mark.parametrize("name", ["华为技术有限公司", "華為技術有限公司", "화웨이", "ファーウェイ"])
+def test_a_party_in_a_script_the_lists_do_not_use_is_referred(
+    csl: ExportGuard, name: str
+) -> None:
+    decision = csl.decisions.decide(
+        items=["EAR99"], to="CN", on=date(2022, 6, 1), regimes=["us-ear"], end_users=[name],
+        end_user_type="non-government", end_use="other", exporter_country="US",
+    )  # fmt: skip
+    assert decision.verdict.label == "refer"
+    assert any("script" in r.text for r in regime_of(decision, "us-ear").reasons)
+
+
+def test_no_licence_is_never_more_certain_than_derived(csl: ExportGuard) -> None:
+    for regime, item, to in (("il-deca", "unlisted-cyber-surveillance", "MA"),
+                             ("il-deca", "EAR99", "IR")):  # fmt: skip
+        decision = csl.decisions.decide(
+            items=[item], to=to, on=date(2022, 6, 1), regimes=[regime], end_users=["Acme"],
+            end_user_type="government", end_use="other", exporter_country="IL",
+            item_origin="IL",
+        )  # fmt: skip
+        assert decision.verdict.label == "no_licence_required"
+        assert decision.certainty in ("D", "U")
+
+
+def test_list_findings_are_as_certain_as_the_facts_file_says(csl: ExportGuard) -> None:
+    decision = csl.decisions.decide(
+        items=["EAR99"], to="IL", on=date(2022, 6, 1), regimes=["us-ear"],
+        end_users=["NSO Group"], end_user_type="non-government", end_use="other",
+        exporter_country="US",
+    )  # fmt: skip
+    assert decision.verdict.label == "licence_required"
+    assert decision.certainty == "S"  # 744.11 and the rule's terms are [S]
+
+
+@pytest.mark.parametrize(("kind", "verdict"), [("military-intelligence", "licence_required"),
+                                               ("non-government", "not_eligible")])  # fmt: skip
+def test_israel_counts_military_intelligence_as_governmental(
+    csl: ExportGuard, kind: str, verdict: str
+) -> None:
+    decision = csl.decisions.decide(
+        items=["4D004"], to="IN", on=date(2022, 6, 1), regimes=["il-deca"], end_users=["Acme"],
+        end_user_type=kind, end_use="counter-terrorism", exporter_country="IL",
+        item_origin="IL",
+    )  # fmt: skip
+    assert decision.verdict.label == verdict
+
+
+def test_deemed_exports_are_releases_of_technology_in_the_us(csl: ExportGuard) -> None:
+    common = {"to": "CN", "on": date(2022, 6, 1), "regimes": ["us-ear"], "end_users": ["Acme"],
+              "end_user_type": "non-government", "end_use": "research",
+              "deemed_export": True}  # fmt: skip
+    with pytest.raises(InvalidInput, match="equipment"):
+        csl.decisions.decide(items=["4A005"], exporter_country="US", **common)  # type: ignore[arg-type]
+    with pytest.raises(InvalidInput, match="deemed reexport"):
+        csl.decisions.decide(items=["4E001.c"], exporter_country="DE", **common)  # type: ignore[arg-type]
+
+
+def test_an_ambiguous_destination_is_an_error(csl: ExportGuard) -> None:
+    with pytest.raises(InvalidInput, match="CD"):
+        csl.decisions.decide(items=["4D004"], to="Congo", on=date(2022, 6, 1))

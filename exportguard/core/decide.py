@@ -27,6 +27,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import unicodedata
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import date
@@ -720,6 +721,10 @@ def _finish(
 ) -> RegimeDecision:
     facts = tuple(facts)
     certainty = weakest([regime.cite(facts)[1], *(r.certainty for r in lead)])
+    if verdict == Verdict.NO_LICENCE_REQUIRED:
+        # "No rule requires a licence" is concluded from rules that did not fire: derived
+        # at best, whatever the sources of the rules themselves (never P or S).
+        certainty = weakest([certainty, "D"])
     if certainty == "U":
         unverified = tuple(f for f in dict.fromkeys(facts) if regime.facts[f].certainty == "U")
         if unverified:
@@ -747,11 +752,29 @@ def _unverified(regime: Regime, fact_ids: tuple[str, ...]) -> Reason:
     return found
 
 
+#: Scripts the lists write names in, and ExportGuard's name matcher compares directly.
+MATCHED_SCRIPTS = frozenset({"LATIN", "CYRILLIC", "ARABIC", "HEBREW", "GREEK"})
+
+
+def unmatched_script(name: str) -> str | None:
+    """The first script of ``name``'s letters that the lists do not use (Han, Hangul, Thai
+    ...), in words ("CJK" is said "Chinese (Han)"); None when every letter is matched."""
+    for ch in name:
+        if ch.isalpha():
+            script = unicodedata.name(ch, "UNKNOWN").split()[0]
+            if script not in MATCHED_SCRIPTS:
+                return {"CJK": "Chinese (Han)", "HANGUL": "Korean (Hangul)",
+                        "HIRAGANA": "Japanese (kana)", "KATAKANA": "Japanese (kana)"
+                        }.get(script, script.title())  # fmt: skip
+    return None
+
+
 def _party_gaps(
     regime: Regime, request: DecisionRequest, missing_lists: Sequence[str], base: Sequence[str]
 ) -> list[_Finding]:
-    """``refer`` findings where the parties cannot be cleared: no end user named, or a
-    list source the regime needs (``missing_lists``) was not loaded."""
+    """``refer`` findings where the parties cannot be cleared: no end user named, a party
+    named in a script the lists do not use (:func:`unmatched_script`), or a list source the
+    regime needs (``missing_lists``) was not loaded."""
     rule: Rule | None = regime.memo.get("party-rule")
     if rule is None:
         rule = regime.memo["party-rule"] = next(
@@ -766,6 +789,16 @@ def _party_gaps(
         out.append(
             _Finding(rule, Verdict.REFER, [_reason(regime, f"{regime.id}:no-end-user", outcome)])
         )
+    for party in request.parties:
+        script = unmatched_script(party.name)
+        if script is not None:
+            outcome = Outcome(Verdict.REFER, (
+                f"The {party.role} {party.name!r} is written in {script} script, which the "
+                "lists do not use and ExportGuard compares only through a transliteration "
+                "that can miss a listed party: give the name as the lists write it (its "
+                "registered name in Latin script)."))  # fmt: skip
+            reason = _reason(regime, f"{regime.id}:party-script", outcome)
+            out.append(_Finding(rule, Verdict.REFER, [reason]))
     for need in regime.required_lists:
         if need.id in missing_lists:
             outcome = Outcome(

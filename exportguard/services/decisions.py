@@ -11,6 +11,7 @@ answer even after lists and regimes have moved on.
 from __future__ import annotations
 
 import hashlib
+import re
 import uuid
 from collections.abc import Sequence
 from datetime import date
@@ -56,6 +57,10 @@ if TYPE_CHECKING:
 #: Screening hits at or above this score reach the listed-party rules (which decide
 #: themselves what is a sure match: at least DEFAULT_THRESHOLD; below it, a possible one).
 DECISION_SCREENING_THRESHOLD = POSSIBLE_MATCH_THRESHOLD
+
+#: Names that denote more than one destination, whose rules differ (D:5 has CD, not CG).
+_AMBIGUOUS = {"congo": "the Republic of the Congo (CG) or the Democratic Republic of the "
+                       "Congo (CD)"}  # fmt: skip
 
 #: Destinations named by a region of Ukraine that the EAR treat apart (746.6).
 _REGION_NAMES = {
@@ -403,10 +408,14 @@ def build_request(
         if region is not None and region != named_region:
             errors.append(FieldError("region", f"{to!r} is region {named_region}, not {region}"))
         destination, region = "UA", named_region
+    elif to.strip().casefold() in _AMBIGUOUS:
+        destination = None
+        errors.append(FieldError("to", f"{to!r} may be {_AMBIGUOUS[to.strip().casefold()]}: "
+                                 "give the ISO code"))  # fmt: skip
     else:
         destination = countries.to_code(to)
-    if destination is None:
-        errors.append(FieldError("to", f"unknown country {to!r} (use an ISO code such as MA)"))
+        if destination is None:
+            errors.append(FieldError("to", f"unknown country {to!r} (use an ISO code such as MA)"))
     places: dict[str, str | None] = {}
     for name, value in (("exporter_country", exporter_country), ("item_origin", item_origin)):
         places[name] = None
@@ -420,6 +429,12 @@ def build_request(
         errors.append(FieldError("end_use", f"must be one of {', '.join(END_USES)}"))
     if region is not None and region not in REGIONS:
         errors.append(FieldError("region", f"must be one of {', '.join(REGIONS)}"))
+    elif region is not None and destination not in (None, "UA"):
+        # Crimea, the DNR and the LNR are regions of Ukraine in law (EAR 746.6): a region
+        # given with another country would be dropped, and its embargo with it.
+        errors.append(FieldError("region", (
+            f"{region} is a region of Ukraine: give --to UA --region {region} (or --to "
+            f"{'Crimea' if region == 'crimea' else region.upper()}), not --to {to}")))  # fmt: skip
     if (
         deemed_export
         and places["exporter_country"] is None
@@ -428,6 +443,16 @@ def build_request(
         errors.append(
             FieldError("exporter_country", "a deemed export needs the country of the release")
         )
+    if deemed_export and places["exporter_country"] not in (None, "US"):
+        errors.append(FieldError("exporter_country", (
+            "a deemed export (EAR 734.13) is a release inside the US; a release to a foreign "
+            f"person in {places['exporter_country']} is a deemed reexport, which ExportGuard "
+            "does not model: refer it")))  # fmt: skip
+    hardware = [c for c in codes if re.fullmatch(r"\d[ABC]\d{3}.*", c)]
+    if deemed_export and hardware:
+        errors.append(FieldError("item", (
+            f"a deemed export releases technology or source code; {', '.join(hardware)} "
+            "is equipment (category A, B or C), which cannot be released that way")))  # fmt: skip
     elif deemed_export and destination is not None and destination == places["exporter_country"]:
         errors.append(
             FieldError(
