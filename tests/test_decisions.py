@@ -735,3 +735,19 @@ def test_deemed_exports_are_releases_of_technology_in_the_us(csl: ExportGuard) -
 def test_an_ambiguous_destination_is_an_error(csl: ExportGuard) -> None:
     with pytest.raises(InvalidInput, match="CD"):
         csl.decisions.decide(items=["4D004"], to="Congo", on=date(2022, 6, 1))
+
+
+def test_ace_is_never_available_beside_an_unconfirmed_barring_match(csl: ExportGuard) -> None:
+    """Aelcomp Oy is on the UVL in a snapshot (2022-05-16) without a listing date, after the
+    decision date: the match is a refer, and ACE cannot be granted beside it."""
+    decision = csl.decisions.decide(
+        items=["4D004"], to="FI", on=date(2022, 3, 10), regimes=["us-ear"],
+        end_users=["Aelcomp Oy"], end_user_type="non-government",
+        end_use="penetration-testing", exporter_country="US",
+    )  # fmt: skip
+    us = regime_of(decision, "us-ear")
+    assert us.verdict.label == "refer"
+    assert us.exception is None
+    texts = [r.text for r in us.reasons]
+    assert not any("ACE is available" in t for t in texts)
+    assert any("only if this match is ruled out" in t for t in texts)

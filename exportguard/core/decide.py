@@ -276,6 +276,8 @@ class _Finding:
     support: tuple[str, ...] = ()
     #: For a finding on a fact the request lacks: the verdict if the fact were there.
     potential: Verdict | None = None
+    #: A possible or undated match on a list whose entries bar every licence exception.
+    bars_if_confirmed: bool = False
 
 
 def _group_facts(regime: Regime, groups: Sequence[str], request: DecisionRequest) -> list[str]:
@@ -369,9 +371,10 @@ def _listed_party(
             source = f"{cited}; list snapshot {hit.snapshot_id} ({entry.source})"
             policy = entry.licence_policy or outcome.review_policy
             bars = outcome.bars_exceptions
+            unsure_bar = False
             verdict: Verdict | None = Verdict.REFER
             if hit.score < sure:
-                policy, bars = None, False
+                policy, bars, unsure_bar = None, False, bars
                 text = (
                     f"{screening.role} {screening.name!r} may match {entry.name!r} on the "
                     f"{entry.list_name} (entry {entry.id}, score {hit.score:.2f}, "
@@ -389,7 +392,7 @@ def _listed_party(
                     and snapshot_date is not None
                     and snapshot_date > request.on
                 ):
-                    policy, bars = None, False
+                    policy, bars, unsure_bar = None, False, bars
                     text = (
                         f"{where}, but that list snapshot is of {snapshot_date.isoformat()}, "
                         f"after the decision date {request.on.isoformat()}, and gives no listing "
@@ -408,7 +411,8 @@ def _listed_party(
             if verdict is None:  # a listing that does not count for these items
                 findings.append(_Finding(rule, Verdict.NO_LICENCE_REQUIRED, [reason]))
             else:
-                findings.append(_Finding(rule, verdict, [reason], policy, bars_exceptions=bars))
+                findings.append(_Finding(rule, verdict, [reason], policy, bars_exceptions=bars,
+                                         bars_if_confirmed=unsure_bar))  # fmt: skip
     return findings
 
 
@@ -922,6 +926,20 @@ def _apply_exception(
                 ))  # fmt: skip
         return
     assert rule.outcome is not None
+    unsure = [f for f in findings if f.bars_if_confirmed]
+    if unsure:
+        # A match not yet confirmed could bar every exception: never "available" beside it.
+        for target in targets:
+            target.verdict = Verdict.REFER
+            target.review_policy = None
+            for f in unsure:
+                target.reasons.append(_reason(
+                    regime, f"{rule.id}:unless-listed", Outcome(Verdict.REFER, "", ()),
+                    verdict=Verdict.REFER,
+                    text=(f"{name} could be used only if this match is ruled out, since a "
+                          f"confirmed one bars every licence exception: {f.reasons[0].text}"),
+                ))  # fmt: skip
+        return
     for target in targets:
         target.verdict = Verdict.LICENCE_EXCEPTION
         target.exception = name
