@@ -751,3 +751,21 @@ def test_ace_is_never_available_beside_an_unconfirmed_barring_match(csl: ExportG
     texts = [r.text for r in us.reasons]
     assert not any("ACE is available" in t for t in texts)
     assert any("only if this match is ruled out" in t for t in texts)
+
+
+@pytest.mark.parametrize(("on", "says"), [(date(2022, 11, 1), "169 days before"),
+                                          (date(2021, 12, 1), "166 days after")])  # fmt: skip
+def test_a_list_far_from_the_decision_date_is_named(csl: ExportGuard, on: date, says: str) -> None:
+    decision = csl.decisions.decide(
+        items=["4D004"], to="IN", on=on, regimes=["us-ear"], end_users=["Acme Pvt Ltd"],
+        end_user_type="non-government", end_use="penetration-testing", exporter_country="US",
+    )  # fmt: skip
+    notes = [r.text for r in regime_of(decision, "us-ear").reasons if "screened against" in r.text]
+    assert notes
+    assert says in notes[0]
+    near = csl.decisions.decide(
+        items=["4D004"], to="IN", on=date(2022, 6, 1), regimes=["us-ear"],
+        end_users=["Acme Pvt Ltd"], end_user_type="non-government",
+        end_use="penetration-testing", exporter_country="US",
+    )  # fmt: skip
+    assert not [r for r in regime_of(near, "us-ear").reasons if "screened against" in r.text]

@@ -513,10 +513,13 @@ class _Loaded:
 
     sources: frozenset[str]
     published: Mapping[int, date]
+    #: source -> publication date of its snapshot in force.
+    dated: Mapping[str, date] = field(default_factory=dict)
 
     @classmethod
     def of(cls, lists: Sequence[LoadedList]) -> _Loaded:
-        return cls(frozenset(s.source for s in lists), {s.snapshot_id: s.published for s in lists})
+        return cls(frozenset(s.source for s in lists), {s.snapshot_id: s.published for s in lists},
+                   {s.source: s.published for s in lists})  # fmt: skip
 
 
 def _decide_regime(
@@ -569,6 +572,7 @@ def _decide_regime(
             r.id for r in regime.required_lists if loaded.sources.isdisjoint(r.sources)
         )
         findings.extend(_party_gaps(regime, request, missing_lists, base))
+        findings.extend(_list_age_notes(regime, request, loaded))
     for rule in exceptions:
         _apply_exception(regime, rule, request, items, findings)
     verdict = max([f.verdict for f in findings], default=Verdict.NO_LICENCE_REQUIRED)
@@ -771,6 +775,38 @@ def unmatched_script(name: str) -> str | None:
                         "HIRAGANA": "Japanese (kana)", "KATAKANA": "Japanese (kana)"
                         }.get(script, script.title())  # fmt: skip
     return None
+
+
+#: A list snapshot further than this from the decision date is named in the reasons.
+LIST_AGE_NOTE_DAYS = 30
+
+
+def _list_age_notes(regime: Regime, request: DecisionRequest, loaded: _Loaded) -> list[_Finding]:
+    """Notes (no verdict of their own) where a list the regime needs was published far from
+    the decision date: a party listed after it, or delisted before it, does not show."""
+    out: list[_Finding] = []
+    rule = next((r for r in regime.rules if r.kind == "listed-party"), None)
+    if rule is None:
+        return out
+    for need in regime.required_lists:
+        dates = [loaded.dated[s] for s in need.sources if s in loaded.dated]
+        if not dates:
+            continue
+        newest = max(dates)
+        gap = (request.on - newest).days
+        if abs(gap) <= LIST_AGE_NOTE_DAYS:
+            continue
+        when = (f"{gap} days before the decision date: a party listed since would not show"
+                if gap > 0 else
+                f"{-gap} days after the decision date: a party delisted in between would not "
+                "show")  # fmt: skip
+        text = (f"The parties were screened against the {need.text} of {newest.isoformat()}, "
+                f"{when}. Screen them against the list in force on {request.on.isoformat()} "
+                "where that matters.")  # fmt: skip
+        reason = _reason(regime, f"{regime.id}:list-age:{need.id}",
+                         Outcome(None, text, ()), ())  # fmt: skip
+        out.append(_Finding(rule, Verdict.NO_LICENCE_REQUIRED, [reason]))
+    return out
 
 
 def _party_gaps(
