@@ -35,7 +35,11 @@ SETTINGS: tuple[Setting, ...] = (
             "What `exportguard impact` does with licences a change makes more restrictive: "
             "`review` queues them for an officer; `suspend` also suspends issued ones."),
     Setting("EXPORTGUARD_WEBHOOK_URL", "(none)",
-            "If set, new counterparty alerts are POSTed there as JSON."),
+            "If set, each new counterparty alert is POSTed there as JSON (stored first, retried "
+            "with backoff until delivered; `X-ExportGuard-Event` carries its event id)."),
+    Setting("EXPORTGUARD_WEBHOOK_SECRET", "(none)",
+            "If set, each webhook body is signed: `X-ExportGuard-Signature: sha256=<hex HMAC-"
+            "SHA256 of the body with this secret>`."),
     Setting("EXPORTGUARD_AUDIT_KEY", "$EXPORTGUARD_DATA_DIR/audit-ed25519.pem",
             "The Ed25519 private key (PEM) that signs audit checkpoints, created there on "
             "first use (mode 0600). Keep it off the database server: whoever holds it can "
@@ -54,6 +58,7 @@ class Settings:
     actor: str
     impact_policy: str = "review"
     webhook_url: str | None = None
+    webhook_secret: str | None = None
     demo: bool = False
     audit_key: Path | None = None
 
@@ -78,6 +83,7 @@ def load(environ: Mapping[str, str] | None = None) -> Settings:
         actor=actor,
         impact_policy=env.get("EXPORTGUARD_IMPACT_POLICY") or "review",
         webhook_url=env.get("EXPORTGUARD_WEBHOOK_URL") or None,
+        webhook_secret=env.get("EXPORTGUARD_WEBHOOK_SECRET") or None,
         demo=env.get("EXPORTGUARD_DEMO") == "1",
         audit_key=Path(env.get("EXPORTGUARD_AUDIT_KEY") or data_dir / "audit-ed25519.pem"),
     )

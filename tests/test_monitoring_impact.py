@@ -178,7 +178,8 @@ def hook() -> Iterator[tuple[str, list[Any]]]:
     class Handler(http.server.BaseHTTPRequestHandler):
         def do_POST(self) -> None:
             body = self.rfile.read(int(self.headers["Content-Length"]))
-            received.append(json.loads(body))
+            signature = self.headers.get("X-ExportGuard-Signature")
+            received.append({**json.loads(body), "_raw": body.decode(), "_signature": signature})
             self.send_response(204)
             self.end_headers()
 
@@ -199,7 +200,43 @@ def test_alerts_are_posted_to_the_webhook(db_url: str, hook: tuple[str, list[Any
     eg.import_demo()
     eg.monitoring.add(exporter="Acme", name="Candiru Ltd", country="IL")
     assert received
-    assert received[0]["alerts"][0]["data"]["listed_name"] == "Candiru"
+    assert received[0]["alert"]["data"]["listed_name"] == "Candiru"
+    assert received[0]["type"] == "alert"
+    assert eg.monitoring.undelivered() == 0
+    eg.close()
+
+
+def test_a_webhook_down_then_up_gets_every_alert_once_signed(
+    db_url: str, hook: tuple[str, list[Any]]
+) -> None:
+    import hashlib
+    import hmac
+    from datetime import timedelta
+
+    url, received = hook
+    now = [FIXED_NOW]
+    down = WebhookNotifier("http://127.0.0.1:9/alerts", secret="s3cret")
+    eg = ExportGuard(db_url, clock=lambda: now[0], notifier=down)
+    eg.import_demo()
+    eg.monitoring.add(exporter="Acme", name="Candiru Ltd", country="IL")
+    eg.monitoring.add(exporter="Acme", name="NSO Group", country="IL")
+    assert eg.monitoring.undelivered() == 2
+    assert eg.monitoring.deliver()["delivered"] == 0  # not due yet: backoff
+    up = WebhookNotifier(url, secret="s3cret")
+    eg.monitoring.notifier = up  # the listener is back
+    now[0] = FIXED_NOW + timedelta(minutes=2)
+    counts = eg.monitoring.deliver()
+    assert (counts["delivered"], counts["undelivered"]) == (2, 0)
+    names = sorted(r["alert"]["data"]["listed_name"] for r in received)
+    assert names == ["Candiru", "NSO Group"]
+    for r in received:
+        signed = hmac.new(b"s3cret", r["_raw"].encode(), hashlib.sha256).hexdigest()
+        assert r["_signature"] == f"sha256={signed}"
+    assert len({r["event_id"] for r in received}) == 2
+    assert eg.monitoring.deliver()["delivered"] == 0  # never twice
+    statuses = [r.payload["status"] for r in eg.audit.records() if r.kind == "webhook"]
+    assert statuses.count("delivered") == 2
+    assert statuses.count("pending") == 2
     eg.close()
 
 
@@ -211,6 +248,7 @@ def test_a_failing_webhook_is_logged_and_the_alert_kept(
     )
     eg.import_demo()
     eg.monitoring.add(exporter="Acme", name="Candiru Ltd", country="IL")
-    assert "webhook http://127.0.0.1:9/alerts failed" in caplog.text
+    assert "webhook http://127.0.0.1:9/alerts" in caplog.text
+    assert eg.monitoring.undelivered() == 1
     assert [a["data"]["listed_name"] for a in eg.monitoring.alerts()] == ["Candiru"]
     eg.close()

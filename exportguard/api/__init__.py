@@ -83,6 +83,7 @@ class JobWorker:
     def _loop(self) -> None:
         while not self._stop.is_set():
             try:
+                self.service.monitoring.deliver()  # alert notifications due for a retry
                 ran = self.service.jobs.run_next(self.name)
             except Exception:  # keep the worker alive; the job records its own failure
                 log.exception("job worker error")
@@ -99,7 +100,11 @@ def create_app(
     never by default, whatever the store."""
     config = settings_module.load()
     if service is None:
-        notifier = WebhookNotifier(config.webhook_url) if config.webhook_url else None
+        notifier = (
+            WebhookNotifier(config.webhook_url, secret=config.webhook_secret)
+            if config.webhook_url
+            else None
+        )
         service = ExportGuard(
             config.database_url,
             actor="system",

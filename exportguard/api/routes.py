@@ -378,7 +378,7 @@ def alerts(
     found = who.service.monitoring.alerts(
         status=None if status == "all" else status, exporter=scope
     )
-    return page(found, limit, offset)
+    return page(found, limit, offset) | {"undelivered": who.service.monitoring.undelivered()}
 
 
 @router.post("/alerts/{alert_id}/acknowledge", tags=["counterparties"])

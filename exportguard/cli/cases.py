@@ -466,12 +466,17 @@ def counterparty_alerts(
     """Alerts raised by counterparty screenings."""
 
     def action() -> None:
-        found = open_service().monitoring.alerts(
+        service = open_service()
+        found = service.monitoring.alerts(
             status=None if status == "all" else status, exporter=exporter
         )
         if as_json:
             print_json(found)
             return
+        waiting = service.monitoring.undelivered()
+        if waiting:
+            warn(f"{waiting} alert notification(s) not delivered to the webhook yet "
+                 "(`exportguard counterparty deliver` retries now)")  # fmt: skip
         for a in found:
             listed = a["data"].get("listed_name") or a["entry_id"]
             outcome = f" {a['resolution']}: {a['reason']}" if a.get("resolution") else ""
@@ -479,6 +484,18 @@ def counterparty_alerts(
                 f"{a['id']} [{a['status']}{outcome}] {a['kind']}: {a['name']} "
                 f"({a['exporter']}) ~ {listed} ({a['entry_id']}, {a['score']:.2f})"
             )
+
+    run(action)
+
+
+@counterparty_app.command("deliver")
+def counterparty_deliver() -> None:
+    """Post the alert notifications due to the webhook now (the service retries by itself)."""
+
+    def action() -> None:
+        counts = open_service().monitoring.deliver()
+        out.print(f"delivered {counts['delivered']}, failed {counts['failed']}, "
+                  f"still undelivered {counts['undelivered']}")  # fmt: skip
 
     run(action)
 

@@ -32,7 +32,11 @@ def open_service() -> Any:
     from exportguard.services.monitoring import WebhookNotifier
 
     config = settings_module.load()
-    notifier = WebhookNotifier(config.webhook_url) if config.webhook_url else None
+    notifier = (
+        WebhookNotifier(config.webhook_url, secret=config.webhook_secret)
+        if config.webhook_url
+        else None
+    )
     return ExportGuard(
         State.db or config.database_url,
         actor=State.actor or config.actor,

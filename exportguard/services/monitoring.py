@@ -14,8 +14,11 @@ resolves itself as ``delisted`` (``core.alerts``). New alerts can be posted to a
 
 from __future__ import annotations
 
+import hashlib
+import hmac
 import logging
-from collections.abc import Sequence
+import uuid
+from collections.abc import Mapping, Sequence
 from datetime import date, timedelta
 from typing import TYPE_CHECKING, Any, Protocol
 
@@ -27,7 +30,7 @@ from exportguard.core.entities import EntityType, Snapshot
 from exportguard.core.impact import entry_digest, field_changes
 from exportguard.core.index import Hit, build_query
 from exportguard.core.thresholds import DEFAULT_THRESHOLD
-from exportguard.errors import FieldError, InvalidInput, NotFound
+from exportguard.errors import DownloadError, FieldError, InvalidInput, NotFound
 from exportguard.store import cases
 from exportguard.store import lists as list_store
 from exportguard.store import monitoring as store
@@ -45,31 +48,47 @@ log = logging.getLogger(__name__)
 
 
 class Notifier(Protocol):
-    """Where new alerts are sent (besides the store)."""
+    """Where alert notifications are posted: ``post`` delivers one JSON body, or raises
+    :class:`~exportguard.errors.DownloadError` (any failure: network, HTTP status)."""
 
-    def send(self, alerts: Sequence[dict[str, Any]]) -> None: ...
+    def post(self, body: bytes, headers: Mapping[str, str]) -> None: ...
 
 
 class WebhookNotifier:
-    """POSTs new alerts as JSON to a URL; a failure is logged, never fatal."""
+    """POSTs notifications to a URL, signed with HMAC-SHA256 when a secret is given
+    (``X-ExportGuard-Signature: sha256=<hex of HMAC(secret, body)>``)."""
 
     def __init__(
-        self, url: str, *, timeout: float = 10.0, transport: httpx.BaseTransport | None = None
+        self,
+        url: str,
+        *,
+        secret: str | None = None,
+        timeout: float = 10.0,
+        transport: httpx.BaseTransport | None = None,
     ) -> None:
         import httpx  # only when a webhook is configured: it costs 0.1 s at start-up
 
         self.url = url
+        self.secret = secret
         self.client = httpx.Client(timeout=timeout, transport=transport)
         self.errors: tuple[type[Exception], ...] = (httpx.HTTPError,)
 
-    def send(self, alerts: Sequence[dict[str, Any]]) -> None:
-        if not alerts:
-            return
+    def post(self, body: bytes, headers: Mapping[str, str]) -> None:
+        sent = {"Content-Type": "application/json", **headers}
+        if self.secret:
+            digest = hmac.new(self.secret.encode(), body, hashlib.sha256).hexdigest()
+            sent["X-ExportGuard-Signature"] = f"sha256={digest}"
         try:
-            response = self.client.post(self.url, json={"alerts": list(alerts)})
+            response = self.client.post(self.url, content=body, headers=sent)
             response.raise_for_status()
         except self.errors as exc:
-            log.warning("webhook %s failed: %s (alerts are stored all the same)", self.url, exc)
+            raise DownloadError(f"webhook {self.url}: {exc}") from exc
+
+
+#: Delivery attempts before a notification is given up (status ``failed``, still counted
+#: as undelivered); the wait doubles from a minute, at most six hours.
+MAX_ATTEMPTS = 10
+MAX_BACKOFF_MINUTES = 360
 
 
 class Monitoring:
@@ -228,6 +247,7 @@ class Monitoring:
                                  "changes": changes},
                     }  # fmt: skip
                     alert["id"] = store.add_alert(conn, alert)
+                    self._enqueue(conn, alert)
                     raised.append(alert)
                 seen = {(h.entry.source, h.entry.id) for h in hits}
                 for (source, entry_id) in before:
@@ -242,8 +262,8 @@ class Monitoring:
                     "hits": [_hit(rank, h) for rank, h in enumerate(hits, 1)],
                     "purpose": "monitoring",
                 })  # fmt: skip
-        if raised and self.notifier is not None:
-            self.notifier.send(raised)
+        if raised:
+            self.deliver()
         return raised
 
     def _digests(self, hits: Sequence[Hit]) -> dict[tuple[int, str], str]:
@@ -256,6 +276,55 @@ class Monitoring:
                 for entry in list_store.load_entries(conn, snapshot_id, entry_ids):
                     out[(snapshot_id, entry.id)] = entry_digest(entry)
         return out
+
+    def _enqueue(self, conn: Connection, alert: Mapping[str, Any]) -> None:
+        """Store the alert's notification with the alert (same transaction): a crash between
+        the two can neither lose it nor send it for an alert that was rolled back."""
+        if self.notifier is None:
+            return
+        event_id = str(uuid.uuid4())
+        store.enqueue(conn, event_id, {"event_id": event_id, "type": "alert", "alert": alert},
+                      self.app._now())  # fmt: skip
+
+    def deliver(self, limit: int = 100) -> dict[str, int]:
+        """Post the notifications that are due; a failure is retried later (the wait
+        doubling from a minute up to six hours, :data:`MAX_ATTEMPTS` in all). Each outcome is
+        stored and audited. Returns counts: delivered, failed (this round), undelivered."""
+        counts = {"delivered": 0, "failed": 0}
+        if self.notifier is not None:
+            now = self.app.clock()
+            with writing(self.app.engine) as conn:
+                rows = store.due(conn, now.isoformat(timespec="seconds"), limit)
+            for row in rows:
+                attempts = row["attempts"] + 1
+                try:
+                    self.notifier.post(row["payload"].encode(),
+                                       {"X-ExportGuard-Event": row["event_id"]})  # fmt: skip
+                    error = None
+                except DownloadError as exc:
+                    error = str(exc)[:500]
+                wait = timedelta(minutes=min(2 ** (attempts - 1), MAX_BACKOFF_MINUTES))
+                status = ("delivered" if error is None
+                          else "failed" if attempts >= MAX_ATTEMPTS else "pending")  # fmt: skip
+                with writing(self.app.engine) as conn:
+                    store.mark_delivery(
+                        conn, row["id"], status=status, attempts=attempts,
+                        next_attempt_at=(now + wait).isoformat(timespec="seconds"),
+                        error=error,
+                        delivered_at=now.isoformat(timespec="seconds") if error is None else None,
+                    )  # fmt: skip
+                    self.app.audit.record(conn, "webhook", row["event_id"], {
+                        "status": status, "attempts": attempts, "error": error})  # fmt: skip
+                counts["delivered" if error is None else "failed"] += 1
+                if error is not None:
+                    log.warning("%s (attempt %d; kept, retried later)", error, attempts)
+        counts["undelivered"] = self.undelivered()
+        return counts
+
+    def undelivered(self) -> int:
+        """Alert notifications not (yet) delivered to the webhook."""
+        with self.app.engine.connect() as conn:
+            return store.undelivered(conn)
 
     @staticmethod
     def _changes(conn: Connection, old_snapshot: int, new_snapshot: int, entry_id: str
@@ -316,9 +385,10 @@ class Monitoring:
                              "expired_on": str(clearance["expires_on"])},
                 }  # fmt: skip
                 alert["id"] = store.add_alert(conn, alert)
+                self._enqueue(conn, alert)
                 raised.append(alert)
-        if raised and self.notifier is not None:
-            self.notifier.send(raised)
+        if raised:
+            self.deliver()
         return raised
 
     def alerts(

@@ -7,9 +7,15 @@ from collections.abc import Mapping, Sequence
 from datetime import date
 from typing import Any
 
-from sqlalchemy import Connection, delete, insert, select, update
+from sqlalchemy import Connection, delete, func, insert, select, update
 
-from exportguard.store.schema import alerts, clearances, counterparties, counterparty_hits
+from exportguard.store.schema import (
+    alerts,
+    clearances,
+    counterparties,
+    counterparty_hits,
+    outbox,
+)
 
 
 def add_counterparty(conn: Connection, row: Mapping[str, Any]) -> None:
@@ -168,3 +174,38 @@ def clearances_of(conn: Connection, cp_id: str) -> list[dict[str, Any]]:
         select(clearances).where(clearances.c.counterparty_id == cp_id).order_by(clearances.c.id)
     )
     return [dict(r._mapping) for r in rows]
+
+
+# --- the webhook outbox ----------------------------------------------------------------------
+
+
+def enqueue(conn: Connection, event_id: str, payload: Mapping[str, Any], at: str) -> None:
+    conn.execute(insert(outbox).values(
+        event_id=event_id, payload=json.dumps(dict(payload), ensure_ascii=False, default=str),
+        status="pending", attempts=0, next_attempt_at=at, created_at=at,
+    ))  # fmt: skip
+
+
+def due(conn: Connection, now: str, limit: int) -> list[dict[str, Any]]:
+    """Pending notifications whose next attempt is due, oldest first (locked on
+    PostgreSQL, so two instances never post one twice at once)."""
+    query = (select(outbox).where(outbox.c.status == "pending", outbox.c.next_attempt_at <= now)
+             .order_by(outbox.c.id).limit(limit))  # fmt: skip
+    if conn.dialect.name == "postgresql":
+        query = query.with_for_update(skip_locked=True)
+    return [dict(r._mapping) for r in conn.execute(query)]
+
+
+def mark_delivery(
+    conn: Connection, row_id: int, *, status: str, attempts: int, next_attempt_at: str,
+    error: str | None, delivered_at: str | None,
+) -> None:  # fmt: skip
+    conn.execute(update(outbox).where(outbox.c.id == row_id).values(
+        status=status, attempts=attempts, next_attempt_at=next_attempt_at, last_error=error,
+        delivered_at=delivered_at,
+    ))  # fmt: skip
+
+
+def undelivered(conn: Connection) -> int:
+    query = select(func.count()).select_from(outbox).where(outbox.c.status != "delivered")
+    return int(conn.execute(query).scalar_one())

@@ -262,6 +262,21 @@ audit_head = Table(
     Column("hash", String(64), nullable=False),
 )
 
+#: Alert notifications waiting for, or done with, their webhook delivery (services.monitoring).
+outbox = Table(
+    "outbox",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("event_id", String(36), nullable=False, unique=True),  # receivers de-duplicate on it
+    Column("payload", Text, nullable=False),  # JSON body posted
+    Column("status", String(16), nullable=False, index=True),  # pending | delivered | failed
+    Column("attempts", Integer, nullable=False),
+    Column("next_attempt_at", String(32), nullable=False),
+    Column("last_error", Text),
+    Column("created_at", String(32), nullable=False),
+    Column("delivered_at", String(32)),
+)
+
 #: Calls of expensive operations per user (per-user rate limits; services.accounts).
 usage = Table(
     "usage",

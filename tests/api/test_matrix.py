@@ -562,18 +562,20 @@ def test_every_api_route_is_in_the_matrix(api: Api) -> None:
 
 
 def test_everyone_changes_their_own_password(api: Api) -> None:
+    r = api.client.post("/api/v1/me/password", headers=api.as_("officer"),
+                        json={"current": "wrong", "new": "Quartz-Maple-Harbour-1"})  # fmt: skip
+    assert r.status_code == 401
+    r = api.client.post("/api/v1/me/password", headers=api.as_("officer"),
+                        json={"current": "officer-demo", "new": "password"})  # fmt: skip
+    assert r.status_code == 422
+    assert r.json()["error"]["fields"][0]["field"] == "password"
     for role in USERS:
         change = {"current": f"{role}-demo", "new": f"{role}-Quartz-Maple-9x"}
         r = api.client.post("/api/v1/me/password", headers=api.as_(role), json=change)
         assert r.status_code == 200, r.text
         assert r.json()["username"] == role
-    r = api.client.post("/api/v1/me/password", headers=api.as_("officer"),
-                        json={"current": "wrong", "new": "Quartz-Maple-Harbour-1"})  # fmt: skip
-    assert r.status_code == 401
-    r = api.client.post("/api/v1/me/password", headers=api.as_("officer"),
-                        json={"current": "officer-Quartz-Maple-9x", "new": "password"})  # fmt: skip
-    assert r.status_code == 422
-    assert r.json()["error"]["fields"][0]["field"] == "password"
+        # A password change ends the user's API tokens too.
+        assert api.client.get("/api/v1/me", headers=api.as_(role)).status_code == 401
 
 
 def test_own_tokens_and_revocation(api: Api) -> None:
