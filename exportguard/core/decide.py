@@ -20,7 +20,8 @@ Rules that keep a confident answer honest:
   was named, and no undated listing of a snapshot newer than the decision date matched;
 - a verdict's certainty is the weakest certainty among the facts it rests on, including
   the facts behind a negative conclusion ("no rule requires a licence"): country-set
-  memberships, the rules that did not fire. Unverified deciding facts are named in a reason.
+  memberships tested, caveats that fired. Where several findings each decide the verdict,
+  it rests on the best-supported one. Unverified deciding facts are named in a reason.
 """
 
 from __future__ import annotations
@@ -42,6 +43,7 @@ from exportguard.core.regimes import (
     Rule,
     Verdict,
     normalise_item,
+    strongest,
     weakest,
 )
 
@@ -601,12 +603,14 @@ def _decide_regime(
         )
     )
     ordered = sorted(findings, key=lambda f: -f.verdict)
-    facts = tuple(
-        dict.fromkeys(
-            [*base, *(x for f in deciding for r in f.reasons for x in r.facts),
-             *(x for f in deciding for x in f.support)]
-        )
-    )  # fmt: skip
+    # The verdict holds if any one deciding finding holds: it rests on the best-supported
+    # one (Russia's 746.8 [S] decides a licence even where the NS reading [U] would too).
+    supported = [
+        tuple(dict.fromkeys([*base, *(x for r in f.reasons for x in r.facts), *f.support]))
+        for f in deciding
+    ]
+    best = strongest(regime.cite(fs)[1] for fs in supported)
+    facts = next(fs for fs in supported if regime.cite(fs)[1] == best)
     lead = [r for f in ordered if f in deciding for r in f.reasons]
     rest = [r for f in ordered if f not in deciding for r in f.reasons]
     return _finish(
@@ -728,7 +732,7 @@ def _finish(
     missing_lists: tuple[str, ...],
 ) -> RegimeDecision:
     facts = tuple(facts)
-    certainty = weakest([regime.cite(facts)[1], *(r.certainty for r in lead)])
+    certainty = regime.cite(facts)[1]
     if verdict == Verdict.NO_LICENCE_REQUIRED:
         # "No rule requires a licence" is concluded from rules that did not fire: derived
         # at best, whatever the sources of the rules themselves (never P or S).
@@ -1011,7 +1015,7 @@ def decide(
 
     ``decision_id``: the caller's id for this decision (each recorded decision its own;
     empty for one that is not recorded). The overall certainty is the
-    weakest among the regimes whose verdict is the overall one.
+    strongest among the regimes whose verdict is the overall one (any one of them decides it).
     """
     loaded = _Loaded.of(lists)
     items = frozenset(map(normalise_item, request.items))
@@ -1023,7 +1027,7 @@ def decide(
         "regimes": {r.id: {"revision": r.revision, "digest": r.digest} for r in regimes},
         **versions,
     }
-    certainty = weakest([r.certainty for r in results if r.verdict == verdict])
+    certainty = strongest(r.certainty for r in results if r.verdict == verdict)
     return Decision(
         verdict, results, request, full_versions, decision_id, tuple(screenings), certainty,
     )  # fmt: skip

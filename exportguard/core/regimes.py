@@ -54,7 +54,7 @@ from __future__ import annotations
 import hashlib
 import json
 import re
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from enum import IntEnum
@@ -425,9 +425,14 @@ class Regime:
 _ORDER = {"P": 0, "S": 1, "D": 2, "U": 3}
 
 
-def weakest(tags: Sequence[str]) -> str:
+def weakest(tags: Iterable[str]) -> str:
     """The weakest of certainty tags (P > S > D > U); P for none."""
     return max(tags, key=_ORDER.__getitem__, default="P")
+
+
+def strongest(tags: Iterable[str]) -> str:
+    """The strongest of certainty tags (P > S > D > U); U for none."""
+    return min(tags, key=_ORDER.__getitem__, default="U")
 
 
 # --- parsing and validation --------------------------------------------------------------

@@ -1153,15 +1153,25 @@ def test_no_licence_is_not_primary_when_it_rests_on_weaker_facts() -> None:
     assert default.certainty != "P"
 
 
-def test_decision_certainty_is_the_weakest_of_the_deciding_regimes() -> None:
+def test_decision_certainty_rests_on_the_best_supported_deciding_regime() -> None:
     request = DecisionRequest(
         items=("4A005",), destination="CY", on=date(2022, 6, 1),
         parties=(Party("end user", "Acme Ltd", "CY"),), **GOV,
     )  # fmt: skip
     decision = decide(request, list(REGIMES.values()), [], {}, lists=LISTS, decision_id="x")
     assert decision.decision_id == "x"
-    assert decision.certainty == "U"
+    by_id = {r.id: r for r in decision.regimes}
+    assert by_id["us-ear"].certainty == "U"  # Cyprus in D:5 is unverified
+    assert by_id["il-deca"].verdict == decision.verdict
+    assert decision.certainty == by_id["il-deca"].certainty == "S"
     assert decision.fingerprint
+
+
+def test_a_verdict_two_findings_decide_rests_on_the_better_supported_one() -> None:
+    result = run("us-ear", ["4E001.c"], "RU", date(2022, 6, 1), NONGOV_IR)
+    assert result.verdict.label == "licence_required"
+    assert result.certainty == "S"  # 746.8 [S], whatever the NS reading [U] says
+    assert "us-ear:unverified" not in rules(result)
 
 
 # --- kind 14: the lists a regime needs ------------------------------------------------------
