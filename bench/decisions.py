@@ -56,11 +56,12 @@ def main() -> None:
         regimes = eg.decisions.regimes()
         requests = []
         for _ in range(2000):
+            to = rng.choice(DESTINATIONS)
             requests.append(
                 build_request(
                     regimes,
                     items=rng.choice(ITEMS),
-                    to=rng.choice(DESTINATIONS),
+                    to=to,
                     on=rng.choice(DATES),
                     regimes=[],
                     end_users=[rng.choice(PARTIES)],
@@ -69,7 +70,8 @@ def main() -> None:
                     end_use=rng.choice([*END_USES, None]),
                     authority_informed=rng.random() < 0.2,
                     exporter_country=rng.choice(EXPORTERS),
-                    region=rng.choice(REGIONS),
+                    # A region is one of Ukraine's (a region with another country is an error).
+                    region=rng.choice(REGIONS) if to == "UA" else None,
                 )
             )
         chosen = list(regimes.values())

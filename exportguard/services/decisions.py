@@ -429,7 +429,7 @@ def build_request(
         errors.append(FieldError("end_use", f"must be one of {', '.join(END_USES)}"))
     if region is not None and region not in REGIONS:
         errors.append(FieldError("region", f"must be one of {', '.join(REGIONS)}"))
-    elif region is not None and destination not in (None, "UA"):
+    elif region in ("crimea", "dnr", "lnr") and destination not in (None, "UA"):
         # Crimea, the DNR and the LNR are regions of Ukraine in law (EAR 746.6): a region
         # given with another country would be dropped, and its embargo with it.
         errors.append(FieldError("region", (
