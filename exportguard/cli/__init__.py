@@ -429,9 +429,9 @@ def screen_batch_command(
     run(action)
 
 
-from exportguard.cli import amendments, audit, cases, decisions  # noqa: E402 - register commands
+from exportguard.cli import amendments, audit, cases, decisions, service  # noqa: E402 - register
 
-__all__ = ["amendments", "app", "audit", "cases", "decisions", "main"]
+__all__ = ["amendments", "app", "audit", "cases", "decisions", "main", "service"]
 
 
 def main() -> None:

@@ -105,6 +105,17 @@ def password_problems(password: str, username: str) -> list[FieldError]:
     return []
 
 
+def role_problems(role: str, exporter: str | None) -> list[FieldError]:
+    """Why a role (with its company, for an exporter) is refused (empty: acceptable)."""
+    if role not in ROLES:
+        return [FieldError("role", f"must be one of {', '.join(ROLES)}")]
+    if role == "exporter" and not (exporter or "").strip():
+        return [FieldError("exporter", "an exporter user belongs to a company")]
+    if role != "exporter" and exporter:
+        return [FieldError("exporter", "only exporter users belong to a company")]
+    return []
+
+
 def _sha(token: str) -> str:
     return hashlib.sha256(token.encode()).hexdigest()
 
@@ -139,12 +150,7 @@ class Accounts:
             errors.append(FieldError("username", "letters, digits, '-', '_' or '.'"))
         if not demo:  # demo passwords are public anyway, and served on loopback only
             errors.extend(password_problems(password, username))
-        if role not in ROLES:
-            errors.append(FieldError("role", f"must be one of {', '.join(ROLES)}"))
-        if role == "exporter" and not (exporter or "").strip():
-            errors.append(FieldError("exporter", "an exporter user belongs to a company"))
-        if role != "exporter" and exporter:
-            errors.append(FieldError("exporter", "only exporter users belong to a company"))
+        errors.extend(role_problems(role, exporter))
         if errors:
             raise InvalidInput(errors)
         with writing(self.app.engine) as conn:
@@ -192,13 +198,7 @@ class Accounts:
     def set_role(self, username: str, role: str, exporter: str | None = None) -> None:
         """Change a user's role (and company, for an exporter); their sessions end. The last
         active admin keeps the role. Audited."""
-        errors = []
-        if role not in ROLES:
-            errors.append(FieldError("role", f"must be one of {', '.join(ROLES)}"))
-        if role == "exporter" and not (exporter or "").strip():
-            errors.append(FieldError("exporter", "an exporter user belongs to a company"))
-        if role != "exporter" and exporter:
-            errors.append(FieldError("exporter", "only exporter users belong to a company"))
+        errors = role_problems(role, exporter)
         if errors:
             raise InvalidInput(errors)
         with writing(self.app.engine) as conn:
