@@ -302,6 +302,8 @@ async def import_lists(
             for r in report.results
         ],
         "alerts": len(report.alerts),
+        "summary": report.summary(),
+        "impacts": list(report.impacts),
     }
 
 

@@ -12,7 +12,7 @@ evaluate every annotation string of every command at start-up (0.05 s of a one-o
 import json
 import sys
 from pathlib import Path
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
@@ -30,6 +30,9 @@ from exportguard.cli.common import (
 )
 from exportguard.core.thresholds import DEFAULT_THRESHOLD
 from exportguard.errors import InvalidInput
+
+if TYPE_CHECKING:
+    from exportguard.services import ImportReport
 
 app = typer.Typer(
     help="ExportGuard: export control of cyber-surveillance technology.",
@@ -101,6 +104,8 @@ def lists_import(
                         for r in report.results
                     ],
                     "skipped": list(report.skipped),
+                    "summary": report.summary(),
+                    "impacts": list(report.impacts),
                 }
             )
             return
@@ -122,8 +127,24 @@ def lists_import(
                 warn(f"note: snapshot {r.snapshot.id}: {warning}")
         for name in report.skipped:
             warn(f"skipped (not a list format): {name}")
+        if any(r.created for r in report.results):
+            _print_import_summary(report)
 
     run(action)
+
+
+def _print_import_summary(report: "ImportReport") -> None:
+    """What an import set off, in one line, then each licence or application it touched."""
+    n = report.summary()
+    say(
+        f"monitoring: {n['alerts_raised']} counterparty alert(s) raised; impact: "
+        f"{n['licences_affected']} licence(s) and {n['applications_affected']} application(s) "
+        f"affected, {n['reviews_queued']} review(s) queued"
+        + (f", {n['licences_suspended']} licence(s) suspended" if n["licences_suspended"] else "")
+    )
+    for impact in report.impacts:
+        for a in impact["affected"]:
+            say(f"  {a['kind']} {a['id']}: {a['reason']} -> {a['proposal']}")
 
 
 @lists_app.command("show")
@@ -251,6 +272,8 @@ def lists_update(
                         f"{outcome.feed.name}: snapshot {r.snapshot.id} "
                         f"({r.snapshot.source}, {r.snapshot.published}) {status}"
                     )
+                if any(r.created for r in outcome.report.results):
+                    _print_import_summary(outcome.report)
         if failed:
             raise typer.Exit(1)
 

@@ -44,6 +44,7 @@ from exportguard.store import lists as list_store
 from exportguard.store.engine import writing
 
 if TYPE_CHECKING:
+    from exportguard.core.impact import EntryDiff
     from exportguard.sources import detect, download
 
 Clock = Callable[[], datetime]
@@ -67,6 +68,22 @@ class ImportReport:
     results: tuple[ImportResult, ...]
     skipped: tuple[str, ...] = ()
     alerts: tuple[dict[str, Any], ...] = ()  # counterparty alerts the import raised
+    #: per snapshot that became current, the licences and applications it moved
+    #: (:meth:`Impact.on_import`)
+    impacts: tuple[dict[str, Any], ...] = ()
+
+    def summary(self) -> dict[str, int]:
+        """What the import set off: counterparty alerts raised, licences and applications
+        affected, reviews queued and licences suspended (by the impact policy)."""
+        affected = [a for i in self.impacts for a in i["affected"]]
+        actions = [a for i in self.impacts for a in i["actions"]]
+        return {
+            "alerts_raised": len(self.alerts),
+            "licences_affected": sum(a["kind"] == "licence" for a in affected),
+            "applications_affected": sum(a["kind"] == "application" for a in affected),
+            "reviews_queued": sum("review" in a for a in actions),
+            "licences_suspended": sum(a["action"] == "suspended" for a in actions),
+        }
 
 
 @dataclass(frozen=True, slots=True)
@@ -313,6 +330,7 @@ class ExportGuard:
         imported_at = self.clock().isoformat(timespec="seconds")
         with writing(self.engine) as conn:
             list_store.lock_imports(conn)
+            was_current = {s.source: s for s in list_store.in_force(conn)}
             for unit, parsed, index, when, basis, note in prepared:
                 content_hash = _content_hash(unit)
                 existing = list_store.by_hash(conn, content_hash)
@@ -346,10 +364,16 @@ class ExportGuard:
                     },
                 )
                 results.append(ImportResult(snapshot, created=True, warnings=warnings))
-        if any(r.created for r in results):
-            alerts = self.monitoring.rescreen()
-            return ImportReport(tuple(results), alerts=tuple(alerts))
-        return ImportReport(tuple(results))
+        if not any(r.created for r in results):
+            return ImportReport(tuple(results))
+        alerts = self.monitoring.rescreen()
+        created = {r.snapshot.id for r in results if r.created}
+        impacts = tuple(
+            self.impact.on_import(was_current.get(snap.source), snap)
+            for snap in self.snapshots_in_force()
+            if snap.id in created
+        )
+        return ImportReport(tuple(results), alerts=tuple(alerts), impacts=impacts)
 
     def _check_entries(self, parsed: ParsedList, files: str) -> None:
         """Refuse what no store can keep or should believe: a NUL character anywhere in an
@@ -421,7 +445,7 @@ class ExportGuard:
 
         Entries are compared by their stored JSON (a digest each), and only the entries that
         differ are decoded: a 14,000-entry list diffs in well under a second."""
-        from exportguard.core.impact import diff_entries, field_changes
+        from exportguard.core.impact import field_changes
 
         old, new = self.snapshot(old_id), self.snapshot(new_id)
         if old.source != new.source:
@@ -430,13 +454,8 @@ class ExportGuard:
                 "are of different lists",
                 field="snapshots",
             )
-        with self.engine.connect() as conn:
-            before = list_store.entry_texts(conn, old_id)
-            after = list_store.entry_texts(conn, new_id)
-        diff = diff_entries(_text_digests(before), _text_digests(after))
-        # Texts can differ where entries do not (stored by an older version of a parser,
-        # with fewer fields): those are confirmed on the decoded entries.
-        changed = [i for i in diff.changed if _entry_digest(before[i]) != _entry_digest(after[i])]
+        before, after, diff = self._delta(old_id, new_id)
+        changed = diff.changed
 
         def brief(text: str) -> dict[str, Any]:
             data = json.loads(text)
@@ -453,6 +472,28 @@ class ExportGuard:
                 for i in changed
             ],
         }  # fmt: skip
+
+    def entry_delta(self, old_id: int | None, new_id: int) -> EntryDiff:
+        """Ids of the entries added, removed and changed from snapshot ``old_id`` (None: an
+        empty list, so every entry is added) to ``new_id``; no check that both are of one
+        source (:meth:`snapshot_diff` makes it)."""
+        return self._delta(old_id, new_id)[2]
+
+    def _delta(
+        self, old_id: int | None, new_id: int
+    ) -> tuple[dict[str, str], dict[str, str], EntryDiff]:
+        from exportguard.core.impact import diff_entries
+
+        with self.engine.connect() as conn:
+            before = list_store.entry_texts(conn, old_id) if old_id is not None else {}
+            after = list_store.entry_texts(conn, new_id)
+        diff = diff_entries(_text_digests(before), _text_digests(after))
+        # Texts can differ where entries do not (stored by an older version of a parser,
+        # with fewer fields): those are confirmed on the decoded entries.
+        changed = tuple(
+            i for i in diff.changed if _entry_digest(before[i]) != _entry_digest(after[i])
+        )
+        return before, after, replace(diff, changed=changed)
 
     def entries(self, snapshot_id: int, ids: Iterable[str] | None = None) -> list[ListEntry]:
         with self.engine.connect() as conn:
@@ -672,7 +713,11 @@ def _date_and_basis(
         return (newest, DateBasis.NEWEST_LISTING,
                 f"publication date {newest} is the newest listing date in the file")  # fmt: skip
     today = now.date()
-    return today, DateBasis.IMPORT_DATE, (
-        f"the file has no publication date: dated with the import date {today}; it is used "
-        "only while its source has no dated snapshot (give --published to date it)"
+    return (
+        today,
+        DateBasis.IMPORT_DATE,
+        (
+            f"the file has no publication date: dated with the import date {today}; it is used "
+            "only while its source has no dated snapshot (give --published to date it)"
+        ),
     )

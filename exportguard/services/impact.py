@@ -22,14 +22,13 @@ from typing import TYPE_CHECKING, Any
 
 from exportguard.core.decide import DecisionRequest, Party
 from exportguard.core.entities import Snapshot
-from exportguard.core.impact import Affected, diff_entries, digests, more_restrictive
+from exportguard.core.impact import Affected, EntryDiff, more_restrictive
 from exportguard.core.index import build_query
 from exportguard.core.licensing import Event, Licence, State
 from exportguard.core.regimes import Regime
 from exportguard.core.thresholds import DEFAULT_THRESHOLD
 from exportguard.errors import InvalidInput, NotFound
 from exportguard.store import cases
-from exportguard.store import lists as list_store
 from exportguard.store.engine import writing
 
 if TYPE_CHECKING:
@@ -52,6 +51,10 @@ class Impact:
     # --- lists --------------------------------------------------------------------------
 
     def lists(self, old_id: int, new_id: int, *, dry_run: bool = False) -> dict[str, Any]:
+        """What moving one list from snapshot ``old_id`` to ``new_id`` touches: counterparties
+        that now hit an added or changed entry, and live licences and applications
+        (:meth:`_licences`). Raises :class:`NotFound`, and :class:`InvalidInput` for
+        snapshots of two lists."""
         old, new = self.app.snapshot(old_id), self.app.snapshot(new_id)
         if old.source != new.source:
             raise InvalidInput(
@@ -59,10 +62,7 @@ class Impact:
                 "are of different lists",
                 field="snapshots",
             )
-        with self.app.engine.connect() as conn:
-            before = digests(list_store.load_entries(conn, old_id))
-            after = digests(list_store.load_entries(conn, new_id))
-        diff = diff_entries(before, after)
+        diff = self.app.entry_delta(old_id, new_id)
         touched = set(diff.added) | set(diff.changed)
         affected: list[Affected] = []
         today = self.app.clock().date()
@@ -90,18 +90,7 @@ class Impact:
                         "alert",
                     )
                 )
-        current = {s.source: s for s in self.app.snapshots_in_force()}
-        with_old = [s for s in current.values() if s.source != old.source] + [old]
-        with_new = [s for s in current.values() if s.source != new.source] + [new]
-        for licence in self._live_licences():
-            a = self._verdict(licence, today, with_old)
-            b = self._verdict(licence, today, with_new)
-            if a != b:
-                affected.append(
-                    self._licence_affected(
-                        licence, a, b, f"list {new.source} changed (snapshot {old_id} -> {new_id})"
-                    )
-                )
+        affected += self._licences(old, new, diff)
         acted = [] if dry_run else self._act(affected, f"list change {old_id}->{new_id}")
         return {
             "kind": "lists",
@@ -113,6 +102,76 @@ class Impact:
             "policy": self.policy,
             "actions": acted,
         }
+
+    def on_import(self, previous: Snapshot | None, new: Snapshot) -> dict[str, Any]:
+        """Run by every import, for each snapshot that became the one in force for its
+        list: the live licences and applications it moves (:meth:`_licences`), acted on
+        under the policy. ``previous`` is the snapshot in force before (None: the list is
+        new to the store, and every entry counts as added). Counterparties are re-screened
+        by the import itself (``Monitoring.rescreen``). Returns the same shape as
+        :meth:`lists`."""
+        diff = self.app.entry_delta(previous.id if previous else None, new.id)
+        affected = self._licences(previous, new, diff)
+        origin = f"list import {previous.id if previous else 'none'}->{new.id} ({new.source})"
+        acted = self._act(affected, origin)
+        return {
+            "kind": "lists",
+            "source": new.source,
+            "from": previous.id if previous else None,
+            "to": new.id,
+            "entries": {k: len(v) for k, v in diff.to_dict().items()},
+            "affected": [a.to_dict() for a in affected],
+            "policy": self.policy,
+            "actions": acted,
+        }
+
+    def _licences(self, old: Snapshot | None, new: Snapshot, diff: EntryDiff) -> list[Affected]:
+        """Live licences and applications (expired ones excluded) that the list's move from
+        ``old`` to ``new`` touches: the decision of today changes verdict, or a party (end
+        user, intermediary) now matches an entry added or changed in ``new`` at the default
+        threshold, even where the verdict stays (it may already be "refer")."""
+        today = self.app.clock().date()
+        current = [s for s in self.app.snapshots_in_force() if s.source != new.source]
+        with_old = current + ([old] if old is not None else [])
+        with_new = [*current, new]
+        touched = set(diff.added) | set(diff.changed)
+        what = (
+            f"list {new.source} changed (snapshot {old.id} -> {new.id})"
+            if old is not None
+            else f"list {new.source} imported (snapshot {new.id})"
+        )
+        affected = []
+        for licence, state in self._live_licences():
+            a = self._verdict(licence, today, with_old)
+            b = self._verdict(licence, today, with_new)
+            matches = self._new_matches(licence, new, diff, touched, today) if touched else []
+            if a != b or matches:
+                affected.append(self._licence_affected(licence, state, a, b, what, matches))
+        return affected
+
+    def _new_matches(
+        self, licence: Licence, new: Snapshot, diff: EntryDiff, touched: set[str], today: date
+    ) -> list[str]:
+        """The licence's parties that match an added or changed entry of ``new``, in words."""
+        parties: list[tuple[str, str, str | None]] = [
+            ("end user", licence.end_user, licence.destination)
+        ]
+        parties += [("intermediary", name, None) for name in licence.parties]
+        found = []
+        for role, name, country in parties:
+            query = build_query(name, country=country)
+            hits = self.app.screen_snapshots(
+                query, [new], as_of=today, limit=None, threshold=DEFAULT_THRESHOLD
+            )
+            for h in hits:
+                if h.entry.id in touched:
+                    how = "added" if h.entry.id in diff.added else "changed"
+                    found.append(
+                        f"{role} {name!r} matches {h.entry.name!r} ({h.entry.source} "
+                        f"{h.entry.id}, {how} in snapshot {new.id}, score {h.score:.2f})"
+                    )
+                    break
+        return found
 
     # --- regimes ------------------------------------------------------------------------
 
@@ -141,7 +200,7 @@ class Impact:
         today = self.app.clock().date()
         d0, d1 = since or today, until or today
         affected = []
-        for licence in self._live_licences(regime_id):
+        for licence, state in self._live_licences(regime_id):
             a = self._verdict(licence, d0, self.app.snapshots_in_force(d0), old_regime)
             b = self._verdict(licence, d1, self.app.snapshots_in_force(d1), new_regime)
             if a != b:
@@ -150,7 +209,7 @@ class Impact:
                     if since
                     else f"{regime_id} revision {old_regime.revision} -> {new_regime.revision}"
                 )
-                affected.append(self._licence_affected(licence, a, b, what))
+                affected.append(self._licence_affected(licence, state, a, b, what))
         label = (
             f"regime {regime_id} {d0}->{d1}"
             if since
@@ -180,8 +239,18 @@ class Impact:
 
     # --- helpers --------------------------------------------------------------------------
 
-    def _live_licences(self, regime_id: str | None = None) -> list[Licence]:
-        return [lic for lic in self.app.licensing.find(regime=regime_id) if lic.state in LIVE]
+    def _live_licences(self, regime_id: str | None = None) -> list[tuple[Licence, State]]:
+        """Licences and applications live today, each with its state today: a licence
+        past its validity is expired, whatever its last event says, and is left out."""
+        today = self.app.clock().date()
+        live = []
+        for licence in self.app.licensing.find(regime=regime_id):
+            if licence.state not in LIVE:
+                continue
+            state = self.app.licensing.state_on(licence.id, today)
+            if state in LIVE:
+                live.append((licence, state))
+        return live
 
     def _verdict(
         self,
@@ -205,26 +274,33 @@ class Impact:
         )
         return self.app.decisions._decide(request, [chosen], snapshots).verdict.label
 
-    def _licence_affected(self, licence: Licence, old: str, new: str, what: str) -> Affected:
+    def _licence_affected(
+        self,
+        licence: Licence,
+        state: State,
+        old: str,
+        new: str,
+        what: str,
+        matches: Sequence[str] = (),
+    ) -> Affected:
         kind = (
             "application"
-            if licence.state in (State.DRAFT, State.SUBMITTED, State.UNDER_REVIEW)
+            if state in (State.DRAFT, State.SUBMITTED, State.UNDER_REVIEW)
             else "licence"
         )
-        worse = more_restrictive(new, old)
+        worse = more_restrictive(new, old) or bool(matches)
         proposal = (
-            "suspend"
-            if worse and self.policy == "suspend" and licence.state is State.ISSUED
-            else "review"
+            "suspend" if worse and self.policy == "suspend" and state is State.ISSUED else "review"
         )
+        reasons = ([f"verdict {old} -> {new}"] if old != new else []) + list(matches)
         return Affected(
             kind,
             licence.id,
             f"{licence.exporter}: {', '.join(licence.items)} to "
-            f"{licence.destination} ({licence.end_user}), {licence.state.value}",
+            f"{licence.destination} ({licence.end_user}), {state.value}",
             old,
             new,
-            f"{what}: verdict {old} -> {new}",
+            f"{what}: {'; '.join(reasons)}",
             proposal,
         )
 

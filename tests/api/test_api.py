@@ -88,6 +88,12 @@ def test_upload_import_and_pagination(api: Api, lists_dir: Path) -> None:
     )
     assert r.status_code == 200
     assert r.json()["snapshots"][0]["source"] == "us_bis_dpl"
+    # Every import reports what it set off (issue 16, fault 4): the DPL is new to this store.
+    assert r.json()["summary"] == {
+        "alerts_raised": 0, "licences_affected": 0, "applications_affected": 0,
+        "reviews_queued": 0, "licences_suspended": 0,
+    }  # fmt: skip
+    assert r.json()["impacts"][0]["source"] == "us_bis_dpl"
     bad = api.client.post(
         "/api/v1/lists/import",
         files={"files": ("x.xml", b"<!DOCTYPE a>")},
