@@ -38,6 +38,9 @@ legal-equiv     an organisation's legal form replaced by an equivalent of its fa
                 another language (OAO <-> JSC <-> PAO, OOO <-> LLC, GmbH <-> mbH ...)
 given-name      a person's given name replaced by one of its short forms (Robert -> Bob,
                 Aleksandr -> Sasha), from the nicknames data set the package ships
+script-full-name  a Russian person's Latin given name and surname, patronymic left out
+                ("Sergey Shoygu"), against the entry's Cyrillic names only (its Latin
+                names held out of the index: "Сергей Кужугетович Шойгу")
 
 Wrong-answer kinds (each query must NOT hit its entry; the rate of hits is reported):
 
@@ -87,7 +90,7 @@ from exportguard.core.thresholds import DEFAULT_THRESHOLD
 KINDS = ("alias", "alias-other", "typo", "reorder", "drop-middle", "legal-form", "punct-case",
          "cyrillic", "arabic-script", "other-script", "title", "abbreviation", "romanisation",
          "drop-chain", "brand-script", "identifier", "number-words", "legal-equiv",
-         "given-name")  # fmt: skip
+         "given-name", "script-full-name")  # fmt: skip
 #: Kinds whose queries must not hit their entry: reported as the share that does.
 WRONG_KINDS = ("generic-only", "number-changed")
 LATIN_KINDS = ("alias", "typo", "reorder", "drop-middle", "legal-form", "punct-case",
@@ -325,12 +328,24 @@ def number_changed(name: str, rng: random.Random) -> str | None:
     return name[: m.start() + i] + new + name[m.start() + i + 1 :]
 
 
+# Longest forms first, so "Public Joint Stock Company" is replaced whole (not leaving
+# "Public" behind, which no officer would write).
 _LEGAL_EQUIV = [
+    ("Public Joint Stock Company", "PAO"), ("Open Joint Stock Company", "OAO"),
+    ("Closed Joint Stock Company", "ZAO"), ("Non-Public Joint Stock Company", "AO"),
+    ("Joint Stock Company", "AO"), ("Limited Liability Company", "OOO"),
     ("OAO", "JSC"), ("OJSC", "PAO"), ("PJSC", "OAO"), ("ZAO", "JSC"), ("CJSC", "AO"),
     ("AO", "JSC"), ("OOO", "LLC"), ("LLC", "OOO"), ("TOV", "LLC"), ("GmbH", "mbH"),
-    ("Limited Liability Company", "OOO"), ("Joint Stock Company", "AO"),
-    ("Open Joint Stock Company", "PAO"),
 ]  # fmt: skip
+
+
+def _hold_out(entry: ListEntry, names: set[str]) -> ListEntry:
+    """The entry without ``names``; a held-out primary name gives way to the first alias
+    left (script-full-name holds out every Latin name)."""
+    aliases = tuple(a for a in entry.aliases if a.name not in names)
+    if entry.name not in names or not aliases:
+        return dataclasses.replace(entry, aliases=aliases)
+    return dataclasses.replace(entry, name=aliases[0].name, aliases=aliases[1:])
 
 
 def legal_equivalent(name: str) -> str | None:
@@ -461,6 +476,25 @@ def build_cases(  # noqa: PLR0915 (one loop adding every kind, read top to botto
         if ids and sum(c.kind == "identifier" for c in cases) < per_kind:
             cases.append(Case("identifier", "", e.id, None, (rng.choice(ids),)))
 
+    # Latin short form against Cyrillic full names only (issue 15, kind 4): entries no
+    # other case uses, whose Latin names are all held out.
+    used = {c.expected for c in cases}
+    for e in shuffled:
+        if sum(c.kind == "script-full-name" for c in cases) >= per_kind:
+            break
+        if e.type is not EntityType.PERSON or e.id in used or held[e.id]:
+            continue
+        cyrillic = [a.name for a in e.aliases if script_of(a.name) == "cyrillic"]
+        latin = [n for n in e.names() if is_latin(n)]
+        parts = e.name.replace(",", " ").split()
+        if not any(len(c.split()) == 3 for c in cyrillic) or len(parts) != 3 or not latin:
+            continue
+        # OFAC writes "Sergey Kuzhugetovich SHOYGU": given name, patronymic, SURNAME.
+        if not re.search(r"(?:vich|vna|ich|ovna|evna)$", parts[1], re.I):
+            continue
+        held[e.id].update(latin)
+        cases.append(Case("script-full-name", f"{parts[0]} {parts[2]}", e.id))
+
     # Real original-script names, held out of the index.
     for e in shuffled:
         for a in e.aliases:
@@ -477,9 +511,7 @@ def build_cases(  # noqa: PLR0915 (one loop adding every kind, read top to botto
             held[e.id].add(a.name)
             cases.append(Case(kind, a.name, e.id))
     indexed = [
-        dataclasses.replace(e, aliases=tuple(a for a in e.aliases if a.name not in held[e.id]))
-        if held[e.id]
-        else e
+        _hold_out(e, held[e.id]) if held[e.id] else e
         for e in entries
     ]
     return cases, indexed, dict(notes)

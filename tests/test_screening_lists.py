@@ -272,6 +272,16 @@ def one_entry(entry: ListEntry, query: str) -> float:
         ("Bob Smith", "Robert Smith"), ("Bill Jones", "William Jones"),
         ("Sasha Petrov", "Aleksandr Petrov"), ("Саша Петров", "Aleksandr Petrov"),
         ("Misha Ivanov", "Mikhail Ivanov"), ("Liz Taylor", "Elizabeth Taylor"),
+        # a short form against another transliteration of the full name
+        ("Kolya Petrov", "Nikolai Petrov"), ("Dima Ivanov", "Dmitri Ivanov"),
+        ("Lyosha Sokolov", "Alexei Sokolov"), ("Vasya Orlov", "Vasily Orlov"),
+        # Spanish, Italian, German short forms
+        ("Pepe Garcia", "Jose Garcia"), ("Paco Lopez", "Francisco Lopez"),
+        ("Beppe Rossi", "Giuseppe Rossi"), ("Hans Mueller", "Johannes Mueller"),
+        ("Sepp Huber", "Josef Huber"),
+        # spellings of one Arabic name the lists write for one person
+        ("Mohamed Ali Hassan", "Muhammad Ali Hassan"), ("Mohd Yusof Ahmad", "Mohammed Yusof Ahmad"),
+        ("Youssef Hamdan", "Yusuf Hamdan"), ("Usman Khalil", "Uthman Khalil"),
     ],
 )  # fmt: skip
 def test_given_name_variants(query: str, listed: str) -> None:
@@ -279,6 +289,19 @@ def test_given_name_variants(query: str, listed: str) -> None:
 
     assert one_entry(person(listed), query) >= DEFAULT_THRESHOLD
     assert one_entry(person(listed), query) < 1.0  # strong, not exact
+
+
+@pytest.mark.parametrize(
+    ("query", "listed"),
+    [
+        ("John Smith", "Jane Smith"), ("Bob Jones", "Roberta Jones"),
+        ("Omar Khalil", "Ammar Khalil"),
+    ],
+)  # fmt: skip
+def test_other_given_names_stay_apart(query: str, listed: str) -> None:
+    from tests.factories import person
+
+    assert one_entry(person(listed), query) < DEFAULT_THRESHOLD
 
 
 def test_given_name_variants_of_real_aliases(index: NameIndex) -> None:

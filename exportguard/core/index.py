@@ -66,7 +66,7 @@ EXACT_SCORED = 96
 RERANK_FLOOR = 45.0
 #: Serialisation format of :class:`NameIndex`; bump it when the layout changes (stored
 #: indexes of another version are rebuilt from their snapshot's entries on first use).
-FORMAT_VERSION = 5
+FORMAT_VERSION = 6
 
 I32 = npt.NDArray[np.int32]
 I64 = npt.NDArray[np.int64]

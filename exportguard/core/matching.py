@@ -28,6 +28,7 @@ from exportguard.core.names import (
     given_name_groups,
     legal_family,
     particle_class,
+    translit_canonical,
 )
 
 
@@ -252,32 +253,6 @@ def _devowel(text: str, *, abjad: bool = False) -> str:
     if abjad and len(text) > 1:
         return text[0].translate(_VOWELS) + text[1:].translate(_ABJAD_VOWELS)
     return text.translate(_VOWELS)
-
-
-#: Spellings that transliteration conventions vary on (BGN/PCGN, ISO 9, passport and
-#: English press usage of Russian and Ukrainian names), rewritten to one form before a
-#: spelling comparison: Alexey ~ Aleksei, Yury ~ Yurii, Mikhail ~ Mihail, Evgeny ~ Yevgeny.
-_TRANSLIT_VARIANTS = (
-    (re.compile(r"x"), "ks"),
-    (re.compile(r"(?:iy|ii|yy|yi|ij|y)$"), "y"),
-    (re.compile(r"(?<=[aeiou])(?:i|j)$"), "y"),
-    (re.compile(r"^ye"), "e"),
-    (re.compile(r"(?<=[aeiou])ye"), "e"),
-    (re.compile(r"(?<=[aeiou])y(?=[^aeiouy])"), "i"),
-    (re.compile(r"kh"), "h"),
-    (re.compile(r"(?:iu|ju)"), "yu"),
-    (re.compile(r"(?:ia|ja)"), "ya"),
-    (re.compile(r"tz"), "ts"),
-    (re.compile(r"(.)\1"), r"\1"),
-)
-
-
-@lru_cache(maxsize=100_000)
-def translit_canonical(text: str) -> str:
-    """``text`` with transliteration-convention variants rewritten to one form."""
-    for pattern, replacement in _TRANSLIT_VARIANTS:
-        text = pattern.sub(replacement, text)
-    return text
 
 
 @lru_cache(maxsize=131_072)

@@ -561,10 +561,39 @@ def _legal_word(text: str, fuzzy: bool) -> str | None:
     return None
 
 
+# --- transliteration conventions ------------------------------------------------------
+
+#: Spellings that transliteration conventions vary on (BGN/PCGN, ISO 9, passport and
+#: English press usage of Russian and Ukrainian names), rewritten to one form before a
+#: spelling comparison: Alexey ~ Aleksei, Yury ~ Yurii, Mikhail ~ Mihail, Evgeny ~ Yevgeny.
+_TRANSLIT_VARIANTS = (
+    (re.compile(r"x"), "ks"),
+    (re.compile(r"(?:iy|ii|yy|yi|ij|y)$"), "y"),
+    (re.compile(r"(?<=[aeiou])(?:i|j)$"), "y"),
+    (re.compile(r"^ye"), "e"),
+    (re.compile(r"(?<=[aeiou])ye"), "e"),
+    (re.compile(r"(?<=[aeiou])y(?=[^aeiouy])"), "i"),
+    (re.compile(r"kh"), "h"),
+    (re.compile(r"(?:iu|ju)"), "yu"),
+    (re.compile(r"(?:ia|ja)"), "ya"),
+    (re.compile(r"tz"), "ts"),
+    (re.compile(r"(.)\1"), r"\1"),
+)
+
+
+@lru_cache(maxsize=100_000)
+def translit_canonical(text: str) -> str:
+    """``text`` with transliteration-convention variants rewritten to one form."""
+    for pattern, replacement in _TRANSLIT_VARIANTS:
+        text = pattern.sub(replacement, text)
+    return text
+
+
+
 # --- given names -------------------------------------------------------------------------
 
 #: The given-name tables (vocab/*.csv, each with its source in its header).
-GIVEN_NAME_TABLES = ("given_names", "given_names_ru")
+GIVEN_NAME_TABLES = ("given_names", "given_names_ru", "given_names_eu", "given_names_ar")
 
 
 @cache
@@ -576,19 +605,23 @@ def _given_names() -> dict[str, frozenset[str]]:
                 raise ValueError(
                     f"{table}.csv: expected name1,has_nickname|has_variant,name2, got {row!r}"
                 )
-            full, short = row[0].lower(), row[2].lower()
-            for name in (full, short):
-                groups.setdefault(name, set()).add(full)
+            # Keyed and grouped by the transliteration-canonical spelling: "Nikolai",
+            # "Nikolay" and "Nikolaj" are one full name, "Aleksei" and "Alexey" too.
+            full = translit_canonical(row[0].lower())
+            for name in (full, translit_canonical(row[2].lower())):
+                groups.setdefault(name, {full}).add(full)
     return {name: frozenset(found) for name, found in groups.items()}
 
 
 def given_name_groups(text: str) -> frozenset[str]:
-    """The full given names a (lower-case Latin) token is, or is a short form of: "bob"
-    -> {"robert"}, "sasha" -> {"aleksandr", "aleksandra", "alexander"}; empty for a word
-    of fewer than three letters or a name particle, and for other words."""
+    """The full given names a (lower-case Latin) token is, or is a short form or a
+    spelling variant of, in their transliteration-canonical spelling: "bob" ->
+    {"robert"}, "kolya" and "nikolai" -> {"nikolay"}, "mohamed" -> {"muhamad"}; empty
+    for a word of fewer than three letters, a name particle, and any other word. Two
+    tokens are one given name when their groups meet."""
     if len(text) < 3 or particle_class(text) is not None:
         return frozenset()
-    return _given_names().get(text, frozenset())
+    return _given_names().get(translit_canonical(text), frozenset())
 
 
 # --- particles ---------------------------------------------------------------------------
