@@ -509,7 +509,12 @@ class NameIndex:
         found = self.retrieve(form, RETRIEVED)
         exact = self._exact_rare(form)
         if len(found) > limit:
-            found = self._rerank(form, found, limit)
+            # Two cuts, each blind where the other sees: whole-name spelling (the rerank)
+            # misses "Bob Bovda" ~ "Robert Sergeyevich BOVDA" among many Bovdas, and the
+            # keys shared (given names, rare words, sounds) miss nothing spelling finds.
+            reranked = self._rerank(form, found, limit)
+            seen = set(reranked)
+            found = reranked + [n for n in found[:limit] if n not in seen]
         if exact:
             seen = set(found)
             found += [n for n in exact if n not in seen]
@@ -525,11 +530,18 @@ class NameIndex:
         best = np.maximum(by_text, by_skel * 0.95)
         order = np.argsort(-best, kind="stable")
         # The best ``limit``, and every name spelt as the query is (ties at 100).
-        return [
-            found[i]
+        chosen = [
+            i
             for rank, i in enumerate(order)
             if best[i] >= RERANK_FLOOR and (rank < limit or by_text[i] >= 100.0)
         ]
+        # And every other name of the same words in another order ("Fangwei LI" beside
+        # "LI, Fangwei": the same listing on another list must not fall off the cut).
+        words = [" ".join(sorted(t[0].split())) for t in texts]
+        kept = {words[i] for i in chosen}
+        taken = set(chosen)
+        chosen += [i for i in range(len(found)) if i not in taken and words[i] in kept]
+        return [found[i] for i in chosen]
 
     def _exact_rare(self, form: NameForm) -> list[int]:
         """For a query of one distinctive word (legal forms and titles aside), the

@@ -574,6 +574,7 @@ _TRANSLIT_VARIANTS = (
     (re.compile(r"(?<=[aeiou])ye"), "e"),
     (re.compile(r"(?<=[aeiou])y(?=[^aeiouy])"), "i"),
     (re.compile(r"kh"), "h"),
+    (re.compile(r"iya"), "ya"),  # Mariya ~ Maria, Anastasiya ~ Anastasia
     (re.compile(r"(?:iu|ju)"), "yu"),
     (re.compile(r"(?:ia|ja)"), "ya"),
     (re.compile(r"tz"), "ts"),
@@ -607,9 +608,9 @@ def _given_names() -> dict[str, frozenset[str]]:
                 )
             # Keyed and grouped by the transliteration-canonical spelling: "Nikolai",
             # "Nikolay" and "Nikolaj" are one full name, "Aleksei" and "Alexey" too.
-            full = translit_canonical(row[0].lower())
-            for name in (full, translit_canonical(row[2].lower())):
-                groups.setdefault(name, {full}).add(full)
+            full, other = translit_canonical(row[0].lower()), translit_canonical(row[2].lower())
+            groups.setdefault(full, {full})
+            groups.setdefault(other, {other}).add(full)  # a name is itself, and its full name
     return {name: frozenset(found) for name, found in groups.items()}
 
 
