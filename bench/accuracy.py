@@ -339,6 +339,9 @@ _LEGAL_EQUIV = [
 ]  # fmt: skip
 
 
+_PATRONYMIC_END = re.compile(r"(?:[oe]vich|[oe]vna|ichna|ovych|ivna)$", re.I)
+
+
 def _hold_out(entry: ListEntry, names: set[str]) -> ListEntry:
     """The entry without ``names``; a held-out primary name gives way to the first alias
     left (script-full-name holds out every Latin name)."""
@@ -451,6 +454,10 @@ def build_cases(  # noqa: PLR0915 (one loop adding every kind, read top to botto
             add("reorder", " ".join(tokens[1:] + tokens[:1]), e)
             if len(tokens) >= 3:
                 drop = rng.randrange(1, len(tokens) - 1)
+                if _PATRONYMIC_END.search(tokens[-1]):
+                    # "IVANOV Sergey Vladimirovich" (OpenSanctions' order): the middle word
+                    # is the given name, the one people leave out is the patronymic.
+                    drop = len(tokens) - 1
                 add("drop-middle", " ".join(tokens[:drop] + tokens[drop + 1 :]), e)
         if e.type is EntityType.ORGANIZATION:
             add("legal-form", legal_form(e.name, rng), e)

@@ -433,6 +433,10 @@ def _costs(
             out[i] = FORM_COST
         elif person and i > 0 and _PATRONYMIC.search(t.text):
             out[i] = CHAIN_COST  # a patronymic ("Kuzhugetovich"), like a lineage link
+        elif person and i + 1 < len(tokens) and _PATRONYMIC.search(tokens[i + 1].text):
+            # The given name before its patronymic, in either order ("Sergey Kuzhugetovich
+            # SHOYGU", "SMITH Dmitry Vyacheslavovich"): a given name, never a middle name.
+            out[i] = 1.0
         elif t.kind == "generic" and against is not EntityType.PERSON:
             out[i] = GENERIC_COST
         elif person and 0 < i < len(tokens) - 1:
@@ -643,8 +647,23 @@ def score(query: Query, cand: Candidate, weight_of: TokenWeight) -> Scored:
     for label, feature, weight in FEATURES:
         v, d = feature(query, cand)
         if v:
+            if label == "country" and v < 0 and _named_by_country(cand):
+                total = min(total, NON_DISTINCTIVE_CAP)
+                d += (
+                    "; a name of generic words only (a state body, a 'Central Bank') is "
+                    "told apart by its country"
+                )
             results.append(FeatureResult(label, v, weight, d))
             total += v * weight
             if label == "identifier" and v > 0:
                 total = max(total, IDENTIFIER_MATCH_SCORE)
     return Scored(max(0.0, min(1.0, total)), tuple(results), pairs)
+
+
+def _named_by_country(cand: Candidate) -> bool:
+    """An organisation whose listed name has no distinctive word ("MINISTRY OF DEFENCE",
+    "ARMED FORCES GENERAL STAFF"): every country has one, so a party of another country
+    is another body, however exactly the words agree."""
+    return cand.entry_type is not EntityType.PERSON and not any(
+        _distinctive(t) for t in cand.form.tokens
+    )
