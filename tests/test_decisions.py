@@ -769,3 +769,26 @@ def test_a_list_far_from_the_decision_date_is_named(csl: ExportGuard, on: date, 
         end_use="penetration-testing", exporter_country="US",
     )  # fmt: skip
     assert not [r for r in regime_of(near, "us-ear").reasons if "screened against" in r.text]
+
+
+def test_a_state_body_of_another_country_is_not_a_listed_party(csl: ExportGuard) -> None:
+    """A fresh review: the UK's "Ministry of Defence" was taken for Burma's (Entity List,
+    86 FR 13180) and the exception barred. A name of generic words only is told apart by
+    its country; Burma's own ministry is still found."""
+    uk = csl.decisions.decide(
+        items=["5A001.j"], to="GB", on=date(2022, 6, 1), regimes=["us-ear"],
+        end_users=["Ministry of Defence"], end_user_type="government", end_use="other",
+        exporter_country="US",
+    )  # fmt: skip
+    us = regime_of(uk, "us-ear")
+    assert not [r for r in us.reasons if r.match and "DEFEN" in r.match["listed_name"].upper()]
+    assert us.verdict.label == "licence_exception"  # ACE, not barred by Burma's ministry
+    burma = csl.decisions.decide(
+        items=["5A001.j"], to="MM", on=date(2022, 6, 1), regimes=["us-ear"],
+        end_users=["Ministry of Defence"], end_user_type="government", end_use="other",
+        exporter_country="US",
+    )  # fmt: skip
+    assert any(
+        r.match and r.match["listed_name"].upper() == "MINISTRY OF DEFENCE"
+        for r in regime_of(burma, "us-ear").reasons
+    )

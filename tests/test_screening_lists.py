@@ -361,3 +361,61 @@ def test_full_names_across_scripts(query: str, listed: str) -> None:
     # a missing patronymic costs no more across scripts than within one
     short = " ".join(listed.split()[::2])  # the name without its patronymic, same script
     assert 1.0 - across <= one_entry(person(short), query) - across + 0.06
+
+
+def _scored(entry: ListEntry, query: str, country: str | None = None) -> float:
+    found = screen([NameIndex.build(1, [entry])], make_query(query, country=country), threshold=0.0)
+    return max((h.score for h in found), default=0.0)
+
+
+@pytest.mark.parametrize(
+    ("query", "country", "listed", "listed_country", "hit"),
+    [
+        # A name of generic words only (a state body) is told apart by its country ...
+        ("Ministry of Defence", "GB", "MINISTRY OF DEFENCE", "MM", False),
+        ("General Staff of the Armed Forces", "IT", "ARMED FORCES GENERAL STAFF", "IR", False),
+        ("Central Bank", "DE", "CENTRAL BANK OF SYRIA", "SY", False),
+        ("Central Bank of Iran", "US", "CENTRAL BANK OF SYRIA", "SY", False),
+        ("Policia Nacional", "CO", "POLICIA NACIONAL REVOLUCIONARIA", "CU", False),
+        # ... and found in its own country, or when the party's country is not given.
+        ("Ministry of Defence", "MM", "MINISTRY OF DEFENCE", "MM", True),
+        ("Ministry of Defence", None, "MINISTRY OF DEFENCE", "MM", True),
+        ("Armed Forces General Staff", "IR", "ARMED FORCES GENERAL STAFF", "IR", True),
+        # A distinctive name stays a hit from another country (a subsidiary abroad).
+        ("Huawei Technologies Co Ltd", "FR", "HUAWEI TECHNOLOGIES CO., LTD.", "CN", True),
+        # Generic words, a number word alone: no hit.
+        ("Trading House", None, "BELARUSIAN OIL TRADE HOUSE", "BY", False),
+    ],
+)  # fmt: skip
+def test_generic_names_are_told_apart_by_country(
+    query: str, country: str | None, listed: str, listed_country: str, hit: bool
+) -> None:
+    from tests.factories import party
+
+    score = _scored(party(listed, country=listed_country), query, country)
+    assert (score >= DEFAULT_THRESHOLD) is hit, score
+
+
+@pytest.mark.parametrize(
+    ("query", "listed", "hit"),
+    [
+        ("Smith", "SMITH Dmitry Vyacheslavovich", False),
+        ("Ivanov", "IVANOV Sergey Vladimirovich", False),
+        ("Dmitry Smith", "SMITH Dmitry Vyacheslavovich", True),
+        ("Sergey Shoygu", "Sergey Kuzhugetovich SHOYGU", True),
+        ("Sergey Ivanov", "IVANOV Sergey Vladimirovich", True),
+    ],
+)
+def test_a_surname_alone_is_not_a_person(query: str, listed: str, hit: bool) -> None:
+    """In "SURNAME Given Patronymic" the word before the patronymic is the given name, not
+    a middle name that may be left out: one shared surname is not a match."""
+    from tests.factories import person
+
+    assert (one_entry(person(listed), query) >= DEFAULT_THRESHOLD) is hit
+
+
+def test_found_among_many_of_one_surname(index: NameIndex) -> None:
+    """Retrieval keeps the names sharing the most keys beside the spelling re-rank: a short
+    given name ("Bob") among every Bovda, and one listing's names in another word order."""
+    assert "Robert Sergeyevich BOVDA" in hit_names(index, "Bob Bovda")
+    assert "Maria Aleksandrovna LAVROVA" in hit_names(index, "Masha Lavrova")

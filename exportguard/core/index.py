@@ -45,7 +45,7 @@ import numpy as np
 import numpy.typing as npt
 from rapidfuzz import fuzz, process
 
-from exportguard.core import countries
+from exportguard.core import countries, vocab
 from exportguard.core.entities import AliasQuality, EntityType, ListEntry
 from exportguard.core.matching import Candidate, Query, Scored, romanised, score
 from exportguard.core.names import NameForm, Token, analyse, given_name_groups
@@ -437,7 +437,11 @@ class NameIndex:
 
     def to_bytes(self) -> bytes:
         """A compact, versioned serialisation (stored beside the snapshot)."""
-        payload: dict[str, Any] = {"format": FORMAT_VERSION, "snapshot_ids": self.snapshot_ids}
+        payload: dict[str, Any] = {
+            "format": FORMAT_VERSION,
+            "vocab": vocab.digest(),
+            "snapshot_ids": self.snapshot_ids,
+        }
         for name in (
             "entry_snapshot",
             "name_entry",
@@ -465,13 +469,16 @@ class NameIndex:
 
     @classmethod
     def from_bytes(cls, data: bytes) -> NameIndex:
-        """Inverse of :meth:`to_bytes`; ``ValueError`` for another format version.
+        """Inverse of :meth:`to_bytes`; ``ValueError`` for another format version or an
+        index built with other vocabulary tables (``core.vocab.digest``): rebuild it.
 
         Only ever called on bytes this package wrote into its own store.
         """
         payload = pickle.loads(data)
         if not isinstance(payload, dict) or payload.get("format") != FORMAT_VERSION:
             raise ValueError("index written by another format version")
+        if payload.get("vocab") != vocab.digest():
+            raise ValueError("index built with other vocabulary tables")
         for name in (
             "entry_blob",
             "name_blob",

@@ -501,15 +501,20 @@ class ExportGuard:
 
     def index(self, snapshot_id: int) -> NameIndex:
         """The name index of a snapshot: cached, loaded from the store, rebuilt only when
-        the stored one was written by another index format version."""
+        the stored one was written by another index format version or with other
+        vocabulary tables (an upgrade)."""
         cached = self._indexes.get(snapshot_id)
         if cached is not None:
             return cached
         with self.engine.connect() as conn:
             stored = list_store.index_data(conn, snapshot_id)
+        index = None
         if stored is not None and stored[0] == FORMAT_VERSION:
-            index = NameIndex.from_bytes(stored[1])
-        else:
+            try:
+                index = NameIndex.from_bytes(stored[1])
+            except ValueError:  # built with other vocabulary tables: rebuilt below
+                index = None
+        if index is None:
             index = NameIndex.build(snapshot_id, self.entries(snapshot_id))
             with self.engine.begin() as conn:
                 list_store.replace_index(conn, snapshot_id, FORMAT_VERSION, index.to_bytes())

@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 from datetime import date
+from pathlib import Path
 
 import pytest
 
@@ -96,3 +97,39 @@ def test_limit_and_type(index: NameIndex) -> None:
     hits = screen([index], make_query("Candiru", type=EntityType.PERSON), threshold=0.9)
     assert hits == []
     assert len(screen([index], make_query("Group"), threshold=0.1, limit=1)) == 1
+
+
+def test_an_index_built_with_other_vocabulary_tables_is_refused(index: NameIndex) -> None:
+    """A stored index records the vocabulary it was built with: after an upgrade that
+    makes a word generic or adds a given name, the service rebuilds it (ValueError here)."""
+    import pickle
+
+    payload = pickle.loads(index.to_bytes())
+    payload["vocab"] = "built-by-an-older-release"
+    with pytest.raises(ValueError, match="vocabulary"):
+        NameIndex.from_bytes(pickle.dumps(payload))
+
+
+def test_the_service_rebuilds_a_stale_stored_index(tmp_path: Path) -> None:
+    import pickle
+
+    from exportguard.services import ExportGuard
+    from exportguard.store import lists as list_store
+
+    url = f"sqlite:///{tmp_path / 'stale.db'}"
+    eg = ExportGuard(url, actor="tester")
+    (result,) = eg.import_demo().results
+    sid = result.snapshot.id
+    with eg.engine.begin() as conn:
+        version, data = list_store.index_data(conn, sid)  # type: ignore[misc]
+        payload = pickle.loads(data)
+        payload["vocab"] = "built-by-an-older-release"
+        list_store.replace_index(conn, sid, version, pickle.dumps(payload))
+    eg.close()
+    fresh = ExportGuard(url, actor="tester")
+    assert fresh.screen("NSO Group", record=False).hits
+    with fresh.engine.connect() as conn:
+        stored = list_store.index_data(conn, sid)
+    assert stored is not None
+    assert pickle.loads(stored[1])["vocab"] != "built-by-an-older-release"
+    fresh.close()

@@ -38,3 +38,18 @@ def load_json(name: str) -> Any:
     """The parsed JSON document ``exportguard/core/vocab/<name>.json`` (cached)."""
     text = resources.files(__name__).joinpath(f"{name}.json").read_text(encoding="utf-8")
     return json.loads(text)
+
+
+@cache
+def digest() -> str:
+    """A digest of every vocabulary file (names and bytes): a stored name index records
+    the digest it was built with, and is rebuilt when an upgrade changes a word's class
+    (a word made generic, a given name added) so no stored index scores by old tables."""
+    import hashlib
+
+    h = hashlib.blake2b(digest_size=16)
+    folder = resources.files(__name__)
+    for item in sorted(folder.iterdir(), key=lambda p: p.name):
+        if item.name.endswith((".yaml", ".csv", ".json")):
+            h.update(item.name.encode() + b"\0" + item.read_bytes() + b"\0")
+    return h.hexdigest()
