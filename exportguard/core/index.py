@@ -48,7 +48,13 @@ from rapidfuzz import fuzz, process
 from exportguard.core import countries, vocab
 from exportguard.core.entities import AliasQuality, EntityType, ListEntry
 from exportguard.core.matching import Candidate, Query, Scored, romanised, score
-from exportguard.core.names import NameForm, Token, analyse, given_name_groups
+from exportguard.core.names import (
+    NameForm,
+    Token,
+    analyse,
+    given_name_groups,
+    translit_canonical,
+)
 from exportguard.core.thresholds import DEFAULT_THRESHOLD
 from exportguard.core.weights import token_weight
 from exportguard.errors import FieldError, InvalidInput
@@ -66,7 +72,7 @@ EXACT_SCORED = 96
 RERANK_FLOOR = 45.0
 #: Serialisation format of :class:`NameIndex`; bump it when the layout changes (stored
 #: indexes of another version are rebuilt from their snapshot's entries on first use).
-FORMAT_VERSION = 6
+FORMAT_VERSION = 8
 
 I32 = npt.NDArray[np.int32]
 I64 = npt.NDArray[np.int64]
@@ -196,6 +202,8 @@ def _keys(form: NameForm, *, query: bool) -> set[str]:
     tokens = form.tokens
     for token in tokens:
         keys.add("t:" + token.text)
+        if len(token.text) > 3:  # one transliteration convention: Хуавэй ~ Huawei
+            keys.add("t:" + translit_canonical(token.text))
         syllable = romanised(token.text)
         if syllable is not None:  # "Soo" and "Su", "Lee" and "Ri": one syllable
             keys.add("t:" + syllable)

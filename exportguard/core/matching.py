@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import NamedTuple
 
-from rapidfuzz.distance import OSA, JaroWinkler
+from rapidfuzz.distance import OSA, Indel, JaroWinkler
 
 from exportguard.core.entities import AliasQuality, EntityType
 from exportguard.core.names import (
@@ -159,7 +159,10 @@ def token_similarity(q: Token, c: Token) -> tuple[float, str]:
     if shared:
         length = max(len(s) for s in shared)
         if "abjad" in (q.script, c.script) or (
-            "cyrillic" in (q.script, c.script) and length >= 4 and spelling >= 0.55
+            "cyrillic" in (q.script, c.script)
+            and length >= 4
+            and spelling >= 0.55
+            and _vowels_agree(q.text, c.text)
         ):
             phonetic, kind = PHONETIC_SIMILARITY[min(length, 5)], "phonetic"
         elif spelling >= 0.7:
@@ -196,6 +199,16 @@ def token_similarity(q: Token, c: Token) -> tuple[float, str]:
         if q_full & c_full or q.text in c_full or c.text in q_full:
             best, how = GIVEN_NAME_SIMILARITY, "given-name variant"
     return best, how
+
+
+_NOT_VOWELS = re.compile(r"[^aeiouy]+")
+
+
+def _vowels_agree(a: str, b: str) -> bool:
+    """Cyrillic writes its vowels: two spellings of one name across Latin and Cyrillic keep
+    their vowels in order ("Текнолоджиз" ~ "Technologies"), where two names that only
+    share consonants do not ("Кандиру" is not "Chandra")."""
+    return Indel.normalized_similarity(_NOT_VOWELS.sub("", a), _NOT_VOWELS.sub("", b)) >= 0.6
 
 
 _NOT_DIGITS = re.compile(r"\D+")

@@ -302,6 +302,7 @@ def analyse(name: str, *, organisation: bool | None = None) -> NameForm:
         pieces = [p for p in re.split(r"[^a-z0-9]+", text) if p]
         for piece in pieces:
             raw.append((_token(piece, script), word if len(pieces) == 1 else piece))
+    raw = _spelled_letters(raw)
     raw = _number_words(raw)
     if organisation is not False:
         if len(raw) >= 2:
@@ -312,6 +313,39 @@ def analyse(name: str, *, organisation: bool | None = None) -> NameForm:
 
 
 # --- titles, company words, numbers ------------------------------------------------------
+
+
+@cache
+def _letter_names() -> dict[str, str]:
+    """Letter name as written (casefolded, apostrophes dropped) -> Latin letter, from
+    vocab/letter_names.yaml."""
+    table: dict[str, str] = {}
+    for letter, spellings in vocab.load("letter_names").items():
+        for spelling in spellings:
+            key = unicodedata.normalize("NFKC", str(spelling)).casefold()
+            table[key.translate(_NO_APOSTROPHES)] = str(letter)
+    return table
+
+
+def _spelled_letters(raw: list[_Raw]) -> list[_Raw]:
+    """A run of two or more letter names written in another script is the Latin acronym
+    they spell: "Эн-Эс-О Груп" -> ``nso group``, "אן אס או" -> ``nso``. Latin words are
+    never read as letter names, nor a single word."""
+    names = _letter_names()
+    out: list[_Raw] = []
+    i = 0
+    while i < len(raw):
+        j = i
+        while j < len(raw) and raw[j][0].script != "latin" and raw[j][1] in names:
+            j += 1
+        if j - i >= 2:
+            letters = "".join(names[w] for _, w in raw[i:j])
+            out.append((_token(letters, "latin"), letters))
+            i = j
+        else:
+            out.append(raw[i])
+            i += 1
+    return out
 
 
 @cache
@@ -575,6 +609,7 @@ _TRANSLIT_VARIANTS = (
     (re.compile(r"(?<=[aeiou])y(?=[^aeiouy])"), "i"),
     (re.compile(r"kh"), "h"),
     (re.compile(r"iya"), "ya"),  # Mariya ~ Maria, Anastasiya ~ Anastasia
+    (re.compile(r"w"), "v"),  # Cyrillic writes a foreign w as в: Хуавэй ~ Huawei
     (re.compile(r"(?:iu|ju)"), "yu"),
     (re.compile(r"(?:ia|ja)"), "ya"),
     (re.compile(r"tz"), "ts"),
