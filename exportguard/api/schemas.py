@@ -59,11 +59,21 @@ class Model(BaseModel):
 
 
 class ScreenRequest(Model):
-    name: str = Field(min_length=1, max_length=500, description="The party's name, any script.")
+    name: str = Field(
+        default="",
+        max_length=500,
+        description="The party's name, any script; may be empty when identifiers are given "
+        "(422 when both are empty).",
+    )
     country: str | None = Field(default=None, max_length=100)
     type: EntityTypeName | None = None
     birth_date: str | None = Field(default=None, pattern=r"^\d{4}(-\d{2}(-\d{2})?)?$")
-    identifiers: list[Line] = Field(default_factory=list, max_length=20)
+    identifiers: list[Line] = Field(
+        default_factory=list,
+        max_length=20,
+        description="Passport, registration, tax, IMO, MMSI or SWIFT/BIC numbers, with or "
+        "without their kind ('IMO 8661850').",
+    )
     as_of: IsoDate | None = None
     limit: StrictInt = Field(default=10, ge=1, le=100)
     threshold: Number = Field(default=DEFAULT_THRESHOLD, ge=0.0, le=1.0)

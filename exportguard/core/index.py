@@ -47,6 +47,7 @@ from rapidfuzz import fuzz, process
 
 from exportguard.core import countries
 from exportguard.core.entities import AliasQuality, EntityType, ListEntry
+from exportguard.core.identifiers import identifier_keys, normalise_identifier
 from exportguard.core.matching import Candidate, Query, Scored, romanised, score
 from exportguard.core.names import NameForm, Token, analyse, given_name_groups
 from exportguard.core.thresholds import DEFAULT_THRESHOLD
@@ -66,7 +67,7 @@ EXACT_SCORED = 96
 RERANK_FLOOR = 45.0
 #: Serialisation format of :class:`NameIndex`; bump it when the layout changes (stored
 #: indexes of another version are rebuilt from their snapshot's entries on first use).
-FORMAT_VERSION = 6
+FORMAT_VERSION = 7
 
 I32 = npt.NDArray[np.int32]
 I64 = npt.NDArray[np.int64]
@@ -140,32 +141,10 @@ def index_names(entry: ListEntry) -> list[str]:
     return out
 
 
-#: Identifier kinds (as lists label them) that are not identifiers: facts published in
-#: the same fields (OFAC's "Gender", "Website", "Aircraft Model" ...).
-_NOT_IDENTIFIER = re.compile(
-    r"gender|website|e-?mail|date|target type|model|operator|sanction|phone|address|"
-    r"nationality|citizen|birth|title|secondary|effective|listing|transactions|ifca|"
-    r"peesa|caatsa|executive order|designation",
-    re.IGNORECASE,
-)
-#: A number's kind written before it ("IMO 8661850", "MMSI 123456789", "No. 12345").
-_ID_PREFIX = re.compile(r"^(?:imo|mmsi|no|nr|n|num|number|passport|id)(?=\d)")
-
-
-def normalise_identifier(value: str, kind: str = "") -> str:
-    """An identifier as compared: letters and digits only, case-folded, without a kind
-    word written before the number ("IMO 8661850" == "8661850", "AB 123-4" == "ab1234");
-    ``""`` when ``kind`` says it is no identifier (a gender, a website) or nothing is left.
-    """
-    if kind and _NOT_IDENTIFIER.search(kind):
-        return ""
-    text = "".join(ch for ch in value.casefold() if ch.isalnum())
-    return _ID_PREFIX.sub("", text)
-
-
 def _identifier_keys(identifiers: Iterable[str]) -> set[str]:
-    """Retrieval keys of identifiers long enough to identify (five characters or more)."""
-    return {"i:" + i for i in identifiers if len(i) >= 5}
+    """Retrieval keys of identifiers and their variants (see
+    :func:`exportguard.core.identifiers.identifier_keys`)."""
+    return identifier_keys(set(identifiers))
 
 
 #: Weight of each kind of key relative to its inverse document frequency.
