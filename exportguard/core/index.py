@@ -253,7 +253,7 @@ class NameIndex:
     """Inverted index over every name of one or more snapshots' entries."""
 
     __slots__ = (
-        "_entries", "_tokens", "entry_blob", "entry_snapshot", "key_end", "key_hash",
+        "_entries", "_list_names", "_tokens", "entry_blob", "entry_snapshot", "key_end", "key_hash",
         "key_start", "name_blob", "name_entry", "name_legal", "name_norm", "name_quality",
         "name_rerank",
         "name_tok_off",
@@ -280,6 +280,7 @@ class NameIndex:
         self.postings: I32 = arrays["postings"]
         self._entries: dict[int, EntryInfo] = {}
         self._tokens: dict[int, Token] = {}
+        self._list_names: frozenset[str] | None = None
 
     # --- building -------------------------------------------------------------------
 
@@ -583,6 +584,14 @@ class NameIndex:
             found = self._entries[e] = _info_from(json.loads(self.entry_blob[e]))
         return found
 
+    def list_names(self) -> frozenset[str]:
+        """The list names of every entry in the index (computed once: one scan of the
+        stored entries, none decoded)."""
+        if self._list_names is None:
+            found = set(_LIST_NAME.findall(self.entry_blob.data))
+            self._list_names = frozenset(json.loads(b'"' + raw + b'"') for raw in found)
+        return self._list_names
+
     def snapshot_of(self, e: int) -> int:
         return int(self.entry_snapshot[e])
 
@@ -646,6 +655,8 @@ class NameIndex:
 
 
 _NOT_ALNUM = re.compile(r"[\W_]+")
+#: An entry's list name in the stored entry JSON (:func:`_info_dict`, compact separators).
+_LIST_NAME = re.compile(rb'"list_name":"((?:[^"\\]|\\.)*)"')
 
 
 def group_rows(hits: Iterable[Hit]) -> list[Hit]:
