@@ -44,7 +44,9 @@ _KIND_TEXT = """
     us uk ssn lei legal entity call sign vessel ship aircraft tail serial msn isin uei
     electoral credential credencial matricula matrícula mercantil folio residency
     resident refugee immigration birth visa driver drivers dl file gazette government
-    public central system main state federal unique uid
+    public central system main state federal unique uid cr ife cif nie nif cin le rtn cnp
+    sre uae msb bin rsin ru visanumberid tributaria identificacao identificación pattern
+    equity ticker bundespersonalausweis cartilla nacional militar passeport pasaporte numéro
 """
 KIND_WORDS = frozenset(_KIND_TEXT.split())
 #: Words that join kind words ("Certificate of Incorporation", "Numero de Identidad"):
@@ -54,7 +56,14 @@ _DOTTED = re.compile(r"(?<![^\W\d_])((?:[^\W\d_][.\-]){2,}[^\W\d_]?)(?![^\W\d_])
 _WORD = re.compile(r"[^\W_]+")
 #: An ISO date written before the number by some publishers ("2016-02-22, S059033": the
 #: passport's date of issue): not part of the identifier.
-_DATE_PREFIX = re.compile(r"^\s*\d{4}-\d{2}-\d{2}\s*[,;:]\s*(?=\S)")
+_DATE_PREFIX = re.compile(r"(?<!\w)\d{4}-\d{2}-\d{2}\s*[,;]\s*(?=\S)")
+#: A parenthesised note without digits ("BIK (RU)", "(MSN)", "(United Kingdom)").
+_NOTE = re.compile(r"\([^()\d]*\)")
+_APOSTROPHES = str.maketrans("", "", "'’‘ʼ`´")
+#: A word of letters this long before a kind word is taken for part of the kind label
+#: ("Istanbul Chamber of Comm. No.", "Dubai Chamber of Commerce Membership No."): lists
+#: publish hundreds of labels; shorter words may be part of the number ("AB 123456").
+_LABEL_WORD = 4
 #: A SWIFT/BIC code (ISO 9362): bank (4 letters), country (2 letters), location (2),
 #: optional branch (3); ``xxx`` is the head office.
 _BIC = re.compile(r"[a-z]{6}[a-z0-9]{2}(?:[a-z0-9]{3})?")
@@ -67,21 +76,35 @@ def normalise_identifier(value: str, kind: str = "") -> str:
     the kind words written before it ("Company Number 01074897" == "01074897", "IMO:
     8661850" == "8661850", "AB 123-4" == "ab1234"), a head-office SWIFT/BIC without its
     ``XXX`` branch ("HAVIGB2LXXX" == "havigb2l"); ``""`` when ``kind`` says it is no
-    identifier (a gender, a website) or nothing is left. Kind words are only dropped
-    while a word with a digit follows, so an identifier is never emptied by them.
+    identifier (a gender, a website) or nothing is left. The kind label is dropped up to
+    its last kind word (:data:`KIND_WORDS`; words of four letters or more, "of" and
+    single letters may stand between them), notes in parentheses without digits too, and
+    only while a word with a digit follows, so an identifier is never emptied by them; a
+    date written before the number ("2016-02-22, S059033") is dropped too.
     """
     if kind and _NOT_IDENTIFIER.search(kind):
         return ""
-    text = _DATE_PREFIX.sub("", value.casefold())
+    text = _DATE_PREFIX.sub(" ", value.casefold().translate(_APOSTROPHES))
+    while "(" in text and _NOTE.search(text):  # notes may nest: "(Identity document ("...")"
+        text = _NOTE.sub(" ", text)
     text = _DOTTED.sub(lambda m: re.sub(r"[.\-]", "", m.group(1)), text)
     words = _WORD.findall(text)
+    # The label: a run of words before the number, up to its last kind word; other words
+    # of four letters or more, connectors ("of") and single letters ("Mode S") may stand
+    # between kind words ("Istanbul Chamber of Comm. No."), never after the last one
+    # ("Tax ID No. DE 313145928" keeps its DE; "HAVI GB 2L" is one BIC).
     start = 0
-    while (
-        start < len(words) - 1
-        and (words[start] in KIND_WORDS or (start and words[start] in _CONNECTORS))
-        and any(ch.isdigit() for w in words[start + 1 :] for ch in w)
-    ):
-        start += 1
+    k = 0
+    while k < len(words) - 1 and any(ch.isdigit() for w in words[k + 1 :] for ch in w):
+        word = words[k]
+        if word in KIND_WORDS:
+            start = k + 1
+        elif not (
+            (len(word) >= _LABEL_WORD and word.isalpha())
+            or (k > 0 and (word in _CONNECTORS or len(word) == 1))
+        ):
+            break
+        k += 1
     joined = "".join(words[start:])
     joined = "".join(ch for ch in joined if ch.isalnum())
     joined = _ID_PREFIX.sub("", joined)
