@@ -13,8 +13,12 @@ from pydantic import (
     StrictBool,
     StrictFloat,
     StrictInt,
+    ValidationError,
     field_validator,
+    model_validator,
 )
+from pydantic.functional_validators import ModelWrapValidatorHandler
+from pydantic_core import InitErrorDetails, PydanticCustomError
 
 from exportguard.core.licensing import AmendmentRequest, Conditions
 from exportguard.core.thresholds import DEFAULT_THRESHOLD
@@ -85,6 +89,38 @@ class ScreenRequest(Model):
         max_length=20,
         description="Only lists whose name contains one of these texts ('Entity List').",
     )
+
+    @model_validator(mode="wrap")
+    @classmethod
+    def _name_or_identifiers(cls, data: Any, handler: ModelWrapValidatorHandler[Any]) -> Any:
+        """A name or an identifier must be given; said beside every other field error."""
+        missing = (
+            isinstance(data, dict)
+            and not str(data.get("name") or "").strip()
+            and not data.get("identifiers")
+        )
+        problem = InitErrorDetails(
+            type=PydanticCustomError(
+                "name_or_identifiers", "must not be empty (unless identifiers are given)"
+            ),
+            loc=("name",),
+            input=data.get("name", "") if isinstance(data, dict) else data,
+        )
+        try:
+            model = handler(data)
+        except ValidationError as exc:
+            if not missing:
+                raise
+            details: list[InitErrorDetails] = [
+                InitErrorDetails(type=e["type"], loc=e["loc"], input=e["input"], ctx=e["ctx"])
+                if "ctx" in e
+                else InitErrorDetails(type=e["type"], loc=e["loc"], input=e["input"])
+                for e in exc.errors()
+            ]
+            raise ValidationError.from_exception_data(cls.__name__, [*details, problem]) from None
+        if missing:
+            raise ValidationError.from_exception_data(cls.__name__, [problem])
+        return model
 
 
 class BatchRequest(Model):
