@@ -13,8 +13,12 @@ from pydantic import (
     StrictBool,
     StrictFloat,
     StrictInt,
+    ValidationError,
     field_validator,
+    model_validator,
 )
+from pydantic.functional_validators import ModelWrapValidatorHandler
+from pydantic_core import InitErrorDetails, PydanticCustomError
 
 from exportguard.core.licensing import AmendmentRequest, Conditions
 from exportguard.core.thresholds import DEFAULT_THRESHOLD
@@ -59,11 +63,21 @@ class Model(BaseModel):
 
 
 class ScreenRequest(Model):
-    name: str = Field(min_length=1, max_length=500, description="The party's name, any script.")
+    name: str = Field(
+        default="",
+        max_length=500,
+        description="The party's name, any script; may be empty when identifiers are given "
+        "(422 when both are empty).",
+    )
     country: str | None = Field(default=None, max_length=100)
     type: EntityTypeName | None = None
     birth_date: str | None = Field(default=None, pattern=r"^\d{4}(-\d{2}(-\d{2})?)?$")
-    identifiers: list[Line] = Field(default_factory=list, max_length=20)
+    identifiers: list[Line] = Field(
+        default_factory=list,
+        max_length=20,
+        description="Passport, registration, tax, IMO, MMSI or SWIFT/BIC numbers, with or "
+        "without their kind ('IMO 8661850').",
+    )
     as_of: IsoDate | None = None
     limit: StrictInt = Field(default=10, ge=1, le=100)
     threshold: Number = Field(default=DEFAULT_THRESHOLD, ge=0.0, le=1.0)
@@ -75,6 +89,38 @@ class ScreenRequest(Model):
         max_length=20,
         description="Only lists whose name contains one of these texts ('Entity List').",
     )
+
+    @model_validator(mode="wrap")
+    @classmethod
+    def _name_or_identifiers(cls, data: Any, handler: ModelWrapValidatorHandler[Any]) -> Any:
+        """A name or an identifier must be given; said beside every other field error."""
+        missing = (
+            isinstance(data, dict)
+            and not str(data.get("name") or "").strip()
+            and not data.get("identifiers")
+        )
+        problem = InitErrorDetails(
+            type=PydanticCustomError(
+                "name_or_identifiers", "must not be empty (unless identifiers are given)"
+            ),
+            loc=("name",),
+            input=data.get("name", "") if isinstance(data, dict) else data,
+        )
+        try:
+            model = handler(data)
+        except ValidationError as exc:
+            if not missing:
+                raise
+            details: list[InitErrorDetails] = [
+                InitErrorDetails(type=e["type"], loc=e["loc"], input=e["input"], ctx=e["ctx"])
+                if "ctx" in e
+                else InitErrorDetails(type=e["type"], loc=e["loc"], input=e["input"])
+                for e in exc.errors()
+            ]
+            raise ValidationError.from_exception_data(cls.__name__, [*details, problem]) from None
+        if missing:
+            raise ValidationError.from_exception_data(cls.__name__, [problem])
+        return model
 
 
 class BatchRequest(Model):

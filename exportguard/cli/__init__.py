@@ -19,6 +19,7 @@ import typer
 from exportguard.cli.common import (
     JsonFlag,
     State,
+    esc,
     make_table,
     open_service,
     out,
@@ -26,6 +27,7 @@ from exportguard.cli.common import (
     print_json,
     run,
     say,
+    styled,
     warn,
 )
 from exportguard.core.thresholds import DEFAULT_THRESHOLD
@@ -355,19 +357,25 @@ def _render_screening(data: dict[str, Any]) -> None:
         scope += ", sources " + ", ".join(data["sources"])
     if data["lists"]:
         scope += ", lists containing " + " or ".join(repr(x) for x in data["lists"])
-    out.print(
-        f"Screening [bold]{q['name']}[/] (normalised: {q['normalised']}) against "
-        f"{len(data['snapshots'])} list snapshot(s), {scope}, threshold "
+    what = []
+    if q["name"]:
+        what.append(f"[bold]{esc(q['name'])}[/] (normalised: {esc(q['normalised'])})")
+    if q["identifiers"]:
+        ids = ", ".join(q["identifiers"])
+        what.append(f"{'with ' if q['name'] else ''}identifier(s) [bold]{esc(ids)}[/]")
+    styled(
+        f"Screening {' '.join(what)} against "
+        f"{len(data['snapshots'])} list snapshot(s), {esc(scope)}, threshold "
         f"{data['threshold']:.2f}"
     )
     if not data["snapshots"]:
-        out.print(
+        styled(
             "[yellow]No lists imported: nothing was screened. "
             "Try: exportguard lists import --demo[/]"
         )
         return
     if not data["hits"]:
-        out.print("[green]No hit.[/]")
+        styled("[green]No hit.[/]")
         return
     total, shown = data["total_hits"], data["shown"]
     if total > shown:
@@ -375,10 +383,9 @@ def _render_screening(data: dict[str, Any]) -> None:
     else:
         say(f"{total} hit(s).")
     for hit in data["hits"]:
-        out.print(
-            f"\n[bold]{hit['rank']}. {hit['score']:.3f}  {hit['name']}[/]  "
-            f"({hit['type']}, {hit['entity_id']})",
-            highlight=False,
+        styled(
+            f"\n[bold]{hit['rank']}. {hit['score']:.3f}  {esc(hit['name'])}[/]  "
+            f"({esc(hit['type'])}, {esc(hit['entity_id'])})"
         )
         say(f"   list: {hit['list_name']}")
         if hit["matched_name"] != hit["name"]:

@@ -7,6 +7,7 @@ import typer
 from exportguard.cli import app
 from exportguard.cli.common import (
     JsonFlag,
+    esc,
     make_table,
     open_service,
     out,
@@ -14,6 +15,7 @@ from exportguard.cli.common import (
     print_json,
     run,
     say,
+    styled,
     warn,
 )
 from exportguard.core.licensing import Conditions, Event
@@ -95,10 +97,12 @@ def licence_show(
         if as_json:
             print_json(view)
             return
-        out.print(
-            f"[bold]{view['id']}[/] {view['kind']} licence ({view['regime']}) "
-            f"{view['state']}; on {view['state_on']['date']}: {view['state_on']['state']}",
-            highlight=False,
+        styled(
+            f"[bold]{esc(view['id'])}[/] "
+            + esc(
+                f"{view['kind']} licence ({view['regime']}) "
+                f"{view['state']}; on {view['state_on']['date']}: {view['state_on']['state']}"
+            )
         )
         say(
             f"  {view['exporter']}: {', '.join(view['items'])} to {view['destination']}, "

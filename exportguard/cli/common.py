@@ -9,13 +9,18 @@ from typing import Annotated, Any, TypeVar
 
 import typer
 from rich.console import Console
+from rich.markup import escape
 from rich.table import Table
+from rich.text import Text
 
 from exportguard import settings as settings_module
 from exportguard.errors import ExportGuardError, InvalidInput, SourceFormatError
 
-out = Console(soft_wrap=True)
-err = Console(stderr=True, soft_wrap=True)
+#: The consoles print text as it is: no markup (list data contains brackets: "[red]"),
+#: no emoji codes (an id like ``ca_sema:Iran:1:149`` holds ":iran:", a flag to rich).
+#: Text styled by this program goes through :func:`styled`, its data through :func:`esc`.
+out = Console(soft_wrap=True, markup=False, emoji=False)
+err = Console(stderr=True, soft_wrap=True, markup=False, emoji=False)
 
 T = TypeVar("T")
 JsonFlag = Annotated[bool, typer.Option("--json", help="Machine-readable output.")]
@@ -44,6 +49,17 @@ def open_service() -> Any:
         notifier=notifier,
         audit_key=AuditKey(config.audit_key) if config.audit_key else None,
     )
+
+
+def esc(value: object) -> str:
+    """``value`` as text that rich markup prints literally (for data inside :func:`styled`)."""
+    return escape(str(value))
+
+
+def styled(markup: str, *, highlight: bool = False) -> None:
+    """Print text with rich markup written by this program; every piece of data in it
+    must have gone through :func:`esc`. Emoji codes are never replaced."""
+    out.print(Text.from_markup(markup, emoji=False), highlight=highlight)
 
 
 def say(text: str) -> None:

@@ -8,6 +8,7 @@ import typer
 from exportguard.cli import app
 from exportguard.cli.common import (
     JsonFlag,
+    esc,
     make_table,
     open_service,
     out,
@@ -15,6 +16,7 @@ from exportguard.cli.common import (
     print_json,
     run,
     say,
+    styled,
 )
 from exportguard.errors import InvalidInput
 
@@ -173,12 +175,14 @@ def decide_command(
 def _render_decision(data: dict[str, Any]) -> None:
     req = data["request"]
     end_users = [p["name"] for p in req["parties"] if p["role"] == "end user"]
-    out.print(
-        f"[bold]{data['verdict'].upper()}[/] (certainty {data['certainty']})  "
-        f"{', '.join(req['items'])} to {req['destination']} on {req['date']}"
-        + (f" for {', '.join(end_users)}" if end_users else "")
-        + f"   (decision {data['decision_id']})",
-        highlight=False,
+    styled(
+        f"[bold]{esc(data['verdict'].upper())}[/] "
+        + esc(
+            f"(certainty {data['certainty']})  "
+            f"{', '.join(req['items'])} to {req['destination']} on {req['date']}"
+            + (f" for {', '.join(end_users)}" if end_users else "")
+            + f"   (decision {data['decision_id']})"
+        )
     )
     for regime in data["regimes"]:
         extra = []
@@ -186,10 +190,12 @@ def _render_decision(data: dict[str, Any]) -> None:
             extra.append(f"exception {regime['exception']}")
         if regime["review_policy"]:
             extra.append(f"review policy: {regime['review_policy']}")
-        out.print(
-            f"\n[bold]{regime['id']}[/] ({regime['revision']}): {regime['verdict']} "
-            f"(certainty {regime['certainty']})" + (f" - {'; '.join(extra)}" if extra else ""),
-            highlight=False,
+        styled(
+            f"\n[bold]{esc(regime['id'])}[/] "
+            + esc(
+                f"({regime['revision']}): {regime['verdict']} (certainty {regime['certainty']})"
+                + (f" - {'; '.join(extra)}" if extra else "")
+            )
         )
         for reason in regime["reasons"]:
             verdict = reason["verdict"] or "note"
@@ -224,7 +230,7 @@ def decision_replay(
             print_json({"same": same, "decision": again})
         else:
             _render_decision(again)
-            out.print(
+            styled(
                 "\nreproduces the stored decision"
                 if same
                 else "\n[red]differs from the stored decision[/]"
@@ -288,9 +294,9 @@ def regimes_show(
         if as_json:
             print_json(view)
             return
-        out.print(
-            f"[bold]{view['name']}[/] ({view['id']} {view['revision']}) as of {view['as_of']}",
-            highlight=False,
+        styled(
+            f"[bold]{esc(view['name'])}[/] "
+            + esc(f"({view['id']} {view['revision']}) as of {view['as_of']}")
         )
         for name, s in view["country_sets"].items():
             if s is None:

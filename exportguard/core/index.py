@@ -47,6 +47,7 @@ from rapidfuzz import fuzz, process
 
 from exportguard.core import countries, vocab
 from exportguard.core.entities import AliasQuality, EntityType, ListEntry
+from exportguard.core.identifiers import identifier_keys, normalise_identifier
 from exportguard.core.matching import Candidate, Query, Scored, romanised, score
 from exportguard.core.names import (
     NameForm,
@@ -146,32 +147,10 @@ def index_names(entry: ListEntry) -> list[str]:
     return out
 
 
-#: Identifier kinds (as lists label them) that are not identifiers: facts published in
-#: the same fields (OFAC's "Gender", "Website", "Aircraft Model" ...).
-_NOT_IDENTIFIER = re.compile(
-    r"gender|website|e-?mail|date|target type|model|operator|sanction|phone|address|"
-    r"nationality|citizen|birth|title|secondary|effective|listing|transactions|ifca|"
-    r"peesa|caatsa|executive order|designation",
-    re.IGNORECASE,
-)
-#: A number's kind written before it ("IMO 8661850", "MMSI 123456789", "No. 12345").
-_ID_PREFIX = re.compile(r"^(?:imo|mmsi|no|nr|n|num|number|passport|id)(?=\d)")
-
-
-def normalise_identifier(value: str, kind: str = "") -> str:
-    """An identifier as compared: letters and digits only, case-folded, without a kind
-    word written before the number ("IMO 8661850" == "8661850", "AB 123-4" == "ab1234");
-    ``""`` when ``kind`` says it is no identifier (a gender, a website) or nothing is left.
-    """
-    if kind and _NOT_IDENTIFIER.search(kind):
-        return ""
-    text = "".join(ch for ch in value.casefold() if ch.isalnum())
-    return _ID_PREFIX.sub("", text)
-
-
 def _identifier_keys(identifiers: Iterable[str]) -> set[str]:
-    """Retrieval keys of identifiers long enough to identify (five characters or more)."""
-    return {"i:" + i for i in identifiers if len(i) >= 5}
+    """Retrieval keys of identifiers and their variants (see
+    :func:`exportguard.core.identifiers.identifier_keys`)."""
+    return identifier_keys(set(identifiers))
 
 
 #: Weight of each kind of key relative to its inverse document frequency.
@@ -282,7 +261,7 @@ class NameIndex:
     """Inverted index over every name of one or more snapshots' entries."""
 
     __slots__ = (
-        "_entries", "_tokens", "entry_blob", "entry_snapshot", "key_end", "key_hash",
+        "_entries", "_list_names", "_tokens", "entry_blob", "entry_snapshot", "key_end", "key_hash",
         "key_start", "name_blob", "name_entry", "name_legal", "name_norm", "name_quality",
         "name_rerank",
         "name_tok_off",
@@ -309,6 +288,7 @@ class NameIndex:
         self.postings: I32 = arrays["postings"]
         self._entries: dict[int, EntryInfo] = {}
         self._tokens: dict[int, Token] = {}
+        self._list_names: frozenset[str] | None = None
 
     # --- building -------------------------------------------------------------------
 
@@ -619,6 +599,14 @@ class NameIndex:
             found = self._entries[e] = _info_from(json.loads(self.entry_blob[e]))
         return found
 
+    def list_names(self) -> frozenset[str]:
+        """The list names of every entry in the index (computed once: one scan of the
+        stored entries, none decoded)."""
+        if self._list_names is None:
+            found = set(_LIST_NAME.findall(self.entry_blob.data))
+            self._list_names = frozenset(json.loads(b'"' + raw + b'"') for raw in found)
+        return self._list_names
+
     def snapshot_of(self, e: int) -> int:
         return int(self.entry_snapshot[e])
 
@@ -682,6 +670,8 @@ class NameIndex:
 
 
 _NOT_ALNUM = re.compile(r"[\W_]+")
+#: An entry's list name in the stored entry JSON (:func:`_info_dict`, compact separators).
+_LIST_NAME = re.compile(rb'"list_name":"((?:[^"\\]|\\.)*)"')
 
 
 def group_rows(hits: Iterable[Hit]) -> list[Hit]:

@@ -15,13 +15,14 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import lru_cache
 from typing import NamedTuple
 
 from rapidfuzz.distance import OSA, Indel, JaroWinkler
 
 from exportguard.core.entities import AliasQuality, EntityType
+from exportguard.core.identifiers import identifier_variants
 from exportguard.core.names import (
     NameForm,
     Token,
@@ -541,7 +542,7 @@ def name_feature(
     if any(_distinctive(t) for t in ct):
         if not any(_distinctive(ct[j]) for _, ci, _, _ in chosen for j in ci):
             value = min(value, NON_DISTINCTIVE_CAP)
-            detail += "; no distinctive word matched (only titles, legal forms or company words)"
+            detail += _NO_DISTINCTIVE
     elif any(not t.legal and j not in used_c for j, t in enumerate(ct)):
         # A listed name of company words only ("Asia International Trading Company") is
         # distinguished by all of them: each must be matched.
@@ -622,20 +623,46 @@ def birth_date_feature(query: Query, cand: Candidate) -> tuple[float, str]:
 
 
 #: The score of a candidate that carries an identifier of the query, exactly (compared as
-#: :func:`exportguard.core.index.normalise_identifier` writes them), whatever its name.
+#: :func:`exportguard.core.identifiers.normalise_identifier` writes them), whatever its name.
 IDENTIFIER_MATCH_SCORE = 0.95
+#: The score of a candidate that carries the query's identifier written another way that
+#: is not proof of it (:func:`exportguard.core.identifiers.identifier_variants`: leading
+#: zeros of a registration number, another branch of the same bank's SWIFT/BIC).
+IDENTIFIER_VARIANT_SCORE = 0.9
+#: Feature value of such a variant match (an exact match is 1).
+IDENTIFIER_VARIANT_VALUE = 0.8
 
 
 def identifier_feature(query: Query, cand: Candidate) -> tuple[float, str]:
     """A given identifier (passport, registration, IMO number ...) that the entry also
     carries exactly is near-certain evidence of identity: the score is then at least
     :data:`IDENTIFIER_MATCH_SCORE`, even when the names differ (a renamed vessel) or no
-    name was given."""
+    name was given. The same identifier written another way (leading zeros, a bank
+    branch's SWIFT/BIC) is strong evidence: at least :data:`IDENTIFIER_VARIANT_SCORE`."""
     if not query.identifiers or not cand.identifiers:
         return 0.0, "not compared"
-    common = set(query.identifiers) & set(cand.identifiers)
+    listed = set(cand.identifiers)
+    common = set(query.identifiers) & listed
     if common:
-        return 1.0, f"identifier {sorted(common)[0]} matches exactly"
+        return 1.0, (
+            f"identifier {sorted(common)[0]} matches exactly: an exact identifier match "
+            f"decides the score (at least {IDENTIFIER_MATCH_SCORE:.2f}), whatever the name"
+        )
+    listed_variants = {v: c for c in listed for v in identifier_variants(c)}
+    for q in query.identifiers:
+        forms = {q} | identifier_variants(q)
+        for f in sorted(forms):
+            other = f if f in listed else listed_variants.get(f)
+            if other is not None:
+                how = (
+                    "the same number but for leading zeros"
+                    if q.isdigit() and other.isdigit()
+                    else "the same bank's SWIFT/BIC, another branch"
+                )
+                return IDENTIFIER_VARIANT_VALUE, (
+                    f"identifier {q} ~ listed {other}: {how}, strong evidence (score at "
+                    f"least {IDENTIFIER_VARIANT_SCORE:.2f}), not an exact match"
+                )
     return 0.0, "no identifier in common"
 
 
@@ -652,24 +679,44 @@ FEATURES: tuple[tuple[str, Feature, float], ...] = (
 )
 
 
+_NO_DISTINCTIVE = "; no distinctive word matched (only titles, legal forms or company words)"
+
+
 def score(query: Query, cand: Candidate, weight_of: TokenWeight) -> Scored:
-    """Score one candidate name for a query; see :data:`FEATURES` and :func:`name_feature`."""
+    """Score one candidate name for a query; see :data:`FEATURES` and :func:`name_feature`.
+
+    An identifier match sets a floor (:data:`IDENTIFIER_MATCH_SCORE`,
+    :data:`IDENTIFIER_VARIANT_SCORE`): its contribution in the explanation is then what
+    it actually added, so the contributions add up to the score (before clipping to 1).
+    """
     value, detail, pairs = name_feature(query, cand, weight_of)
+    if not query.form.tokens and not query.form.legal_forms:
+        detail = "no name given: screened on the identifiers only"
     results = [FeatureResult("name", value, 1.0, detail)]
     total = value
+    identifier: FeatureResult | None = None
     for label, feature, weight in FEATURES:
         v, d = feature(query, cand)
-        if v:
-            if label == "country" and v < 0 and _named_by_country(cand):
-                total = min(total, NON_DISTINCTIVE_CAP)
-                d += (
-                    "; a name of generic words only (a state body, a 'Central Bank') is "
-                    "told apart by its country"
-                )
-            results.append(FeatureResult(label, v, weight, d))
-            total += v * weight
-            if label == "identifier" and v > 0:
-                total = max(total, IDENTIFIER_MATCH_SCORE)
+        if not v:
+            continue
+        if label == "identifier" and v > 0:
+            identifier = FeatureResult(label, v, weight, d)
+            continue
+        if label == "country" and v < 0 and _named_by_country(cand):
+            total = min(total, NON_DISTINCTIVE_CAP)
+            d += (
+                "; a name of generic words only (a state body, a 'Central Bank') is "
+                "told apart by its country"
+            )
+        results.append(FeatureResult(label, v, weight, d))
+        total += v * weight
+    if identifier is not None:
+        floor = IDENTIFIER_MATCH_SCORE if identifier.value >= 1.0 else IDENTIFIER_VARIANT_SCORE
+        added = max(identifier.contribution, floor - total)
+        results.append(replace(identifier, weight=added / identifier.value))
+        total += added
+        if _NO_DISTINCTIVE in results[0].detail:  # the identifier is the evidence
+            results[0] = replace(results[0], detail=results[0].detail.replace(_NO_DISTINCTIVE, ""))
     return Scored(max(0.0, min(1.0, total)), tuple(results), pairs)
 
 

@@ -552,9 +552,11 @@ class ExportGuard:
         when not given: an entry whose listing has ended does not show); recorded in the
         audit trail unless ``record`` is false.
 
-        ``sources`` keeps only snapshots of these sources (``us_ofac_sdn`` ...; an unknown
-        one is an error naming those available); ``lists`` only entries whose list name
-        contains one of these texts, case-insensitive ("Entity List"). ``limit`` cuts the
+        ``sources`` keeps only snapshots of these sources (``us_ofac_sdn`` ...,
+        case-insensitive; an unknown one is an error naming those available); ``lists``
+        only entries whose list name contains one of these texts, case-insensitive
+        ("Entity List"; a text no list name of those snapshots contains is an error
+        naming the list names, :class:`InvalidInput` on field ``lists``). ``limit`` cuts the
         hits shown; ``total_hits`` says how many there were.
         """
         query = build_query(
@@ -569,16 +571,29 @@ class ExportGuard:
         snaps = self.snapshots_in_force(as_of)
         on = as_of or self.clock().date()
         if sources:
-            known = {s.source for s in snaps}
-            unknown = sorted(set(sources) - known)
+            known = {s.source.casefold(): s.source for s in snaps}
+            unknown = sorted(s for s in sources if s.strip().casefold() not in known)
             if unknown:
                 raise InvalidInput(
                     f"no list snapshot of {', '.join(unknown)} in force; "
-                    f"sources: {', '.join(sorted(known)) or 'none imported'}",
+                    f"sources: {', '.join(sorted(known.values())) or 'none imported'}",
                     field="sources",
                 )
+            sources = sorted({known[s.strip().casefold()] for s in sources})
             snaps = [s for s in snaps if s.source in set(sources)]
         wanted = [w.strip() for w in lists or () if w.strip()] or None
+        if wanted and snaps:
+            names = self.merged_index(snaps).list_names()
+            missing = [
+                w for w in wanted if not any(w.casefold() in n.casefold() for n in names)
+            ]
+            if missing:
+                raise InvalidInput(
+                    f"no list name in the lists screened contains "
+                    f"{' or '.join(repr(w) for w in missing)}; list names: "
+                    f"{'; '.join(sorted(names))}",
+                    field="lists",
+                )
         every = self.screen_snapshots(
             query, snaps, as_of=on, limit=None, threshold=threshold, lists=wanted
         )

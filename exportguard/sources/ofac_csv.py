@@ -309,6 +309,78 @@ def _repair_comments(file: SourceFile, warnings: list[str]) -> SourceFile:
     return SourceFile(file.name, "\n".join(lines).encode("utf-8"))
 
 
+#: A quote that is neither at a field's edge nor doubled: a candidate unescaped quote.
+_INNER_QUOTE = re.compile(r'(?<=[^,"])"(?=[^,"\r\n])')
+#: One field of a row read tolerantly: quoted up to the first quote that ends a field
+#: (followed by a comma or the end of the line), or unquoted.
+_TOLERANT_FIELD = re.compile(r'"(.*?)"(?=,|\r?$)|([^,"]*)(?=,|\r?$)')
+
+
+def _tolerant_cells(line: str) -> list[tuple[str, bool]] | None:
+    """The fields of a one-line row whose quoted fields may hold undoubled quotes, as
+    (text, quoted); ``None`` when the line does not read as whole fields that way."""
+    cells: list[tuple[str, bool]] = []
+    pos = 0
+    body = line.rstrip("\r")
+    while True:
+        found = _TOLERANT_FIELD.match(body, pos)
+        if found is None:
+            return None
+        quoted = found.group(1) is not None
+        cells.append((found.group(1) if quoted else found.group(2) or "", quoted))
+        pos = found.end()
+        if pos == len(body):
+            return cells
+        if body[pos] != ",":
+            return None
+        pos += 1
+
+
+def _repair_quotes(file: SourceFile, role: str, warnings: list[str]) -> SourceFile:
+    """A primary, address or alias file with the quirk OFAC once published: a quote
+    inside a quoted field not doubled (``751,600,"aka","THE "RED" GROUP",-0-``). A
+    one-line row that the CSV reader cannot read as the file's columns, but that reads as
+    them when each quoted field runs to the first quote followed by a comma or the line
+    end, is read that way, with a warning naming file, line and field. Anything else (a
+    wrong column count either way, a quote left open: a cut or corrupt file) stays for
+    the strict reader to refuse."""
+    text = decode_text(file)
+    if '"' not in text or not _INNER_QUOTE.search(text):
+        return file
+    columns = _COLUMNS[role]
+    lines = text.split("\n")
+    repaired = 0
+    for i, line in enumerate(lines):
+        if not _INNER_QUOTE.search(line):
+            continue
+        try:
+            strict = next(csv.reader([line], strict=True), [])
+        except csv.Error:
+            strict = []
+        if len(strict) == len(columns):
+            continue  # reads as it should: doubled quotes, or quotes inside -0- fields
+        cells = _tolerant_cells(line)
+        if cells is None or len(cells) != len(columns):
+            continue
+        bad = [columns[k] for k, (cell, quoted) in enumerate(cells) if quoted and '"' in cell]
+        if not bad:
+            continue
+        lines[i] = ",".join(
+            '"' + cell.replace('"', '""') + '"' if quoted else cell for cell, quoted in cells
+        ) + ("\r" if line.endswith("\r") else "")
+        repaired += 1
+        if repaired <= 20:
+            warnings.append(
+                f"{file.name} line {i + 1} field {', '.join(bad)}: an unescaped quote inside "
+                "the field (a known OFAC publishing quirk) was read as part of the text"
+            )
+    if not repaired:
+        return file
+    if repaired > 20:
+        warnings.append(f"{file.name}: {repaired} rows in all had unescaped quotes")
+    return SourceFile(file.name, "\n".join(lines).encode("utf-8"))
+
+
 def _side_rows(
     file: SourceFile | None, role: str, known: set[str], warnings: list[str]
 ) -> tuple[dict[str, list[_Row]], int]:
@@ -316,8 +388,11 @@ def _side_rows(
     by_entry: dict[str, list[_Row]] = {}
     if file is None:
         return by_entry, 0
-    if role == _COMMENTS:
-        file = _repair_comments(file, warnings)
+    file = (
+        _repair_comments(file, warnings)
+        if role == _COMMENTS
+        else _repair_quotes(file, role, warnings)
+    )
     columns = _COLUMNS[role]
     seen: dict[str, int] = {}
     orphans: list[str] = []
@@ -379,7 +454,7 @@ def parse(files: Sequence[SourceFile]) -> ParsedList:
     source = _SOURCES[list_set]
     primary = roles[_PRIM]
     warnings: list[str] = []
-    prim_rows = _primary_rows(primary)
+    prim_rows = _primary_rows(_repair_quotes(primary, _PRIM, warnings))
     known = {row.cells[0].strip() for row in prim_rows}
     comments, n_comments = _side_rows(roles.get(_COMMENTS), _COMMENTS, known, warnings)
     aliases, n_aliases = _side_rows(roles.get(_ALT), _ALT, known, warnings)

@@ -496,3 +496,66 @@ def test_a_cut_comments_file_is_still_refused(lists_dir: Path) -> None:
     cut = real[: real.index(b'"') + 40]  # ends inside a quoted field
     with pytest.raises(SourceFormatError, match=r"sdn_comments\.csv"):
         ofac_csv.parse(_with_comments(lists_dir, folder, cut))
+
+
+def _with_file(lists_dir: Path, folder: str, name: str, data: bytes) -> list[SourceFile]:
+    files = [f for f in read_set(lists_dir, folder) if not f.name.endswith("/" + name)]
+    return [*files, SourceFile(str(lists_dir / folder / name), data)]
+
+
+@pytest.mark.parametrize(
+    ("name", "old", "new", "field", "entry", "where"),
+    [
+        ("alt.csv", b'"NATIONAL BANK OF CUBA"', b'"THE "RED" NATIONAL BANK"', "alt_name",
+         "us_ofac_sdn:306", "aliases"),
+        ("add.csv", b'"Zweierstrasse 35"', b'"The "Red" House, Zweierstrasse 35"', "Address",
+         "us_ofac_sdn:306", "addresses"),
+        ("sdn.csv", b'"BANCO NACIONAL DE CUBA"', b'"BANCO "NACIONAL" DE CUBA"', "SDN_Name",
+         "us_ofac_sdn:306", "name"),
+        ("sdn.csv", b"\"a.k.a. 'BNC'.\"", b'"a.k.a. "BNC"."', "Remarks", "us_ofac_sdn:306",
+         "remarks"),
+    ],
+)  # fmt: skip
+def test_unescaped_quotes_in_any_file_of_the_set_are_tolerated_with_a_warning(
+    lists_dir: Path, name: str, old: bytes, new: bytes, field: str, entry: str, where: str
+) -> None:
+    """OFAC's quirk of undoubled inner quotes ("THE "RED" GROUP") in sdn.csv, add.csv
+    and alt.csv: the set imports, the text keeps its quotes, and the warning names file,
+    line and field."""
+    folder = "us_ofac_sdn/2021-07-07"
+    real = (lists_dir / folder / name).read_bytes()
+    line = real[: real.index(old)].count(b"\n") + 1
+    parsed = ofac_csv.parse(_with_file(lists_dir, folder, name, real.replace(old, new, 1)))
+    (warning,) = [w for w in parsed.warnings if "unescaped quote" in w]
+    assert f"{name} line {line} field {field}" in warning
+    found = by_id(parsed)[entry]
+    text = new.decode()[1:-1]
+    if where == "aliases":
+        assert text in {a.name for a in found.aliases}
+    elif where == "addresses":
+        assert text in {a.street for a in found.addresses}
+    elif where == "name":
+        assert found.name == text
+    else:
+        assert text in (found.remarks or "")
+    reference = parse_folder(lists_dir, folder)
+    assert len(parsed.entries) == len(reference.entries)  # nothing lost
+
+
+@pytest.mark.parametrize(
+    ("name", "old", "new"),
+    [
+        # an inner quote and a column lost: corruption, not the quirk
+        ("alt.csv", b'"aka","NATIONAL BANK OF CUBA",-0- ', b'"aka","THE "RED" BANK"'),
+        # a quote opened and never closed: a cut row
+        ("alt.csv", b'"NATIONAL BANK OF CUBA",-0- ', b'"NATIONAL "BANK OF CUBA,-0- '),
+    ],
+)
+def test_real_corruption_with_quotes_is_still_refused(
+    lists_dir: Path, name: str, old: bytes, new: bytes
+) -> None:
+    folder = "us_ofac_sdn/2021-07-07"
+    real = (lists_dir / folder / name).read_bytes()
+    assert old in real
+    with pytest.raises(SourceFormatError, match=name.replace(".", r"\.")):
+        ofac_csv.parse(_with_file(lists_dir, folder, name, real.replace(old, new, 1)))
