@@ -419,3 +419,30 @@ def test_found_among_many_of_one_surname(index: NameIndex) -> None:
     given name ("Bob") among every Bovda, and one listing's names in another word order."""
     assert "Robert Sergeyevich BOVDA" in hit_names(index, "Bob Bovda")
     assert "Maria Aleksandrovna LAVROVA" in hit_names(index, "Masha Lavrova")
+
+
+@pytest.mark.parametrize(
+    ("query", "listed", "hit"),
+    [
+        # Latin acronyms spelt out letter by letter in another script
+        ("Эн-Эс-О Груп", "NSO Group", True),
+        ("אן.אס.או גרופ", "NSO Group", True),
+        ("إن إس أو جروب", "NSO Group", True),
+        ("Би-Эй-И Системс", "BAE Systems", True),
+        # company words written out in another script
+        ("גרינדוויק סולושנס", "Grindavik Solutions", True),
+        ("Грíндавик Солюшнс", "Grindavik Solutions", True),
+        ("جولدن ستار للتجارة", "Golden Star Trading", True),
+        # Cyrillic в for a foreign w
+        ("Хуавэй Текнолоджиз", "Huawei Technologies", True),
+        ("Хуавей", "Huawei", True),
+        # sounds alike is not enough where Cyrillic's vowels disagree
+        ("Кандиру", "Chandra", False),
+        ("Кандиру", "Candiru", True),
+        ("О Ен Су", "NSO", False),
+    ],
+)
+def test_brand_names_across_scripts(query: str, listed: str, hit: bool) -> None:
+    from tests.factories import party
+
+    assert (one_entry(party(listed), query) >= DEFAULT_THRESHOLD) is hit
