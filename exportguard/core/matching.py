@@ -443,7 +443,11 @@ def _costs(
             out[i], chain = CHAIN_COST, False
             continue
         chain = False
-        if t.kind == "legal" or (t.kind == "title" and against is not EntityType.ORGANIZATION):
+        if cls == "article":
+            # "al", "el", "ad" ...: written apart, joined ("Al Tikriti" ~ "Altikriti") or
+            # left out at will; it says nothing of who the party is.
+            out[i] = CHAIN_COST
+        elif t.kind == "legal" or (t.kind == "title" and against is not EntityType.ORGANIZATION):
             out[i] = FORM_COST
         elif person and i > 0 and _PATRONYMIC.search(t.text):
             out[i] = CHAIN_COST  # a patronymic ("Kuzhugetovich"), like a lineage link
