@@ -84,6 +84,7 @@ from exportguard.core.entities import (
     ListEntry,
     ParsedList,
 )
+from exportguard.core.identifiers import make_identifier
 from exportguard.errors import SourceFormatError
 from exportguard.sources._common import (
     SourceFile,
@@ -435,7 +436,7 @@ class _Parser:
             identifiers = identifiers_of(cell, remarks) if cell else []
             cell = row[i_call]
             if cell and (cell := " ".join(cell.split())):
-                identifiers.append(Identifier("Call Sign", cell))
+                identifiers.append(make_identifier("Call Sign", cell))
             if (
                 row[i_title]
                 or row[i_std]
@@ -579,33 +580,49 @@ class _Parser:
         return out
 
     def identifier(self, item: str) -> tuple[Identifier | None, str | None]:
-        """One ``ids`` item: an identifier, or a note for remarks, or neither."""
+        """One ``ids`` item: an identifier, or a note for remarks, or neither.
+
+        2022 layout: ``[country, ][expiry date, ][issue date, ]number, kind`` (both dates:
+        expiry first; one date: the CSL does not say which, kept as ``stated_date``).
+        2025 layout: ``kind, number[, country][, date]``.
+        """
         parts = [p for p in (x.strip() for x in item.split(", ")) if p]
         if not parts:
             return None, None
         country: str | None = None
+        dates: list[str] = []
         rest: list[str]
         if len(parts) == 1:
             kind, rest = parts[0], []
         elif self.kind_first:
             kind, rest = parts[0], parts[1:]
-            if len(rest) >= 2 and _ISO_DAY.match(rest[-1]):
-                rest = rest[:-1]
+            while len(rest) >= 2 and _ISO_DAY.match(rest[-1]):
+                dates.insert(0, rest.pop())
             if len(rest) >= 2 and len(rest[-1]) == 2 and countries.is_code(rest[-1]):
                 country = rest.pop()
         else:
             kind, rest = parts[-1], parts[:-1]
             if len(rest) >= 2 and len(rest[0]) == 2 and countries.is_code(rest[0]):
                 country = rest.pop(0)
-            if len(rest) >= 2 and _ISO_DAY.match(rest[0]):
-                rest = rest[1:]
+            while len(rest) >= 2 and len(dates) < 2 and _ISO_DAY.match(rest[0]):
+                dates.append(rest.pop(0))
         value = " ".join(", ".join(rest).split())
         if kind.endswith((":", "-")):
             note = kind.rstrip(" :-")
             return None, (f"{note}: {value}" if value else note)
         if not value:
             return None, None
-        return Identifier(kind, value, country), None
+        expiry = issued = stated = None
+        if len(dates) == 2:
+            expiry, issued = dates
+        elif dates:
+            stated = dates[0]
+        return (
+            make_identifier(
+                kind, value, country, issue_date=issued, expiry_date=expiry, stated_date=stated
+            ),
+            None,
+        )
 
     def codes(self, cell: str) -> tuple[str, ...]:
         if not cell:
