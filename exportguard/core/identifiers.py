@@ -243,13 +243,18 @@ def make_identifier(
 ) -> Identifier:
     """An :class:`Identifier` of ``kind`` (else :func:`identifier_kind` of ``label``),
     the list's ``label`` kept; ``value`` white space collapsed and, for an IMO number,
-    only its seven digits ("IMO 9369710" -> "9369710"; the published text goes to
+    only its seven digits ("IMO 9369710" -> "9369710"; a vessel number that has no seven
+    digits is a national register's, kind ``registration``; the published text goes to
     ``published``, as does any ``published`` given that differs from the value)."""
     found = kind or identifier_kind(label)
     text = " ".join(value.split())
     number = text
-    if found is IdentifierKind.IMO and (match := _IMO_NUMBER.search(text)):
-        number = match.group(1)
+    if found is IdentifierKind.IMO:
+        match = _IMO_NUMBER.search(text)
+        if match:
+            number = match.group(1)
+        else:  # a national ship register number under OFAC's "Vessel Registration
+            found = IdentifierKind.REGISTRATION  # Identification" ("RS 150443 (Russia)")
     shown = " ".join(published.split()) if published else text
     return Identifier(
         found.value,
