@@ -296,19 +296,24 @@ def _attachments(
             kind = _IDENTIFICATION_SCHEMATA[schema]
             numbers = _strings(props.get("number")) + _strings(props.get("passportNumber"))
             country = _first_country(props.get("country"))
-            facts = {
-                "issue_date": _first(props.get("startDate")),
-                "expiry_date": _first(props.get("endDate")),
-                "authority": _first(props.get("authority")),
-                "note": _first(props.get("summary")),
-            }
+            issued, expires = _first(props.get("startDate")), _first(props.get("endDate"))
+            authority, note = _first(props.get("authority")), _first(props.get("summary"))
             label = _first(props.get("type")) or kind
             for ref in _strings(props.get("holder")):
                 party = refs.get(ref)
                 if party is not None:
                     slot = attached.setdefault(party["id"], _Attached())
                     slot.identifiers.extend(
-                        make_identifier(label, n, country, kind=identifier_kind(kind), **facts)
+                        make_identifier(
+                            label,
+                            n,
+                            country,
+                            kind=identifier_kind(kind),
+                            issue_date=issued,
+                            expiry_date=expires,
+                            authority=authority,
+                            note=note,
+                        )
                         for n in numbers
                     )
     return attached

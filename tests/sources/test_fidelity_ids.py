@@ -107,7 +107,7 @@ def test_un_numbers_in_document_notes_qdi_060(un_by_id: dict[str, ListEntry]) ->
     assert (passport.value, passport.issue_date, passport.expiry_date) == (
         "L 191609", "1996-02-28", "2001-02-27",
     )  # fmt: skip
-    assert passport.note is not None and passport.note.startswith("Tunisian passport number")
+    assert (passport.note or "").startswith("Tunisian passport number")
     (national,) = _ids(entry, "national_id")
     assert (national.value, national.issue_date) == ("04643632", "1999-06-18")
     (fiscal,) = _ids(entry, "tax_id")
@@ -152,7 +152,8 @@ def test_un_document_count_against_lxml(
 def test_imo_numbers_are_one_kind_of_seven_digits(source_file: Reader) -> None:
     sdn = {e.id: e for e in ofac_csv.parse([source_file(SDN_2024)]).entries}
     ofac_imo = [i for e in sdn.values() for i in e.identifiers if i.kind == "imo"]
-    assert ofac_imo and all(re.fullmatch(r"\d{7}", i.value) for i in ofac_imo)
+    assert ofac_imo
+    assert all(re.fullmatch(r"\d{7}", i.value) for i in ofac_imo)
     vessel = next(i for i in ofac_imo if i.published == "IMO 9369710")
     assert (vessel.label, vessel.value) == ("Vessel Registration Identification", "9369710")
     uk = uk_fcdo.parse([source_file(UK)]).entries
