@@ -49,13 +49,16 @@ Field mapping
 
     ``ids`` holds OFAC's identification features, ``"; "``-separated, each a
     comma-separated item in one of two layouts: 2022 files write
-    ``[country, ][issue date, ]value, kind`` (``CA, BC166787, Passport``), 2025 files
-    ``kind, value[, country]`` (``Passport, 836238033, KP``). The layout is detected once
-    per file from well-known kinds. Items whose kind ends in ``:`` or ``-`` (OFAC's
-    informational features: ``Secondary sanctions risk:``, ``Additional Sanctions
-    Information -``) go to remarks; all others (passports, tax ids, IMO, gender, website,
-    ...) become :class:`Identifier` with the kind as published. ``call_sign`` is an
-    identifier too. ``title``, ``standard_order`` and the vessel details go to remarks.
+    ``[country, ][expiry date, ][issue date, ]number, kind`` (``NI, 2022-03-02,
+    2012-03-02, C01190809, Passport``; with one date the CSL does not say whether it is of
+    issue or expiry: it is kept as ``stated_date``), 2025 files ``kind, number[, country]``
+    (``Passport, 836238033, KP``). The layout is detected once per file from well-known
+    kinds. Items whose kind ends in ``:`` or ``-`` (OFAC's informational features:
+    ``Secondary sanctions risk:``, ``Additional Sanctions Information -``) go to remarks;
+    all others become :class:`Identifier` of the one kind vocabulary
+    (:func:`~exportguard.core.identifiers.identifier_kind`), the CSL's kind kept as the
+    label (gender and website are kind ``fact``: kept, never compared). ``call_sign`` is
+    an identifier too. ``title``, ``standard_order`` and the vessel details go to remarks.
 
 Publication date
     The CSV carries none: ``published`` is ``None``.
