@@ -408,9 +408,34 @@ def _render_screening(data: dict[str, Any]) -> None:
                 f"   licence requirement: {hit['licence_requirement'] or '-'}; "
                 f"policy: {hit['licence_policy'] or '-'}"
             )
+        for doc in hit.get("documents") or []:
+            say("   document: " + _document_line(doc))
         out.print("   why:", highlight=False)
         for f in hit["explanation"]:
             say(f"     {f['feature']:<11} {f['contribution']:+.3f}  {f['detail']}")
+
+
+def _document_line(doc: dict[str, Any]) -> str:
+    """One identifier of a hit on one line: kind (the list's label), number, country,
+    dates, issuer, place, flags, note."""
+    head = doc["kind"] + (f" ({doc['label']})" if doc.get("label") else "")
+    parts = [f"{head} {doc['value']}"]
+    if doc.get("published"):
+        parts.append(f"published as {doc['published']!r}")
+    for key, label in (
+        ("country", "country"), ("issue_date", "issued"), ("expiry_date", "expires"),
+        ("stated_date", "date (issue or expiry)"), ("authority", "issued by"),
+        ("place", "issued in"),
+    ):  # fmt: skip
+        if doc.get(key):
+            parts.append(f"{label} {doc[key]}")
+    if doc.get("known_expired"):
+        parts.append("known expired")
+    if doc.get("invalid"):
+        parts.append("not valid")
+    if doc.get("note"):
+        parts.append(f"note: {doc['note']}")
+    return "; ".join(parts)
 
 
 @app.command("screen-batch")

@@ -62,13 +62,91 @@ class Address:
     country: str | None = None
 
 
+class IdentifierKind(enum.StrEnum):
+    """The one vocabulary of identifier kinds every parser maps its labels onto (the
+    list's own label stays in :attr:`Identifier.label`; the mapping is
+    :func:`exportguard.core.identifiers.identifier_kind`)."""
+
+    PASSPORT = "passport"  # passports of every sort: diplomatic, service, travel documents
+    NATIONAL_ID = "national_id"  # identity cards and personal numbers (SSN, CURP, DNI, ...)
+    TAX_ID = "tax_id"  # tax and fiscal numbers (INN, RFC, NIT, Italian fiscal code, VAT)
+    REGISTRATION = "registration"  # company and other registers (OGRN, company number ...)
+    LEI = "lei"  # ISO 17442 Legal Entity Identifier
+    SWIFT_BIC = "swift_bic"  # ISO 9362 bank identifier code
+    IMO = "imo"  # IMO ship or company number: seven digits
+    MMSI = "mmsi"  # Maritime Mobile Service Identity: nine digits
+    VESSEL_CALL_SIGN = "vessel_call_sign"
+    AIRCRAFT_SERIAL = "aircraft_serial"  # manufacturer's serial / construction number
+    AIRCRAFT_TAIL = "aircraft_tail"  # registration mark (tail number)
+    CRYPTO_ADDRESS = "crypto_address"  # a digital currency address
+    LICENCE = "licence"  # driving, pilot, bank or trade licence numbers and permits
+    LIST_ID = "list_id"  # another list's own reference for the party (OFSI group ID ...)
+    OTHER = "other"  # an identifying number of no kind above (ISIN, D-U-N-S, file number)
+    FACT = "fact"  # published among identifiers but no identifier (gender, website): kept,
+    # never compared
+
+
 @dataclass(frozen=True, slots=True)
 class Identifier:
-    """A document or registration number (passport, national ID, IMO, tax number, ...)."""
+    """A document or registration number (passport, national ID, IMO, tax number, ...).
+
+    ``kind`` is an :class:`IdentifierKind` value (rows stored before it existed carry the
+    list's label there instead; both compare the same way); ``label`` the list's own label
+    ("Vessel Registration Identification", "Italian Fiscal Code"). ``value`` is the number
+    as the list publishes it, without the kind label and the dates written around it
+    ("IMO 9369710" -> "9369710"; the CSL's "2012-03-02, C01190809" -> "C01190809");
+    ``published`` the whole published text when it said more than ``value``. The form
+    compared when screening is :func:`exportguard.core.identifiers.match_form`.
+
+    ``country`` is the issuing country (ISO 3166-1 alpha-2); ``issue_date``,
+    ``expiry_date`` ISO (partial) dates; ``stated_date`` a date the list gives without
+    saying whether it is of issue or expiry (the CSL, for a document with one date);
+    ``authority`` the issuing authority, ``place`` the place of issue; ``note`` what the
+    list says of the document ("fraudulently obtained", "issued under name ...");
+    ``known_expired`` the EU's flag, ``invalid`` a list's mark that the document is not
+    (or no longer) valid (OFAC's ``isValid`` false, "revoked", "cancelled").
+    """
 
     kind: str
     value: str
     country: str | None = None
+    label: str | None = None
+    published: str | None = None
+    issue_date: str | None = None
+    expiry_date: str | None = None
+    stated_date: str | None = None
+    authority: str | None = None
+    place: str | None = None
+    note: str | None = None
+    known_expired: bool = False
+    invalid: bool = False
+
+    def to_dict(self) -> dict[str, Any]:
+        """``kind``, ``value`` and ``country`` always, every other field only when set (a
+        row stored before those fields existed serialises as it did: same digest)."""
+        out: dict[str, Any] = {"kind": self.kind, "value": self.value, "country": self.country}
+        for name in _IDENTIFIER_OPTIONAL:
+            got = getattr(self, name)
+            if got:
+                out[name] = got
+        return out
+
+    @classmethod
+    def from_dict(cls, data: Mapping[str, Any]) -> Identifier:
+        """Inverse of :meth:`to_dict`; missing optional keys take their defaults, unknown
+        keys are ignored."""
+        return cls(
+            str(data["kind"]),
+            str(data["value"]),
+            data.get("country"),
+            **{k: data[k] for k in _IDENTIFIER_OPTIONAL if data.get(k) is not None},
+        )
+
+
+_IDENTIFIER_OPTIONAL = (
+    "label", "published", "issue_date", "expiry_date", "stated_date", "authority", "place",
+    "note", "known_expired", "invalid",
+)  # fmt: skip
 
 
 @dataclass(frozen=True, slots=True)
@@ -118,6 +196,7 @@ class ListEntry:
     def to_dict(self) -> dict[str, Any]:
         """A JSON-ready dict (dates as ISO strings, enums as values)."""
         plain: dict[str, Any] = _plain(dataclasses.asdict(self))
+        plain["identifiers"] = [i.to_dict() for i in self.identifiers]
         return plain
 
     @classmethod
@@ -136,7 +215,7 @@ class ListEntry:
             programs=tuple(data.get("programs", ())),
             addresses=tuple(Address(**a) for a in data.get("addresses", ())),
             countries=tuple(data.get("countries", ())),
-            identifiers=tuple(Identifier(**i) for i in data.get("identifiers", ())),
+            identifiers=tuple(Identifier.from_dict(i) for i in data.get("identifiers", ())),
             birth_dates=tuple(data.get("birth_dates", ())),
             birth_places=tuple(data.get("birth_places", ())),
             listed_from=_date(data.get("listed_from")),

@@ -17,6 +17,9 @@ the UK's "passport", "national-id"; the EU's "registration", "tax"), split into 
 from __future__ import annotations
 
 import re
+from functools import lru_cache
+
+from exportguard.core.entities import Identifier, IdentifierKind
 
 #: Identifier kinds (as lists label them) that are not identifiers: facts published in
 #: the same fields (OFAC's "Gender", "Website", "Aircraft Model" ...).
@@ -138,3 +141,145 @@ def identifier_keys(identifiers: list[str] | tuple[str, ...] | set[str]) -> set[
             keys.add("i:" + i)
             keys.update("i:" + v for v in identifier_variants(i))
     return keys
+
+
+# --- one vocabulary of identifier kinds ----------------------------------------------------
+
+#: The list labels of each :class:`IdentifierKind`, tried in this order on the casefolded
+#: label (the first that matches wins: "Vessel Registration Identification" is an IMO
+#: number before it is a registration, "Diplomatic Passport" a passport before anything
+#: national, "Romanian Tax Registration" a tax number). Written for the labels every
+#: parser meets in the real files (OFAC's ID document types and features, the CSL's
+#: kinds, the UN's TYPE_OF_DOCUMENT and its details, the EU's identification codes,
+#: the UK's, OpenSanctions' properties); anything else is ``other``.
+_KIND_RULES: tuple[tuple[IdentifierKind, re.Pattern[str]], ...] = tuple(
+    (kind, re.compile(pattern))
+    for kind, pattern in (
+        (IdentifierKind.CRYPTO_ADDRESS, r"digital currency|crypto|wallet"),
+        (
+            IdentifierKind.FACT,
+            r"gender|website|e-?mail|phone|target type|\bmodel\b|operator|\bdate\b|"
+            r"vessel flag|vessel type|registration country|issuer name|un/locode|"
+            r"executive order|directive|sanction|nationality of registration|listing",
+        ),
+        (IdentifierKind.IMO, r"\bimo\b|vessel registration identification|maritime organi"),
+        (IdentifierKind.MMSI, r"\bmmsi\b"),
+        (IdentifierKind.VESSEL_CALL_SIGN, r"call ?sign"),
+        (IdentifierKind.AIRCRAFT_TAIL, r"tail number|aircraft registration"),
+        (IdentifierKind.AIRCRAFT_SERIAL, r"aircraft.*(?:serial|construction)|\(msn\)"),
+        (IdentifierKind.SWIFT_BIC, r"swift|\bbic\b"),
+        (IdentifierKind.LEI, r"\blei\b|legal entity (?:number|identifier)|^le number"),
+        (IdentifierKind.LIST_ID, r"reference|group.id"),
+        (
+            IdentifierKind.OTHER,
+            r"^id$|commercial code|isin|ticker|micex|permid|\bbik\b|d-u-n-s|trademark|"
+            r"\buei\b|^serial|file number|visanumber|mode s",
+        ),
+        (
+            IdentifierKind.PASSPORT,
+            r"passport|passeport|pasaporte|travel document|laissez|seafarer",
+        ),
+        (IdentifierKind.LICENCE, r"licen[cs]e|permit\b|driver"),
+        (
+            IdentifierKind.TAX_ID,
+            r"\btax|fiscal|\bv\.?a\.?t\b|\binn\b|\bkpp\b|\br\.?f\.?c\b|\bnit\b|c\.u\.i\.t|"
+            r"\bcuit\b|\bruc\b|\brif\b|nuit|tributar|\bf?ein\b|\bn\.i\.f|\bc\.i\.f|\brtn\b|"
+            r"\brsin\b",
+        ),
+        (
+            IdentifierKind.NATIONAL_ID,
+            r"electoral|credencial|militar|residen|immigration|birth cert|citizen|refugee|"
+            r"stateless",
+        ),
+        (
+            IdentifierKind.REGISTRATION,
+            r"regist|compan|business|incorporation|chamber|enterprise|ogrn|okpo|social credit|"
+            r"uscc|mercantil|edrpou|\bc\.?r\.|gazette|organi[sz]ation code|\bc\.i\.n\b|"
+            r"\bc\.u\.i\.(?!p)|branch unit|charity|economic register|kvk|\bcr\b",
+        ),
+        (
+            IdentifierKind.NATIONAL_ID,
+            r"national|\bid\b|identif|identity|identidad|personal|cedula|cédula|curp|"
+            r"c\.u\.r\.p|\bd\.?n\.?i\b|\bssn\b|social security|tazkira|card|\bi\.f\.e\b|"
+            r"c\.u\.i\.p|\bn\.i\.e\b|\bcnp\b|student|voter|ration",
+        ),
+    )
+)
+_KINDS = frozenset(k.value for k in IdentifierKind)
+#: An IMO number: seven digits (IMO Res. A.1078(28)); lists write "IMO 9369710".
+_IMO_NUMBER = re.compile(r"(?<!\d)(\d{7})(?!\d)")
+
+
+@lru_cache(maxsize=4096)
+def identifier_kind(label: str) -> IdentifierKind:
+    """The :class:`IdentifierKind` of a list's label ("Passport" -> passport, "Vessel
+    Registration Identification" -> imo, "Italian Fiscal Code" -> tax_id, "Gender" ->
+    fact); a label that already is a kind value is that kind; ``other`` when no rule of
+    :data:`_KIND_RULES` matches."""
+    text = " ".join(label.casefold().replace("_", " ").split())
+    if text.replace(" ", "_") in _KINDS:
+        return IdentifierKind(text.replace(" ", "_"))
+    for kind, pattern in _KIND_RULES:
+        if pattern.search(text):
+            return kind
+    return IdentifierKind.OTHER
+
+
+def make_identifier(
+    label: str,
+    value: str,
+    country: str | None = None,
+    *,
+    kind: IdentifierKind | None = None,
+    published: str | None = None,
+    issue_date: str | None = None,
+    expiry_date: str | None = None,
+    stated_date: str | None = None,
+    authority: str | None = None,
+    place: str | None = None,
+    note: str | None = None,
+    known_expired: bool = False,
+    invalid: bool = False,
+) -> Identifier:
+    """An :class:`Identifier` of ``kind`` (else :func:`identifier_kind` of ``label``),
+    the list's ``label`` kept; ``value`` white space collapsed and, for an IMO number,
+    only its seven digits ("IMO 9369710" -> "9369710"; a vessel number that has no seven
+    digits is a national register's, kind ``registration``; the published text goes to
+    ``published``, as does any ``published`` given that differs from the value)."""
+    found = kind or identifier_kind(label)
+    text = " ".join(value.split())
+    number = text
+    if found is IdentifierKind.IMO:
+        match = _IMO_NUMBER.search(text)
+        if match:
+            number = match.group(1)
+        else:  # a national ship register number under OFAC's "Vessel Registration
+            found = IdentifierKind.REGISTRATION  # Identification" ("RS 150443 (Russia)")
+    shown = " ".join(published.split()) if published else text
+    return Identifier(
+        found.value,
+        number,
+        country,
+        label=label if label != found.value else None,
+        published=shown if shown != number else None,
+        issue_date=issue_date,
+        expiry_date=expiry_date,
+        stated_date=stated_date,
+        authority=authority,
+        place=place,
+        note=note,
+        known_expired=known_expired,
+        invalid=invalid,
+    )
+
+
+def match_form(identifier: Identifier) -> str:
+    """The form of a listed identifier compared when screening (:func:`normalise_identifier`
+    of its value); ``""`` for a :attr:`IdentifierKind.FACT` (a gender, a website). A row
+    stored before the vocabulary (its kind is the list's label) is read by its label as
+    before."""
+    if identifier.kind == IdentifierKind.FACT:
+        return ""
+    if identifier.kind in _KINDS:
+        return normalise_identifier(identifier.value)
+    return normalise_identifier(identifier.value, identifier.kind)

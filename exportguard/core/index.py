@@ -47,7 +47,7 @@ from rapidfuzz import fuzz, process
 
 from exportguard.core import countries, vocab
 from exportguard.core.entities import AliasQuality, EntityType, ListEntry
-from exportguard.core.identifiers import identifier_keys, normalise_identifier
+from exportguard.core.identifiers import identifier_keys, match_form, normalise_identifier
 from exportguard.core.matching import Candidate, Query, Scored, romanised, score
 from exportguard.core.names import (
     NameForm,
@@ -314,7 +314,7 @@ class NameIndex:
             org = _is_organisation(entry.type)
             weak = {a.name for a in entry.aliases if a.quality is AliasQuality.WEAK}
             ids = _identifier_keys(
-                v for i in entry.identifiers if (v := normalise_identifier(i.value, i.kind))
+                v for i in entry.identifiers if (v := match_form(i))
             )
             for name in index_names(entry):
                 form = analyse(name, organisation=org)
@@ -803,7 +803,7 @@ def _info_dict(entry: ListEntry) -> dict[str, Any]:
         "type": entry.type.value, "name": entry.name, "countries": entry.countries,
         "birth_dates": entry.birth_dates,
         "identifiers": sorted(
-            {v for i in entry.identifiers if (v := normalise_identifier(i.value, i.kind))}
+            {v for i in entry.identifiers if (v := match_form(i))}
         ),
         "programs": entry.programs,
         "listed_from": entry.listed_from.isoformat() if entry.listed_from else None,

@@ -20,6 +20,7 @@ from typing import TYPE_CHECKING, Any
 from sqlalchemy import Engine
 
 from exportguard.core.entities import DateBasis, EntityType, ListEntry, ParsedList, Snapshot
+from exportguard.core.identifiers import match_form
 from exportguard.core.index import FORMAT_VERSION, Hit, NameIndex, build_query, screen
 from exportguard.core.matching import Query
 from exportguard.core.permissions import Actor
@@ -169,8 +170,16 @@ class ScreeningResult:
                  "contribution": round(f.contribution, 4), "detail": f.detail}
                 for f in hit.explanation.features
             ],
+            "documents": _documents(full) if full else [],
             "entry": full.to_dict() if full else None,
         }  # fmt: skip
+
+
+def _documents(entry: ListEntry) -> list[dict[str, Any]]:
+    """The entry's identifiers as hit details show them: every field set
+    (:meth:`Identifier.to_dict`) and ``normalised``, the form screening compares (empty for
+    a fact such as a gender)."""
+    return [{**i.to_dict(), "normalised": match_form(i)} for i in entry.identifiers]
 
 
 _PATH_DATE = re.compile(r"(?<!\d)(\d{4}-\d{2}-\d{2})(?!\d)")

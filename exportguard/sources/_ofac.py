@@ -25,6 +25,8 @@ from functools import lru_cache
 
 from exportguard.core import countries
 from exportguard.core.entities import Alias, AliasQuality, EntityType, Identifier
+from exportguard.core.identifiers import make_identifier
+from exportguard.sources._documents import read_note, text_date
 
 SDN_SOURCE = "us_ofac_sdn"
 CONS_SOURCE = "us_ofac_cons"
@@ -107,6 +109,7 @@ IDENTIFIER_LABELS = frozenset(
         "I.F.E.",
         "Identification Number",
         "Immigration No.",
+        "International Maritime Organization No.",
         "ISIN",
         "Istanbul Chamber of Comm. No.",
         "Italian Fiscal Code",
@@ -130,6 +133,7 @@ IDENTIFIER_LABELS = frozenset(
         "Other Vessel Call Sign",
         "Paraguayan tax identification number",
         "Passport",
+        "Passport No.",
         "Permit Number",
         "Personal ID Card",
         "Pilot License Number",
@@ -340,28 +344,52 @@ def split_programs(text: str | None) -> tuple[str, ...]:
     return tuple(out)
 
 
-_ISSUED = re.compile(r" (?:issued|expires) (?:\d{1,2} )?(?:[A-Z][a-z]{2} )?\d{4}\b")
+_ISSUED = re.compile(r" issued ((?:\d{1,2} )?(?:[A-Z][a-z]{2} )?\d{4})\b")
+_EXPIRES = re.compile(r" expires ((?:\d{1,2} )?(?:[A-Z][a-z]{2} )?\d{4})\b")
 
 
-def split_identifier(kind: str, text: str) -> Identifier:
-    """``"P0017003 (Belize) issued 2009"`` -> Identifier(kind, "P0017003", "BZ").
-
-    Issue and expiry dates are dropped (the model has no place for them; the remarks keep
-    them); a trailing parenthesised country becomes the identifier's country.
+def split_identifier(label: str, text: str) -> Identifier:
+    """``"P0017003 (Belize) issued 12 Mar 2009 expires 11 Mar 2014"`` -> an identifier of
+    the kind of ``label`` (:func:`~exportguard.core.identifiers.identifier_kind`), number
+    ``"P0017003"``, country ``"BZ"``, issue date ``2009-03-12``, expiry ``2014-03-11``, the
+    whole text kept as ``published``. A colon after the label ("Italian Fiscal Code:
+    ...") is dropped; a number in parentheses ("International Maritime Organization No.
+    (5777731)") is read; a comma-separated tail ("0310857, Eritrea, Issue Date 21 August
+    2006, Expire Date 20 August 2008") gives the country and dates.
     """
-    value = text.strip()
+    published = " ".join(text.split())
+    value = published.lstrip(":").strip()
+    issue_date = expiry_date = None
     if " issued " in value or " expires " in value:
-        issued = _ISSUED.search(value)
-        if issued:
-            value = value[: issued.start()].rstrip()
+        issued, expires = _ISSUED.search(value), _EXPIRES.search(value)
+        issue_date = text_date(issued.group(1)) if issued else None
+        expiry_date = text_date(expires.group(1)) if expires else None
+        cut = min(m.start() for m in (issued, expires) if m) if issued or expires else None
+        if cut is not None:
+            value = value[:cut].rstrip()
     country = None
     if value.endswith(")"):
-        open_at = value.rfind(" (")
-        if open_at > 0:
-            country = country_code(value[open_at + 2 : -1])
+        open_at = value.rfind("(")
+        if open_at > 0 and value[open_at - 1] == " ":
+            country = country_code(value[open_at + 1 : -1])
             if country is not None:
-                value = value[:open_at].rstrip()
-    return Identifier(kind, value, country)
+                value = value[: open_at - 1].rstrip()
+        elif open_at == 0:
+            value = value[1:-1].strip()
+    if ", " in value:
+        value, _, tail = value.partition(", ")
+        facts = read_note(tail)
+        country = country or country_code(tail.partition(",")[0].strip())
+        issue_date = issue_date or facts.issue_date
+        expiry_date = expiry_date or facts.expiry_date
+    return make_identifier(
+        label,
+        value,
+        country,
+        published=published,
+        issue_date=issue_date,
+        expiry_date=expiry_date,
+    )
 
 
 @dataclass(slots=True)
@@ -402,7 +430,7 @@ class RemarkFacts:
 
     def add_other(self, head: str, item: str, rest: str) -> None:
         for label in _FIRST_WORD.get(head, ()):
-            if item.startswith(label) and item[len(label) : len(label) + 1] == " ":
+            if item.startswith(label) and item[len(label) : len(label) + 1] in (" ", ":"):
                 value = item[len(label) + 1 :]
                 if value.strip():
                     self.identifiers.append(split_identifier(label, value))
@@ -410,7 +438,7 @@ class RemarkFacts:
         if item.startswith(DIGITAL_CURRENCY):
             code, _, address = item[len(DIGITAL_CURRENCY) :].partition(" ")
             if address.strip():
-                self.identifiers.append(Identifier(DIGITAL_CURRENCY + code, address.strip()))
+                self.identifiers.append(make_identifier(DIGITAL_CURRENCY + code, address.strip()))
         elif item.startswith(_REGISTRATION_COUNTRY):
             self.add_country(head, item, item[len(_REGISTRATION_COUNTRY) :])
 

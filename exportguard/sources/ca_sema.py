@@ -54,7 +54,8 @@ from typing import NoReturn
 
 from lxml import etree
 
-from exportguard.core.entities import Alias, EntityType, Identifier, ListEntry, ParsedList
+from exportguard.core.entities import Alias, EntityType, ListEntry, ParsedList
+from exportguard.core.identifiers import make_identifier
 from exportguard.errors import SourceFormatError
 from exportguard.sources._common import (
     SourceFile,
@@ -281,7 +282,7 @@ class _Parser:
             name=name,
             aliases=tuple(unique.values()),
             programs=(program,),
-            identifiers=(Identifier("IMO", imo),) if imo else (),
+            identifiers=(make_identifier("IMO", imo),) if imo else (),
             birth_dates=birth_dates,
             listed_from=self.listing_date(fields.get("DateOfListing"), record),
             citation=citation,

@@ -49,13 +49,16 @@ Field mapping
 
     ``ids`` holds OFAC's identification features, ``"; "``-separated, each a
     comma-separated item in one of two layouts: 2022 files write
-    ``[country, ][issue date, ]value, kind`` (``CA, BC166787, Passport``), 2025 files
-    ``kind, value[, country]`` (``Passport, 836238033, KP``). The layout is detected once
-    per file from well-known kinds. Items whose kind ends in ``:`` or ``-`` (OFAC's
-    informational features: ``Secondary sanctions risk:``, ``Additional Sanctions
-    Information -``) go to remarks; all others (passports, tax ids, IMO, gender, website,
-    ...) become :class:`Identifier` with the kind as published. ``call_sign`` is an
-    identifier too. ``title``, ``standard_order`` and the vessel details go to remarks.
+    ``[country, ][expiry date, ][issue date, ]number, kind`` (``NI, 2022-03-02,
+    2012-03-02, C01190809, Passport``; with one date the CSL does not say whether it is of
+    issue or expiry: it is kept as ``stated_date``), 2025 files ``kind, number[, country]``
+    (``Passport, 836238033, KP``). The layout is detected once per file from well-known
+    kinds. Items whose kind ends in ``:`` or ``-`` (OFAC's informational features:
+    ``Secondary sanctions risk:``, ``Additional Sanctions Information -``) go to remarks;
+    all others become :class:`Identifier` of the one kind vocabulary
+    (:func:`~exportguard.core.identifiers.identifier_kind`), the CSL's kind kept as the
+    label (gender and website are kind ``fact``: kept, never compared). ``call_sign`` is
+    an identifier too. ``title``, ``standard_order`` and the vessel details go to remarks.
 
 Publication date
     The CSV carries none: ``published`` is ``None``.
@@ -84,6 +87,7 @@ from exportguard.core.entities import (
     ListEntry,
     ParsedList,
 )
+from exportguard.core.identifiers import make_identifier
 from exportguard.errors import SourceFormatError
 from exportguard.sources._common import (
     SourceFile,
@@ -435,7 +439,7 @@ class _Parser:
             identifiers = identifiers_of(cell, remarks) if cell else []
             cell = row[i_call]
             if cell and (cell := " ".join(cell.split())):
-                identifiers.append(Identifier("Call Sign", cell))
+                identifiers.append(make_identifier("Call Sign", cell))
             if (
                 row[i_title]
                 or row[i_std]
@@ -579,33 +583,49 @@ class _Parser:
         return out
 
     def identifier(self, item: str) -> tuple[Identifier | None, str | None]:
-        """One ``ids`` item: an identifier, or a note for remarks, or neither."""
+        """One ``ids`` item: an identifier, or a note for remarks, or neither.
+
+        2022 layout: ``[country, ][expiry date, ][issue date, ]number, kind`` (both dates:
+        expiry first; one date: the CSL does not say which, kept as ``stated_date``).
+        2025 layout: ``kind, number[, country][, date]``.
+        """
         parts = [p for p in (x.strip() for x in item.split(", ")) if p]
         if not parts:
             return None, None
         country: str | None = None
+        dates: list[str] = []
         rest: list[str]
         if len(parts) == 1:
             kind, rest = parts[0], []
         elif self.kind_first:
             kind, rest = parts[0], parts[1:]
-            if len(rest) >= 2 and _ISO_DAY.match(rest[-1]):
-                rest = rest[:-1]
+            while len(rest) >= 2 and _ISO_DAY.match(rest[-1]):
+                dates.insert(0, rest.pop())
             if len(rest) >= 2 and len(rest[-1]) == 2 and countries.is_code(rest[-1]):
                 country = rest.pop()
         else:
             kind, rest = parts[-1], parts[:-1]
             if len(rest) >= 2 and len(rest[0]) == 2 and countries.is_code(rest[0]):
                 country = rest.pop(0)
-            if len(rest) >= 2 and _ISO_DAY.match(rest[0]):
-                rest = rest[1:]
+            while len(rest) >= 2 and len(dates) < 2 and _ISO_DAY.match(rest[0]):
+                dates.append(rest.pop(0))
         value = " ".join(", ".join(rest).split())
         if kind.endswith((":", "-")):
             note = kind.rstrip(" :-")
             return None, (f"{note}: {value}" if value else note)
         if not value:
             return None, None
-        return Identifier(kind, value, country), None
+        expiry = issued = stated = None
+        if len(dates) == 2:
+            expiry, issued = dates
+        elif dates:
+            stated = dates[0]
+        return (
+            make_identifier(
+                kind, value, country, issue_date=issued, expiry_date=expiry, stated_date=stated
+            ),
+            None,
+        )
 
     def codes(self, cell: str) -> tuple[str, ...]:
         if not cell:

@@ -81,6 +81,7 @@ from exportguard.core.entities import (
     ListEntry,
     ParsedList,
 )
+from exportguard.core.identifiers import identifier_kind, make_identifier
 from exportguard.errors import SourceFormatError
 from exportguard.sources._common import (
     SourceFile,
@@ -387,6 +388,14 @@ def _addresses(element: etree._Element) -> list[Address]:
     return list(found.values())
 
 
+#: The FSF's flags that a document is not valid, and how a note says so.
+_DOCUMENT_FLAGS = (
+    ("knownFalse", "known to be false"),
+    ("reportedLost", "reported lost"),
+    ("revokedByIssuer", "revoked by the issuer"),
+)
+
+
 def _identifiers(element: etree._Element) -> tuple[Identifier, ...]:
     found: dict[Identifier, None] = {}
     for reference, kind in (
@@ -395,14 +404,36 @@ def _identifiers(element: etree._Element) -> tuple[Identifier, ...]:
     ):
         value = clean(element.get(reference))
         if value:
-            found.setdefault(Identifier(kind, value), None)
+            found.setdefault(make_identifier(kind, value), None)
     for ident in children(element, "identification"):
         number = clean(ident.get("number")) or clean(ident.get("latinNumber"))
         if not number:
             continue
         code = (ident.get("identificationTypeCode") or "").strip().lower()
-        kind = _ID_KINDS.get(code, code or "other")
-        found.setdefault(Identifier(kind, number, _country(ident.get("countryIso2Code"))), None)
+        kind = identifier_kind(_ID_KINDS.get(code, code or "other"))
+        label = clean(ident.get("identificationTypeDescription")) or code or kind.value
+        notes = [" ".join(r.text.split()) for r in children(ident, "remark") if r.text]
+        under = clean(ident.get("nameOnDocument"))
+        if under:
+            notes.append(f"issued under name {under}")
+        flags = [w for a, w in _DOCUMENT_FLAGS if ident.get(a) == "true"]
+        notes.extend(flags)
+        found.setdefault(
+            make_identifier(
+                label,
+                number,
+                _country(ident.get("countryIso2Code")),
+                kind=kind,
+                issue_date=clean(ident.get("issueDate")),
+                expiry_date=clean(ident.get("validTo")),
+                authority=clean(ident.get("issuedBy")),
+                place=clean(ident.get("region")),
+                note="; ".join(notes) or None,
+                known_expired=ident.get("knownExpired") == "true",
+                invalid=bool(flags),
+            ),
+            None,
+        )
     return tuple(found)
 
 

@@ -78,6 +78,7 @@ from exportguard.core.entities import (
     ListEntry,
     ParsedList,
 )
+from exportguard.core.identifiers import identifier_kind, make_identifier
 from exportguard.errors import SourceFormatError
 from exportguard.sources._common import SourceFile, check_unique_ids, only_file
 
@@ -295,12 +296,33 @@ def _attachments(
             kind = _IDENTIFICATION_SCHEMATA[schema]
             numbers = _strings(props.get("number")) + _strings(props.get("passportNumber"))
             country = _first_country(props.get("country"))
+            issued, expires = _first(props.get("startDate")), _first(props.get("endDate"))
+            authority, note = _first(props.get("authority")), _first(props.get("summary"))
+            label = _first(props.get("type")) or kind
             for ref in _strings(props.get("holder")):
                 party = refs.get(ref)
                 if party is not None:
                     slot = attached.setdefault(party["id"], _Attached())
-                    slot.identifiers.extend(Identifier(kind, n, country) for n in numbers)
+                    slot.identifiers.extend(
+                        make_identifier(
+                            label,
+                            n,
+                            country,
+                            kind=identifier_kind(kind),
+                            issue_date=issued,
+                            expiry_date=expires,
+                            authority=authority,
+                            note=note,
+                        )
+                        for n in numbers
+                    )
     return attached
+
+
+def _first(values: object) -> str | None:
+    """The first non-empty string of a property's values, or ``None``."""
+    found = _strings(values)
+    return found[0] if found else None
 
 
 def _entry(
@@ -328,7 +350,7 @@ def _entry(
     identifiers: dict[Identifier, None] = {}
     for prop, kind in _ID_PROPERTIES.items():
         for value in _strings(props.get(prop)):
-            identifiers.setdefault(Identifier(kind, value), None)
+            identifiers.setdefault(make_identifier(kind, value), None)
     for ident in extra.identifiers:
         identifiers.setdefault(ident, None)
     sanctions = [s["properties"] for s in extra.sanctions]

@@ -33,10 +33,10 @@ from exportguard.core.entities import (
     Alias,
     AliasQuality,
     EntityType,
-    Identifier,
     ListEntry,
     ParsedList,
 )
+from exportguard.core.identifiers import make_identifier
 from exportguard.errors import SourceFormatError
 from exportguard.sources._common import SourceFile, decode_text
 
@@ -135,7 +135,7 @@ def _entry(raw: Any, source: str, list_name: str, file: str, line: int | None) -
         aliases = tuple(_alias(a) for a in raw.get("aliases") or ())
         addresses = tuple(_address(a) for a in raw.get("addresses") or ())
         identifiers = tuple(
-            Identifier(str(i["kind"]), str(i["value"]), i.get("country"))
+            make_identifier(str(i["kind"]), str(i["value"]), i.get("country"))
             for i in raw.get("identifiers") or ()
         )
     except (KeyError, TypeError, ValueError) as exc:

@@ -71,10 +71,10 @@ from exportguard.core.entities import (
     Alias,
     AliasQuality,
     EntityType,
-    Identifier,
     ListEntry,
     ParsedList,
 )
+from exportguard.core.identifiers import make_identifier
 from exportguard.errors import SourceFormatError
 from exportguard.sources import _ofac
 from exportguard.sources._common import SourceFile, decode_text
@@ -509,7 +509,9 @@ def _warnings(state: _Set, list_set: str, have_comments: bool) -> list[str]:
         more = ", ..." if len(state.cut) > 5 else ""
         out.append(
             f"{name}: {len(state.cut)} remarks are cut at {_REMARKS_LIMIT} characters and "
-            f"have no continuation ({comments} {why}); ent_num {', '.join(state.cut[:5])}{more}"
+            f"have no continuation ({comments} {why}); their last, cut item is kept in the "
+            f"remarks text but never read for identifiers, aliases or dates; ent_num "
+            f"{', '.join(state.cut[:5])}{more}"
         )
     if state.unread:
         examples = "; ".join(repr(u) for u in state.unread[:3])
@@ -544,12 +546,17 @@ def _entry(state: _Set, row: _Row) -> ListEntry:
 
     remarks_raw = c[11]
     extra = state.comments.get(ent)
+    cut = False
     if extra:
         remarks_raw += extra[0].cells[1]
     elif len(remarks_raw) >= _REMARKS_LIMIT:
         state.cut.append(ent)
+        cut = True
     remarks = _value(remarks_raw)
-    facts = _ofac.parse_remarks(remarks, person)
+    # A remark cut at the limit ends in an item cut anywhere (a crypto address "1Gq", a
+    # stray ";"): only the items before its last "; " are read (fault 8 of issue 14).
+    readable = remarks.rpartition("; ")[0] if cut and remarks else remarks
+    facts = _ofac.parse_remarks(readable, person)
     state.unread.extend(facts.unread_dates)
 
     aliases: list[Alias] = []
@@ -573,7 +580,7 @@ def _entry(state: _Set, row: _Row) -> ListEntry:
     else:
         notes, call_sign, flag = _details(details)
         if call_sign:
-            facts.identifiers.insert(0, Identifier("Call Sign", call_sign))
+            facts.identifiers.insert(0, make_identifier("Call Sign", call_sign))
         if (flag_code := _ofac.country_code(flag)) is not None:
             country_codes.append(flag_code)
 

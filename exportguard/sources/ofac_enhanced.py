@@ -79,7 +79,7 @@ filter nor by name which list it is. A zip archive given to :func:`parse` is ope
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
 
 from lxml import etree
@@ -93,6 +93,7 @@ from exportguard.core.entities import (
     ListEntry,
     ParsedList,
 )
+from exportguard.core.identifiers import make_identifier
 from exportguard.errors import SourceFormatError
 from exportguard.sources import _ofac
 from exportguard.sources._common import (
@@ -105,6 +106,7 @@ from exportguard.sources._common import (
     parse_xml,
     unzip,
 )
+from exportguard.sources._documents import text_date
 
 NAME = "ofac_enhanced_xml"
 
@@ -398,7 +400,20 @@ def _read_documents(kids: dict[str, list[etree._Element]], refs: _Refs, facts: _
             # A few numbers carry their country in the text ("1026303117642 (Russia)").
             ident = _ofac.split_identifier(kind, number)
             issuer = _country(_first(doc, "issuingCountry"), refs) or ident.country
-            facts.identifiers.append(Identifier(kind, ident.value, issuer))
+            issued, expires = _text(doc, "issueDate"), _text(doc, "expirationDate")
+            under = _text(doc, "name")
+            facts.identifiers.append(
+                replace(
+                    ident,
+                    country=issuer,
+                    authority=_text(doc, "issuingAuthority"),
+                    place=_text(doc, "issuingLocation"),
+                    issue_date=(text_date(issued[:10]) if issued else None) or ident.issue_date,
+                    expiry_date=(text_date(expires[:10]) if expires else None) or ident.expiry_date,
+                    note=f"issued under name {under}" if under else None,
+                    invalid=(_text(doc, "isValid") or "").casefold() == "false",
+                )
+            )
 
 
 def _read_features(
@@ -426,9 +441,9 @@ def _read_features(
                 facts.countries.append(code)
             facts.notes.append(f"{kind} {value}")
         elif kind in _RENAMED_IDENTIFIERS:
-            facts.identifiers.append(Identifier(_RENAMED_IDENTIFIERS[kind], value))
+            facts.identifiers.append(make_identifier(_RENAMED_IDENTIFIERS[kind], value))
         elif kind in _ofac.IDENTIFIER_LABELS or kind.startswith(_ofac.DIGITAL_CURRENCY):
-            facts.identifiers.append(Identifier(kind, value))
+            facts.identifiers.append(make_identifier(kind, value))
         else:
             facts.notes.append(f"{kind} {value}")
 

@@ -57,7 +57,7 @@ a Record_Count that disagrees with the entries.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
 
 from lxml import etree
@@ -71,9 +71,11 @@ from exportguard.core.entities import (
     ListEntry,
     ParsedList,
 )
+from exportguard.core.identifiers import make_identifier
 from exportguard.errors import SourceFormatError
 from exportguard.sources import _ofac
 from exportguard.sources._common import SourceFile, clean, local, parse_date, parse_xml
+from exportguard.sources._documents import text_date
 
 NAME = "ofac_sdn_xml"
 
@@ -340,7 +342,15 @@ def _read_ids(kids: dict[str, list[etree._Element]], facts: _Facts) -> None:
         if id_type != "Nationality of Registration" and _ofac.is_identifier_label(id_type):
             ident = _ofac.split_identifier(id_type, number)
             issuer = _ofac.country_code(id_country) or ident.country
-            facts.identifiers.append(Identifier(id_type, ident.value, issuer))
+            issued, expires = _text(id_kids, "issueDate"), _text(id_kids, "expirationDate")
+            facts.identifiers.append(
+                replace(
+                    ident,
+                    country=issuer,
+                    issue_date=(text_date(issued) if issued else None) or ident.issue_date,
+                    expiry_date=(text_date(expires) if expires else None) or ident.expiry_date,
+                )
+            )
             continue
         if id_type == "Nationality of Registration":
             code = _ofac.country_code(id_country or number)
@@ -395,7 +405,7 @@ def _read_vessel(kids: dict[str, list[etree._Element]], facts: _Facts) -> list[s
         v = _kids(vessel)
         call_sign = _text(v, "callSign")
         if call_sign:
-            facts.identifiers.insert(0, Identifier("Call Sign", call_sign))
+            facts.identifiers.insert(0, make_identifier("Call Sign", call_sign))
         flag_code = _ofac.country_code(_text(v, "vesselFlag"))
         if flag_code:
             facts.countries.append(flag_code)

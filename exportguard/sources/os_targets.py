@@ -62,6 +62,7 @@ from exportguard.core.entities import (
     ListEntry,
     ParsedList,
 )
+from exportguard.core.identifiers import make_identifier
 from exportguard.errors import SourceFormatError
 from exportguard.sources._common import SourceFile, check_unique_ids, header_columns, only_file
 
@@ -259,8 +260,8 @@ def _values(cell: str) -> list[str]:
 def _identifier(value: str) -> Identifier:
     match = _IMO.match(value)
     if match:
-        return Identifier("IMO", match.group(1))
-    return Identifier("id", value)
+        return make_identifier("IMO", match.group(1))
+    return make_identifier("id", value)
 
 
 def _day(value: str) -> date | None:

@@ -62,6 +62,7 @@ from exportguard.core.entities import (
     ListEntry,
     ParsedList,
 )
+from exportguard.core.identifiers import make_identifier
 from exportguard.errors import SourceFormatError
 from exportguard.sources._common import (
     SourceFile,
@@ -189,7 +190,7 @@ def _entry(file: SourceFile, designation: etree._Element, warnings: list[str]) -
     identifiers: list[Identifier] = []
     group_id = child_text(designation, "OFSIGroupID")
     if group_id:
-        identifiers.append(Identifier("uk-ofsi-group-id", group_id))
+        identifiers.append(make_identifier("uk-ofsi-group-id", group_id))
     notes: list[str] = []
     birth_dates: list[str] = []
     birth_places: list[str] = []
@@ -288,14 +289,14 @@ def _individual(
     for passport in _items(individual, "PassportDetails", "Passport"):
         number = child_text(passport, "PassportNumber")
         if number:
-            identifiers.append(Identifier("passport", number))
+            identifiers.append(make_identifier("passport", number))
         info = child_text(passport, "PassportAdditionalInformation")
         if info:
             notes.append(f"Passport: {info}")
     for national in _items(individual, "NationalIdentifierDetails", "NationalIdentifier"):
         number = child_text(national, "NationalIdentifierNumber")
         if number:
-            identifiers.append(Identifier("national-id", number))
+            identifiers.append(make_identifier("national-id", number))
         info = child_text(national, "NationalIdentifierAdditionalInformation")
         if info:
             notes.append(f"National identifier: {info}")
@@ -324,7 +325,7 @@ def _birth_places(individual: etree._Element) -> list[str]:
 
 def _entity(entity: etree._Element, identifiers: list[Identifier], notes: list[str]) -> None:
     for number in _texts(entity, "BusinessRegistrationNumbers", "BusinessRegistrationNumber"):
-        identifiers.append(Identifier("registration", number))
+        identifiers.append(make_identifier("registration", number))
     for label, outer, inner in (
         ("Type of entity", "TypeOfEntities", "TypeOfEntity"),
         ("Parent companies", "ParentCompanies", "ParentCompany"),
@@ -339,8 +340,7 @@ def _ship(
     ship: etree._Element, countries: set[str], identifiers: list[Identifier], notes: list[str]
 ) -> None:
     for number in _texts(ship, "IMONumbers", "IMONumber"):
-        digits = re.sub(r"^IMO\s*:?\s*", "", number, flags=re.IGNORECASE)
-        identifiers.append(Identifier("IMO", digits))
+        identifiers.append(make_identifier("IMO", number))
     flags = _texts(ship, "CurrentBelievedFlagOfShips", "CurrentBelievedFlagOfShip")
     for flag in flags:
         code = _country(flag)

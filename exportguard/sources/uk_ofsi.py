@@ -71,6 +71,7 @@ from exportguard.core.entities import (
     ListEntry,
     ParsedList,
 )
+from exportguard.core.identifiers import make_identifier
 from exportguard.errors import SourceFormatError
 from exportguard.sources._common import (
     SourceFile,
@@ -263,7 +264,9 @@ def _entry(
     other = _c(primary.get("Other Information"))
     citation = None
     if other:
-        identifiers.extend(Identifier("IMO", imo) for imo in dict.fromkeys(_IMO.findall(other)))
+        identifiers.extend(
+            make_identifier("IMO", imo) for imo in dict.fromkeys(_IMO.findall(other))
+        )
         if (
             etype is EntityType.ORGANIZATION
             and _IMO.search(other)
@@ -376,7 +379,7 @@ def _identifiers(group: list[tuple[int, Row]]) -> list[Identifier]:
         for column in columns:
             values = [v for raw in _distinct(group, column) if (v := _c(raw))]
             if values:
-                found.extend(Identifier(kind, v) for v in values)
+                found.extend(make_identifier(kind, v) for v in values)
                 break
     return found
 

@@ -66,6 +66,7 @@ from exportguard.core.entities import (
     ListEntry,
     ParsedList,
 )
+from exportguard.core.identifiers import make_identifier, match_form
 from exportguard.errors import SourceFormatError
 from exportguard.sources._common import (
     SourceFile,
@@ -76,6 +77,7 @@ from exportguard.sources._common import (
     only_file,
     parse_xml,
 )
+from exportguard.sources._documents import DATE, read_note
 
 NAME = "un_sc_xml"
 SOURCE = "un_sc"
@@ -276,11 +278,13 @@ class _Parser:
         if person:
             self.birth(node, birth_dates, birth_places, remarks)
             identifiers += self.documents(node)
+            identifiers += self.alias_documents(node, identifiers)
             gender = node.text("GENDER")
             if gender:
-                identifiers.append(Identifier("Gender", gender))
+                identifiers.append(make_identifier("Gender", gender))
         elif comments:
-            identifiers += [Identifier("IMO", m) for m in dict.fromkeys(_IMO.findall(comments))]
+            imos = dict.fromkeys(_IMO.findall(comments))
+            identifiers += [make_identifier("IMO", m) for m in imos]
         program = node.text("UN_LIST_TYPE")
         return ListEntry(
             id=f"{SOURCE}:{native}",
@@ -425,21 +429,103 @@ class _Parser:
         return []
 
     def documents(self, node: _Node) -> list[Identifier]:
+        """``INDIVIDUAL_DOCUMENT``: kind (TYPE_OF_DOCUMENT, its detail TYPE_OF_DOCUMENT2 in
+        the label), NUMBER, issuing country, DATE_OF_ISSUE, CITY_OF_ISSUE and the NOTE
+        (kept whole, read for dates, issuer, place and validity). A document whose number
+        is written only in its NOTE ("Tunisian passport number L 191609 issued on ...",
+        "Italian Fiscal Code: DAOMMD74T11Z352Z") gets it from there."""
         out: list[Identifier] = []
         for element in node.all("INDIVIDUAL_DOCUMENT"):
             part = _Node(element)
+            label = part.text("TYPE_OF_DOCUMENT") or "Document"
+            detail = part.text("TYPE_OF_DOCUMENT2")
+            if detail and detail.casefold() != label.casefold():
+                label = f"{label} ({detail})"
+            note = part.text("NOTE")
+            note = " ".join(note.split()) if note else None
             number = part.text("NUMBER")
+            if not number and note:
+                found = _note_number(note)
+                if found is None:
+                    continue
+                number, named = found
+                label = named or label
             if not number:
                 continue
-            kind = part.text("TYPE_OF_DOCUMENT") or "Document"
-            detail = part.text("TYPE_OF_DOCUMENT2")
-            if detail and detail.casefold() != kind.casefold():
-                kind = f"{kind} ({detail})"
+            facts = read_note(note)
             issuer = part.text("ISSUING_COUNTRY") or part.text("COUNTRY_OF_ISSUE")
-            identifier = Identifier(kind, number, self.country(issuer))
+            issued = part.text("DATE_OF_ISSUE")
+            identifier = make_identifier(
+                label,
+                number,
+                self.country(issuer),
+                issue_date=_iso_partial(issued) if issued else facts.issue_date,
+                expiry_date=facts.expiry_date,
+                authority=facts.authority,
+                place=part.text("CITY_OF_ISSUE") or facts.place,
+                note=note,
+                invalid=facts.invalid,
+            )
             if identifier not in out:
                 out.append(identifier)
         return out
+
+    def alias_documents(self, node: _Node, known: list[Identifier]) -> list[Identifier]:
+        """Documents written only in an alias NOTE ("Passport No. 284158, expires 21 August
+        2005 (Iraq)", "Mali ID Number 073/SPICRE"), noted as found there; a number the
+        entry already carries is not repeated."""
+        seen = {match_form(i) for i in known}
+        out: list[Identifier] = []
+        for element in node.all("INDIVIDUAL_ALIAS"):
+            alias = _Node(element)
+            note = alias.text("NOTE")
+            if not note:
+                continue
+            text = " ".join(note.split())
+            matches = list(_ALIAS_DOCUMENT.finditer(text))
+            for at, found in enumerate(matches):
+                word, number = found.group(1), found.group(2).strip()
+                end = matches[at + 1].start() if at + 1 < len(matches) else len(text)
+                tail = text[found.end() : end]
+                facts = read_note(tail)
+                label = "Passport" if word.casefold() == "passport" else "National ID"
+                identifier = make_identifier(
+                    label,
+                    number,
+                    issue_date=facts.issue_date,
+                    expiry_date=facts.expiry_date,
+                    authority=facts.authority,
+                    place=facts.place,
+                    note=f"in the note of alias {alias.text('ALIAS_NAME') or ''}: {text}",
+                    invalid=bool(re.search(r"\bfalse\b", text[: found.start()], re.IGNORECASE)),
+                )
+                if match_form(identifier) not in seen:
+                    seen.add(match_form(identifier))
+                    out.append(identifier)
+        return out
+
+
+#: A document number in a note: one or two letters and a space ("L 191609", "DE- 473900"),
+#: then letters and digits with at least one digit, or a number with slashes
+#: ("073/SPICRE").
+_NUMBER = r"(?:[A-Z]{1,2}-?\s)?[A-Z]{0,3}\d[\dA-Z\-]{3,}(?:/[A-Z]+)?|\d{2,}/[A-Z]+"
+_NOTE_NUMBER = re.compile(rf"(?<![\w/])({_NUMBER})(?![\w])")
+#: "Italian Fiscal Code: DAOMMD74T11Z352Z": a label, a colon, the number.
+_LABELLED = re.compile(r"^([A-Za-z][A-Za-z .']+):\s*([A-Z0-9][A-Z0-9\-]{4,})\s*$")
+_ALIAS_DOCUMENT = re.compile(
+    rf"\b(passport|ID)\s+(?:no\.?|number):?\s+((?-i:{_NUMBER}))(?![\w])", re.IGNORECASE
+)
+_NOTE_DATES = re.compile(DATE, re.IGNORECASE)
+
+
+def _note_number(note: str) -> tuple[str, str | None] | None:
+    """The document number a NOTE writes, and the label it gives it if any ("Italian
+    Fiscal Code"); ``None`` when the note has no number (dates do not count)."""
+    labelled = _LABELLED.match(note)
+    if labelled:
+        return labelled.group(2), labelled.group(1).strip()
+    found = _NOTE_NUMBER.search(_NOTE_DATES.sub(" ", note))
+    return (found.group(1), None) if found else None
 
 
 def _year_range(first: int, last: int) -> list[str]:

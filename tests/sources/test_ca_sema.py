@@ -8,7 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from exportguard.core.entities import Alias, EntityType, Identifier, ListEntry, ParsedList
+from exportguard.core.entities import Alias, EntityType, ListEntry, ParsedList
+from exportguard.core.identifiers import make_identifier
 from exportguard.errors import SourceFormatError
 from exportguard.sources import ca_sema
 from exportguard.sources._common import SourceFile
@@ -204,7 +205,7 @@ def test_newer_layout_with_ships_and_listing_dates() -> None:
     ship, person = parsed.entries
     assert ship.id == "ca_sema:Russia:1-Part-3:2"
     assert ship.type is EntityType.VESSEL
-    assert ship.identifiers == (Identifier("IMO", "9123456"),)
+    assert ship.identifiers == (make_identifier("IMO", "9123456"),)
     assert ship.aliases == (Alias("Пример", kind="original-script"), Alias("Example Tanker II"))
     assert ship.listed_from == date(2023, 6, 1)
     assert ship.remarks == "Ship: Oil tanker"

@@ -7,7 +7,8 @@ from datetime import date
 
 import pytest
 
-from exportguard.core.entities import AliasQuality, EntityType, Identifier, ListEntry, ParsedList
+from exportguard.core.entities import AliasQuality, EntityType, ListEntry, ParsedList
+from exportguard.core.identifiers import make_identifier
 from exportguard.sources import csl
 from exportguard.sources._common import SourceFile
 
@@ -112,7 +113,7 @@ def test_repeated_row_is_dropped_with_a_warning(
     assert bank.name == "BANK OF KUNLUN CO LTD"
     # The first copy has no source_list_url; the repeat's fills it.
     assert bank.url == "http://bit.ly/1QWTIfE"
-    assert Identifier("SWIFT/BIC", "CKLBCNBJ") in bank.identifiers
+    assert make_identifier("SWIFT/BIC", "CKLBCNBJ") in bank.identifiers
     assert len(bank.addresses) == 4
 
 
@@ -231,7 +232,7 @@ def test_sdn_person_with_aliases_passport_and_birth_places(
     assert entry.birth_places == ("Al-Bawgah, Sudan", "Albaouga, Sudan")
     # nationalities "CA; SD"; the 2022 ids layout is "country, number, kind".
     assert entry.countries == ("CA", "SD")
-    assert entry.identifiers == (Identifier("Passport", "BC166787", "CA"),)
+    assert entry.identifiers == (make_identifier("Passport", "BC166787", "CA"),)
     assert entry.addresses == ()
 
 
@@ -256,8 +257,8 @@ def test_vessel_with_call_sign_imo_and_flag(full_by_id: dict[str, ListEntry]) ->
     assert entry.name == "AKADEMIK CHERSKIY"
     assert [a.name for a in entry.aliases] == ["AKADEMIK CHERSKY", "AKADEMIK CZERSKY"]
     assert entry.identifiers == (
-        Identifier("Vessel Registration Identification", "IMO 8770261"),
-        Identifier("Call Sign", "UDQB"),
+        make_identifier("Vessel Registration Identification", "IMO 8770261"),
+        make_identifier("Call Sign", "UDQB"),
     )
     assert entry.countries == ("RU",)  # vessel_flag "Russia"
     assert entry.remarks == (
@@ -272,8 +273,8 @@ def test_aircraft_features_become_identifiers_and_notes_remarks(
     entry = full_by_id["us_trade_csl:SDN-15445"]
     assert entry.type is EntityType.AIRCRAFT
     assert entry.name == "EK-30064"
-    assert Identifier("Aircraft Model", "A300B4-605R") in entry.identifiers
-    assert Identifier("Aircraft Operator", "MAHAN AIR") in entry.identifiers
+    assert make_identifier("Aircraft Model", "A300B4-605R") in entry.identifiers
+    assert make_identifier("Aircraft Operator", "MAHAN AIR") in entry.identifiers
     assert entry.remarks is not None
     assert "Additional Sanctions Information: Subject to Secondary Sanctions" in entry.remarks
 
@@ -323,8 +324,8 @@ def test_2025_layout_ids_kind_first(small: ParsedList) -> None:
     rim = by_name(small, "RIM, Ryong Nam")
     assert rim.id == "us_trade_csl:SDN-52291"
     assert rim.identifiers == (
-        Identifier("Passport", "836238033", "KP"),
-        Identifier("Gender", "Male"),
+        make_identifier("Passport", "836238033", "KP"),
+        make_identifier("Gender", "Male"),
     )
     assert rim.remarks == (
         "Secondary sanctions risk: North Korea Sanctions Regulations, sections 510.201 and "
@@ -337,7 +338,7 @@ def test_2025_layout_ids_kind_first(small: ParsedList) -> None:
     assert rim.url == "https://sanctionslist.ofac.treas.gov/Home/SdnList"
 
     trade = by_name(small, "TNK Trading International S.A.")
-    assert Identifier("V.A.T. Number", "CHE-267.936.404", "CH") in trade.identifiers
+    assert make_identifier("V.A.T. Number", "CHE-267.936.404", "CH") in trade.identifiers
     assert trade.programs == ("VENEZUELA-EO13850", "UKRAINE-EO13662")
 
 

@@ -14,10 +14,10 @@ from exportguard.core.entities import (
     Alias,
     AliasQuality,
     EntityType,
-    Identifier,
     ListEntry,
     ParsedList,
 )
+from exportguard.core.identifiers import make_identifier
 from exportguard.errors import SourceFormatError
 from exportguard.sources import ftm
 from exportguard.sources._common import SourceFile
@@ -81,8 +81,8 @@ def test_zala_sanctioned_person(zala: ParsedList) -> None:
     assert entry.birth_dates == ("1965-09-21",)
     assert "Izhevsk, Russia" in entry.birth_places
     assert entry.countries == ("RU",)
-    assert Identifier("INN", "183111242406") in entry.identifiers
-    assert Identifier("tax", "183111242406") in entry.identifiers
+    assert make_identifier("INN", "183111242406") in entry.identifiers
+    assert make_identifier("tax", "183111242406") in entry.identifiers
     # Programs from the party and from its 14 Sanction records.
     assert entry.programs[:6] == (
         "UA-SA1644",
@@ -116,7 +116,7 @@ def test_zala_company_referent_address_and_sanctions(zala: ParsedList) -> None:
     assert entry.type is EntityType.ORGANIZATION
     assert entry.name == "LLC CST"
     assert Alias("Zala Aero") in entry.aliases
-    assert Identifier("OGRN", "1101841007938") in entry.identifiers
+    assert make_identifier("OGRN", "1101841007938") in entry.identifiers
     assert "US-BIS-EL" in entry.programs
     assert "export.control" in entry.programs  # topics are kept among the programs
     assert entry.listed_from == date(2021, 10, 30)
@@ -143,7 +143,7 @@ def test_zala_weak_and_previous_names(zala: ParsedList) -> None:
     ]
     assert {a.kind for _name, a in weak} == {"aka", "fka"}
     lavrentiy = _by_id(zala)["NK-hUAjuiA3vTKXF6v2X6MYnS"]
-    assert Identifier("passport", "089132114") in lavrentiy.identifiers
+    assert make_identifier("passport", "089132114") in lavrentiy.identifiers
     assert lavrentiy.countries == ("GB", "RU")
     assert lavrentiy.birth_dates == ("1999-02-26",)
 
@@ -163,7 +163,7 @@ def test_t1_eu_fsf(t1: ParsedList) -> None:
     assert Alias("Общество с ограниченной ответственностью “Интер Тобако”") in tobacco.aliases
     assert len(tobacco.aliases) == 11
     assert tobacco.countries == ("BY",)
-    assert tobacco.identifiers == (Identifier("registration", "808000714"),)
+    assert tobacco.identifiers == (make_identifier("registration", "808000714"),)
     assert tobacco.listed_from == date(2022, 6, 3)  # createdAt: no Sanction records here
     assert tobacco.programs == ("sanction",)
     assert tobacco.remarks == "Belarus (Minsk Free Economic Zone)"
@@ -200,9 +200,9 @@ def test_no_target_field_and_mixed_datasets() -> None:
     assert result.published is None
     person, vessel = result.entries
     assert person.aliases == (Alias("AB", AliasQuality.WEAK),)
-    assert person.identifiers == (Identifier("passport", "X1", "DE"),)
+    assert person.identifiers == (make_identifier("passport", "X1", "DE"),)
     assert vessel.type is EntityType.VESSEL
-    assert vessel.identifiers == (Identifier("IMO", "9999999"),)
+    assert vessel.identifiers == (make_identifier("IMO", "9999999"),)
     assert vessel.listed_from == date(2020, 1, 2)
     assert vessel.listed_until == date(2021, 1, 1)
     assert any("most frequent" in w for w in result.warnings)

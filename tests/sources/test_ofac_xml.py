@@ -15,10 +15,10 @@ from exportguard.core.entities import (
     Alias,
     AliasQuality,
     EntityType,
-    Identifier,
     ListEntry,
     ParsedList,
 )
+from exportguard.core.identifiers import make_identifier
 from exportguard.errors import SourceFormatError
 from exportguard.sources import ofac_xml
 from exportguard.sources._common import SourceFile
@@ -107,8 +107,8 @@ def test_person_field_by_field(entries: dict[str, ListEntry]) -> None:
     assert person.name == "Seifollah JASHNSAZ"  # firstName lastName
     assert person.aliases == (Alias("Seyfollah JASHNSAZ"), Alias("Seifollah JASHN SAZ"))
     assert person.identifiers == (
-        Identifier("Passport", "R17589399", "IR"),
-        Identifier("Passport", "T23700825", "IR"),
+        make_identifier("Passport", "R17589399", "IR"),
+        make_identifier("Passport", "T23700825", "IR"),
     )
     assert person.birth_dates == ("1958-03-22",)
     assert person.birth_places == ("Behbahan, Iran",)
@@ -128,9 +128,9 @@ def test_vessel_and_weak_alias(entries: dict[str, ListEntry]) -> None:
     )
     assert vessel.countries == ("TZ",)  # the flag
     assert vessel.identifiers == (
-        Identifier("Call Sign", "T2EU4"),
-        Identifier("MMSI", "572469210"),
-        Identifier("Vessel Registration Identification", "IMO 9187629"),
+        make_identifier("Call Sign", "T2EU4"),
+        make_identifier("MMSI", "572469210"),
+        make_identifier("Vessel Registration Identification", "IMO 9187629"),
     )
     assert vessel.remarks is not None
     assert vessel.remarks.startswith(

@@ -7,7 +7,8 @@ from datetime import date
 
 import pytest
 
-from exportguard.core.entities import Address, Alias, EntityType, Identifier, ListEntry, ParsedList
+from exportguard.core.entities import Address, Alias, EntityType, ListEntry, ParsedList
+from exportguard.core.identifiers import make_identifier
 from exportguard.sources import os_targets
 from exportguard.sources._common import SourceFile
 
@@ -46,7 +47,7 @@ def test_counts_match_provenance(parsed: ParsedList) -> None:
     assert types.count(EntityType.VESSEL) == 1340
     assert types.count(EntityType.ORGANIZATION) == 1524 + 1193
     assert {e.list_name for e in parsed.entries} == {"Ukraine War and Sanctions"}
-    imo = [i for e in parsed.entries for i in e.identifiers if i.kind == "IMO"]
+    imo = [i for e in parsed.entries for i in e.identifiers if i.kind == "imo"]
     assert len(imo) == 2852
 
 
@@ -56,7 +57,7 @@ def test_vessel_with_former_names_and_flags(by_id: dict[str, ListEntry]) -> None
     assert entry.name == "ROSALIN"
     assert entry.aliases == (Alias("Ceram Sea"), Alias("Gold Sun"), Alias("Nurkez"))
     assert entry.countries == ("LR", "PA", "SG", "ST")
-    assert entry.identifiers == (Identifier("IMO", "9253325"),)
+    assert entry.identifiers == (make_identifier("IMO", "9253325"),)
     assert entry.programs == ("UA-WS-MARE",)
     assert entry.remarks is None  # the sanctions cell holds one empty quoted value
     assert entry.listed_from is None
@@ -71,7 +72,7 @@ def test_person_with_cyrillic_aliases(by_id: dict[str, ListEntry]) -> None:
         Alias("УСПЕНСЬКА Олеся Ігорівна", kind="aka", lang=None),
     )
     assert entry.birth_dates == ("1987-09-14",)
-    assert entry.identifiers == (Identifier("id", "773006863179"),)
+    assert entry.identifiers == (make_identifier("id", "773006863179"),)
     assert entry.programs == ("UA-WS-STEALERS",)
     assert entry.remarks == (
         "Carried out an illegal cultural and chronological determination of the "
@@ -94,8 +95,8 @@ def test_company_with_addresses_and_numbers(by_id: dict[str, ListEntry]) -> None
         Address(full="420036, russian federation, Republic of Tatarstan, Kazan, st. Dementieva, 1"),
     )
     assert entry.identifiers == (
-        Identifier("id", "1027739263056"),
-        Identifier("id", "7705313252"),
+        make_identifier("id", "1027739263056"),
+        make_identifier("id", "7705313252"),
     )
 
 

@@ -13,13 +13,14 @@ from exportguard.core.entities import (
     Alias,
     AliasQuality,
     EntityType,
-    Identifier,
     ListEntry,
     ParsedList,
 )
+from exportguard.core.identifiers import make_identifier
 from exportguard.errors import SourceFormatError
 from exportguard.sources import uk_fcdo
 from exportguard.sources._common import SourceFile
+from tests.sources import plain
 
 REAL = "uk_fcdo/sample_2026-09-10/sample_uk_sanctions.xml"
 
@@ -82,7 +83,7 @@ def test_entity_with_non_latin_name_and_addresses(by_id: dict[str, ListEntry]) -
         ),
     )
     assert entry.countries == ("AE", "AF")
-    assert entry.identifiers == (Identifier("uk-ofsi-group-id", "12703"),)
+    assert entry.identifiers == (make_identifier("uk-ofsi-group-id", "12703"),)
     assert entry.programs == ("The Afghanistan (Sanctions) (EU Exit) Regulations 2020",)
     assert entry.listed_from == date(2012, 6, 29)
     assert entry.citation == "UN Ref TAe.010"
@@ -105,9 +106,9 @@ def test_individual_with_partial_dates_and_documents(by_id: dict[str, ListEntry]
     assert entry.countries == ("AF",)
     # The passport is listed twice verbatim: one identifier.
     assert entry.identifiers == (
-        Identifier("uk-ofsi-group-id", "7172"),
-        Identifier("passport", "P04581926"),
-        Identifier("national-id", "2132370"),
+        make_identifier("uk-ofsi-group-id", "7172"),
+        make_identifier("passport", "P04581926"),
+        make_identifier("national-id", "2132370"),
     )
     assert entry.listed_from == date(2001, 1, 25)
     assert entry.citation == "UN Ref TAi.002"
@@ -124,7 +125,7 @@ def test_alias_strength(by_id: dict[str, ListEntry]) -> None:
         Alias("BNK UK Limited", AliasQuality.STRONG),
         Alias("BNK", AliasQuality.WEAK),
     )
-    assert Identifier("registration", "UK Company no. 06527449") in entry.identifiers
+    assert make_identifier("registration", "UK Company no. 06527449") in entry.identifiers
     assert entry.addresses[0].postal_code == "SM2 5DA"
     assert entry.countries == ("GB",)
     assert entry.citation is None
@@ -138,7 +139,7 @@ def test_ship(by_id: dict[str, ListEntry]) -> None:
     assert entry.type is EntityType.VESSEL
     assert entry.name == "Petrel 8"
     assert entry.aliases == (Alias("Tian Tai 36"),)
-    assert entry.identifiers == (Identifier("IMO", "9562233"),)
+    assert plain(entry.identifiers) == plain((make_identifier("IMO", "9562233"),))
     assert entry.countries == ("KM",)  # current believed flag
     assert entry.listed_from == date(2017, 10, 3)
     assert entry.remarks is not None

@@ -12,10 +12,10 @@ from exportguard.core.entities import (
     Alias,
     AliasQuality,
     EntityType,
-    Identifier,
     ListEntry,
     ParsedList,
 )
+from exportguard.core.identifiers import make_identifier
 from exportguard.sources import uk_ofsi
 from exportguard.sources._common import SourceFile
 
@@ -67,7 +67,7 @@ def test_person_with_aliases_two_birth_years(by_id: dict[str, ListEntry]) -> Non
     assert entry.birth_places == ("Saudi Arabia",)
     assert entry.countries == ("AF", "QA", "SA")
     assert entry.identifiers == (
-        Identifier("passport", "Passport No: 592667 (Qatari passport issued on 3 May 2007)."),
+        make_identifier("passport", "Passport No: 592667 (Qatari passport issued on 3 May 2007)."),
     )
     assert entry.addresses == (Address(full="Afghanistan (since 2009)", country="AF"),)
     assert entry.programs == ("The ISIL (Da'esh) and Al-Qaida organisations",)
@@ -132,16 +132,16 @@ def test_ship_rows_typed_vessel_with_imo(by_id: dict[str, ListEntry]) -> None:
     vessel = by_id["uk_ofsi:13556"]
     assert vessel.type is EntityType.VESSEL
     assert vessel.name == "TONG SAN 2"  # leading space of the cell dropped
-    assert vessel.identifiers == (Identifier("IMO", "8937675"),)
+    assert vessel.identifiers == (make_identifier("IMO", "8937675"),)
     assert vessel.listed_from == date(2017, 10, 19)
     nadine = by_id["uk_ofsi:13519"]
     assert nadine.type is EntityType.VESSEL
-    assert nadine.identifiers == (Identifier("IMO", "8900878"),)
+    assert nadine.identifiers == (make_identifier("IMO", "8900878"),)
     # A shipping company keeps its IMO company number but stays an organization.
     company = by_id["uk_ofsi:13340"]
     assert company.type is EntityType.ORGANIZATION
     assert company.name == "CHONG-CHONGANG SHIPPING COMPANY"
-    assert company.identifiers == (Identifier("IMO", "5342883"),)
+    assert company.identifiers == (make_identifier("IMO", "5342883"),)
     assert [a.country for a in company.addresses] == ["KP", "KP"]
 
 
