@@ -410,6 +410,8 @@ def _render_screening(data: dict[str, Any]) -> None:
             )
         for doc in hit.get("documents") or []:
             say("   document: " + _document_line(doc))
+        for detail in hit.get("details") or []:
+            say(f"   {detail['label']}: {detail['value']}")
         out.print("   why:", highlight=False)
         for f in hit["explanation"]:
             say(f"     {f['feature']:<11} {f['contribution']:+.3f}  {f['detail']}")

@@ -51,6 +51,47 @@ def _table() -> dict[str, str]:
 
 
 @cache
+def _not_countries() -> frozenset[str]:
+    return frozenset(_fold(str(v)) for v in vocab.load("countries").get("not_countries", ()))
+
+
+@cache
+def _demonyms() -> dict[str, str]:
+    return {_fold(str(k)): str(v) for k, v in vocab.load("countries").get("demonyms", {}).items()}
+
+
+def from_demonym(value: str | None) -> str | None:
+    """The alpha-2 code of a nationality adjective ("Iranian" -> ``IR``, "Congolese" ->
+    ``CD``), from ``vocab/countries.yaml`` ``demonyms``; ``None`` if unknown."""
+    return _demonyms().get(_fold(value)) if value else None
+
+
+def not_a_country(value: str | None) -> bool:
+    """Whether ``value`` is a name lists write in a country field that is known to be no
+    single present-day country ("undetermined", "USSR", "Kafia Kingi"; ``vocab/
+    countries.yaml`` ``not_countries``), so mapping it to nothing is deliberate."""
+    return bool(value) and _fold(str(value)) in _not_countries()
+
+
+@cache
+def _us_states() -> frozenset[str]:
+    return frozenset(str(v) for v in vocab.load("countries").get("us_states", ()))
+
+
+def us_state(value: str | None) -> bool:
+    """Whether ``value`` is a US state or territory postal code ("NM", "DC", "PR"), which
+    some US lists write where a country belongs."""
+    return bool(value) and str(value).strip().upper() in _us_states()
+
+
+def known(value: str | None) -> bool:
+    """Whether a country string is accounted for: it maps to a code (:func:`to_code` or
+    :func:`from_demonym`), is a known non-country (:func:`not_a_country`) or a US state
+    code a list wrote in a country column (:func:`us_state`; the parser reads it so)."""
+    return bool(to_code(value) or from_demonym(value) or not_a_country(value) or us_state(value))
+
+
+@cache
 def _codes() -> frozenset[str]:
     return frozenset(c.alpha_2 for c in _iso()) | frozenset(_EXTRA_CODES)
 

@@ -52,7 +52,12 @@ class Alias:
 
 @dataclass(frozen=True, slots=True)
 class Address:
-    """A postal address as published; ``country`` is ISO 3166-1 alpha-2 when known."""
+    """A postal address as published; ``country`` is ISO 3166-1 alpha-2 when known.
+
+    ``note`` is what the list says of the address ("believed status/location: deceased",
+    "previous address", the EU's address remark); it is written to the stored row only
+    when set, so rows stored before it existed keep their digest.
+    """
 
     full: str
     street: str | None = None
@@ -60,6 +65,29 @@ class Address:
     region: str | None = None
     postal_code: str | None = None
     country: str | None = None
+    note: str | None = None
+
+    def to_dict(self) -> dict[str, Any]:
+        """Every field; ``note`` only when set."""
+        out: dict[str, Any] = {
+            "full": self.full, "street": self.street, "city": self.city,
+            "region": self.region, "postal_code": self.postal_code, "country": self.country,
+        }  # fmt: skip
+        if self.note:
+            out["note"] = self.note
+        return out
+
+    @classmethod
+    def from_dict(cls, data: Mapping[str, Any]) -> Address:
+        """Inverse of :meth:`to_dict`; missing keys take their defaults, unknown keys are
+        ignored."""
+        return cls(
+            str(data["full"]),
+            **{
+                k: data.get(k)
+                for k in ("street", "city", "region", "postal_code", "country", "note")
+            },
+        )
 
 
 class IdentifierKind(enum.StrEnum):
@@ -158,6 +186,25 @@ class ListEntry:
     ``source`` is the list family (``us_ofac_sdn``); ``list_name`` the human name of the
     list the row is on, which for the CSL is the sub-list (``Entity List (EL) - Bureau of
     Industry and Security``).
+
+    ``countries`` is every country the entry is tied to (the union the screening compares);
+    the optional fields below keep apart what the list says of them and what it says
+    besides, each written to the stored row only when non-empty (rows stored before they
+    existed read and digest as before):
+
+    * ``nationalities``, ``citizenships``, ``residences``: ISO 3166-1 alpha-2 codes as the
+      list states them (an address's country stays on its :class:`Address`);
+    * ``gender``, ``titles`` (honorific or office: "Minister of Defence", "Haji");
+    * ``birth_date_notes``: qualifiers and notes of birth dates as published
+      ("1960: approximately", "1965-07-01: from false passport");
+    * ``citations``, ``listed_dates``, ``actions``: every distinct Federal Register
+      citation, listing date (ISO) and action of the rows merged into the entry, when there
+      are several (``citation`` and ``listed_from`` keep the first and the earliest);
+    * ``contacts``: phone, fax, e-mail, website ("phone: +7 ...");
+    * ``status``: a sanction status the list states ("active", "ended");
+      ``dissolution_date``: an organisation's dissolution (ISO, maybe partial);
+    * ``notes``: other published remarks with their label ("Identification remark: ...",
+      "Sanction summary: ...").
     """
 
     id: str
@@ -179,6 +226,19 @@ class ListEntry:
     licence_policy: str | None = None
     remarks: str | None = None
     url: str | None = None
+    nationalities: tuple[str, ...] = ()
+    citizenships: tuple[str, ...] = ()
+    residences: tuple[str, ...] = ()
+    gender: str | None = None
+    titles: tuple[str, ...] = ()
+    birth_date_notes: tuple[str, ...] = ()
+    citations: tuple[str, ...] = ()
+    listed_dates: tuple[str, ...] = ()
+    actions: tuple[str, ...] = ()
+    contacts: tuple[str, ...] = ()
+    status: str | None = None
+    dissolution_date: str | None = None
+    notes: tuple[str, ...] = ()
 
     def names(self) -> tuple[str, ...]:
         """The primary name followed by every alias name, without duplicates."""
@@ -197,6 +257,10 @@ class ListEntry:
         """A JSON-ready dict (dates as ISO strings, enums as values)."""
         plain: dict[str, Any] = _plain(dataclasses.asdict(self))
         plain["identifiers"] = [i.to_dict() for i in self.identifiers]
+        plain["addresses"] = [a.to_dict() for a in self.addresses]
+        for name in _ENTRY_OPTIONAL:
+            if not plain[name]:
+                del plain[name]
         return plain
 
     @classmethod
@@ -213,7 +277,7 @@ class ListEntry:
                 for a in data.get("aliases", ())
             ),
             programs=tuple(data.get("programs", ())),
-            addresses=tuple(Address(**a) for a in data.get("addresses", ())),
+            addresses=tuple(Address.from_dict(a) for a in data.get("addresses", ())),
             countries=tuple(data.get("countries", ())),
             identifiers=tuple(Identifier.from_dict(i) for i in data.get("identifiers", ())),
             birth_dates=tuple(data.get("birth_dates", ())),
@@ -225,7 +289,49 @@ class ListEntry:
             licence_policy=data.get("licence_policy"),
             remarks=data.get("remarks"),
             url=data.get("url"),
+            **_optional(data),
         )
+
+    def details(self) -> list[tuple[str, str]]:
+        """The optional facts above as (label, text) pairs for hit details, in a fixed
+        order; addresses with a note come as ``("address", "<full> (<note>)")``. Codes are
+        shown as stored (ISO alpha-2)."""
+        out: list[tuple[str, str]] = []
+        for label, value in (
+            ("nationality", ", ".join(self.nationalities)),
+            ("citizenship", ", ".join(self.citizenships)),
+            ("residence", ", ".join(self.residences)),
+            ("gender", self.gender or ""),
+            ("title", "; ".join(self.titles)),
+            ("sanction status", self.status or ""),
+            ("dissolved", self.dissolution_date or ""),
+            ("listing dates", ", ".join(self.listed_dates)),
+        ):
+            if value:
+                out.append((label, value))
+        out += [("date of birth", n) for n in self.birth_date_notes]
+        out += [("citation", c) for c in self.citations]
+        out += [("action", a) for a in self.actions]
+        out += [("contact", c) for c in self.contacts]
+        out += [("address", f"{a.full} ({a.note})") for a in self.addresses if a.note]
+        out += [("note", n) for n in self.notes]
+        return out
+
+
+def _optional(data: Mapping[str, Any]) -> dict[str, Any]:
+    """The optional fields a stored row carries (lists back to tuples); absent ones are
+    left to their defaults."""
+    return {
+        k: (tuple(data[k]) if isinstance(data[k], list | tuple) else data[k])
+        for k in _ENTRY_OPTIONAL
+        if data.get(k)
+    }
+
+
+_ENTRY_OPTIONAL = (
+    "nationalities", "citizenships", "residences", "gender", "titles", "birth_date_notes",
+    "citations", "listed_dates", "actions", "contacts", "status", "dissolution_date", "notes",
+)  # fmt: skip
 
 
 @dataclass(frozen=True, slots=True)

@@ -171,6 +171,7 @@ class ScreeningResult:
                 for f in hit.explanation.features
             ],
             "documents": _documents(full) if full else [],
+            "details": [{"label": k, "value": v} for k, v in full.details()] if full else [],
             "entry": full.to_dict() if full else None,
         }  # fmt: skip
 

@@ -22,9 +22,12 @@ Identity and merging
 
     and the id is ``us_bis_dpl:<NAME-SLUG>:<ref>`` (``us_bis_dpl:I-ASH:67FR10890``).
     Lines with the same identity are merged into one entry, deterministically, in file
-    order: name, citation, action and standard order come from the first line; addresses
-    are the union; ``listed_from`` is the earliest effective date; ``listed_until`` the
-    latest expiration date (or ``None`` when one line has none: an open-ended denial).
+    order: name, citation, action and standard order come from the first line (the
+    ``citation``, ``remarks``); every distinct ``FR_Citation`` of the merged lines is kept in
+    ``citations`` and every line's ``Action`` (with its effective date) in ``actions``, the
+    distinct effective dates in ``listed_dates``; addresses are the union; ``listed_from``
+    is the earliest effective date; ``listed_until`` the latest expiration date (or
+    ``None`` when one line has none: an open-ended denial).
     Spellings of the name that differ after white-space cleaning
     (``AL-NASER  AIRLINES``/``AL NASER AIRLINES``) become aliases. Because the real file
     repeats lines, a repeated line is not an error here; disagreeing dates across merged
@@ -36,8 +39,10 @@ Field mapping
     (``FUYI SUN A/K/A FRANK SUN``, ``SIBERIAN AIRLINES D/B/A S7 AIRLINES``,
     ``PEARL (A.K.A. NEI-CHIEN CHU) LI``) keep it and gain both parts as aliases.
     Address parts -> :class:`Address` (``State`` -> region); ``Country`` is an ISO code or
-    a name (``PRC``) mapped with ``countries.to_code``. US addresses often leave
-    ``Country`` empty; it is not guessed. ``Effective_Date`` -> ``listed_from`` (required),
+    a name (``PRC``, in the country vocabulary) mapped with ``countries.to_code``. US
+    addresses often leave ``Country`` empty; it is not guessed. A US state code written in
+    ``Country`` with ``State`` empty (``NM``) is read as that state of the US.
+    ``Effective_Date`` -> ``listed_from`` (required),
     ``Expiration_Date`` -> ``listed_until``, ``FR_Citation`` -> ``citation``.
     ``Standard_Order``, ``Action`` and ``Last_Update`` go to ``remarks``. The licence
     requirement of a denial order is not in the file, so ``licence_requirement`` is
@@ -190,6 +195,8 @@ class _Group:
     citation: str | None
     remarks: str | None
     lines: list[int] = field(default_factory=list)
+    citations: list[str] = field(default_factory=list)
+    actions: list[str] = field(default_factory=list)
 
 
 def parse(files: Sequence[SourceFile]) -> ParsedList:
@@ -268,6 +275,8 @@ def _build(file: str, index: dict[str, int], rows: list[tuple[int, list[str]]]) 
         update = clean(row[i_upd])
         if update:
             updates.append((line, update))
+        action = clean(row[i_action])
+        action = f"{effective.isoformat()}: {action}" if action else None
         group = groups.get(native)
         if group is None:
             remarks = (
@@ -285,9 +294,15 @@ def _build(file: str, index: dict[str, int], rows: list[tuple[int, list[str]]]) 
                 citation=citation,
                 remarks="; ".join(f"{k}: {v}" for k, v in remarks if v) or None,
                 lines=[line],
+                citations=[citation] if citation else [],
+                actions=[action] if action else [],
             )
             continue
         group.lines.append(line)
+        if citation and citation not in group.citations:
+            group.citations.append(citation)
+        if action and action not in group.actions:
+            group.actions.append(action)
         if name not in group.names:
             group.names.append(name)
         if address and address not in group.addresses:
@@ -353,6 +368,10 @@ def _latest_update(
 
 def _address(street: str, city: str, state: str, postal: str, country: str) -> Address | None:
     s, c, r, p, k = clean(street), clean(city), clean(state), clean(postal), clean(country)
+    code = countries.to_code(k) if k else None
+    if k and code is None and r is None and countries.us_state(k):
+        # A US state code in the Country column, State empty ("NM"): a US address.
+        r, k, code = k.upper(), None, "US"
     parts = [x for x in (s, c, r, p, k) if x]
     if not parts:
         return None
@@ -362,7 +381,7 @@ def _address(street: str, city: str, state: str, postal: str, country: str) -> A
         city=c,
         region=r,
         postal_code=p,
-        country=countries.to_code(k) if k else None,
+        country=code,
     )
 
 
@@ -391,4 +410,11 @@ def _entry(native: str, group: _Group) -> ListEntry:
         listed_until=until,
         citation=group.citation,
         remarks=group.remarks,
+        citations=tuple(group.citations) if len(group.citations) > 1 else (),
+        actions=tuple(group.actions) if len(group.lines) > 1 else (),
+        listed_dates=(
+            tuple(d.isoformat() for d in sorted(set(group.effective)))
+            if len(set(group.effective)) > 1
+            else ()
+        ),
     )

@@ -39,7 +39,8 @@ Field mapping
     CSL flattens the parts to ``street, city, state, postal, country`` with empty parts
     dropped, so only the country (the last part, ISO code or name, via
     ``countries.to_code``) is recovered; the rest stays in ``full``. ``programs`` ->
-    programs. ``nationalities``, ``citizenships``, address countries and ``vessel_flag``
+    programs. ``nationalities`` and ``citizenships`` are also kept apart on the entry;
+    they, address countries and ``vessel_flag``
     -> ``countries``. ``dates_of_birth`` -> ISO strings: ``1962-08-06``, ``1967``,
     ``circa 1960`` -> ``1960``, ``1958 to 1960`` -> each year (ranges over 10 years keep
     their ends). ``start_date``/``end_date`` -> listed_from/until,
@@ -453,10 +454,10 @@ class _Parser:
                     if cell and (cell := " ".join(cell.split())):
                         remarks.append(f"{label}: {cell}")
             cell = row[i_nation]
-            codes = codes_of(cell) if cell else ()
+            nationalities = codes = codes_of(cell) if cell else ()
             cell = row[i_citizen]
-            if cell:
-                codes += codes_of(cell)
+            citizenships = codes_of(cell) if cell else ()
+            codes += citizenships
             cell = row[i_flag]
             if cell and (code := country_of(" ".join(cell.split()))):
                 codes += (code,)
@@ -493,6 +494,8 @@ class _Parser:
                 licence_policy=(" ".join(policy.split()) or None) if policy else None,
                 remarks="; ".join(remarks) or None,
                 url=row[i_list_url].strip() or row[i_info_url].strip() or None,
+                nationalities=nationalities,
+                citizenships=citizenships,
             )
 
         return entry

@@ -54,7 +54,12 @@ Mapping to :class:`ListEntry`
   year-month or year; a year range gives every year of the range, up to 15 years, else
   its two ends). Dates in other calendars are described in ``remarks``. Birth places from
   ``city``/``place``/``region`` + country.
-* ``citizenship`` and address countries -> ``countries``.
+* ``citizenship`` and address countries -> ``countries``; citizenships also kept apart
+  (``citizenships``). An address ``remark`` -> the address's ``note`` (its ``full`` text when
+  the address has no other part); ``contactInfo`` (entity and addresses) -> ``contacts``
+  ("phone: ...", "website: ..."); the aliases' ``gender`` (when they agree) -> ``gender``,
+  their ``title`` -> ``titles`` (and remarks, as before). Identification remarks and
+  ``region`` stay on the identifier (``note``, ``place``).
 * ``identification`` -> identifiers with a normalised kind (``passport``, ``national-id``,
   ``registration``, ``tax``, ``IMO``, ``swift-bic``; other codes kept as given).
 * Entity and alias remarks, ``designationDetails``, ``function`` and ``title`` -> remarks.
@@ -208,10 +213,12 @@ def _entry(file: SourceFile, element: etree._Element, warnings: list[str]) -> Li
     birth_dates, birth_places = _births(element, notes)
     addresses = _addresses(element)
     countries = {a.country for a in addresses if a.country}
+    citizenships: dict[str, None] = {}
     for citizenship in children(element, "citizenship"):
         country = _country(citizenship.get("countryIso2Code"))
         if country:
             countries.add(country)
+            citizenships.setdefault(country, None)
     programs, citation, url = _regulations(element)
     return ListEntry(
         id=f"{SOURCE}:{logical_id}",
@@ -230,6 +237,12 @@ def _entry(file: SourceFile, element: etree._Element, warnings: list[str]) -> Li
         citation=citation,
         remarks="\n".join(dict.fromkeys(notes)) or None,
         url=url,
+        citizenships=tuple(citizenships),
+        gender=_gender(element),
+        titles=tuple(
+            dict.fromkeys(t for a in children(element, "nameAlias") if (t := clean(a.get("title"))))
+        ),
+        contacts=_contacts(element),
     )
 
 
@@ -369,6 +382,7 @@ def _addresses(element: etree._Element) -> list[Address]:
         street_parts = [p for p in (street, f"P.O. Box {po_box}" if po_box else None) if p]
         parts = [*street_parts, *(p for p in (city, zip_code, region, place, country_text) if p)]
         note = " ".join(_text(r) or "" for r in children(address, "remark")).strip()
+        has_parts = bool(parts)
         if not parts and note:
             parts = [note]
         if not parts:
@@ -383,9 +397,42 @@ def _addresses(element: etree._Element) -> list[Address]:
                 region=region,
                 postal_code=zip_code,
                 country=_country(address.get("countryIso2Code")),
+                note=(note or None) if has_parts else None,
             ),
         )
     return list(found.values())
+
+
+_CONTACT_KEYS = {"PHONE": "phone", "FAX": "fax", "EMAIL": "e-mail", "WEB": "website"}
+
+
+def _contacts(element: etree._Element) -> tuple[str, ...]:
+    """``contactInfo`` of the entity and of its addresses: "phone: +98 21 ...",
+    "website: http://..." (the FSF's key lower-cased when not one of the four above)."""
+    found: dict[str, None] = {}
+    holders = [element, *children(element, "address")]
+    for holder in holders:
+        for info in children(holder, "contactInfo"):
+            value = clean(info.get("value"))
+            if value:
+                key = (info.get("key") or "").strip().upper()
+                found.setdefault(
+                    f"{_CONTACT_KEYS.get(key, key.lower() or 'contact')}: {value}", None
+                )
+    return tuple(found)
+
+
+_GENDERS = {"M": "male", "F": "female"}
+
+
+def _gender(element: etree._Element) -> str | None:
+    """The ``gender`` of the entity's name aliases (``M``/``F``), when they agree."""
+    found = {
+        _GENDERS.get(g, g.lower())
+        for a in children(element, "nameAlias")
+        if (g := (a.get("gender") or "").strip().upper())
+    }
+    return found.pop() if len(found) == 1 else None
 
 
 #: The FSF's flags that a document is not valid, and how a note says so.

@@ -55,7 +55,11 @@ Sanction's ``programId`` and ``program``. ``listed_from`` = earliest Sanction ``
 (else ``listingDate``; without sanctions, the party's earliest ``createdAt``);
 ``listed_until`` = latest Sanction ``endDate`` only when every sanction has one.
 ``citation`` = the sanctions' authorities with their references; ``url`` = the first
-``sourceUrl``; ``notes``, ``position`` and the sanctions' ``reason`` -> remarks.
+``sourceUrl``; ``notes``, ``position`` and the sanctions' ``reason`` -> remarks. Kept apart
+as well: ``nationality``/``citizenship`` -> ``nationalities``/``citizenships``, ``gender``,
+``title`` -> ``titles``, ``phone``/``email``/``website`` -> ``contacts``, the party's and
+its sanctions' ``status`` -> ``status`` ("Active; sanction active"), ``dissolutionDate``
+-> ``dissolution_date``, the party's and its sanctions' ``summary`` -> ``notes``.
 ``published`` = the latest ``last_seen`` date (``None`` if no entity has one).
 """
 
@@ -375,7 +379,45 @@ def _entry(
         citation=_citation(sanctions),
         remarks=_remarks(props, sanctions),
         url=next(iter(_strings(props.get("sourceUrl"))), None),
+        nationalities=_codes(props.get("nationality")),
+        citizenships=_codes(props.get("citizenship")),
+        gender="; ".join(_strings(props.get("gender"))) or None,
+        titles=tuple(dict.fromkeys(_strings(props.get("title")))),
+        contacts=tuple(
+            dict.fromkeys(
+                f"{label}: {value}"
+                for prop, label in (("phone", "phone"), ("email", "e-mail"), ("website", "website"))
+                for value in _strings(props.get(prop))
+            )
+        ),
+        status=_status(props, sanctions),
+        dissolution_date=next(iter(_strings(props.get("dissolutionDate"))), None),
+        notes=_summaries(props, sanctions),
     )
+
+
+def _codes(values: object) -> tuple[str, ...]:
+    return tuple(dict.fromkeys(c for v in _strings(values) if (c := to_code(v))))
+
+
+def _status(props: dict[str, list[Any]], sanctions: list[dict[str, list[Any]]]) -> str | None:
+    """The party's own ``status`` (a company's "Active", "Liquidated") and each sanction's
+    ``status``, distinct, joined with "; "."""
+    found = dict.fromkeys(_strings(props.get("status")))
+    for sanction in sanctions:
+        found.update(dict.fromkeys(f"sanction {v}" for v in _strings(sanction.get("status"))))
+    return "; ".join(found) or None
+
+
+def _summaries(
+    props: dict[str, list[Any]], sanctions: list[dict[str, list[Any]]]
+) -> tuple[str, ...]:
+    found = dict.fromkeys(f"Summary: {v}" for v in _strings(props.get("summary")))
+    for sanction in sanctions:
+        found.update(
+            dict.fromkeys(f"Sanction summary: {v}" for v in _strings(sanction.get("summary")))
+        )
+    return tuple(found)
 
 
 def _aliases(props: dict[str, list[Any]], primary: str) -> tuple[Alias, ...]:

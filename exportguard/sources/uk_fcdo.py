@@ -40,7 +40,9 @@ address countries and a ship's current flag -> ``countries``. Identifiers: ``pas
 ``national-id``, ``registration`` (business registration), ``IMO`` (the 7 digits) and
 ``uk-ofsi-group-id`` (the OFSI Group ID, so the two UK lists can be joined). Titles,
 positions, statement of reasons, other information, sanctions imposed, entity and ship
-details and contact data go to ``remarks``.
+details and contact data go to ``remarks``. Kept apart as well: ``Nationalities`` ->
+``nationalities``, ``Genders`` -> ``gender``, ``Titles`` -> ``titles``, phone numbers,
+e-mail addresses and websites -> ``contacts`` ("phone: 0202-104748").
 """
 
 from __future__ import annotations
@@ -211,6 +213,20 @@ def _entry(file: SourceFile, designation: etree._Element, warnings: list[str]) -
         _ship(ship, countries, identifiers, notes)
     un_ref = child_text(designation, "UNReferenceNumber")
     regime = child_text(designation, "RegimeName")
+    nationalities: tuple[str, ...] = ()
+    genders: list[str] = []
+    if individual is not None:
+        nationalities = tuple(
+            dict.fromkeys(
+                c for t in _texts(individual, "Nationalities", "Nationality") if (c := _country(t))
+            )
+        )
+        genders = _texts(individual, "Genders", "Gender")
+    contacts = tuple(
+        f"{label}: {value}"
+        for label, outer, inner in _CONTACTS
+        for value in _texts(designation, outer, inner)
+    )
     return ListEntry(
         id=f"{SOURCE}:{unique_id}",
         source=SOURCE,
@@ -227,7 +243,18 @@ def _entry(file: SourceFile, designation: etree._Element, warnings: list[str]) -
         listed_from=_date_field(file, designation, "DateDesignated"),
         citation=f"UN Ref {un_ref}" if un_ref else None,
         remarks=_remarks(designation, notes),
+        nationalities=nationalities,
+        gender="; ".join(genders) or None,
+        titles=tuple(_texts(designation, "Titles", "Title")),
+        contacts=contacts,
     )
+
+
+_CONTACTS = (
+    ("phone", "PhoneNumbers", "PhoneNumber"),
+    ("e-mail", "EmailAddresses", "EmailAddress"),
+    ("website", "Websites", "Website"),
+)
 
 
 def _names(

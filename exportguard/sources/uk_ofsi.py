@@ -55,13 +55,12 @@ from __future__ import annotations
 import csv
 import io
 import re
-import unicodedata
 from collections.abc import Sequence
 from datetime import date
 from functools import lru_cache
 from typing import TYPE_CHECKING
 
-from exportguard.core.countries import to_code
+from exportguard.core.countries import from_demonym, not_a_country, to_code
 from exportguard.core.entities import (
     Address,
     Alias,
@@ -255,9 +254,10 @@ def _entry(
     etype = _TYPES.get(group_type.lower(), EntityType.UNKNOWN)
     if etype is EntityType.UNKNOWN:
         warnings.append(f"group {gid}: unknown Group Type {group_type!r}")
-    countries: set[str] = set()
+    nationalities: dict[str, None] = {}
     for text in _distinct(group, "Nationality"):
-        countries.update(_nationalities(text))
+        nationalities.update(dict.fromkeys(_nationalities(text)))
+    countries: set[str] = set(nationalities)
     addresses = _addresses(group)
     countries.update(a.country for a in addresses if a.country)
     identifiers = _identifiers(group)
@@ -297,6 +297,10 @@ def _entry(
         birth_dates=_birth_dates(file, gid, group, warnings),
         birth_places=_birth_places(group),
         listed_from=min(listed) if listed else None,
+        listed_dates=tuple(d.isoformat() for d in sorted(set(listed)))
+        if len(set(listed)) > 1
+        else (),
+        nationalities=tuple(nationalities),
         citation=citation,
         remarks="\n".join(dict.fromkeys(filter(None, [other, *notes]))) or None,
     )
@@ -424,7 +428,7 @@ def _address(row: Row) -> Address | None:
         street=", ".join(street_parts) or None,
         city=city,
         postal_code=postal,
-        country=_country(country_text) if country_text else None,
+        country=next(iter(country_reading(country_text)[0]), None),
     )
 
 
@@ -438,23 +442,31 @@ def _full_date(text: str) -> date | None:
         return None
 
 
-_ENUM_SPLIT = re.compile(r"\(?\b(?:\d{1,2}|[a-h])\)|[,;/]")
-_NOTE = re.compile(r"\(.*?\)|\(.*$")
+_ENUM_SPLIT = re.compile(r"\(?\b(?:\d{1,2}|[a-h])\)|[,;/]|\.\s+")
+_AND = re.compile(r"\s+and\s+", re.IGNORECASE)
+#: A parenthesised note ("(as at Apr 2009)", "(citizenship revoked in 2015)"), not an
+#: enumerator such as "(1)" or "b)".
+_NOTE = re.compile(r"\((?!(?:\d{1,2}|[a-h])\))[^()]*(?:\)|$)")
 _QUALIFIER = re.compile(
-    r"^(?:possibly|reportedly|in)\s+|\s+(?:citizenship|national|nationality|nationalities|"
-    r"citizen|by birth|as (?:at|of)\b.*|since\b.*|from\b.*|between\b.*)$",
+    r"^(?:possibly|reportedly|in|now|also believed to hold|believed to hold|also)\s+|"
+    r"\s+(?:citizenship|national|nationality|nationalities|citizen|by birth|"
+    r"withdrawn\b.*|revoked\b.*|as (?:at|of)\b.*|since\b.*|from\b.*|between\b.*)$|"
+    r"\s+\d{4,}$",
     re.IGNORECASE,
 )
+#: Words an enumeration leaves alone ("US national/citizen"): no country, nothing lost.
+_FILLERS = frozenset({"citizen", "national", "nationality", "citizenship", "-"})
 
 
 @lru_cache(maxsize=4096)
 def _country(text: str) -> str | None:
-    """ISO code of a country cell, ignoring notes such as "(as at Apr 2009)"."""
+    """ISO code of one country phrase, ignoring notes such as "(as at Apr 2009)" and
+    qualifiers ("Iranian national", "now Republic of Moldova")."""
     candidate = _NOTE.sub("", text).strip(" .,")
-    for _ in range(3):
+    for _ in range(4):
         if not candidate:
             return None
-        code = to_code(candidate) or _DEMONYMS.get(_fold(candidate))
+        code = to_code(candidate) or from_demonym(candidate)
         if code:
             return code
         stripped = _QUALIFIER.sub("", candidate).strip(" .,")
@@ -465,116 +477,34 @@ def _country(text: str) -> str | None:
 
 
 @lru_cache(maxsize=4096)
-def _nationalities(text: str | None) -> tuple[str, ...]:
+def country_reading(text: str | None) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    """The countries a free-text country cell names (``Nationality``, ``Country``,
+    ``Country of Birth``): ISO codes in order, and the phrases that name no country and
+    are not known non-countries (``countries.not_a_country``), which should be none.
+    "United States of America. Also believed to hold Syrian nationality" -> (US, SY);
+    "Iranian national and US national/citizen" -> (IR, US)."""
     if not text or not text.strip():
-        return ()
+        return (), ()
     codes: dict[str, None] = {}
-    for token in _ENUM_SPLIT.split(text):
-        code = _country(token) if token.strip() else None
-        if code:
-            codes.setdefault(code, None)
-    return tuple(codes)
+    unmapped: dict[str, None] = {}
+    whole = _country(text)
+    if whole:
+        return (whole,), ()
+    for raw in _ENUM_SPLIT.split(_NOTE.sub(" ", text)):
+        token = raw.strip(" .,")
+        # "Bosnia and Herzegovina" is one country, "DRC and Belgian nationalities" two.
+        code = _country(token) if token else None
+        for part in [token] if code else _AND.split(token):
+            phrase = part.strip(" .,")
+            if not phrase or phrase.casefold() in _FILLERS:
+                continue
+            found = code or _country(phrase)
+            if found:
+                codes.setdefault(found, None)
+            elif not not_a_country(_QUALIFIER.sub("", phrase).strip(" .,")):
+                unmapped.setdefault(phrase, None)
+    return tuple(codes), tuple(unmapped)
 
 
-def _fold(text: str) -> str:
-    text = unicodedata.normalize("NFKD", text)
-    return " ".join("".join(c for c in text if not unicodedata.combining(c)).lower().split())
-
-
-#: Nationality adjectives the lists use instead of country names (not in core.countries).
-#: Ambiguous ones ("Congolese", "Guinean", "Korean") are deliberately absent.
-_DEMONYMS = {
-    "afghan": "AF",
-    "afgan": "AF",
-    "albanian": "AL",
-    "algerian": "DZ",
-    "american": "US",
-    "us": "US",
-    "armenian": "AM",
-    "australian": "AU",
-    "austrian": "AT",
-    "azerbaijani": "AZ",
-    "bahraini": "BH",
-    "bangladeshi": "BD",
-    "belarusian": "BY",
-    "belgian": "BE",
-    "bosnian": "BA",
-    "british": "GB",
-    "bulgarian": "BG",
-    "burmese": "MM",
-    "burundian": "BI",
-    "cambodian": "KH",
-    "canadian": "CA",
-    "chadian": "TD",
-    "chinese": "CN",
-    "croatian": "HR",
-    "cuban": "CU",
-    "cypriot": "CY",
-    "danish": "DK",
-    "dutch": "NL",
-    "egyptian": "EG",
-    "emirati": "AE",
-    "eritrean": "ER",
-    "ethiopian": "ET",
-    "filipino": "PH",
-    "french": "FR",
-    "georgian": "GE",
-    "german": "DE",
-    "greek": "GR",
-    "indian": "IN",
-    "indonesian": "ID",
-    "iranian": "IR",
-    "iraqi": "IQ",
-    "irish": "IE",
-    "israeli": "IL",
-    "italian": "IT",
-    "japanese": "JP",
-    "jordanian": "JO",
-    "kazakh": "KZ",
-    "kenyan": "KE",
-    "kuwaiti": "KW",
-    "kyrgyz": "KG",
-    "lebanese": "LB",
-    "libyan": "LY",
-    "malaysian": "MY",
-    "malian": "ML",
-    "maltese": "MT",
-    "mauritanian": "MR",
-    "moldovan": "MD",
-    "moroccan": "MA",
-    "nigerian": "NG",
-    "north korean": "KP",
-    "norwegian": "NO",
-    "omani": "OM",
-    "pakistani": "PK",
-    "palestinian": "PS",
-    "polish": "PL",
-    "qatari": "QA",
-    "qatarian": "QA",
-    "romanian": "RO",
-    "russian": "RU",
-    "rwandan": "RW",
-    "saudi": "SA",
-    "saudi arabian": "SA",
-    "senegalese": "SN",
-    "serbian": "RS",
-    "somali": "SO",
-    "south sudanese": "SS",
-    "spanish": "ES",
-    "sudanese": "SD",
-    "swedish": "SE",
-    "swiss": "CH",
-    "syrian": "SY",
-    "tajik": "TJ",
-    "tanzanian": "TZ",
-    "tunisian": "TN",
-    "turkish": "TR",
-    "turkmen": "TM",
-    "ugandan": "UG",
-    "ukrainian": "UA",
-    "uzbek": "UZ",
-    "venezuelan": "VE",
-    "vietnamese": "VN",
-    "yemeni": "YE",
-    "zimbabwean": "ZW",
-}
+def _nationalities(text: str | None) -> tuple[str, ...]:
+    return country_reading(text)[0]

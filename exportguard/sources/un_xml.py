@@ -29,13 +29,24 @@ Field mapping
     order). ``NAME_ORIGINAL_SCRIPT`` (Arabic, Cyrillic, CJK, ...) -> alias kind
     ``original-script``. Alias ``QUALITY`` ``Good``/``a.k.a.`` -> strong ``aka``, ``Low`` ->
     weak ``aka``, ``f.k.a.`` -> strong ``fka``; a non-Latin alias becomes
-    ``original-script``. ``NATIONALITY`` and address countries -> ``countries`` (a few UN
-    spellings unknown to ``countries.to_code`` are mapped here: ``State of Palestine``,
-    ``China, Hong Kong Special Administrative Region``); names that map to no country
-    (``former Soviet Union``) are reported once in a warning. Birth dates: ``DATE`` ->
+    ``original-script``. A name repeated with another quality (a.k.a. and f.k.a. of the
+    same name) is kept once per kind; a repeated alias still contributes its own birth
+    date and place. Spellings written only in an alias or document ``NOTE`` ("In Arabic:
+    ...", "original script: ...", "name in Arabic script: ...") become ``original-script``
+    aliases with ``lang`` ``ar`` (Arabic stated) or ``und-Cyrl``/``und-Arab`` (script
+    only). ``NATIONALITY`` -> ``nationalities``; it and address countries ->
+    ``countries`` (every
+    spelling through ``countries.to_code``: ``State of Palestine``, ``China, Hong Kong
+    Special Administrative Region`` are in its vocabulary; ``former Soviet Union`` is a
+    known non-country); other names that map to no country are reported once in a
+    warning. Birth dates: ``DATE`` ->
     ``YYYY-MM-DD``, ``YEAR`` -> ``YYYY``, ``FROM_YEAR``..``TO_YEAR`` -> every year of the
     range (ranges over 10 years keep their ends), a ``NOTE`` such as ``Nov. 1973`` ->
-    ``1973-11``; other notes (``30-35 years old``, Hijri dates) go to remarks. Places of
+    ``1973-11``; other notes (``30-35 years old``, Hijri dates) go to remarks.
+    ``APPROXIMATELY`` and a note beside a date -> ``birth_date_notes`` ("1960:
+    approximately", "1979-03-03: from false passport"). An address ``NOTE`` -> the
+    address's ``note`` (or its ``full`` text when the address has nothing else); ``GENDER``
+    -> ``gender`` (and a fact identifier), ``TITLE`` -> ``titles``. Places of
     birth -> ``birth_places`` (street, city, province, country joined). Documents ->
     :class:`Identifier` (kind = ``TYPE_OF_DOCUMENT``, with a different
     ``TYPE_OF_DOCUMENT2`` in parentheses); ``GENDER`` -> identifier ``Gender``; for
@@ -83,12 +94,6 @@ NAME = "un_sc_xml"
 SOURCE = "un_sc"
 LIST_NAME = "UN Security Council Consolidated List"
 
-#: UN spellings that ``countries.to_code`` does not know.
-_EXTRA_COUNTRIES = {
-    "state of palestine": "PS",
-    "china, hong kong special administrative region": "HK",
-    "china, macao special administrative region": "MO",
-}
 _QUALITY = {
     "good": (AliasQuality.STRONG, "aka"),
     "a.k.a.": (AliasQuality.STRONG, "aka"),
@@ -244,8 +249,8 @@ class _Parser:
             return None
         if value in self.country_cache:
             return self.country_cache[value]
-        code = countries.to_code(value) or _EXTRA_COUNTRIES.get(value.casefold())
-        if code is None:
+        code = countries.to_code(value)
+        if code is None and not countries.not_a_country(value):
             self.unknown_countries.setdefault(value, None)
         self.country_cache[value] = code
         return code
@@ -270,13 +275,15 @@ class _Parser:
 
         birth_dates: list[str] = []
         birth_places: list[str] = []
+        birth_notes: list[str] = []
         aliases = self.aliases(node, name, person, birth_dates, birth_places)
-        codes = {c for v in node.values("NATIONALITY") if (c := self.country(v))}
+        nationalities = {c for v in node.values("NATIONALITY") if (c := self.country(v))}
+        codes = set(nationalities)
         addresses = self.addresses(node, "INDIVIDUAL_ADDRESS" if person else "ENTITY_ADDRESS")
         codes.update(a.country for a in addresses if a.country)
         identifiers: list[Identifier] = []
         if person:
-            self.birth(node, birth_dates, birth_places, remarks)
+            self.birth(node, birth_dates, birth_places, remarks, birth_notes)
             identifiers += self.documents(node)
             identifiers += self.alias_documents(node, identifiers)
             gender = node.text("GENDER")
@@ -302,6 +309,10 @@ class _Parser:
             listed_from=listed,
             citation=node.text("REFERENCE_NUMBER"),
             remarks="\n".join(remarks) or None,
+            nationalities=tuple(sorted(nationalities)),
+            gender=node.text("GENDER"),
+            titles=tuple(node.values("TITLE")),
+            birth_date_notes=tuple(dict.fromkeys(birth_notes)),
         )
 
     def native_id(self, node: _Node) -> str:
@@ -341,20 +352,25 @@ class _Parser:
         birth_dates: list[str],
         birth_places: list[str],
     ) -> list[Alias]:
-        out: dict[str, Alias] = {}
+        out: dict[tuple[str, str], Alias] = {}
         original = node.text("NAME_ORIGINAL_SCRIPT")
         if original and original != name:
-            out[original] = Alias(original, kind="original-script")
+            out[(original, "original-script")] = Alias(original, kind="original-script")
         for element in node.all("INDIVIDUAL_ALIAS" if person else "ENTITY_ALIAS"):
             alias = _Node(element)
             alias_name = alias.text("ALIAS_NAME")
-            if not alias_name or alias_name == name or alias_name in out:
-                continue
-            quality = (alias.text("QUALITY") or "").casefold()
-            strength, kind = _QUALITY.get(quality, (AliasQuality.STRONG, "aka"))
-            if kind == "aka" and _non_latin(alias_name):
-                kind = "original-script"
-            out[alias_name] = Alias(alias_name, strength, kind)
+            if alias_name and alias_name != name:
+                quality = (alias.text("QUALITY") or "").casefold()
+                strength, kind = _QUALITY.get(quality, (AliasQuality.STRONG, "aka"))
+                if kind == "aka" and _non_latin(alias_name):
+                    kind = "original-script"
+                # A name repeated with another kind (a.k.a. and f.k.a.) is kept once per
+                # kind; a repeat of the same kind adds nothing to the names but its birth
+                # facts below still count.
+                out.setdefault((alias_name, kind), Alias(alias_name, strength, kind))
+            for script in _note_scripts(alias.text("NOTE")):
+                if script.name != name:
+                    out.setdefault((script.name, "original-script"), script)
             born = alias.text("DATE_OF_BIRTH")
             if born:
                 iso = _iso_partial(born)
@@ -368,6 +384,11 @@ class _Parser:
             place = alias.join(("CITY_OF_BIRTH", "COUNTRY_OF_BIRTH"))
             if place:
                 birth_places.append(place)
+        if person:
+            for element in node.all("INDIVIDUAL_DOCUMENT"):
+                for script in _note_scripts(_Node(element).text("NOTE")):
+                    if script.name != name:
+                        out.setdefault((script.name, "original-script"), script)
         return list(out.values())
 
     def addresses(self, node: _Node, tag: str) -> list[Address]:
@@ -378,10 +399,14 @@ class _Parser:
             region, postal = part.text("STATE_PROVINCE"), part.text("ZIP_CODE")
             country = part.text("COUNTRY")
             texts = [p for p in (street, city, region, postal, country) if p]
-            full = ", ".join(texts) if texts else part.text("NOTE")
+            note = part.text("NOTE")
+            full = ", ".join(texts) if texts else note
             if not full:
                 continue
-            address = Address(full, street, city, region, postal, self.country(country))
+            address = Address(
+                full, street, city, region, postal, self.country(country),
+                note=note if texts else None,
+            )  # fmt: skip
             if address not in out:
                 out.append(address)
         return out
@@ -392,6 +417,7 @@ class _Parser:
         birth_dates: list[str],
         birth_places: list[str],
         remarks: list[str],
+        notes: list[str],
     ) -> None:
         for element in node.all("INDIVIDUAL_DATE_OF_BIRTH"):
             part = _Node(element)
@@ -400,6 +426,10 @@ class _Parser:
             note = part.text("NOTE")
             if note and not found:
                 remarks.append(f"Date of birth: {note}")
+            approximate = (part.text("TYPE_OF_DATE") or "").upper() == "APPROXIMATELY"
+            said = [w for w in ("approximately" if approximate else None, note) if w]
+            if said and (found or approximate):
+                notes.append(f"{_published_dates(part) or 'undated'}: {'; '.join(said)}")
         for element in node.all("INDIVIDUAL_PLACE_OF_BIRTH"):
             part = _Node(element)
             place = part.join(("STREET", "CITY", "STATE_PROVINCE", "COUNTRY")) or part.text("NOTE")
@@ -526,6 +556,43 @@ def _note_number(note: str) -> tuple[str, str | None] | None:
         return labelled.group(2), labelled.group(1).strip()
     found = _NOTE_NUMBER.search(_NOTE_DATES.sub(" ", note))
     return (found.group(1), None) if found else None
+
+
+#: An original-script spelling written in a note: "In Arabic: سيف العدل", "original script:
+#: Абу Банат", "in Arabic script: شركة الكوثر", a document's "name in Arabic script: ...".
+_NOTE_SCRIPT = re.compile(
+    r"(?:in\s+(arabic)(?:\s+script)?|original\s+script)\s*:\s*([^;:()\n]+?)\s*(?=[;()]|$)",
+    re.IGNORECASE,
+)
+_SCRIPT_TAGS = (("Arab", 0x0600, 0x06FF), ("Cyrl", 0x0400, 0x04FF))
+
+
+def _note_scripts(note: str | None) -> list[Alias]:
+    """The non-Latin names a note writes after "In Arabic:" or "original script:", as
+    ``original-script`` aliases. ``lang`` is a BCP 47 tag: ``ar`` when the note names
+    Arabic, else ``und-<script>`` (language not stated; script Arabic or Cyrillic as the
+    letters show)."""
+    if not note:
+        return []
+    out: list[Alias] = []
+    for found in _NOTE_SCRIPT.finditer(" ".join(note.split())):
+        text = found.group(2).strip(" .,")
+        if not _non_latin(text):
+            continue
+        lang: str | None = "ar"
+        if not found.group(1):
+            scripts = [t for t, lo, hi in _SCRIPT_TAGS if any(lo <= ord(c) <= hi for c in text)]
+            lang = f"und-{scripts[0]}" if scripts else None
+        out.append(Alias(text, kind="original-script", lang=lang))
+    return out
+
+
+def _published_dates(node: _Node) -> str | None:
+    """A birth date as the UN writes it: ``DATE``, ``YEAR`` or ``FROM_YEAR to TO_YEAR``."""
+    first, last = node.text("FROM_YEAR"), node.text("TO_YEAR")
+    if first and last:
+        return f"{first} to {last}"
+    return node.text("DATE") or node.text("YEAR")
 
 
 def _year_range(first: int, last: int) -> list[str]:

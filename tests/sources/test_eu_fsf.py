@@ -150,7 +150,11 @@ def test_un_reference_and_passport_country(by_id: dict[str, ListEntry]) -> None:
     )
     assert entry.birth_dates == ("1944-04-04",)
     assert entry.birth_places == ("Alrhaybat",)
-    assert entry.addresses == (Address(full="LIBYA", country="LY"),)
+    assert entry.addresses == (
+        Address(
+            full="LIBYA", country="LY", note="Libya (Believed status/location: residing in Egypt)"
+        ),
+    )
     assert Alias("ABÚ ZAJD UMAR DÚRDA", lang="cs") in entry.aliases
 
 
