@@ -173,14 +173,21 @@ def lists_show(
                 f"retired: {s.retired_reason}" if s.retired
                 else "current" if s.id in current else ""
             )  # fmt: skip
-            dated = s.published.isoformat() + ("" if s.dated else " (import date: undated)")
+            dated = s.published.isoformat() + (
+                "" if s.date_rank == 2
+                else " (newest listing: inferred)" if s.dated
+                else " (import date: undated)"
+            )  # fmt: skip
             table.add_row(
                 str(s.id), s.source, s.format, dated, s.imported_at,
                 str(s.counts.get("entries", "")), str(s.counts.get("names", "")), status,
             )  # fmt: skip
         out.print(table)
-        if any(not s.dated for s in snaps):
-            say("Undated snapshots are used only while their source has no dated one.")
+        if any(s.date_rank < 2 for s in snaps):
+            say(
+                "Snapshots dated by their import or their newest listing are used only while "
+                "their source has none whose publication date is stated."
+            )
 
     run(action)
 
@@ -368,6 +375,12 @@ def _render_screening(data: dict[str, Any]) -> None:
         f"{len(data['snapshots'])} list snapshot(s), {esc(scope)}, threshold "
         f"{data['threshold']:.2f}"
     )
+    for snap in data["snapshots"]:
+        if snap.get("date_basis") in ("newest-listing", "import-date"):
+            warn(
+                f"note: snapshot {snap['id']} ({snap['source']}) states no publication date: "
+                f"dated {snap['published']} by its {snap['date_basis'].replace('-', ' ')}"
+            )
     if not data["snapshots"]:
         styled(
             "[yellow]No lists imported: nothing was screened. "

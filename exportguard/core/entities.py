@@ -366,7 +366,8 @@ class Snapshot:
     """One import of one list: its content immutable once stored.
 
     ``date_basis`` says where ``published`` came from (:class:`DateBasis`); a snapshot
-    dated only by its import is never preferred to a dated one of the same source. A
+    dated only by its import, or by its newest listing, is never preferred to one whose
+    date is stated (:attr:`date_rank`). A
     ``retired`` snapshot (an admin's act, with a reason) is kept for the record and for
     replays, but no longer screened against.
     """
@@ -388,6 +389,17 @@ class Snapshot:
     def dated(self) -> bool:
         """Whether the publication date is known (not just the day it was imported)."""
         return self.date_basis is not DateBasis.IMPORT_DATE
+
+    @property
+    def date_rank(self) -> int:
+        """How far the publication date can be trusted to order snapshots of one list: 2
+        stated (by the file, the importer or the file's folder), 1 inferred from the
+        newest listing in the file (it says only "no earlier than": a 13-row sample cut
+        from a later list must not replace the full list), 0 the import date. Snapshots
+        of one source are ordered by date only within the best rank present."""
+        if self.date_basis is DateBasis.IMPORT_DATE:
+            return 0
+        return 1 if self.date_basis is DateBasis.NEWEST_LISTING else 2
 
     @property
     def retired(self) -> bool:

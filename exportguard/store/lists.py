@@ -105,15 +105,20 @@ def in_force(conn: Connection, as_of: date | None = None) -> list[Snapshot]:
     listing dates (NSO Group is not listed on 2021-10-01 even in a 2022 file), which is
     the best the store knows. Two snapshots of one date: the later import wins.
 
-    Retired snapshots are never chosen. A snapshot dated only by its import
-    (``DateBasis.IMPORT_DATE``) stands only for a source with no dated snapshot: a
-    17-record sample with no date never hides the full list it was cut from.
+    Retired snapshots are never chosen. Only snapshots of the best
+    :attr:`~exportguard.core.entities.Snapshot.date_rank` present for a source are
+    considered: one dated by its import or by its newest listing stands only for a source
+    with no snapshot whose date is stated, so a 17-record SDN sample with no date, or a
+    13-row CSL sample whose newest listing is later than the full list's publication,
+    never hides the full list it was cut from.
     """
     candidates = [s for s in all_snapshots(conn) if not s.retired]
-    dated_sources = {s.source for s in candidates if s.dated}
+    rank: dict[str, int] = {}
+    for s in candidates:
+        rank[s.source] = max(rank.get(s.source, 0), s.date_rank)
     best: dict[str, Snapshot] = {}
     for snap in candidates:  # ordered by source, published, id
-        if not snap.dated and snap.source in dated_sources:
+        if snap.date_rank < rank[snap.source]:
             continue
         current = best.get(snap.source)
         if as_of is None or snap.published <= as_of:
