@@ -44,6 +44,13 @@ SETTINGS: tuple[Setting, ...] = (
             "The Ed25519 private key (PEM) that signs audit checkpoints, created there on "
             "first use (mode 0600). Keep it off the database server: whoever holds it can "
             "re-sign a rewritten audit trail."),
+    Setting("EXPORTGUARD_MONITOR_WORKERS", "1",
+            "Dask worker processes for the screening step of a monitoring run (after a list "
+            "import, a bulk import of counterparties) over a book of 20,000 counterparties or "
+            "more: 1 screens in the process; more start a local Dask cluster for the run."),
+    Setting("EXPORTGUARD_MONITOR_SCHEDULER", "(none)",
+            "If set, the address of a running Dask scheduler (tcp://host:8786) that runs "
+            "that screening step instead; its workers must reach the same database."),
     Setting("EXPORTGUARD_DEMO", "0",
             "`1`: the service creates the demo list and the demo accounts (known passwords) "
             "on an empty store, and refuses to listen on anything but a loopback address. "
@@ -61,6 +68,8 @@ class Settings:
     webhook_secret: str | None = None
     demo: bool = False
     audit_key: Path | None = None
+    monitor_workers: int = 1
+    monitor_scheduler: str | None = None
 
 
 def _os_user() -> str:
@@ -86,4 +95,16 @@ def load(environ: Mapping[str, str] | None = None) -> Settings:
         webhook_secret=env.get("EXPORTGUARD_WEBHOOK_SECRET") or None,
         demo=env.get("EXPORTGUARD_DEMO") == "1",
         audit_key=Path(env.get("EXPORTGUARD_AUDIT_KEY") or data_dir / "audit-ed25519.pem"),
+        monitor_workers=_positive(env.get("EXPORTGUARD_MONITOR_WORKERS") or "1",
+                                  "EXPORTGUARD_MONITOR_WORKERS"),
+        monitor_scheduler=env.get("EXPORTGUARD_MONITOR_SCHEDULER") or None,
     )
+
+
+def _positive(text: str, name: str) -> int:
+    """A setting that is a whole number of at least 1."""
+    from exportguard.errors import InvalidInput
+
+    if not text.strip().isdigit() or int(text) < 1:
+        raise InvalidInput(f"must be a whole number of at least 1, not {text!r}", field=name)
+    return int(text)

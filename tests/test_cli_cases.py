@@ -151,3 +151,30 @@ def test_report_counterparty_impact_and_certificate(db: str, tmp_path: Path) -> 
     assert "Computer Security Initiative Consultancy" in target.read_text()
     code, out, _ = run(db, "audit", "list", "--kind", "screening", "--json")
     assert {r["kind"] for r in json.loads(out)} == {"screening"}
+
+
+def test_counterparty_import_and_rescreen(db: str, tmp_path: Path) -> None:
+    book = tmp_path / "book.csv"
+    book.write_bytes(b"\xef\xbb\xbfname,country,role\n"  # a byte-order mark, as Excel writes
+                     b"Candiru Ltd,IL,supplier\nNorthwind GmbH,DE,\n")
+    code, out, err = run(db, "counterparty", "import", str(book), "--exporter", "Acme", "--json")
+    assert code == 0, err
+    summary = json.loads(out)
+    assert (summary["created"], summary["updated"], summary["unchanged"]) == (2, 0, 0)
+    assert [a["data"]["listed_name"] for a in summary["alerts"]] == ["Candiru"]
+    code, out, err = run(db, "counterparty", "import", str(book), "--exporter", "Acme")
+    assert code == 0, err
+    assert "0 added, 0 updated, 2 unchanged; 0 alert(s)" in out
+    code, out, err = run(db, "counterparty", "rescreen", "--json")
+    assert code == 0, err
+    assert (json.loads(out)["mode"], json.loads(out)["treated"]) == ("incremental", 0)
+    code, out, err = run(db, "counterparty", "rescreen", "--full")
+    assert code == 0, err
+    assert "full run: 2 screened, 2 screened in full; 0 new alert(s)" in out
+    bad = tmp_path / "bad.csv"
+    bad.write_text("name,country\nAcme Ltd,Atlantis\n", encoding="utf-8")
+    code, out, err = run(db, "counterparty", "import", str(bad), "--exporter", "Acme")
+    assert code == 2
+    assert f"{bad}, line 2, country: unknown country 'Atlantis'" in err
+    code, out, _ = run(db, "counterparty", "list", "--json")
+    assert len(json.loads(out)) == 2

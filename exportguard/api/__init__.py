@@ -105,12 +105,19 @@ def create_app(
             if config.webhook_url
             else None
         )
+        screener = None
+        if config.monitor_workers > 1 or config.monitor_scheduler:
+            from exportguard.batch.cluster import BookScreener
+
+            screener = BookScreener(config.database_url, workers=config.monitor_workers,
+                                    scheduler=config.monitor_scheduler)  # fmt: skip
         service = ExportGuard(
             config.database_url,
             actor="system",
             impact_policy=config.impact_policy,
             notifier=notifier,
             audit_key=AuditKey(config.audit_key) if config.audit_key else None,
+            screener=screener,
         )
         if demo is None:
             demo = config.demo

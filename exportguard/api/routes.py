@@ -115,6 +115,7 @@ def _job(job: dict[str, Any]) -> dict[str, Any]:
             "started_at",
             "finished_at",
             "error",
+            "progress",
         )
     } | {"result_url": f"/api/v1/jobs/{job['id']}/result" if job.get("status") == "done" else None}
 
@@ -144,10 +145,12 @@ def job(job_id: str, who: CallerDep) -> dict[str, Any]:
     responses={200: {"content": {"text/csv": {"schema": {"type": "string"}}}}},
 )
 def job_result(job_id: str, who: CallerDep) -> PlainTextResponse:
-    """The batch result as CSV (one row per hit)."""
+    """The batch result as CSV (one row per hit); a bulk import's summary as JSON."""
     found = _job_or_404(who, job_id)
     if found["status"] != "done":
         raise InvalidInput(f"job {job_id} is {found['status']}", field="job")
+    if found["kind"] == "counterparty-import":
+        return PlainTextResponse(found["result"], media_type="application/json")
     return PlainTextResponse(
         found["result"],
         media_type="text/csv",
@@ -342,6 +345,34 @@ def add_counterparty(
         country=body.country,
         type=body.type,
     )
+
+
+#: The largest bulk file of counterparties taken (edge.limits caps the body the same).
+MAX_COUNTERPARTY_FILE = 64 * 1024 * 1024
+
+
+@router.post("/counterparties/import", tags=["counterparties"])
+async def import_counterparties(
+    file: UploadFile = File(..., description="CSV, UTF-8, with a header: name, exporter, "
+                                             "country, type, role, reference (name required)."),
+    exporter: Annotated[
+        str | None,
+        Form(max_length=200, description="The exporter of rows that name none (an exporter "
+                                         "user: always its own company)."),
+    ] = None,
+    who: Caller = allowed("manage_counterparties"),
+) -> dict[str, Any]:
+    """Add counterparties in bulk, each screened before it is kept, in one transaction: a
+    bad file adds nothing (422 naming file, line and field); importing it again adds
+    nothing. Returns counts, the ids added and updated, and the alerts raised."""
+    data = await file.read(MAX_COUNTERPARTY_FILE + 1)
+    if len(data) > MAX_COUNTERPARTY_FILE:
+        raise InvalidInput(f"{file.filename}: larger than {MAX_COUNTERPARTY_FILE} bytes",
+                           field="file")  # fmt: skip
+    summary = who.service.monitoring.import_csv(
+        data, file=file.filename or "upload.csv", exporter=exporter or None
+    )
+    return summary.to_dict()
 
 
 def _counterparty_or_404(who: Caller, cp_id: str) -> dict[str, Any]:

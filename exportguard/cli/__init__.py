@@ -499,9 +499,16 @@ def screen_batch_command(
     run(action)
 
 
-from exportguard.cli import amendments, audit, cases, decisions, service  # noqa: E402 - register
+from exportguard.cli import (  # noqa: E402 - register
+    amendments,
+    audit,
+    cases,
+    counterparties,
+    decisions,
+    service,
+)
 
-__all__ = ["amendments", "app", "audit", "cases", "decisions", "main", "service"]
+__all__ = ["amendments", "app", "audit", "cases", "counterparties", "decisions", "main", "service"]
 
 
 def main() -> None:

@@ -1,4 +1,4 @@
-"""Commands for licences, misuse reports and reviews, counterparties, impact, the service."""
+"""Commands for licences, misuse reports and reviews, and impact."""
 
 from typing import Annotated, Any
 
@@ -16,7 +16,6 @@ from exportguard.cli.common import (
     run,
     say,
     styled,
-    warn,
 )
 from exportguard.core.licensing import Conditions, Event
 
@@ -24,13 +23,9 @@ licence_app = typer.Typer(
     help="Licence applications, licences and their events.", no_args_is_help=True
 )
 report_app = typer.Typer(help="Misuse reports and the review queue.", no_args_is_help=True)
-counterparty_app = typer.Typer(
-    help="Counterparties kept per exporter, screened continuously.", no_args_is_help=True
-)
 impact_app = typer.Typer(help="What a list or rule change touches.", no_args_is_help=True)
 app.add_typer(licence_app, name="licence")
 app.add_typer(report_app, name="report")
-app.add_typer(counterparty_app, name="counterparty")
 app.add_typer(impact_app, name="impact")
 
 # --- licences ---------------------------------------------------------------------------------
@@ -396,181 +391,6 @@ def review_close(
     def action() -> None:
         review = open_service().licensing.close_review(review_id, outcome, reason=reason)
         out.print(f"{review['id']}: closed ({outcome}) for {review['subject_id']}", highlight=False)
-
-    run(action)
-
-
-# --- counterparties -------------------------------------------------------------------------
-
-
-@counterparty_app.command("add")
-def counterparty_add(
-    exporter: Annotated[str, typer.Option()],
-    name: Annotated[str, typer.Option()],
-    role: Annotated[
-        str,
-        typer.Option(help="customer, distributor, end-user, supplier, consignee, intermediary."),
-    ] = "customer",
-    country: Annotated[str | None, typer.Option()] = None,
-    type: Annotated[str | None, typer.Option("--type")] = None,
-    as_json: JsonFlag = False,
-) -> None:
-    """Keep a counterparty; it is screened now and after every list import."""
-
-    def action() -> None:
-        found = open_service().monitoring.add(
-            exporter=exporter, name=name, role=role, country=country, type=type
-        )
-        if as_json:
-            print_json(found)
-            return
-        out.print(
-            f"{found['id']}: {found['name']} ({found['role']} of {found['exporter']}); "
-            f"{len(found['alerts'])} alert(s)",
-            highlight=False,
-        )
-        for a in found["alerts"]:
-            say(
-                f"  alert {a['id']}: matches {a['data']['listed_name']} "
-                f"({a['data']['list_name']}, {a['score']:.2f})"
-            )
-
-    run(action)
-
-
-@counterparty_app.command("list")
-def counterparty_list(
-    exporter: Annotated[str | None, typer.Option()] = None, as_json: JsonFlag = False
-) -> None:
-    """Counterparties."""
-
-    def action() -> None:
-        found = open_service().monitoring.find(exporter)
-        if as_json:
-            print_json(found)
-            return
-        for c in found:
-            say(f"{c['id']} {c['name']} ({c['role']}, {c['country'] or '-'}) of {c['exporter']}")
-
-    run(action)
-
-
-@counterparty_app.command("rescreen")
-def counterparty_rescreen() -> None:
-    """Screen every counterparty again now (imports do this by themselves)."""
-    run(lambda: out.print(f"{len(open_service().monitoring.rescreen())} new alert(s)"))
-
-
-@counterparty_app.command("alerts")
-def counterparty_alerts(
-    status: Annotated[str, typer.Option(help="open, acknowledged, resolved or all.")] = "open",
-    exporter: Annotated[str | None, typer.Option()] = None,
-    as_json: JsonFlag = False,
-) -> None:
-    """Alerts raised by counterparty screenings."""
-
-    def action() -> None:
-        service = open_service()
-        found = service.monitoring.alerts(
-            status=None if status == "all" else status, exporter=exporter
-        )
-        if as_json:
-            print_json(found)
-            return
-        waiting = service.monitoring.undelivered()
-        if waiting:
-            warn(f"{waiting} alert notification(s) not delivered to the webhook yet "
-                 "(`exportguard counterparty deliver` retries now)")  # fmt: skip
-        for a in found:
-            listed = a["data"].get("listed_name") or a["entry_id"]
-            outcome = f" {a['resolution']}: {a['reason']}" if a.get("resolution") else ""
-            say(
-                f"{a['id']} [{a['status']}{outcome}] {a['kind']}: {a['name']} "
-                f"({a['exporter']}) ~ {listed} ({a['entry_id']}, {a['score']:.2f})"
-            )
-
-    run(action)
-
-
-@counterparty_app.command("deliver")
-def counterparty_deliver() -> None:
-    """Post the alert notifications due to the webhook now (the service retries by itself)."""
-
-    def action() -> None:
-        counts = open_service().monitoring.deliver()
-        out.print(f"delivered {counts['delivered']}, failed {counts['failed']}, "
-                  f"still undelivered {counts['undelivered']}")  # fmt: skip
-
-    run(action)
-
-
-@counterparty_app.command("acknowledge")
-def counterparty_acknowledge(
-    alert_id: Annotated[int, typer.Argument(metavar="ALERT")],
-    reason: Annotated[str, typer.Option(help="A note (optional).")] = "",
-) -> None:
-    """Say an alert is being looked into."""
-
-    def action() -> None:
-        open_service().monitoring.acknowledge(alert_id, reason=reason)
-        out.print(f"alert {alert_id} acknowledged")
-
-    run(action)
-
-
-@counterparty_app.command("resolve")
-def counterparty_resolve(
-    alert_id: Annotated[int, typer.Argument(metavar="ALERT")],
-    resolution: Annotated[str, typer.Argument(help="true_match or false_positive.")],
-    reason: Annotated[str, typer.Option(help="Why (recorded and audited).")],
-) -> None:
-    """Close an alert as a true match or a false positive."""
-
-    def action() -> None:
-        open_service().monitoring.resolve(alert_id, resolution, reason=reason)
-        out.print(f"alert {alert_id} resolved: {resolution}")
-
-    run(action)
-
-
-@counterparty_app.command("clearances")
-def counterparty_clearances(
-    expiring_within: Annotated[int, typer.Option(help="Days ahead.", min=0)] = 30,
-    as_json: JsonFlag = False,
-) -> None:
-    """Clearances expiring soon (each then asks for a re-review)."""
-
-    def action() -> None:
-        found = open_service().monitoring.clearances_expiring(expiring_within)
-        if as_json:
-            print_json([{k: str(v) if k == "expires_on" else v for k, v in c.items()}
-                        for c in found])  # fmt: skip
-            return
-        for c in found:
-            say(f"{c['expires_on']} {c['counterparty_id']} {c['name']} ({c['exporter']}): "
-                f"{c['entry_id']} cleared by {c['actor']}: {c['reason']}")  # fmt: skip
-        if not found:
-            say(f"no clearance expires in the next {expiring_within} day(s)")
-
-    run(action)
-
-
-@counterparty_app.command("clear")
-def counterparty_clear(
-    counterparty_id: Annotated[str, typer.Argument(metavar="ID")],
-    entry: Annotated[str, typer.Option(help="The list entry id cleared.")],
-    reason: Annotated[str, typer.Option(help="Why it is a false positive.")],
-    expires: Annotated[
-        str | None, typer.Option(help="Clearance expiry date (after today); then re-review.")
-    ] = None,
-) -> None:
-    """Clear a reviewed false positive (until it expires or the entry changes)."""
-
-    def action() -> None:
-        open_service().monitoring.clear(
-            counterparty_id, entry, reason=reason, expires_on=parse_date(expires, "expires")
-        )
-        out.print(f"cleared {entry} for {counterparty_id}", highlight=False)
 
     run(action)
 

@@ -31,7 +31,11 @@ class State:
     actor: str | None = None
 
 
-def open_service() -> Any:
+def open_service(workers: int | None = None, scheduler: str | None = None) -> Any:
+    """The service, as the settings and the global options say. ``workers`` and
+    ``scheduler`` (a command's own options) put the screening step of monitoring runs on
+    Dask whatever the book's size; else ``EXPORTGUARD_MONITOR_WORKERS`` and
+    ``EXPORTGUARD_MONITOR_SCHEDULER`` do for books of ``batch.cluster.MIN_BOOK`` or more."""
     from exportguard.services import ExportGuard
     from exportguard.services.audit import AuditKey
     from exportguard.services.monitoring import WebhookNotifier
@@ -42,12 +46,14 @@ def open_service() -> Any:
         if config.webhook_url
         else None
     )
+    url = State.db or config.database_url
     return ExportGuard(
-        State.db or config.database_url,
+        url,
         actor=State.actor or config.actor,
         impact_policy=config.impact_policy,
         notifier=notifier,
         audit_key=AuditKey(config.audit_key) if config.audit_key else None,
+        screener=book_screener(url, config, workers, scheduler),
     )
 
 
@@ -60,6 +66,23 @@ def styled(markup: str, *, highlight: bool = False) -> None:
     """Print text with rich markup written by this program; every piece of data in it
     must have gone through :func:`esc`. Emoji codes are never replaced."""
     out.print(Text.from_markup(markup, emoji=False), highlight=highlight)
+
+
+def book_screener(
+    url: str, config: settings_module.Settings, workers: int | None, scheduler: str | None
+) -> Any:
+    """A Dask screener for monitoring runs (``batch.cluster.BookScreener``), or None."""
+    if workers is not None and workers < 1:
+        raise InvalidInput("must be at least 1", field="workers")
+    explicit = (workers is not None and workers > 1) or scheduler is not None
+    count = workers if workers is not None else config.monitor_workers
+    address = scheduler or (None if workers is not None else config.monitor_scheduler)
+    if count <= 1 and address is None:
+        return None
+    from exportguard.batch.cluster import MIN_BOOK, BookScreener
+
+    return BookScreener(url, workers=max(count, 1), scheduler=address,
+                        min_parties=0 if explicit else MIN_BOOK)  # fmt: skip
 
 
 def say(text: str) -> None:

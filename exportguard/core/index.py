@@ -39,6 +39,7 @@ from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, replace
 from datetime import date
+from functools import lru_cache
 from typing import Any
 
 import numpy as np
@@ -76,6 +77,8 @@ RERANK_FLOOR = 45.0
 FORMAT_VERSION = 8
 
 I32 = npt.NDArray[np.int32]
+#: One flag per entry number of an index (:meth:`NameIndex.entry_mask`).
+EntryMask = npt.NDArray[np.bool_]
 I64 = npt.NDArray[np.int64]
 U64 = npt.NDArray[np.uint64]
 
@@ -208,8 +211,9 @@ def _keys(form: NameForm, *, query: bool) -> set[str]:
     return keys
 
 
+@lru_cache(maxsize=1 << 20)
 def key_hash(key: str) -> int:
-    """A stable 64-bit hash of a retrieval key."""
+    """A stable 64-bit hash of a retrieval key (memoised: keys repeat across queries)."""
     return int.from_bytes(hashlib.blake2b(key.encode(), digest_size=8).digest(), "little")
 
 
@@ -261,7 +265,8 @@ class NameIndex:
     """Inverted index over every name of one or more snapshots' entries."""
 
     __slots__ = (
-        "_entries", "_list_names", "_tokens", "entry_blob", "entry_snapshot", "key_end", "key_hash",
+        "_entries", "_list_names", "_rerank_texts", "_tokens", "entry_blob", "entry_snapshot",
+        "key_end", "key_hash",
         "key_start", "name_blob", "name_entry", "name_legal", "name_norm", "name_quality",
         "name_rerank",
         "name_tok_off",
@@ -289,6 +294,7 @@ class NameIndex:
         self._entries: dict[int, EntryInfo] = {}
         self._tokens: dict[int, Token] = {}
         self._list_names: frozenset[str] | None = None
+        self._rerank_texts: dict[int, list[str]] = {}
 
     # --- building -------------------------------------------------------------------
 
@@ -497,32 +503,68 @@ class NameIndex:
                 found.extend(int(n) for n in self.postings[self.key_start[j] : self.key_end[j]])
         return found
 
-    def candidates(self, form: NameForm, limit: int = CANDIDATES) -> list[int]:
-        """The names worth scoring in full: retrieved, then re-ranked (module docstring)."""
+    def candidates(
+        self, form: NameForm, limit: int = CANDIDATES, only: EntryMask | None = None
+    ) -> list[int]:
+        """The names worth scoring in full: retrieved, then re-ranked (module docstring).
+
+        ``only`` (one flag per entry number) keeps the candidates of those entries alone,
+        after the cuts: exactly the names a full call returns that belong to them. When
+        no retrieved name belongs to them, the re-ranking is skipped (most of the cost)."""
         if not form.tokens and not form.legal_forms:
             return []
         found = self.retrieve(form, RETRIEVED)
         exact = self._exact_rare(form)
+        if only is not None and not self._reaches(only, found, exact):
+            return []
         if len(found) > limit:
             # Two cuts, each blind where the other sees: whole-name spelling (the rerank)
             # misses "Bob Bovda" ~ "Robert Sergeyevich BOVDA" among many Bovdas, and the
             # keys shared (given names, rare words, sounds) miss nothing spelling finds.
-            reranked = self._rerank(form, found, limit)
-            seen = set(reranked)
-            found = reranked + [n for n in found[:limit] if n not in seen]
+            by_keys = found[:limit]
+            if only is not None and self._below_floor(form, only, found):
+                found = by_keys  # the rerank keeps none of theirs: only the key cut can
+            else:
+                reranked = self._rerank(form, found, limit)
+                seen = set(reranked)
+                found = reranked + [n for n in by_keys if n not in seen]
         if exact:
             seen = set(found)
             found += [n for n in exact if n not in seen]
+        if only is not None:
+            found = [n for n in found if only[self.name_entry[n]]]
         return found
+
+    def _below_floor(self, form: NameForm, only: EntryMask, found: list[int]) -> bool:
+        """Whether every name of ``found`` flagged in ``only`` is under the re-ranking's
+        :data:`RERANK_FLOOR` (so :meth:`_rerank` would drop them all)."""
+        mine = [n for n in found if only[self.name_entry[n]]]
+        return not mine or float(self._similarity(form, mine)[0].max()) < RERANK_FLOOR
+
+    def _reaches(self, only: EntryMask, *names: list[int]) -> bool:
+        """Whether any of these names belongs to an entry flagged in ``only``."""
+        flat = [n for part in names for n in part]
+        return bool(flat) and bool(only[self.name_entry[np.asarray(flat, dtype=np.int64)]].any())
+
+    def entry_mask(self, keys: Iterable[tuple[str, str]] | None) -> EntryMask:
+        """One flag per entry number: whether its (source, entry id) is among ``keys``
+        (None: every entry). For :meth:`screen`'s ``only``."""
+        size = len(self.entry_snapshot)
+        if keys is None:
+            return np.ones(size, dtype=np.bool_)
+        wanted = set(keys)
+        mask = np.zeros(size, dtype=np.bool_)
+        ids = {entry_id for _, entry_id in wanted}
+        for e in range(size):
+            data = json.loads(self.entry_blob[e])  # not cached: most entries are not wanted
+            if data["id"] in ids and (data["source"], data["id"]) in wanted:
+                mask[e] = True
+        return mask
 
     def _rerank(self, form: NameForm, found: list[int], limit: int) -> list[int]:
         """The best ``limit`` of ``found`` by whole-name similarity, and every name spelt
         as the query is."""
-        text, skel = rerank_text(form).split("|", 1)
-        texts = [self.name_rerank[n].split("|", 1) for n in found]
-        by_text = process.cdist([text], [t[0] for t in texts], scorer=fuzz.WRatio)[0]
-        by_skel = process.cdist([skel], [t[1] for t in texts], scorer=fuzz.token_sort_ratio)[0]
-        best = np.maximum(by_text, by_skel * 0.95)
+        best, by_text = self._similarity(form, found)
         order = np.argsort(-best, kind="stable")
         # The best ``limit``, and every name spelt as the query is (ties at 100).
         chosen = [
@@ -532,11 +574,29 @@ class NameIndex:
         ]
         # And every other name of the same words in another order ("Fangwei LI" beside
         # "LI, Fangwei": the same listing on another list must not fall off the cut).
-        words = [" ".join(sorted(t[0].split())) for t in texts]
+        words = [" ".join(sorted(self._rerank_text(n)[0].split())) for n in found]
         kept = {words[i] for i in chosen}
         taken = set(chosen)
         chosen += [i for i in range(len(found)) if i not in taken and words[i] in kept]
         return [found[i] for i in chosen]
+
+    def _similarity(
+        self, form: NameForm, names: list[int]
+    ) -> tuple[npt.NDArray[np.float64], npt.NDArray[np.float64]]:
+        """Whole-name similarity (0-100) of ``form`` to each name: (the best of spelling and
+        sound x 0.95, spelling alone)."""
+        text, skel = rerank_text(form).split("|", 1)
+        texts = [self._rerank_text(n) for n in names]
+        by_text = process.cdist([text], [t[0] for t in texts], scorer=fuzz.WRatio)[0]
+        by_skel = process.cdist([skel], [t[1] for t in texts], scorer=fuzz.token_sort_ratio)[0]
+        return np.maximum(by_text, by_skel * 0.95), by_text
+
+    def _rerank_text(self, n: int) -> list[str]:
+        """Name ``n``'s [tokens, skeletons] as the re-ranking compares them (decoded once)."""
+        found = self._rerank_texts.get(n)
+        if found is None:
+            found = self._rerank_texts[n] = self.name_rerank[n].split("|", 1)
+        return found
 
     def _exact_rare(self, form: NameForm) -> list[int]:
         """For a query of one distinctive word (legal forms and titles aside), the
@@ -641,16 +701,23 @@ class NameIndex:
         limit: int | None = None,
         as_of: date | None = None,
         lists: Sequence[str] | None = None,
+        only: EntryMask | None = None,
     ) -> list[Hit]:
         """Listings whose best name scores at least ``threshold``, best first, rows of one
         listing grouped (:func:`group_rows`). ``as_of``: only entries in force on that
         date; ``lists``: only entries whose list name contains one of these texts
-        (case-insensitive: "Entity List" selects the CSL's Entity List rows)."""
+        (case-insensitive: "Entity List" selects the CSL's Entity List rows); ``only``:
+        only the entries flagged (:meth:`entry_mask`), found as a full screening finds
+        them (the candidate cuts made over every name), which is how monitoring screens
+        a whole book against what changed in a list."""
         wanted = [w.casefold() for w in lists] if lists else None
         best: dict[int, Hit] = {}
-        names = self.candidates(query.form)
+        names = self.candidates(query.form, only=only)
         if query.identifiers:
-            names = list(dict.fromkeys([*self.by_identifier(query.identifiers), *names]))
+            by_id = self.by_identifier(query.identifiers)
+            if only is not None:
+                by_id = [n for n in by_id if only[self.name_entry[n]]]
+            names = list(dict.fromkeys([*by_id, *names]))
         for n in names:
             e = int(self.name_entry[n])
             entry = self.entry(e)

@@ -39,6 +39,7 @@ from exportguard.services.decisions import Decisions
 from exportguard.services.impact import Impact
 from exportguard.services.licensing import Licensing
 from exportguard.services.monitoring import Monitoring, Notifier
+from exportguard.services.rescreening import Screener
 from exportguard.sources._common import SourceFile
 from exportguard.store import engine as store_engine
 from exportguard.store import lists as list_store
@@ -198,8 +199,11 @@ class ExportGuard:
         impact_policy: str = "review",
         notifier: Notifier | None = None,
         audit_key: AuditKey | None = None,
+        screener: Screener | None = None,
     ) -> None:
         self.database_url = database_url
+        #: Screens a large counterparty book elsewhere (Dask); None: in this process.
+        self._screener = screener
         self._audit_key = audit_key
         self.actor = actor
         #: The signed-in principal (role and company) when a service acts for one (API, web);
@@ -219,7 +223,7 @@ class ExportGuard:
         self.decisions = Decisions(self, self._regime_cache)
         self.audit = Audit(self, self._audit_key)
         self.licensing = Licensing(self)
-        self.monitoring = Monitoring(self, self._notifier)
+        self.monitoring = Monitoring(self, self._notifier, self._screener)
         self.impact = Impact(self, self._impact_policy)
         self.accounts = Accounts(self)
         self.jobs = Jobs(self)

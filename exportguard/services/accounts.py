@@ -11,6 +11,7 @@ import csv
 import hashlib
 import hmac
 import io
+import json
 import secrets
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -86,6 +87,8 @@ ALLOWANCES = {"certificate": 30, "lists_diff": 10, "audit_verify": 6, "batch": 1
 JOB_STALE_MINUTES = 30
 #: Rows one service batch job takes (the command line's screen-batch has no such cap).
 MAX_JOB_ROWS = 50_000
+#: The kind of a queued bulk import of counterparties (its result is JSON, not CSV).
+IMPORT_JOB = "counterparty-import"
 #: API tokens expire after this many days unless a shorter or longer life (1-366) is asked.
 TOKEN_DAYS = 90
 
@@ -453,6 +456,30 @@ class Jobs:
                 "input_sha256": _sha(text), "options": options})  # fmt: skip
         return job_id
 
+    def submit_import(
+        self, data: bytes, *, file: str, owner: str, exporter: str | None, own_only: bool
+    ) -> str:
+        """Queue a bulk import of counterparties (``services.bulk``); the file is checked
+        now, so a bad file is refused at once (file, line, field) and no job is made. The
+        job reports its progress (counterparties screened) as it runs."""
+        from exportguard.core.counterparties import decode, file_label, parse_parties
+
+        file = file_label(file)
+        text = decode(data, file)
+        lines = parse_parties(text, file, exporter=exporter, own_only=own_only)
+        options = {"file": file, "exporter": exporter, "own_only": own_only}
+        with writing(self.app.engine) as conn:
+            job_id = cases.next_id(conn, "job", "J")
+            store.add_job(conn, {
+                "id": job_id, "kind": IMPORT_JOB, "status": "queued", "owner": owner,
+                "exporter": exporter, "options": options, "input": text, "rows": len(lines),
+                "created_at": self.app._now(),
+            })  # fmt: skip
+            self.app.audit.record(conn, "job-submit", job_id, {
+                "kind": IMPORT_JOB, "owner": owner, "rows": len(lines),
+                "input_sha256": _sha(text), "options": options})  # fmt: skip
+        return job_id
+
     def get(self, job_id: str) -> dict[str, Any]:
         with self.app.engine.connect() as conn:
             found = store.get_job(conn, job_id)
@@ -476,6 +503,9 @@ class Jobs:
         if job_id is None:
             return None
         job = self.get(job_id)
+        if job["kind"] == IMPORT_JOB:
+            self._run_import(job)
+            return job_id
         try:
             rows = parse_input(job["input"], job_id)
             options = job["options"]
@@ -517,3 +547,30 @@ class Jobs:
                 store.finish_job(conn, job_id, at=self.app._now(), error=str(exc))
                 self.app.audit.record(conn, "job-failed", job_id, {"error": str(exc)[:500]})
         return job_id
+
+    def _run_import(self, job: Mapping[str, Any]) -> None:
+        """Run a queued bulk import, writing its progress to the job as it screens."""
+        options = job["options"]
+        service = self.app.for_actor(job["owner"])
+        last = [0.0]
+
+        def progress(done: int, total: int) -> None:
+            if done < total and done - last[0] < max(1.0, total / 100):
+                return  # at most about a hundred progress writes a job
+            last[0] = done
+            with writing(self.app.engine) as conn:
+                store.set_progress(conn, job["id"], done)
+
+        try:
+            summary = service.monitoring.import_csv(
+                job["input"], file=options["file"], exporter=options["exporter"],
+                own_only=bool(options["own_only"]), progress=progress,
+            )  # fmt: skip
+            result = json.dumps(summary.to_dict())
+            with writing(self.app.engine) as conn:
+                store.finish_job(conn, job["id"], at=self.app._now(), result=result,
+                                 rows=summary.rows)  # fmt: skip
+        except Exception as exc:  # a job must end, whatever went wrong, and say why
+            with writing(self.app.engine) as conn:
+                store.finish_job(conn, job["id"], at=self.app._now(), error=str(exc))
+                self.app.audit.record(conn, "job-failed", job["id"], {"error": str(exc)[:500]})

@@ -10,6 +10,9 @@ clearance expires or the list entry itself changes; when a clearance expires, a
 of the alerts, so a clock moving on is enough). Alerts are acknowledged, then resolved as a
 true match or a false positive, with a reason; an alert whose list entry leaves its list
 resolves itself as ``delisted`` (``core.alerts``). New alerts can be posted to a webhook.
+
+Runs over the whole book (incremental after a list update, on Dask for a large book) are
+``services.rescreening``; bulk imports from CSV are ``services.bulk``.
 """
 
 from __future__ import annotations
@@ -26,13 +29,12 @@ from sqlalchemy import Connection
 
 from exportguard.core import countries
 from exportguard.core.alerts import AlertKind, AlertStatus, Resolution, move
+from exportguard.core.counterparties import ROLES
 from exportguard.core.entities import EntityType, Snapshot
-from exportguard.core.impact import entry_digest, field_changes
-from exportguard.core.index import Hit, build_query
-from exportguard.core.thresholds import DEFAULT_THRESHOLD
+from exportguard.core.index import build_query
 from exportguard.errors import DownloadError, FieldError, InvalidInput, NotFound
+from exportguard.services.rescreening import Progress, Rescreening, RunReport, Screener
 from exportguard.store import cases
-from exportguard.store import lists as list_store
 from exportguard.store import monitoring as store
 from exportguard.store.engine import writing
 
@@ -40,9 +42,7 @@ if TYPE_CHECKING:
     import httpx
 
     from exportguard.services import ExportGuard
-
-ROLES = ("customer", "distributor", "end-user", "supplier", "consignee", "intermediary")
-#: Counterparty hits at or above this score are remembered and alerted on.
+    from exportguard.services.bulk import BulkImport
 
 log = logging.getLogger(__name__)
 
@@ -94,9 +94,13 @@ MAX_BACKOFF_MINUTES = 360
 class Monitoring:
     """Counterparty monitoring, reached as ``ExportGuard.monitoring``."""
 
-    def __init__(self, app: ExportGuard, notifier: Notifier | None = None) -> None:
+    def __init__(
+        self, app: ExportGuard, notifier: Notifier | None = None, screener: Screener | None = None
+    ) -> None:
         self.app = app
         self.notifier = notifier
+        #: Screens a large book elsewhere (Dask: ``batch.cluster.BookScreener``); None: here.
+        self.screener = screener
 
     def add(
         self,
@@ -122,6 +126,7 @@ class Monitoring:
             errors.append(FieldError("type", "must be person, organization, vessel, aircraft"))
         if errors:
             raise InvalidInput(errors)
+        build_query(name, country=code, type=type)  # a name with something to screen on
         with writing(self.app.engine) as conn:
             cp_id = cases.next_id(conn, "counterparty", "C")
             store.add_counterparty(
@@ -176,106 +181,44 @@ class Monitoring:
     # --- screening and alerts --------------------------------------------------------------
 
     def rescreen(
-        self, ids: Sequence[str] | None = None, snapshots: Sequence[Snapshot] | None = None
+        self,
+        ids: Sequence[str] | None = None,
+        snapshots: Sequence[Snapshot] | None = None,
+        *,
+        full: bool = False,
+        progress: Progress | None = None,
     ) -> list[dict[str, Any]]:
         """Screen counterparties (all active ones by default) against the snapshots in
-        force; store and return the alerts raised."""
-        snaps = list(snapshots) if snapshots is not None else self.app.snapshots_in_force()
-        raised_lapsed = self.lapse_clearances()
-        if not snaps:
-            return raised_lapsed
-        with self.app.engine.connect() as conn:
-            parties = (
-                [p for i in ids if (p := store.get_counterparty(conn, i))]
-                if ids is not None
-                else store.find_counterparties(conn)
-            )
-        today = self.app.clock().date()
-        raised: list[dict[str, Any]] = list(raised_lapsed)
-        sources = {s.source for s in snaps}
-        current = {s.source: s.id for s in snaps}
-        for party in parties:
-            query = build_query(
-                party["name"],
-                country=party["country"],
-                type=party["type"],
-                threshold=DEFAULT_THRESHOLD,
-            )
-            hits = self.app.screen_snapshots(
-                query, snaps, as_of=today, limit=20, threshold=DEFAULT_THRESHOLD
-            )
-            digests = self._digests(hits)
-            with writing(self.app.engine) as conn:
-                before = store.last_hits(conn, party["id"])
-                cleared = store.active_clearances(conn, party["id"], today)
-                remembered = []
-                for hit in hits:
-                    key = (hit.entry.source, hit.entry.id)
-                    digest = digests[(hit.snapshot_id, hit.entry.id)]
-                    remembered.append(
-                        {
-                            "source": hit.entry.source,
-                            "entry_id": hit.entry.id,
-                            "entry_digest": digest,
-                            "snapshot_id": hit.snapshot_id,
-                            "score": round(hit.score, 4),
-                        }
-                    )
-                    old = before.get(key)
-                    kind = (
-                        "new"
-                        if old is None
-                        else "changed"
-                        if old["entry_digest"] != digest
-                        else None
-                    )
-                    if kind is None or cleared.get(hit.entry.id) == digest:
-                        continue
-                    changes = (
-                        self._changes(conn, old["snapshot_id"], hit.snapshot_id, hit.entry.id)
-                        if old is not None else []
-                    )  # fmt: skip
-                    alert = {
-                        "counterparty_id": party["id"], "snapshot_id": hit.snapshot_id,
-                        "entry_id": hit.entry.id, "entry_digest": digest, "kind": kind,
-                        "score": round(hit.score, 4), "status": "open",
-                        "created_at": self.app._now(),
-                        "data": {"counterparty": party["name"], "exporter": party["exporter"],
-                                 "listed_name": hit.entry.name, "list_name": hit.entry.list_name,
-                                 "matched_name": hit.matched_name,
-                                 "explanation": [f.detail for f in hit.explanation.features],
-                                 "changes": changes},
-                    }  # fmt: skip
-                    alert["id"] = store.add_alert(conn, alert)
-                    self._enqueue(conn, alert)
-                    raised.append(alert)
-                seen = {(h.entry.source, h.entry.id) for h in hits}
-                for (source, entry_id) in before:
-                    if (source, entry_id) not in seen and source in current:
-                        self._if_delisted(conn, party["id"], current[source], entry_id)
-                store.replace_hits(conn, party["id"], sources, remembered)
-                self.app.audit.record(conn, "screening", party["id"], {
-                    "query": {"name": party["name"], "country": party["country"],
-                              "type": party["type"]},
-                    "as_of": today.isoformat(), "threshold": DEFAULT_THRESHOLD,
-                    "snapshots": [_snap(s) for s in snaps],
-                    "hits": [_hit(rank, h) for rank, h in enumerate(hits, 1)],
-                    "purpose": "monitoring",
-                })  # fmt: skip
-        if raised:
-            self.deliver()
-        return raised
+        force, incrementally after a list update (``services.rescreening``); store and
+        return the alerts raised."""
+        return list(self.run(ids, snapshots, full=full, progress=progress).alerts)
 
-    def _digests(self, hits: Sequence[Hit]) -> dict[tuple[int, str], str]:
-        by_snapshot: dict[int, list[str]] = {}
-        for hit in hits:
-            by_snapshot.setdefault(hit.snapshot_id, []).append(hit.entry.id)
-        out: dict[tuple[int, str], str] = {}
-        with self.app.engine.connect() as conn:
-            for snapshot_id, entry_ids in by_snapshot.items():
-                for entry in list_store.load_entries(conn, snapshot_id, entry_ids):
-                    out[(snapshot_id, entry.id)] = entry_digest(entry)
-        return out
+    def run(
+        self,
+        ids: Sequence[str] | None = None,
+        snapshots: Sequence[Snapshot] | None = None,
+        *,
+        full: bool = False,
+        progress: Progress | None = None,
+    ) -> RunReport:
+        """:meth:`rescreen`, returning the whole :class:`RunReport` (counts, delta)."""
+        return Rescreening(self).run(ids, snapshots, full=full, progress=progress)
+
+    def import_csv(
+        self,
+        data: bytes | str,
+        *,
+        file: str,
+        exporter: str | None = None,
+        own_only: bool = False,
+        progress: Progress | None = None,
+    ) -> BulkImport:
+        """Add (or update) the counterparties of a CSV file, screened first and written in
+        one transaction (``services.bulk``); an exporter user imports its own only."""
+        from exportguard.services.bulk import import_parties
+
+        return import_parties(self, data, file=file, exporter=exporter, own_only=own_only,
+                              progress=progress)  # fmt: skip
 
     def _enqueue(self, conn: Connection, alert: Mapping[str, Any]) -> None:
         """Store the alert's notification with the alert (same transaction): a crash between
@@ -284,7 +227,7 @@ class Monitoring:
             return
         event_id = str(uuid.uuid4())
         store.enqueue(conn, event_id, {"event_id": event_id, "type": "alert", "alert": alert},
-                      self.app._now())  # fmt: skip
+                      self.app._now(), alert_id=alert.get("id"))  # fmt: skip
 
     def deliver(self, limit: int = 100) -> dict[str, int]:
         """Post the notifications that are due; a failure is retried later (the wait
@@ -321,39 +264,12 @@ class Monitoring:
         counts["undelivered"] = self.undelivered()
         return counts
 
-    def undelivered(self) -> int:
-        """Alert notifications not (yet) delivered to the webhook."""
+    def undelivered(self, exporter: str | None = None) -> int:
+        """Alert notifications not (yet) delivered to the webhook (of one exporter's
+        counterparties if given; an exporter user always sees its own count)."""
+        scope = self._exporter_scope() or exporter
         with self.app.engine.connect() as conn:
-            return store.undelivered(conn)
-
-    @staticmethod
-    def _changes(conn: Connection, old_snapshot: int, new_snapshot: int, entry_id: str
-                 ) -> list[dict[str, Any]]:  # fmt: skip
-        """What changed in a listed entry between the snapshot a hit was remembered from and
-        the new one, field by field (empty if the old snapshot is gone)."""
-        before = next(list_store.load_entries(conn, old_snapshot, [entry_id]), None)
-        after = next(list_store.load_entries(conn, new_snapshot, [entry_id]), None)
-        if before is None or after is None:
-            return []
-        return field_changes(before.to_dict(), after.to_dict())
-
-    def _if_delisted(self, conn: Connection, cp_id: str, snapshot_id: int, entry_id: str) -> None:
-        """A remembered hit is gone: if its entry left the list, resolve its alerts as
-        ``delisted`` (audited); if the entry is still listed, its alerts stay as they are."""
-        if next(list_store.load_entries(conn, snapshot_id, [entry_id]), None) is not None:
-            return
-        for alert in store.find_alerts(conn, counterparty_id=cp_id):
-            if alert["entry_id"] != entry_id or alert["status"] == AlertStatus.RESOLVED:
-                continue
-            reason = f"{entry_id} is no longer on its list (snapshot {snapshot_id})"
-            if store.set_alert_status(
-                conn, alert["id"], expected=alert["status"], status=AlertStatus.RESOLVED,
-                resolution=Resolution.DELISTED, at=self.app._now(), actor=self.app.actor,
-                reason=reason,
-            ):  # fmt: skip
-                self.app.audit.record(conn, "alert", str(alert["id"]), {
-                    "status": AlertStatus.RESOLVED.value,
-                    "resolution": Resolution.DELISTED.value, "reason": reason})  # fmt: skip
+            return store.undelivered(conn, scope)
 
     def lapse_clearances(self) -> list[dict[str, Any]]:
         """Clearances expired before today raise a ``clearance_lapsed`` alert (re-review
@@ -405,9 +321,13 @@ class Monitoring:
             raise InvalidInput(f"must be one of {choices} (or all)", field="status")
         self.lapse_clearances()
         with self.app.engine.connect() as conn:
-            return store.find_alerts(
+            found = store.find_alerts(
                 conn, status=status, exporter=exporter, counterparty_id=counterparty_id
             )
+            delivery = store.deliveries(conn, [a["id"] for a in found])
+        for alert in found:  # its webhook notification's status (None: none was queued)
+            alert["delivery"] = delivery.get(alert["id"])
+        return found
 
     def clearances_expiring(self, within_days: int = 30) -> list[dict[str, Any]]:
         """Clearances expiring from today to ``within_days`` ahead, soonest first; an
@@ -514,23 +434,3 @@ class Monitoring:
         p = self.app.principal
         return p.exporter if p is not None and p.is_exporter else None
 
-
-def _snap(s: Snapshot) -> dict[str, Any]:
-    return {
-        "id": s.id,
-        "source": s.source,
-        "published": s.published.isoformat(),
-        "content_hash": s.content_hash,
-    }
-
-
-def _hit(rank: int, h: Hit) -> dict[str, Any]:
-    return {
-        "rank": rank,
-        "score": round(h.score, 4),
-        "entity_id": h.entry.id,
-        "snapshot_id": h.snapshot_id,
-        "name": h.entry.name,
-        "list_name": h.entry.list_name,
-        "matched_name": h.matched_name,
-    }

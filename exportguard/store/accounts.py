@@ -141,7 +141,8 @@ def get_job(conn: Connection, job_id: str) -> dict[str, Any] | None:
 
 def find_jobs(conn: Connection, owner: str | None = None) -> list[dict[str, Any]]:
     query = select(jobs.c.id, jobs.c.kind, jobs.c.status, jobs.c.owner, jobs.c.exporter,
-                   jobs.c.rows, jobs.c.created_at, jobs.c.finished_at, jobs.c.error
+                   jobs.c.rows, jobs.c.created_at, jobs.c.finished_at, jobs.c.error,
+                   jobs.c.progress
                    ).order_by(jobs.c.id)  # fmt: skip
     if owner is not None:
         query = query.where(jobs.c.owner == owner)
@@ -191,6 +192,10 @@ def finish_job(
             rows=rows,
         )
     )
+
+
+def set_progress(conn: Connection, job_id: str, done: int) -> None:
+    conn.execute(update(jobs).where(jobs.c.id == job_id).values(progress=done))
 
 
 def set_password_hash(conn: Connection, user_id: int, password_hash: str) -> None:

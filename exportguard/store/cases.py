@@ -45,6 +45,23 @@ def next_id(conn: Connection, name: str, prefix: str) -> str:
     return f"{prefix}-{value:06d}"
 
 
+def next_ids(conn: Connection, name: str, prefix: str, count: int) -> list[str]:
+    """The next ``count`` ids of a kind, reserved at once (one counter update)."""
+    if count < 1:
+        return []
+    query = select(counters.c.value).where(counters.c.name == name)
+    if conn.dialect.name == "postgresql":
+        query = query.with_for_update()
+    row = conn.execute(query).first()
+    first = (int(row[0]) if row else 0) + 1
+    last = first + count - 1
+    if row is None:
+        conn.execute(insert(counters).values(name=name, value=last))
+    else:
+        conn.execute(update(counters).where(counters.c.name == name).values(value=last))
+    return [f"{prefix}-{value:06d}" for value in range(first, last + 1)]
+
+
 # --- licences -------------------------------------------------------------------------------
 
 

@@ -7,7 +7,7 @@ from collections.abc import Iterable, Iterator, Sequence
 from datetime import date
 from typing import Any
 
-from sqlalchemy import Connection, Row, insert, select, update
+from sqlalchemy import Connection, Row, and_, insert, or_, select, update
 
 from exportguard.core.entities import DateBasis, ListEntry, Snapshot
 from exportguard.store.schema import entries, snapshot_indexes, snapshots
@@ -174,3 +174,25 @@ def entry_texts(conn: Connection, snapshot_id: int) -> dict[str, str]:
     building an entry object for each of thousands of rows."""
     query = select(entries.c.entry_id, entries.c.data).where(entries.c.snapshot_id == snapshot_id)
     return {str(entry_id): str(data) for entry_id, data in conn.execute(query)}
+
+
+def coming_or_going(
+    conn: Connection, snapshot_ids: Sequence[int], since: date, until: date
+) -> list[tuple[str, str]]:
+    """(source, entry id) of the entries of these snapshots in force on one of the days
+    ``since`` and ``until`` (``since`` first) and not on the other: a listing that starts
+    after ``since`` and by ``until``, or ends from ``since`` to before ``until``."""
+    if not snapshot_ids or until <= since:
+        return []
+    query = (
+        select(snapshots.c.source, entries.c.entry_id)
+        .join(snapshots, snapshots.c.id == entries.c.snapshot_id)
+        .where(
+            entries.c.snapshot_id.in_(list(snapshot_ids)),
+            or_(
+                and_(entries.c.listed_from > since, entries.c.listed_from <= until),
+                and_(entries.c.listed_until >= since, entries.c.listed_until < until),
+            ),
+        )
+    )
+    return [(str(r[0]), str(r[1])) for r in conn.execute(query)]

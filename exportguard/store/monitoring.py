@@ -1,9 +1,11 @@
-"""Repository of counterparties, their last hits, alerts and clearances."""
+"""Repository of counterparties, their last hits, alerts, clearances, monitoring runs and
+the webhook outbox. The ``*_of`` and ``*_many`` functions work on many counterparties at once
+(in chunks of :data:`CHUNK` ids, under every database's limit on bound parameters)."""
 
 from __future__ import annotations
 
 import json
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from datetime import date
 from typing import Any
 
@@ -14,12 +16,76 @@ from exportguard.store.schema import (
     clearances,
     counterparties,
     counterparty_hits,
+    monitoring_runs,
     outbox,
 )
+
+#: Ids per ``IN (...)`` query.
+CHUNK = 500
+
+
+def _chunks(ids: Iterable[str]) -> Iterator[list[str]]:
+    items = list(ids)
+    for i in range(0, len(items), CHUNK):
+        yield items[i : i + CHUNK]
 
 
 def add_counterparty(conn: Connection, row: Mapping[str, Any]) -> None:
     conn.execute(insert(counterparties).values(**row))
+
+
+def add_counterparties(conn: Connection, rows: Sequence[Mapping[str, Any]]) -> None:
+    """Insert many counterparties in one statement (executemany)."""
+    if rows:
+        conn.execute(insert(counterparties), [dict(r) for r in rows])
+
+
+def update_counterparty(conn: Connection, cp_id: str, values: Mapping[str, Any]) -> None:
+    conn.execute(update(counterparties).where(counterparties.c.id == cp_id).values(**values))
+
+
+def counterparties_of(conn: Connection, exporters: Iterable[str]) -> list[dict[str, Any]]:
+    """Every counterparty (active or not) of these exporters."""
+    out: list[dict[str, Any]] = []
+    for chunk in _chunks(sorted(set(exporters))):
+        query = select(counterparties).where(counterparties.c.exporter.in_(chunk))
+        out.extend(dict(r._mapping) for r in conn.execute(query.order_by(counterparties.c.id)))
+    return out
+
+
+def counterparties_by_id(conn: Connection, ids: Iterable[str]) -> dict[str, dict[str, Any]]:
+    out: dict[str, dict[str, Any]] = {}
+    for chunk in _chunks(ids):
+        for r in conn.execute(select(counterparties).where(counterparties.c.id.in_(chunk))):
+            out[r.id] = dict(r._mapping)
+    return out
+
+
+def lock_counterparties(conn: Connection) -> None:
+    """Serialise bulk imports for the rest of this transaction (two imports of one file
+    then see each other's rows instead of both adding them). SQLite's write transactions
+    are serialised already (``store.engine.writing``)."""
+    if conn.dialect.name == "postgresql":
+        conn.exec_driver_sql("SELECT pg_advisory_xact_lock(7202611273)")
+
+
+def book(
+    conn: Connection, ids: Iterable[str] | None = None
+) -> list[tuple[str, str, str | None, str | None]]:
+    """(id, name, country, type) of every active counterparty (or of those of ``ids``), in
+    id order: what a monitoring run screens (tuples, not dicts: a book has 100,000)."""
+    query = (
+        select(counterparties.c.id, counterparties.c.name, counterparties.c.country,
+               counterparties.c.type)
+        .where(counterparties.c.active == 1).order_by(counterparties.c.id)
+    )  # fmt: skip
+    if ids is None:
+        return [(str(r[0]), str(r[1]), r[2], r[3]) for r in conn.execute(query)]
+    found: list[tuple[str, str, str | None, str | None]] = []
+    for chunk in _chunks(sorted(set(ids))):
+        rows = conn.execute(query.where(counterparties.c.id.in_(chunk)))
+        found.extend((str(r[0]), str(r[1]), r[2], r[3]) for r in rows)
+    return sorted(found)
 
 
 def get_counterparty(conn: Connection, cp_id: str) -> dict[str, Any] | None:
@@ -64,6 +130,51 @@ def replace_hits(
         )
     for hit in hits:
         conn.execute(insert(counterparty_hits).values(counterparty_id=cp_id, **hit))
+
+
+def hits_of(
+    conn: Connection, ids: Iterable[str]
+) -> dict[str, dict[tuple[str, str], dict[str, Any]]]:
+    """Remembered hits of many counterparties: {id: {(source, entry id): hit}}."""
+    out: dict[str, dict[tuple[str, str], dict[str, Any]]] = {}
+    for chunk in _chunks(ids):
+        rows = conn.execute(
+            select(counterparty_hits).where(counterparty_hits.c.counterparty_id.in_(chunk))
+        )
+        for r in rows:
+            out.setdefault(r.counterparty_id, {})[(r.source, r.entry_id)] = dict(r._mapping)
+    return out
+
+
+def remembering(conn: Connection, keys: Iterable[tuple[str, str]]) -> set[str]:
+    """Ids of the counterparties with a remembered hit on one of these (source, entry id)."""
+    wanted = set(keys)
+    found: set[str] = set()
+    for chunk in _chunks(sorted({entry_id for _, entry_id in wanted})):
+        query = select(counterparty_hits.c.counterparty_id, counterparty_hits.c.source,
+                       counterparty_hits.c.entry_id).where(counterparty_hits.c.entry_id.in_(chunk))
+        found.update(r[0] for r in conn.execute(query) if (r[1], r[2]) in wanted)  # fmt: skip
+    return found
+
+
+def replace_hits_many(
+    conn: Connection,
+    ids: Iterable[str],
+    sources: set[str],
+    hits: Sequence[Mapping[str, Any]],
+) -> None:
+    """Replace the remembered hits of many counterparties for the sources just screened
+    (``hits`` carry their ``counterparty_id``)."""
+    if sources:
+        for chunk in _chunks(ids):
+            conn.execute(
+                delete(counterparty_hits).where(
+                    counterparty_hits.c.counterparty_id.in_(chunk),
+                    counterparty_hits.c.source.in_(sorted(sources)),
+                )
+            )
+    if hits:
+        conn.execute(insert(counterparty_hits), [dict(h) for h in hits])
 
 
 def add_alert(conn: Connection, row: Mapping[str, Any]) -> int:
@@ -169,6 +280,19 @@ def active_clearances(conn: Connection, cp_id: str, on: date) -> dict[str, str]:
     return out
 
 
+def active_clearances_of(
+    conn: Connection, ids: Iterable[str], on: date
+) -> dict[str, dict[str, str]]:
+    """:func:`active_clearances` of many counterparties: {id: {entry id: digest}}."""
+    out: dict[str, dict[str, str]] = {}
+    for chunk in _chunks(ids):
+        rows = conn.execute(select(clearances).where(clearances.c.counterparty_id.in_(chunk)))
+        for r in rows:
+            if r.expires_on is None or r.expires_on >= on:
+                out.setdefault(r.counterparty_id, {})[r.entry_id] = r.entry_digest
+    return out
+
+
 def clearances_of(conn: Connection, cp_id: str) -> list[dict[str, Any]]:
     rows = conn.execute(
         select(clearances).where(clearances.c.counterparty_id == cp_id).order_by(clearances.c.id)
@@ -179,10 +303,13 @@ def clearances_of(conn: Connection, cp_id: str) -> list[dict[str, Any]]:
 # --- the webhook outbox ----------------------------------------------------------------------
 
 
-def enqueue(conn: Connection, event_id: str, payload: Mapping[str, Any], at: str) -> None:
+def enqueue(
+    conn: Connection, event_id: str, payload: Mapping[str, Any], at: str,
+    alert_id: int | None = None,
+) -> None:  # fmt: skip
     conn.execute(insert(outbox).values(
         event_id=event_id, payload=json.dumps(dict(payload), ensure_ascii=False, default=str),
-        status="pending", attempts=0, next_attempt_at=at, created_at=at,
+        status="pending", attempts=0, next_attempt_at=at, created_at=at, alert_id=alert_id,
     ))  # fmt: skip
 
 
@@ -206,6 +333,54 @@ def mark_delivery(
     ))  # fmt: skip
 
 
-def undelivered(conn: Connection) -> int:
+def undelivered(conn: Connection, exporter: str | None = None) -> int:
+    """Notifications not delivered (pending or given up); of one exporter's alerts if
+    given."""
     query = select(func.count()).select_from(outbox).where(outbox.c.status != "delivered")
+    if exporter is not None:
+        query = (
+            query.join(alerts, alerts.c.id == outbox.c.alert_id)
+            .join(counterparties, counterparties.c.id == alerts.c.counterparty_id)
+            .where(counterparties.c.exporter == exporter)
+        )
     return int(conn.execute(query).scalar_one())
+
+
+def deliveries(conn: Connection, alert_ids: Iterable[int]) -> dict[int, dict[str, Any]]:
+    """{alert id: its notification's status, attempts, last error, delivered at}."""
+    ids = sorted(set(alert_ids))
+    out: dict[int, dict[str, Any]] = {}
+    for i in range(0, len(ids), CHUNK):
+        query = select(outbox.c.alert_id, outbox.c.status, outbox.c.attempts, outbox.c.last_error,
+                       outbox.c.delivered_at).where(outbox.c.alert_id.in_(ids[i : i + CHUNK]))
+        for r in conn.execute(query):  # fmt: skip
+            out[int(r.alert_id)] = {"status": r.status, "attempts": r.attempts,
+                                    "last_error": r.last_error, "delivered_at": r.delivered_at}
+    return out
+
+
+# --- monitoring runs ---------------------------------------------------------------------------
+
+
+def add_run(conn: Connection, row: Mapping[str, Any]) -> int:
+    values = dict(row)
+    values["snapshots"] = json.dumps(values["snapshots"], sort_keys=True)
+    values["counts"] = json.dumps(values["counts"], sort_keys=True)
+    query = insert(monitoring_runs).values(**values).returning(monitoring_runs.c.id)
+    return int(conn.execute(query).scalar_one())
+
+
+def last_book_run(conn: Connection) -> dict[str, Any] | None:
+    """The newest run that screened the whole book (full or incremental), or that found no
+    list in force (``none``: an empty baseline): what the next run compares with."""
+    row = conn.execute(
+        select(monitoring_runs)
+        .where(monitoring_runs.c.mode.in_(("full", "incremental", "none")))
+        .order_by(monitoring_runs.c.id.desc()).limit(1)
+    ).first()  # fmt: skip
+    if row is None:
+        return None
+    found = dict(row._mapping)
+    found["snapshots"] = json.loads(found["snapshots"])
+    found["counts"] = json.loads(found["counts"])
+    return found

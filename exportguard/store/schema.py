@@ -189,6 +189,8 @@ counterparties = Table(
     Column("type", String(16)),
     Column("active", Integer, nullable=False),
     Column("created_at", String(32), nullable=False),
+    Column("reference", String(200)),  # the exporter's own id for it (bulk imports)
+    Index("ix_counterparties_exporter_reference", "exporter", "reference"),
 )
 
 alerts = Table(
@@ -222,6 +224,22 @@ counterparty_hits = Table(
     Column("entry_digest", String(32), nullable=False),
     Column("snapshot_id", Integer, nullable=False),
     Column("score", Float, nullable=False),
+    Index("ix_counterparty_hits_entry_id", "entry_id"),
+)
+
+#: One row per monitoring run (services.rescreening): the snapshots screened against (the
+#: next incremental run's baseline), the day, and what it found.
+monitoring_runs = Table(
+    "monitoring_runs",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("mode", String(16), nullable=False),  # full | incremental | parties
+    Column("as_of", Date, nullable=False),
+    Column("snapshots", Text, nullable=False),  # JSON {source: [snapshot id, content hash]}
+    Column("counts", Text, nullable=False),  # JSON
+    Column("started_at", String(32), nullable=False),
+    Column("finished_at", String(32), nullable=False),
+    Column("actor", String(200), nullable=False),
 )
 
 clearances = Table(
@@ -275,6 +293,7 @@ outbox = Table(
     Column("last_error", Text),
     Column("created_at", String(32), nullable=False),
     Column("delivered_at", String(32)),
+    Column("alert_id", Integer, index=True),  # the alert notified (delivery status per alert)
 )
 
 #: Calls of expensive operations per user (per-user rate limits; services.accounts).
@@ -404,4 +423,5 @@ jobs = Table(
     Column("started_at", String(32)),
     Column("finished_at", String(32)),
     Column("claimed_by", String(100)),
+    Column("progress", Integer),  # rows done so far, while running
 )

@@ -18,6 +18,7 @@ from fastapi import FastAPI, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from fastapi.staticfiles import StaticFiles
 from fastapi.templating import Jinja2Templates
+from starlette.datastructures import UploadFile as StarletteUpload
 
 from exportguard.core import countries
 from exportguard.core.licensing import Conditions, Event, allowed_events
@@ -32,6 +33,7 @@ from exportguard.errors import (
     NotFound,
     TooManyAttempts,
 )
+from exportguard.services.accounts import IMPORT_JOB
 
 HERE = Path(__file__).parent
 VENDOR = HERE / "vendor" / "node_modules"
@@ -592,19 +594,83 @@ async def counterparties_page(request: Request) -> Response:
         except ExportGuardError as exc:
             return _error(request, who, exc)
         return RedirectResponse("/counterparties", status_code=303)
+    return _counterparties(request, who)
+
+
+def _counterparties(
+    request: Request, who: Caller, status: int = 200, error: str | None = None
+) -> HTMLResponse:
     scope = who.actor.exporter if who.actor.is_exporter else None
     monitoring = who.service.monitoring
     return page(
         request,
         "counterparties.html",
         who,
+        status,
         parties=monitoring.find(scope),
         alerts=monitoring.alerts(exporter=scope)
         + monitoring.alerts(status="acknowledged", exporter=scope),
+        undelivered=monitoring.undelivered(scope),
         expiring=monitoring.clearances_expiring(30),
         may_act=allowed(who.actor, "manage_counterparties"),
         message=request.query_params.get("message"),
+        error=error,
     )
+
+
+#: The largest counterparty file the page takes (``edge.limits`` caps the body the same).
+MAX_UPLOAD = 64 * 1024 * 1024
+
+
+async def counterparty_import(request: Request) -> Response:
+    """Upload a CSV of counterparties: checked at once (a bad file is shown with its lines
+    and fields, and nothing is added), then imported by a job whose progress page follows."""
+    who = await _guard(request, "manage_counterparties")
+    if isinstance(who, Response):
+        return who
+    form = await request.form()
+    upload = form.get("file")
+    try:
+        return await _submit_import(request, who, form, upload)
+    finally:
+        await form.close()  # the upload's spooled temporary file
+
+
+async def _submit_import(request: Request, who: Caller, form: Any, upload: Any) -> Response:
+    try:
+        if not isinstance(upload, StarletteUpload) or not upload.filename:
+            raise InvalidInput("choose a CSV file to import", field="file")
+        data = await upload.read(MAX_UPLOAD + 1)
+        if len(data) > MAX_UPLOAD:
+            raise InvalidInput(f"larger than {MAX_UPLOAD} bytes", field="file")
+        given = str(form.get("exporter") or "").strip()
+        exporter = who.actor.exporter if who.actor.is_exporter else given or None
+        job_id = who.service.jobs.submit_import(
+            data, file=upload.filename, owner=who.actor.username, exporter=exporter,
+            own_only=who.actor.is_exporter,
+        )  # fmt: skip
+    except ExportGuardError as exc:
+        return _counterparties(request, who, status_of(exc), error=str(exc))
+    return RedirectResponse(f"/counterparties/imports/{job_id}", status_code=303)
+
+
+async def counterparty_import_page(request: Request) -> Response:
+    """A bulk import's progress (the page reloads itself until the job is done)."""
+    who = await _guard(request, "read_counterparties")
+    if isinstance(who, Response):
+        return who
+    job_id = request.path_params["job_id"]
+    try:
+        job = who.service.jobs.get(job_id)
+        if job["kind"] != IMPORT_JOB or (
+            who.actor.is_exporter and job["owner"] != who.actor.username
+        ):
+            raise NotFound(f"no import {job_id!r}")
+    except ExportGuardError as exc:
+        return _error(request, who, exc)
+    summary = json.loads(job["result"]) if job["status"] == "done" and job["result"] else None
+    return page(request, "counterparty_import.html", who, job=job, summary=summary,
+                running=job["status"] in ("queued", "running"))  # fmt: skip
 
 
 async def alert_action(request: Request) -> Response:
@@ -688,5 +754,7 @@ ROUTES: tuple[tuple[str, list[str], Any], ...] = (
     ("/impact", ["GET", "POST"], impact_page), ("/map", ["GET"], map_page),
     ("/lists", ["GET"], lists_page), ("/audit", ["GET"], audit_page),
     ("/counterparties", ["GET", "POST"], counterparties_page),
+    ("/counterparties/import", ["POST"], counterparty_import),
+    ("/counterparties/imports/{job_id}", ["GET"], counterparty_import_page),
     ("/users", ["GET", "POST"], users_page),
 )  # fmt: skip

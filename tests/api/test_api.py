@@ -4,6 +4,7 @@ pagination, certificates and the health endpoint; on SQLite and PostgreSQL."""
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -111,6 +112,42 @@ def test_upload_import_and_pagination(api: Api, lists_dir: Path) -> None:
         api.client.get("/api/v1/lists/snapshots?limit=0", headers=api.as_("auditor")).status_code
         == 422
     )
+
+
+def test_counterparty_import_upload(api: Api) -> None:
+    """A CSV book uploaded: screened and kept; again: nothing added; a bad file: 422 naming
+    file, line and field, nothing added; an exporter imports its own company's only."""
+    book = (b"name,exporter,country,reference\n"
+            b"Candiru Ltd,Acme Cyber,IL,A1\nNorthwind GmbH,Acme Cyber,DE,A2\n")  # fmt: skip
+
+    def upload(data: bytes, user: str = "officer", **form: str) -> Any:
+        return api.client.post("/api/v1/counterparties/import", headers=api.as_(user),
+                               files={"file": ("book.csv", data)}, data=form)  # fmt: skip
+
+    first = upload(book)
+    assert first.status_code == 200, first.text
+    assert (first.json()["created"], first.json()["alerts"]) == (2, 1)
+    again = upload(book).json()
+    assert (again["created"], again["unchanged"], again["alerts"]) == (0, 2, 0)
+    bad = upload(b"name,exporter,country\nOK Ltd,Acme Cyber,FR\nBad Ltd,Acme Cyber,Narnia\n")
+    assert bad.status_code == 422
+    assert bad.json()["error"]["fields"] == [
+        {"field": "book.csv, line 3, country", "message": "unknown country 'Narnia'"}]
+    latin1 = upload(b"name,exporter\nM\xfcller AG,Acme Cyber\n")
+    assert latin1.status_code == 422
+    assert latin1.json()["error"]["code"] == "source_format"
+    parties = api.client.get("/api/v1/counterparties", headers=api.as_("officer")).json()
+    assert sorted(p["name"] for p in parties["items"]) == ["Candiru Ltd", "Northwind GmbH"]
+    foreign = upload(b"name,exporter\nX Ltd,Acme Cyber\n", user="globex")
+    assert foreign.status_code == 422
+    assert "not your company" in foreign.json()["error"]["message"]
+    own = upload(b"name\nY Ltd\n", user="globex", exporter="Acme Cyber")
+    assert own.status_code == 200
+    (party,) = [p for p in api.client.get("/api/v1/counterparties", headers=api.as_("globex"))
+                .json()["items"] if p["name"] == "Y Ltd"]  # fmt: skip
+    assert party["exporter"] == "Globex Security"
+    alerts = api.client.get("/api/v1/alerts", headers=api.as_("officer")).json()
+    assert [a["delivery"] for a in alerts["items"]] == [None]  # no webhook: nothing queued
 
 
 def test_certificate_and_replay(api: Api) -> None:

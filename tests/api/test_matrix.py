@@ -238,6 +238,17 @@ ENDPOINTS: list[tuple[str, set[str], bool, Callable[[World, str], Call]]] = [
             {"json": {"name": f"Party {w.fresh()}", "exporter": "Acme Cyber"}},
         ),
     ),
+    (
+        "import counterparties",
+        {"exporter", "globex", "officer", "admin"},
+        False,
+        lambda w, t: (
+            "POST",
+            "/api/v1/counterparties/import",
+            {"files": {"file": ("book.csv", f"name,country\nParty {w.fresh()},FR\n".encode())},
+             "data": {"exporter": "Acme Cyber"}},
+        ),
+    ),
     ("counterparty", ALL, True, lambda w, t: ("GET", f"/api/v1/counterparties/{w.cp[t]}", {})),
     (
         "clearance",

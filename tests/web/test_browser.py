@@ -9,6 +9,7 @@ the demo list and demo accounts. Screenshots of the main pages go to
 from __future__ import annotations
 
 import os
+import re
 import shutil
 import socket
 import threading
@@ -255,6 +256,36 @@ def test_lists_and_reviews_pages(browser: object, server: str) -> None:
         page.goto(f"{server}/{name}")  # type: ignore[attr-defined]
         assert page.locator("h1").count() == 1  # type: ignore[attr-defined]
         shot(page, name)
+    page.context.close()  # type: ignore[attr-defined]
+
+
+def test_counterparty_upload_follows_progress_to_the_summary(
+    browser: object, server: str, tmp_path: Path
+) -> None:
+    """Upload a CSV book on the counterparties page: a progress page follows the import
+    job to its summary; the new alert shows; a bad file is refused with its line and field."""
+    page = sign_in(browser, server, "officer")
+    page.goto(f"{server}/counterparties")  # type: ignore[attr-defined]
+    book = tmp_path / "book.csv"
+    book.write_text("name,exporter,country\nCandiru Ltd,Acme Cyber,IL\n"
+                    "Northwind Optics GmbH,Acme Cyber,DE\n", encoding="utf-8")  # fmt: skip
+    page.get_by_label("Counterparties CSV file").set_input_files(str(book))  # type: ignore[attr-defined]
+    page.get_by_role("button", name="Import and screen").click()  # type: ignore[attr-defined]
+    page.wait_for_url(re.compile(r".*/counterparties/imports/J-\d+$"))  # type: ignore[attr-defined]
+    expect(page.locator("#import-progress")).to_be_visible()  # type: ignore[attr-defined]
+    status = page.locator("#import-status")  # type: ignore[attr-defined]
+    expect(status).to_contain_text("Done: 2 added, 0 updated, 0 unchanged; 1 alert", timeout=30_000)
+    shot(page, "counterparty-import")
+    page.get_by_role("link", name="Back to the counterparties").click()  # type: ignore[attr-defined]
+    expect(page.locator("#alerts")).to_contain_text("Candiru Ltd")  # type: ignore[attr-defined]
+    bad = tmp_path / "bad.csv"
+    bad.write_text("name,exporter,country\nAcme Ltd,Acme Cyber,Atlantis\n", encoding="utf-8")
+    page.get_by_label("Counterparties CSV file").set_input_files(str(bad))  # type: ignore[attr-defined]
+    page.get_by_role("button", name="Import and screen").click()  # type: ignore[attr-defined]
+    expect(page.locator("p.error")).to_contain_text(  # type: ignore[attr-defined]
+        "bad.csv, line 2, country: unknown country 'Atlantis'"
+    )
+    assert "Acme Ltd" not in page.locator("table").first.inner_text()  # type: ignore[attr-defined]
     page.context.close()  # type: ignore[attr-defined]
 
 
