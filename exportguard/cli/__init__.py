@@ -101,8 +101,7 @@ def lists_import(
             print_json(
                 {
                     "snapshots": [
-                        r.snapshot.to_dict()
-                        | {"created": r.created, "warnings": list(r.warnings)}
+                        r.snapshot.to_dict() | {"created": r.created, "warnings": list(r.warnings)}
                         for r in report.results
                     ],
                     "skipped": list(report.skipped),
@@ -128,7 +127,9 @@ def lists_import(
             for warning in r.warnings:
                 warn(f"note: snapshot {r.snapshot.id}: {warning}")
         for name in report.skipped:
-            warn(f"skipped (not a list format): {name}")
+            warn(
+                f"skipped: {name}" if name.endswith(")") else f"skipped (not a list format): {name}"
+            )
         if any(r.created for r in report.results):
             _print_import_summary(report)
 

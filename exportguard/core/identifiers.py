@@ -158,7 +158,7 @@ _KIND_RULES: tuple[tuple[IdentifierKind, re.Pattern[str]], ...] = tuple(
         (IdentifierKind.CRYPTO_ADDRESS, r"digital currency|crypto|wallet"),
         (
             IdentifierKind.FACT,
-            r"gender|website|e-?mail|phone|target type|\bmodel\b|operator|\bdate\b|"
+            r"gender|website|e-?mail|phone|\bfax\b|target type|\bmodel\b|operator|\bdate\b|"
             r"vessel flag|vessel type|registration country|issuer name|un/locode|"
             r"executive order|directive|sanction|nationality of registration|listing",
         ),
@@ -189,7 +189,7 @@ _KIND_RULES: tuple[tuple[IdentifierKind, re.Pattern[str]], ...] = tuple(
         (
             IdentifierKind.NATIONAL_ID,
             r"electoral|credencial|militar|residen|immigration|birth cert|citizen|refugee|"
-            r"stateless",
+            r"stateless|deportation",
         ),
         (
             IdentifierKind.REGISTRATION,

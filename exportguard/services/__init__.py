@@ -254,7 +254,10 @@ class ExportGuard:
     def import_paths(
         self, paths: Sequence[str | Path], *, published: date | None = None
     ) -> ImportReport:
-        """Import list files and folders (folders recursively; unknown files there skipped)."""
+        """Import list files and folders (folders recursively; unknown files there skipped,
+        and so is a file set that cannot be imported alone, such as OFAC's add.csv and
+        alt.csv without sdn.csv, named in ``skipped``). Raises ``SourceFormatError`` when
+        the paths hold nothing but such a set."""
         from exportguard.sources import detect
 
         files: list[SourceFile] = []
@@ -271,6 +274,10 @@ class ExportGuard:
                 raise InvalidInput(f"no such file or folder: {raw}", field="path")
         units, _ = detect.plan(files) if files else ([], [])
         folder_units, skipped = detect.plan(folder_files, skip_unknown=True)
+        unusable = [s for s in skipped if detect.UNUSABLE in s]
+        if unusable and not units and not folder_units:
+            # Only a set that cannot be imported alone: naming it is an error, not a no-op.
+            raise SourceFormatError("nothing to import: " + "; ".join(unusable), file=str(paths[0]))
         report = self._import_units(units + folder_units, published, dates_from_paths=True)
         return replace(report, skipped=tuple(skipped))
 

@@ -24,9 +24,9 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 
 from exportguard.core import countries
-from exportguard.core.entities import Alias, AliasQuality, EntityType, Identifier
-from exportguard.core.identifiers import make_identifier
-from exportguard.sources._documents import read_note, text_date
+from exportguard.core.entities import Alias, AliasQuality, EntityType, Identifier, IdentifierKind
+from exportguard.core.identifiers import identifier_kind, make_identifier
+from exportguard.sources._documents import country_in, read_note, split_number, text_date
 
 SDN_SOURCE = "us_ofac_sdn"
 CONS_SOURCE = "us_ofac_cons"
@@ -392,6 +392,54 @@ def split_identifier(label: str, text: str) -> Identifier:
     )
 
 
+#: A remark item that names a document of no known label: "<label> No. <number> ..."
+#: ("Temporary suspension of deportation No. T04338017, expired 08 May 2013, issued by
+#: Alien's Office of the city of Mainz").
+_NUMBERED = re.compile(
+    r"^(?P<label>[A-Za-z][\w'’ .,/()-]*?)\s+(?:No\.?|Number|#)\s*:?\s*(?P<rest>\S.*)$"
+)
+#: A remark item that starts with a bare number ("M0018061/104,issued 12 September 1993").
+_BARE_NUMBER = re.compile(r"^(?P<number>[A-Z]{0,3}\d[\w/\-]{4,})(?:\s*,\s*|\s+|$)(?P<rest>.*)$")
+
+
+def unlabelled_identifier(item: str) -> Identifier | None:
+    """An identifier of a remark item with no known label: "<label> No. <number>[, note]"
+    (the label's kind through :func:`~exportguard.core.identifiers.identifier_kind`; a
+    label of a fact such as "Phone Number" is no identifier) or an item that starts with
+    a number ("M0018061/104,issued 12 September 1993": kind ``other``); the number's
+    dates, issuing authority and place are read from the rest, which is kept as the
+    note. ``None`` when the item is neither."""
+    numbered = _NUMBERED.match(item)
+    if numbered:
+        label, rest = numbered.group("label").strip(), numbered.group("rest")
+        if identifier_kind(label) is IdentifierKind.FACT:
+            return None
+        found = split_number(rest)
+        if found is None or found.before:
+            return None
+    else:
+        bare = _BARE_NUMBER.match(item)
+        if bare is None or re.fullmatch(r"\d{4}", bare.group("number")):
+            return None
+        label, rest = "Document", item
+        found = split_number(item)
+        if found is None or found.number != bare.group("number"):
+            return None
+    facts = read_note(found.after)
+    return make_identifier(
+        label,
+        found.number,
+        country_in(found.after),
+        published=item,
+        issue_date=facts.issue_date,
+        expiry_date=facts.expiry_date,
+        authority=facts.authority,
+        place=facts.place,
+        note=found.after or None,
+        invalid=facts.invalid,
+    )
+
+
 @dataclass(slots=True)
 class RemarkFacts:
     """What :func:`parse_remarks` could read out of one remarks text."""
@@ -441,6 +489,10 @@ class RemarkFacts:
                 self.identifiers.append(make_identifier(DIGITAL_CURRENCY + code, address.strip()))
         elif item.startswith(_REGISTRATION_COUNTRY):
             self.add_country(head, item, item[len(_REGISTRATION_COUNTRY) :])
+        else:
+            found = unlabelled_identifier(item)
+            if found is not None:
+                self.identifiers.append(found)
 
     def skip(self, head: str, item: str, rest: str) -> None:
         """Items known to hold nothing to read (Linked To, Gender, ...)."""

@@ -47,6 +47,10 @@ OFFICIAL_SOURCES = frozenset(
 )
 
 
+#: How :func:`plan` names a skipped set its format cannot import alone.
+UNUSABLE = "cannot be imported alone: "
+
+
 @dataclass(frozen=True, slots=True)
 class ImportUnit:
     """Files that make one snapshot, and the format that reads them."""
@@ -92,7 +96,10 @@ def plan(
     """Group ``files`` into import units; also return the names of files skipped.
 
     Unknown files are an error unless ``skip_unknown`` (used when importing a folder, where
-    a README or PROVENANCE.md may sit beside the lists).
+    a README or PROVENANCE.md may sit beside the lists); then a set its format cannot
+    import on its own (a format's ``unusable(group)`` gives the reason: OFAC's add.csv,
+    alt.csv and sdn_comments.csv without sdn.csv) is skipped too, named with the reason;
+    given by name, such a set is refused by its parser with that reason.
     """
     expanded: list[SourceFile] = []
     for file in files:
@@ -121,5 +128,14 @@ def plan(
     for name, members in by_format.items():
         group = getattr(formats[name], "group", None)
         groups = group(members) if group else [[m] for m in members]
-        units.extend(ImportUnit(name, tuple(g)) for g in groups)
+        unusable = cast(
+            Callable[[Sequence[SourceFile]], str | None] | None,
+            getattr(formats[name], "unusable", None),
+        )
+        for g in groups:
+            reason = unusable(g) if unusable and skip_unknown else None
+            if reason:  # a set a folder holds but that cannot be imported on its own
+                skipped.append(f"{', '.join(f.name for f in g)} ({UNUSABLE}{reason})")
+            else:
+                units.append(ImportUnit(name, tuple(g)))
     return units, skipped

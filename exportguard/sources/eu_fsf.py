@@ -210,7 +210,8 @@ def _entry(file: SourceFile, element: etree._Element, warnings: list[str]) -> Li
     if details:
         notes.append(f"Designation details: {details}")
     notes.extend(name_notes)
-    birth_dates, birth_places = _births(element, notes)
+    date_notes: list[str] = []
+    birth_dates, birth_places = _births(element, notes, date_notes)
     addresses = _addresses(element)
     countries = {a.country for a in addresses if a.country}
     citizenships: dict[str, None] = {}
@@ -243,6 +244,7 @@ def _entry(file: SourceFile, element: etree._Element, warnings: list[str]) -> Li
             dict.fromkeys(t for a in children(element, "nameAlias") if (t := clean(a.get("title"))))
         ),
         contacts=_contacts(element),
+        birth_date_notes=tuple(dict.fromkeys(date_notes)),
     )
 
 
@@ -327,17 +329,31 @@ def _names(
     return primary.text, tuple(found.values()), notes
 
 
-def _births(element: etree._Element, notes: list[str]) -> tuple[list[str], list[str]]:
+def _births(
+    element: etree._Element, notes: list[str], date_notes: list[str]
+) -> tuple[list[str], list[str]]:
+    """Birth dates and places; ``circa="true"`` and a birthdate's ``remark`` go to
+    ``date_notes`` ("1953 to 1958: circa; between 1953 and 1958", "1402-6-24 (islamic
+    calendar): hijri calendar")."""
     dates: dict[str, None] = {}
     places: dict[str, None] = {}
     for birth in children(element, "birthdate"):
         calendar = (birth.get("calendarType") or "GREGORIAN").strip().upper()
+        said = ["circa"] if (birth.get("circa") or "").strip().lower() == "true" else []
+        said += [r for r in (_text(x) for x in children(birth, "remark")) if r]
         if calendar != "GREGORIAN":
             day, month, year = (birth.get(k) or "?" for k in ("dayOfMonth", "monthOfYear", "year"))
             notes.append(f"Birth date in the {calendar.lower()} calendar: {day}/{month}/{year}")
+            shown = f"{year}-{month}-{day} ({calendar.lower()} calendar)"
         else:
-            for value in _birth_values(birth):
+            values = _birth_values(birth)
+            for value in values:
                 dates.setdefault(value, None)
+            shown = (
+                f"{values[0]} to {values[-1]}" if len(values) > 1 else (values or ["undated"])[0]
+            )
+        if said:
+            date_notes.append(f"{shown}: {'; '.join(said)}")
         parts = [v for k in ("city", "place", "region") if (v := clean(birth.get(k))) and v != "-"]
         country = clean(birth.get("countryDescription"))
         if country and country.upper() != "UNKNOWN":

@@ -187,6 +187,17 @@ def group(files: Sequence[SourceFile]) -> list[list[SourceFile]]:
     return out
 
 
+def unusable(files: Sequence[SourceFile]) -> str | None:
+    """Why a group of :func:`group` cannot be imported on its own (its primary file is
+    missing: add/alt/comments only add to the primary's entries), or ``None``."""
+    roles = {r[1] for f in files if (r := _role(f))}
+    if _PRIM in roles or not roles:
+        return None
+    sets = {r[0] for f in files if (r := _role(f))}
+    primary = _FILE_NAMES[(min(sets), _PRIM)]
+    return f"the primary file {primary} is missing; the others only add to its entries"
+
+
 @dataclass(slots=True)
 class _Row:
     line: int
@@ -555,7 +566,13 @@ def _entry(state: _Set, row: _Row) -> ListEntry:
     remarks = _value(remarks_raw)
     # A remark cut at the limit ends in an item cut anywhere (a crypto address "1Gq", a
     # stray ";"): only the items before its last "; " are read (fault 8 of issue 14).
-    readable = remarks.rpartition("; ")[0] if cut and remarks else remarks
+    # An item followed by its ";" separator is whole: only the text after the last
+    # separator is cut ("...; alt. Digital Currency Address - XBT 18yWCu...zGa;" keeps
+    # the address).
+    readable = remarks
+    if cut and remarks:
+        body = remarks.rstrip()
+        readable = body[:-1] if body.endswith(";") else body.rpartition("; ")[0]
     facts = _ofac.parse_remarks(readable, person)
     state.unread.extend(facts.unread_dates)
 

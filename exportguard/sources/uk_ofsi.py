@@ -39,8 +39,10 @@ Mapping to :class:`ListEntry`
   dropped before the lookup, and text that names no country is left out of ``countries``
   (it stays in the address text).
 * ``Passport Details``/``Passport Number`` -> identifier ``passport``; ``NI Number``/
-  ``National Identification Number`` -> ``national-id`` (the legacy cells are free text and
-  are kept whole).
+  ``National Identification Number`` -> ``national-id``. The legacy cells are free text
+  ("(1) A-333602 (Indian) issued on 4 June 1985 ... (2) M110522 ..."): one identifier per
+  number, its part of the text as note (dates, issuer, place, "revoked" read from it), the
+  country it names, the whole cell as ``published``.
 * ``Address 1``..``Address 6`` + ``Post/Zip Code`` + ``Country`` -> an address (lines 1-5
   as street, line 6 as city).
 * ``Regime`` -> programs (six groups sit under two or three regimes), ``Listed On`` ->
@@ -67,10 +69,11 @@ from exportguard.core.entities import (
     AliasQuality,
     EntityType,
     Identifier,
+    IdentifierKind,
     ListEntry,
     ParsedList,
 )
-from exportguard.core.identifiers import make_identifier
+from exportguard.core.identifiers import identifier_kind, make_identifier
 from exportguard.errors import SourceFormatError
 from exportguard.sources._common import (
     SourceFile,
@@ -80,6 +83,7 @@ from exportguard.sources._common import (
     only_file,
     partial_dmy,
 )
+from exportguard.sources._documents import INVALID, country_in, read_note, split_documents
 
 if TYPE_CHECKING:
     from _csv import Reader
@@ -383,9 +387,52 @@ def _identifiers(group: list[tuple[int, Row]]) -> list[Identifier]:
         for column in columns:
             values = [v for raw in _distinct(group, column) if (v := _c(raw))]
             if values:
-                found.extend(make_identifier(kind, v) for v in values)
+                for value in values:
+                    found.extend(_documents(kind, value))
                 break
     return found
+
+
+def _documents(kind: str, value: str) -> list[Identifier]:
+    """The documents of one free-text passport or ID cell: one per number it writes
+    ("(1) A-333602 (Indian) issued on 4 June 1985 ... (2) M110522 ..."), each with the
+    part of the cell about it as its note (read for dates, issuer, place and validity),
+    the issuing country it names ("(Indian)", "Saudi Arabian passport") and a kind the
+    text names over the column's ("Ration card no." stays national id, "Diplomatic
+    passport" of an ID column is a passport); the whole cell is ``published``. A cell
+    that is only a number, or names none, is kept as it is."""
+    text = " ".join(value.split())
+    documents = split_documents(text)
+    if not documents or (len(documents) == 1 and documents[0].found.number == text):
+        return [make_identifier(kind, text)]
+    out: list[Identifier] = []
+    for document in documents:
+        number = document.found
+        said = identifier_kind(number.before) if number.before else None
+        facts = read_note(number.after)
+        out.append(
+            make_identifier(
+                kind,
+                number.number,
+                country_in(f"{number.before} {number.after}") or country_in(document.text),
+                kind=said if said in _DOCUMENT_KINDS else None,
+                published=text,
+                issue_date=facts.issue_date,
+                expiry_date=facts.expiry_date,
+                authority=facts.authority,
+                place=facts.place,
+                note=document.text if document.text != number.number else None,
+                invalid=bool(INVALID.search(document.text)),
+            )
+        )
+    return list(dict.fromkeys(out))
+
+
+#: Kinds the text of a passport or ID cell may name over its column's.
+_DOCUMENT_KINDS = frozenset(
+    {IdentifierKind.PASSPORT, IdentifierKind.NATIONAL_ID, IdentifierKind.TAX_ID,
+     IdentifierKind.LICENCE}
+)  # fmt: skip
 
 
 def _addresses(group: list[tuple[int, Row]]) -> list[Address]:

@@ -74,10 +74,11 @@ from exportguard.core.entities import (
     AliasQuality,
     EntityType,
     Identifier,
+    IdentifierKind,
     ListEntry,
     ParsedList,
 )
-from exportguard.core.identifiers import make_identifier, match_form
+from exportguard.core.identifiers import identifier_kind, make_identifier, match_form
 from exportguard.errors import SourceFormatError
 from exportguard.sources._common import (
     SourceFile,
@@ -88,7 +89,13 @@ from exportguard.sources._common import (
     only_file,
     parse_xml,
 )
-from exportguard.sources._documents import DATE, read_note
+from exportguard.sources._documents import (
+    INVALID,
+    NumberText,
+    country_in,
+    read_note,
+    split_number,
+)
 
 NAME = "un_sc_xml"
 SOURCE = "un_sc"
@@ -276,14 +283,15 @@ class _Parser:
         birth_dates: list[str] = []
         birth_places: list[str] = []
         birth_notes: list[str] = []
-        aliases = self.aliases(node, name, person, birth_dates, birth_places)
+        notes: list[str] = []
+        aliases = self.aliases(node, name, person, birth_dates, birth_places, notes)
         nationalities = {c for v in node.values("NATIONALITY") if (c := self.country(v))}
         codes = set(nationalities)
         addresses = self.addresses(node, "INDIVIDUAL_ADDRESS" if person else "ENTITY_ADDRESS")
         codes.update(a.country for a in addresses if a.country)
         identifiers: list[Identifier] = []
         if person:
-            self.birth(node, birth_dates, birth_places, remarks, birth_notes)
+            self.birth(node, birth_dates, birth_places, remarks, birth_notes, notes)
             identifiers += self.documents(node)
             identifiers += self.alias_documents(node, identifiers)
             gender = node.text("GENDER")
@@ -313,6 +321,7 @@ class _Parser:
             gender=node.text("GENDER"),
             titles=tuple(node.values("TITLE")),
             birth_date_notes=tuple(dict.fromkeys(birth_notes)),
+            notes=tuple(dict.fromkeys(notes)),
         )
 
     def native_id(self, node: _Node) -> str:
@@ -351,6 +360,7 @@ class _Parser:
         person: bool,
         birth_dates: list[str],
         birth_places: list[str],
+        notes: list[str],
     ) -> list[Alias]:
         out: dict[tuple[str, str], Alias] = {}
         original = node.text("NAME_ORIGINAL_SCRIPT")
@@ -359,16 +369,23 @@ class _Parser:
         for element in node.all("INDIVIDUAL_ALIAS" if person else "ENTITY_ALIAS"):
             alias = _Node(element)
             alias_name = alias.text("ALIAS_NAME")
-            if alias_name and alias_name != name:
-                quality = (alias.text("QUALITY") or "").casefold()
-                strength, kind = _QUALITY.get(quality, (AliasQuality.STRONG, "aka"))
-                if kind == "aka" and _non_latin(alias_name):
-                    kind = "original-script"
+            quality = (alias.text("QUALITY") or "").casefold()
+            strength, kind = _QUALITY.get(quality, (AliasQuality.STRONG, "aka"))
+            note = alias.text("NOTE")
+            note = " ".join(note.split()) if note else None
+            names = alias_names(alias_name) if alias_name else []
+            if note:
+                names += note_names(note, bool(alias_name and _non_latin(alias_name)))
+                notes.append(f"Alias {alias_name or ''}: {note}")
+            for one in names:
+                if one == name:
+                    continue
+                one_kind = "original-script" if kind == "aka" and _non_latin(one) else kind
                 # A name repeated with another kind (a.k.a. and f.k.a.) is kept once per
                 # kind; a repeat of the same kind adds nothing to the names but its birth
                 # facts below still count.
-                out.setdefault((alias_name, kind), Alias(alias_name, strength, kind))
-            for script in _note_scripts(alias.text("NOTE")):
+                out.setdefault((one, one_kind), Alias(one, strength, one_kind))
+            for script in _note_scripts(note):
                 if script.name != name:
                     out.setdefault((script.name, "original-script"), script)
             born = alias.text("DATE_OF_BIRTH")
@@ -403,10 +420,10 @@ class _Parser:
             full = ", ".join(texts) if texts else note
             if not full:
                 continue
+            code = self.country(country) if texts else country_in(note)
             address = Address(
-                full, street, city, region, postal, self.country(country),
-                note=note if texts else None,
-            )  # fmt: skip
+                full, street, city, region, postal, code, note=note if texts else None
+            )
             if address not in out:
                 out.append(address)
         return out
@@ -418,6 +435,7 @@ class _Parser:
         birth_places: list[str],
         remarks: list[str],
         notes: list[str],
+        place_notes: list[str],
     ) -> None:
         for element in node.all("INDIVIDUAL_DATE_OF_BIRTH"):
             part = _Node(element)
@@ -432,7 +450,11 @@ class _Parser:
                 notes.append(f"{_published_dates(part) or 'undated'}: {'; '.join(said)}")
         for element in node.all("INDIVIDUAL_PLACE_OF_BIRTH"):
             part = _Node(element)
-            place = part.join(("STREET", "CITY", "STATE_PROVINCE", "COUNTRY")) or part.text("NOTE")
+            place = part.join(("STREET", "CITY", "STATE_PROVINCE", "COUNTRY"))
+            note = part.text("NOTE")
+            if place and note:
+                place_notes.append(f"Place of birth {place}: {' '.join(note.split())}")
+            place = place or note
             if place:
                 birth_places.append(place)
 
@@ -461,40 +483,73 @@ class _Parser:
     def documents(self, node: _Node) -> list[Identifier]:
         """``INDIVIDUAL_DOCUMENT``: kind (TYPE_OF_DOCUMENT, its detail TYPE_OF_DOCUMENT2 in
         the label), NUMBER, issuing country, DATE_OF_ISSUE, CITY_OF_ISSUE and the NOTE
-        (kept whole, read for dates, issuer, place and validity). A document whose number
-        is written only in its NOTE ("Tunisian passport number L 191609 issued on ...",
-        "Italian Fiscal Code: DAOMMD74T11Z352Z") gets it from there."""
+        (kept whole, read for dates, issuer, place and validity).
+
+        The number is the NUMBER's number when the UN writes prose around it
+        ("Counterfeit Danish driving licence number 20645897": value ``20645897``, kind
+        licence, country DK, invalid; the whole text in ``published``); a document whose
+        number is written only in TYPE_OF_DOCUMENT2 ("Afghan national identification card
+        (tazkira) number 545167") or in its NOTE ("Tunisian passport number L 191609
+        issued on ...", "SSN 156-92-9858 (United States of America)", "Italian Fiscal
+        Code: DAOMMD74T11Z352Z") gets it from there. A document with no number at all (a
+        passport "issued in 1993, under name ...", a birth certificate) is kept with an
+        empty value: shown to the officer, never compared. The issuing country comes from
+        ISSUING_COUNTRY/COUNTRY_OF_ISSUE, else from the text around the number ("Libya
+        428720", "Tunisian passport") or a note that starts with a country."""
         out: list[Identifier] = []
         for element in node.all("INDIVIDUAL_DOCUMENT"):
             part = _Node(element)
+            if not part.by_tag:
+                continue
             label = part.text("TYPE_OF_DOCUMENT") or "Document"
             detail = part.text("TYPE_OF_DOCUMENT2")
-            if detail and detail.casefold() != label.casefold():
-                label = f"{label} ({detail})"
             note = part.text("NOTE")
             note = " ".join(note.split()) if note else None
             number = part.text("NUMBER")
-            if not number and note:
-                found = _note_number(note)
-                if found is None:
-                    continue
-                number, named = found
-                label = named or label
-            if not number:
-                continue
-            facts = read_note(note)
+            published: str | None = None
+            prose: NumberText | None = None
+            if number:
+                found = split_number(number)
+                if found and (found.before or found.after):
+                    prose, published, number = found, number, found.number
+            elif detail and (found := split_number(detail)):
+                prose, published, number = found, detail, found.number
+                detail = found.before or None
+            elif note:
+                labelled = _LABELLED.match(note)
+                if labelled:
+                    number, detail = labelled.group(2), labelled.group(1).strip()
+                    label = detail
+                    detail = None
+                elif (found := split_number(note)) and len(match_text(found.number)) >= 4:
+                    prose, number = found, found.number
+            if detail and detail.casefold() != label.casefold():
+                label = f"{label} ({detail})"
+            kind = identifier_kind(label)
+            if prose and prose.before:
+                said = identifier_kind(prose.before)
+                if said in _PERSON_DOCUMENTS and said is not kind:
+                    kind = said
+            facts = read_note("; ".join(t for t in (prose.after if prose else None, note) if t))
             issuer = part.text("ISSUING_COUNTRY") or part.text("COUNTRY_OF_ISSUE")
+            country = self.country(issuer)
+            if country is None and prose:
+                country = country_in(f"{prose.before} {prose.after}")
+            if country is None and note:
+                country = countries.to_code(note.split(",")[0])
             issued = part.text("DATE_OF_ISSUE")
             identifier = make_identifier(
                 label,
-                number,
-                self.country(issuer),
+                number or "",
+                country,
+                kind=kind,
+                published=published,
                 issue_date=_iso_partial(issued) if issued else facts.issue_date,
                 expiry_date=facts.expiry_date,
                 authority=facts.authority,
                 place=part.text("CITY_OF_ISSUE") or facts.place,
                 note=note,
-                invalid=facts.invalid,
+                invalid=facts.invalid or bool(prose and INVALID.search(prose.before)),
             )
             if identifier not in out:
                 out.append(identifier)
@@ -539,23 +594,150 @@ class _Parser:
 #: then letters and digits with at least one digit, or a number with slashes
 #: ("073/SPICRE").
 _NUMBER = r"(?:[A-Z]{1,2}-?\s)?[A-Z]{0,3}\d[\dA-Z\-]{3,}(?:/[A-Z]+)?|\d{2,}/[A-Z]+"
-_NOTE_NUMBER = re.compile(rf"(?<![\w/])({_NUMBER})(?![\w])")
 #: "Italian Fiscal Code: DAOMMD74T11Z352Z": a label, a colon, the number.
 _LABELLED = re.compile(r"^([A-Za-z][A-Za-z .']+):\s*([A-Z0-9][A-Z0-9\-]{4,})\s*$")
 _ALIAS_DOCUMENT = re.compile(
     rf"\b(passport|ID)\s+(?:no\.?|number):?\s+((?-i:{_NUMBER}))(?![\w])", re.IGNORECASE
 )
-_NOTE_DATES = re.compile(DATE, re.IGNORECASE)
+#: Kinds a text around a number may name over the UN's TYPE_OF_DOCUMENT ("National
+#: Identification Number" of a "Counterfeit Danish driving licence number ...").
+_PERSON_DOCUMENTS = frozenset(
+    {IdentifierKind.PASSPORT, IdentifierKind.LICENCE, IdentifierKind.TAX_ID}
+)
 
 
-def _note_number(note: str) -> tuple[str, str | None] | None:
-    """The document number a NOTE writes, and the label it gives it if any ("Italian
-    Fiscal Code"); ``None`` when the note has no number (dates do not count)."""
-    labelled = _LABELLED.match(note)
-    if labelled:
-        return labelled.group(2), labelled.group(1).strip()
-    found = _NOTE_NUMBER.search(_NOTE_DATES.sub(" ", note))
-    return (found.group(1), None) if found else None
+def match_text(number: str) -> str:
+    """Letters and digits of a number."""
+    return "".join(ch for ch in number if ch.isalnum())
+
+
+#: One or more names in an alias field: "Abdul Rehman; Abd Ur-Rehman", "أبو بكر البغدادي
+#: (Abu Bakr al-Baghdadi; ...)", "Agha Jan Alizai اغا جان عالیزی", "Mohammed Sabet b) M.
+#: Javad Kareemi Sabet", "Abubakar (original script: Абубакар)".
+_ENUMERATOR = re.compile(r"\s+[a-z]\)\s+")
+_SCRIPT_MARK = re.compile(r"^\s*original script\s*:\s*|\s*\(original script\)\s*$", re.I)
+_SUB_UNIT = re.compile(r"\s+-\s+sub-unit name$", re.IGNORECASE)
+#: Words that make a note part prose, not a name.
+_PROSE = re.compile(
+    r"\b(?:born|listed|passport|nationality|known|script|issued|expire[sd]?|number|DOB|POB|"
+    r"son of|call sign|nom de guerre|combat name|initials|when|appears|the american|"
+    r"the moroccan)\b",
+    re.IGNORECASE,
+)
+_MAX_NAME_WORDS = 10
+_SON_OF = re.compile(r"\s+(?:son|daughter) of\s+", re.IGNORECASE)
+
+
+def _top_level(text: str, sep: str = ";") -> list[str]:
+    """``text`` split on ``sep`` outside parentheses."""
+    parts, depth, start = [], 0, 0
+    for at, ch in enumerate(text):
+        if ch == "(":
+            depth += 1
+        elif ch == ")":
+            depth = max(depth - 1, 0)
+        elif ch == sep and depth == 0:
+            parts.append(text[start:at])
+            start = at + 1
+    parts.append(text[start:])
+    return parts
+
+
+def _last_group(text: str) -> tuple[str, str] | None:
+    """``("X", "Y")`` of a text ending in a balanced group ``X (Y)``, else ``None``."""
+    body = text.rstrip(" ,;.")
+    if not body.endswith(")"):
+        return None
+    depth = 0
+    for at in range(len(body) - 1, -1, -1):
+        if body[at] == ")":
+            depth += 1
+        elif body[at] == "(":
+            depth -= 1
+            if depth == 0:
+                return body[:at].strip(), body[at + 1 : -1].strip()
+    return None
+
+
+def _script_runs(text: str) -> list[str]:
+    """A name written in two scripts without a separator ("Agha Jan Alizai اغا جان
+    عالیزی") as its Latin and its non-Latin run; other names whole."""
+    words = text.split()
+    if len(words) < 2 or not _non_latin(text) or text.isascii():
+        return [text]
+    runs: list[list[str]] = []
+    for word in words:
+        script = _non_latin(word)
+        if runs and _non_latin(runs[-1][0]) == script:
+            runs[-1].append(word)
+        else:
+            runs.append([word])
+    return [" ".join(r) for r in runs]
+
+
+def alias_names(text: str) -> list[str]:
+    """The names of one UN ``ALIAS_NAME``: names separated by ";" (or "b)") are each a
+    name, a name in one script followed by its spelling in another in parentheses is two
+    (the parentheses may hold several, ";"-separated), a Latin and a non-Latin run
+    written side by side are two; "original script" marks, "- sub-unit name" and trailing
+    punctuation are dropped; "X son of Y" also gives X. A name with an acronym in
+    parentheses ("Lord's Resistance Movement (LRM)") stays whole."""
+    out: list[str] = []
+    group = _last_group(text)
+    if (
+        group
+        and group[0]
+        and (
+            ";" in group[1]
+            or _non_latin(group[0]) != _non_latin(group[1])
+            or _SCRIPT_MARK.search(group[1])
+        )
+    ):
+        pieces = [group[0], *_top_level(group[1])]
+    else:
+        pieces = [text]
+    for piece in pieces:
+        for part in _top_level(piece):
+            for each in _ENUMERATOR.split(part):
+                one = _SUB_UNIT.sub("", _SCRIPT_MARK.sub("", each)).strip(" ,;.")
+                for run in _script_runs(one):
+                    if run.strip(" ,;."):
+                        out.append(run.strip(" ,;."))
+                        # "Akhter Mohmad son of Noor Mohmad": the name without the
+                        # father's is a name too.
+                        own = _SON_OF.split(run)[0].strip(" ,;.")
+                        if own != run.strip(" ,;.") and own:
+                            out.append(own)
+    return list(dict.fromkeys(out))
+
+
+def _name_like(part: str) -> bool:
+    words = part.split()
+    return (
+        0 < len(words) <= _MAX_NAME_WORDS
+        and not any(ch.isdigit() for ch in part)
+        and not _PROSE.search(part)
+        and (part[:1].isupper() or part[:1] in "‘'’")
+    )
+
+
+def note_names(note: str, of_script: bool) -> list[str]:
+    """Names an alias ``NOTE`` spells out: a group in parentheses of ";"-separated names
+    ("(Abu Du'a; Abu Duaa') prominently known by this nom de guerre", "born in 1971 in
+    Samarra, Iraq (Ibrahim 'Awad Ibrahim al-Badri; ...)"), or, for a non-Latin alias, a
+    note that is a list of names ("Abdul Rehman Sindhi; Abdul Rehman al-Sindhi"; its
+    transliterations). Prose ("born in 1976", "previously listed as", "Call sign") is no
+    name."""
+    out: list[str] = []
+    for found in re.finditer(r"\(([^()]+)\)", note):
+        parts = [p.strip(" ,.") for p in found.group(1).split(";")]
+        if (len(parts) > 1 or of_script) and all(_name_like(p) for p in parts):
+            out += parts
+    if of_script and not out:
+        parts = [p.strip(" ,.") for p in note.split(";")]
+        if all(_name_like(p) for p in parts):
+            out += parts
+    return out
 
 
 #: An original-script spelling written in a note: "In Arabic: سيف العدل", "original script:

@@ -66,8 +66,12 @@ def test_person_with_aliases_two_birth_years(by_id: dict[str, ListEntry]) -> Non
     assert entry.birth_dates == ("1980", "1981")
     assert entry.birth_places == ("Saudi Arabia",)
     assert entry.countries == ("AF", "QA", "SA")
+    # The free-text cell gives its number, with the text as note and published.
+    cell = "Passport No: 592667 (Qatari passport issued on 3 May 2007)."
     assert entry.identifiers == (
-        make_identifier("passport", "Passport No: 592667 (Qatari passport issued on 3 May 2007)."),
+        make_identifier(
+            "passport", "592667", "QA", published=cell, issue_date="2007-05-03", note=cell
+        ),
     )
     assert entry.addresses == (Address(full="Afghanistan (since 2009)", country="AF"),)
     assert entry.programs == ("The ISIL (Da'esh) and Al-Qaida organisations",)

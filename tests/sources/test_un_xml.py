@@ -86,7 +86,8 @@ def test_cyrillic_original_script_and_passport(by_id: dict[str, ListEntry]) -> N
 
 def test_chinese_alias_is_original_script(by_id: dict[str, ListEntry]) -> None:
     entry = by_id["un_sc:KPi.035"]
-    assert entry.aliases == (Alias("Jin Tiesan (金铁三)", kind="original-script"),)
+    # "Jin Tiesan (金铁三)": the Latin name and its Chinese spelling are two aliases.
+    assert entry.aliases == (Alias("Jin Tiesan"), Alias("金铁三", kind="original-script"))
     assert entry.identifiers == (make_identifier("Passport", "645120378", "KP"),)
     assert entry.remarks is not None
     assert entry.remarks.endswith("Designation: Representative for Daedong Credit Bank (DCB)")
