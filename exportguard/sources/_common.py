@@ -12,7 +12,7 @@ import io
 import re
 import zipfile
 import zlib
-from collections.abc import Iterable, Sequence
+from collections.abc import Collection, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 
@@ -117,6 +117,20 @@ def header_columns(
             field=missing[0],
         )
     return header
+
+
+def unknown_columns(
+    file: SourceFile, header: Sequence[str], known: Collection[str], line: int = 1
+) -> list[str]:
+    """One warning per column of ``header`` that the format does not define (its values
+    are not read): a column added by hand ("risk_score") or by a new release of the
+    format is said, never silently dropped nor mistaken for data."""
+    return [
+        f"{file.name}, line {line}: column {name!r} is not part of the format; "
+        "its values were not imported"
+        for name in (c.strip().lstrip("\ufeff") for c in header)
+        if name and name not in known
+    ]
 
 
 def parse_xml(file: SourceFile, root: str | None = None, schema: str = "") -> etree._Element:

@@ -70,7 +70,7 @@ import csv
 import io
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, datetime
 
 from exportguard.core import countries
@@ -83,6 +83,7 @@ from exportguard.sources._common import (
     decode_text,
     header_columns,
     only_file,
+    unknown_columns,
 )
 
 NAME = "bis_dpl_txt"
@@ -227,7 +228,9 @@ def parse(files: Sequence[SourceFile]) -> ParsedList:
         ) from exc
     if not rows:
         raise SourceFormatError("the file has a header but no rows", file=file.name, line=1)
-    return _build(file.name, index, rows)
+    parsed = _build(file.name, index, rows)
+    extra = unknown_columns(file, header, COLUMNS)
+    return replace(parsed, warnings=(*extra, *parsed.warnings)) if extra else parsed
 
 
 def _us_date(value: str, file: str, line: int, column: str, required: bool) -> date | None:

@@ -96,6 +96,7 @@ from exportguard.sources._common import (
     decode_text,
     header_columns,
     only_file,
+    unknown_columns,
 )
 from exportguard.sources.bis_dpl import embedded_aliases, looks_like_organization
 
@@ -298,6 +299,7 @@ class _Parser:
             if header is None:
                 self.error("the file is empty")
             self.index_header(header)
+            self.warnings.extend(unknown_columns(self.file, header, COLUMNS))
             width = len(header)
             for row in reader:
                 if len(row) != width:
