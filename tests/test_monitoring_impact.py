@@ -252,3 +252,33 @@ def test_a_failing_webhook_is_logged_and_the_alert_kept(
     assert eg.monitoring.undelivered() == 1
     assert [a["data"]["listed_name"] for a in eg.monitoring.alerts()] == ["Candiru"]
     eg.close()
+
+
+def test_a_notification_given_up_is_queued_again_and_a_round_stops_at_a_failure(
+    db_url: str, hook: tuple[str, list[Any]]
+) -> None:
+    """A fresh review: after every retry failed the notification was lost for good, and a
+    slow listener held an import for minutes (one timeout per due notification)."""
+    from datetime import timedelta
+
+    from exportguard.services.monitoring import MAX_ATTEMPTS
+
+    url, received = hook
+    now = [FIXED_NOW]
+    eg = ExportGuard(db_url, clock=lambda: now[0],
+                     notifier=WebhookNotifier("http://127.0.0.1:9/alerts"))  # fmt: skip
+    eg.import_demo()
+    eg.monitoring.add(exporter="Acme", name="Candiru Ltd", country="IL")
+    eg.monitoring.add(exporter="Acme", name="NSO Group", country="IL")
+    now[0] += timedelta(days=1)
+    assert eg.monitoring.deliver()["failed"] == 1  # the first failure ends the round
+    for _ in range(2 * MAX_ATTEMPTS):
+        now[0] += timedelta(days=1)
+        eg.monitoring.deliver()
+    assert eg.monitoring.deliver() == {"delivered": 0, "failed": 0, "undelivered": 2}
+    eg.monitoring.notifier = WebhookNotifier(url)  # the listener is back
+    assert eg.monitoring.retry_failed() == 2
+    assert eg.monitoring.deliver()["delivered"] == 2
+    assert sorted(r["alert"]["data"]["listed_name"] for r in received) == ["Candiru", "NSO Group"]
+    assert eg.audit.verify().ok
+    eg.close()

@@ -219,11 +219,22 @@ def counterparty_alerts(
 
 
 @counterparty_app.command("deliver")
-def counterparty_deliver() -> None:
+def counterparty_deliver(
+    retry_failed: Annotated[
+        bool,
+        typer.Option(
+            "--retry-failed",
+            help="First queue again the notifications given up after every retry failed.",
+        ),
+    ] = False,
+) -> None:
     """Post the alert notifications due to the webhook now (the service retries by itself)."""
 
     def action() -> None:
-        counts = open_service().monitoring.deliver()
+        service = open_service()
+        if retry_failed:
+            say(f"queued again: {service.monitoring.retry_failed()} given-up notification(s)")
+        counts = service.monitoring.deliver()
         out.print(f"delivered {counts['delivered']}, failed {counts['failed']}, "
                   f"still undelivered {counts['undelivered']}")  # fmt: skip
 

@@ -3,10 +3,13 @@
 Screened whole, the extra words count against every listed name, and a listed party can be
 missed. So a name is screened as a whole and on each of its parts (pure).
 
-Parts: the name without its parenthesised text, each parenthesised text, and the pieces
-around "a.k.a.", "f.k.a.", "formerly", "also known as", "trading as", "t/a", "d/b/a" and
-" / ". A part with no name word of its own (a legal form alone, "(PJSC)") is not screened
-by itself. A hit found through a part says so in its explanation.
+Parts: the name without its parenthesised (or bracketed, braced) text, each such text
+(less a leading "formerly" or "ex-"), and the pieces around "a.k.a.", "f.k.a.",
+"formerly", "previously known as", "ex-", "also known as", "trading as", "t/a", "d/b/a",
+a spaced " / ", " | " or dash, ";" and ": ", and an acronym set off by a comma from a
+company's name ("Tactical Missiles Corp., KTRV"). A part with no name word of its own (a
+legal form alone, "(PJSC)") is not screened by itself. A hit found through a part says so
+in its explanation.
 """
 
 from __future__ import annotations
@@ -19,20 +22,43 @@ from exportguard.core.index import Hit
 from exportguard.core.matching import FeatureResult, Query
 from exportguard.core.names import analyse
 
-_PARENTHESISED = re.compile(r"[(\[]([^()\[\]]*)[)\]]")
+_PARENTHESISED = re.compile(r"[(\[{]([^()\[\]{}]*)[)\]}]")
 _SEPARATORS = re.compile(
-    r"\s+(?:a\.?\s?k\.?\s?a\.?|f\.?\s?k\.?\s?a\.?|f/k/a|a/k/a|formerly|also known as|"
-    r"trading as|t/a|d/b/a|dba)\s+|\s+/\s+|;",
+    r"\s+(?:a\.?\s?k\.?\s?a\.?|f\.?\s?k\.?\s?a\.?|f/k/a|a/k/a|"
+    r"(?:formerly|previously|also|now)(?:\s+known\s+as)?|known as|ex-?|"
+    r"trading as|t/a|d/b/a|dba)\s+|\s+[/|\-\u2013\u2014]\s+|;|:\s+",
     re.IGNORECASE,
 )
+_ACRONYM_LAST = re.compile(r"^(.*\S)\s*,\s*([A-Z0-9]{2,6})\.?$")
+_ACRONYM_FIRST = re.compile(r"^([A-Z0-9]{2,6})\s*,\s*(.*\S)$")
+_INNER_PREFIX = re.compile(
+    r"^(?:formerly|previously|also|now)(?:\s+known\s+as)?\s+|^(?:ex-?|f/k/a|a/k/a|aka|fka)\s*",
+    re.IGNORECASE,
+)
+
+
+def _comma_acronym(piece: str) -> list[str]:
+    """An acronym set off by a comma at either end of a company's name: "Tactical Missiles
+    Corp., KTRV" -> both. The name side must read as a company's (a legal form or company
+    word): "SMITH, John" and "CHEN, Wei Ming" are one person's name, never split."""
+    for pattern, (a, b) in ((_ACRONYM_LAST, (1, 2)), (_ACRONYM_FIRST, (2, 1))):
+        m = pattern.match(piece)
+        if m and any(t.kind in ("legal", "generic") for t in analyse(m.group(a)).tokens):
+            return [m.group(a), m.group(b)]
+    return [piece]
 
 
 def name_parts(name: str) -> list[str]:
     """The parts of ``name`` worth screening on their own (not the name itself); empty
     when it has none. Order: the name without parentheses first, then the rest."""
-    inner = [p.strip(" ,") for p in _PARENTHESISED.findall(name)]
+    inner = [_INNER_PREFIX.sub("", p.strip(" ,\"'")) for p in _PARENTHESISED.findall(name)]
     outer = " ".join(_PARENTHESISED.sub(" ", name).split()).strip(" ,")
-    pieces = [" ".join(p.split()).strip(" ,") for p in _SEPARATORS.split(outer)]
+    pieces = [
+        " ".join(piece.split()).strip(" ,-")
+        for p in _SEPARATORS.split(outer)
+        for piece in _comma_acronym(" ".join(p.split()).strip(" ,"))
+        if piece
+    ]
     found: list[str] = []
     for part in ([outer] if inner else []) + (pieces if len(pieces) > 1 else []) + inner:
         if part and part != name and part not in found and _has_name_words(part):

@@ -231,8 +231,11 @@ class Monitoring:
 
     def deliver(self, limit: int = 100) -> dict[str, int]:
         """Post the notifications that are due; a failure is retried later (the wait
-        doubling from a minute up to six hours, :data:`MAX_ATTEMPTS` in all). Each outcome is
-        stored and audited. Returns counts: delivered, failed (this round), undelivered."""
+        doubling from a minute up to six hours, :data:`MAX_ATTEMPTS` in all, then given up
+        until :meth:`retry_failed`). Each outcome is stored and audited. The first failure
+        ends the round: the listener is down or slow, and the rest wait for the next round
+        rather than hold up the import or job that asked (each post may take the notifier's
+        whole timeout). Returns counts: delivered, failed (this round), undelivered."""
         counts = {"delivered": 0, "failed": 0}
         if self.notifier is not None:
             now = self.app.clock()
@@ -260,9 +263,27 @@ class Monitoring:
                         "status": status, "attempts": attempts, "error": error})  # fmt: skip
                 counts["delivered" if error is None else "failed"] += 1
                 if error is not None:
-                    log.warning("%s (attempt %d; kept, retried later)", error, attempts)
+                    if status == "failed":
+                        log.warning(
+                            "%s (attempt %d: given up; `exportguard counterparty deliver "
+                            "--retry-failed` queues it again)", error, attempts,
+                        )  # fmt: skip
+                    else:
+                        log.warning("%s (attempt %d; kept, retried later)", error, attempts)
+                    break  # the rest wait for the next round
         counts["undelivered"] = self.undelivered()
         return counts
+
+    def retry_failed(self) -> int:
+        """Queue again every notification given up after :data:`MAX_ATTEMPTS` (the
+        listener is back after a long outage): due now, attempts counted afresh; audited.
+        Returns how many were queued."""
+        now = self.app.clock().isoformat(timespec="seconds")
+        with writing(self.app.engine) as conn:
+            count = store.requeue_failed(conn, now)
+            if count:
+                self.app.audit.record(conn, "webhook", "retry-failed", {"requeued": count})
+        return count
 
     def undelivered(self, exporter: str | None = None) -> int:
         """Alert notifications not (yet) delivered to the webhook (of one exporter's

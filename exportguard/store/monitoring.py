@@ -333,6 +333,16 @@ def mark_delivery(
     ))  # fmt: skip
 
 
+def requeue_failed(conn: Connection, now: str) -> int:
+    """Given-up notifications made pending again, due at ``now``; how many."""
+    result = conn.execute(
+        update(outbox)
+        .where(outbox.c.status == "failed")
+        .values(status="pending", attempts=0, next_attempt_at=now)
+    )
+    return int(result.rowcount or 0)
+
+
 def undelivered(conn: Connection, exporter: str | None = None) -> int:
     """Notifications not delivered (pending or given up); of one exporter's alerts if
     given."""

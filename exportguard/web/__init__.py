@@ -406,7 +406,7 @@ async def licence_event(request: Request) -> Response:
             event,
             reason=form.get("reason", ""),
             conditions=conditions,
-            expected_version=int(form["version"]) if form.get("version") else None,
+            expected_version=_whole(form["version"], "version", 0) if form.get("version") else None,
         )
     except (ExportGuardError, ValueError) as exc:
         return _error(
@@ -473,8 +473,8 @@ async def impact_page(request: Request) -> Response:
         try:
             if form.get("kind") == "lists":
                 result = who.service.impact.lists(
-                    int(form.get("from_snapshot", "0")),
-                    int(form.get("to_snapshot", "0")),
+                    _whole(form.get("from_snapshot", ""), "from_snapshot"),
+                    _whole(form.get("to_snapshot", ""), "to_snapshot"),
                     dry_run=not form.get("act"),
                 )
             else:
@@ -528,7 +528,7 @@ async def lists_page(request: Request) -> Response:
     if q.get("from") and q.get("to"):
         try:
             who.service.accounts.throttle(who.actor.username, "lists_diff")
-            diff = who.service.snapshot_diff(int(q["from"]), int(q["to"]))
+            diff = who.service.snapshot_diff(_whole(q["from"], "from"), _whole(q["to"], "to"))
         except (ExportGuardError, ValueError) as exc:
             return _error(
                 request,
@@ -543,6 +543,16 @@ async def lists_page(request: Request) -> Response:
     )
 
 
+def _whole(text: str, field: str, minimum: int = 1) -> int:
+    """A positive whole number from a form or query field (an id, a page, a version), or
+    :class:`InvalidInput` naming the field: never a Python message, never a number the
+    store cannot hold (ids are 63-bit)."""
+    value = text.strip()
+    if not value.isdigit() or not minimum <= int(value) <= 2**62:
+        raise InvalidInput(f"must be a whole number from {minimum}", field=field)
+    return int(value)
+
+
 #: Audit records on one web page.
 AUDIT_PAGE = 50
 
@@ -553,8 +563,8 @@ async def audit_page(request: Request) -> Response:
         return who
     q = request.query_params
     try:
-        number = max(1, int(q.get("page", "1")))
-    except ValueError:
+        number = _whole(q.get("page", "1"), "page")
+    except InvalidInput:
         number = 1
     kind, actor = q.get("kind") or None, q.get("actor") or None
     records, total = who.service.audit.page(
@@ -680,7 +690,7 @@ async def alert_action(request: Request) -> Response:
         return who
     form = await _form(request)
     try:
-        alert_id = int(request.path_params["alert_id"])
+        alert_id = _whole(request.path_params["alert_id"], "alert")
         action = form.get("action", "")
         if action == "acknowledge":
             who.service.monitoring.acknowledge(alert_id, reason=form.get("reason", ""))

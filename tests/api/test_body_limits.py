@@ -101,3 +101,18 @@ def test_web_forms_cap_amounts_and_ration_diffs(
     first = api.client.get(f"/lists?from={snap}&to={snap}", headers=api.as_("exporter"))
     again = api.client.get(f"/lists?from={snap}&to={snap}", headers=api.as_("exporter"))
     assert (first.status_code, again.status_code) == (200, 429)
+
+
+def test_web_ids_out_of_range_or_not_numbers_are_named_errors(api: Api) -> None:
+    """A fresh review: the web answered 500 ("Python int too large to convert to SQLite
+    INTEGER") to an alert id of 23 digits, and a Python message to from=abc."""
+    huge = "9" * 23
+    r = api.client.get(f"/lists?from={huge}&to=2", headers=api.as_("officer"))
+    assert r.status_code == 422
+    assert "whole number" in r.text
+    r = api.client.get("/lists?from=abc&to=2", headers=api.as_("officer"))
+    assert r.status_code == 422
+    assert "invalid literal" not in r.text
+    r = api.client.post(f"/alerts/{huge}", headers=api.as_("officer"),
+                        data={"action": "acknowledge"}, follow_redirects=False)  # fmt: skip
+    assert r.status_code < 500
