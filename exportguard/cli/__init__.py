@@ -358,6 +358,17 @@ def screen_command(
     run(action)
 
 
+#: How many characters of a hit's remarks the text output shows (all of them in --json).
+_REMARKS_SHOWN = 300
+
+
+def _shortened(text: str, limit: int) -> str:
+    """``text`` on one line (white space collapsed), cut to its first ``limit``
+    characters with "…" when longer."""
+    line = " ".join(text.split())
+    return line if len(line) <= limit else line[:limit].rstrip() + "…"
+
+
 def _render_screening(data: dict[str, Any]) -> None:
     q = data["query"]
     scope = f"entries in force on {data['as_of']}"
@@ -426,6 +437,9 @@ def _render_screening(data: dict[str, Any]) -> None:
             say("   document: " + _document_line(doc))
         for detail in hit.get("details") or []:
             say(f"   {detail['label']}: {detail['value']}")
+        remarks = (hit.get("entry") or {}).get("remarks")
+        if remarks:
+            say("   remarks: " + _shortened(remarks, _REMARKS_SHOWN))
         out.print("   why:", highlight=False)
         for f in hit["explanation"]:
             say(f"     {f['feature']:<11} {f['contribution']:+.3f}  {f['detail']}")

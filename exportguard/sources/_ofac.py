@@ -449,6 +449,8 @@ class RemarkFacts:
     birth_dates: list[str] = field(default_factory=list)
     birth_places: list[str] = field(default_factory=list)
     countries: list[str] = field(default_factory=list)
+    nationalities: list[str] = field(default_factory=list)
+    citizenships: list[str] = field(default_factory=list)
     identifiers: list[Identifier] = field(default_factory=list)
     unread_dates: list[str] = field(default_factory=list)
 
@@ -466,6 +468,18 @@ class RemarkFacts:
         code = country_code(rest.strip())
         if code:
             self.countries.append(code)
+
+    def add_nationality(self, head: str, item: str, rest: str) -> None:
+        code = country_code(rest.strip())
+        if code:
+            self.countries.append(code)
+            self.nationalities.append(code)
+
+    def add_citizenship(self, head: str, item: str, rest: str) -> None:
+        code = country_code(rest.strip())
+        if code:
+            self.countries.append(code)
+            self.citizenships.append(code)
 
     def add_alias(self, head: str, item: str, rest: str) -> None:
         name = rest.strip()
@@ -502,8 +516,8 @@ _REGISTRATION_COUNTRY = "Nationality of Registration "
 _HANDLERS: dict[str, Callable[[RemarkFacts, str, str, str], None]] = {
     "DOB": RemarkFacts.add_dob,
     "POB": RemarkFacts.add_pob,
-    "nationality": RemarkFacts.add_country,
-    "citizen": RemarkFacts.add_country,
+    "nationality": RemarkFacts.add_nationality,
+    "citizen": RemarkFacts.add_citizenship,
     "a.k.a.": RemarkFacts.add_alias,
     "f.k.a.": RemarkFacts.add_alias,
     "n.k.a.": RemarkFacts.add_alias,
@@ -519,7 +533,9 @@ def parse_remarks(text: str | None, person: bool = False) -> RemarkFacts:
 
     The remarks are ``"; "``-separated items ending in a full stop; ``"alt. "`` marks a
     second value of the same kind. Read here: ``DOB``, ``POB``, ``nationality``/
-    ``citizen``/``Nationality of Registration`` (ISO codes), ``a.k.a. 'NAME'`` (and
+    ``citizen``/``Nationality of Registration`` (ISO codes in ``countries``; a
+    nationality also in ``nationalities``, a citizenship in ``citizenships``, the
+    registration of a vessel or aircraft in neither), ``a.k.a. 'NAME'`` (and
     f.k.a./n.k.a.; in the CSV these are OFAC's *weak* aliases, the strong ones being in
     alt.csv), and every identifier label of :data:`IDENTIFIER_LABELS`. Everything else
     (Linked To, Gender, Website, sanctions information, ...) is left to the remarks text.

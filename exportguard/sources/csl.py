@@ -58,7 +58,9 @@ Field mapping
     ``Secondary sanctions risk:``, ``Additional Sanctions Information -``) go to remarks;
     all others become :class:`Identifier` of the one kind vocabulary
     (:func:`~exportguard.core.identifiers.identifier_kind`), the CSL's kind kept as the
-    label (gender and website are kind ``fact``: kept, never compared). ``call_sign`` is
+    label; ``Gender`` -> ``gender`` (lower case: ``male``), ``Email Address``,
+    ``Website``, ``Phone Number`` (and ``Fax``) -> ``contacts`` (``"e-mail: x@y.ru"``,
+    ``"website: ..."``, ``"phone: ..."``), never identifiers. ``call_sign`` is
     an identifier too. ``title``, ``standard_order`` and the vessel details go to remarks.
 
 Publication date
@@ -121,6 +123,25 @@ _TYPES = {
 _TYPES_EXACT = {k.capitalize(): v for k, v in _TYPES.items()}
 #: Sub-lists whose untyped rows are organisations.
 _ORG_LISTS = frozenset({"EL", "UVL", "MEU"})
+#: ``ids`` kinds that are contact details or the gender (kind casefolded -> label).
+_CONTACT_KINDS = {
+    "gender": "gender",
+    "email address": "e-mail",
+    "email": "e-mail",
+    "website": "website",
+    "phone number": "phone",
+    "telephone": "phone",
+    "fax": "fax",
+}
+_GENDER = "gender: "
+
+
+def _gender(contacts: list[str]) -> str | None:
+    """The gender among an entry's contact lines (``"gender: male"`` -> ``"male"``)."""
+    found = dict.fromkeys(c[len(_GENDER) :] for c in contacts if c.startswith(_GENDER))
+    return "; ".join(found) or None
+
+
 #: Identification kinds used to tell the two ``ids`` layouts apart.
 _KNOWN_KINDS = frozenset(
     {
@@ -233,7 +254,7 @@ class _Parser:
         self.country_cache: dict[str, str | None] = {}
         self.list_cache: dict[str, str] = {}
         self.address_cache: dict[str, Address | None] = {}
-        self.id_cache: dict[str, tuple[Identifier | None, str | None]] = {}
+        self.id_cache: dict[str, tuple[Identifier | None, str | None, str | None]] = {}
         self.codes_cache: dict[str, tuple[str, ...]] = {}
         self.split_cache: dict[str, tuple[str, ...]] = {}
         self.dob_cache: dict[str, tuple[str, ...]] = {}
@@ -439,7 +460,8 @@ class _Parser:
             if cell and (cell := " ".join(cell.split())):
                 remarks.append(cell)
             cell = row[i_ids]
-            identifiers = identifiers_of(cell, remarks) if cell else []
+            contacts: list[str] = []
+            identifiers = identifiers_of(cell, remarks, contacts) if cell else []
             cell = row[i_call]
             if cell and (cell := " ".join(cell.split())):
                 identifiers.append(make_identifier("Call Sign", cell))
@@ -498,6 +520,8 @@ class _Parser:
                 url=row[i_list_url].strip() or row[i_info_url].strip() or None,
                 nationalities=nationalities,
                 citizenships=citizenships,
+                gender=_gender(contacts) if contacts else None,
+                contacts=tuple(dict.fromkeys(c for c in contacts if not c.startswith(_GENDER))),
             )
 
         return entry
@@ -573,22 +597,28 @@ class _Parser:
         code = None if _HAS_DIGIT.search(last) else self.country(last)
         return Address(text, None, None, None, None, code)
 
-    def identifiers(self, cell: str, remarks: list[str]) -> list[Identifier]:
+    def identifiers(self, cell: str, remarks: list[str], contacts: list[str]) -> list[Identifier]:
+        """The identifiers of an ``ids`` cell; its notes are added to ``remarks``, its
+        contacts and gender to ``contacts`` (the gender as ``"gender: <value>"``)."""
         cache = self.id_cache
         out: list[Identifier] = []
         for item in cell.split("; "):
             known = cache.get(item)
             if known is None:
                 known = cache[item] = self.identifier(item)
-            identifier, note = known
+            identifier, note, contact = known
             if identifier is not None:
                 out.append(identifier)
             elif note is not None:
                 remarks.append(note)
+            elif contact is not None:
+                contacts.append(contact)
         return out
 
-    def identifier(self, item: str) -> tuple[Identifier | None, str | None]:
-        """One ``ids`` item: an identifier, or a note for remarks, or neither.
+    def identifier(self, item: str) -> tuple[Identifier | None, str | None, str | None]:
+        """One ``ids`` item: an identifier, or a note for remarks, or a contact line
+        (``"e-mail: x@example.org"``, ``"website: ..."``, ``"phone: ..."``,
+        ``"gender: male"``), or none of these.
 
         2022 layout: ``[country, ][expiry date, ][issue date, ]number, kind`` (both dates:
         expiry first; one date: the CSL does not say which, kept as ``stated_date``).
@@ -596,7 +626,7 @@ class _Parser:
         """
         parts = [p for p in (x.strip() for x in item.split(", ")) if p]
         if not parts:
-            return None, None
+            return None, None, None
         country: str | None = None
         dates: list[str] = []
         rest: list[str]
@@ -617,9 +647,14 @@ class _Parser:
         value = " ".join(", ".join(rest).split())
         if kind.endswith((":", "-")):
             note = kind.rstrip(" :-")
-            return None, (f"{note}: {value}" if value else note)
+            return None, (f"{note}: {value}" if value else note), None
         if not value:
-            return None, None
+            return None, None, None
+        contact = _CONTACT_KINDS.get(kind.casefold())
+        if contact is not None:
+            if contact == "gender":
+                value = value.casefold()
+            return None, None, f"{contact}: {value}"
         expiry = issued = stated = None
         if len(dates) == 2:
             expiry, issued = dates
@@ -629,6 +664,7 @@ class _Parser:
             make_identifier(
                 kind, value, country, issue_date=issued, expiry_date=expiry, stated_date=stated
             ),
+            None,
             None,
         )
 

@@ -59,7 +59,11 @@ Sanction's ``programId`` and ``program``. ``listed_from`` = earliest Sanction ``
 as well: ``nationality``/``citizenship`` -> ``nationalities``/``citizenships``, ``gender``,
 ``title`` -> ``titles``, ``phone``/``email``/``website`` -> ``contacts``, the party's and
 its sanctions' ``status`` -> ``status`` ("Active; sanction active"), ``dissolutionDate``
--> ``dissolution_date``, the party's and its sanctions' ``summary`` -> ``notes``.
+-> ``dissolution_date``, the party's and its sanctions' ``summary`` -> ``notes``, after
+the family and company facts: ``fatherName``/``patronymic`` ("patronymic: Александрович"
+or "father's name: ..."), ``incorporationDate`` ("incorporation date: 2011-06-03"),
+``jurisdiction`` ("jurisdiction: RU", also in ``countries``) and ``legalForm``
+("legal form: ...").
 ``published`` = the latest ``last_seen`` date (``None`` if no entity has one).
 """
 
@@ -392,7 +396,7 @@ def _entry(
         ),
         status=_status(props, sanctions),
         dissolution_date=next(iter(_strings(props.get("dissolutionDate"))), None),
-        notes=_summaries(props, sanctions),
+        notes=(*_facts(props), *_summaries(props, sanctions)),
     )
 
 
@@ -407,6 +411,52 @@ def _status(props: dict[str, list[Any]], sanctions: list[dict[str, list[Any]]]) 
     for sanction in sanctions:
         found.update(dict.fromkeys(f"sanction {v}" for v in _strings(sanction.get("status"))))
     return "; ".join(found) or None
+
+
+#: A Slavic patronymic, in Cyrillic or Latin letters ("Александрович", "Nikolayevna",
+#: "Vjačeslavovič", "Ігорьович"): the ending of a name derived from the father's.
+_PATRONYMIC = re.compile(
+    r"(?:ич|[оеєё]вна|ична|vi(?:ch|č)|[oe]vna|ichna)$",
+    re.IGNORECASE,
+)
+
+
+def _facts(props: dict[str, list[Any]]) -> tuple[str, ...]:
+    """Family and company facts as notes, one per kind: ``fatherName``/``patronymic``
+    ("patronymic: Александрович, Aleksandrovich" when every value reads as a Slavic
+    patronymic, else "father's name: ..."; spellings that differ only in case once),
+    ``incorporationDate`` ("incorporation date: 2005-11-03, 2002-07-31"),
+    ``jurisdiction`` ("jurisdiction: RU", ISO codes where known) and ``legalForm``
+    ("legal form: société à responsabilité limitée; ...")."""
+    out: list[str] = []
+    fathers = _distinct(_strings(props.get("fatherName")))
+    patronymics = _distinct(_strings(props.get("patronymic")))
+    if fathers and all(_PATRONYMIC.search(v) for v in fathers):
+        patronymics = _distinct([*patronymics, *fathers])
+        fathers = []
+    if fathers:
+        out.append("father's name: " + ", ".join(fathers))
+    if patronymics:
+        out.append("patronymic: " + ", ".join(patronymics))
+    for prop, label, joiner in (
+        ("incorporationDate", "incorporation date", ", "),
+        ("jurisdiction", "jurisdiction", ", "),
+        ("legalForm", "legal form", "; "),
+    ):
+        values = _strings(props.get(prop))
+        if prop == "jurisdiction":
+            values = [to_code(v) or v for v in values]
+        if values := _distinct(values):
+            out.append(f"{label}: {joiner.join(values)}")
+    return tuple(out)
+
+
+def _distinct(values: list[str]) -> list[str]:
+    """Values without repeats that differ only in case, first spelling kept."""
+    seen: dict[str, str] = {}
+    for value in values:
+        seen.setdefault(value.casefold(), value)
+    return list(seen.values())
 
 
 def _summaries(

@@ -42,7 +42,8 @@ Mapping to :class:`~exportguard.core.entities.ListEntry`:
 - aliases: alt.csv rows (OFAC's strong aliases, kind aka/fka/nka) plus the ``a.k.a.
   'NAME'`` items of the remarks, which in this format are OFAC's *weak* aliases.
 - remarks are read for DOB (-> ``birth_dates``, ISO partial, ranges as years), POB,
-  nationality/citizenship (-> ``countries``) and identifiers (passport, national ID,
+  nationality/citizenship (-> ``countries``, and apart in ``nationalities`` /
+  ``citizenships``) and identifiers (passport, national ID,
   registration numbers, SWIFT/BIC, IMO, digital currency addresses, ...); see
   :func:`~exportguard.sources._ofac.parse_remarks`. ``remarks`` keeps the full text,
   preceded by the title and the vessel columns when present.
@@ -611,6 +612,8 @@ def _entry(state: _Set, row: _Row) -> ListEntry:
         programs=_ofac.split_programs(_value(c[3])),
         addresses=tuple(addresses),
         countries=tuple(sorted(set(country_codes))),
+        nationalities=_ofac.unique(facts.nationalities),
+        citizenships=_ofac.unique(facts.citizenships),
         identifiers=tuple(dict.fromkeys(facts.identifiers)),
         birth_dates=_ofac.unique(facts.birth_dates),
         birth_places=_ofac.unique(facts.birth_places),

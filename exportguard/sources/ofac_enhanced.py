@@ -57,7 +57,8 @@ the classic XML so the three OFAC formats agree on one record:
   ``original-script``.
 - features: Birthdate -> ``birth_dates`` (ISO partial, ranges as years), Place of Birth ->
   ``birth_places``, Nationality/Citizenship Country, Nationality of Registration and
-  Vessel Flag -> ``countries``; identifying features (SWIFT/BIC, BIK, ISIN, Vessel Call
+  Vessel Flag -> ``countries`` (Nationality Country also in ``nationalities``,
+  Citizenship Country in ``citizenships``); identifying features (SWIFT/BIC, BIK, ISIN, Vessel Call
   Sign, digital currency addresses) -> identifiers; the rest ("Secondary sanctions risk:",
   directives, Website, Target Type, ...) go into ``remarks`` as "type value", after the
   entity's own remarks and followed by its relationships ("Owned or Controlled By: X").
@@ -310,6 +311,8 @@ class _Facts:
     """What the addresses, documents, features and relationships of one entity add up to."""
 
     countries: list[str] = field(default_factory=list)
+    nationalities: list[str] = field(default_factory=list)
+    citizenships: list[str] = field(default_factory=list)
     addresses: list[Address] = field(default_factory=list)
     identifiers: list[Identifier] = field(default_factory=list)
     dates: list[str] = field(default_factory=list)
@@ -362,6 +365,8 @@ def _entry(
         ),
         addresses=tuple(facts.addresses),
         countries=tuple(sorted(set(facts.countries))),
+        nationalities=_ofac.unique(facts.nationalities),
+        citizenships=_ofac.unique(facts.citizenships),
         identifiers=tuple(dict.fromkeys(facts.identifiers)),
         birth_dates=_ofac.unique(facts.dates),
         birth_places=_ofac.unique(facts.places),
@@ -439,6 +444,10 @@ def _read_features(
             code = refs.iso.get(_text(feature, "valueRefId") or "") or _ofac.country_code(value)
             if kind in _COUNTRY_FEATURES and code:
                 facts.countries.append(code)
+                if kind == "Nationality Country":
+                    facts.nationalities.append(code)
+                elif kind == "Citizenship Country":
+                    facts.citizenships.append(code)
             facts.notes.append(f"{kind} {value}")
         elif kind in _RENAMED_IDENTIFIERS:
             facts.identifiers.append(make_identifier(_RENAMED_IDENTIFIERS[kind], value))

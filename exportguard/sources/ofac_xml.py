@@ -43,7 +43,8 @@ one record looks the same whichever OFAC format it came from):
   Information -", "Secondary sanctions risk:", directive determinations, ...) go into
   ``remarks`` as "type value", the way the CSV prints them; ``Nationality of
   Registration`` is a country.
-- ``countries``: nationalities, citizenships, address countries and the vessel flag.
+- ``countries``: nationalities, citizenships, address countries and the vessel flag;
+  nationalities and citizenships also kept apart (``nationalities``, ``citizenships``).
 - dates of birth as ISO partial dates (a range as its years), places of birth as written.
 - the vessel call sign is an identifier; title and vessel type/flag/owner/tonnage open
   the remarks. ``url`` is the record's page on OFAC's sanctions search.
@@ -246,6 +247,8 @@ class _Facts:
     """What the lists of one sdnEntry add up to."""
 
     countries: list[str] = field(default_factory=list)
+    nationalities: list[str] = field(default_factory=list)
+    citizenships: list[str] = field(default_factory=list)
     identifiers: list[Identifier] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
     addresses: list[Address] = field(default_factory=list)
@@ -302,6 +305,8 @@ def _entry(
         ),
         addresses=tuple(facts.addresses),
         countries=tuple(sorted(set(facts.countries))),
+        nationalities=_ofac.unique(facts.nationalities),
+        citizenships=_ofac.unique(facts.citizenships),
         identifiers=tuple(dict.fromkeys(facts.identifiers)),
         birth_dates=_ofac.unique(facts.dates),
         birth_places=_ofac.unique(facts.places),
@@ -363,14 +368,15 @@ def _read_ids(kids: dict[str, list[etree._Element]], facts: _Facts) -> None:
             facts.addresses.append(address)
             if address.country:
                 facts.countries.append(address.country)
-    for holder, item_name in (
-        ("nationalityList", "nationality"),
-        ("citizenshipList", "citizenship"),
+    for holder, item_name, kept in (
+        ("nationalityList", "nationality", facts.nationalities),
+        ("citizenshipList", "citizenship", facts.citizenships),
     ):
         for item in _grandchildren(kids, holder, item_name):
             code = _ofac.country_code(_text(_kids(item), "country"))
             if code:
                 facts.countries.append(code)
+                kept.append(code)
 
 
 def _read_places(kids: dict[str, list[etree._Element]], facts: _Facts, unread: list[str]) -> None:

@@ -323,10 +323,8 @@ def test_dpl_row_dates_and_standard_order(full: ParsedList) -> None:
 def test_2025_layout_ids_kind_first(small: ParsedList) -> None:
     rim = by_name(small, "RIM, Ryong Nam")
     assert rim.id == "us_trade_csl:SDN-52291"
-    assert rim.identifiers == (
-        make_identifier("Passport", "836238033", "KP"),
-        make_identifier("Gender", "Male"),
-    )
+    assert rim.identifiers == (make_identifier("Passport", "836238033", "KP"),)
+    assert rim.gender == "male"
     assert rim.remarks == (
         "Secondary sanctions risk: North Korea Sanctions Regulations, sections 510.201 and "
         "510.210; Transactions Prohibited For Persons Owned or Controlled By U.S. Financial "
