@@ -84,6 +84,9 @@ def test_an_import_flags_licences_and_applications_whose_parties_are_newly_liste
     }
     reviews = {r["subject_id"] for r in service.licensing.reviews()}
     assert reviews == {end_user, via, application}
+    # Listed in its state today: past its validity, the licence is expired, not issued.
+    assert expired not in {lic.id for lic in service.licensing.find(state="issued")}
+    assert [lic.id for lic in service.licensing.find(state="expired")] == [expired]
     # An import of the same file again changes nothing and queues nothing.
     again = service.import_files([read(lists_dir, SDN_MAR)])
     assert again.impacts == ()

@@ -282,3 +282,28 @@ def test_a_notification_given_up_is_queued_again_and_a_round_stops_at_a_failure(
     assert sorted(r["alert"]["data"]["listed_name"] for r in received) == ["Candiru", "NSO Group"]
     assert eg.audit.verify().ok
     eg.close()
+
+
+def test_a_clearance_voided_by_a_change_is_not_listed_nor_lapses_again(
+    db_url: str, lists_dir: Path
+) -> None:
+    """A fresh review: a clearance whose entry changed (the change raised its own alert)
+    was still listed as expiring, and raised a redundant clearance_lapsed alert."""
+    from datetime import timedelta
+
+    now = [FIXED_NOW]
+    eg = ExportGuard(db_url, actor="officer", clock=lambda: now[0])
+    eg.import_files([read(lists_dir, SDN_FEB)])
+    party = eg.monitoring.add(exporter="Acme", name="Gennady Timchenko", type="person")
+    (alert,) = party["alerts"]
+    eg.monitoring.clear(party["id"], alert["entry_id"], reason="other man",
+                        expires_on=date(2026, 12, 1))  # fmt: skip
+    assert len(eg.monitoring.clearances_expiring(30)) == 1
+    eg.import_files([read(lists_dir, SDN_MAR)])  # the entry changes: a "changed" alert
+    assert [a["kind"] for a in eg.monitoring.alerts(counterparty_id=party["id"])] == ["changed"]
+    assert eg.monitoring.clearances_expiring(30) == []
+    now[0] = FIXED_NOW + timedelta(days=30)
+    assert eg.monitoring.lapse_clearances() == []
+    kinds = [a["kind"] for a in eg.monitoring.alerts(counterparty_id=party["id"])]
+    assert kinds == ["changed"]
+    eg.close()

@@ -83,7 +83,10 @@ class JobWorker:
     def _loop(self) -> None:
         while not self._stop.is_set():
             try:
-                self.service.monitoring.deliver()  # alert notifications due for a retry
+                # Clearances past their expiry raise their re-review alerts without anyone
+                # reading the alerts first; then notifications due for a retry are posted.
+                self.service.monitoring.lapse_clearances()
+                self.service.monitoring.deliver()
                 ran = self.service.jobs.run_next(self.name)
             except Exception:  # keep the worker alive; the job records its own failure
                 log.exception("job worker error")

@@ -169,8 +169,21 @@ class Licensing:
         return found
 
     def find(self, **filters: str | None) -> list[Licence]:
+        """Licences matching ``filters`` (exporter, state, destination, regime), each in
+        its state today: an issued or suspended licence past its validity is listed, and
+        filtered, as expired (its last event still says issued)."""
+        wanted = filters.pop("state", None)
         with self.app.engine.connect() as conn:
-            return cases.find_licences(conn, **filters)
+            found = cases.find_licences(conn, **filters)
+        today = self.app.clock().date()
+        out = []
+        for stored in found:
+            until = stored.conditions.valid_until
+            lapsed = stored.state in (State.ISSUED, State.SUSPENDED) and until and today > until
+            lic = replace(stored, state=State.EXPIRED) if lapsed else stored
+            if wanted is None or lic.state.value == wanted:
+                out.append(lic)
+        return out
 
     def events(self, licence_id: str) -> list[LicenceEvent]:
         self.get(licence_id)

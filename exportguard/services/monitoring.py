@@ -307,10 +307,13 @@ class Monitoring:
                 hit = next((h for h in store.last_hits(conn, cp_id).values()
                             if h["entry_id"] == entry_id), None)  # fmt: skip
                 party = store.get_counterparty(conn, cp_id)
+                # A clearance is of one version of the entry: once the entry changed, the
+                # change raised its own alert and this clearance no longer applied.
+                voided = hit is not None and hit["entry_digest"] != clearance["entry_digest"]
                 self.app.audit.record(conn, "clearance-lapsed", cp_id, {
                     "entry_id": entry_id, "expired_on": str(clearance["expires_on"]),
-                    "still_a_hit": hit is not None})  # fmt: skip
-                if hit is None or party is None:
+                    "still_a_hit": hit is not None, "voided_by_a_change": voided})  # fmt: skip
+                if hit is None or party is None or voided:
                     continue
                 alert = {
                     "counterparty_id": cp_id, "snapshot_id": hit["snapshot_id"],
@@ -352,14 +355,24 @@ class Monitoring:
 
     def clearances_expiring(self, within_days: int = 30) -> list[dict[str, Any]]:
         """Clearances expiring from today to ``within_days`` ahead, soonest first; an
-        exporter sees its own."""
+        exporter sees its own. A clearance whose entry has changed since (its change raised
+        an alert) no longer applies and is not listed."""
         if not 0 <= within_days <= 3660:
             raise InvalidInput("0 to 3660 days", field="within_days")
         today = self.app.clock().date()
         with self.app.engine.connect() as conn:
             found = store.clearances_expiring(conn, today, today + timedelta(days=within_days))
-        scope = self._exporter_scope()
-        return [c for c in found if scope is None or c["exporter"] == scope]
+            scope = self._exporter_scope()
+            live = []
+            for c in found:
+                if scope is not None and c["exporter"] != scope:
+                    continue
+                hit = next((h for h in store.last_hits(conn, c["counterparty_id"]).values()
+                            if h["entry_id"] == c["entry_id"]), None)  # fmt: skip
+                if hit is not None and hit["entry_digest"] != c["entry_digest"]:
+                    continue  # voided by a change of the entry (its own alert is open)
+                live.append(c)
+        return live
 
     def clear(
         self, cp_id: str, entry_id: str, *, reason: str, expires_on: date | None = None
