@@ -151,3 +151,20 @@ def test_cli_import_prints_and_returns_the_summary(
     data = json.loads(again.output)
     assert data["summary"]["licences_affected"] == 0
     assert data["impacts"] == []
+
+
+def test_cli_alerts_say_what_changed(tmp_path: Path, lists_dir: Path) -> None:
+    from exportguard.cli import app
+
+    url = f"sqlite:///{tmp_path / 'cli.db'}"
+    env = {"EXPORTGUARD_DATABASE_URL": url}
+    runner = CliRunner()
+    assert runner.invoke(app, ["lists", "import", str(lists_dir / SDN_FEB)], env=env).exit_code == 0
+    eg = ExportGuard(url, actor="officer")
+    eg.monitoring.add(exporter="Acme", name="Gennady Timchenko", type="person")
+    eg.close()
+    assert runner.invoke(app, ["lists", "import", str(lists_dir / SDN_MAR)], env=env).exit_code == 0
+    shown = runner.invoke(app, ["counterparty", "alerts"], env=env)
+    assert shown.exit_code == 0, shown.output
+    changed = shown.output.split("changed:", 1)[1]
+    assert " -> " in changed  # each changed field, before -> after

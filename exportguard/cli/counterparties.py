@@ -214,8 +214,22 @@ def counterparty_alerts(
                 f"{a['id']} [{a['status']}{outcome}] {a['kind']}: {a['name']} "
                 f"({a['exporter']}) ~ {listed} ({a['entry_id']}, {a['score']:.2f})"
             )
+            for change in a["data"].get("changes") or []:
+                say(f"    {change['field']}: {_brief(change['before'])} -> "
+                    f"{_brief(change['after'])}")  # fmt: skip
 
     run(action)
+
+
+def _brief(value: Any, width: int = 60) -> str:
+    """A field's value in a line: lists joined, long text cut with "…"."""
+    if value in (None, "", []):
+        return "-"
+    if isinstance(value, list):
+        text = "; ".join(str(v.get("name", v)) if isinstance(v, dict) else str(v) for v in value)
+    else:
+        text = str(value)
+    return text if len(text) <= width else text[: width - 1] + "…"
 
 
 @counterparty_app.command("deliver")

@@ -620,12 +620,17 @@ def _counterparties(
         parties=monitoring.find(scope),
         alerts=monitoring.alerts(exporter=scope)
         + monitoring.alerts(status="acknowledged", exporter=scope),
+        resolved=monitoring.alerts(status="resolved", exporter=scope)[-RESOLVED_SHOWN:][::-1],
         undelivered=monitoring.undelivered(scope),
         expiring=monitoring.clearances_expiring(30),
         may_act=allowed(who.actor, "manage_counterparties"),
         message=request.query_params.get("message"),
         error=error,
     )
+
+
+#: Resolved alerts listed on the counterparties page, newest first (the API has them all).
+RESOLVED_SHOWN = 50
 
 
 #: The largest counterparty file the page takes (``edge.limits`` caps the body the same).

@@ -320,3 +320,17 @@ def test_screen_filters_by_source_and_list(api: Api) -> None:
     )
     assert bad.status_code == 422
     assert "sources" in bad.text
+
+
+def test_the_counterparties_page_shows_resolved_alerts_and_what_changed(api: Api) -> None:
+    """A fresh review: resolved alerts (reason, actor, time) never appeared on the web, and
+    a "changed" alert did not say what changed."""
+    svc = api.service
+    party = svc.monitoring.add(exporter="Acme", name="Candiru Ltd", country="IL")
+    (alert,) = party["alerts"]
+    svc.monitoring.resolve(alert["id"], "true_match", reason="same registration number")
+    page_ = api.client.get("/counterparties", headers=api.as_("officer"))
+    assert page_.status_code == 200
+    assert 'id="resolved"' in page_.text
+    assert "same registration number" in page_.text
+    assert "true match" in page_.text
