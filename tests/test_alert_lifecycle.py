@@ -105,6 +105,12 @@ def test_a_delisted_entry_resolves_its_alert(service: ExportGuard, lists_dir: Pa
     assert all(a["status"] == "open" for a in still)
     assert any(r.kind == "alert" and r.payload.get("resolution") == "delisted"
                for r in service.audit.records())  # fmt: skip
+    # The impact of the change names the delisting too (it reported 0 affected).
+    old, new = sorted(service.snapshots(), key=lambda s: s.published)
+    impact = service.impact.lists(old.id, new.id, dry_run=True)
+    delisted = [a for a in impact["affected"] if a["proposal"] == "delisted"]
+    assert [a["id"] for a in delisted] == [party["id"]]
+    assert "us_ofac_sdn:18598" in delisted[0]["reason"]
     assert service.audit.verify().ok
 
 

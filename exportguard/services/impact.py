@@ -52,7 +52,8 @@ class Impact:
 
     def lists(self, old_id: int, new_id: int, *, dry_run: bool = False) -> dict[str, Any]:
         """What moving one list from snapshot ``old_id`` to ``new_id`` touches: counterparties
-        that now hit an added or changed entry, and live licences and applications
+        that now hit an added or changed entry, or whose hit was removed (delisted: the
+        import resolves its alert), and live licences and applications
         (:meth:`_licences`). Raises :class:`NotFound`, and :class:`InvalidInput` for
         snapshots of two lists."""
         old, new = self.app.snapshot(old_id), self.app.snapshot(new_id)
@@ -64,6 +65,7 @@ class Impact:
             )
         diff = self.app.entry_delta(old_id, new_id)
         touched = set(diff.added) | set(diff.changed)
+        removed = set(diff.removed)
         affected: list[Affected] = []
         today = self.app.clock().date()
         for party in self.app.monitoring.find():
@@ -75,6 +77,18 @@ class Impact:
                 query, [new], as_of=today, limit=20, threshold=DEFAULT_THRESHOLD
             )
             hits_new = [h for h in now if h.entry.id in touched]
+            gone = [h for h in was if h.entry.id in removed]
+            if gone and not hits_new:
+                h = gone[0]
+                affected.append(
+                    Affected(
+                        "counterparty", party["id"], f"{party['name']} ({party['exporter']})",
+                        f"{len(was)} hit(s)", f"{len(now)} hit(s)",
+                        f"its hit {h.entry.name!r} ({h.entry.id}) is no longer on the list "
+                        f"in snapshot {new_id}: delisted",
+                        "delisted",
+                    )
+                )  # fmt: skip
             if hits_new:
                 h = hits_new[0]
                 state = "added" if h.entry.id in diff.added else "changed"
