@@ -365,3 +365,19 @@ def test_incremental_on_dask_equals_in_process(
             eg.close()
     assert stores["dask"] == stores["local"]
     assert any(kind == "changed" for _, _, kind, *_ in stores["dask"]["alerts"])
+
+
+def test_a_line_repeated_or_a_row_without_its_reference_adds_one_counterparty(
+    service: ExportGuard,
+) -> None:
+    """A fresh review: a row without a reference matching a referenced row (same exporter,
+    name, country) was created twice, and an exact repeated line refused the whole file."""
+    data = book_csv([
+        {"name": "Globex Trading", "exporter": "Acme", "country": "DE", "reference": "G-1"},
+        {"name": "Globex Trading", "exporter": "Acme", "country": "DE"},
+        {"name": "Initech", "exporter": "Acme", "country": "US"},
+        {"name": "Initech", "exporter": "Acme", "country": "US"},
+    ])  # fmt: skip
+    result = service.monitoring.import_csv(data, file="book.csv")
+    assert len(result.created) == 2
+    assert sorted(p["name"] for p in service.monitoring.find()) == ["Globex Trading", "Initech"]

@@ -16,8 +16,10 @@ matter):
 Every bad row is reported at once, each naming the file, its line and the field
 (:class:`~exportguard.errors.InvalidInput`). A counterparty is identified by its exporter
 and reference when the row gives one, else by its exporter, name (case and spacing aside)
-and country (:func:`identity`): a row identifying the same counterparty twice in one file
-is an error, and importing a file again adds nothing. A row that identifies a kept
+and country (:func:`identity`); a row without a reference is also the counterparty an
+earlier row of the same exporter, name and country names. A row saying again what an
+earlier row said of one counterparty is skipped; one saying something else of it is an
+error. Importing a file again adds nothing. A row that identifies a kept
 counterparty updates the fields it gives (an empty cell changes nothing).
 """
 
@@ -61,6 +63,14 @@ class PartyLine:
 Identity = tuple[str, ...]
 
 
+def _same_party(a: PartyLine, b: PartyLine) -> bool:
+    """Two rows saying the same of one counterparty (a reference given on one only
+    counts as the same)."""
+    return (a.exporter, a.name, a.country, a.type, a.role) == (
+        b.exporter, b.name, b.country, b.type, b.role
+    ) and (a.reference == b.reference or not a.reference or not b.reference)
+
+
 def identity(exporter: str, name: str, country: str | None, reference: str | None) -> Identity:
     """What makes two rows the same counterparty: the exporter's reference if given, else
     the name (case and spacing aside) and country."""
@@ -100,7 +110,8 @@ def parse_parties(text: str, file: str, *, exporter: str | None = None,
     header = _header(reader, file, exporter)
     out: list[PartyLine] = []
     problems: list[FieldError] = []
-    seen: dict[Identity, int] = {}
+    seen: dict[Identity, tuple[int, PartyLine]] = {}
+    named: dict[Identity, tuple[int, PartyLine]] = {}  # by exporter, name and country
     try:
         for values in reader:
             line = reader.line_num
@@ -115,15 +126,24 @@ def parse_parties(text: str, file: str, *, exporter: str | None = None,
             if row is None:
                 continue
             key = identity(row.exporter, row.name, row.country, row.reference)
-            if key in seen:
+            by_name = identity(row.exporter, row.name, row.country, None)
+            # A row without a reference is the counterparty an earlier row of the same
+            # exporter, name and country names, with a reference or not.
+            earlier = seen.get(key) or (None if row.reference else named.get(by_name))
+            if earlier is not None:
+                first_line, prior = earlier
+                if _same_party(prior, row):
+                    continue  # the same line again: nothing to add
                 field = "reference" if row.reference else "name"
                 problems.append(FieldError(
                     f"{file}, line {line}, {field}",
-                    f"the same counterparty as line {seen[key]} (same exporter and "
-                    + ("reference)" if row.reference else "name and country)"),
+                    f"the same counterparty as line {first_line} (same exporter and "
+                    + ("reference)" if row.reference else "name and country)")
+                    + " with other details",
                 ))  # fmt: skip
                 continue
-            seen[key] = line
+            seen[key] = (line, row)
+            named.setdefault(by_name, (line, row))
             out.append(row)
     except csv.Error as exc:
         raise SourceFormatError(str(exc), file=file, line=reader.line_num) from None
