@@ -97,6 +97,8 @@ def test_as_of_uses_the_snapshot_in_force_and_listing_dates(
     assert "RUSSIA-EO14024" in change["after"]
     assert "RUSSIA-EO14024" not in change["before"]
     assert service.snapshot_diff(mar_id, mar_id)["changed"] == []
+    with pytest.raises(InvalidInput, match="give the older one first"):
+        service.snapshot_diff(mar_id, feb_id)
 
 
 def test_as_of_hides_entries_listed_later(service: ExportGuard) -> None:

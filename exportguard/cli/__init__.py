@@ -236,11 +236,30 @@ def lists_diff(
             for e in diff[kind][:limit]:
                 say(f"  {kind[0].upper()} {e['id']} {e['name']}")
                 for c in e.get("changes", []):
-                    say(f"      {c['field']}: {_short(c['before'])} -> {_short(c['after'])}")
+                    before, after = _differing(c["before"], c["after"])
+                    say(f"      {c['field']}: {before} -> {after}")
             if len(diff[kind]) > limit:
                 say(f"  ... {len(diff[kind]) - limit} more {kind} (--limit, or --json)")
 
     run(action)
+
+
+def _differing(before: Any, after: Any, width: int = 70) -> tuple[str, str]:
+    """Both values in a line each, cut around where they first differ (two long remarks
+    that differ near the end must not print as the same prefix twice)."""
+    a, b = (_short(v, 10**6) for v in (before, after))
+    if len(a) <= width and len(b) <= width:
+        return a, b
+    start = 0
+    while start < min(len(a), len(b)) and a[start] == b[start]:
+        start += 1
+    start = max(0, start - 20)
+
+    def window(text: str) -> str:
+        piece = text[start : start + width - 2]
+        return ("…" if start else "") + piece + ("…" if start + width - 2 < len(text) else "")
+
+    return window(a), window(b)
 
 
 def _short(value: Any, width: int = 70) -> str:

@@ -475,6 +475,12 @@ class ExportGuard:
                 "are of different lists",
                 field="snapshots",
             )
+        if old.published > new.published:
+            raise InvalidInput(
+                f"snapshot {old_id} ({old.published}) is newer than {new_id} "
+                f"({new.published}): give the older one first",
+                field="snapshots",
+            )
         before, after, diff = self._delta(old_id, new_id)
         changed = diff.changed
 
