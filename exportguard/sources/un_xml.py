@@ -272,7 +272,8 @@ class _Parser:
         name = " ".join(parts)
         listed = self.listed_on(node)
         remarks: list[str] = []
-        comments = node.text("COMMENTS1")
+        # Some comments begin with a stray ": " in the published file (QDi.411).
+        comments = (node.text("COMMENTS1") or "").lstrip(":;, ").strip()
         if comments:
             remarks.append(comments)
         for label, tag in (("Title", "TITLE"), ("Designation", "DESIGNATION")):
