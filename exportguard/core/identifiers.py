@@ -50,6 +50,7 @@ _KIND_TEXT = """
     public central system main state federal unique uid cr ife cif nie nif cin le rtn cnp
     sre uae msb bin rsin ru visanumberid tributaria identificacao identificación pattern
     equity ticker bundespersonalausweis cartilla nacional militar passeport pasaporte numéro
+    temporary suspension deportation alien aliens
 """
 KIND_WORDS = frozenset(_KIND_TEXT.split())
 #: Words that join kind words ("Certificate of Incorporation", "Numero de Identidad"):
