@@ -1,11 +1,14 @@
 """Shared by the benchmarks: which list files are "every list", and loading them.
 
 The largest snapshot of each list in ``../shared/data/lists`` (see its PROVENANCE.md);
-parsed once and cached under ``bench/out/`` (delete the cache after a parser change).
+parsed once and cached under ``bench/out/``, keyed on the parsers' and the entry model's
+source and the vocabulary tables: a changed parser or entry field parses again (a stale
+cache once made entries lacking a new field).
 """
 
 from __future__ import annotations
 
+import hashlib
 import pickle
 import platform
 import subprocess
@@ -46,10 +49,25 @@ def parse(relpaths: list[str]) -> ParsedList:
     return unit.parse()
 
 
+def _code_digest() -> str:
+    """A digest of what a parse depends on: exportguard/sources, the core modules entries
+    are made with, and the vocabulary tables."""
+    from exportguard.core import vocab
+
+    package = ROOT.parent / "exportguard"
+    paths = sorted((package / "sources").glob("*.py")) + [
+        package / "core" / name for name in ("entities.py", "identifiers.py", "countries.py")
+    ]
+    h = hashlib.blake2b(vocab.digest().encode(), digest_size=8)
+    for path in paths:
+        h.update(path.read_bytes())
+    return h.hexdigest()
+
+
 def load_all(use_cache: bool = True) -> dict[str, ParsedList]:
-    """Every list, parsed (cached in bench/out/lists.pickle)."""
+    """Every list, parsed (cached in bench/out/lists-<code digest>.pickle)."""
     OUT.mkdir(exist_ok=True)
-    cache = OUT / "lists.pickle"
+    cache = OUT / f"lists-{_code_digest()}.pickle"
     if use_cache and cache.exists():
         loaded: dict[str, ParsedList] = pickle.loads(cache.read_bytes())
         if set(loaded) == set(LARGEST):
