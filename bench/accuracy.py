@@ -339,6 +339,7 @@ _LEGAL_EQUIV = [
 ]  # fmt: skip
 
 
+_PATRONYMIC = re.compile(r"(?:vich|vna|ich|ovna|evna)$", re.I)
 _PATRONYMIC_END = re.compile(r"(?:[oe]vich|[oe]vna|ichna|ovych|ivna)$", re.I)
 
 
@@ -409,6 +410,45 @@ _GENERIC = {
 
 
 # --- building the evaluation ------------------------------------------------------------------
+
+
+def script_full_names(
+    shuffled: list[ListEntry], used: set[str], held: dict[str, set[str]], per_kind: int
+) -> list[Case]:
+    """Cases of a Russian person's Latin given name and surname against an entry whose
+    Latin names are all held out (``held`` is updated), leaving its Cyrillic full names."""
+    out: list[Case] = []
+    for e in shuffled:
+        if len(out) >= per_kind:
+            break
+        if e.type is not EntityType.PERSON or e.id in used or held[e.id]:
+            continue
+        cyrillic = [a.name for a in e.aliases if script_of(a.name) == "cyrillic"]
+        latin = [n for n in e.names() if is_latin(n)]
+        parts = e.name.replace(",", " ").split()
+        if len(parts) != 3 or not latin:
+            continue
+        # OFAC writes "Sergey Kuzhugetovich SHOYGU", the EU and UK "SHOYGU, Sergey
+        # Kuzhugetovich", the war-sanctions list "SHOYGU Sergey Kuzhugetovich": given
+        # name, patronymic, surname, or surname first.
+        if _PATRONYMIC.search(parts[1]):
+            given, surname = parts[0], parts[2]
+        elif ("," in e.name or parts[0].isupper()) and _PATRONYMIC.search(parts[2]):
+            given, surname = parts[1], parts[0]
+        else:
+            continue
+        surname = surname.lower()
+        # A Cyrillic full name of this person: three words, one of them the surname (UN
+        # QDi.398 has a three-word Cyrillic alias, "Абу Мухаммад Аль-Кадари", that is not).
+        if not any(
+            len(c.split()) == 3
+            and any(fuzz.ratio(anyascii(w).lower(), surname) >= 80 for w in c.split())
+            for c in cyrillic
+        ):
+            continue
+        held[e.id].update(latin)
+        out.append(Case("script-full-name", f"{given} {surname.title()}", e.id))
+    return out
 
 
 def build_cases(  # noqa: PLR0915 (one loop adding every kind, read top to bottom)
@@ -486,21 +526,7 @@ def build_cases(  # noqa: PLR0915 (one loop adding every kind, read top to botto
     # Latin short form against Cyrillic full names only (issue 15, kind 4): entries no
     # other case uses, whose Latin names are all held out.
     used = {c.expected for c in cases}
-    for e in shuffled:
-        if sum(c.kind == "script-full-name" for c in cases) >= per_kind:
-            break
-        if e.type is not EntityType.PERSON or e.id in used or held[e.id]:
-            continue
-        cyrillic = [a.name for a in e.aliases if script_of(a.name) == "cyrillic"]
-        latin = [n for n in e.names() if is_latin(n)]
-        parts = e.name.replace(",", " ").split()
-        if not any(len(c.split()) == 3 for c in cyrillic) or len(parts) != 3 or not latin:
-            continue
-        # OFAC writes "Sergey Kuzhugetovich SHOYGU": given name, patronymic, SURNAME.
-        if not re.search(r"(?:vich|vna|ich|ovna|evna)$", parts[1], re.I):
-            continue
-        held[e.id].update(latin)
-        cases.append(Case("script-full-name", f"{parts[0]} {parts[2]}", e.id))
+    cases += script_full_names(shuffled, used, held, per_kind)
 
     # Real original-script names, held out of the index.
     for e in shuffled:

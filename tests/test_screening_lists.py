@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
+from dataclasses import replace
 from datetime import date
 
 import pytest
@@ -351,6 +352,13 @@ def test_different_legal_families_lower_the_score() -> None:
         ("Sergey Shoygu", "Сергей Кужугетович Шойгу"),
         ("Vladimir Putin", "Владимир Владимирович Путин"),
         ("Aleksey Navalny", "Алексей Анатольевич Навальный"),
+        # ё printed as е (Фёдор, Федор), English "yo"; й as j or y; short patronymics
+        ("Fyodor Ivanov", "Федор Константинович Иванов"),
+        ("Pyotr Semyonov", "Пётр Иванович Семенов"),
+        ("Mikhail Gorbachyov", "Михаил Сергеевич Горбачев"),
+        ("Evgeny Alejnik", "Евгений Станиславович Алейник"),
+        ("Alexander Aibabin", "Александр Ильич Айбабин"),
+        ("Vladimir Lenin", "Владимир Ильич Ленин"),
     ],
 )
 def test_full_names_across_scripts(query: str, listed: str) -> None:
@@ -361,6 +369,65 @@ def test_full_names_across_scripts(query: str, listed: str) -> None:
     # a missing patronymic costs no more across scripts than within one
     short = " ".join(listed.split()[::2])  # the name without its patronymic, same script
     assert 1.0 - across <= one_entry(person(short), query) - across + 0.06
+
+
+WAR_SANCTIONS = "opensanctions/ua_war_sanctions_2026-03/targets.simple.csv"
+
+
+@pytest.fixture(scope="module")
+def cyrillic_only(source_file: Callable[[str], SourceFile]) -> tuple[NameIndex, dict[str, str]]:
+    """The war-sanctions list (2026-03) with every Latin name taken out, so each person is
+    listed in Cyrillic alone; and each entry's id by its (Latin) primary name."""
+    units, _ = detect.plan([source_file(WAR_SANCTIONS)])
+    kept, ids = [], {}
+    for e in units[0].parse().entries:
+        cyrillic = [a for a in e.aliases if re.search("[а-яіїєґ]", a.name, re.I)]
+        if e.type is not EntityType.PERSON or not cyrillic:
+            continue
+        ids[e.name] = e.id
+        kept.append(replace(e, name=cyrillic[0].name, aliases=tuple(cyrillic[1:])))
+    return NameIndex.build(1, kept), ids
+
+
+@pytest.mark.parametrize(
+    ("query", "listed"),
+    [
+        # among twelve Ivanovs (eleven of other given names, which are no hits); Фёдор
+        # is printed Федор, English writes Fyodor
+        ("Fyodor Ivanov", "IVANOV Fyodor Konstantinovich"),
+        ("Fedor Ivanov", "IVANOV Fyodor Konstantinovich"),
+        ("Vladimir Solovyov", "SOLOVYEV Vladimir Alekseevich"),
+        ("Vladimir Solovyev", "SOLOVYEV Vladimir Alekseevich"),
+        ("Evgeny Alejnik", "ALEJNIK Evgeny Stanislavovich"),
+        ("Yevgeny Aleynik", "ALEJNIK Evgeny Stanislavovich"),
+        ("Andrey Zakharov", "ZAKHAROV Andrey Anatolievich"),
+        ("Sergey Ivanov", "IVANOV Sergey Vladimirovich"),
+    ],
+)
+def test_latin_short_names_reach_cyrillic_only_entries_among_namesakes(
+    cyrillic_only: tuple[NameIndex, dict[str, str]], query: str, listed: str
+) -> None:
+    index, ids = cyrillic_only
+    found = {h.entry.id: h.score for h in hits(index, query)}
+    assert ids[listed] in found
+    # the namesakes with another given name are not hits
+    surname, given = listed.split()[:2]
+    others = {i for n, i in ids.items() if n.split()[0] == surname and n.split()[1] != given}
+    assert not others & set(found)
+
+
+@pytest.mark.parametrize(
+    ("query", "listed"),
+    [
+        ("Fyodor Ivanov", "Пётр Константинович Иванов"),  # another given name
+        ("Marko Ilich", "Marko Lukich"),  # a Serbian surname is no patronymic
+        ("Ivan Lukich", "Ivan Ilich"),
+    ],
+)
+def test_other_names_across_scripts_stay_apart(query: str, listed: str) -> None:
+    from tests.factories import person
+
+    assert one_entry(person(listed), query) < DEFAULT_THRESHOLD
 
 
 def _scored(entry: ListEntry, query: str, country: str | None = None) -> float:

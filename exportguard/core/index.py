@@ -69,12 +69,19 @@ CANDIDATES = 16
 #: :data:`EXACT_SCORED` shortest of them are scored in full besides the usual candidates.
 MAX_EXACT = 256
 EXACT_SCORED = 96
+#: A word of a longer query held exactly by at most :data:`MAX_RARE` names is rare (a
+#: surname, mostly): the :data:`RARE_SCORED` of those names most like the whole query are
+#: scored in full even when the key cut ranks them low ("Alexander ZAKHAROV" reaching
+#: "Александр Вячеславович Захаров" among a hundred other Alexanders).
+MAX_RARE = 64
+RARE_SCORED = 4
 #: Re-ranking similarity (0-100) below which a name is not worth scoring in full: far
 #: below anything the scorer could call a match, in spelling and in sound alike.
 RERANK_FLOOR = 45.0
-#: Serialisation format of :class:`NameIndex`; bump it when the layout changes (stored
-#: indexes of another version are rebuilt from their snapshot's entries on first use).
-FORMAT_VERSION = 8
+#: Serialisation format of :class:`NameIndex`; bump it when the layout or the keys change
+#: (stored indexes of another version are rebuilt from their snapshot's entries on first
+#: use).
+FORMAT_VERSION = 9
 
 I32 = npt.NDArray[np.int32]
 #: One flag per entry number of an index (:meth:`NameIndex.entry_mask`).
@@ -513,9 +520,15 @@ class NameIndex:
         no retrieved name belongs to them, the re-ranking is skipped (most of the cost)."""
         if not form.tokens and not form.legal_forms:
             return []
-        found = self.retrieve(form, RETRIEVED)
+        scores = self._key_scores(form)
+        found = self._top(scores, RETRIEVED)
         exact = self._exact_rare(form)
-        if only is not None and not self._reaches(only, found, exact):
+        rare = self._rare_words(form, set(found))
+        if rare and scores is not None:
+            # All of them share the rare word: those sharing most of the rest go first.
+            order = np.argsort(-scores[np.asarray(rare)], kind="stable")[:RARE_SCORED]
+            rare = [rare[i] for i in order]
+        if only is not None and not self._reaches(only, found, exact, rare):
             return []
         if len(found) > limit:
             # Two cuts, each blind where the other sees: whole-name spelling (the rerank)
@@ -528,9 +541,12 @@ class NameIndex:
                 reranked = self._rerank(form, found, limit)
                 seen = set(reranked)
                 found = reranked + [n for n in by_keys if n not in seen]
-        if exact:
+        if exact or rare:
             seen = set(found)
-            found += [n for n in exact if n not in seen]
+            for n in (*exact, *rare):
+                if n not in seen:
+                    seen.add(n)
+                    found.append(n)
         if only is not None:
             found = [n for n in found if only[self.name_entry[n]]]
         return found
@@ -623,12 +639,48 @@ class NameIndex:
         sizes = self.name_tok_off[names + 1] - self.name_tok_off[names]
         return [int(n) for n in names[np.argsort(sizes, kind="stable")[:EXACT_SCORED]]]
 
+    def _rare_words(self, form: NameForm, seen: set[int]) -> list[int]:
+        """For a query of two or more distinctive words, the names not in ``seen`` that
+        hold one of its words exactly (in its own or its transliteration-canonical
+        spelling) where at most :data:`MAX_RARE` names hold it."""
+        core = [t for t in form.tokens if t.kind not in ("legal", "title") and t.distinctive]
+        if len(core) < 2:
+            return []
+        words = {t.text for t in core if len(t.text) > 3}
+        words |= {translit_canonical(w) for w in words}
+        hashes = _hashes("t:" + w for w in sorted(words))
+        lo = np.searchsorted(self.key_hash, hashes, "left")
+        hi = np.searchsorted(self.key_hash, hashes, "right")
+        out: dict[int, None] = {}
+        for i in range(len(hashes)):
+            for j in range(lo[i], hi[i]):
+                start, end = int(self.key_start[j]), int(self.key_end[j])
+                if end - start <= MAX_RARE:
+                    out.update((int(n), None) for n in self.postings[start:end])
+        return [n for n in out if n not in seen]
+
     def retrieve(self, form: NameForm, limit: int = RETRIEVED) -> list[int]:
         """Names sharing the most (rarity-weighted) keys with ``form``, best first."""
+        return self._top(self._key_scores(form), limit)
+
+    def _top(self, scores: npt.NDArray[np.float64] | None, limit: int) -> list[int]:
+        """The ``limit`` names of the best key scores divided by the names' length norm."""
+        if scores is None:
+            return []
+        hit = np.flatnonzero(scores)
+        acc = np.zeros_like(scores)
+        acc[hit] = scores[hit] * self.name_norm[hit]
+        if len(hit) > limit:
+            hit = hit[np.argpartition(acc[hit], -limit)[-limit:]]
+        return [int(i) for i in hit[np.argsort(-acc[hit], kind="stable")]]
+
+    def _key_scores(self, form: NameForm) -> npt.NDArray[np.float64] | None:
+        """Per name, the rarity-weighted sum of the keys it shares with ``form`` (before
+        the length norm); ``None`` when no key is held by any name."""
         n = len(self.name_entry)
         keys = list(query_keys(form))
         if not n or not keys:
-            return []
+            return None
         hashes = _hashes(keys)
         lo = np.searchsorted(self.key_hash, hashes, "left")
         hi = np.searchsorted(self.key_hash, hashes, "right")
@@ -642,15 +694,10 @@ class NameIndex:
                 arrays.append(posting)
                 weights.append(math.log(1.0 + n / len(posting)) * kind)
         if not arrays:
-            return []
+            return None
         ids = np.concatenate(arrays)
         w = np.repeat(np.asarray(weights), [len(a) for a in arrays])
-        acc: npt.NDArray[np.float64] = np.bincount(ids, weights=w).astype(np.float64)
-        hit = np.flatnonzero(acc)
-        acc[hit] = acc[hit] * self.name_norm[hit]
-        if len(hit) > limit:
-            hit = hit[np.argpartition(acc[hit], -limit)[-limit:]]
-        return [int(i) for i in hit[np.argsort(-acc[hit], kind="stable")]]
+        return np.bincount(ids, weights=w, minlength=n).astype(np.float64)
 
     def entry(self, e: int) -> EntryInfo:
         """Entry number ``e`` (decoded once, then cached)."""

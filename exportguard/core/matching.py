@@ -417,6 +417,18 @@ _CHAIN_PARTICLES = frozenset({"son-of", "daughter-of", "family-of", "father-of"}
 #: East Slavic and Turkic patronymics as transliterated: -ovich, -evich, -ovna, -evna,
 #: -ichna, -ogly/-oglu, -kyzy ("Sergey Kuzhugetovich Shoygu", "Ilham Heydar oglu Aliyev").
 _PATRONYMIC = re.compile(r"(?:[oe]vich|[oe]vna|ichna|ovych|ivna|o[gh]l[yu]|kyzy|qizi)$")
+#: The short -ich patronymics of given names in -a/-ya (Ilya, Kuzma, Luka, Foma, Nikita,
+#: Savva): "AIBABIN Alexander Ilyich". Only in a name of three or more words, as Serbian
+#: and Croatian surnames are written alike (Ilić, Lukić).
+_SHORT_PATRONYMIC = re.compile(r"^(?:il+y?ich|kuzmich|lukich|fomich|nikitich|savvich)$")
+
+
+def _patronymic(tokens: Sequence[Token], i: int) -> bool:
+    """Whether token ``i`` of a person's name is a patronymic."""
+    text = tokens[i].text
+    return bool(_PATRONYMIC.search(text)) or (
+        len(tokens) >= 3 and bool(_SHORT_PATRONYMIC.match(text))
+    )
 
 
 def _costs(
@@ -449,9 +461,9 @@ def _costs(
             out[i] = CHAIN_COST
         elif t.kind == "legal" or (t.kind == "title" and against is not EntityType.ORGANIZATION):
             out[i] = FORM_COST
-        elif person and i > 0 and _PATRONYMIC.search(t.text):
+        elif person and i > 0 and _patronymic(tokens, i):
             out[i] = CHAIN_COST  # a patronymic ("Kuzhugetovich"), like a lineage link
-        elif person and i + 1 < len(tokens) and _PATRONYMIC.search(tokens[i + 1].text):
+        elif person and i + 1 < len(tokens) and _patronymic(tokens, i + 1):
             # The given name before its patronymic, in either order ("Sergey Kuzhugetovich
             # SHOYGU", "SMITH Dmitry Vyacheslavovich"): a given name, never a middle name.
             out[i] = 1.0

@@ -706,14 +706,20 @@ def _legal_word(text: str, fuzzy: bool) -> str | None:
 
 #: Spellings that transliteration conventions vary on (BGN/PCGN, ISO 9, passport and
 #: English press usage of Russian and Ukrainian names), rewritten to one form before a
-#: spelling comparison: Alexey ~ Aleksei, Yury ~ Yurii, Mikhail ~ Mihail, Evgeny ~ Yevgeny.
+#: spelling comparison: Alexey ~ Aleksei, Yury ~ Yurii, Mikhail ~ Mihail, Evgeny ~ Yevgeny,
+#: Fyodor ~ Fedor.
 _TRANSLIT_VARIANTS = (
     (re.compile(r"x"), "ks"),
     (re.compile(r"(?:iy|ii|yy|yi|ij|y)$"), "y"),
     (re.compile(r"(?<=[aeiou])(?:i|j)$"), "y"),
     (re.compile(r"^ye"), "e"),
     (re.compile(r"(?<=[aeiou])ye"), "e"),
-    (re.compile(r"(?<=[aeiou])y(?=[^aeiouy])"), "i"),
+    # Ё and ьe after a consonant: Russian prints ё as е, English writes "yo" (Fyodor ~
+    # Фёдор/Федор ~ Fedor, Pyotr ~ Petr, Solovyov ~ Solovyev ~ Соловьев ~ Solovev).
+    (re.compile(r"(?<=[^aeiouy])y[oe]"), "e"),
+    # Й before a consonant: Aleynik ~ Alejnik ~ Aleinik (Алейник).
+    (re.compile(r"(?<=[aeiou])[yj](?=[^aeiouy])"), "i"),
+    (re.compile(r"dzh"), "j"),  # Джихад ~ Jihad, Джамал ~ Jamal
     (re.compile(r"kh"), "h"),
     (re.compile(r"iya"), "ya"),  # Mariya ~ Maria, Anastasiya ~ Anastasia
     (re.compile(r"w"), "v"),  # Cyrillic writes a foreign w as в: Хуавэй ~ Huawei
