@@ -430,6 +430,27 @@ def test_other_names_across_scripts_stay_apart(query: str, listed: str) -> None:
     assert one_entry(person(listed), query) < DEFAULT_THRESHOLD
 
 
+@pytest.mark.parametrize(
+    ("query", "listed", "hit"),
+    [
+        # the consonants an abjad writes are the name: one changed is another name
+        ("فداء الحداء", "Abd al Hadi", False),  # ف is f, never b
+        ("مائده ضرغامی", "Muhammad Ali Durgham", False),  # ه is a consonant
+        ("אלכסנדר שביט", "Alexandr SHUBIN", False),  # Shavit: t is not n
+        ("חן-חזן", "Ghassan Ahmed GHANNAN", False),  # ח is not غ
+        # ... where an article, a doubled letter or one letter's Latin spellings are not
+        ("الطيب نايل", "Tayeb NAIL", True),
+        ("محمد طاهر حامد حسين", "Mohammad Tahir Hammid Hussein", True),
+        ("كُل آغا اسحاقزی", "Gul Agha ISHAKZAI", True),
+        ("عبد القادر محمود محمد السيد", "Abdel Khader Mahmoud Mohamed El Sayed", True),
+    ],
+)
+def test_abjad_consonants_decide(query: str, listed: str, hit: bool) -> None:
+    from tests.factories import person
+
+    assert (one_entry(person(listed), query) >= DEFAULT_THRESHOLD) is hit
+
+
 def _scored(entry: ListEntry, query: str, country: str | None = None) -> float:
     found = screen([NameIndex.build(1, [entry])], make_query(query, country=country), threshold=0.0)
     return max((h.score for h in found), default=0.0)

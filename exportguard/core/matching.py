@@ -101,6 +101,9 @@ PHONETIC_SIMILARITY = {1: 0.5, 2: 0.78, 3: 0.85, 4: 0.9, 5: 0.93}
 #: adds this much ("Mohammed" ~ "Muhammad"): sounding alike is weak evidence when both
 #: sides were written in the same alphabet ("Wisla" is not "Fazlullah").
 LATIN_PHONETIC_BONUS = 0.05
+#: Across an abjad, the least similarity of two tokens' consonants (as spelt, alike
+#: letters merged) that counts as a spelling of one name.
+CONSONANTAL_FLOOR = 0.85
 #: Similarity of a token to a longer one it begins ("Tech" ~ "Technologies").
 ABBREVIATION_SIMILARITY = 0.8
 #: Similarity of two spellings that differ only by transliteration convention.
@@ -159,7 +162,10 @@ def token_similarity(q: Token, c: Token) -> tuple[float, str]:
     shared = q.skeletons & c.skeletons
     if shared:
         length = max(len(s) for s in shared)
-        if "abjad" in (q.script, c.script) or (
+        if (
+            "abjad" in (q.script, c.script)
+            and (length > 2 or _consonants_close(q, c))
+        ) or (
             "cyrillic" in (q.script, c.script)
             and length >= 4
             and spelling >= 0.55
@@ -179,8 +185,13 @@ def token_similarity(q: Token, c: Token) -> tuple[float, str]:
         if a == b and a:  # the same consonants: as close as an abjad spelling gets
             consonantal = 0.95 if len(a) > 2 else 0.85
         else:
-            consonantal = min(_spelling(a, b), 0.9 if min(len(a), len(b)) > 2 else 0.8)
-        if consonantal >= 0.75 and consonantal > best:
+            consonantal = min(
+                _spelling(_alike(a), _alike(b)),
+                0.9 if min(len(a), len(b)) > 2 else 0.8,
+            )
+        # Consonants are what an abjad writes: one of them changed is another name
+        # ("Shavit" is not "Shubin"), where a doubled or alike letter is not.
+        if consonantal >= CONSONANTAL_FLOOR and consonantal > best:
             best, how = consonantal, "consonants"
     particle = particle_class(q.text)
     if particle is not None and particle == particle_class(c.text) and best < PARTICLE_SIMILARITY:
@@ -200,6 +211,31 @@ def token_similarity(q: Token, c: Token) -> tuple[float, str]:
         if q_full & c_full or q.text in c_full or c.text in q_full:
             best, how = GIVEN_NAME_SIMILARITY, "given-name variant"
     return best, how
+
+
+def _consonants_close(q: Token, c: Token) -> bool:
+    """Whether two tokens' consonants as spelt are alike (spelling >= 0.6, an article and
+    the letters one abjad letter stands for aside). A skeleton of one or two consonant
+    classes is no evidence alone across an abjad: ف is f and never b ("Fida" is not
+    "Abd"), ه and ح are consonants ("Maedeh" is not "Muhammad")."""
+    a = _devowel(_ARTICLE.sub("", q.text), abjad=q.script == "abjad")
+    b = _devowel(_ARTICLE.sub("", c.text), abjad=c.script == "abjad")
+    return _spelling(_alike(a), _alike(b)) >= 0.6
+
+
+def _alike(consonants: str) -> str:
+    """Consonants with the letters one abjad letter is written as merged and doubled
+    letters single (an abjad writes a doubled consonant once: "Hammid" ~ حامد)."""
+    digraphs = consonants.replace("kh", "x").replace("gh", "G")  # خ and غ: letters of their own
+    return _DOUBLED.sub(r"\1", digraphs.translate(_ABJAD_ALIKE))
+
+
+_DOUBLED = re.compile(r"(.)\1+")
+#: An Arabic article joined to its word ("al-Tayyib" written الطيب), left out here.
+_ARTICLE = re.compile(r"^[ae]l(?=\w{3})")
+#: Latin letters one abjad letter is written as (ک/گ/ق/ج as k, g, q, j; پ/ب as p, b;
+#: و as w, v); ف stays f, and س, ز, د are letters of their own ("Hazan" is not "Hassan").
+_ABJAD_ALIKE = str.maketrans("gqjcpv", "kkkkbw")
 
 
 _NOT_VOWELS = re.compile(r"[^aeiouy]+")
