@@ -502,6 +502,13 @@ def test_a_surname_alone_is_not_a_person(query: str, listed: str, hit: bool) -> 
     assert (one_entry(person(listed), query) >= DEFAULT_THRESHOLD) is hit
 
 
+@pytest.mark.parametrize("query", ["Luskoil Oil Company", "Lukoyl Oil Company", "Lukil Oil Co"])
+def test_a_consonant_typo_is_retrieved(index: NameIndex, query: str) -> None:
+    """A consonant inserted ("Luskoil") or dropped in a short skeleton still reaches the
+    listed name among 80 thousand."""
+    assert any("LUKOIL" in name.upper() for name in hit_names(index, query))
+
+
 def test_found_among_many_of_one_surname(index: NameIndex) -> None:
     """Retrieval keeps the names sharing the most keys beside the spelling re-rank: a short
     given name ("Bob") among every Bovda, and one listing's names in another word order."""

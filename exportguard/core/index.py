@@ -9,7 +9,8 @@ index from keys to the names carrying them:
                    adjacent tokens joined (split/joined spellings);
 ``d:<skeleton>``   every one-deletion variant of skeletons of four or more consonants (a
                    consonant typo: the query looks its own skeleton up here, its own
-                   deletion variants under ``d:``, and, from five consonants, under ``p:``).
+                   deletion variants under ``d:``, and, from three consonants, under
+                   ``p:``: a consonant inserted, "Luskoil" for "Lukoil").
 
 A query's keys pick postings; each key adds its inverse document frequency, times the
 key kind's weight (:data:`KEY_WEIGHTS`), to the names it lists (one ``numpy.bincount``),
@@ -200,14 +201,15 @@ def _keys(form: NameForm, *, query: bool) -> set[str]:
             keys.add("g:" + full)
         for skeleton in token.skeletons:
             keys.add("p:" + skeleton)
+            deletions = {skeleton[:i] + skeleton[i + 1 :] for i in range(len(skeleton))}
+            if query and len(skeleton) >= 3:
+                # a consonant inserted in the query ("Luskoil", "Tcala"): its deletion
+                # variants are looked up as whole skeletons
+                keys.update("p:" + d for d in deletions)
             if len(skeleton) >= 4:
                 if query:
                     keys.add("d:" + skeleton)
-                for i in range(len(skeleton)):
-                    deleted = skeleton[:i] + skeleton[i + 1 :]
-                    keys.add("d:" + deleted)
-                    if query and len(skeleton) >= 5:
-                        keys.add("p:" + deleted)
+                keys.update("d:" + d for d in deletions)
     for a, b in itertools.pairwise(tokens):
         keys.add("t:" + a.text + b.text)
         for x in a.skeletons:
