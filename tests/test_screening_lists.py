@@ -451,6 +451,30 @@ def test_abjad_consonants_decide(query: str, listed: str, hit: bool) -> None:
     assert (one_entry(person(listed), query) >= DEFAULT_THRESHOLD) is hit
 
 
+@pytest.mark.parametrize(
+    ("query", "listed", "hit"),
+    [
+        # Hangul written without spaces is read syllable by syllable, as the lists
+        # romanise it (McCune-Reischauer, Revised Romanization)
+        ("김정은", "KIM Jong Un", True),
+        ("최룡해", "CHOE Ryong Hae", True),
+        ("리병철", "RI Pyong Chol", True),
+        ("박철", "PAK Chol", True),
+        ("김정은", "KIM Jong Nam", False),
+        ("김상훈", "KIM Song Hun", False),  # sang is not song
+        # every syllable of a Chinese name is the name, however common
+        ("习近平", "XI Jinping", True),
+        ("马丽丽", "MA Li", False),
+        ("韦桂英", "WEI Hsueh Ying", False),
+        ("秦建华", "QIN Xianhua", False),  # jian is not xian
+    ],
+)
+def test_syllabic_names(query: str, listed: str, hit: bool) -> None:
+    from tests.factories import person
+
+    assert (one_entry(person(listed), query) >= DEFAULT_THRESHOLD) is hit
+
+
 def _scored(entry: ListEntry, query: str, country: str | None = None) -> float:
     found = screen([NameIndex.build(1, [entry])], make_query(query, country=country), threshold=0.0)
     return max((h.score for h in found), default=0.0)

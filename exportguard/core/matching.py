@@ -104,6 +104,10 @@ LATIN_PHONETIC_BONUS = 0.05
 #: Across an abjad, the least similarity of two tokens' consonants (as spelt, alike
 #: letters merged) that counts as a spelling of one name.
 CONSONANTAL_FLOOR = 0.85
+#: Our romanisation of a syllabic script (Chinese, Japanese, Korean ...) against a Latin
+#: spelling: below this spelling similarity they are other syllables ("Jianhua" is not
+#: "Xianhua"); the conventions' variants are :func:`romanised` syllables.
+SYLLABLE_SPELLING = 0.95
 #: Similarity of a token to a longer one it begins ("Tech" ~ "Technologies").
 ABBREVIATION_SIMILARITY = 0.8
 #: Similarity of two spellings that differ only by transliteration convention.
@@ -149,7 +153,9 @@ def token_similarity(q: Token, c: Token) -> tuple[float, str]:
         JaroWinkler.normalized_similarity(q.text, c.text)
         + OSA.normalized_similarity(q.text, c.text)
     ) / 2
-    if q.text[0] == c.text[0] or len(q.text) > 2:
+    if (q.text[0] == c.text[0] or len(q.text) > 2) and (
+        spelling >= SYLLABLE_SPELLING or "other" not in (q.script, c.script)
+    ):
         best, how = spelling, "spelling"
     if len(q.text) > 3 and len(c.text) > 3 and best < TRANSLIT_SIMILARITY:
         a, b = translit_canonical(q.text), translit_canonical(c.text)
@@ -172,7 +178,8 @@ def token_similarity(q: Token, c: Token) -> tuple[float, str]:
             and _vowels_agree(q.text, c.text)
         ):
             phonetic, kind = PHONETIC_SIMILARITY[min(length, 5)], "phonetic"
-        elif spelling >= 0.7:
+        elif spelling >= 0.7 and "other" not in (q.script, c.script):
+            # (a romanised syllable sounding like another is another: "sang" ~ "song")
             phonetic, kind = min(spelling + LATIN_PHONETIC_BONUS, 0.93), "spelling+sound"
         else:
             phonetic, kind = 0.0, ""
@@ -275,6 +282,7 @@ _SYLLABLES = (
     ("song", "seong"), ("kwang", "gwang"), ("gil", "kil"), ("dok", "deok", "tok"),
     ("chon", "cheon", "jeon", "chun"), ("hui", "hee", "hi"), ("il", "ill"),
     ("zhang", "chang"), ("zhou", "chou"), ("zhu", "chu"), ("jiang", "chiang"),
+    ("un", "eun"), ("ryong", "ryeong"), ("pyong", "byeong", "pyeong", "byong"),
     ("cai", "tsai"), ("cao", "tsao"), ("xu", "hsu"), ("qian", "chien"), ("zheng", "cheng"),
 )  # fmt: skip
 _SYLLABLE = {spelling: group[0] for group in _SYLLABLES for spelling in group}
@@ -512,6 +520,27 @@ def _costs(
     return out
 
 
+def _syllables_alike(tokens: Sequence[Token], weights: list[float]) -> list[float]:
+    """``weights`` with every name word at 1.0 (legal forms and titles keep theirs)."""
+    return [1.0 if t.kind == "word" else w for t, w in zip(tokens, weights, strict=True)]
+
+
+def _unmatched(
+    tokens: Sequence[Token],
+    weights: list[float],
+    used: set[int],
+    against: EntityType,
+    *,
+    syllabic: bool,
+) -> float:
+    """The weight the unmatched tokens cost (:func:`_costs`); in a syllabic name no
+    syllable is a middle name."""
+    costs = _costs(tokens, used, against is EntityType.PERSON, against)
+    if syllabic:
+        costs = [1.0 if f == MIDDLE_COST else f for f in costs]
+    return sum(w * f for w, f in zip(weights, costs, strict=True))
+
+
 def _weight(t: Token, weight_of: TokenWeight) -> float:
     if t.kind in ("legal", "title"):
         return LEGAL_WEIGHT
@@ -548,6 +577,13 @@ def name_feature(
     chosen = align(qt, ct)
     cw = [_weight(t, weight_of) for t in ct]
     qw = [_weight(t, weight_of) for t in qt]
+    person = cand.entry_type is EntityType.PERSON
+    # A person's name in a syllabic script (Chinese, Korean ...): every syllable is the
+    # name, however common ("马丽丽", Ma Lili, is not MA LI; Wei Guiying is not WEI Hsueh
+    # Ying), so each weighs alike and none is a middle name.
+    syllabic = person and any(t.script == "other" for t in qt)
+    if syllabic:
+        cw, qw = _syllables_alike(ct, cw), _syllables_alike(qt, qw)
     matched = 0.0
     pairs: list[TokenPair] = []
     used_q: set[int] = set()
@@ -565,10 +601,8 @@ def name_feature(
             )
         )
     aligned_w = sum(cw[j] for j in used_c)
-    person = cand.entry_type is EntityType.PERSON
-    kind = cand.entry_type
-    free_q = sum(w * f for w, f in zip(qw, _costs(qt, used_q, person, kind), strict=True))
-    free_c = sum(w * f for w, f in zip(cw, _costs(ct, used_c, person, kind), strict=True))
+    free_q = _unmatched(qt, qw, used_q, cand.entry_type, syllabic=syllabic)
+    free_c = _unmatched(ct, cw, used_c, cand.entry_type, syllabic=syllabic)
     q_cov = matched / (aligned_w + free_q) if aligned_w + free_q else 0.0
     c_cov = aligned_w / (aligned_w + free_c) if aligned_w + free_c else 0.0
     floor = LIST_COVERAGE_FLOOR.get(cand.entry_type, 0.5)

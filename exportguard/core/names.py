@@ -80,7 +80,7 @@ _ARABIC = {
 }  # fmt: skip
 
 _ABJAD = re.compile("[\u0590-\u05ff\u0600-\u06ff\u0750-\u077f\ufb1d-\ufdff\ufe70-\ufeff]")
-_CJK = re.compile("([\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff])")
+_CJK = re.compile("([\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\uac00-\ud7a3])")
 
 
 def _translit_word(word: str) -> str:
@@ -106,10 +106,26 @@ def _translit_word(word: str) -> str:
             out.append(_ARABIC[ch])
         elif unicodedata.combining(ch):
             pass
+        elif "\uac00" <= ch <= "\ud7a3":
+            out.append(_hangul(anyascii(ch).lower()))
         else:
             out.append(anyascii(ch).lower())
         i += 1
     return "".join(out)
+
+
+_HANGUL_FINAL = str.maketrans("gdb", "ktp")
+
+
+def _hangul(syllable: str) -> str:
+    """A Hangul syllable as anyascii romanises it, with a final stop and an initial ㄹ as
+    the Revised Romanization and McCune-Reischauer write them in names: 박 "bag" -> "bak",
+    혁 "hyeog" -> "hyeok", 룡 "lyong" -> "ryong" (the lists' PAK, HYOK, RYONG)."""
+    if syllable.startswith("l"):
+        syllable = "r" + syllable[1:]
+    if syllable[-1:] in ("g", "d", "b") and not syllable.endswith("ng"):
+        syllable = syllable[:-1] + syllable[-1].translate(_HANGUL_FINAL)
+    return syllable
 
 
 # --- normalisation and tokens -----------------------------------------------------------
@@ -258,7 +274,13 @@ def _ascii_fold(text: str) -> str:
     if text.isascii():
         return text
     decomposed = unicodedata.normalize("NFKD", text)
-    return "".join(c for c in decomposed if not unicodedata.combining(c))
+    folded = "".join(c for c in decomposed if not unicodedata.combining(c))
+    # Decomposition splits a Hangul syllable into its letters (jamo): compose them back,
+    # so the syllable is romanised whole (see _hangul).
+    return unicodedata.normalize("NFC", folded) if _JAMO.search(folded) else folded
+
+
+_JAMO = re.compile("[\u1100-\u11ff]")
 
 
 def normalise(name: str) -> str:
