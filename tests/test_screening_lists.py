@@ -475,6 +475,26 @@ def test_syllabic_names(query: str, listed: str, hit: bool) -> None:
     assert (one_entry(person(listed), query) >= DEFAULT_THRESHOLD) is hit
 
 
+@pytest.mark.parametrize(
+    ("query", "listed", "hit"),
+    [
+        # an initial stands for the word it begins (weakly), beside a matched name
+        ("SHESTAKOV, Ilya V", "Ilya Vasilyevich SHESTAKOV", True),
+        ("S M TUFAIL", "Sheik Mohammed TUFAIL", True),
+        ("J K", "John Kennedy", False),  # initials alone are no evidence
+        ("A Smith", "John Smith", False),
+        # the Persian ezafe is no name word
+        ("BANK-E SAMAN", "BANK SAMAN", True),
+        ("HARAKAT UL JIHAD-E-ISLAMI", "HARAKAT UL JIHAD ISLAMI", True),
+    ],
+)
+def test_initials_and_the_ezafe(query: str, listed: str, hit: bool) -> None:
+    from tests.factories import party, person
+
+    entry = party(listed) if "BANK" in listed or "HARAKAT" in listed else person(listed)
+    assert (one_entry(entry, query) >= DEFAULT_THRESHOLD) is hit
+
+
 def _scored(entry: ListEntry, query: str, country: str | None = None) -> float:
     found = screen([NameIndex.build(1, [entry])], make_query(query, country=country), threshold=0.0)
     return max((h.score for h in found), default=0.0)

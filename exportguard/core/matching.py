@@ -121,6 +121,9 @@ ACRONYM_SIMILARITY = 0.85
 #: Similarity of a given name and its short form ("Bob" ~ "Robert", "Sasha" ~ "Aleksandr"):
 #: strong evidence, not exact (vocab/given_names*.csv).
 GIVEN_NAME_SIMILARITY = 0.9
+#: An initial against a word it begins ("V" ~ "Vasilyevich", "K M" ~ "Khan Mohammad"):
+#: just enough to align, weak evidence.
+INITIAL_SIMILARITY = 0.8
 #: Aligned tokens less similar than this count as unmatched.
 MIN_TOKEN_SIMILARITY = 0.78
 
@@ -203,8 +206,13 @@ def token_similarity(q: Token, c: Token) -> tuple[float, str]:
     particle = particle_class(q.text)
     if particle is not None and particle == particle_class(c.text) and best < PARTICLE_SIMILARITY:
         best, how = PARTICLE_SIMILARITY, "particle"
-    if (len(q.text) == 1 or len(c.text) == 1) and q.text[0] == c.text[0] and best < 0.7:
-        best, how = 0.7, "initial"
+    if (
+        (len(q.text) == 1 or len(c.text) == 1)
+        and q.text[0] == c.text[0]
+        and best < INITIAL_SIMILARITY
+        and "abjad" not in (q.script, c.script)  # an abjad spelling's first letter is a guess
+    ):
+        best, how = INITIAL_SIMILARITY, "initial"
     short, long_ = sorted((q.text, c.text), key=len)
     if (
         best < ABBREVIATION_SIMILARITY
