@@ -69,7 +69,9 @@ def me(who: CallerDep) -> dict[str, Any]:
 
 @router.post("/screen", tags=["screening"])
 def screen(body: s.ScreenRequest, who: Caller = allowed("screen")) -> dict[str, Any]:
-    """Screen one party against every list snapshot in force (as of a date)."""
+    """Screen one party against every list snapshot in force (as of a date). Each hit says
+    whether a reviewed false positive clears it (``review``: the same party, the same
+    version of the entry; ``cleared_hits``, ``open_hits``)."""
     result = who.service.screen(
         body.name,
         country=body.country,
@@ -82,7 +84,7 @@ def screen(body: s.ScreenRequest, who: Caller = allowed("screen")) -> dict[str, 
         sources=body.sources,
         lists=body.lists,
     )
-    return result.to_dict()
+    return who.service.cases.review(result)
 
 
 @router.post(

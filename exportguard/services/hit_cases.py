@@ -342,8 +342,11 @@ class Cases:
         for regime in result.get("regimes", []):
             for reason in regime.get("reasons", []):
                 match = reason.get("match")
-                if match and match["entry_id"] == entry_id and (party is None
-                                                                or match["party"] == party):
+                if (
+                    match
+                    and match["entry_id"] == entry_id
+                    and (party is None or match["party"] == party)
+                ):
                     matches.setdefault(match["party"], match)  # fmt: skip
         if not matches:
             raise NotFound(f"decision {ref} has no party matching {entry_id!r}"
@@ -496,7 +499,9 @@ class Cases:
                 self._close(conn, case | values)
         return self.get(case_id)
 
-    def confirm(self, case_id: str, *, note: str = "", version: int | None = None) -> dict[str, Any]:
+    def confirm(
+        self, case_id: str, *, note: str = "", version: int | None = None
+    ) -> dict[str, Any]:
         """A second officer confirms a decision pending confirmation: the case closes (a
         false positive clears the hit). The officer who decided may not
         (:class:`SecondOfficerRequired`)."""
@@ -688,9 +693,15 @@ class Cases:
             key = party_key(query.get("normalised") or query.get("name", ""),
                             query.get("country"), query.get("type"), query.get("birth_date"),
                             query.get("identifiers") or ())  # fmt: skip
-            cleared = (monitoring_store.clearances_of(conn, record.subject) if monitoring
-                       else list(monitoring_store.party_clearances(
-                           conn, tenant, key, [h["entity_id"] for h in hits], today).values()))
+            cleared = (
+                monitoring_store.clearances_of(conn, record.subject)
+                if monitoring
+                else list(
+                    monitoring_store.party_clearances(
+                        conn, tenant, key, [h["entity_id"] for h in hits], today
+                    ).values()
+                )
+            )
             for hit in hits:
                 entry_id = hit["entity_id"]
                 cases = store.cases_for(conn, origin, ref, entry_id)
@@ -765,7 +776,7 @@ def _in_words(case: Mapping[str, Any]) -> str:
     if state is CaseState.ESCALATED:
         return f"escalated (case {case['id']}; {decided}; {reason})"
     if state is CaseState.PENDING:
-        return (f"{disposition}, pending a second officer's confirmation (case {case['id']}; "
+        return (f"{disposition}, pending confirmation by a second officer (case {case['id']}; "
                 f"{decided}; {reason})")  # fmt: skip
     confirmed = (f", confirmed by {case['confirmed_by']} on {case['confirmed_at']}"
                  if case.get("confirmed_by") else "")  # fmt: skip
@@ -778,5 +789,6 @@ def _cleared_in_words(clearance: Mapping[str, Any]) -> str:
         by += f", confirmed by {clearance['confirmed_by']}"
     case = f"case {clearance['case_id']}; " if clearance.get("case_id") else ""
     until = f", until {clearance['expires_on']}" if clearance.get("expires_on") else ""
-    return f"false positive, cleared earlier ({case}{by}; cleared on {clearance['created_at']}{until})"
-
+    return (
+        f"false positive, cleared earlier ({case}{by}; cleared on {clearance['created_at']}{until})"
+    )

@@ -444,12 +444,14 @@ class Monitoring:
         expires_on: date | None = None, alert_id: int | None = None,
     ) -> dict[str, Any]:  # fmt: skip
         """Decide a counterparty's hit through its review case (opened if need be): a
-        second officer giving the decision that waits for confirmation confirms it."""
+        second officer giving the decision that waits for confirmation confirms it; the
+        decision the closed case already has is the answer again."""
         cases = self.app.cases
         case, _ = cases.open(Origin.MONITORING, cp_id, entry_id, alert_id=alert_id)
-        waiting = case["state"] == CaseState.PENDING
-        if waiting and case["disposition"] == disposition and case["decided_by"] != self.app.actor:
-            return cases.confirm(case["id"], note=note)
+        if case["state"] == CaseState.CLOSED and case["disposition"] == disposition:
+            return cases.get(case["id"])
+        if case["state"] == CaseState.PENDING and case["disposition"] == disposition:
+            return cases.confirm(case["id"], note=note)  # four-eyes: not by the same officer
         return cases.decide(case["id"], disposition, reason_code="other", note=note,
                             expires_on=expires_on)  # fmt: skip
 

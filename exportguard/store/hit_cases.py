@@ -38,7 +38,9 @@ def get_case(conn: Connection, case_id: str, *, lock: bool = False) -> dict[str,
     return _case(row) if row else None
 
 
-def cases_for(conn: Connection, origin: str, origin_ref: str, entry_id: str) -> list[dict[str, Any]]:
+def cases_for(
+    conn: Connection, origin: str, origin_ref: str, entry_id: str
+) -> list[dict[str, Any]]:
     """The cases of one hit of one origin, newest first."""
     rows = conn.execute(
         select(hit_cases)
@@ -104,9 +106,7 @@ def counts(conn: Connection, exporter: str | None = None) -> dict[str, int]:
     return {str(state): int(n) for state, n in conn.execute(query)}
 
 
-def update_case(
-    conn: Connection, case_id: str, version: int, values: Mapping[str, Any]
-) -> bool:
+def update_case(conn: Connection, case_id: str, version: int, values: Mapping[str, Any]) -> bool:
     """Write ``values`` if the case is still at ``version`` (then one more); False if
     someone changed it since."""
     result = conn.execute(
