@@ -25,7 +25,7 @@ from __future__ import annotations
 
 import csv
 import io
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from datetime import date
 from typing import TYPE_CHECKING, Any
 
@@ -251,9 +251,12 @@ class Cases:
         row: str | None, party: str | None, alert_id: int | None,
     ) -> dict[str, Any]:  # fmt: skip
         """The new case's fields (without id, state and times) from its origin."""
-        finders = {Origin.SCREENING: self._from_screening, Origin.BATCH: self._from_batch,
-                   Origin.DECISION: self._from_decision,
-                   Origin.MONITORING: self._from_monitoring}  # fmt: skip
+        finders: dict[Origin, Callable[..., dict[str, Any]]] = {
+            Origin.SCREENING: self._from_screening,
+            Origin.BATCH: self._from_batch,
+            Origin.DECISION: self._from_decision,
+            Origin.MONITORING: self._from_monitoring,
+        }
         found = finders[origin](conn, ref, entry_id, row=row, party=party, alert_id=alert_id)
         entry = next(list_store.load_entries(conn, found["snapshot_id"], [entry_id]), None)
         if entry is None:
@@ -356,8 +359,8 @@ class Cases:
                                f"name one of {', '.join(sorted(matches))}",
                                field="party")  # fmt: skip
         name, match = next(iter(matches.items()))
-        given = next((x for x in result["request"].get("parties", [])
-                      if x.get("name") == name), {})  # fmt: skip
+        given: Mapping[str, Any] = next((x for x in result["request"].get("parties", [])
+                                         if x.get("name") == name), {})  # fmt: skip
         country = given.get("country")
         q = build_query(name, country=country)
         return {

@@ -44,7 +44,8 @@ async def inbox(request: Request) -> Response:
     number = _page_number(request)
     filters = {"state": q.get("state", ""), "list": q.get("list", "").strip(),
                "assignee": q.get("assignee", "")}  # fmt: skip
-    error, status, items, total = None, 200, [], 0
+    error, status, total = None, 200, 0
+    items: list[dict[str, Any]] = []
     try:
         items, total = who.service.cases.find(
             state=filters["state"] or None, list_text=filters["list"] or None,
