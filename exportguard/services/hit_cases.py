@@ -126,7 +126,7 @@ class Cases:
         out = _out(case)
         out["events"] = events
         out["entry"] = entry.to_dict() if entry else None
-        out["details"] = [{"label": k, "value": v} for k, v in entry.details()] if entry else []
+        out["details"] = [{"label": k, "value": v} for k, v in _facts(entry)] if entry else []
         out["clearance"] = clearance
         return out
 
@@ -732,6 +732,31 @@ def _may_review(actor: Actor, exporter: str | None) -> bool:
 
 def _actor_of(user: Mapping[str, Any]) -> Actor:
     return Actor(str(user["username"]), str(user["role"]), user.get("exporter"))
+
+
+def _facts(entry: ListEntry) -> list[tuple[str, str]]:
+    """What an officer compares to rule a hit in or out, as (label, text) pairs: names,
+    kind, programmes, places, dates, documents and listing, then the entry's other details
+    (``ListEntry.details``)."""
+    listed = " to ".join(str(d) for d in (entry.listed_from, entry.listed_until) if d)
+    rows = [
+        ("also known as", "; ".join(a.name for a in entry.aliases)),
+        ("kind", entry.type.value),
+        ("programmes", ", ".join(entry.programs)),
+        ("countries", ", ".join(entry.countries)),
+        *(("address", a.full) for a in entry.addresses if not a.note),
+        ("born", ", ".join(entry.birth_dates)),
+        ("place of birth", "; ".join(entry.birth_places)),
+        *(("document", f"{i.label or i.kind} {i.value}" + (f" ({i.country})" if i.country else ""))
+          for i in entry.identifiers),
+        ("listed", listed),
+        ("citation", entry.citation or ""),
+        ("licence requirement", entry.licence_requirement or ""),
+        ("licence policy", entry.licence_policy or ""),
+        ("remarks", entry.remarks or ""),
+        ("source", entry.url or ""),
+    ]  # fmt: skip
+    return [(k, v) for k, v in rows if v] + entry.details()
 
 
 def _entry_fields(entry: ListEntry) -> dict[str, Any]:
