@@ -660,7 +660,11 @@ class Cases:
                         q.birth_date, q.identifiers)  # fmt: skip
         with self.app.engine.connect() as conn:
             cleared = monitoring_store.party_clearances(
-                conn, self._scope(), key, [h["entity_id"] for h in out["hits"]], result.as_of
+                conn,
+                self._scope(),
+                key,
+                [h["entity_id"] for h in out["hits"]],
+                self.app.clock().date(),  # a clearance in force today, whatever the as-of date
             )
         shown = 0
         for hit in out["hits"]:
