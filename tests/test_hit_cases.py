@@ -6,6 +6,8 @@ and certificates stating each hit's disposition."""
 
 from __future__ import annotations
 
+import csv
+import io
 import re
 from datetime import date, timedelta
 from pathlib import Path
@@ -342,6 +344,29 @@ def test_cases_from_a_batch_row_and_a_decision_party(service: ExportGuard, lists
     assert done["clearance"] is None
     with pytest.raises(NotFound, match="no decision"):
         ann.cases.open("decision", "nope", entry_id)
+
+    # A false positive cleared from a batch row shows in the review column of a later job
+    # screening the same party (name, country, type) in the same tenant.
+    ann.cases.decide(
+        case["id"], "false_positive", reason_code="name_differs", note="a namesake in Hebei"
+    )
+    assert ann.cases.get(case["id"])["state"] == "closed"  # an Entity List listing
+    text = "id,name,country\nr1,China Electronics Technology Group Corporation 13th Research " \
+           "Institute,CN\nr2,China Electronics Technology Group Corporation 13th Research " \
+           "Institute,\n"  # fmt: skip
+    again = ann.jobs.submit(text, owner="ann", exporter=None, options={})
+    assert service.jobs.run_next("w1") == again
+    lines = list(csv.DictReader(io.StringIO(service.jobs.get(again)["result"])))
+    reviewed = {(r["id"], r["entity_id"]): r["review"] for r in lines}
+    assert reviewed[("r1", entry_id)].startswith(
+        f"false positive, cleared earlier (case {case['id']}"
+    )
+    assert reviewed[("r2", entry_id)] == ""  # no country given: another party
+    theirs = ann.jobs.submit(text, owner="acme", exporter="Acme Cyber", options={})
+    assert service.jobs.run_next("w1") == theirs
+    assert not any(
+        r["review"] for r in csv.DictReader(io.StringIO(service.jobs.get(theirs)["result"]))
+    )
 
 
 def test_an_alert_is_decided_through_its_case(service: ExportGuard, lists_dir: Path) -> None:

@@ -25,7 +25,7 @@ from __future__ import annotations
 
 import csv
 import io
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from datetime import date
 from typing import TYPE_CHECKING, Any
 
@@ -69,6 +69,8 @@ from exportguard.store.engine import writing
 
 if TYPE_CHECKING:
     from exportguard.core.audit import AuditRecord
+    from exportguard.core.index import Hit
+    from exportguard.core.screening_csv import Row
     from exportguard.services import ExportGuard, ScreeningResult
 
 #: Cases on one page of the inbox, at most.
@@ -680,6 +682,39 @@ class Cases:
             shown += valid
         out["cleared_hits"] = shown
         out["open_hits"] = len(out["hits"]) - shown
+        return out
+
+    def batch_review(
+        self, exporter: str | None, pairs: Sequence[tuple[Row, Sequence[Hit]]]
+    ) -> dict[tuple[str, str], str]:
+        """{(row id, entry id): what cleared that hit} for a batch job's results: a
+        clearance in force of the row's party (its name, country and type) in the job's
+        tenant, on the same version of the entry (``core.screening_csv.REVIEW_COLUMN``)."""
+        keys = {
+            row.id: party_key(row.query.form.text, row.query.country,
+                              row.query.type.value if row.query.type else None)
+            for row, _ in pairs
+        }  # fmt: skip
+        out: dict[tuple[str, str], str] = {}
+        with self.app.engine.connect() as conn:
+            cleared = monitoring_store.clearances_of_parties(
+                conn, exporter, set(keys.values()), self.app.clock().date()
+            )
+            if not cleared:
+                return out
+            found = [(row, hit, cleared[(keys[row.id], hit.entry.id)]) for row, hits in pairs
+                     for hit in hits if (keys[row.id], hit.entry.id) in cleared]  # fmt: skip
+            wanted: dict[int, set[str]] = {}
+            for _, hit, _ in found:
+                wanted.setdefault(hit.snapshot_id, set()).add(hit.entry.id)
+            digests = {
+                (snapshot_id, entry.id): entry_digest(entry)
+                for snapshot_id, ids in wanted.items()
+                for entry in list_store.load_entries(conn, snapshot_id, sorted(ids))
+            }
+        for row, hit, clearance in found:
+            if digests.get((hit.snapshot_id, hit.entry.id)) == clearance["entry_digest"]:
+                out[(row.id, hit.entry.id)] = _cleared_in_words(clearance)
         return out
 
     def dispositions(self, record: AuditRecord) -> dict[str, str]:

@@ -282,6 +282,25 @@ def party_clearances(
     return out
 
 
+def clearances_of_parties(
+    conn: Connection, exporter: str | None, party_keys: Iterable[str], on: date
+) -> dict[tuple[str, str], dict[str, Any]]:
+    """{(party key, entry id): the newest clearance not expired on ``on``} of many screened
+    parties of one tenant (a batch file's rows)."""
+    out: dict[tuple[str, str], dict[str, Any]] = {}
+    tenant = (clearances.c.exporter.is_(None) if exporter is None
+              else clearances.c.exporter == exporter)  # fmt: skip
+    for chunk in _chunks(sorted(set(party_keys))):
+        rows = conn.execute(
+            select(clearances).where(tenant, clearances.c.party_key.in_(chunk))
+            .order_by(clearances.c.id)
+        )  # fmt: skip
+        for r in rows:
+            if r.expires_on is None or r.expires_on >= on:
+                out[(r.party_key, r.entry_id)] = dict(r._mapping)
+    return out
+
+
 def find_clearances(
     conn: Connection, *, exporter: str | None = None, on: date, limit: int, offset: int
 ) -> tuple[list[dict[str, Any]], int]:
