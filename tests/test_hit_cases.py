@@ -362,6 +362,16 @@ def test_cases_from_a_batch_row_and_a_decision_party(service: ExportGuard, lists
         f"false positive, cleared earlier (case {case['id']}"
     )
     assert reviewed[("r2", entry_id)] == ""  # no country given: another party
+    # A later decision naming the party says its match was cleared (the verdict stands).
+    later = ann.decisions.decide(
+        items=["4A005"], to="CN", on=date(2026, 1, 5), regimes=["us-ear"],
+        end_users=["China Electronics Technology Group Corporation 13th Research Institute"],
+    )  # fmt: skip
+    reviewed = ann.cases.review_decision(later.to_dict())
+    matches = [r["match"] for g in reviewed["regimes"] for r in g["reasons"] if r.get("match")]
+    assert matches
+    assert all(m["review"]["cleared"] for m in matches if m["entry_id"] == entry_id)
+    assert reviewed["verdict"] == later.to_dict()["verdict"]
     theirs = ann.jobs.submit(text, owner="acme", exporter="Acme Cyber", options={})
     assert service.jobs.run_next("w1") == theirs
     assert not any(

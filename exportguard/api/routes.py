@@ -165,7 +165,9 @@ def job_result(job_id: str, who: CallerDep) -> PlainTextResponse:
 
 @router.post("/decide", tags=["decisions"])
 def decide(body: s.DecideRequest, who: Caller = allowed("decide")) -> dict[str, Any]:
-    """Decide an export under the regimes; every reason with its source and certainty."""
+    """Decide an export under the regimes; every reason with its source and certainty. A
+    listed-party match says whether a reviewed false positive clears it (``match.review``);
+    the verdict counts it all the same."""
     decision = who.service.decisions.decide(
         items=body.items,
         to=body.to,
@@ -183,7 +185,7 @@ def decide(body: s.DecideRequest, who: Caller = allowed("decide")) -> dict[str, 
         deemed_export=body.deemed_export,
         region=body.region,
     )
-    return decision.to_dict()
+    return who.service.cases.review_decision(decision.to_dict())
 
 
 def _decision_visible(who: Caller, decision_id: str) -> dict[str, Any]:

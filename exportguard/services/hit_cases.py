@@ -684,6 +684,40 @@ class Cases:
         out["open_hits"] = len(out["hits"]) - shown
         return out
 
+    def review_decision(self, result: dict[str, Any]) -> dict[str, Any]:
+        """A decision's JSON form (``Decision.to_dict``) with each listed-party match's
+        review: ``match.review.cleared`` when a reviewed false positive of that party (its
+        name and country) and that version of the entry is in force in the caller's tenant,
+        with the clearance. The verdict is the decision's own: a cleared match is said, not
+        dropped."""
+        matches = [reason["match"] for regime in result.get("regimes", [])
+                   for reason in regime.get("reasons", []) if reason.get("match")]  # fmt: skip
+        if not matches:
+            return result
+        given = {p.get("name"): p.get("country") for p in result["request"].get("parties", [])}
+        keys: dict[str, str] = {}
+        for match in matches:
+            q = build_query(match["party"], country=given.get(match["party"]))
+            keys[match["party"]] = party_key(q.form.text, q.country)
+        today = self.app.clock().date()
+        with self.app.engine.connect() as conn:
+            cleared = monitoring_store.clearances_of_parties(
+                conn, self._scope(), set(keys.values()), today
+            )
+            digests: dict[tuple[int, str], str] = {}
+            for match in matches:
+                clearance = cleared.get((keys[match["party"]], match["entry_id"]))
+                where = (int(match["snapshot_id"]), match["entry_id"])
+                if clearance is not None and where not in digests:
+                    entry = next(list_store.load_entries(conn, where[0], [where[1]]), None)
+                    digests[where] = entry_digest(entry) if entry is not None else ""
+                valid = clearance is not None and digests[where] == clearance["entry_digest"]
+                match["review"] = {
+                    "cleared": valid,
+                    "clearance": _plain(clearance) if valid and clearance else None,
+                }
+        return result
+
     def batch_review(
         self, exporter: str | None, pairs: Sequence[tuple[Row, Sequence[Hit]]]
     ) -> dict[tuple[str, str], str]:

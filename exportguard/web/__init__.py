@@ -189,7 +189,7 @@ async def decide_page(request: Request) -> Response:
     if form:
         try:
             items = [i.strip() for i in form.get("items", "").replace(",", " ").split() if i]
-            result = who.service.decisions.decide(
+            decision = who.service.decisions.decide(
                 items=items,
                 to=form.get("to", ""),
                 on=parse_date(form.get("date"), "date") or who.service.clock().date(),
@@ -203,6 +203,7 @@ async def decide_page(request: Request) -> Response:
                 exporter_country=form.get("exporter_country") or None,
                 item_origin=form.get("item_origin") or None,
             ).to_dict()
+            result = who.service.cases.review_decision(decision)
         except ExportGuardError as exc:
             return page(request, "decide.html", who, 422, form=form, error=str(exc),
                         regimes=known)  # fmt: skip
