@@ -127,7 +127,9 @@ def test_an_exporter_reviews_an_alert_as_a_case(browser: object, server: str) ->
     form = page.locator("#decide-form")  # type: ignore[attr-defined]
     form.get_by_role("radio", name="false positive").check()
     form.get_by_label("Reason code").select_option("name_differs")
-    form.get_by_label("Note", exact=True).fill("Candiru Ltd of Haifa, a catering firm: no tie to the listing")
+    form.get_by_label("Note", exact=True).fill(
+        "Candiru Ltd of Haifa, a catering firm: no tie to the listing"
+    )
     form.get_by_role("button", name="Record decision").click()
     # An Entity List listing is not a sanctions listing: the false positive closes at once.
     expect(page.locator("#case-state")).to_have_attribute("data-state", "closed")  # type: ignore[attr-defined]
