@@ -11,6 +11,7 @@
     ├── VersionRequired              a change that must name the version it was based on
     ├── NotFound                     a named object does not exist
     ├── PermissionDenied             the actor may not do this
+    │   └── SecondOfficerRequired    four-eyes: the officer who decided may not confirm too
     ├── AuthenticationFailed         wrong user name, password or token (not said which)
     ├── TooManyAttempts              a throttle or a per-user allowance is used up
     ├── DownloadError                an official feed could not be downloaded
@@ -125,6 +126,13 @@ class PermissionDenied(ExportGuardError):
     """The actor is not allowed to do this."""
 
     code = "permission_denied"
+
+
+class SecondOfficerRequired(PermissionDenied):
+    """Four-eyes: a hit case's decision that needs confirming is confirmed (or sent back)
+    by a second, different officer, never by the one who decided it."""
+
+    code = "second_officer_required"
 
 
 class AuthenticationFailed(ExportGuardError):

@@ -77,14 +77,23 @@ def test_alerts_are_acknowledged_then_resolved_with_a_reason(
         mine.monitoring.resolve(alert["id"], "delisted", reason="I say so")
     with pytest.raises(InvalidInput, match="why"):
         mine.monitoring.resolve(alert["id"], "true_match", reason=" ")
-    done = mine.monitoring.resolve(alert["id"], "true_match", reason="the same company")
+    # A signed-in user decides through the hit's case: a true match waits for a second one.
+    waiting = mine.monitoring.resolve(alert["id"], "true_match", reason="the same company")
+    assert waiting["status"] == "acknowledged"
+    assert waiting["case"]["state"] == "pending_confirmation"
+    with pytest.raises(IllegalTransition):  # the case waits for confirmation, not a new word
+        mine.monitoring.resolve(alert["id"], "false_positive", reason="changed my mind")
+    colleague = eg.for_actor(Actor("exporter2", "exporter", "Acme Cyber"))
+    done = colleague.monitoring.resolve(alert["id"], "true_match", reason="agreed")
     assert (done["status"], done["resolution"], done["acted_by"]) == (
-        "resolved", "true_match", "exporter")
+        "resolved", "true_match", "exporter2")
     with pytest.raises(IllegalTransition):
         mine.monitoring.resolve(alert["id"], "false_positive", reason="changed my mind")
     assert eg.monitoring.alerts(counterparty_id=party["id"]) == []
     (resolved,) = eg.monitoring.alerts(status="resolved", counterparty_id=party["id"])
-    assert resolved["reason"] == "the same company"
+    assert resolved["reason"] == (
+        f"case {waiting['case']['id']}: Other: the note says why: the same company"
+    )
     with pytest.raises(InvalidInput, match="must be one of"):
         eg.monitoring.alerts(status="cleared")
 

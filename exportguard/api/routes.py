@@ -69,7 +69,9 @@ def me(who: CallerDep) -> dict[str, Any]:
 
 @router.post("/screen", tags=["screening"])
 def screen(body: s.ScreenRequest, who: Caller = allowed("screen")) -> dict[str, Any]:
-    """Screen one party against every list snapshot in force (as of a date)."""
+    """Screen one party against every list snapshot in force (as of a date). Each hit says
+    whether a reviewed false positive clears it (``review``: the same party, the same
+    version of the entry; ``cleared_hits``, ``open_hits``)."""
     result = who.service.screen(
         body.name,
         country=body.country,
@@ -82,7 +84,7 @@ def screen(body: s.ScreenRequest, who: Caller = allowed("screen")) -> dict[str, 
         sources=body.sources,
         lists=body.lists,
     )
-    return result.to_dict()
+    return who.service.cases.review(result)
 
 
 @router.post(
@@ -163,7 +165,9 @@ def job_result(job_id: str, who: CallerDep) -> PlainTextResponse:
 
 @router.post("/decide", tags=["decisions"])
 def decide(body: s.DecideRequest, who: Caller = allowed("decide")) -> dict[str, Any]:
-    """Decide an export under the regimes; every reason with its source and certainty."""
+    """Decide an export under the regimes; every reason with its source and certainty. A
+    listed-party match says whether a reviewed false positive clears it (``match.review``);
+    the verdict counts it all the same."""
     decision = who.service.decisions.decide(
         items=body.items,
         to=body.to,
@@ -181,7 +185,7 @@ def decide(body: s.DecideRequest, who: Caller = allowed("decide")) -> dict[str, 
         deemed_export=body.deemed_export,
         region=body.region,
     )
-    return decision.to_dict()
+    return who.service.cases.review_decision(decision.to_dict())
 
 
 def _decision_visible(who: Caller, decision_id: str) -> dict[str, Any]:

@@ -361,6 +361,59 @@ class ClearanceRequest(Model):
     expires_on: IsoDate | None = None
 
 
+#: A hit case's version, sent back with a change (409 if it changed meanwhile).
+CaseVersion = Annotated[StrictInt | None, Field(ge=1, le=2**31 - 1)]
+
+
+class CaseOpenRequest(Model):
+    """Which hit to open a case on: its origin and the entry hit."""
+
+    origin: Literal["screening", "batch", "decision", "monitoring"]
+    ref: str = Field(
+        min_length=1, max_length=200,
+        description="screening: the screening's audit record number (audit_seq); batch: the "
+        "job id; decision: the decision id; monitoring: the counterparty id.",
+    )  # fmt: skip
+    entry_id: str = Field(min_length=1, max_length=200, description="The list entry hit.")
+    row: str | None = Field(default=None, max_length=200, description="batch: the row id.")
+    party: str | None = Field(
+        default=None, max_length=500,
+        description="decision: the party's name, when the entry matched more than one.",
+    )  # fmt: skip
+    alert_id: StrictInt | None = Field(
+        default=None, ge=1, le=2**62, description="monitoring: the alert being reviewed."
+    )
+
+
+class CaseDecisionRequest(Model):
+    disposition: Literal["true_match", "false_positive", "escalate"]
+    reason_code: str = Field(
+        max_length=32, description="One of GET /api/v1/cases/reasons fitting the disposition."
+    )
+    note: str = Field(min_length=1, max_length=4000, description="What was checked and found.")
+    expires_on: IsoDate | None = Field(
+        default=None, description="A false positive's clearance ends then (after today)."
+    )
+    assignee: str | None = Field(default=None, max_length=200)
+    version: CaseVersion = None
+
+
+class CaseConfirmRequest(Model):
+    note: str = Field(default="", max_length=4000)
+    version: CaseVersion = None
+
+
+class CaseSendBackRequest(Model):
+    note: str = Field(min_length=1, max_length=4000, description="Why it is not confirmed.")
+    version: CaseVersion = None
+
+
+class CaseAssignRequest(Model):
+    assignee: str | None = Field(max_length=200, description="A user name; null: nobody.")
+    note: str = Field(default="", max_length=4000)
+    version: CaseVersion = None
+
+
 class RegimeImpactRequest(Model):
     regime: str = Field(max_length=64)
     since: IsoDate | None = Field(default=None, alias="from")

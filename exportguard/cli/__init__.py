@@ -539,10 +539,21 @@ from exportguard.cli import (  # noqa: E402 - register
     cases,
     counterparties,
     decisions,
+    hit_cases,
     service,
 )
 
-__all__ = ["amendments", "app", "audit", "cases", "counterparties", "decisions", "main", "service"]
+__all__ = [
+    "amendments",
+    "app",
+    "audit",
+    "cases",
+    "counterparties",
+    "decisions",
+    "hit_cases",
+    "main",
+    "service",
+]
 
 
 def main() -> None:

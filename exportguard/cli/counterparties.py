@@ -298,7 +298,8 @@ def counterparty_clearances(
                         for c in found])  # fmt: skip
             return
         for c in found:
-            say(f"{c['expires_on']} {c['counterparty_id']} {c['name']} ({c['exporter']}): "
+            party = c["counterparty_id"] or "screened party"
+            say(f"{c['expires_on']} {party} {c['name']} ({c['exporter'] or 'authority'}): "
                 f"{c['entry_id']} cleared by {c['actor']}: {c['reason']}")  # fmt: skip
         if not found:
             say(f"no clearance expires in the next {expiring_within} day(s)")

@@ -40,6 +40,13 @@ PERMISSIONS: Mapping[str, frozenset[str]] = {
     "impact": frozenset({"officer"}),
     "read_audit": frozenset({"officer", "auditor"}),
     "manage_users": frozenset(),
+    # Hit review cases (core.hit_cases): an exporter's own, an officer's any. Confirming
+    # also needs a second person (four-eyes), checked by the use case.
+    "read_cases": frozenset({"exporter", "officer", "auditor"}),
+    "open_case": frozenset({"exporter", "officer"}),
+    "decide_case": frozenset({"exporter", "officer"}),
+    "confirm_case": frozenset({"exporter", "officer"}),
+    "assign_case": frozenset({"exporter", "officer"}),
 }
 
 #: (state, event) -> roles that may take that event in that state; one row for every row

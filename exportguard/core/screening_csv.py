@@ -1,15 +1,16 @@
 """The batch screening CSV format: reading a customer file's rows, writing the hits (pure).
 
 Input: a header with ``id`` and ``name``, optionally ``country`` and ``type``; every bad row
-is reported with its line, all at once. Output: a header (:data:`OUTPUT_COLUMNS`), then one
-row per hit; a row with no hit appears once with empty hit columns. Used by the command
-line (``batch.local``), the Dask workers and the service's batch jobs alike.
+is reported with its line, all at once. Output: a header (:data:`OUTPUT_COLUMNS`, and
+:data:`REVIEW_COLUMN` for the service's jobs), then one row per hit; a row with no hit
+appears once with empty hit columns. Used by the command line (``batch.local``), the Dask
+workers and the service's batch jobs alike.
 """
 
 from __future__ import annotations
 
 import csv
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -20,6 +21,7 @@ from exportguard.errors import FieldError, InvalidInput, SourceFormatError
 OUTPUT_COLUMNS = ("id", "query_name", "rank", "score", "entity_id", "source", "list_name",
                   "matched_name", "name", "type", "programs", "snapshot_id", "listed_from",
                   "listed_until")  # fmt: skip
+
 
 @dataclass(frozen=True, slots=True)
 class Row:
@@ -91,16 +93,28 @@ def parse_input(text: str, name: str) -> list[Row]:
     return rows
 
 
-def write_rows(writer: Any, pairs: Iterable[tuple[Row, list[Hit]]]) -> int:
-    """The header, then one row per hit (a query with none appears once, hit columns empty)."""
-    writer.writerow(OUTPUT_COLUMNS)
+#: The column a service job adds: a hit's review (a clearance of the row's party), if any.
+REVIEW_COLUMN = "review"
+
+
+def write_rows(
+    writer: Any,
+    pairs: Iterable[tuple[Row, list[Hit]]],
+    review: Mapping[tuple[str, str], str] | None = None,
+) -> int:
+    """The header, then one row per hit (a query with none appears once, hit columns empty).
+    With ``review`` ({(row id, entry id): text}), a last column :data:`REVIEW_COLUMN` says
+    which hits an earlier review cleared."""
+    columns = (*OUTPUT_COLUMNS, REVIEW_COLUMN) if review is not None else OUTPUT_COLUMNS
+    writer.writerow(columns)
     written = 0
     for row, hits in pairs:
         if not hits:
-            writer.writerow([row.id, row.name] + [""] * (len(OUTPUT_COLUMNS) - 2))
+            writer.writerow([row.id, row.name] + [""] * (len(columns) - 2))
             written += 1
         for rank, hit in enumerate(hits, 1):
             e = hit.entry
+            said = [review.get((row.id, e.id), "")] if review is not None else []
             writer.writerow(
                 [
                     row.id,
@@ -117,6 +131,7 @@ def write_rows(writer: Any, pairs: Iterable[tuple[Row, list[Hit]]]) -> int:
                     hit.snapshot_id,
                     e.listed_from.isoformat() if e.listed_from else "",
                     e.listed_until.isoformat() if e.listed_until else "",
+                    *said,
                 ]
             )
             written += 1

@@ -36,6 +36,7 @@ from exportguard.errors import (
 from exportguard.services.accounts import Accounts, Jobs
 from exportguard.services.audit import Audit, AuditKey
 from exportguard.services.decisions import Decisions
+from exportguard.services.hit_cases import Cases
 from exportguard.services.impact import Impact
 from exportguard.services.licensing import Licensing
 from exportguard.services.monitoring import Monitoring, Notifier
@@ -227,6 +228,7 @@ class ExportGuard:
         self.impact = Impact(self, self._impact_policy)
         self.accounts = Accounts(self)
         self.jobs = Jobs(self)
+        self.cases = Cases(self)
 
     def for_actor(self, actor: str | Actor) -> ExportGuard:
         """The same application acting as ``actor`` (shares the engine and every cache):

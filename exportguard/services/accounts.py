@@ -525,7 +525,8 @@ class Jobs:
                 )
             )
             buffer = io.StringIO()
-            write_rows(csv.writer(buffer), pairs)
+            review = service.cases.batch_review(job["exporter"], pairs)  # cleared hits
+            write_rows(csv.writer(buffer), pairs, review)
             with writing(self.app.engine) as conn:
                 store.finish_job(
                     conn, job_id, at=self.app._now(), result=buffer.getvalue(), rows=len(rows)

@@ -337,14 +337,17 @@ class Audit:
 
     def certificate(self, seq: int) -> tuple[str, str]:
         """A screening certificate for audit record ``seq``: (HTML, its SHA-256). The record
-        is checked incrementally (:meth:`anchor_of`), not the whole chain."""
+        is checked incrementally (:meth:`anchor_of`), not the whole chain. Each hit states
+        its disposition as it stands at issue, with who decided and who confirmed it
+        (``services.hit_cases``)."""
         record = self.get(seq)
         if record.kind != "screening":
             raise InvalidInput(
                 f"audit record {seq} is a {record.kind}, not a screening", field="seq"
             )
         verification = self.anchor_of(seq)
-        document = render_certificate(record, verification)
+        dispositions = self.app.cases.dispositions(record)
+        document = render_certificate(record, verification, dispositions, self.app._now())
         return document, hashlib.sha256(document.encode()).hexdigest()
 
 
@@ -356,14 +359,21 @@ def _kept(head: Mapping[str, Any]) -> tuple[int, str]:
     return seq, digest
 
 
-def render_certificate(record: AuditRecord, verification: Verification) -> str:
-    """The certificate as one HTML page (no external resources)."""
+def render_certificate(
+    record: AuditRecord,
+    verification: Verification,
+    dispositions: Mapping[str, str] | None = None,
+    issued_at: str | None = None,
+) -> str:
+    """The certificate as one HTML page (no external resources); ``dispositions``: each
+    hit's review in words, by entry id (``Cases.dispositions``), as at ``issued_at``."""
     p = record.payload
     query = p.get("query", {})
+    said = dispositions or {}
     rows = "".join(
         f"<tr><td>{h['rank']}</td><td>{_e(h['name'])}</td><td>{_e(h['list_name'])}</td>"
         f"<td>{_e(h['entity_id'])}</td><td>{h['score']:.3f}</td><td>{_e(h['matched_name'])}</td>"
-        "</tr>"
+        f"<td>{_e(said.get(h['entity_id'], 'not reviewed'))}</td></tr>"
         for h in p.get("hits", [])
     )
     snapshots = "".join(
@@ -404,8 +414,12 @@ text-align:left}}code{{font-size:.8rem;word-break:break-all}}</style></head>
 <table><tr><th>snapshot</th><th>list</th><th>published</th><th>content hash (SHA-256)</th></tr>
 {snapshots}</table>
 <h2>Matches</h2>
+<p>Each match's disposition as it stands at issue{_e(f" ({issued_at})") if issued_at else ""}:
+who decided it and, where four-eyes applies (a true match; a false positive on a sanctions
+listing), the second officer who confirmed it.</p>
 <table><tr><th>#</th><th>listed name</th><th>list</th><th>entry</th><th>score</th>
-<th>matched name</th></tr>{rows or '<tr><td colspan="6">none</td></tr>'}</table>
+<th>matched name</th><th>disposition</th></tr>
+{rows or '<tr><td colspan="7">none</td></tr>'}</table>
 <h2>Integrity</h2>
 <p>Record hash <code>{record.hash}</code>, linked to the previous record
 <code>{record.prev_hash}</code>. At issue this record and the {verification.records - 1}

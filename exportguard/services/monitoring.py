@@ -31,6 +31,7 @@ from exportguard.core import countries
 from exportguard.core.alerts import AlertKind, AlertStatus, Resolution, move
 from exportguard.core.counterparties import ROLES
 from exportguard.core.entities import EntityType, Snapshot
+from exportguard.core.hit_cases import CaseState, Disposition, Origin
 from exportguard.core.index import build_query
 from exportguard.errors import DownloadError, FieldError, InvalidInput, NotFound
 from exportguard.services.rescreening import Progress, Rescreening, RunReport, Screener
@@ -378,7 +379,13 @@ class Monitoring:
         self, cp_id: str, entry_id: str, *, reason: str, expires_on: date | None = None
     ) -> dict[str, Any]:
         """Clear a reviewed false positive: suppressed until expiry or an entry change; its
-        open alerts are resolved as false positives. An expiry must be after today."""
+        open alerts are resolved as false positives. An expiry must be after today.
+
+        A signed-in user's clearance (API, web) goes through the hit's review case
+        (``services.hit_cases``), decided as a false positive with reason code ``other`` and
+        ``reason`` as its note: on a sanctions listing it waits for a second officer
+        (four-eyes), and the answer says so (``state`` ``pending_confirmation``,
+        ``case_id``); a second officer clearing the same hit confirms it."""
         if not reason.strip():
             raise InvalidInput("a clearance needs a reason", field="reason")
         today = self.app.clock().date()
@@ -392,6 +399,15 @@ class Monitoring:
         current = [h for h in party["hits"] if h["entry_id"] == entry_id]
         if not current:
             raise NotFound(f"counterparty {cp_id} has no current hit on {entry_id!r}")
+        if self.app.principal is not None:
+            case = self._through_case(cp_id, entry_id, Disposition.FALSE_POSITIVE, reason,
+                                      expires_on=expires_on)  # fmt: skip
+            made = case["clearance"] or {
+                "counterparty_id": cp_id, "entry_id": entry_id,
+                "entry_digest": case["entry_digest"], "reason": reason.strip(),
+                "expires_on": case["expires_on"], "actor": case["decided_by"],
+            }  # fmt: skip
+            return {**made, "case_id": case["id"], "state": case["state"]}
         with writing(self.app.engine) as conn:
             row = {
                 "counterparty_id": cp_id,
@@ -423,6 +439,22 @@ class Monitoring:
             )
         return row
 
+    def _through_case(
+        self, cp_id: str, entry_id: str, disposition: Disposition, note: str, *,
+        expires_on: date | None = None, alert_id: int | None = None,
+    ) -> dict[str, Any]:  # fmt: skip
+        """Decide a counterparty's hit through its review case (opened if need be): a
+        second officer giving the decision that waits for confirmation confirms it; the
+        decision the closed case already has is the answer again."""
+        cases = self.app.cases
+        case, _ = cases.open(Origin.MONITORING, cp_id, entry_id, alert_id=alert_id)
+        if case["state"] == CaseState.CLOSED and case["disposition"] == disposition:
+            return cases.get(case["id"])
+        if case["state"] == CaseState.PENDING and case["disposition"] == disposition:
+            return cases.confirm(case["id"], note=note)  # four-eyes: not by the same officer
+        return cases.decide(case["id"], disposition, reason_code="other", note=note,
+                            expires_on=expires_on)  # fmt: skip
+
     def acknowledge(self, alert_id: int, *, reason: str = "") -> dict[str, Any]:
         """An officer or exporter has seen the alert and is looking into it."""
         return self._move(alert_id, AlertStatus.ACKNOWLEDGED, None, reason)
@@ -431,7 +463,12 @@ class Monitoring:
         self, alert_id: int, resolution: Resolution | str, *, reason: str
     ) -> dict[str, Any]:
         """Close an alert as a true match or a false positive, with a reason (audited).
-        ``delisted`` is ExportGuard's own resolution, not a person's."""
+        ``delisted`` is ExportGuard's own resolution, not a person's.
+
+        A signed-in user (API, web) decides through the hit's review case: the alert
+        resolves when the case closes, so a true match, and a false positive on a sanctions
+        listing, wait for a second officer (the answer's ``case`` says so); a second officer
+        resolving it the same way confirms."""
         try:
             chosen = Resolution(resolution)
         except ValueError:
@@ -440,7 +477,22 @@ class Monitoring:
             raise InvalidInput("must be true_match or false_positive", field="resolution")
         if not reason.strip():
             raise InvalidInput("say why", field="reason")
-        return self._move(alert_id, AlertStatus.RESOLVED, chosen, reason)
+        if self.app.principal is None:
+            return self._move(alert_id, AlertStatus.RESOLVED, chosen, reason)
+        # A signed-in user decides through the hit's review case (four-eyes).
+        with self.app.engine.connect() as conn:
+            alert = store.get_alert(conn, alert_id)
+        scope = self._exporter_scope()
+        if alert is None or (scope is not None and alert["exporter"] != scope):
+            raise NotFound(f"no alert {alert_id}")
+        move(alert_id, AlertStatus(alert["status"]), AlertStatus.RESOLVED)
+        case = self._through_case(alert["counterparty_id"], alert["entry_id"],
+                                  Disposition(chosen.value), reason, alert_id=alert_id)  # fmt: skip
+        with self.app.engine.connect() as conn:
+            found = store.get_alert(conn, alert_id)
+        assert found is not None
+        return {**found, "case": {k: case[k] for k in ("id", "state", "disposition",
+                                                       "decided_by", "confirmed_by")}}
 
     def _move(
         self, alert_id: int, target: AlertStatus, resolution: Resolution | None, reason: str

@@ -9,7 +9,7 @@ from collections.abc import Iterable, Iterator, Mapping, Sequence
 from datetime import date
 from typing import Any
 
-from sqlalchemy import Connection, delete, func, insert, select, update
+from sqlalchemy import Connection, delete, func, insert, or_, select, update
 
 from exportguard.store.schema import (
     alerts,
@@ -241,17 +241,86 @@ def set_alert_status(
     return result.rowcount == 1
 
 
-def add_clearance(conn: Connection, row: Mapping[str, Any]) -> None:
-    conn.execute(insert(clearances).values(**row))
+def add_clearance(conn: Connection, row: Mapping[str, Any]) -> int:
+    query = insert(clearances).values(**row).returning(clearances.c.id)
+    return int(conn.execute(query).scalar_one())
+
+
+def get_clearance(conn: Connection, clearance_id: int) -> dict[str, Any] | None:
+    row = conn.execute(select(clearances).where(clearances.c.id == clearance_id)).first()
+    return dict(row._mapping) if row else None
 
 
 def lapsed_clearances(conn: Connection, on: date) -> list[dict[str, Any]]:
-    """Clearances that expired before ``on`` and have not raised their re-review alert."""
+    """Counterparties' clearances that expired before ``on`` and have not raised their
+    re-review alert (a screened party's clearance just stops applying)."""
     rows = conn.execute(
-        select(clearances).where(clearances.c.expires_on < on, clearances.c.lapsed_at.is_(None))
+        select(clearances).where(clearances.c.expires_on < on, clearances.c.lapsed_at.is_(None),
+                                 clearances.c.counterparty_id.is_not(None))
         .order_by(clearances.c.id)
     )  # fmt: skip
     return [dict(r._mapping) for r in rows]
+
+
+def party_clearances(
+    conn: Connection, exporter: str | None, party_key: str, entry_ids: Iterable[str], on: date
+) -> dict[str, dict[str, Any]]:
+    """{entry id: the newest clearance not expired on ``on``} of a screened party of one
+    tenant (``exporter`` None: the authority's own screenings), for these entries."""
+    out: dict[str, dict[str, Any]] = {}
+    tenant = (clearances.c.exporter.is_(None) if exporter is None
+              else clearances.c.exporter == exporter)  # fmt: skip
+    for chunk in _chunks(sorted(set(entry_ids))):
+        rows = conn.execute(
+            select(clearances)
+            .where(tenant, clearances.c.party_key == party_key, clearances.c.entry_id.in_(chunk))
+            .order_by(clearances.c.id)
+        )  # fmt: skip
+        for r in rows:
+            if r.expires_on is None or r.expires_on >= on:
+                out[r.entry_id] = dict(r._mapping)
+    return out
+
+
+def clearances_of_parties(
+    conn: Connection, exporter: str | None, party_keys: Iterable[str], on: date
+) -> dict[tuple[str, str], dict[str, Any]]:
+    """{(party key, entry id): the newest clearance not expired on ``on``} of many screened
+    parties of one tenant (a batch file's rows)."""
+    out: dict[tuple[str, str], dict[str, Any]] = {}
+    tenant = (clearances.c.exporter.is_(None) if exporter is None
+              else clearances.c.exporter == exporter)  # fmt: skip
+    for chunk in _chunks(sorted(set(party_keys))):
+        rows = conn.execute(
+            select(clearances).where(tenant, clearances.c.party_key.in_(chunk))
+            .order_by(clearances.c.id)
+        )  # fmt: skip
+        for r in rows:
+            if r.expires_on is None or r.expires_on >= on:
+                out[(r.party_key, r.entry_id)] = dict(r._mapping)
+    return out
+
+
+def find_clearances(
+    conn: Connection, *, exporter: str | None = None, on: date, limit: int, offset: int
+) -> tuple[list[dict[str, Any]], int]:
+    """One page of clearances in force on ``on`` (not expired), newest first, of
+    counterparties and screened parties alike (``exporter`` keeps one tenant's), each with
+    the party's name and tenant; and how many there are."""
+    name = func.coalesce(counterparties.c.name, clearances.c.party_name).label("name")
+    tenant = func.coalesce(counterparties.c.exporter, clearances.c.exporter).label("tenant")
+    conditions = [or_(clearances.c.expires_on.is_(None), clearances.c.expires_on >= on)]
+    if exporter is not None:
+        conditions.append(tenant == exporter)
+    joined = clearances.outerjoin(
+        counterparties, counterparties.c.id == clearances.c.counterparty_id
+    )
+    total = conn.execute(select(func.count()).select_from(joined).where(*conditions))
+    rows = conn.execute(
+        select(clearances, name, tenant).select_from(joined).where(*conditions)
+        .order_by(clearances.c.id.desc()).limit(limit).offset(offset)
+    )  # fmt: skip
+    return [dict(r._mapping) for r in rows], int(total.scalar_one())
 
 
 def mark_lapsed(conn: Connection, clearance_id: int, at: str) -> None:
@@ -260,14 +329,21 @@ def mark_lapsed(conn: Connection, clearance_id: int, at: str) -> None:
 
 def clearances_expiring(conn: Connection, since: date, until: date) -> list[dict[str, Any]]:
     """Clearances expiring from ``since`` to ``until`` (inclusive), soonest first, with
-    their counterparty's name and exporter."""
+    their party's name and exporter (a counterparty's, or a screened party's)."""
     rows = conn.execute(
-        select(clearances, counterparties.c.exporter, counterparties.c.name)
-        .join(counterparties, counterparties.c.id == clearances.c.counterparty_id)
+        select(clearances, func.coalesce(counterparties.c.exporter, clearances.c.exporter)
+               .label("tenant"),
+               func.coalesce(counterparties.c.name, clearances.c.party_name).label("name"))
+        .outerjoin(counterparties, counterparties.c.id == clearances.c.counterparty_id)
         .where(clearances.c.expires_on >= since, clearances.c.expires_on <= until)
         .order_by(clearances.c.expires_on, clearances.c.id)
     )  # fmt: skip
-    return [dict(r._mapping) for r in rows]
+    out = []
+    for r in rows:
+        found = dict(r._mapping)
+        found["exporter"] = found.pop("tenant")
+        out.append(found)
+    return out
 
 
 def active_clearances(conn: Connection, cp_id: str, on: date) -> dict[str, str]:

@@ -242,13 +242,14 @@ monitoring_runs = Table(
     Column("actor", String(200), nullable=False),
 )
 
+#: Reviewed false positives: a hit on one version of a list entry suppressed for one party
+#: (a monitored counterparty, or a screened party of one tenant: ``exporter`` and
+#: ``party_key``, ``core.hit_cases.party_key``) until it expires or the entry changes.
 clearances = Table(
     "clearances",
     metadata,
     Column("id", Integer, primary_key=True, autoincrement=True),
-    Column(
-        "counterparty_id", String(32), ForeignKey("counterparties.id"), nullable=False, index=True
-    ),
+    Column("counterparty_id", String(32), ForeignKey("counterparties.id"), index=True),
     Column("entry_id", String(200), nullable=False),
     Column("entry_digest", String(32), nullable=False),
     Column("reason", Text, nullable=False),
@@ -256,6 +257,67 @@ clearances = Table(
     Column("actor", String(200), nullable=False),
     Column("created_at", String(32), nullable=False),
     Column("lapsed_at", String(32)),  # when its expiry raised a re-review alert
+    Column("exporter", String(200)),  # a screened party's tenant (None: the authority's)
+    Column("party_key", Text),  # a screened party (no counterparty)
+    Column("party_name", Text),  # the screened party's name as given
+    Column("case_id", String(32)),  # the hit case whose decision made it
+    Column("confirmed_by", String(200)),  # the second officer, where four-eyes applied
+    Index("ix_clearances_party", "exporter", "entry_id"),
+)
+
+#: Hit review cases (``core.hit_cases``): one screening hit, its review and disposition.
+hit_cases = Table(
+    "hit_cases",
+    metadata,
+    Column("id", String(32), primary_key=True),  # H-000001
+    Column("exporter", String(200), index=True),  # tenant (None: the authority's own)
+    Column("origin", String(16), nullable=False),  # core.hit_cases.Origin
+    Column("origin_ref", String(200), nullable=False),  # audit seq, job:row, decision, C-id
+    Column("alert_id", Integer),  # the monitoring alert the case reviews
+    Column("party_name", Text, nullable=False),
+    Column("party_key", Text, nullable=False),
+    Column("query", Text, nullable=False),  # JSON: name, country, type, birth date, ids
+    Column("snapshot_id", Integer, nullable=False),
+    Column("source", String(64), nullable=False),
+    Column("entry_id", String(200), nullable=False),
+    Column("entry_digest", String(32), nullable=False),
+    Column("list_name", Text, nullable=False),
+    Column("listed_name", Text, nullable=False),
+    Column("score", Float, nullable=False),
+    Column("sanctioned", Integer, nullable=False),  # 1: a sanctions listing (four-eyes)
+    Column("hit", Text, nullable=False),  # JSON: matched name, explanation, programmes ...
+    Column("state", String(24), nullable=False, index=True),  # core.hit_cases.CaseState
+    Column("disposition", String(16)),  # core.hit_cases.Disposition
+    Column("reason_code", String(32)),
+    Column("note", Text),
+    Column("expires_on", Date),  # a false positive's clearance expiry, if any
+    Column("assignee", String(200), index=True),
+    Column("decided_by", String(200)),
+    Column("decided_at", String(32)),
+    Column("confirmed_by", String(200)),
+    Column("confirmed_at", String(32)),
+    Column("clearance_id", Integer),
+    Column("created_by", String(200), nullable=False),
+    Column("created_at", String(32), nullable=False),
+    Column("updated_at", String(32), nullable=False),
+    Column("version", Integer, nullable=False),
+    Index("ix_hit_cases_origin", "origin", "origin_ref", "entry_id"),
+)
+
+#: Every action on a hit case, in order (the audit trail has each too).
+hit_case_events = Table(
+    "hit_case_events",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("case_id", String(32), ForeignKey("hit_cases.id"), nullable=False, index=True),
+    Column("at", String(32), nullable=False),
+    Column("actor", String(200), nullable=False),
+    Column("action", String(16), nullable=False),  # open | core.hit_cases.Action
+    Column("state", String(24), nullable=False),  # the state after it
+    Column("disposition", String(16)),
+    Column("reason_code", String(32)),
+    Column("note", Text),
+    Column("assignee", String(200)),
 )
 
 audit_log = Table(

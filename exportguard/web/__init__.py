@@ -8,37 +8,45 @@ from __future__ import annotations
 
 import hmac
 import json
-import math
 import secrets
 from datetime import date
-from pathlib import Path
 from typing import Any
 
 from fastapi import FastAPI, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from fastapi.staticfiles import StaticFiles
-from fastapi.templating import Jinja2Templates
 from starlette.datastructures import UploadFile as StarletteUpload
 
 from exportguard.core import countries
 from exportguard.core.licensing import Conditions, Event, allowed_events
 from exportguard.core.permissions import allowed, may_take, owns, require, require_event
-from exportguard.edge.auth import SESSION_COOKIE, Caller, caller
+from exportguard.edge.auth import SESSION_COOKIE, Caller
 from exportguard.edge.errors import status_of
 from exportguard.errors import (
     AuthenticationFailed,
     ExportGuardError,
-    FieldError,
     InvalidInput,
     NotFound,
     TooManyAttempts,
 )
 from exportguard.services.accounts import IMPORT_JOB
+from exportguard.web import cases
+from exportguard.web.common import (
+    HERE,
+    VENDOR,
+    error_page,
+    guard,
+    page,
+    parse_date,
+    parse_number,
+    parse_whole,
+    read_form,
+    templates,
+)
 
-HERE = Path(__file__).parent
-VENDOR = HERE / "vendor" / "node_modules"
-templates = Jinja2Templates(directory=str(HERE / "templates"))
 MAP_START = date(2021, 1, 1)
+
+__all__ = ["install", "templates"]
 
 
 def install(app: FastAPI) -> None:
@@ -46,77 +54,10 @@ def install(app: FastAPI) -> None:
     app.mount("/static", StaticFiles(directory=str(HERE / "static")), name="static")
     if VENDOR.is_dir():
         app.mount("/vendor", StaticFiles(directory=str(VENDOR)), name="vendor")
-    for path, methods, endpoint in ROUTES:
+    for path, methods, endpoint in ROUTES + cases.ROUTES:
         app.add_api_route(
             path, endpoint, methods=methods, include_in_schema=False, response_class=HTMLResponse
         )
-
-
-async def _who(request: Request) -> Caller | None:
-    try:
-        return await caller(request)
-    except AuthenticationFailed:
-        return None
-
-
-def _login_redirect(request: Request) -> RedirectResponse:
-    return RedirectResponse(f"/login?next={request.url.path}", status_code=303)
-
-
-def page(
-    request: Request, template: str, who: Caller | None, status: int = 200, **context: Any
-) -> HTMLResponse:
-    nav = []
-    if who is not None:
-        a = who.actor
-        nav = [(label, href) for label, href, action in (
-            ("Screen", "/screen", "screen"), ("Decide", "/decide", "decide"),
-            ("Licences", "/licences", "read_licences"),
-            ("Counterparties", "/counterparties", "read_counterparties"),
-            ("Reviews", "/reviews", "read_reports"), ("Impact", "/impact", "impact"),
-            ("Map", "/map", "read_regimes"), ("Lists", "/lists", "read_lists"),
-            ("Audit", "/audit", "read_audit"), ("Users", "/users", "manage_users"),
-        ) if allowed(a, action)]  # fmt: skip
-    return templates.TemplateResponse(
-        request,
-        template,
-        {"who": who, "nav": nav, "csrf": who.csrf if who else None, **context},
-        status_code=status,
-    )
-
-
-#: The longest value a web form field may carry (the batch CSV travels as an upload).
-MAX_FIELD = 10_000
-
-
-async def _form(request: Request) -> dict[str, str]:
-    """The form's fields (not the CSRF token), stripped; NUL characters and over-long values
-    are refused (:class:`InvalidInput` naming the field), as the API's schemas refuse them."""
-    form = await request.form()
-    fields = {k: str(v).strip() for k, v in form.items() if k != "csrf"}
-    problems = [
-        FieldError(k, "must not contain NUL characters" if "\x00" in v
-                   else f"longer than {MAX_FIELD} characters")
-        for k, v in fields.items()
-        if "\x00" in v or len(v) > MAX_FIELD
-    ]  # fmt: skip
-    if problems:
-        raise InvalidInput(problems)
-    return fields
-
-
-async def _guard(request: Request, action: str | None = None) -> Caller | Response:
-    who = await _who(request)
-    if who is None:
-        return _login_redirect(request)
-    if action is not None and not allowed(who.actor, action):
-        return page(request, "error.html", who, 403, message=f"A {who.actor.role} may not do this.")
-    return who
-
-
-def _error(request: Request, who: Caller, exc: ExportGuardError) -> HTMLResponse:
-    status = status_of(exc)
-    return page(request, "error.html", who, status, message=str(exc))
 
 
 # --- sign in -----------------------------------------------------------------------------------
@@ -142,7 +83,7 @@ async def login_form(request: Request) -> Response:
 
 
 async def login(request: Request) -> Response:
-    form = await _form(request)
+    form = await read_form(request)
     sent = str((await request.form()).get("csrf", ""))
     expected = request.cookies.get(LOGIN_COOKIE, "")
     if not expected or not hmac.compare_digest(sent, expected):
@@ -178,7 +119,7 @@ async def login(request: Request) -> Response:
 
 
 async def logout(request: Request) -> Response:
-    who = await _guard(request)
+    who = await guard(request)
     if isinstance(who, Response):
         return who
     token = request.cookies.get(SESSION_COOKIE)
@@ -190,7 +131,7 @@ async def logout(request: Request) -> Response:
 
 
 async def home(request: Request) -> Response:
-    who = await _guard(request)
+    who = await guard(request)
     if isinstance(who, Response):
         return who
     svc = who.service
@@ -203,6 +144,10 @@ async def home(request: Request) -> Response:
     if allowed(who.actor, "read_counterparties"):
         scope = who.actor.exporter if who.actor.is_exporter else None
         counts["open alerts"] = len(svc.monitoring.alerts(exporter=scope))
+    if allowed(who.actor, "read_cases"):
+        by_state = svc.cases.counts()
+        counts["open cases"] = by_state.get("open", 0) + by_state.get("escalated", 0)
+        counts["cases awaiting a second officer"] = by_state.get("pending_confirmation", 0)
     return page(request, "index.html", who, counts=counts, snapshots=svc.snapshots_in_force())
 
 
@@ -210,22 +155,23 @@ async def home(request: Request) -> Response:
 
 
 async def screen_page(request: Request) -> Response:
-    who = await _guard(request, "screen")
+    who = await guard(request, "screen")
     if isinstance(who, Response):
         return who
-    form = await _form(request) if request.method == "POST" else {}
+    form = await read_form(request) if request.method == "POST" else {}
     result = None
     if form:
         try:
-            result = who.service.screen(
+            result = who.service.cases.review(who.service.screen(
                 form.get("name", ""),
                 country=form.get("country") or None,
                 type=form.get("type") or None,
-                as_of=_date(form.get("as_of"), "as_of"),
-            ).to_dict()
+                as_of=parse_date(form.get("as_of"), "as_of"),
+            ))  # fmt: skip
         except ExportGuardError as exc:
             return page(request, "screen.html", who, 422, form=form, error=str(exc))
-    return page(request, "screen.html", who, form=form, result=result)
+    return page(request, "screen.html", who, form=form, result=result,
+                may_open=allowed(who.actor, "open_case"))  # fmt: skip
 
 
 def _lines(text: str) -> list[str]:
@@ -234,19 +180,19 @@ def _lines(text: str) -> list[str]:
 
 
 async def decide_page(request: Request) -> Response:
-    who = await _guard(request, "decide")
+    who = await guard(request, "decide")
     if isinstance(who, Response):
         return who
-    form = await _form(request) if request.method == "POST" else {}
+    form = await read_form(request) if request.method == "POST" else {}
     known = sorted(who.service.decisions.regimes())
     result = None
     if form:
         try:
             items = [i.strip() for i in form.get("items", "").replace(",", " ").split() if i]
-            result = who.service.decisions.decide(
+            decision = who.service.decisions.decide(
                 items=items,
                 to=form.get("to", ""),
-                on=_date(form.get("date"), "date") or who.service.clock().date(),
+                on=parse_date(form.get("date"), "date") or who.service.clock().date(),
                 regimes=[r for r in known if form.get(f"r_{r}")],
                 end_users=_lines(form.get("end_users", "")),
                 consignees=_lines(form.get("consignees", "")),
@@ -257,17 +203,19 @@ async def decide_page(request: Request) -> Response:
                 exporter_country=form.get("exporter_country") or None,
                 item_origin=form.get("item_origin") or None,
             ).to_dict()
+            result = who.service.cases.review_decision(decision)
         except ExportGuardError as exc:
             return page(request, "decide.html", who, 422, form=form, error=str(exc),
                         regimes=known)  # fmt: skip
-    return page(request, "decide.html", who, form=form, result=result, regimes=known)
+    return page(request, "decide.html", who, form=form, result=result, regimes=known,
+                may_open=allowed(who.actor, "open_case"))  # fmt: skip
 
 
 # --- licences ---------------------------------------------------------------------------------
 
 
 async def licences_page(request: Request) -> Response:
-    who = await _guard(request, "read_licences")
+    who = await guard(request, "read_licences")
     if isinstance(who, Response):
         return who
     scope = who.actor.exporter if who.actor.is_exporter else None
@@ -282,10 +230,10 @@ async def licences_page(request: Request) -> Response:
 
 
 async def licence_new(request: Request) -> Response:
-    who = await _guard(request, "apply")
+    who = await guard(request, "apply")
     if isinstance(who, Response):
         return who
-    form = await _form(request) if request.method == "POST" else {}
+    form = await read_form(request) if request.method == "POST" else {}
     if form:
         try:
             exporter = who.actor.exporter if who.actor.is_exporter else form.get("exporter", "")
@@ -298,7 +246,7 @@ async def licence_new(request: Request) -> Response:
                 end_user=form.get("end_user", ""),
                 end_user_type=form.get("end_user_type") or None,
                 end_use=form.get("end_use") or None,
-                value=_number(form.get("value"), "value"),
+                value=parse_number(form.get("value"), "value"),
                 parent=form.get("parent") or None,
             )
         except (ExportGuardError, ValueError) as exc:
@@ -308,7 +256,7 @@ async def licence_new(request: Request) -> Response:
 
 
 async def licence_page(request: Request) -> Response:
-    who = await _guard(request, "read_licences")
+    who = await guard(request, "read_licences")
     if isinstance(who, Response):
         return who
     licence_id = request.path_params["licence_id"]
@@ -318,7 +266,7 @@ async def licence_page(request: Request) -> Response:
             raise NotFound(f"no licence {licence_id!r}")
         view = who.service.licensing.view(licence_id)
     except ExportGuardError as exc:
-        return _error(request, who, exc)
+        return error_page(request, who, exc)
     events = [e.value for e in allowed_events(lic.state) if may_take(who.actor, lic.state, e)]
     requests = who.service.licensing.amendment_requests(licence=licence_id, status=None)
     return page(
@@ -337,24 +285,24 @@ async def licence_page(request: Request) -> Response:
 
 async def amendment_request(request: Request) -> Response:
     """An exporter's request to change its issued licence (an officer decides it)."""
-    who = await _guard(request, "request_amendment")
+    who = await guard(request, "request_amendment")
     if isinstance(who, Response):
         return who
     licence_id = request.path_params["licence_id"]
-    form = await _form(request)
+    form = await read_form(request)
     try:
         lic = who.service.licensing.get(licence_id)
         if not owns(who.actor, lic.exporter):
             raise NotFound(f"no licence {licence_id!r}")
         conditions = Conditions(
-            valid_until=_date(form.get("valid_until"), "valid_until"),
-            max_value=_number(form.get("max_value"), "max_value"),
+            valid_until=parse_date(form.get("valid_until"), "valid_until"),
+            max_value=parse_number(form.get("max_value"), "max_value"),
         )
         made = who.service.licensing.request_amendment(
             licence_id, conditions, reason=form.get("reason", "")
         )
     except ExportGuardError as exc:
-        return _error(request, who, exc)
+        return error_page(request, who, exc)
     return RedirectResponse(
         f"/licences/{licence_id}?message=Amendment+request+{made.id}+sent+to+an+officer",
         status_code=303,
@@ -363,11 +311,11 @@ async def amendment_request(request: Request) -> Response:
 
 async def amendment_decision(request: Request) -> Response:
     """An officer approves (the licence is amended) or refuses an amendment request."""
-    who = await _guard(request, "decide_amendment")
+    who = await guard(request, "decide_amendment")
     if isinstance(who, Response):
         return who
     request_id = request.path_params["request_id"]
-    form = await _form(request)
+    form = await read_form(request)
     try:
         outcome = form.get("outcome", "")
         if outcome not in ("approve", "refuse"):
@@ -376,7 +324,7 @@ async def amendment_decision(request: Request) -> Response:
             request_id, approve=outcome == "approve", reason=form.get("reason", "")
         )
     except ExportGuardError as exc:
-        return _error(request, who, exc)
+        return error_page(request, who, exc)
     return RedirectResponse(
         f"/licences/{decided.licence}?message={decided.id}+{decided.status.value}",
         status_code=303,
@@ -384,11 +332,11 @@ async def amendment_decision(request: Request) -> Response:
 
 
 async def licence_event(request: Request) -> Response:
-    who = await _guard(request, "read_licences")
+    who = await guard(request, "read_licences")
     if isinstance(who, Response):
         return who
     licence_id = request.path_params["licence_id"]
-    form = await _form(request)
+    form = await read_form(request)
     try:
         lic = who.service.licensing.get(licence_id)
         if not owns(who.actor, lic.exporter):
@@ -398,18 +346,20 @@ async def licence_event(request: Request) -> Response:
         conditions = None
         if form.get("valid_until") or form.get("max_value"):
             conditions = Conditions(
-                valid_until=_date(form.get("valid_until"), "valid_until"),
-                max_value=_number(form.get("max_value"), "max_value"),
+                valid_until=parse_date(form.get("valid_until"), "valid_until"),
+                max_value=parse_number(form.get("max_value"), "max_value"),
             )
         who.service.licensing.transition(
             licence_id,
             event,
             reason=form.get("reason", ""),
             conditions=conditions,
-            expected_version=_whole(form["version"], "version", 0) if form.get("version") else None,
+            expected_version=parse_whole(form["version"], "version", 0)
+            if form.get("version")
+            else None,
         )
     except (ExportGuardError, ValueError) as exc:
-        return _error(
+        return error_page(
             request,
             who,
             exc if isinstance(exc, ExportGuardError) else InvalidInput(str(exc), field="form"),
@@ -421,18 +371,18 @@ async def licence_event(request: Request) -> Response:
 
 
 async def reviews_page(request: Request) -> Response:
-    who = await _guard(request, "read_reports")
+    who = await guard(request, "read_reports")
     if isinstance(who, Response):
         return who
     if request.method == "POST":
-        form = await _form(request)
+        form = await read_form(request)
         try:
             require(who.actor, "close_review")
             who.service.licensing.close_review(
                 form.get("review", ""), form.get("outcome", ""), reason=form.get("reason", "")
             )
         except ExportGuardError as exc:
-            return _error(request, who, exc)
+            return error_page(request, who, exc)
         return RedirectResponse("/reviews", status_code=303)
     return page(
         request,
@@ -444,14 +394,14 @@ async def reviews_page(request: Request) -> Response:
 
 
 async def report_page(request: Request) -> Response:
-    who = await _guard(request, "report_misuse")
+    who = await guard(request, "report_misuse")
     if isinstance(who, Response):
         return who
-    form = await _form(request)
+    form = await read_form(request)
     try:
         who.service.licensing.report_misuse(
             source=form.get("source", ""),
-            reported_on=_date(form.get("reported_on"), "reported_on") or date.today(),
+            reported_on=parse_date(form.get("reported_on"), "reported_on") or date.today(),
             country=form.get("country", ""),
             suspected_operator=form.get("operator", ""),
             product=form.get("product", ""),
@@ -459,29 +409,29 @@ async def report_page(request: Request) -> Response:
             confidence=form.get("confidence", "medium"),
         )
     except ExportGuardError as exc:
-        return _error(request, who, exc)
+        return error_page(request, who, exc)
     return RedirectResponse("/reviews", status_code=303)
 
 
 async def impact_page(request: Request) -> Response:
-    who = await _guard(request, "impact")
+    who = await guard(request, "impact")
     if isinstance(who, Response):
         return who
-    form = await _form(request) if request.method == "POST" else {}
+    form = await read_form(request) if request.method == "POST" else {}
     result = None
     if form:
         try:
             if form.get("kind") == "lists":
                 result = who.service.impact.lists(
-                    _whole(form.get("from_snapshot", ""), "from_snapshot"),
-                    _whole(form.get("to_snapshot", ""), "to_snapshot"),
+                    parse_whole(form.get("from_snapshot", ""), "from_snapshot"),
+                    parse_whole(form.get("to_snapshot", ""), "to_snapshot"),
                     dry_run=not form.get("act"),
                 )
             else:
                 result = who.service.impact.regime(
                     form.get("regime", ""),
-                    since=_date(form.get("from"), "from"),
-                    until=_date(form.get("to"), "to"),
+                    since=parse_date(form.get("from"), "from"),
+                    until=parse_date(form.get("to"), "to"),
                     dry_run=not form.get("act"),
                 )
         except (ExportGuardError, ValueError) as exc:
@@ -503,7 +453,7 @@ async def impact_page(request: Request) -> Response:
 
 
 async def map_page(request: Request) -> Response:
-    who = await _guard(request, "read_regimes")
+    who = await guard(request, "read_regimes")
     if isinstance(who, Response):
         return who
     today = who.service.clock().date()
@@ -520,7 +470,7 @@ async def map_page(request: Request) -> Response:
 
 
 async def lists_page(request: Request) -> Response:
-    who = await _guard(request, "read_lists")
+    who = await guard(request, "read_lists")
     if isinstance(who, Response):
         return who
     diff = None
@@ -528,9 +478,11 @@ async def lists_page(request: Request) -> Response:
     if q.get("from") and q.get("to"):
         try:
             who.service.accounts.throttle(who.actor.username, "lists_diff")
-            diff = who.service.snapshot_diff(_whole(q["from"], "from"), _whole(q["to"], "to"))
+            diff = who.service.snapshot_diff(
+                parse_whole(q["from"], "from"), parse_whole(q["to"], "to")
+            )
         except (ExportGuardError, ValueError) as exc:
-            return _error(
+            return error_page(
                 request,
                 who,
                 exc
@@ -543,27 +495,17 @@ async def lists_page(request: Request) -> Response:
     )
 
 
-def _whole(text: str, field: str, minimum: int = 1) -> int:
-    """A positive whole number from a form or query field (an id, a page, a version), or
-    :class:`InvalidInput` naming the field: never a Python message, never a number the
-    store cannot hold (ids are 63-bit)."""
-    value = text.strip()
-    if not value.isdigit() or not minimum <= int(value) <= 2**62:
-        raise InvalidInput(f"must be a whole number from {minimum}", field=field)
-    return int(value)
-
-
 #: Audit records on one web page.
 AUDIT_PAGE = 50
 
 
 async def audit_page(request: Request) -> Response:
-    who = await _guard(request, "read_audit")
+    who = await guard(request, "read_audit")
     if isinstance(who, Response):
         return who
     q = request.query_params
     try:
-        number = _whole(q.get("page", "1"), "page")
+        number = parse_whole(q.get("page", "1"), "page")
     except InvalidInput:
         number = 1
     kind, actor = q.get("kind") or None, q.get("actor") or None
@@ -577,7 +519,7 @@ async def audit_page(request: Request) -> Response:
         try:
             who.service.accounts.throttle(who.actor.username, "audit_verify")
         except ExportGuardError as exc:
-            return _error(request, who, exc)
+            return error_page(request, who, exc)
         verification = who.service.audit.verify()
     return page(
         request, "audit.html", who, verification=verification, records=records,
@@ -587,11 +529,11 @@ async def audit_page(request: Request) -> Response:
 
 
 async def counterparties_page(request: Request) -> Response:
-    who = await _guard(request, "read_counterparties")
+    who = await guard(request, "read_counterparties")
     if isinstance(who, Response):
         return who
     if request.method == "POST":
-        form = await _form(request)
+        form = await read_form(request)
         try:
             require(who.actor, "manage_counterparties")
             exporter = who.actor.exporter if who.actor.is_exporter else form.get("exporter", "")
@@ -602,7 +544,7 @@ async def counterparties_page(request: Request) -> Response:
                 country=form.get("country") or None,
             )
         except ExportGuardError as exc:
-            return _error(request, who, exc)
+            return error_page(request, who, exc)
         return RedirectResponse("/counterparties", status_code=303)
     return _counterparties(request, who)
 
@@ -640,7 +582,7 @@ MAX_UPLOAD = 64 * 1024 * 1024
 async def counterparty_import(request: Request) -> Response:
     """Upload a CSV of counterparties: checked at once (a bad file is shown with its lines
     and fields, and nothing is added), then imported by a job whose progress page follows."""
-    who = await _guard(request, "manage_counterparties")
+    who = await guard(request, "manage_counterparties")
     if isinstance(who, Response):
         return who
     form = await request.form()
@@ -671,7 +613,7 @@ async def _submit_import(request: Request, who: Caller, form: Any, upload: Any) 
 
 async def counterparty_import_page(request: Request) -> Response:
     """A bulk import's progress (the page reloads itself until the job is done)."""
-    who = await _guard(request, "read_counterparties")
+    who = await guard(request, "read_counterparties")
     if isinstance(who, Response):
         return who
     job_id = request.path_params["job_id"]
@@ -682,41 +624,35 @@ async def counterparty_import_page(request: Request) -> Response:
         ):
             raise NotFound(f"no import {job_id!r}")
     except ExportGuardError as exc:
-        return _error(request, who, exc)
+        return error_page(request, who, exc)
     summary = json.loads(job["result"]) if job["status"] == "done" and job["result"] else None
     return page(request, "counterparty_import.html", who, job=job, summary=summary,
                 running=job["status"] in ("queued", "running"))  # fmt: skip
 
 
 async def alert_action(request: Request) -> Response:
-    """Acknowledge an alert, or resolve it as a true match or a false positive."""
-    who = await _guard(request, "manage_counterparties")
+    """Acknowledge an alert (it is decided through its case: ``web.cases``)."""
+    who = await guard(request, "manage_counterparties")
     if isinstance(who, Response):
         return who
-    form = await _form(request)
+    form = await read_form(request)
     try:
-        alert_id = _whole(request.path_params["alert_id"], "alert")
-        action = form.get("action", "")
-        if action == "acknowledge":
-            who.service.monitoring.acknowledge(alert_id, reason=form.get("reason", ""))
-        elif action in ("true_match", "false_positive"):
-            who.service.monitoring.resolve(alert_id, action, reason=form.get("reason", ""))
-        else:
-            raise InvalidInput("choose acknowledge, true match or false positive", field="action")
+        alert_id = parse_whole(request.path_params["alert_id"], "alert")
+        if form.get("action", "") != "acknowledge":
+            raise InvalidInput("acknowledge it, or review it as a case", field="action")
+        who.service.monitoring.acknowledge(alert_id, reason=form.get("reason", ""))
     except ExportGuardError as exc:
-        return _error(request, who, exc)
-    except ValueError:
-        return _error(request, who, NotFound("no such alert"))
-    label = action.replace("_", " ")
-    return RedirectResponse(f"/counterparties?message=Alert+{alert_id}:+{label}", status_code=303)
+        return _counterparties(request, who, status_of(exc), error=str(exc))
+    return RedirectResponse(f"/counterparties?message=Alert+{alert_id}:+acknowledged",
+                            status_code=303)  # fmt: skip
 
 
 async def users_page(request: Request) -> Response:
-    who = await _guard(request, "manage_users")
+    who = await guard(request, "manage_users")
     if isinstance(who, Response):
         return who
     if request.method == "POST":
-        form = await _form(request)
+        form = await read_form(request)
         try:
             if form.get("disable"):
                 who.service.accounts.set_active(form["disable"], False)
@@ -728,31 +664,9 @@ async def users_page(request: Request) -> Response:
                     form.get("exporter") or None,
                 )
         except ExportGuardError as exc:
-            return _error(request, who, exc)
+            return error_page(request, who, exc)
         return RedirectResponse("/users", status_code=303)
     return page(request, "users.html", who, users=who.service.accounts.users())
-
-
-def _number(value: str | None, field: str) -> float | None:
-    """A form's decimal number (finite, not negative), or None when left empty."""
-    if not value:
-        return None
-    try:
-        number = float(value.replace(",", ""))
-    except ValueError:
-        raise InvalidInput(f"not a number: {value!r}", field=field) from None
-    if not math.isfinite(number) or not 0 <= number <= 10**15:
-        raise InvalidInput(f"must be a number from 0 to 10^15: {value!r}", field=field)
-    return number
-
-
-def _date(value: str | None, field: str) -> date | None:
-    if not value:
-        return None
-    try:
-        return date.fromisoformat(value)
-    except ValueError:
-        raise InvalidInput(f"not a date (YYYY-MM-DD): {value!r}", field=field) from None
 
 
 ROUTES: tuple[tuple[str, list[str], Any], ...] = (

@@ -16,6 +16,7 @@ from exportguard.core.licensing import Conditions, Event
 from tests.api.conftest import USERS, Api
 
 ALL = set(USERS)
+NSO = "exportguard_demo:el-nso-group"
 Call = tuple[str, str, dict[str, Any]]
 
 
@@ -68,6 +69,7 @@ class World:
             "globex": globex.screen("NSO Group").audit_seq,
         }
         self.snapshot = s.snapshots()[0].id
+        self.case = {"acme": self.new_case("acme"), "globex": self.new_case("globex")}
 
     @staticmethod
     def _licence(svc: Any, exporter: str) -> str:
@@ -143,6 +145,22 @@ class World:
         )
         reviews = [r for r in officer.licensing.reviews() if r["subject_id"] == lic]
         return str(reviews[0]["id"])
+
+    def new_case(self, tenant: str) -> str:
+        """A new open case on the tenant's screening hit of NSO Group (Entity List)."""
+        svc = self.api.service.for_actor("globex" if tenant == "globex" else "exporter")
+        seq = svc.screen("NSO Group").audit_seq
+        case, _ = svc.cases.open("screening", str(seq), NSO)
+        return str(case["id"])
+
+    def pending(self, tenant: str) -> str:
+        """A new case of the tenant decided as a true match by someone else ("decider"),
+        waiting for a second officer."""
+        case_id = self.new_case(tenant)
+        self.api.service.for_actor("decider").cases.decide(
+            case_id, "true_match", reason_code="name_and_address", note="same address"
+        )
+        return case_id
 
     def token_of(self, user: str) -> int:
         token_id, _ = self.api.service.accounts.create_token(user, f"t{self.fresh()}")
@@ -453,6 +471,45 @@ ENDPOINTS: list[tuple[str, set[str], bool, Callable[[World, str], Call]]] = [
         ALL,
         True,
         lambda w, t: ("GET", f"/api/v1/audit/{w.screening[t]}/certificate", {}),
+    ),
+    ("cases", ALL, False, lambda w, t: ("GET", "/api/v1/cases?state=open", {})),
+    ("case reasons", ALL, False, lambda w, t: ("GET", "/api/v1/cases/reasons", {})),
+    ("active clearances", ALL, False, lambda w, t: ("GET", "/api/v1/clearances/active", {})),
+    ("case", ALL, True, lambda w, t: ("GET", f"/api/v1/cases/{w.case[t]}", {})),
+    (
+        "open case",
+        {"exporter", "globex", "officer", "admin"},
+        True,
+        lambda w, t: ("POST", "/api/v1/cases", {"json": {
+            "origin": "screening", "ref": str(w.screening[t]), "entry_id": NSO}}),
+    ),
+    (
+        "decide case",
+        {"exporter", "globex", "officer", "admin"},
+        True,
+        lambda w, t: ("POST", f"/api/v1/cases/{w.new_case(t)}/decision", {"json": {
+            "disposition": "false_positive", "reason_code": "country_differs",
+            "note": "our NSO is a Brazilian retailer"}}),
+    ),
+    (
+        "confirm case",
+        {"exporter", "globex", "officer", "admin"},
+        True,
+        lambda w, t: ("POST", f"/api/v1/cases/{w.pending(t)}/confirm", {"json": {}}),
+    ),
+    (
+        "send back case",
+        {"exporter", "globex", "officer", "admin"},
+        True,
+        lambda w, t: ("POST", f"/api/v1/cases/{w.pending(t)}/send-back",
+                      {"json": {"note": "the address differs"}}),
+    ),
+    (
+        "assign case",
+        {"exporter", "globex", "officer", "admin"},
+        True,
+        lambda w, t: ("POST", f"/api/v1/cases/{w.new_case(t)}/assign",
+                      {"json": {"assignee": "officer"}}),
     ),
     ("users", {"admin"}, False, lambda w, t: ("GET", "/api/v1/users", {})),
     (
