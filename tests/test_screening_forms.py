@@ -212,3 +212,11 @@ def test_a_number_word_alone_is_no_evidence(index: NameIndex, query: str) -> Non
 
 def test_a_distinctive_word_beside_a_number_still_hits(index: NameIndex) -> None:
     assert "FIRST EAST EXPORT BANK, P.L.C." in hit_names(index, "First East Export Bank")
+
+
+@pytest.mark.parametrize(
+    ("written", "latin"),
+    [("ИНН 7733546058", "INN 7733546058"), ("ОГРН 1057747296166", "OGRN 1057747296166")],
+)
+def test_cyrillic_kind_labels_are_stripped_too(written: str, latin: str) -> None:
+    assert normalise_identifier(written) == normalise_identifier(latin) == latin.split()[1]

@@ -495,6 +495,63 @@ def test_initials_and_the_ezafe(query: str, listed: str, hit: bool) -> None:
     assert (one_entry(entry, query) >= DEFAULT_THRESHOLD) is hit
 
 
+@pytest.mark.parametrize(
+    ("query", "listed", "hit"),
+    [
+        # a second surname or middle name left out costs the same wherever the list
+        # writes it (review of issues 11 and 15: the SDN's "PATERNAL MATERNAL, Given")
+        ("Joaquin Guzman", "GUZMAN LOERA, Joaquin", True),
+        ("Rosario Murillo", "MURILLO ZAMBRANA, Rosario", True),
+        ("Nicolas Maduro", "MADURO MOROS, Nicolas", True),
+        ("Robert Mugabe", "MUGABE, Robert Gabriel", True),
+        ("Ali Khamenei", "KHAMENEI, Ali Hosseini", True),
+        # Belarusian patronymics and given names
+        ("Viktor Lukashenko", "LUKASHENKA, Viktar Aliaksandravich", True),
+        ("Alexander Lukashenko", "LUKASHENKA, Aliaksandr Ryhoravich", True),
+        ("Vladimir Makei", "MAKEI, Uladzimir Uladzimiravich", True),
+        # ... but a surname alone is still not the person
+        ("Smith", "SMITH, John William", False),
+        ("Guzman", "GUZMAN LOERA, Joaquin", False),
+    ],
+)
+def test_left_out_names_cost_alike_in_every_order(query: str, listed: str, hit: bool) -> None:
+    from tests.factories import person
+
+    assert (one_entry(person(listed), query) >= DEFAULT_THRESHOLD) is hit
+
+
+@pytest.mark.parametrize(
+    ("query", "listed"),
+    [
+        # the nicknames data set links full names of their own: not one name
+        ("Ivan Numbi", "John NUMBI"), ("Ian Numbi", "John NUMBI"),
+        ("Patrick Griffin", "Peter GRIFFIN"), ("William Mugabe", "Robert Gabriel MUGABE"),
+        ("Michael Trevino Morales", "Miguel TREVINO MORALES"),
+    ],
+)  # fmt: skip
+def test_full_names_linked_by_the_data_set_stay_apart(query: str, listed: str) -> None:
+    from tests.factories import person
+
+    assert one_entry(person(listed), query) < DEFAULT_THRESHOLD
+
+
+def test_a_parenthesised_legal_form_is_no_alias() -> None:
+    entry = replace(
+        ListEntry(
+            id="x:1", source="x", list_name="x", name="ACME TRADING (GROUP)",
+            type=EntityType.ORGANIZATION,
+        ),
+    )  # fmt: skip
+    assert index_names(entry) == ["ACME TRADING (GROUP)"]
+    assert "HUAWEI" in index_names(replace(entry, name="HUAWEI TECHNOLOGIES CO., LTD. (HUAWEI)"))
+    for query in ("Group", "LLC", "Limited", "x"):
+        assert one_entry(replace(entry, name="ACME (LLC) (x) (LIMITED)"), query) < 0.86
+
+
+def test_zero_width_joiners_do_not_split_a_word() -> None:
+    assert [t.text for t in analyse("علی خامنه\u200cای").tokens] == ["ly", "khamnhay"]
+
+
 def _scored(entry: ListEntry, query: str, country: str | None = None) -> float:
     found = screen([NameIndex.build(1, [entry])], make_query(query, country=country), threshold=0.0)
     return max((h.score for h in found), default=0.0)

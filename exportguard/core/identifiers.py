@@ -51,6 +51,7 @@ _KIND_TEXT = """
     sre uae msb bin rsin ru visanumberid tributaria identificacao identificación pattern
     equity ticker bundespersonalausweis cartilla nacional militar passeport pasaporte numéro
     temporary suspension deportation alien aliens
+    инн огрн огрнип кпп окпо унп егрпоу рнокпп снилс паспорт номер
 """
 KIND_WORDS = frozenset(_KIND_TEXT.split())
 #: Words that join kind words ("Certificate of Incorporation", "Numero de Identidad"):

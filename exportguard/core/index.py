@@ -82,7 +82,7 @@ RERANK_FLOOR = 45.0
 #: Serialisation format of :class:`NameIndex`; bump it when the layout or the keys change
 #: (stored indexes of another version are rebuilt from their snapshot's entries on first
 #: use).
-FORMAT_VERSION = 11
+FORMAT_VERSION = 12
 
 I32 = npt.NDArray[np.int32]
 #: One flag per entry number of an index (:meth:`NameIndex.entry_mask`).
@@ -147,7 +147,7 @@ def index_names(entry: ListEntry) -> list[str]:
         variants = [name]
         for found in _PARENTHESISED.finditer(name):
             inner = found.group(1).strip()
-            if any(ch.isalpha() for ch in inner) and len(inner.split()) <= 4:
+            if len(inner.split()) <= 4 and _a_name(inner):
                 variants.append(inner)
         if len(variants) > 1:
             variants.append(" ".join(_PARENTHESISED.sub(" ", name).split()))
@@ -156,6 +156,15 @@ def index_names(entry: ListEntry) -> list[str]:
                 seen.add(variant)
                 out.append(variant)
     return out
+
+
+def _a_name(text: str) -> bool:
+    """Whether a parenthesised part can be a name of its own: a distinctive word of two
+    letters or more ("(GROUP)", "(LLC)", "(x)" are not)."""
+    # read beside a name word, as it stands in the listed name: a legal form alone would
+    # be read as a word
+    tokens = analyse(f"Name {text}").tokens[1:]
+    return any(t.distinctive and len(t.text) > 1 for t in tokens)
 
 
 def _identifier_keys(identifiers: Iterable[str]) -> set[str]:

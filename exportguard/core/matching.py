@@ -466,9 +466,10 @@ FORM_COST = 0.3
 #: is no evidence of ADOON GENERAL TRADING L.L.C.
 NON_DISTINCTIVE_CAP = 0.5
 _CHAIN_PARTICLES = frozenset({"son-of", "daughter-of", "family-of", "father-of"})
-#: East Slavic and Turkic patronymics as transliterated: -ovich, -evich, -ovna, -evna,
-#: -ichna, -ogly/-oglu, -kyzy ("Sergey Kuzhugetovich Shoygu", "Ilham Heydar oglu Aliyev").
-_PATRONYMIC = re.compile(r"(?:[oe]vich|[oe]vna|ichna|ovych|ivna|o[gh]l[yu]|kyzy|qizi)$")
+#: East Slavic and Turkic patronymics as transliterated: -ovich, -evich, -avich (Belarusian),
+#: -ovna, -evna, -avna, -ichna, -ogly/-oglu, -kyzy ("Sergey Kuzhugetovich Shoygu", "Ilham
+#: Heydar oglu Aliyev").
+_PATRONYMIC = re.compile(r"(?:[oea]vich|[oea]vna|ichna|ovych|ivna|o[gh]l[yu]|kyzy|qizi)$")
 #: The short -ich patronymics of given names in -a/-ya (Ilya, Kuzma, Luka, Foma, Nikita,
 #: Savva): "AIBABIN Alexander Ilyich". Only in a name of three or more words, as Serbian
 #: and Croatian surnames are written alike (Ilić, Lukić).
@@ -521,7 +522,9 @@ def _costs(
             out[i] = 1.0
         elif t.kind == "generic" and against is not EntityType.PERSON:
             out[i] = GENERIC_COST
-        elif person and 0 < i < len(tokens) - 1:
+        elif person and len(tokens) >= 3:
+            # A middle name or a second surname, wherever the list writes it: "GUZMAN
+            # LOERA, Joaquin", "MUGABE, Robert Gabriel", "Joaquin GUZMAN LOERA" alike.
             out[i] = MIDDLE_COST
         else:
             out[i] = 1.0

@@ -241,6 +241,9 @@ def _words(name: str) -> list[tuple[str, str]]:
     ``latin``, ``abjad`` or ``other`` (see :class:`Token`)."""
     ascii_only = name.isascii()
     text = name.lower() if ascii_only else unicodedata.normalize("NFKC", name).casefold()
+    if not ascii_only:
+        # Zero-width (non-)joiners shape letters inside a word (Persian خامنه‌ای): no split.
+        text = text.replace("\u200c", "").replace("\u200d", "")
     # Dotted acronyms (N.S.O., U.A.E.) become one word; other dots separate words.
     if "." in text:
         text = _ACRONYM.sub(lambda m: m.group(1).replace(".", ""), text)
@@ -769,7 +772,7 @@ GIVEN_NAME_TABLES = ("given_names", "given_names_ru", "given_names_eu", "given_n
 
 @cache
 def _given_names() -> dict[str, frozenset[str]]:
-    groups: dict[str, set[str]] = {}
+    rows: list[tuple[str, str, str]] = []
     for table in GIVEN_NAME_TABLES:
         for row in vocab.load_rows(table):
             if len(row) != 3 or row[1] not in ("has_nickname", "has_variant"):
@@ -779,8 +782,22 @@ def _given_names() -> dict[str, frozenset[str]]:
             # Keyed and grouped by the transliteration-canonical spelling: "Nikolai",
             # "Nikolay" and "Nikolaj" are one full name, "Aleksei" and "Alexey" too.
             full, other = translit_canonical(row[0].lower()), translit_canonical(row[2].lower())
-            groups.setdefault(full, {full})
-            groups.setdefault(other, {other}).add(full)  # a name is itself, and its full name
+            rows.append((full, row[1], other))
+    full_names = {full for full, _, _ in rows}
+    distinct = {
+        frozenset(translit_canonical(n) for n in row)
+        for row in vocab.load_rows("given_names_distinct")
+    }
+    groups: dict[str, set[str]] = {}
+    for full, relation, other in rows:
+        groups.setdefault(full, {full})
+        if frozenset((full, other)) in distinct:
+            continue
+        if relation == "has_nickname" and other in full_names and len(other) >= len(full):
+            # Not a short form but a full name of its own as long (the data set gives
+            # John as a form of Ivan and of Ian, Michael of Miguel): another name.
+            continue
+        groups.setdefault(other, {other}).add(full)  # a name is itself, and its full name
     return {name: frozenset(found) for name, found in groups.items()}
 
 
