@@ -367,12 +367,27 @@ _VOCAB = ROOT.parent / "exportguard" / "core" / "vocab"
 def _nicknames() -> dict[str, list[str]]:
     """Full given name -> its short forms, read from the files the package ships (read
     here as files, so a run against another version of the package uses the same data)."""
-    table: dict[str, list[str]] = {}
+    rows = []
     for name in ("given_names.csv", "given_names_ru.csv"):
         for line in (_VOCAB / name).read_text(encoding="utf-8").splitlines()[1:]:
             parts = line.split(",")
             if len(parts) == 3 and parts[1] == "has_nickname" and len(parts[2]) >= 3:
-                table.setdefault(parts[0], []).append(parts[2])
+                rows.append((parts[0], parts[2]))
+    # Not short forms: a "nickname" that is a full name of its own at least as long (the
+    # data set gives John for Ivan, Michael for Miguel), and the pairs the package lists
+    # as distinct names.
+    full = {a for a, _ in rows}
+    distinct_file = (_VOCAB / "given_names_distinct.csv").read_text(encoding="utf-8")
+    distinct = {
+        frozenset(line.split(","))
+        for line in distinct_file.splitlines()[1:]
+        if line and not line.startswith("#")
+    }
+    table: dict[str, list[str]] = {}
+    for a, b in rows:
+        if (b in full and len(b) >= len(a)) or frozenset((a, b)) in distinct:
+            continue
+        table.setdefault(a, []).append(b)
     return table
 
 

@@ -467,6 +467,10 @@ def test_abjad_consonants_decide(query: str, listed: str, hit: bool) -> None:
         ("马丽丽", "MA Li", False),
         ("韦桂英", "WEI Hsueh Ying", False),
         ("秦建华", "QIN Xianhua", False),  # jian is not xian
+        # romanised Korean in Latin letters: two short words that begin apart differ
+        ("Kim Jong Il", "Song Il KIM", False),
+        ("Kim Tong Un", "KIM Jong Un", False),
+        ("Kim Jong Il", "KIM Jong Il", True),
     ],
 )
 def test_syllabic_names(query: str, listed: str, hit: bool) -> None:

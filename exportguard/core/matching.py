@@ -156,9 +156,13 @@ def token_similarity(q: Token, c: Token) -> tuple[float, str]:
         JaroWinkler.normalized_similarity(q.text, c.text)
         + OSA.normalized_similarity(q.text, c.text)
     ) / 2
-    if (q.text[0] == c.text[0] or len(q.text) > 2) and (
-        spelling >= SYLLABLE_SPELLING or "other" not in (q.script, c.script)
+    if (
+        (q.text[0] == c.text[0] or len(q.text) > 2)
+        and (spelling >= SYLLABLE_SPELLING or "other" not in (q.script, c.script))
+        and not (q.text[0] != c.text[0] and max(len(q.text), len(c.text)) <= 4)
     ):
+        # (two short words that begin apart are other words: "Jong" is not "Song",
+        # "Tong" not "Jong")
         best, how = spelling, "spelling"
     if len(q.text) > 3 and len(c.text) > 3 and best < TRANSLIT_SIMILARITY:
         a, b = translit_canonical(q.text), translit_canonical(c.text)
@@ -485,7 +489,12 @@ def _patronymic(tokens: Sequence[Token], i: int) -> bool:
 
 
 def _costs(
-    tokens: Sequence[Token], used: set[int], person: bool, against: EntityType
+    tokens: Sequence[Token],
+    used: set[int],
+    person: bool,
+    against: EntityType,
+    *,
+    listed: bool = False,
 ) -> list[float]:
     """Cost factor of each unmatched token (see :data:`MIDDLE_COST`); 0 for matched ones.
     ``person``: the tokens are a person's name; ``against``: the listed entry's type (a
@@ -522,9 +531,10 @@ def _costs(
             out[i] = 1.0
         elif t.kind == "generic" and against is not EntityType.PERSON:
             out[i] = GENERIC_COST
-        elif person and len(tokens) >= 3:
-            # A middle name or a second surname, wherever the list writes it: "GUZMAN
-            # LOERA, Joaquin", "MUGABE, Robert Gabriel", "Joaquin GUZMAN LOERA" alike.
+        elif person and (0 < i < len(tokens) - 1 or (listed and len(tokens) >= 3)):
+            # A middle name or a second surname; in the listed name wherever the list
+            # writes it: "GUZMAN LOERA, Joaquin", "MUGABE, Robert Gabriel", "Joaquin
+            # GUZMAN LOERA" alike (a query's own words at its ends are what it says).
             out[i] = MIDDLE_COST
         else:
             out[i] = 1.0
@@ -543,10 +553,11 @@ def _unmatched(
     against: EntityType,
     *,
     syllabic: bool,
+    listed: bool,
 ) -> float:
     """The weight the unmatched tokens cost (:func:`_costs`); in a syllabic name no
     syllable is a middle name."""
-    costs = _costs(tokens, used, against is EntityType.PERSON, against)
+    costs = _costs(tokens, used, against is EntityType.PERSON, against, listed=listed)
     if syllabic:
         costs = [1.0 if f == MIDDLE_COST else f for f in costs]
     return sum(w * f for w, f in zip(weights, costs, strict=True))
@@ -612,8 +623,8 @@ def name_feature(
             )
         )
     aligned_w = sum(cw[j] for j in used_c)
-    free_q = _unmatched(qt, qw, used_q, cand.entry_type, syllabic=syllabic)
-    free_c = _unmatched(ct, cw, used_c, cand.entry_type, syllabic=syllabic)
+    free_q = _unmatched(qt, qw, used_q, cand.entry_type, syllabic=syllabic, listed=False)
+    free_c = _unmatched(ct, cw, used_c, cand.entry_type, syllabic=syllabic, listed=True)
     q_cov = matched / (aligned_w + free_q) if aligned_w + free_q else 0.0
     c_cov = aligned_w / (aligned_w + free_c) if aligned_w + free_c else 0.0
     floor = LIST_COVERAGE_FLOOR.get(cand.entry_type, 0.5)
