@@ -28,10 +28,10 @@ def read(lists_dir: Path, rel: str) -> SourceFile:
     return SourceFile(str(lists_dir / rel), (lists_dir / rel).read_bytes())
 
 
+@pytest.mark.imported(SDN_FEB)
 def test_scenario_sdn_growth_alerts_new_and_changed_listings_only(
     service: ExportGuard, lists_dir: Path
 ) -> None:
-    service.import_files([read(lists_dir, SDN_FEB)])
     unchanged = service.monitoring.add(
         exporter="Acme", name="Aerocaribbean Airlines", role="customer", country="CU"
     )
@@ -62,10 +62,10 @@ def test_scenario_sdn_growth_alerts_new_and_changed_listings_only(
     assert service.audit.verify().ok
 
 
+@pytest.mark.imported(SDN_FEB)
 def test_clearance_suppresses_until_the_entry_changes_or_expires(
     service: ExportGuard, lists_dir: Path
 ) -> None:
-    service.import_files([read(lists_dir, SDN_FEB)])
     party = service.monitoring.add(exporter="Acme", name="Gennady Timchenko", type="person")
     (alert,) = party["alerts"]
     service.monitoring.clear(
@@ -284,6 +284,7 @@ def test_a_notification_given_up_is_queued_again_and_a_round_stops_at_a_failure(
     eg.close()
 
 
+@pytest.mark.imported(SDN_FEB)
 def test_a_clearance_voided_by_a_change_is_not_listed_nor_lapses_again(
     db_url: str, lists_dir: Path
 ) -> None:
@@ -293,7 +294,6 @@ def test_a_clearance_voided_by_a_change_is_not_listed_nor_lapses_again(
 
     now = [FIXED_NOW]
     eg = ExportGuard(db_url, actor="officer", clock=lambda: now[0])
-    eg.import_files([read(lists_dir, SDN_FEB)])
     party = eg.monitoring.add(exporter="Acme", name="Gennady Timchenko", type="person")
     (alert,) = party["alerts"]
     eg.monitoring.clear(party["id"], alert["entry_id"], reason="other man",

@@ -17,6 +17,7 @@ from __future__ import annotations
 import hashlib
 import html
 import os
+import secrets
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -93,26 +94,33 @@ def _load_or_create(path: Path) -> Ed25519PrivateKey:
     from cryptography.hazmat.primitives import serialization
     from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
-    if path.exists():
+    if not path.exists():
+        key = Ed25519PrivateKey.generate()
+        path.parent.mkdir(parents=True, exist_ok=True)
+        pem = key.private_bytes(
+            serialization.Encoding.PEM,
+            serialization.PrivateFormat.PKCS8,
+            serialization.NoEncryption(),
+        )
+        # Written whole under a private name, then linked into place: a process starting
+        # at the same moment either makes the key or reads a complete one (never half).
+        draft = path.with_name(f".{path.name}.{os.getpid()}.{secrets.token_hex(4)}")
         try:
-            loaded = serialization.load_pem_private_key(path.read_bytes(), password=None)
-        except (ValueError, TypeError) as exc:
-            raise InvalidInput(
-                f"{path}: not a PEM private key ({exc})", field="audit_key"
-            ) from None
-        if not isinstance(loaded, Ed25519PrivateKey):
-            raise InvalidInput(f"{path}: not an Ed25519 private key", field="audit_key")
-        return loaded
-    key = Ed25519PrivateKey.generate()
-    path.parent.mkdir(parents=True, exist_ok=True)
-    pem = key.private_bytes(
-        serialization.Encoding.PEM,
-        serialization.PrivateFormat.PKCS8,
-        serialization.NoEncryption(),
-    )
-    with open(path, "xb", opener=lambda p, f: os.open(p, f, 0o600)) as handle:
-        handle.write(pem)
-    return key
+            with open(draft, "xb", opener=lambda p, f: os.open(p, f, 0o600)) as handle:
+                handle.write(pem)
+            os.link(draft, path)
+            return key
+        except FileExistsError:  # another process made it meanwhile: that one is the key
+            pass
+        finally:
+            draft.unlink(missing_ok=True)
+    try:
+        loaded = serialization.load_pem_private_key(path.read_bytes(), password=None)
+    except (ValueError, TypeError) as exc:
+        raise InvalidInput(f"{path}: not a PEM private key ({exc})", field="audit_key") from None
+    if not isinstance(loaded, Ed25519PrivateKey):
+        raise InvalidInput(f"{path}: not an Ed25519 private key", field="audit_key")
+    return loaded
 
 
 def public_pem(key: Ed25519PublicKey) -> str:
