@@ -26,11 +26,11 @@ from __future__ import annotations
 import os
 import sqlite3
 import uuid
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Hashable, Iterator
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import pytest
 import sqlalchemy as sa
@@ -179,59 +179,73 @@ class Stock:
 
 
 class StoreTemplates:
-    """Stores already holding real lists, copied into a test's store: a test whose subject
-    is not the import of the list it needs (screening, monitoring, impact) starts from the
-    state the import leaves (snapshots, indexes, audit records) without paying for it
-    again. Each stock is imported once per worker, exactly as the test would do it
-    (``ExportGuard.import_files`` on the file's path and bytes, the ``service`` fixture's
-    actor, clock and audit key), then copied: SQLite with its backup API, PostgreSQL as a
-    database made from a template database."""
+    """Stores made once per worker and copied into a test's store: a test whose subject is
+    not the import of the list it needs (screening, monitoring, impact), or the making of
+    the demo accounts (the API tests), starts from the state they leave (snapshots,
+    indexes, users, audit records) without paying for it again. A :class:`Stock` is
+    imported exactly as the test would do it (``ExportGuard.import_files`` on the file's
+    path and bytes, the ``service`` fixture's actor, clock and audit key); another maker
+    is given with its key. Copies: SQLite with its backup API, PostgreSQL as a database
+    made from a template database."""
 
     def __init__(self, folder: Path, lists: Path, audit_key: AuditKey) -> None:
         self.folder = folder
         self.lists = lists
         self.audit_key = audit_key
-        self.made: dict[tuple[str, Stock], str] = {}
+        self.made: dict[tuple[str, Hashable], str] = {}
+        #: what each maker returned, by (backend, key)
+        self.made_with: dict[tuple[str, Hashable], Any] = {}
         self.postgres_admin: sa.Engine | None = None
 
-    def _stock(self, url: str, stock: Stock) -> None:
-        from exportguard.services import ExportGuard
+    def _stock(self, stock: Stock) -> Callable[[str], None]:
+        def make(url: str) -> None:
+            from exportguard.services import ExportGuard
 
-        eg = ExportGuard(url, actor="tester", clock=lambda: FIXED_NOW, audit_key=self.audit_key)
-        try:
-            for rel in stock.paths:
-                path = self.lists / rel
-                eg.import_files([SourceFile(str(path), path.read_bytes())],
-                                published=stock.published)  # fmt: skip
-        finally:
-            eg.close()
+            eg = ExportGuard(url, actor="tester", clock=lambda: FIXED_NOW, audit_key=self.audit_key)
+            try:
+                for rel in stock.paths:
+                    path = self.lists / rel
+                    eg.import_files([SourceFile(str(path), path.read_bytes())],
+                                    published=stock.published)  # fmt: skip
+            finally:
+                eg.close()
 
-    def copy_into(self, url: str, stock: Stock) -> None:
+        return make
+
+    def copy_into(self, url: str, key: Hashable, make: Callable[[str], Any] | None = None) -> Any:
+        """Make ``url``'s store a copy of the template of ``key`` (a :class:`Stock`, or
+        anything hashable with ``make``, which fills the empty store at the URL it is
+        given); what ``make`` returned when it made the template."""
+        if make is None:
+            assert isinstance(key, Stock)
+            make = self._stock(key)
         if url.startswith("sqlite:///"):
-            template = self.made.get(("sqlite", stock))
+            template = self.made.get(("sqlite", key))
             if template is None:
                 template = str(self.folder / f"template-{len(self.made)}.db")
-                self._stock(f"sqlite:///{template}", stock)
-                self.made["sqlite", stock] = template
+                self.made_with["sqlite", key] = make(f"sqlite:///{template}")
+                self.made["sqlite", key] = template
             with (
                 sqlite3.connect(template) as source,
                 sqlite3.connect(url.removeprefix("sqlite:///")) as target,
             ):
                 source.backup(target)
-            return
+            return self.made_with["sqlite", key]
         target = sa.make_url(url)
         if self.postgres_admin is None:
             self.postgres_admin = sa.create_engine(POSTGRES_ADMIN, isolation_level="AUTOCOMMIT")
-        template = self.made.get(("postgres", stock))
+        template = self.made.get(("postgres", key))
         if template is None:
             template = f"{target.database}_template_{len(self.made)}"
             with self.postgres_admin.connect() as conn:
                 conn.execute(sa.text(f'CREATE DATABASE "{template}"'))
-            self._stock(target.set(database=template).render_as_string(hide_password=False), stock)
-            self.made["postgres", stock] = template
+            made = make(target.set(database=template).render_as_string(hide_password=False))
+            self.made_with["postgres", key] = made
+            self.made["postgres", key] = template
         with self.postgres_admin.connect() as conn:
             conn.execute(sa.text(f'DROP DATABASE "{target.database}" WITH (FORCE)'))
             conn.execute(sa.text(f'CREATE DATABASE "{target.database}" TEMPLATE "{template}"'))
+        return self.made_with["postgres", key]
 
     def close(self) -> None:
         if self.postgres_admin is None:

@@ -3,6 +3,7 @@ with dates on both sides of every dated change, on SQLite and PostgreSQL."""
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -12,18 +13,34 @@ import pytest
 from exportguard.errors import InvalidInput, RegimeError
 from exportguard.regimes import bundled_text, load_file
 from exportguard.services import ExportGuard
-from tests.conftest import FIXED_NOW
+from exportguard.services.audit import AuditKey
+from tests.conftest import FIXED_NOW, StoreTemplates
 
 
 @pytest.fixture
-def eg(service: ExportGuard, lists_dir: Path) -> ExportGuard:
+def eg(
+    db_url: str, audit_key: AuditKey, lists_dir: Path, store_templates: StoreTemplates
+) -> Iterator[ExportGuard]:
     """The demo list and small samples of the CSL and the EU FSF (the sources the US and
-    EU regimes need loaded before they can clear a party)."""
-    service.import_demo()
-    service.import_paths(
-        [lists_dir / "us_trade_csl" / "sample_small", lists_dir / "eu_fsf" / "sample_2026-08-05"]
-    )
-    return service
+    EU regimes need loaded before they can clear a party); the ``service`` fixture's
+    ExportGuard on a copy of that store, made once per test worker."""
+
+    def open_(url: str) -> ExportGuard:
+        return ExportGuard(url, actor="tester", clock=lambda: FIXED_NOW, audit_key=audit_key)
+
+    def make(url: str) -> None:
+        service = open_(url)
+        try:
+            service.import_demo()
+            service.import_paths([lists_dir / "us_trade_csl" / "sample_small",
+                                  lists_dir / "eu_fsf" / "sample_2026-08-05"])  # fmt: skip
+        finally:
+            service.close()
+
+    store_templates.copy_into(db_url, "decisions: demo, CSL and EU FSF samples", make)
+    service = open_(db_url)
+    yield service
+    service.close()
 
 
 @pytest.fixture(scope="module")
