@@ -33,10 +33,11 @@ from exportguard.errors import (
     PermissionDenied,
     SourceFormatError,
 )
-from exportguard.services.accounts import Accounts, Jobs
+from exportguard.services.accounts import Accounts
 from exportguard.services.audit import Audit, AuditKey
 from exportguard.services.decisions import Decisions
 from exportguard.services.impact import Impact
+from exportguard.services.jobs import Jobs
 from exportguard.services.licensing import Licensing
 from exportguard.services.monitoring import Monitoring, Notifier
 from exportguard.services.rescreening import Screener

@@ -33,7 +33,7 @@ from exportguard.errors import (
     NotFound,
     TooManyAttempts,
 )
-from exportguard.services.accounts import IMPORT_JOB
+from exportguard.services.jobs import IMPORT_JOB
 
 HERE = Path(__file__).parent
 VENDOR = HERE / "vendor" / "node_modules"
