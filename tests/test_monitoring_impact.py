@@ -16,6 +16,7 @@ import pytest
 from exportguard.core.licensing import Conditions, Event, State
 from exportguard.errors import InvalidInput, NotFound
 from exportguard.services import ExportGuard
+from exportguard.services.decision_input import DecisionInput
 from exportguard.services.monitoring import WebhookNotifier
 from exportguard.sources._common import SourceFile
 from tests.conftest import FIXED_NOW
@@ -146,7 +147,8 @@ def test_impact_of_an_installed_regime_revision(service: ExportGuard, tmp_path: 
     lic = _il_licence(service, "IN", date(2022, 1, 10))
     old_digest = service.decisions.regime("il-deca").digest
     # A decision records the bundled revision it used (so the edit below can be compared).
-    service.decisions.decide(items=["4D004"], to="IN", on=date(2022, 1, 10), regimes=["il-deca"])
+    used = DecisionInput(items=["4D004"], to="IN", on=date(2022, 1, 10), regimes=["il-deca"])
+    service.decisions.decide(used)
     edited = tmp_path / "il.yaml"
     edited.write_text(
         bundled_text("il-deca")

@@ -18,6 +18,7 @@ from exportguard.core.licensing import Event, Licence
 from exportguard.core.permissions import owns, require, require_event
 from exportguard.edge.auth import Caller, CallerDep, allowed, throttled
 from exportguard.errors import InvalidInput, NotFound
+from exportguard.services.decision_input import DecisionInput
 from exportguard.sources._common import SourceFile
 
 router = APIRouter(prefix="/api/v1", responses=s.ERRORS)
@@ -164,7 +165,7 @@ def job_result(job_id: str, who: CallerDep) -> PlainTextResponse:
 @router.post("/decide", tags=["decisions"])
 def decide(body: s.DecideRequest, who: Caller = allowed("decide")) -> dict[str, Any]:
     """Decide an export under the regimes; every reason with its source and certainty."""
-    decision = who.service.decisions.decide(
+    question = DecisionInput(
         items=body.items,
         to=body.to,
         on=body.date or who.service.clock().date(),
@@ -181,7 +182,7 @@ def decide(body: s.DecideRequest, who: Caller = allowed("decide")) -> dict[str, 
         deemed_export=body.deemed_export,
         region=body.region,
     )
-    return decision.to_dict()
+    return who.service.decisions.decide(question).to_dict()
 
 
 def _decision_visible(who: Caller, decision_id: str) -> dict[str, Any]:

@@ -25,6 +25,7 @@ from exportguard.errors import (
     PermissionDenied,
     VersionRequired,
 )
+from exportguard.services.decision_input import DecisionInput
 from exportguard.store import cases
 from exportguard.store.engine import writing
 
@@ -93,7 +94,7 @@ class LicenceEvents:
             raise InvalidInput(f"{when} is after today: an event takes effect the day it is "
                                "recorded or earlier", field="date")  # fmt: skip
         if ev is Event.SUBMIT:
-            decision = self.app.decisions.decide(
+            question = DecisionInput(
                 items=licence.items,
                 to=licence.destination,
                 on=when,
@@ -103,6 +104,7 @@ class LicenceEvents:
                 end_user_type=licence.end_user_type,
                 end_use=licence.end_use,
             )
+            decision = self.app.decisions.decide(question)
             decision_id = decision.decision_id
             data = {**(data or {}), "verdict": decision.verdict.label}
         if ev is Event.APPROVE:

@@ -33,6 +33,7 @@ from exportguard.errors import (
     NotFound,
     TooManyAttempts,
 )
+from exportguard.services.decision_input import DecisionInput
 from exportguard.services.jobs import IMPORT_JOB
 
 HERE = Path(__file__).parent
@@ -243,7 +244,7 @@ async def decide_page(request: Request) -> Response:
     if form:
         try:
             items = [i.strip() for i in form.get("items", "").replace(",", " ").split() if i]
-            result = who.service.decisions.decide(
+            question = DecisionInput(
                 items=items,
                 to=form.get("to", ""),
                 on=_date(form.get("date"), "date") or who.service.clock().date(),
@@ -256,7 +257,8 @@ async def decide_page(request: Request) -> Response:
                 authority_informed=bool(form.get("authority_informed")),
                 exporter_country=form.get("exporter_country") or None,
                 item_origin=form.get("item_origin") or None,
-            ).to_dict()
+            )
+            result = who.service.decisions.decide(question).to_dict()
         except ExportGuardError as exc:
             return page(request, "decide.html", who, 422, form=form, error=str(exc),
                         regimes=known)  # fmt: skip
