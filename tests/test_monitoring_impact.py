@@ -16,8 +16,8 @@ import pytest
 from exportguard.core.licensing import Conditions, Event, State
 from exportguard.errors import InvalidInput, NotFound
 from exportguard.services import ExportGuard
+from exportguard.services.alerts import WebhookNotifier
 from exportguard.services.decision_input import DecisionInput
-from exportguard.services.monitoring import WebhookNotifier
 from exportguard.sources._common import SourceFile
 from tests.conftest import FIXED_NOW
 
@@ -263,7 +263,7 @@ def test_a_notification_given_up_is_queued_again_and_a_round_stops_at_a_failure(
     slow listener held an import for minutes (one timeout per due notification)."""
     from datetime import timedelta
 
-    from exportguard.services.monitoring import MAX_ATTEMPTS
+    from exportguard.services.alerts import MAX_ATTEMPTS
 
     url, received = hook
     now = [FIXED_NOW]

@@ -50,6 +50,7 @@ from exportguard.cli import (  # noqa: E402 - register
     amendments,
     audit,
     cases,
+    reports,
     counterparties,
     decisions,
     service,
@@ -59,7 +60,7 @@ from exportguard.cli import (  # noqa: E402 - register
 
 __all__ = [
     "amendments", "app", "audit", "cases", "counterparties", "decisions", "lists", "main",
-    "screening", "service",
+    "reports", "screening", "service",
 ]  # fmt: skip
 
 

@@ -16,15 +16,16 @@ from typing import Any
 
 from exportguard.core.permissions import Actor
 from exportguard.services.accounts import Accounts
+from exportguard.services.alerts import Notifier
 from exportguard.services.audit import Audit, AuditKey
 from exportguard.services.decisions import Decisions
 from exportguard.services.impact import Impact
 from exportguard.services.importing import FeedOutcome, ImportReport, ImportResult, ListImports
 from exportguard.services.jobs import Jobs
 from exportguard.services.licensing import Licensing
-from exportguard.services.monitoring import Monitoring, Notifier
+from exportguard.services.monitoring import Monitoring
 from exportguard.services.parts import Clock, utc_now
-from exportguard.services.rescreening import Screener
+from exportguard.services.screeners import Screener
 from exportguard.services.screening import Screening, ScreeningResult
 from exportguard.store import engine as store_engine
 

@@ -41,6 +41,7 @@ from exportguard.core.regimes import (
 from exportguard.core.thresholds import DEFAULT_THRESHOLD, POSSIBLE_MATCH_THRESHOLD
 from exportguard.errors import FieldError, InvalidInput, NotFound
 from exportguard.services.decision_input import DecisionInput, build_request, item_errors
+from exportguard.services.snapshots import snapshot_ref
 from exportguard.store import decisions as decision_store
 from exportguard.store import lists as list_store
 from exportguard.store.engine import writing
@@ -166,8 +167,7 @@ class Decisions:
             )
             screenings.append(PartyScreening(party.role, party.name, tuple(hits), party.country))
         versions = {
-            "snapshots": [{"id": s.id, "source": s.source, "published": s.published.isoformat(),
-                           "content_hash": s.content_hash} for s in snapshots],
+            "snapshots": [snapshot_ref(s) for s in snapshots],
             **engine_versions(),
         }  # fmt: skip
         lists = [LoadedList(s.id, s.source, s.published) for s in snapshots]

@@ -15,7 +15,7 @@ from exportguard.core.matching import Query
 from exportguard.core.query_parts import screen_with_parts
 from exportguard.core.thresholds import DEFAULT_THRESHOLD
 from exportguard.errors import InvalidInput
-from exportguard.services.snapshots import Snapshots
+from exportguard.services.snapshots import Snapshots, snapshot_ref
 from exportguard.store.engine import writing
 
 
@@ -59,11 +59,7 @@ class ScreeningResult:
             "shown": len(self.hits),
             "screened_at": self.screened_at,
             "audit_seq": self.audit_seq,
-            "snapshots": [
-                {"id": s.id, "source": s.source, "published": s.published.isoformat(),
-                 "content_hash": s.content_hash}
-                for s in self.snapshots
-            ],
+            "snapshots": [snapshot_ref(s) for s in self.snapshots],
             "hits": [self._hit(rank, hit) for rank, hit in enumerate(self.hits, 1)],
         }  # fmt: skip
 

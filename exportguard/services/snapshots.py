@@ -6,19 +6,19 @@ from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import replace
 from datetime import date
-from typing import TYPE_CHECKING, Any
+from typing import Any
+
+from sqlalchemy import Connection
 
 from exportguard.core.entities import ListEntry, Snapshot
+from exportguard.core.impact import EntryDiff, diff_entries, entry_digest, field_changes
 from exportguard.core.index import FORMAT_VERSION, NameIndex
 from exportguard.errors import InvalidInput, NotFound
 from exportguard.services.parts import AppParts
 from exportguard.store import lists as list_store
-
-if TYPE_CHECKING:
-    from exportguard.core.impact import EntryDiff
 
 
 class Snapshots(AppParts):
@@ -45,8 +45,6 @@ class Snapshots(AppParts):
 
         Entries are compared by their stored JSON (a digest each), and only the entries that
         differ are decoded: a 14,000-entry list diffs in well under a second."""
-        from exportguard.core.impact import field_changes
-
         old, new = self.snapshot(old_id), self.snapshot(new_id)
         if old.source != new.source:
             raise InvalidInput(
@@ -88,18 +86,10 @@ class Snapshots(AppParts):
     def _delta(
         self, old_id: int | None, new_id: int
     ) -> tuple[dict[str, str], dict[str, str], EntryDiff]:
-        from exportguard.core.impact import diff_entries
-
         with self.engine.connect() as conn:
             before = list_store.entry_texts(conn, old_id) if old_id is not None else {}
             after = list_store.entry_texts(conn, new_id)
-        diff = diff_entries(_text_digests(before), _text_digests(after))
-        # Texts can differ where entries do not (stored by an older version of a parser,
-        # with fewer fields): those are confirmed on the decoded entries.
-        changed = tuple(
-            i for i in diff.changed if _entry_digest(before[i]) != _entry_digest(after[i])
-        )
-        return before, after, replace(diff, changed=changed)
+        return before, after, stored_entries_diff(before, after)
 
     def entries(self, snapshot_id: int, ids: Iterable[str] | None = None) -> list[ListEntry]:
         with self.engine.connect() as conn:
@@ -143,11 +133,40 @@ def _plain_entry(text: str) -> dict[str, Any]:
     return ListEntry.from_dict(json.loads(text)).to_dict()
 
 
-def _entry_digest(text: str) -> str:
-    from exportguard.core.impact import entry_digest
+def entry_changes(
+    conn: Connection, old_snapshot: int, new_snapshot: int, entry_id: str
+) -> list[dict[str, Any]]:
+    """What changed in a listed entry between two snapshots, field by field
+    (``core.impact.field_changes``; empty if either snapshot lacks it)."""
+    before = next(list_store.load_entries(conn, old_snapshot, [entry_id]), None)
+    after = next(list_store.load_entries(conn, new_snapshot, [entry_id]), None)
+    if before is None or after is None:
+        return []
+    return field_changes(before.to_dict(), after.to_dict())
 
+
+def snapshot_ref(s: Snapshot) -> dict[str, Any]:
+    """A snapshot as a record cites it (a screening, a decision, a monitoring run): id,
+    source, publication date, content hash."""
+    return {"id": s.id, "source": s.source, "published": s.published.isoformat(),
+            "content_hash": s.content_hash}  # fmt: skip
+
+
+def stored_entries_diff(before: Mapping[str, str], after: Mapping[str, str]) -> EntryDiff:
+    """Ids of the entries added, removed and changed (sorted) between two snapshots given
+    as their stored JSON texts by entry id. Texts can differ where entries do not (stored
+    by an older version of a parser, with fewer fields): those are confirmed on the decoded
+    entries' digests, what remembered hits carry."""
+    diff = diff_entries(_text_digests(before), _text_digests(after))
+    changed = tuple(
+        i for i in diff.changed if _entry_digest(before[i]) != _entry_digest(after[i])
+    )
+    return replace(diff, changed=changed)
+
+
+def _entry_digest(text: str) -> str:
     return entry_digest(ListEntry.from_dict(json.loads(text)))
 
 
-def _text_digests(texts: dict[str, str]) -> dict[str, str]:
+def _text_digests(texts: Mapping[str, str]) -> dict[str, str]:
     return {k: hashlib.blake2b(v.encode(), digest_size=16).hexdigest() for k, v in texts.items()}

@@ -31,6 +31,19 @@ class Api:
         return self.headers[user]
 
 
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Schemathesis makes one item per API operation, but under pytest 9 they share one
+    node id (``test_api_conforms_and_never_fails``, the operation only in the name), and
+    pytest-xdist, which schedules a file's tests by node id, then ran one operation of the
+    58. Each item's id gets its operation as its parameter."""
+    from _pytest.nodeid import NodeId
+
+    for item in items:
+        label = getattr(item, "operation_label", None)
+        if label and isinstance(item.id, NodeId) and item.id.params is None:
+            item._id = item.id.with_params(label)
+
+
 def _open(url: str, audit_key: AuditKey) -> tuple[ExportGuard, FastAPI]:
     service = ExportGuard(url, actor="system", clock=lambda: FIXED_NOW, audit_key=audit_key)
     return service, create_app(service, demo=True, worker=False)
