@@ -30,6 +30,12 @@ REQUIRE = os.environ.get("EXPORTGUARD_REQUIRE_BROWSER") == "1"
 
 pytestmark = pytest.mark.browser
 
+# How long an expectation waits for the page (Playwright's default: 5 s). The map's verdicts
+# for a day are computed by the server for every country; with the other test worker busy
+# beside it on a small machine that took over 5 s once. A limit on waiting, not a
+# requirement on speed: an expectation passes as soon as it holds.
+expect.set_options(timeout=30_000)
+
 
 @pytest.fixture(scope="module")
 def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
