@@ -87,9 +87,7 @@ class Amendments(LicenceEvents):
             raise NotFound(f"no amendment request {request_id!r}")
         return found
 
-    def decide_amendment(
-        self, request_id: str, *, approve: bool, reason: str
-    ) -> AmendmentRequest:
+    def decide_amendment(self, request_id: str, *, approve: bool, reason: str) -> AmendmentRequest:
         """An officer approves (the licence is amended: an ``amend`` event with the requested
         conditions, merged into the licence's current ones under its row lock) or refuses.
 

@@ -156,9 +156,7 @@ class Screening(Snapshots):
         wanted = [w.strip() for w in lists or () if w.strip()] or None
         if wanted and snaps:
             names = self.merged_index(snaps).list_names()
-            missing = [
-                w for w in wanted if not any(w.casefold() in n.casefold() for n in names)
-            ]
+            missing = [w for w in wanted if not any(w.casefold() in n.casefold() for n in names)]
             if missing:
                 raise InvalidInput(
                     f"no list name in the lists screened contains "

@@ -158,9 +158,7 @@ def stored_entries_diff(before: Mapping[str, str], after: Mapping[str, str]) -> 
     by an older version of a parser, with fewer fields): those are confirmed on the decoded
     entries' digests, what remembered hits carry."""
     diff = diff_entries(_text_digests(before), _text_digests(after))
-    changed = tuple(
-        i for i in diff.changed if _entry_digest(before[i]) != _entry_digest(after[i])
-    )
+    changed = tuple(i for i in diff.changed if _entry_digest(before[i]) != _entry_digest(after[i]))
     return replace(diff, changed=changed)
 
 
