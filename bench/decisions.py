@@ -30,7 +30,8 @@ from exportguard.core.decide import LoadedList, PartyScreening, decide
 from exportguard.core.index import build_query
 from exportguard.core.regimes import END_USER_TYPES, END_USES, REGIONS
 from exportguard.services import ExportGuard
-from exportguard.services.decisions import DECISION_SCREENING_THRESHOLD, build_request
+from exportguard.services.decision_input import DecisionInput, build_request
+from exportguard.services.decisions import DECISION_SCREENING_THRESHOLD
 
 DESTINATIONS = ["MA", "MX", "SA", "AE", "FR", "DE", "IN", "US", "CN", "RU", "IR", "CU", "KH",
                 "NI", "SG", "IL", "BR", "EG", "CA", "GB", "HK", "BY", "UA", "SY", "KP",
@@ -58,8 +59,7 @@ def main() -> None:
         for _ in range(2000):
             to = rng.choice(DESTINATIONS)
             requests.append(
-                build_request(
-                    regimes,
+                build_request(regimes, DecisionInput(
                     items=rng.choice(ITEMS),
                     to=to,
                     on=rng.choice(DATES),
@@ -72,7 +72,7 @@ def main() -> None:
                     exporter_country=rng.choice(EXPORTERS),
                     # A region is one of Ukraine's (a region with another country is an error).
                     region=rng.choice(REGIONS) if to == "UA" else None,
-                )
+                ))
             )
         chosen = list(regimes.values())
         # The screening step, as a decision runs it (also warms the index caches).

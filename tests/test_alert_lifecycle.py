@@ -98,8 +98,8 @@ def test_alerts_are_acknowledged_then_resolved_with_a_reason(
         eg.monitoring.alerts(status="cleared")
 
 
+@pytest.mark.imported(SDN_FEB, published=date(2022, 2, 17))
 def test_a_delisted_entry_resolves_its_alert(service: ExportGuard, lists_dir: Path) -> None:
-    service.import_files([read(lists_dir, SDN_FEB)], published=date(2022, 2, 17))
     party = service.monitoring.add(exporter="Acme", name="Yani Benjamin Rosenthal Hidalgo",
                                    type="person")  # fmt: skip
     (alert,) = party["alerts"]
@@ -123,11 +123,11 @@ def test_a_delisted_entry_resolves_its_alert(service: ExportGuard, lists_dir: Pa
     assert service.audit.verify().ok
 
 
+@pytest.mark.imported(SDN_FEB, published=date(2022, 2, 17))
 def test_a_customer_spelling_with_its_acronym_raises_the_alert(
     service: ExportGuard, lists_dir: Path
 ) -> None:
     """RDIF was listed in March 2022; the customer file writes it with its acronym."""
-    service.import_files([read(lists_dir, SDN_FEB)], published=date(2022, 2, 17))
     party = service.monitoring.add(exporter="Acme", name="Russian Direct Investment Fund (RDIF)")
     assert party["alerts"] == []
     report = service.import_files([read(lists_dir, SDN_MAR)], published=date(2022, 3, 31))

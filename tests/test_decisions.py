@@ -3,6 +3,7 @@ with dates on both sides of every dated change, on SQLite and PostgreSQL."""
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -12,18 +13,35 @@ import pytest
 from exportguard.errors import InvalidInput, RegimeError
 from exportguard.regimes import bundled_text, load_file
 from exportguard.services import ExportGuard
-from tests.conftest import FIXED_NOW
+from exportguard.services.audit import AuditKey
+from exportguard.services.decision_input import DecisionInput
+from tests.conftest import FIXED_NOW, StoreTemplates
 
 
 @pytest.fixture
-def eg(service: ExportGuard, lists_dir: Path) -> ExportGuard:
+def eg(
+    db_url: str, audit_key: AuditKey, lists_dir: Path, store_templates: StoreTemplates
+) -> Iterator[ExportGuard]:
     """The demo list and small samples of the CSL and the EU FSF (the sources the US and
-    EU regimes need loaded before they can clear a party)."""
-    service.import_demo()
-    service.import_paths(
-        [lists_dir / "us_trade_csl" / "sample_small", lists_dir / "eu_fsf" / "sample_2026-08-05"]
-    )
-    return service
+    EU regimes need loaded before they can clear a party); the ``service`` fixture's
+    ExportGuard on a copy of that store, made once per test worker."""
+
+    def open_(url: str) -> ExportGuard:
+        return ExportGuard(url, actor="tester", clock=lambda: FIXED_NOW, audit_key=audit_key)
+
+    def make(url: str) -> None:
+        service = open_(url)
+        try:
+            service.import_demo()
+            service.import_paths([lists_dir / "us_trade_csl" / "sample_small",
+                                  lists_dir / "eu_fsf" / "sample_2026-08-05"])  # fmt: skip
+        finally:
+            service.close()
+
+    store_templates.copy_into(db_url, "decisions: demo, CSL and EU FSF samples", make)
+    service = open_(db_url)
+    yield service
+    service.close()
 
 
 @pytest.fixture(scope="module")
@@ -117,7 +135,8 @@ ISSUE_EXAMPLES: list[tuple[str, dict[str, Any], str]] = [
 def test_issue_example(
     eg: ExportGuard, regime: str, request_: dict[str, Any], verdict: str
 ) -> None:
-    decision = eg.decisions.decide(regimes=[regime], end_users=["Acme Trading"], **request_)
+    given = DecisionInput(regimes=[regime], end_users=["Acme Trading"], **request_)
+    decision = eg.decisions.decide(given)
     result = regime_of(decision, regime)
     assert result.verdict.label == verdict, texts(result)
     assert result.exception is None
@@ -125,13 +144,13 @@ def test_issue_example(
 
 
 def test_morocco_police_2021_12_01_is_not_eligible_overall(eg: ExportGuard) -> None:
-    decision = eg.decisions.decide(
+    decision = eg.decisions.decide(DecisionInput(
         items=["4D004"],
         to="Morocco",
         on=date(2021, 12, 1),
         end_users=["Moroccan national police"],
         **GOV,
-    )
+    ))
     assert decision.verdict.label == "not_eligible"
     data = decision.to_dict()
     assert {r["id"]: r["verdict"] for r in data["regimes"]} == {
@@ -146,9 +165,9 @@ def test_morocco_police_2021_12_01_is_not_eligible_overall(eg: ExportGuard) -> N
 
 def test_unknown_membership_says_it_rests_on_unverified_facts(eg: ExportGuard) -> None:
     result = regime_of(
-        eg.decisions.decide(
+        eg.decisions.decide(DecisionInput(
             items=["4D004"], to="BR", on=date(2021, 6, 1), regimes=["il-deca"], **GOV
-        ),
+        )),
         "il-deca",
     )
     reason = result.reasons[0]
@@ -158,15 +177,15 @@ def test_unknown_membership_says_it_rests_on_unverified_facts(eg: ExportGuard) -
 
 def test_end_use_declaration_terms_are_conditions_from_2021_12_06(eg: ExportGuard) -> None:
     before = regime_of(
-        eg.decisions.decide(
+        eg.decisions.decide(DecisionInput(
             items=["4D004"], to="FR", on=date(2021, 12, 5), regimes=["il-deca"], **GOV
-        ),
+        )),
         "il-deca",
     )
     after = regime_of(
-        eg.decisions.decide(
+        eg.decisions.decide(DecisionInput(
             items=["4D004"], to="FR", on=date(2021, 12, 6), regimes=["il-deca"], **GOV
-        ),
+        )),
         "il-deca",
     )
     assert before.conditions == ()
@@ -181,14 +200,14 @@ def test_end_use_declaration_terms_are_conditions_from_2021_12_06(eg: ExportGuar
 def test_entity_list_counts_from_its_listing_date_even_for_ear99(
     eg: ExportGuard, on: date, verdict: str
 ) -> None:
-    decision = eg.decisions.decide(
+    decision = eg.decisions.decide(DecisionInput(
         items=["EAR99"],
         to="IL",
         on=on,
         regimes=["us-ear"],
         end_users=["NSO Group"],
         end_user_type="non-government",
-    )
+    ))
     us = regime_of(decision, "us-ear")
     assert us.verdict.label == verdict
     if verdict == "licence_required":
@@ -201,7 +220,7 @@ def test_entity_list_counts_from_its_listing_date_even_for_ear99(
 
 
 def test_entity_list_party_defeats_ace(eg: ExportGuard) -> None:
-    decision = eg.decisions.decide(
+    decision = eg.decisions.decide(DecisionInput(
         items=["4D004"],
         to="SG",
         on=date(2022, 4, 1),
@@ -209,7 +228,7 @@ def test_entity_list_party_defeats_ace(eg: ExportGuard) -> None:
         end_users=["COSEINC"],
         end_user_type="non-government",
         end_use="penetration-testing",
-    )
+    ))
     us = regime_of(decision, "us-ear")
     assert us.verdict.label == "licence_required"
     assert us.review_policy == "Presumption of denial."
@@ -220,32 +239,32 @@ def test_entity_list_party_defeats_ace(eg: ExportGuard) -> None:
 
 
 def test_intermediary_parties_are_screened_too(eg: ExportGuard) -> None:
-    decision = eg.decisions.decide(
+    decision = eg.decisions.decide(DecisionInput(
         items=["EAR99"],
         to="DE",
         on=date(2022, 1, 1),
         regimes=["us-ear"],
         end_users=["Acme GmbH"],
         intermediaries=["Saito Tech Ltd"],
-    )
+    ))
     us = regime_of(decision, "us-ear")
     assert us.verdict.label == "licence_required"
     assert any(r.match and r.match["role"] == "intermediary" for r in us.reasons)
 
 
 def test_decision_is_recorded_and_replays_identically(eg: ExportGuard) -> None:
-    first = eg.decisions.decide(
+    first = eg.decisions.decide(DecisionInput(
         items=["4D004"], to="MA", on=date(2021, 12, 1), end_users=["NSO Group"], **GOV
-    )
+    ))
     stored = eg.decisions.decision(first.decision_id)
     assert stored["verdict"] == "not_eligible"
     assert stored["actor"] == "tester"
     again = eg.decisions.replay(first.decision_id)
     assert again.to_dict() == first.to_dict()
     # The same question asked again is another decision, with the same fingerprint.
-    same = eg.decisions.decide(
+    same = eg.decisions.decide(DecisionInput(
         items=["4D004"], to="MA", on=date(2021, 12, 1), end_users=["NSO Group"], **GOV
-    )
+    ))
     assert same.decision_id != first.decision_id
     assert same.fingerprint == first.fingerprint
     assert eg.decisions.decision(first.decision_id)["decision_id"] == first.decision_id
@@ -256,12 +275,12 @@ def test_decision_is_recorded_and_replays_identically(eg: ExportGuard) -> None:
 def test_two_exporters_asking_the_same_question_keep_their_own_decisions(
     eg: ExportGuard,
 ) -> None:
-    alice = eg.for_actor("alice").decisions.decide(
+    alice = eg.for_actor("alice").decisions.decide(DecisionInput(
         items=["4D004"], to="FR", on=date(2022, 6, 1), end_users=["Acme SA"], **GOV
-    )
-    bob = eg.for_actor("bob").decisions.decide(
+    ))
+    bob = eg.for_actor("bob").decisions.decide(DecisionInput(
         items=["4D004"], to="FR", on=date(2022, 6, 1), end_users=["Acme SA"], **GOV
-    )
+    ))
     assert alice.decision_id != bob.decision_id
     assert eg.decisions.decision(alice.decision_id)["actor"] == "alice"
     assert eg.decisions.decision(bob.decision_id)["actor"] == "bob"
@@ -270,9 +289,9 @@ def test_two_exporters_asking_the_same_question_keep_their_own_decisions(
 def test_installed_regime_is_used_and_old_decisions_replay_with_the_old_one(
     eg: ExportGuard, tmp_path: Path
 ) -> None:
-    old = eg.decisions.decide(
+    old = eg.decisions.decide(DecisionInput(
         items=["4D004"], to="IN", on=date(2022, 1, 1), regimes=["il-deca"], **GOV
-    )
+    ))
     assert old.verdict.label == "licence_required"
     edited = tmp_path / "il-deca.yaml"
     edited.write_text(
@@ -282,9 +301,9 @@ def test_installed_regime_is_used_and_old_decisions_replay_with_the_old_one(
         .replace('revision: "2026-11-29.2"', 'revision: "test-2"')
     )
     eg.decisions.install_regime(edited)
-    new = eg.decisions.decide(
+    new = eg.decisions.decide(DecisionInput(
         items=["4D004"], to="IN", on=date(2022, 1, 1), regimes=["il-deca"], **GOV
-    )
+    ))
     assert new.verdict.label == "not_eligible"
     assert new.versions["regimes"]["il-deca"]["revision"] == "test-2"
     assert eg.decisions.replay(old.decision_id).verdict.label == "licence_required"
@@ -331,14 +350,14 @@ def test_bad_input_is_an_error_never_a_silent_answer(
     eg: ExportGuard, kwargs: dict[str, Any], fields: list[str]
 ) -> None:
     with pytest.raises(InvalidInput) as caught:
-        eg.decisions.decide(on=date(2022, 1, 1), **kwargs)
+        eg.decisions.decide(DecisionInput(on=date(2022, 1, 1), **kwargs))
     assert sorted(e.field for e in caught.value.errors) == fields
 
 
 def test_items_are_normalised(eg: ExportGuard) -> None:
-    decision = eg.decisions.decide(
+    decision = eg.decisions.decide(DecisionInput(
         items=["5a001.J"], to="FR", on=date(2022, 1, 1), regimes=["il-deca"], **GOV
-    )
+    ))
     assert decision.request.items == ("5A001.j",)
 
 
@@ -444,10 +463,10 @@ def test_bundled_regimes_validate() -> None:
 
 
 def test_a_sale_within_israel_is_not_an_israeli_export(eg: ExportGuard) -> None:
-    decision = eg.decisions.decide(
+    decision = eg.decisions.decide(DecisionInput(
         items=["4D004"], to="IL", on=date(2022, 1, 1), regimes=["il-deca"],
         exporter_country="IL", **GOV,
-    )  # fmt: skip
+    ))  # fmt: skip
     il = regime_of(decision, "il-deca")
     assert il.verdict.label == "no_licence_required"
     assert [r.rule for r in il.reasons] == ["il-deca:default", "il-domestic"]
@@ -456,24 +475,24 @@ def test_a_sale_within_israel_is_not_an_israeli_export(eg: ExportGuard) -> None:
     assert eg.decisions.eligibility_map("il-deca", date(2022, 1, 1))["countries"]["IL"] == (
         "no_licence_required"
     )
-    abroad = eg.decisions.decide(
+    abroad = eg.decisions.decide(DecisionInput(
         items=["4D004"], to="MA", on=date(2022, 1, 1), regimes=["il-deca"], **GOV
-    )
+    ))
     assert "il-domestic" not in [r.rule for r in regime_of(abroad, "il-deca").reasons]
 
 
 def test_a_sale_within_the_us_is_not_an_ear_export(eg: ExportGuard) -> None:
-    decision = eg.decisions.decide(
+    decision = eg.decisions.decide(DecisionInput(
         items=["4D004"], to="US", on=date(2022, 6, 1), regimes=["us-ear"],
         end_users=["Springfield Police Department"], **GOV,
-    )  # fmt: skip
+    ))  # fmt: skip
     us = regime_of(decision, "us-ear")
     assert us.verdict.label == "no_licence_required"
     assert "us-domestic" in [r.rule for r in us.reasons]
-    listed = eg.decisions.decide(
+    listed = eg.decisions.decide(DecisionInput(
         items=["EAR99"], to="US", on=date(2022, 6, 1), regimes=["us-ear"],
         end_users=["NSO Group"], end_user_type="non-government",
-    )  # fmt: skip
+    ))  # fmt: skip
     assert regime_of(listed, "us-ear").verdict.label == "licence_required"  # still reported
 
 
@@ -481,12 +500,12 @@ def test_a_sale_within_the_us_is_not_an_ear_export(eg: ExportGuard) -> None:
 
 
 def test_several_end_users_are_all_screened(csl: ExportGuard) -> None:
-    decision = csl.decisions.decide(
+    decision = csl.decisions.decide(DecisionInput(
         items=["EAR99"], to="IL", on=date(2022, 6, 1), regimes=["us-ear"],
         end_users=["NSO Group", "Acme Ltd"], consignees=["Globex Logistics"],
         intermediaries=[("Saito Tech Ltd", "IL")], end_user_type="non-government",
         end_use="other", exporter_country="US",
-    )  # fmt: skip
+    ))  # fmt: skip
     us = regime_of(decision, "us-ear")
     assert us.verdict.label == "licence_required"
     assert [(s.role, s.name) for s in decision.screenings] == [
@@ -505,11 +524,11 @@ def test_a_weak_match_is_a_named_refer_and_does_not_mask_the_real_listing(
 ) -> None:
     # "Police nationale" (FR) no longer comes near NICARAGUAN NATIONAL POLICE at all (its
     # country contradicts the entry's); a closer spelling still does, below a sure match.
-    decision = csl.decisions.decide(
+    decision = csl.decisions.decide(DecisionInput(
         items=["EAR99"], to="FR", on=date(2022, 6, 1), regimes=["us-ear"],
         end_users=["Nicaragua National Police"], intermediaries=[("NSO Group", "IL")],
         end_user_type="law-enforcement", end_use="law-enforcement", exporter_country="US",
-    )  # fmt: skip
+    ))  # fmt: skip
     us = regime_of(decision, "us-ear")
     assert us.verdict.label == "licence_required"
     assert us.review_policy == "Presumption of denial."
@@ -526,10 +545,10 @@ def test_a_weak_match_is_a_named_refer_and_does_not_mask_the_real_listing(
 def test_an_undated_sdn_row_of_a_later_snapshot_is_not_a_silent_block(
     csl: ExportGuard, on: date, verdict: str
 ) -> None:
-    decision = csl.decisions.decide(
+    decision = csl.decisions.decide(DecisionInput(
         items=["EAR99"], to="DE", on=on, regimes=["us-ear"], end_users=["Positive Technologies"],
         end_user_type="non-government", end_use="other", exporter_country="US",
-    )  # fmt: skip
+    ))  # fmt: skip
     us = regime_of(decision, "us-ear")
     assert us.verdict.label == verdict
     if verdict == "refer":
@@ -540,10 +559,10 @@ def test_an_undated_sdn_row_of_a_later_snapshot_is_not_a_silent_block(
 
 def test_an_eu_decision_without_eu_lists_names_them(service: ExportGuard) -> None:
     service.import_demo()
-    decision = service.decisions.decide(
+    decision = service.decisions.decide(DecisionInput(
         items=["EAR99"], to="FR", on=date(2022, 6, 1), regimes=["eu-dual-use", "us-ear"],
         end_users=["Acme SA"], end_user_type="non-government", end_use="other",
-    )  # fmt: skip
+    ))  # fmt: skip
     eu = regime_of(decision, "eu-dual-use")
     assert eu.verdict.label == "refer"
     assert eu.missing_lists == ("eu-fsf",)
@@ -552,20 +571,20 @@ def test_an_eu_decision_without_eu_lists_names_them(service: ExportGuard) -> Non
 
 
 def test_a_regime_that_cannot_apply_says_so(eg: ExportGuard) -> None:
-    decision = eg.decisions.decide(
+    decision = eg.decisions.decide(DecisionInput(
         items=["4D004"], to="CN", on=date(2022, 6, 1), end_users=["Acme Ltd"],
         exporter_country="DE", item_origin="DE", us_content=0, **NONGOV_IR,
-    )  # fmt: skip
+    ))  # fmt: skip
     us, il = regime_of(decision, "us-ear"), regime_of(decision, "il-deca")
     assert us.applies is False
     assert il.applies is False
     assert us.verdict.label == "no_licence_required"
     assert "does not apply" in us.reasons[0].text
     assert regime_of(decision, "eu-dual-use").verdict.label == "licence_required"
-    unknown = eg.decisions.decide(
+    unknown = eg.decisions.decide(DecisionInput(
         items=["4D004"], to="CN", on=date(2022, 6, 1), end_users=["Acme Ltd"],
         regimes=["us-ear"], **NONGOV_IR,
-    )  # fmt: skip
+    ))  # fmt: skip
     assert regime_of(unknown, "us-ear").applies is None
     assert "us-ear:jurisdiction" in rules(regime_of(unknown, "us-ear"))
 
@@ -582,16 +601,16 @@ def test_an_item_a_regime_does_not_model_is_refused_naming_the_regime(
     )
     eg.decisions.install_regime(edited)
     with pytest.raises(InvalidInput) as caught:
-        eg.decisions.decide(items=["5E001.a"], to="CN", on=date(2022, 6, 1))
+        eg.decisions.decide(DecisionInput(items=["5E001.a"], to="CN", on=date(2022, 6, 1)))
     assert any("eu-dual-use does not model" in e.message for e in caught.value.errors)
 
 
 def test_bad_party_and_scope_input(eg: ExportGuard) -> None:
     with pytest.raises(InvalidInput) as caught:
-        eg.decisions.decide(
+        eg.decisions.decide(DecisionInput(
             items=["4D004"], to="FR", on=date(2022, 6, 1), end_users=["  "],
             exporter_country="Atlantis", us_content=140, region="mordor",
-        )  # fmt: skip
+        ))  # fmt: skip
     assert sorted(e.field for e in caught.value.errors) == [
         "end_users", "exporter_country", "region", "us_content"
     ]  # fmt: skip
@@ -608,16 +627,16 @@ def test_a_deemed_export_is_never_a_domestic_sale(
     eg: ExportGuard, kwargs: dict[str, Any], field: str
 ) -> None:
     with pytest.raises(InvalidInput) as caught:
-        eg.decisions.decide(
+        eg.decisions.decide(DecisionInput(
             items=["4E001.c"], on=date(2022, 6, 1), deemed_export=True, end_users=["Li Wei"],
             **NONGOV_IR, **kwargs,
-        )  # fmt: skip
+        ))  # fmt: skip
     assert [e.field for e in caught.value.errors] == [field]
-    decision = eg.decisions.decide(
+    decision = eg.decisions.decide(DecisionInput(
         items=["4E001.c"], to="CN", exporter_country="US", on=date(2022, 6, 1),
         deemed_export=True, end_users=["Li Wei"], regimes=["us-ear"],
         end_user_type="non-government", end_use="penetration-testing",
-    )  # fmt: skip
+    ))  # fmt: skip
     us = regime_of(decision, "us-ear")
     assert us.verdict.label != "no_licence_required"
     assert "us-deemed-export" in rules(us)
@@ -636,10 +655,10 @@ def test_a_deemed_export_is_never_a_domestic_sale(
 def test_regions_of_ukraine_named_as_destinations(
     eg: ExportGuard, to: str, on: date, verdict: str
 ) -> None:
-    decision = eg.decisions.decide(
+    decision = eg.decisions.decide(DecisionInput(
         items=["EAR99"], to=to, on=on, regimes=["us-ear"], end_users=["Acme"],
         end_user_type="non-government", end_use="other", exporter_country="US",
-    )  # fmt: skip
+    ))  # fmt: skip
     assert decision.request.destination == "UA"
     assert regime_of(decision, "us-ear").verdict.label == verdict
 
@@ -649,7 +668,8 @@ def test_a_decision_is_one_write_transaction(service: ExportGuard) -> None:
     from sqlalchemy import event
 
     service.import_demo()
-    service.decisions.decide(items=["4D004"], to="FR", on=date(2022, 1, 1))  # warm up
+    warm_up = DecisionInput(items=["4D004"], to="FR", on=date(2022, 1, 1))
+    service.decisions.decide(warm_up)
     writes: list[int] = []
 
     def count(conn: Any) -> None:
@@ -658,7 +678,7 @@ def test_a_decision_is_one_write_transaction(service: ExportGuard) -> None:
 
     event.listen(service.engine, "begin", count)
     try:
-        service.decisions.decide(items=["4D004"], to="DE", on=date(2022, 1, 1))
+        service.decisions.decide(DecisionInput(items=["4D004"], to="DE", on=date(2022, 1, 1)))
     finally:
         event.remove(service.engine, "begin", count)
     assert len(writes) == 1
@@ -670,19 +690,20 @@ def test_a_decision_is_one_write_transaction(service: ExportGuard) -> None:
 def test_a_ukrainian_region_with_another_country_is_an_error(csl: ExportGuard) -> None:
     for to in ("RU", "CN"):
         with pytest.raises(InvalidInput, match="a region of Ukraine"):
-            csl.decisions.decide(items=["EAR99"], to=to, region="crimea", on=date(2022, 2, 23),
-                                 regimes=["us-ear"], end_users=["Acme"],
-                                 end_user_type="non-government", end_use="other")  # fmt: skip
+            csl.decisions.decide(DecisionInput(
+                items=["EAR99"], to=to, region="crimea", on=date(2022, 2, 23),
+                regimes=["us-ear"], end_users=["Acme"], end_user_type="non-government",
+                end_use="other"))  # fmt: skip
 
 
 @pytest.mark.parametrize("name", ["华为技术有限公司", "華為技術有限公司", "화웨이", "ファーウェイ"])
 def test_a_party_in_a_script_the_lists_do_not_use_is_referred(
     csl: ExportGuard, name: str
 ) -> None:
-    decision = csl.decisions.decide(
+    decision = csl.decisions.decide(DecisionInput(
         items=["EAR99"], to="CN", on=date(2022, 6, 1), regimes=["us-ear"], end_users=[name],
         end_user_type="non-government", end_use="other", exporter_country="US",
-    )  # fmt: skip
+    ))  # fmt: skip
     assert decision.verdict.label == "refer"
     assert any("script" in r.text for r in regime_of(decision, "us-ear").reasons)
 
@@ -690,21 +711,21 @@ def test_a_party_in_a_script_the_lists_do_not_use_is_referred(
 def test_no_licence_is_never_more_certain_than_derived(csl: ExportGuard) -> None:
     for regime, item, to in (("il-deca", "unlisted-cyber-surveillance", "MA"),
                              ("il-deca", "EAR99", "IR")):  # fmt: skip
-        decision = csl.decisions.decide(
+        decision = csl.decisions.decide(DecisionInput(
             items=[item], to=to, on=date(2022, 6, 1), regimes=[regime], end_users=["Acme"],
             end_user_type="government", end_use="other", exporter_country="IL",
             item_origin="IL",
-        )  # fmt: skip
+        ))  # fmt: skip
         assert decision.verdict.label == "no_licence_required"
         assert decision.certainty in ("D", "U")
 
 
 def test_list_findings_are_as_certain_as_the_facts_file_says(csl: ExportGuard) -> None:
-    decision = csl.decisions.decide(
+    decision = csl.decisions.decide(DecisionInput(
         items=["EAR99"], to="IL", on=date(2022, 6, 1), regimes=["us-ear"],
         end_users=["NSO Group"], end_user_type="non-government", end_use="other",
         exporter_country="US",
-    )  # fmt: skip
+    ))  # fmt: skip
     assert decision.verdict.label == "licence_required"
     assert decision.certainty == "S"  # 744.11 and the rule's terms are [S]
 
@@ -714,11 +735,11 @@ def test_list_findings_are_as_certain_as_the_facts_file_says(csl: ExportGuard) -
 def test_israel_counts_military_intelligence_as_governmental(
     csl: ExportGuard, kind: str, verdict: str
 ) -> None:
-    decision = csl.decisions.decide(
+    decision = csl.decisions.decide(DecisionInput(
         items=["4D004"], to="IN", on=date(2022, 6, 1), regimes=["il-deca"], end_users=["Acme"],
         end_user_type=kind, end_use="counter-terrorism", exporter_country="IL",
         item_origin="IL",
-    )  # fmt: skip
+    ))  # fmt: skip
     assert decision.verdict.label == verdict
 
 
@@ -727,24 +748,24 @@ def test_deemed_exports_are_releases_of_technology_in_the_us(csl: ExportGuard) -
               "end_user_type": "non-government", "end_use": "research",
               "deemed_export": True}  # fmt: skip
     with pytest.raises(InvalidInput, match="equipment"):
-        csl.decisions.decide(items=["4A005"], exporter_country="US", **common)  # type: ignore[arg-type]
+        csl.decisions.decide(DecisionInput(items=["4A005"], exporter_country="US", **common))  # type: ignore[arg-type]
     with pytest.raises(InvalidInput, match="deemed reexport"):
-        csl.decisions.decide(items=["4E001.c"], exporter_country="DE", **common)  # type: ignore[arg-type]
+        csl.decisions.decide(DecisionInput(items=["4E001.c"], exporter_country="DE", **common))  # type: ignore[arg-type]
 
 
 def test_an_ambiguous_destination_is_an_error(csl: ExportGuard) -> None:
     with pytest.raises(InvalidInput, match="CD"):
-        csl.decisions.decide(items=["4D004"], to="Congo", on=date(2022, 6, 1))
+        csl.decisions.decide(DecisionInput(items=["4D004"], to="Congo", on=date(2022, 6, 1)))
 
 
 def test_ace_is_never_available_beside_an_unconfirmed_barring_match(csl: ExportGuard) -> None:
     """Aelcomp Oy is on the UVL in a snapshot (2022-05-16) without a listing date, after the
     decision date: the match is a refer, and ACE cannot be granted beside it."""
-    decision = csl.decisions.decide(
+    decision = csl.decisions.decide(DecisionInput(
         items=["4D004"], to="FI", on=date(2022, 3, 10), regimes=["us-ear"],
         end_users=["Aelcomp Oy"], end_user_type="non-government",
         end_use="penetration-testing", exporter_country="US",
-    )  # fmt: skip
+    ))  # fmt: skip
     us = regime_of(decision, "us-ear")
     assert us.verdict.label == "refer"
     assert us.exception is None
@@ -756,18 +777,18 @@ def test_ace_is_never_available_beside_an_unconfirmed_barring_match(csl: ExportG
 @pytest.mark.parametrize(("on", "says"), [(date(2022, 11, 1), "169 days before"),
                                           (date(2021, 12, 1), "166 days after")])  # fmt: skip
 def test_a_list_far_from_the_decision_date_is_named(csl: ExportGuard, on: date, says: str) -> None:
-    decision = csl.decisions.decide(
+    decision = csl.decisions.decide(DecisionInput(
         items=["4D004"], to="IN", on=on, regimes=["us-ear"], end_users=["Acme Pvt Ltd"],
         end_user_type="non-government", end_use="penetration-testing", exporter_country="US",
-    )  # fmt: skip
+    ))  # fmt: skip
     notes = [r.text for r in regime_of(decision, "us-ear").reasons if "screened against" in r.text]
     assert notes
     assert says in notes[0]
-    near = csl.decisions.decide(
+    near = csl.decisions.decide(DecisionInput(
         items=["4D004"], to="IN", on=date(2022, 6, 1), regimes=["us-ear"],
         end_users=["Acme Pvt Ltd"], end_user_type="non-government",
         end_use="penetration-testing", exporter_country="US",
-    )  # fmt: skip
+    ))  # fmt: skip
     assert not [r for r in regime_of(near, "us-ear").reasons if "screened against" in r.text]
 
 
@@ -775,19 +796,19 @@ def test_a_state_body_of_another_country_is_not_a_listed_party(csl: ExportGuard)
     """A fresh review: the UK's "Ministry of Defence" was taken for Burma's (Entity List,
     86 FR 13180) and the exception barred. A name of generic words only is told apart by
     its country; Burma's own ministry is still found."""
-    uk = csl.decisions.decide(
+    uk = csl.decisions.decide(DecisionInput(
         items=["5A001.j"], to="GB", on=date(2022, 6, 1), regimes=["us-ear"],
         end_users=["Ministry of Defence"], end_user_type="government", end_use="other",
         exporter_country="US",
-    )  # fmt: skip
+    ))  # fmt: skip
     us = regime_of(uk, "us-ear")
     assert not [r for r in us.reasons if r.match and "DEFEN" in r.match["listed_name"].upper()]
     assert us.verdict.label == "licence_exception"  # ACE, not barred by Burma's ministry
-    burma = csl.decisions.decide(
+    burma = csl.decisions.decide(DecisionInput(
         items=["5A001.j"], to="MM", on=date(2022, 6, 1), regimes=["us-ear"],
         end_users=["Ministry of Defence"], end_user_type="government", end_use="other",
         exporter_country="US",
-    )  # fmt: skip
+    ))  # fmt: skip
     assert any(
         r.match and r.match["listed_name"].upper() == "MINISTRY OF DEFENCE"
         for r in regime_of(burma, "us-ear").reasons

@@ -9,11 +9,13 @@ import json
 from datetime import date
 from pathlib import Path
 
+import pytest
 from typer.testing import CliRunner
 
 from exportguard.core.licensing import Conditions, Event, State
 from exportguard.services import ExportGuard
 from exportguard.sources._common import SourceFile
+from tests.conftest import Stock, StoreTemplates
 
 SDN_FEB = "us_ofac_sdn/2022-02-17/sdn.csv"
 SDN_MAR = "us_ofac_sdn/2022-03-31/sdn.csv"
@@ -50,10 +52,10 @@ def _licence(
     return lic.id
 
 
+@pytest.mark.imported(SDN_FEB)
 def test_an_import_flags_licences_and_applications_whose_parties_are_newly_listed(
     service: ExportGuard, lists_dir: Path
 ) -> None:
-    service.import_files([read(lists_dir, SDN_FEB)])
     end_user = _licence(service, "JSC NPO High Precision Systems")
     via = _licence(service, "Rostelecom Retail", parties=("Sovkom Faktoring",))
     application = _licence(service, "Nord Stream 2 AG", to="CH", state=State.SUBMITTED)
@@ -115,6 +117,7 @@ def test_an_older_file_imported_late_moves_nothing(service: ExportGuard, lists_d
     assert report.impacts == ()
 
 
+@pytest.mark.imported(SDN_FEB)
 def test_suspend_policy_suspends_an_issued_licence_whose_end_user_is_newly_listed(
     db_url: str, lists_dir: Path
 ) -> None:
@@ -122,7 +125,6 @@ def test_suspend_policy_suspends_an_issued_licence_whose_end_user_is_newly_liste
 
     eg = ExportGuard(db_url, actor="admin", clock=lambda: FIXED_NOW, impact_policy="suspend")
     try:
-        eg.import_files([read(lists_dir, SDN_FEB)])
         lic = _licence(eg, "JSC NPO High Precision Systems")
         report = eg.import_files([read(lists_dir, SDN_MAR)])
         assert report.summary()["licences_suspended"] == 1
@@ -132,15 +134,14 @@ def test_suspend_policy_suspends_an_issued_licence_whose_end_user_is_newly_liste
 
 
 def test_cli_import_prints_and_returns_the_summary(
-    tmp_path: Path, lists_dir: Path, monkeypatch: object
+    tmp_path: Path, lists_dir: Path, store_templates: StoreTemplates
 ) -> None:
     from exportguard.cli import app
 
     url = f"sqlite:///{tmp_path / 'cli.db'}"
+    store_templates.copy_into(url, Stock((SDN_FEB,)))  # as `lists import` of it leaves it
     env = {"EXPORTGUARD_DATABASE_URL": url}
     runner = CliRunner()
-    first = runner.invoke(app, ["lists", "import", str(lists_dir / SDN_FEB)], env=env)
-    assert first.exit_code == 0, first.output
     eg = ExportGuard(url, actor="officer")
     _licence(eg, "Sovkom Faktoring")
     eg.close()
@@ -153,13 +154,15 @@ def test_cli_import_prints_and_returns_the_summary(
     assert data["impacts"] == []
 
 
-def test_cli_alerts_say_what_changed(tmp_path: Path, lists_dir: Path) -> None:
+def test_cli_alerts_say_what_changed(
+    tmp_path: Path, lists_dir: Path, store_templates: StoreTemplates
+) -> None:
     from exportguard.cli import app
 
     url = f"sqlite:///{tmp_path / 'cli.db'}"
+    store_templates.copy_into(url, Stock((SDN_FEB,)))  # as `lists import` of it leaves it
     env = {"EXPORTGUARD_DATABASE_URL": url}
     runner = CliRunner()
-    assert runner.invoke(app, ["lists", "import", str(lists_dir / SDN_FEB)], env=env).exit_code == 0
     eg = ExportGuard(url, actor="officer")
     eg.monitoring.add(exporter="Acme", name="Gennady Timchenko", type="person")
     eg.close()

@@ -173,9 +173,9 @@ def test_a_self_written_list_cannot_borrow_a_source_id_in_the_store(
 
 
 def test_a_service_job_has_a_row_cap(eg: ExportGuard, monkeypatch: pytest.MonkeyPatch) -> None:
-    from exportguard.services import accounts
+    from exportguard.services import jobs
 
-    monkeypatch.setattr(accounts, "MAX_JOB_ROWS", 3)
+    monkeypatch.setattr(jobs, "MAX_JOB_ROWS", 3)
     rows = "".join(f"{i},Party {i}\n" for i in range(4))
     with pytest.raises(InvalidInput, match="at most 3"):
         eg.jobs.submit("id,name\n" + rows, owner="exporter", exporter=None, options={})

@@ -55,10 +55,8 @@ def test_real_csl_import_counts_and_entity_list_hit(service: ExportGuard, lists_
     assert "Saito Tech Ltd." in {a.name for a in full.aliases}
 
 
-def test_cross_script_queries_find_the_entity_list_entries(
-    service: ExportGuard, lists_dir: Path
-) -> None:
-    service.import_files([read(lists_dir, CSL)])
+@pytest.mark.imported(CSL)
+def test_cross_script_queries_find_the_entity_list_entries(service: ExportGuard) -> None:
     assert "Positive Technologies" in {
         h.entry.name for h in service.screen("Позитив Текнолоджиз").hits
     }

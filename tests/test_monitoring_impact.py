@@ -16,7 +16,8 @@ import pytest
 from exportguard.core.licensing import Conditions, Event, State
 from exportguard.errors import InvalidInput, NotFound
 from exportguard.services import ExportGuard
-from exportguard.services.monitoring import WebhookNotifier
+from exportguard.services.alerts import WebhookNotifier
+from exportguard.services.decision_input import DecisionInput
 from exportguard.sources._common import SourceFile
 from tests.conftest import FIXED_NOW
 
@@ -28,10 +29,10 @@ def read(lists_dir: Path, rel: str) -> SourceFile:
     return SourceFile(str(lists_dir / rel), (lists_dir / rel).read_bytes())
 
 
+@pytest.mark.imported(SDN_FEB)
 def test_scenario_sdn_growth_alerts_new_and_changed_listings_only(
     service: ExportGuard, lists_dir: Path
 ) -> None:
-    service.import_files([read(lists_dir, SDN_FEB)])
     unchanged = service.monitoring.add(
         exporter="Acme", name="Aerocaribbean Airlines", role="customer", country="CU"
     )
@@ -62,10 +63,10 @@ def test_scenario_sdn_growth_alerts_new_and_changed_listings_only(
     assert service.audit.verify().ok
 
 
+@pytest.mark.imported(SDN_FEB)
 def test_clearance_suppresses_until_the_entry_changes_or_expires(
     service: ExportGuard, lists_dir: Path
 ) -> None:
-    service.import_files([read(lists_dir, SDN_FEB)])
     party = service.monitoring.add(exporter="Acme", name="Gennady Timchenko", type="person")
     (alert,) = party["alerts"]
     service.monitoring.clear(
@@ -146,7 +147,8 @@ def test_impact_of_an_installed_regime_revision(service: ExportGuard, tmp_path: 
     lic = _il_licence(service, "IN", date(2022, 1, 10))
     old_digest = service.decisions.regime("il-deca").digest
     # A decision records the bundled revision it used (so the edit below can be compared).
-    service.decisions.decide(items=["4D004"], to="IN", on=date(2022, 1, 10), regimes=["il-deca"])
+    used = DecisionInput(items=["4D004"], to="IN", on=date(2022, 1, 10), regimes=["il-deca"])
+    service.decisions.decide(used)
     edited = tmp_path / "il.yaml"
     edited.write_text(
         bundled_text("il-deca")
@@ -261,7 +263,7 @@ def test_a_notification_given_up_is_queued_again_and_a_round_stops_at_a_failure(
     slow listener held an import for minutes (one timeout per due notification)."""
     from datetime import timedelta
 
-    from exportguard.services.monitoring import MAX_ATTEMPTS
+    from exportguard.services.alerts import MAX_ATTEMPTS
 
     url, received = hook
     now = [FIXED_NOW]
@@ -284,6 +286,7 @@ def test_a_notification_given_up_is_queued_again_and_a_round_stops_at_a_failure(
     eg.close()
 
 
+@pytest.mark.imported(SDN_FEB)
 def test_a_clearance_voided_by_a_change_is_not_listed_nor_lapses_again(
     db_url: str, lists_dir: Path
 ) -> None:
@@ -293,7 +296,6 @@ def test_a_clearance_voided_by_a_change_is_not_listed_nor_lapses_again(
 
     now = [FIXED_NOW]
     eg = ExportGuard(db_url, actor="officer", clock=lambda: now[0])
-    eg.import_files([read(lists_dir, SDN_FEB)])
     party = eg.monitoring.add(exporter="Acme", name="Gennady Timchenko", type="person")
     (alert,) = party["alerts"]
     eg.monitoring.clear(party["id"], alert["entry_id"], reason="other man",

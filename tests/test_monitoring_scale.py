@@ -8,7 +8,7 @@ from __future__ import annotations
 import csv
 import io
 import logging
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -16,13 +16,12 @@ from typing import Any
 import pytest
 import sqlalchemy as sa
 
-from exportguard.core.entities import ListEntry
+from exportguard.core.entities import ListEntry, ParsedList
 from exportguard.core.impact import diff_entries, digests
 from exportguard.errors import InvalidInput, SourceFormatError
 from exportguard.services import ExportGuard
-from exportguard.sources import detect
 from exportguard.sources._common import SourceFile
-from tests.conftest import FIXED_NOW, LISTS_DIR
+from tests.conftest import FIXED_NOW, LISTS_DIR, Stock, StoreTemplates
 
 SDN_FEB = "us_ofac_sdn/2022-02-17/sdn.csv"
 SDN_MAR = "us_ofac_sdn/2022-03-31/sdn.csv"
@@ -44,8 +43,8 @@ def book_csv(rows: list[dict[str, str]], header: tuple[str, ...] = ("name", "exp
 # --- bulk import -------------------------------------------------------------------------------
 
 
+@pytest.mark.imported(SDN_FEB)
 def test_bulk_import_screens_every_new_party_and_is_idempotent(service: ExportGuard) -> None:
-    service.import_files([read(SDN_FEB)])
     data = book_csv([
         {"name": "Gennady Timchenko", "exporter": "Acme", "type": "person", "reference": "A-1"},
         {"name": "Globex Trading GmbH", "exporter": "Acme", "country": "Germany"},
@@ -80,8 +79,8 @@ def test_bulk_import_screens_every_new_party_and_is_idempotent(service: ExportGu
     assert service.audit.verify().ok
 
 
+@pytest.mark.imported(SDN_FEB)
 def test_a_bad_file_adds_nothing_and_names_file_line_and_field(service: ExportGuard) -> None:
-    service.import_files([read(SDN_FEB)])
     data = book_csv([
         {"name": "Nord Stream 2 AG", "exporter": "Acme", "country": "CH"},
         {"name": "Globex Trading", "exporter": "Acme", "country": "Narnia"},
@@ -109,9 +108,9 @@ def test_a_bad_file_adds_nothing_and_names_file_line_and_field(service: ExportGu
     assert service.monitoring.find() == []
 
 
+@pytest.mark.imported(SDN_FEB)
 def test_a_bom_semicolons_and_a_default_exporter_are_read(service: ExportGuard) -> None:
     """Excel's "CSV UTF-8" starts with a byte-order mark; some locales separate with ";"."""
-    service.import_files([read(SDN_FEB)])
     data = "\ufeffName;Country;Role;External ID\r\nNord Stream 2 AG;CH;distributor;N-1\r\n"
     found = service.monitoring.import_csv(data.encode("utf-8"), file="excel.csv",
                                           exporter="Acme")  # fmt: skip
@@ -133,12 +132,13 @@ def test_an_exporter_imports_its_own_counterparties_only(service: ExportGuard) -
     assert service.monitoring.get(found.created[0])["exporter"] == "Acme Cyber"
 
 
+@pytest.mark.imported(SDN_FEB)
 def test_parties_kept_with_no_list_in_force_are_screened_by_the_next_run(
     service: ExportGuard,
 ) -> None:
     """Every snapshot retired, a book imported (nothing to screen against): the next list
     import screens the whole book, not only against what changed since the last run."""
-    feb = service.import_files([read(SDN_FEB)]).results[0].snapshot
+    (feb,) = service.snapshots()
     service.retire_snapshot(feb.id, reason="a test of an empty store")
     found = service.monitoring.import_csv(b"name,exporter,type\nGennady Timchenko,Acme,person\n",
                                           file="b.csv")  # fmt: skip
@@ -205,14 +205,9 @@ class Book:
     clean: set[str]
 
 
-def _parse(rel: str) -> list[ListEntry]:
-    units, _ = detect.plan([read(rel)])
-    return list(units[0].parse().entries)
-
-
 @pytest.fixture(scope="module")
-def sdn_pair() -> tuple[list[ListEntry], list[ListEntry]]:
-    return _parse(SDN_FEB), _parse(SDN_MAR)
+def sdn_pair(parsed_list: Callable[[str], ParsedList]) -> tuple[list[ListEntry], list[ListEntry]]:
+    return list(parsed_list(SDN_FEB).entries), list(parsed_list(SDN_MAR).entries)
 
 
 def test_screening_only_changed_entries_finds_what_a_full_screening_finds_there(
@@ -290,17 +285,20 @@ def _state(eg: ExportGuard) -> dict[str, Any]:
 
 
 @pytest.fixture
-def full_store(tmp_path: Path) -> Iterator[ExportGuard]:
-    eg = ExportGuard(f"sqlite:///{tmp_path / 'full.db'}", clock=lambda: FIXED_NOW)
+def full_store(tmp_path: Path, store_templates: StoreTemplates) -> Iterator[ExportGuard]:
+    """A second store with the SDN of February imported."""
+    url = f"sqlite:///{tmp_path / 'full.db'}"
+    store_templates.copy_into(url, Stock((SDN_FEB,)))
+    eg = ExportGuard(url, clock=lambda: FIXED_NOW)
     yield eg
     eg.close()
 
 
+@pytest.mark.imported(SDN_FEB)
 def test_incremental_rescreen_raises_what_a_full_one_does(
     service: ExportGuard, full_store: ExportGuard, sdn_book: Book
 ) -> None:
     for eg in (service, full_store):
-        eg.import_files([read(SDN_FEB)])
         eg.monitoring.import_csv(sdn_book.csv, file="book.csv")
     with full_store.engine.begin() as conn:  # no baseline: the March import screens in full
         conn.execute(sa.text("DELETE FROM monitoring_runs"))
@@ -343,7 +341,7 @@ def test_incremental_rescreen_raises_what_a_full_one_does(
 
 
 def test_incremental_on_dask_equals_in_process(
-    tmp_path: Path, sdn_book: Book
+    tmp_path: Path, sdn_book: Book, store_templates: StoreTemplates
 ) -> None:
     """The screening step on a local Dask cluster (the worker opens the same SQLite file)."""
     from distributed import LocalCluster
@@ -355,10 +353,10 @@ def test_incremental_on_dask_equals_in_process(
                       dashboard_address="127.0.0.1:0", silence_logs=logging.ERROR) as running:
         for name in ("local", "dask"):
             url = f"sqlite:///{tmp_path / name}.db"
+            store_templates.copy_into(url, Stock((SDN_FEB,)))  # the SDN of February imported
             screener = (BookScreener(url, scheduler=running.scheduler_address, min_parties=0)
                         if name == "dask" else None)  # fmt: skip
             eg = ExportGuard(url, clock=lambda: FIXED_NOW, screener=screener)
-            eg.import_files([read(SDN_FEB)])
             eg.monitoring.import_csv(sdn_book.csv, file="book.csv")
             eg.import_files([read(SDN_MAR)])
             stores[name] = _state(eg)

@@ -13,14 +13,12 @@ from collections.abc import Callable
 
 import pytest
 
-from exportguard.core.entities import EntityType, ListEntry
+from exportguard.core.entities import EntityType, ListEntry, ParsedList
 from exportguard.core.identifiers import match_form, normalise_identifier
 from exportguard.core.index import NameIndex, make_query, screen
 from exportguard.core.matching import IDENTIFIER_MATCH_SCORE
 from exportguard.core.names import analyse
 from exportguard.core.thresholds import DEFAULT_THRESHOLD
-from exportguard.sources import detect
-from exportguard.sources._common import SourceFile
 from tests.test_screening_lists import entries, hit_names, hits, index
 
 __all__ = ["entries", "index"]  # the fixtures, shared with tests/test_screening_lists.py
@@ -33,10 +31,6 @@ def ids_of(index: NameIndex, name: str, **options: object) -> dict[str, float]:
     return {h.entry.id: h.score for h in hits(index, name, **options)}
 
 
-def parse(source_file: Callable[[str], SourceFile], rel: str) -> list[ListEntry]:
-    units, _ = detect.plan([source_file(rel)])
-    (unit,) = units
-    return list(unit.parse().entries)
 
 
 def one_entry(entry: ListEntry, query: str, **options: object) -> float:
@@ -164,9 +158,9 @@ def test_russian_ordinals_are_the_number(index: NameIndex, query: str) -> None:
     assert "46th TSNII Central Scientific Research Institute" in hit_names(index, query)
 
 
-def test_roman_numerals_of_a_real_uk_entry(source_file: Callable[[str], SourceFile]) -> None:
+def test_roman_numerals_of_a_real_uk_entry(parsed_list: Callable[[str], ParsedList]) -> None:
     (tong_san,) = [
-        e for e in parse(source_file, "uk_ofsi/2018-04-13/sanctionsconlist.csv")
+        e for e in parsed_list("uk_ofsi/2018-04-13/sanctionsconlist.csv").entries
         if e.name == "TONG SAN 2"
     ]  # fmt: skip
     assert one_entry(tong_san, "Tong San II") >= DEFAULT_THRESHOLD
@@ -174,9 +168,11 @@ def test_roman_numerals_of_a_real_uk_entry(source_file: Callable[[str], SourceFi
     assert one_entry(tong_san, "Tong San III") < DEFAULT_THRESHOLD
 
 
-def test_centuries_in_roman_and_ordinal_digits(source_file: Callable[[str], SourceFile]) -> None:
+def test_centuries_in_roman_and_ordinal_digits(
+    parsed_list: Callable[[str], ParsedList],
+) -> None:
     (kbe,) = [
-        e for e in parse(source_file, "opensanctions/ua_war_sanctions_2026-03/targets.simple.csv")
+        e for e in parsed_list("opensanctions/ua_war_sanctions_2026-03/targets.simple.csv").entries
         if any(a.name == "KBE XXI CENTURY JSC" for a in e.aliases)
     ]  # fmt: skip
     assert one_entry(kbe, "KBE 21st Century JSC") >= DEFAULT_THRESHOLD

@@ -12,24 +12,15 @@ from typer.testing import CliRunner
 from exportguard.cli import app
 from exportguard.errors import InvalidInput
 from exportguard.services import ExportGuard
-from exportguard.sources._common import SourceFile
 
 CSL = "us_trade_csl/2022-05-16/consolidated.csv"  # HAVIN BANK LIMITED: SWIFT/BIC HAVIGB2L
 SEMA = "ca_sema/2020-04/sema-lmes.xml"  # ids such as ca_sema:Iran:1:149
 HAVIN = "us_trade_csl:SDN-906"
 
 
-def read(lists_dir: Path, rel: str) -> SourceFile:
-    return SourceFile(str(lists_dir / rel), (lists_dir / rel).read_bytes())
-
-
-@pytest.fixture
-def loaded(service: ExportGuard, lists_dir: Path) -> ExportGuard:
-    service.import_files([read(lists_dir, CSL)])
-    return service
-
-
-def test_identifier_only_and_filters_in_the_service(loaded: ExportGuard) -> None:
+@pytest.mark.imported(CSL)
+def test_identifier_only_and_filters_in_the_service(service: ExportGuard) -> None:
+    loaded = service  # the CSL imported
     found = loaded.screen("", identifiers=["SWIFT/BIC HAVIGB2LXXX"], record=False)
     assert HAVIN in {h.entry.id for h in found.hits}
     assert found.to_dict()["query"]["identifiers"] == ["havigb2l"]

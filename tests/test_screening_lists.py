@@ -14,34 +14,22 @@ from datetime import date
 
 import pytest
 
-from exportguard.core.entities import EntityType, ListEntry
+from exportguard.core.entities import EntityType, ListEntry, ParsedList
 from exportguard.core.index import Hit, NameIndex, group_rows, index_names, make_query, screen
 from exportguard.core.names import analyse
 from exportguard.core.thresholds import DEFAULT_THRESHOLD
-from exportguard.sources import detect
-from exportguard.sources._common import SourceFile
-
-LISTS = {
-    "us_ofac_sdn/2024-05-03/sdn.csv": 1,
-    "us_trade_csl/2022-05-16/consolidated.csv": 2,
-    "un_sc/2026-02-27/consolidated.xml": 3,
-    "us_bis_dpl/2023-11-30/dpl.txt": 4,
-}
 
 
-@pytest.fixture(scope="module")
-def entries(source_file: Callable[[str], SourceFile]) -> dict[str, list[ListEntry]]:
-    out = {}
-    for rel in LISTS:
-        units, _ = detect.plan([source_file(rel)])
-        (unit,) = units
-        out[rel] = list(unit.parse().entries)
-    return out
+@pytest.fixture
+def entries(real_entries: dict[str, list[ListEntry]]) -> dict[str, list[ListEntry]]:
+    """The entries of each list (tests/conftest.py's ``SCREENING_LISTS``), by path."""
+    return real_entries
 
 
-@pytest.fixture(scope="module")
-def index(entries: dict[str, list[ListEntry]]) -> NameIndex:
-    return NameIndex.merge([NameIndex.build(LISTS[rel], found) for rel, found in entries.items()])
+@pytest.fixture
+def index(real_index: NameIndex) -> NameIndex:
+    """One index over those lists, built once per test worker (tests/conftest.py)."""
+    return real_index
 
 
 def hits(index: NameIndex, name: str, **options: object) -> list[Hit]:
@@ -375,12 +363,13 @@ WAR_SANCTIONS = "opensanctions/ua_war_sanctions_2026-03/targets.simple.csv"
 
 
 @pytest.fixture(scope="module")
-def cyrillic_only(source_file: Callable[[str], SourceFile]) -> tuple[NameIndex, dict[str, str]]:
+def cyrillic_only(
+    parsed_list: Callable[[str], ParsedList],
+) -> tuple[NameIndex, dict[str, str]]:
     """The war-sanctions list (2026-03) with every Latin name taken out, so each person is
     listed in Cyrillic alone; and each entry's id by its (Latin) primary name."""
-    units, _ = detect.plan([source_file(WAR_SANCTIONS)])
     kept, ids = [], {}
-    for e in units[0].parse().entries:
+    for e in parsed_list(WAR_SANCTIONS).entries:
         cyrillic = [a for a in e.aliases if re.search("[а-яіїєґ]", a.name, re.I)]
         if e.type is not EntityType.PERSON or not cyrillic:
             continue

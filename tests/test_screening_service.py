@@ -14,22 +14,20 @@ from typer.testing import CliRunner
 from exportguard.cli import app
 from exportguard.errors import InvalidInput
 from exportguard.services import ExportGuard
-from exportguard.sources._common import SourceFile
-from tests.conftest import FIXED_NOW
+from tests.conftest import FIXED_NOW, Stock, StoreTemplates
 
 DPL = "us_bis_dpl/2023-11-30/dpl.txt"
 CSL = "us_trade_csl/2022-05-16/consolidated.csv"
 
 
-def read(lists_dir: Path, rel: str) -> SourceFile:
-    return SourceFile(str(lists_dir / rel), (lists_dir / rel).read_bytes())
-
-
 @pytest.fixture
-def loaded(service: ExportGuard, lists_dir: Path) -> ExportGuard:
-    service.import_files([read(lists_dir, DPL)])
-    service.import_files([read(lists_dir, CSL)])
+def loaded(service: ExportGuard) -> ExportGuard:
+    """The DPL, then the CSL, imported (``imported`` marks: tests/conftest.py)."""
     return service
+
+
+#: The stores of this module's tests start with the DPL, then the CSL, imported.
+pytestmark = pytest.mark.imported(DPL, CSL)
 
 
 def test_screening_without_a_date_is_as_of_today(loaded: ExportGuard) -> None:
@@ -69,10 +67,10 @@ def test_source_and_list_filters(loaded: ExportGuard) -> None:
     assert caught.value.errors[0].field == "sources"
 
 
-def test_cli_filters_dates_and_the_cut(tmp_path: Path, lists_dir: Path) -> None:
+def test_cli_filters_dates_and_the_cut(tmp_path: Path, store_templates: StoreTemplates) -> None:
     db = f"sqlite:///{tmp_path / 'cli.db'}"
+    store_templates.copy_into(db, Stock((DPL, CSL)))  # as `lists import` of each leaves it
     runner = CliRunner()
-    runner.invoke(app, ["--db", db, "lists", "import", str(lists_dir / CSL)])
     result = runner.invoke(
         app, ["--db", db, "screen", "Huawei", "--list", "Entity List", "--limit", "3"]
     )

@@ -124,19 +124,20 @@ def test_the_same_file_imported_twice_at_once_is_one_snapshot(service: ExportGua
     assert len(service.snapshots()) == 1
 
 
+@pytest.mark.imported("us_trade_csl/2022-05-16/consolidated.csv")
 def test_a_sample_dated_by_its_newest_listing_never_replaces_the_full_list(
     service: ExportGuard, lists_dir: Path
 ) -> None:
     """A fresh review: the 13-row CSL sample carries no date, its newest listing is
     2023-07-19, later than the full CSL's 2022-05-16, and it had become the CSL screened
     against ("NSO Group": no hit). An inferred date never outranks a stated one, in
-    either order of import."""
-    full = service.import_paths([lists_dir / "us_trade_csl" / "2022-05-16"]).results[0]
+    either order of import. The store holds the full CSL (``imported``)."""
+    (full,) = service.snapshots()
     sample = service.import_paths(
         [lists_dir / "us_trade_csl" / "sample_small" / "consolidated.csv"]
     ).results[0]
     assert sample.snapshot.date_basis is DateBasis.NEWEST_LISTING
-    assert sample.snapshot.published > full.snapshot.published
-    assert [s.id for s in service.snapshots_in_force()] == [full.snapshot.id]
+    assert sample.snapshot.published > full.published
+    assert [s.id for s in service.snapshots_in_force()] == [full.id]
     assert service.screen("NSO Group", record=False).hits
-    assert sample.snapshot.date_rank < full.snapshot.date_rank
+    assert sample.snapshot.date_rank < full.date_rank

@@ -8,7 +8,7 @@ import inspect
 import pytest
 
 from exportguard.api import schemas
-from exportguard.cli import screen_command
+from exportguard.cli.screening import screen_command
 from exportguard.core.index import build_query
 from exportguard.core.thresholds import DEFAULT_THRESHOLD, POSSIBLE_MATCH_THRESHOLD
 from exportguard.errors import RegimeError

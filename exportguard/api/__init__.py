@@ -29,8 +29,8 @@ from exportguard.api.cases import router as cases_router
 from exportguard.api.routes import router
 from exportguard.edge import errors, middleware
 from exportguard.services import ExportGuard
+from exportguard.services.alerts import WebhookNotifier
 from exportguard.services.audit import AuditKey
-from exportguard.services.monitoring import WebhookNotifier
 
 log = logging.getLogger("exportguard.api")
 

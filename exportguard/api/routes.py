@@ -18,6 +18,7 @@ from exportguard.core.licensing import Event, Licence
 from exportguard.core.permissions import owns, require, require_event
 from exportguard.edge.auth import Caller, CallerDep, allowed, throttled
 from exportguard.errors import InvalidInput, NotFound
+from exportguard.services.decision_input import DecisionInput
 from exportguard.sources._common import SourceFile
 
 router = APIRouter(prefix="/api/v1", responses=s.ERRORS)
@@ -168,7 +169,7 @@ def decide(body: s.DecideRequest, who: Caller = allowed("decide")) -> dict[str, 
     """Decide an export under the regimes; every reason with its source and certainty. A
     listed-party match says whether a reviewed false positive clears it (``match.review``);
     the verdict counts it all the same."""
-    decision = who.service.decisions.decide(
+    question = DecisionInput(
         items=body.items,
         to=body.to,
         on=body.date or who.service.clock().date(),
@@ -185,6 +186,7 @@ def decide(body: s.DecideRequest, who: Caller = allowed("decide")) -> dict[str, 
         deemed_export=body.deemed_export,
         region=body.region,
     )
+    decision = who.service.decisions.decide(question)
     return who.service.cases.review_decision(decision.to_dict())
 
 

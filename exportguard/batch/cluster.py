@@ -133,7 +133,7 @@ class _Owned:
 
 
 class BookScreener:
-    """The screening step of monitoring runs on Dask (``services.rescreening.Screener``):
+    """The screening step of monitoring runs on Dask (``services.screeners.Screener``):
     ``workers`` local processes, or a running cluster at ``scheduler``; books under
     ``min_parties`` stay in the service's process."""
 

@@ -37,8 +37,8 @@ def open_service(workers: int | None = None, scheduler: str | None = None) -> An
     Dask whatever the book's size; else ``EXPORTGUARD_MONITOR_WORKERS`` and
     ``EXPORTGUARD_MONITOR_SCHEDULER`` do for books of ``batch.cluster.MIN_BOOK`` or more."""
     from exportguard.services import ExportGuard
+    from exportguard.services.alerts import WebhookNotifier
     from exportguard.services.audit import AuditKey
-    from exportguard.services.monitoring import WebhookNotifier
 
     config = settings_module.load()
     notifier = (

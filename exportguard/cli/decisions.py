@@ -147,7 +147,9 @@ def decide_command(
                 raise InvalidInput("a percentage from 0 to 100", field="us_content") from None
         service = open_service()
         when = parse_date(singles["date"], "date") or service.clock().date()
-        decision = service.decisions.decide(
+        from exportguard.services.decision_input import DecisionInput
+
+        question = DecisionInput(
             items=item,
             to=singles["to"] or "",
             on=when,
@@ -164,6 +166,7 @@ def decide_command(
             deemed_export=deemed_export,
             region=singles["region"],
         )
+        decision = service.decisions.decide(question)
         if as_json:
             print_json(decision.to_dict())
             return

@@ -1,17 +1,12 @@
-"""Accounts: users and roles, API tokens, web sessions, login rate limits; batch jobs.
+"""Accounts: users and roles, API tokens, web sessions, sign-in and call rate limits.
 
 Passwords are stored as scrypt hashes; API tokens and session ids only as SHA-256 hashes
-(a stolen database gives no usable credential). Everything lives in the store, so several
-service instances behind a load balancer share sessions, limits and jobs.
+(:mod:`exportguard.services.credentials`). Everything lives in the store, so several
+service instances behind a load balancer share sessions and limits.
 """
 
 from __future__ import annotations
 
-import csv
-import hashlib
-import hmac
-import io
-import json
 import secrets
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -21,7 +16,6 @@ from typing import TYPE_CHECKING, Any
 from sqlalchemy import Connection
 
 from exportguard.core.permissions import ROLES, Actor
-from exportguard.core.thresholds import DEFAULT_THRESHOLD
 from exportguard.errors import (
     AuthenticationFailed,
     FieldError,
@@ -29,8 +23,14 @@ from exportguard.errors import (
     NotFound,
     TooManyAttempts,
 )
+from exportguard.services.credentials import (
+    DUMMY_HASH,
+    check_password,
+    hash_password,
+    password_problems,
+    sha256_hex,
+)
 from exportguard.store import accounts as store
-from exportguard.store import cases
 from exportguard.store.engine import writing
 
 if TYPE_CHECKING:
@@ -52,60 +52,13 @@ DEMO_ACCOUNTS = (("admin", "admin-demo", "admin", None),
                  ("globex", "globex-demo", "exporter", "Globex Security"))  # fmt: skip
 
 
-def hash_password(password: str, salt: bytes | None = None) -> str:
-    salt = salt or secrets.token_bytes(16)
-    digest = hashlib.scrypt(password.encode(), salt=salt, n=2**14, r=8, p=1)
-    return f"scrypt$16384$8$1${salt.hex()}${digest.hex()}"
-
-
-def check_password(password: str, stored: str) -> bool:
-    try:
-        _, n, r, p, salt, digest = stored.split("$")
-        computed = hashlib.scrypt(
-            password.encode(), salt=bytes.fromhex(salt), n=int(n), r=int(r), p=int(p)
-        )
-    except ValueError:
-        return False
-    return hmac.compare_digest(computed.hex(), digest)
-
-
-#: Checked when the user name does not exist, so that answer takes as long as a wrong
-#: password (a hash of a random password nobody knows).
-_DUMMY_HASH = hash_password(secrets.token_urlsafe(24))
-
-
-#: Passwords: 12 to 128 characters (OWASP ASVS 2.1.1, 2.1.2) and not guessable: zxcvbn's
-#: score of at least 3 of 4, which also refuses the common and breached passwords of its
-#: frequency lists and variations of the user name (ASVS 2.1.7, offline).
-MIN_PASSWORD, MAX_PASSWORD, MIN_STRENGTH = 12, 128, 3
 #: Calls a minute per user of the operations that cost the service most (a certificate,
 #: a list diff, a full audit verification, a batch job, an impact analysis), so one user's
 #: loop cannot slow everyone's screening.
 ALLOWANCES = {"certificate": 30, "lists_diff": 10, "audit_verify": 6, "batch": 10,
               "impact": 10, "password_change": 5}  # fmt: skip
-#: A job running longer than this lost its worker (a SIGTERM, a crash): another takes it.
-JOB_STALE_MINUTES = 30
-#: Rows one service batch job takes (the command line's screen-batch has no such cap).
-MAX_JOB_ROWS = 50_000
-#: The kind of a queued bulk import of counterparties (its result is JSON, not CSV).
-IMPORT_JOB = "counterparty-import"
 #: API tokens expire after this many days unless a shorter or longer life (1-366) is asked.
 TOKEN_DAYS = 90
-
-
-def password_problems(password: str, username: str) -> list[FieldError]:
-    """Why a password is refused (empty: acceptable). The message is the user's to read."""
-    if len(password) < MIN_PASSWORD:
-        return [FieldError("password", f"at least {MIN_PASSWORD} characters")]
-    if len(password) > MAX_PASSWORD:
-        return [FieldError("password", f"at most {MAX_PASSWORD} characters")]
-    from zxcvbn import zxcvbn
-
-    found = zxcvbn(password, user_inputs=[username, "exportguard"])
-    if found["score"] < MIN_STRENGTH:
-        advice = found["feedback"]["warning"] or " ".join(found["feedback"]["suggestions"])
-        return [FieldError("password", "too easy to guess" + (f": {advice}" if advice else ""))]
-    return []
 
 
 def role_problems(role: str, exporter: str | None) -> list[FieldError]:
@@ -117,10 +70,6 @@ def role_problems(role: str, exporter: str | None) -> list[FieldError]:
     if role != "exporter" and exporter:
         return [FieldError("exporter", "only exporter users belong to a company")]
     return []
-
-
-def _sha(token: str) -> str:
-    return hashlib.sha256(token.encode()).hexdigest()
 
 
 @dataclass(frozen=True, slots=True)
@@ -298,7 +247,7 @@ class Accounts:
                 conn,
                 {
                     "user_id": user["id"],
-                    "token_hash": _sha(token),
+                    "token_hash": sha256_hex(token),
                     "name": name or "token",
                     "created_at": now.isoformat(timespec="seconds"),
                     "expires_at": (now + timedelta(days=days)).isoformat(timespec="seconds"),
@@ -329,7 +278,7 @@ class Accounts:
     def by_token(self, token: str) -> Actor:
         now = self.app.clock().isoformat(timespec="seconds")
         with self.app.engine.connect() as conn:
-            user = store.token_user(conn, _sha(token), now)
+            user = store.token_user(conn, sha256_hex(token), now)
         if user is None or not user["active"]:
             raise AuthenticationFailed("invalid, revoked or expired API token")
         return Actor(user["username"], user["role"], user["exporter"])
@@ -353,7 +302,7 @@ class Accounts:
             user = None if locked else store.user_by_name(conn, username)
             ok = False
             if not locked:
-                stored = user["password_hash"] if user else _DUMMY_HASH
+                stored = user["password_hash"] if user else DUMMY_HASH
                 ok = check_password(password, stored) and bool(user and user["active"])
                 store.add_attempt(conn, username, address, at, ok)
             if not ok:
@@ -370,7 +319,7 @@ class Accounts:
         token, csrf = secrets.token_urlsafe(32), secrets.token_urlsafe(24)
         with writing(self.app.engine) as conn:
             store.add_session(conn, {
-                "token_hash": _sha(token), "user_id": user["id"], "csrf": csrf,
+                "token_hash": sha256_hex(token), "user_id": user["id"], "csrf": csrf,
                 "created_at": at,
                 "expires_at": (now + timedelta(hours=SESSION_HOURS)).isoformat(timespec="seconds"),
             })  # fmt: skip
@@ -380,7 +329,7 @@ class Accounts:
     def by_session(self, token: str) -> Session:
         now = self.app.clock().isoformat(timespec="seconds")
         with self.app.engine.connect() as conn:
-            found = store.session(conn, _sha(token), now)
+            found = store.session(conn, sha256_hex(token), now)
         if found is None or not found["active"]:
             raise AuthenticationFailed("not signed in (or the session expired)")
         return Session(Actor(found["username"], found["role"], found["exporter"]), found["csrf"])
@@ -389,8 +338,8 @@ class Accounts:
         """End a session (audited with the user it belonged to)."""
         now = self.app.clock().isoformat(timespec="seconds")
         with writing(self.app.engine) as conn:
-            found = store.session(conn, _sha(token), now)
-            store.delete_session(conn, _sha(token))
+            found = store.session(conn, sha256_hex(token), now)
+            store.delete_session(conn, sha256_hex(token))
             if found is not None:
                 self.app.audit.record(conn, "sign-out", found["username"], {})
 
@@ -412,166 +361,3 @@ class Accounts:
         for username, password, role, exporter in DEMO_ACCOUNTS:
             self._create_user(username, password, role, exporter, demo=True)
         return True
-
-
-# --- batch screening jobs ------------------------------------------------------------------------
-
-
-class Jobs:
-    """Asynchronous batch screening, reached as ``ExportGuard.jobs``."""
-
-    def __init__(self, app: ExportGuard) -> None:
-        self.app = app
-
-    def submit(
-        self, text: str, *, owner: str, exporter: str | None, options: dict[str, Any]
-    ) -> str:
-        from exportguard.core.screening_csv import parse_input
-
-        rows = parse_input(text, "upload")  # validate now: a bad file is a 4xx, not a job
-        if len(rows) > MAX_JOB_ROWS:
-            raise InvalidInput(
-                f"{len(rows)} rows: a job takes at most {MAX_JOB_ROWS:,} (split the file, or "
-                "use `exportguard screen-batch`, which streams and scales out on Dask)",
-                field="csv",
-            )
-        with writing(self.app.engine) as conn:
-            job_id = cases.next_id(conn, "job", "J")
-            store.add_job(
-                conn,
-                {
-                    "id": job_id,
-                    "kind": "screen-batch",
-                    "status": "queued",
-                    "owner": owner,
-                    "exporter": exporter,
-                    "options": options,
-                    "input": text,
-                    "rows": len(rows),
-                    "created_at": self.app._now(),
-                },
-            )
-            self.app.audit.record(conn, "job-submit", job_id, {
-                "kind": "screen-batch", "owner": owner, "rows": len(rows),
-                "input_sha256": _sha(text), "options": options})  # fmt: skip
-        return job_id
-
-    def submit_import(
-        self, data: bytes, *, file: str, owner: str, exporter: str | None, own_only: bool
-    ) -> str:
-        """Queue a bulk import of counterparties (``services.bulk``); the file is checked
-        now, so a bad file is refused at once (file, line, field) and no job is made. The
-        job reports its progress (counterparties screened) as it runs."""
-        from exportguard.core.counterparties import decode, file_label, parse_parties
-
-        file = file_label(file)
-        text = decode(data, file)
-        lines = parse_parties(text, file, exporter=exporter, own_only=own_only)
-        options = {"file": file, "exporter": exporter, "own_only": own_only}
-        with writing(self.app.engine) as conn:
-            job_id = cases.next_id(conn, "job", "J")
-            store.add_job(conn, {
-                "id": job_id, "kind": IMPORT_JOB, "status": "queued", "owner": owner,
-                "exporter": exporter, "options": options, "input": text, "rows": len(lines),
-                "created_at": self.app._now(),
-            })  # fmt: skip
-            self.app.audit.record(conn, "job-submit", job_id, {
-                "kind": IMPORT_JOB, "owner": owner, "rows": len(lines),
-                "input_sha256": _sha(text), "options": options})  # fmt: skip
-        return job_id
-
-    def get(self, job_id: str) -> dict[str, Any]:
-        with self.app.engine.connect() as conn:
-            found = store.get_job(conn, job_id)
-        if found is None:
-            raise NotFound(f"no job {job_id!r}")
-        return found
-
-    def find(self, owner: str | None = None) -> list[dict[str, Any]]:
-        with self.app.engine.connect() as conn:
-            return store.find_jobs(conn, owner)
-
-    def run_next(self, worker: str) -> str | None:
-        """Claim and run the oldest queued job; its id, or None if there was none."""
-        from exportguard.core.screening_csv import parse_input, write_rows
-
-        stale = (self.app.clock() - timedelta(minutes=JOB_STALE_MINUTES)).isoformat(
-            timespec="seconds"
-        )
-        with writing(self.app.engine) as conn:
-            job_id = store.claim_job(conn, worker, self.app._now(), stale)
-        if job_id is None:
-            return None
-        job = self.get(job_id)
-        if job["kind"] == IMPORT_JOB:
-            self._run_import(job)
-            return job_id
-        try:
-            rows = parse_input(job["input"], job_id)
-            options = job["options"]
-            service = self.app.for_actor(job["owner"])
-            pairs = list(
-                zip(
-                    rows,
-                    (
-                        hits
-                        for _, hits in service.screen_many(
-                            ((r.id, r.query) for r in rows),
-                            limit=int(options.get("limit", 10)),
-                            threshold=float(options.get("threshold", DEFAULT_THRESHOLD)),
-                        )
-                    ),
-                    strict=True,
-                )
-            )
-            buffer = io.StringIO()
-            review = service.cases.batch_review(job["exporter"], pairs)  # cleared hits
-            write_rows(csv.writer(buffer), pairs, review)
-            with writing(self.app.engine) as conn:
-                store.finish_job(
-                    conn, job_id, at=self.app._now(), result=buffer.getvalue(), rows=len(rows)
-                )
-                service.audit.record(
-                    conn,
-                    "screening-batch",
-                    job_id,
-                    {
-                        "rows": len(rows),
-                        "input_sha256": _sha(job["input"]),
-                        "result_sha256": _sha(buffer.getvalue()),
-                        "options": options,
-                        "snapshots": [s.id for s in self.app.snapshots_in_force()],
-                    },
-                )
-        except Exception as exc:  # a job must end, whatever went wrong, and say why
-            with writing(self.app.engine) as conn:
-                store.finish_job(conn, job_id, at=self.app._now(), error=str(exc))
-                self.app.audit.record(conn, "job-failed", job_id, {"error": str(exc)[:500]})
-        return job_id
-
-    def _run_import(self, job: Mapping[str, Any]) -> None:
-        """Run a queued bulk import, writing its progress to the job as it screens."""
-        options = job["options"]
-        service = self.app.for_actor(job["owner"])
-        last = [0.0]
-
-        def progress(done: int, total: int) -> None:
-            if done < total and done - last[0] < max(1.0, total / 100):
-                return  # at most about a hundred progress writes a job
-            last[0] = done
-            with writing(self.app.engine) as conn:
-                store.set_progress(conn, job["id"], done)
-
-        try:
-            summary = service.monitoring.import_csv(
-                job["input"], file=options["file"], exporter=options["exporter"],
-                own_only=bool(options["own_only"]), progress=progress,
-            )  # fmt: skip
-            result = json.dumps(summary.to_dict())
-            with writing(self.app.engine) as conn:
-                store.finish_job(conn, job["id"], at=self.app._now(), result=result,
-                                 rows=summary.rows)  # fmt: skip
-        except Exception as exc:  # a job must end, whatever went wrong, and say why
-            with writing(self.app.engine) as conn:
-                store.finish_job(conn, job["id"], at=self.app._now(), error=str(exc))
-                self.app.audit.record(conn, "job-failed", job["id"], {"error": str(exc)[:500]})

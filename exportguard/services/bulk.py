@@ -40,7 +40,7 @@ from exportguard.store.engine import writing
 
 if TYPE_CHECKING:
     from exportguard.services.monitoring import Monitoring
-    from exportguard.services.rescreening import Progress
+    from exportguard.services.screeners import Progress
 
 
 @dataclass(frozen=True, slots=True)

@@ -11,7 +11,6 @@ answer even after lists and regimes have moved on.
 from __future__ import annotations
 
 import hashlib
-import re
 import uuid
 from collections.abc import Sequence
 from datetime import date
@@ -29,7 +28,6 @@ from exportguard.core.decide import (
     Decision,
     DecisionRequest,
     LoadedList,
-    Party,
     PartyScreening,
     decide,
     decide_regime,
@@ -38,15 +36,12 @@ from exportguard.core.entities import Snapshot
 from exportguard.core.index import FORMAT_VERSION as INDEX_FORMAT
 from exportguard.core.index import build_query
 from exportguard.core.regimes import (
-    END_USER_TYPES,
-    END_USES,
-    REGIONS,
-    SPECIAL_ITEMS,
     Regime,
-    normalise_item,
 )
 from exportguard.core.thresholds import DEFAULT_THRESHOLD, POSSIBLE_MATCH_THRESHOLD
 from exportguard.errors import FieldError, InvalidInput, NotFound
+from exportguard.services.decision_input import DecisionInput, build_request, item_errors
+from exportguard.services.snapshots import snapshot_ref
 from exportguard.store import decisions as decision_store
 from exportguard.store import lists as list_store
 from exportguard.store.engine import writing
@@ -57,21 +52,6 @@ if TYPE_CHECKING:
 #: Screening hits at or above this score reach the listed-party rules (which decide
 #: themselves what is a sure match: at least DEFAULT_THRESHOLD; below it, a possible one).
 DECISION_SCREENING_THRESHOLD = POSSIBLE_MATCH_THRESHOLD
-
-#: Names that denote more than one destination, whose rules differ (D:5 has CD, not CG).
-_AMBIGUOUS = {"congo": "the Republic of the Congo (CG) or the Democratic Republic of the "
-                       "Congo (CD)"}  # fmt: skip
-
-#: Destinations named by a region of Ukraine that the EAR treat apart (746.6).
-_REGION_NAMES = {
-    "crimea": "crimea", "crimea region of ukraine": "crimea", "sevastopol": "crimea",
-    "dnr": "dnr", "donetsk": "dnr", "donetsk people's republic": "dnr",
-    "lnr": "lnr", "luhansk": "lnr", "lugansk": "lnr", "luhansk people's republic": "lnr",
-}  # fmt: skip
-
-#: A party as given: a name, or (name, country as ISO code or name).
-PartyInput = str | tuple[str, str | None]
-
 
 class Decisions:
     """Decision use cases, reached as ``ExportGuard.decisions``."""
@@ -148,56 +128,18 @@ class Decisions:
 
     def item_errors(self, items: Sequence[str]) -> list[FieldError]:
         """Problems with control entries, against every regime's vocabulary."""
-        return _item_errors(self.regimes(), items)
+        return item_errors(self.regimes(), items)
 
     # --- deciding -------------------------------------------------------------------------
 
-    def decide(
-        self,
-        *,
-        items: Sequence[str],
-        to: str,
-        on: date,
-        regimes: Sequence[str] = (),
-        end_users: Sequence[PartyInput] = (),
-        consignees: Sequence[PartyInput] = (),
-        intermediaries: Sequence[PartyInput] = (),
-        end_user_type: str | None = None,
-        end_use: str | None = None,
-        authority_informed: bool = False,
-        exporter_country: str | None = None,
-        item_origin: str | None = None,
-        us_content: float | None = None,
-        deemed_export: bool = False,
-        region: str | None = None,
-        record: bool = True,
-    ) -> Decision:
-        """Decide one export question; every bad field is reported at once.
-
-        A party is a name or a (name, country) pair; an end user's or consignee's country
-        defaults to the destination. Raises :class:`InvalidInput`.
-        """
+    def decide(self, given: DecisionInput, *, record: bool = True) -> Decision:
+        """Decide one export question (:class:`DecisionInput`); every bad field is
+        reported at once (:class:`InvalidInput`). Stored, audited, unless ``record`` is
+        false."""
         available = self.regimes()
-        request = build_request(
-            available,
-            items=items,
-            to=to,
-            on=on,
-            regimes=regimes,
-            end_users=end_users,
-            consignees=consignees,
-            intermediaries=intermediaries,
-            end_user_type=end_user_type,
-            end_use=end_use,
-            authority_informed=authority_informed,
-            exporter_country=exporter_country,
-            item_origin=item_origin,
-            us_content=us_content,
-            deemed_export=deemed_export,
-            region=region,
-        )
+        request = build_request(available, given)
         chosen = [available[r] for r in request.regimes]
-        snapshots = self.app.snapshots_in_force(on)
+        snapshots = self.app.snapshots_in_force(request.on)
         decision = self._decide(request, chosen, snapshots, uuid.uuid4().hex)
         if record:
             with writing(self.app.engine) as conn:  # one write transaction per decision
@@ -225,8 +167,7 @@ class Decisions:
             )
             screenings.append(PartyScreening(party.role, party.name, tuple(hits), party.country))
         versions = {
-            "snapshots": [{"id": s.id, "source": s.source, "published": s.published.isoformat(),
-                           "content_hash": s.content_hash} for s in snapshots],
+            "snapshots": [snapshot_ref(s) for s in snapshots],
             **engine_versions(),
         }  # fmt: skip
         lists = [LoadedList(s.id, s.source, s.published) for s in snapshots]
@@ -366,170 +307,6 @@ class Decisions:
             "rules": {"added": sorted(rules_after - rules_before),
                       "removed": sorted(rules_before - rules_after)},
         }  # fmt: skip
-
-
-def build_request(
-    available: dict[str, Regime],
-    *,
-    items: Sequence[str],
-    to: str,
-    on: date,
-    regimes: Sequence[str],
-    end_users: Sequence[PartyInput] = (),
-    consignees: Sequence[PartyInput] = (),
-    intermediaries: Sequence[PartyInput] = (),
-    end_user_type: str | None = None,
-    end_use: str | None = None,
-    authority_informed: bool = False,
-    exporter_country: str | None = None,
-    item_origin: str | None = None,
-    us_content: float | None = None,
-    deemed_export: bool = False,
-    region: str | None = None,
-) -> DecisionRequest:
-    """Validate decision input against the regimes' vocabulary; all errors at once.
-
-    An item a chosen regime does not know is an error naming the regime (never a silent
-    "no licence"). ``us_content`` is a percentage (0-100).
-    """
-    errors: list[FieldError] = []
-    chosen = list(dict.fromkeys(regimes)) if regimes else sorted(available)
-    for r in chosen:
-        if r not in available:
-            errors.append(
-                FieldError("regime", f"unknown regime {r!r}; known: {', '.join(sorted(available))}")
-            )
-    errors.extend(_item_errors({r: available[r] for r in chosen if r in available} or available,
-                               items))  # fmt: skip
-    codes = [normalise_item(i) for i in items if i.strip()]
-    named_region = _REGION_NAMES.get(to.strip().casefold())
-    destination: str | None
-    if named_region is not None:
-        if region is not None and region != named_region:
-            errors.append(FieldError("region", f"{to!r} is region {named_region}, not {region}"))
-        destination, region = "UA", named_region
-    elif to.strip().casefold() in _AMBIGUOUS:
-        destination = None
-        errors.append(FieldError("to", f"{to!r} may be {_AMBIGUOUS[to.strip().casefold()]}: "
-                                 "give the ISO code"))  # fmt: skip
-    else:
-        destination = countries.to_code(to)
-        if destination is None:
-            errors.append(FieldError("to", f"unknown country {to!r} (use an ISO code such as MA)"))
-    places: dict[str, str | None] = {}
-    for name, value in (("exporter_country", exporter_country), ("item_origin", item_origin)):
-        places[name] = None
-        if value is not None and value.strip():
-            places[name] = countries.to_code(value)
-            if places[name] is None:
-                errors.append(FieldError(name, f"unknown country {value!r}"))
-    if end_user_type is not None and end_user_type not in END_USER_TYPES:
-        errors.append(FieldError("end_user_type", f"must be one of {', '.join(END_USER_TYPES)}"))
-    if end_use is not None and end_use not in END_USES:
-        errors.append(FieldError("end_use", f"must be one of {', '.join(END_USES)}"))
-    if region is not None and region not in REGIONS:
-        errors.append(FieldError("region", f"must be one of {', '.join(REGIONS)}"))
-    elif region in ("crimea", "dnr", "lnr") and destination not in (None, "UA"):
-        # Crimea, the DNR and the LNR are regions of Ukraine in law (EAR 746.6): a region
-        # given with another country would be dropped, and its embargo with it.
-        errors.append(FieldError("region", (
-            f"{region} is a region of Ukraine: give --to UA --region {region} (or --to "
-            f"{'Crimea' if region == 'crimea' else region.upper()}), not --to {to}")))  # fmt: skip
-    if (
-        deemed_export
-        and places["exporter_country"] is None
-        and "exporter_country" not in {e.field for e in errors}
-    ):
-        errors.append(
-            FieldError("exporter_country", "a deemed export needs the country of the release")
-        )
-    if deemed_export and places["exporter_country"] not in (None, "US"):
-        errors.append(FieldError("exporter_country", (
-            "a deemed export (EAR 734.13) is a release inside the US; a release to a foreign "
-            f"person in {places['exporter_country']} is a deemed reexport, which ExportGuard "
-            "does not model: refer it")))  # fmt: skip
-    hardware = [c for c in codes if re.fullmatch(r"\d[ABC]\d{3}.*", c)]
-    if deemed_export and hardware:
-        errors.append(FieldError("item", (
-            f"a deemed export releases technology or source code; {', '.join(hardware)} "
-            "is equipment (category A, B or C), which cannot be released that way")))  # fmt: skip
-    elif deemed_export and destination is not None and destination == places["exporter_country"]:
-        errors.append(
-            FieldError(
-                "to",
-                "for a deemed export, give the foreign person's country of citizenship or "
-                "permanent residency, not the country where the release happens",
-            )
-        )
-    if us_content is not None and not 0 <= us_content <= 100:
-        errors.append(FieldError("us_content", "a percentage from 0 to 100"))
-    parties = _parties(
-        {"end_users": end_users, "consignees": consignees, "intermediaries": intermediaries},
-        None if deemed_export else destination,
-        errors,
-    )
-    if errors:
-        raise InvalidInput(errors)
-    assert destination is not None
-    return DecisionRequest(
-        items=tuple(dict.fromkeys(codes)), destination=destination, on=on,
-        parties=tuple(dict.fromkeys(parties)), end_user_type=end_user_type, end_use=end_use,
-        authority_informed=authority_informed, regimes=tuple(chosen),
-        exporter_country=places["exporter_country"], item_origin=places["item_origin"],
-        us_content=us_content, deemed_export=deemed_export, region=region,
-    )  # fmt: skip
-
-
-def _parties(
-    given: dict[str, Sequence[PartyInput]], destination: str | None, errors: list[FieldError]
-) -> list[Party]:
-    """Parties by role (``end_users``, ``consignees``, ``intermediaries``) with their
-    countries; end users and consignees default to ``destination``. Problems go to
-    ``errors``."""
-    roles = {"end_users": "end user", "consignees": "consignee", "intermediaries": "intermediary"}
-    parties: list[Party] = []
-    for field, values in given.items():
-        role = roles[field]
-        for raw in values:
-            name, country = (raw, None) if isinstance(raw, str) else raw
-            if not name.strip():
-                errors.append(FieldError(field, "a party's name must not be empty"))
-                continue
-            code = None
-            if country:
-                code = countries.to_code(country)
-                if code is None:
-                    errors.append(FieldError(field, f"unknown country {country!r} of {name!r}"))
-            elif role != "intermediary":
-                code = destination
-            parties.append(Party(role, name.strip(), code))
-    return parties
-
-
-def _item_errors(available: dict[str, Regime], items: Sequence[str]) -> list[FieldError]:
-    known = {code for reg in available.values() for code in reg.items} | set(SPECIAL_ITEMS)
-    codes = [normalise_item(i) for i in items if i.strip()]
-    if not codes:
-        return [FieldError("item", "give at least one control entry (e.g. 4D004, EAR99)")]
-    errors = []
-    for code in dict.fromkeys(codes):
-        if code not in known:
-            errors.append(
-                FieldError(
-                    "item", f"unknown control entry {code!r}; known: {', '.join(sorted(known))}"
-                )
-            )
-            continue
-        for regime in available.values():
-            if not regime.knows(code):
-                errors.append(
-                    FieldError(
-                        "item",
-                        f"{regime.id} does not model control entry {code!r}: leave that regime "
-                        "out or classify the item under it",
-                    )
-                )
-    return errors
 
 
 @cache

@@ -12,94 +12,42 @@ true match or a false positive, with a reason; an alert whose list entry leaves 
 resolves itself as ``delisted`` (``core.alerts``). New alerts can be posted to a webhook.
 
 Runs over the whole book (incremental after a list update, on Dask for a large book) are
-``services.rescreening``; bulk imports from CSV are ``services.bulk``.
+``services.rescreening``; bulk imports from CSV are ``services.bulk``; the alerts, their
+lifecycle and notifications ``services.alerts`` (the base of :class:`Monitoring`).
 """
 
 from __future__ import annotations
 
-import hashlib
-import hmac
-import logging
-import uuid
-from collections.abc import Mapping, Sequence
+from collections.abc import Sequence
 from datetime import date, timedelta
-from typing import TYPE_CHECKING, Any, Protocol
-
-from sqlalchemy import Connection
+from typing import TYPE_CHECKING, Any
 
 from exportguard.core import countries
-from exportguard.core.alerts import AlertKind, AlertStatus, Resolution, move
+from exportguard.core.alerts import AlertStatus, Resolution
 from exportguard.core.counterparties import ROLES
 from exportguard.core.entities import EntityType, Snapshot
-from exportguard.core.hit_cases import CaseState, Disposition, Origin
+from exportguard.core.hit_cases import Disposition
 from exportguard.core.index import build_query
-from exportguard.errors import DownloadError, FieldError, InvalidInput, NotFound
-from exportguard.services.rescreening import Progress, Rescreening, RunReport, Screener
+from exportguard.errors import FieldError, InvalidInput, NotFound
+from exportguard.services.alerts import Alerts, Notifier
+from exportguard.services.rescreening import Rescreening, RunReport
+from exportguard.services.screeners import Progress, Screener
 from exportguard.store import cases
 from exportguard.store import monitoring as store
 from exportguard.store.engine import writing
 
 if TYPE_CHECKING:
-    import httpx
 
     from exportguard.services import ExportGuard
     from exportguard.services.bulk import BulkImport
 
-log = logging.getLogger(__name__)
-
-
-class Notifier(Protocol):
-    """Where alert notifications are posted: ``post`` delivers one JSON body, or raises
-    :class:`~exportguard.errors.DownloadError` (any failure: network, HTTP status)."""
-
-    def post(self, body: bytes, headers: Mapping[str, str]) -> None: ...
-
-
-class WebhookNotifier:
-    """POSTs notifications to a URL, signed with HMAC-SHA256 when a secret is given
-    (``X-ExportGuard-Signature: sha256=<hex of HMAC(secret, body)>``)."""
-
-    def __init__(
-        self,
-        url: str,
-        *,
-        secret: str | None = None,
-        timeout: float = 10.0,
-        transport: httpx.BaseTransport | None = None,
-    ) -> None:
-        import httpx  # only when a webhook is configured: it costs 0.1 s at start-up
-
-        self.url = url
-        self.secret = secret
-        self.client = httpx.Client(timeout=timeout, transport=transport)
-        self.errors: tuple[type[Exception], ...] = (httpx.HTTPError,)
-
-    def post(self, body: bytes, headers: Mapping[str, str]) -> None:
-        sent = {"Content-Type": "application/json", **headers}
-        if self.secret:
-            digest = hmac.new(self.secret.encode(), body, hashlib.sha256).hexdigest()
-            sent["X-ExportGuard-Signature"] = f"sha256={digest}"
-        try:
-            response = self.client.post(self.url, content=body, headers=sent)
-            response.raise_for_status()
-        except self.errors as exc:
-            raise DownloadError(f"webhook {self.url}: {exc}") from exc
-
-
-#: Delivery attempts before a notification is given up (status ``failed``, still counted
-#: as undelivered); the wait doubles from a minute, at most six hours.
-MAX_ATTEMPTS = 10
-MAX_BACKOFF_MINUTES = 360
-
-
-class Monitoring:
+class Monitoring(Alerts):
     """Counterparty monitoring, reached as ``ExportGuard.monitoring``."""
 
     def __init__(
         self, app: ExportGuard, notifier: Notifier | None = None, screener: Screener | None = None
     ) -> None:
-        self.app = app
-        self.notifier = notifier
+        super().__init__(app, notifier)
         #: Screens a large book elsewhere (Dask: ``batch.cluster.BookScreener``); None: here.
         self.screener = screener
 
@@ -221,138 +169,7 @@ class Monitoring:
         return import_parties(self, data, file=file, exporter=exporter, own_only=own_only,
                               progress=progress)  # fmt: skip
 
-    def _enqueue(self, conn: Connection, alert: Mapping[str, Any]) -> None:
-        """Store the alert's notification with the alert (same transaction): a crash between
-        the two can neither lose it nor send it for an alert that was rolled back."""
-        if self.notifier is None:
-            return
-        event_id = str(uuid.uuid4())
-        store.enqueue(conn, event_id, {"event_id": event_id, "type": "alert", "alert": alert},
-                      self.app._now(), alert_id=alert.get("id"))  # fmt: skip
-
-    def deliver(self, limit: int = 100) -> dict[str, int]:
-        """Post the notifications that are due; a failure is retried later (the wait
-        doubling from a minute up to six hours, :data:`MAX_ATTEMPTS` in all, then given up
-        until :meth:`retry_failed`). Each outcome is stored and audited. The first failure
-        ends the round: the listener is down or slow, and the rest wait for the next round
-        rather than hold up the import or job that asked (each post may take the notifier's
-        whole timeout). Returns counts: delivered, failed (this round), undelivered."""
-        counts = {"delivered": 0, "failed": 0}
-        if self.notifier is not None:
-            now = self.app.clock()
-            with writing(self.app.engine) as conn:
-                rows = store.due(conn, now.isoformat(timespec="seconds"), limit)
-            for row in rows:
-                attempts = row["attempts"] + 1
-                try:
-                    self.notifier.post(row["payload"].encode(),
-                                       {"X-ExportGuard-Event": row["event_id"]})  # fmt: skip
-                    error = None
-                except DownloadError as exc:
-                    error = str(exc)[:500]
-                wait = timedelta(minutes=min(2 ** (attempts - 1), MAX_BACKOFF_MINUTES))
-                status = ("delivered" if error is None
-                          else "failed" if attempts >= MAX_ATTEMPTS else "pending")  # fmt: skip
-                with writing(self.app.engine) as conn:
-                    store.mark_delivery(
-                        conn, row["id"], status=status, attempts=attempts,
-                        next_attempt_at=(now + wait).isoformat(timespec="seconds"),
-                        error=error,
-                        delivered_at=now.isoformat(timespec="seconds") if error is None else None,
-                    )  # fmt: skip
-                    self.app.audit.record(conn, "webhook", row["event_id"], {
-                        "status": status, "attempts": attempts, "error": error})  # fmt: skip
-                counts["delivered" if error is None else "failed"] += 1
-                if error is not None:
-                    if status == "failed":
-                        log.warning(
-                            "%s (attempt %d: given up; `exportguard counterparty deliver "
-                            "--retry-failed` queues it again)", error, attempts,
-                        )  # fmt: skip
-                    else:
-                        log.warning("%s (attempt %d; kept, retried later)", error, attempts)
-                    break  # the rest wait for the next round
-        counts["undelivered"] = self.undelivered()
-        return counts
-
-    def retry_failed(self) -> int:
-        """Queue again every notification given up after :data:`MAX_ATTEMPTS` (the
-        listener is back after a long outage): due now, attempts counted afresh; audited.
-        Returns how many were queued."""
-        now = self.app.clock().isoformat(timespec="seconds")
-        with writing(self.app.engine) as conn:
-            count = store.requeue_failed(conn, now)
-            if count:
-                self.app.audit.record(conn, "webhook", "retry-failed", {"requeued": count})
-        return count
-
-    def undelivered(self, exporter: str | None = None) -> int:
-        """Alert notifications not (yet) delivered to the webhook (of one exporter's
-        counterparties if given; an exporter user always sees its own count)."""
-        scope = self._exporter_scope() or exporter
-        with self.app.engine.connect() as conn:
-            return store.undelivered(conn, scope)
-
-    def lapse_clearances(self) -> list[dict[str, Any]]:
-        """Clearances expired before today raise a ``clearance_lapsed`` alert (re-review
-        due) where the counterparty still has the hit; each lapse is audited once."""
-        today = self.app.clock().date()
-        raised: list[dict[str, Any]] = []
-        with self.app.engine.connect() as conn:
-            if not store.lapsed_clearances(conn, today):
-                return raised
-        with writing(self.app.engine) as conn:
-            for clearance in store.lapsed_clearances(conn, today):
-                cp_id, entry_id = clearance["counterparty_id"], clearance["entry_id"]
-                store.mark_lapsed(conn, clearance["id"], self.app._now())
-                hit = next((h for h in store.last_hits(conn, cp_id).values()
-                            if h["entry_id"] == entry_id), None)  # fmt: skip
-                party = store.get_counterparty(conn, cp_id)
-                # A clearance is of one version of the entry: once the entry changed, the
-                # change raised its own alert and this clearance no longer applied.
-                voided = hit is not None and hit["entry_digest"] != clearance["entry_digest"]
-                self.app.audit.record(conn, "clearance-lapsed", cp_id, {
-                    "entry_id": entry_id, "expired_on": str(clearance["expires_on"]),
-                    "still_a_hit": hit is not None, "voided_by_a_change": voided})  # fmt: skip
-                if hit is None or party is None or voided:
-                    continue
-                alert = {
-                    "counterparty_id": cp_id, "snapshot_id": hit["snapshot_id"],
-                    "entry_id": entry_id, "entry_digest": hit["entry_digest"],
-                    "kind": AlertKind.CLEARANCE_LAPSED.value, "score": hit["score"],
-                    "status": AlertStatus.OPEN.value, "created_at": self.app._now(),
-                    "data": {"counterparty": party["name"], "exporter": party["exporter"],
-                             "clearance": clearance["reason"],
-                             "expired_on": str(clearance["expires_on"])},
-                }  # fmt: skip
-                alert["id"] = store.add_alert(conn, alert)
-                self._enqueue(conn, alert)
-                raised.append(alert)
-        if raised:
-            self.deliver()
-        return raised
-
-    def alerts(
-        self,
-        *,
-        status: str | None = "open",
-        exporter: str | None = None,
-        counterparty_id: str | None = None,
-    ) -> list[dict[str, Any]]:
-        """Alerts (``status`` open, acknowledged, resolved, or None for all); lapsed
-        clearances raise their alerts first."""
-        if status is not None and status not in {s.value for s in AlertStatus}:
-            choices = ", ".join(s.value for s in AlertStatus)
-            raise InvalidInput(f"must be one of {choices} (or all)", field="status")
-        self.lapse_clearances()
-        with self.app.engine.connect() as conn:
-            found = store.find_alerts(
-                conn, status=status, exporter=exporter, counterparty_id=counterparty_id
-            )
-            delivery = store.deliveries(conn, [a["id"] for a in found])
-        for alert in found:  # its webhook notification's status (None: none was queued)
-            alert["delivery"] = delivery.get(alert["id"])
-        return found
+    # --- clearances ----------------------------------------------------------------------
 
     def clearances_expiring(self, within_days: int = 30) -> list[dict[str, Any]]:
         """Clearances expiring from today to ``within_days`` ahead, soonest first; an
@@ -438,85 +255,3 @@ class Monitoring:
                 },
             )
         return row
-
-    def _through_case(
-        self, cp_id: str, entry_id: str, disposition: Disposition, note: str, *,
-        expires_on: date | None = None, alert_id: int | None = None,
-    ) -> dict[str, Any]:  # fmt: skip
-        """Decide a counterparty's hit through its review case (opened if need be): a
-        second officer giving the decision that waits for confirmation confirms it; the
-        decision the closed case already has is the answer again."""
-        cases = self.app.cases
-        case, _ = cases.open(Origin.MONITORING, cp_id, entry_id, alert_id=alert_id)
-        if case["state"] == CaseState.CLOSED and case["disposition"] == disposition:
-            return cases.get(case["id"])
-        if case["state"] == CaseState.PENDING and case["disposition"] == disposition:
-            return cases.confirm(case["id"], note=note)  # four-eyes: not by the same officer
-        return cases.decide(case["id"], disposition, reason_code="other", note=note,
-                            expires_on=expires_on)  # fmt: skip
-
-    def acknowledge(self, alert_id: int, *, reason: str = "") -> dict[str, Any]:
-        """An officer or exporter has seen the alert and is looking into it."""
-        return self._move(alert_id, AlertStatus.ACKNOWLEDGED, None, reason)
-
-    def resolve(
-        self, alert_id: int, resolution: Resolution | str, *, reason: str
-    ) -> dict[str, Any]:
-        """Close an alert as a true match or a false positive, with a reason (audited).
-        ``delisted`` is ExportGuard's own resolution, not a person's.
-
-        A signed-in user (API, web) decides through the hit's review case: the alert
-        resolves when the case closes, so a true match, and a false positive on a sanctions
-        listing, wait for a second officer (the answer's ``case`` says so); a second officer
-        resolving it the same way confirms."""
-        try:
-            chosen = Resolution(resolution)
-        except ValueError:
-            chosen = None
-        if chosen not in (Resolution.TRUE_MATCH, Resolution.FALSE_POSITIVE):
-            raise InvalidInput("must be true_match or false_positive", field="resolution")
-        if not reason.strip():
-            raise InvalidInput("say why", field="reason")
-        if self.app.principal is None:
-            return self._move(alert_id, AlertStatus.RESOLVED, chosen, reason)
-        # A signed-in user decides through the hit's review case (four-eyes).
-        with self.app.engine.connect() as conn:
-            alert = store.get_alert(conn, alert_id)
-        scope = self._exporter_scope()
-        if alert is None or (scope is not None and alert["exporter"] != scope):
-            raise NotFound(f"no alert {alert_id}")
-        move(alert_id, AlertStatus(alert["status"]), AlertStatus.RESOLVED)
-        case = self._through_case(alert["counterparty_id"], alert["entry_id"],
-                                  Disposition(chosen.value), reason, alert_id=alert_id)  # fmt: skip
-        with self.app.engine.connect() as conn:
-            found = store.get_alert(conn, alert_id)
-        assert found is not None
-        return {**found, "case": {k: case[k] for k in ("id", "state", "disposition",
-                                                       "decided_by", "confirmed_by")}}
-
-    def _move(
-        self, alert_id: int, target: AlertStatus, resolution: Resolution | None, reason: str
-    ) -> dict[str, Any]:
-        with writing(self.app.engine) as conn:
-            alert = store.get_alert(conn, alert_id)
-            scope = self._exporter_scope()
-            if alert is None or (scope is not None and alert["exporter"] != scope):
-                raise NotFound(f"no alert {alert_id}")
-            current = AlertStatus(alert["status"])
-            move(alert_id, current, target)
-            store.set_alert_status(
-                conn, alert_id, expected=current, status=target,
-                resolution=resolution.value if resolution else None, at=self.app._now(),
-                actor=self.app.actor, reason=reason.strip(),
-            )  # fmt: skip
-            self.app.audit.record(conn, "alert", str(alert_id), {
-                "status": target.value, "resolution": resolution.value if resolution else None,
-                "reason": reason.strip()})  # fmt: skip
-            found = store.get_alert(conn, alert_id)
-        assert found is not None
-        return found
-
-    def _exporter_scope(self) -> str | None:
-        p = self.app.principal
-        return p.exporter if p is not None and p.is_exporter else None
-

@@ -46,66 +46,28 @@ plus the delta digests let an auditor re-derive it. (A bulk import's screening i
 from __future__ import annotations
 
 import hashlib
-import json
-from collections.abc import Callable, Iterator, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
-from typing import TYPE_CHECKING, Any, Protocol
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import Connection
 
 from exportguard.core.alerts import AlertStatus, Resolution
 from exportguard.core.audit import canonical
-from exportguard.core.entities import ListEntry, Snapshot
-from exportguard.core.impact import entry_digest, field_changes
+from exportguard.core.entities import Snapshot
+from exportguard.core.impact import entry_digest
 from exportguard.core.index import Hit
-from exportguard.core.rescreen import PartyRow, Plan, screen_book
+from exportguard.core.rescreen import PartyRow, Plan
 from exportguard.core.thresholds import DEFAULT_THRESHOLD
+from exportguard.services.screeners import LocalScreener, Progress, Screener
+from exportguard.services.snapshots import entry_changes, snapshot_ref, stored_entries_diff
 from exportguard.store import lists as list_store
 from exportguard.store import monitoring as store
 from exportguard.store.engine import writing
 
 if TYPE_CHECKING:
     from exportguard.services.monitoring import Monitoring
-
-#: Counterparties per screening chunk (and progress step).
-CHUNK = 500
-#: What a screener yields per chunk: how many it screened, and the ones screened in full.
-Screened = tuple[int, list[tuple[str, list[Hit]]]]
-#: A progress callback: (counterparties screened so far, of how many).
-Progress = Callable[[int, int], None]
-
-
-class Screener(Protocol):
-    """Screens a book against snapshots as a :class:`~exportguard.core.rescreen.Plan` says,
-    yielding per chunk (how many were screened, [(id, hits) of those to write]).
-    ``min_parties``: below this many counterparties the service screens in process
-    instead (starting workers costs seconds)."""
-
-    min_parties: int
-
-    def __call__(
-        self, snapshots: Sequence[Snapshot], parties: Sequence[PartyRow], plan: Plan
-    ) -> Iterator[Screened]: ...
-
-
-class LocalScreener:
-    """:class:`Screener` in this process, on the service's cached indexes."""
-
-    min_parties = 0
-
-    def __init__(self, app: Any) -> None:
-        self.app = app
-
-    def __call__(
-        self, snapshots: Sequence[Snapshot], parties: Sequence[PartyRow], plan: Plan
-    ) -> Iterator[Screened]:
-        index = self.app.merged_index(snapshots)
-        mask = plan.mask(index)
-        for i in range(0, len(parties), CHUNK):
-            chunk = parties[i : i + CHUNK]
-            yield len(chunk), screen_book(index, chunk, plan, mask)
-
 
 @dataclass(frozen=True, slots=True)
 class RunReport:
@@ -195,7 +157,7 @@ class Rescreening:
             if mode != "parties":  # (named counterparties have a record each already)
                 seq = self.app.audit.record(conn, "monitoring-run", f"run {run_id}", {
                     "run": run_id, "mode": mode, "as_of": today.isoformat(),
-                    "threshold": plan.threshold, "snapshots": [_snap(s) for s in snaps],
+                    "threshold": plan.threshold, "snapshots": [snapshot_ref(s) for s in snaps],
                     "baseline": baseline["id"] if baseline and planned else None,
                     "delta": delta, **counts, "results_sha256": outcome.digest,
                 }).seq  # fmt: skip
@@ -260,7 +222,8 @@ class Rescreening:
                 previous = list_store.get(conn, int(old[0]))
                 if previous is None or previous.content_hash != old[1]:
                     return None
-                added, removed, edited = _diff(list_store.entry_texts(conn, previous.id), after)
+                diff = stored_entries_diff(list_store.entry_texts(conn, previous.id), after)
+                added, removed, edited = list(diff.added), list(diff.removed), list(diff.changed)
             keys = {(snap.source, i) for i in added + edited}
             changed |= keys
             touched |= {(snap.source, i) for i in removed + edited}
@@ -346,7 +309,7 @@ class Rescreening:
                     "query": {"name": party["name"], "country": party["country"],
                               "type": party["type"]},
                     "as_of": today.isoformat(), "threshold": DEFAULT_THRESHOLD,
-                    "snapshots": [_snap(s) for s in snaps],
+                    "snapshots": [snapshot_ref(s) for s in snaps],
                     "hits": [_hit(rank, h) for rank, h in enumerate(hits, 1)],
                     "purpose": "monitoring",
                 })  # fmt: skip
@@ -362,7 +325,7 @@ class Rescreening:
         self, conn: Connection, party: Mapping[str, Any], hit: Hit, digest: str, kind: str,
         old: Mapping[str, Any] | None,
     ) -> dict[str, Any]:  # fmt: skip
-        changes = (_changes(conn, old["snapshot_id"], hit.snapshot_id, hit.entry.id)
+        changes = (entry_changes(conn, old["snapshot_id"], hit.snapshot_id, hit.entry.id)
                    if old is not None else [])  # fmt: skip
         alert = {
             "counterparty_id": party["id"], "snapshot_id": hit.snapshot_id,
@@ -415,44 +378,8 @@ def _digests(conn: Connection, hits: Sequence[Hit]) -> dict[tuple[int, str], str
     return out
 
 
-def _changes(conn: Connection, old_snapshot: int, new_snapshot: int, entry_id: str
-             ) -> list[dict[str, Any]]:  # fmt: skip
-    """What changed in a listed entry between the snapshot a hit was remembered from and
-    the new one, field by field (empty if the old snapshot is gone)."""
-    before = next(list_store.load_entries(conn, old_snapshot, [entry_id]), None)
-    after = next(list_store.load_entries(conn, new_snapshot, [entry_id]), None)
-    if before is None or after is None:
-        return []
-    return field_changes(before.to_dict(), after.to_dict())
-
-
-def _diff(before: Mapping[str, str], after: Mapping[str, str]) -> tuple[list[str], ...]:
-    """(added, removed, changed) entry ids between two snapshots' stored texts; texts that
-    differ are confirmed on the decoded entries' digests (what remembered hits carry)."""
-    added = sorted(set(after) - set(before))
-    removed = sorted(set(before) - set(after))
-    changed = sorted(
-        i for i in set(before) & set(after)
-        if before[i] != after[i] and _text_digest(before[i]) != _text_digest(after[i])
-    )  # fmt: skip
-    return added, removed, changed
-
-
-def _text_digest(text: str) -> str:
-    return entry_digest(ListEntry.from_dict(json.loads(text)))
-
-
 def _sha(data: Any) -> str:
     return hashlib.sha256(canonical(data).encode()).hexdigest()
-
-
-def _snap(s: Snapshot) -> dict[str, Any]:
-    return {
-        "id": s.id,
-        "source": s.source,
-        "published": s.published.isoformat(),
-        "content_hash": s.content_hash,
-    }
 
 
 def _hit(rank: int, h: Hit) -> dict[str, Any]:

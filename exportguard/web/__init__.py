@@ -29,7 +29,8 @@ from exportguard.errors import (
     NotFound,
     TooManyAttempts,
 )
-from exportguard.services.accounts import IMPORT_JOB
+from exportguard.services.decision_input import DecisionInput
+from exportguard.services.jobs import IMPORT_JOB
 from exportguard.web import cases
 from exportguard.web.common import (
     HERE,
@@ -189,7 +190,7 @@ async def decide_page(request: Request) -> Response:
     if form:
         try:
             items = [i.strip() for i in form.get("items", "").replace(",", " ").split() if i]
-            decision = who.service.decisions.decide(
+            question = DecisionInput(
                 items=items,
                 to=form.get("to", ""),
                 on=parse_date(form.get("date"), "date") or who.service.clock().date(),
@@ -202,7 +203,8 @@ async def decide_page(request: Request) -> Response:
                 authority_informed=bool(form.get("authority_informed")),
                 exporter_country=form.get("exporter_country") or None,
                 item_origin=form.get("item_origin") or None,
-            ).to_dict()
+            )
+            decision = who.service.decisions.decide(question).to_dict()
             result = who.service.cases.review_decision(decision)
         except ExportGuardError as exc:
             return page(request, "decide.html", who, 422, form=form, error=str(exc),

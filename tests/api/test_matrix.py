@@ -13,6 +13,7 @@ from typing import Any
 import pytest
 
 from exportguard.core.licensing import Conditions, Event
+from exportguard.services.decision_input import DecisionInput
 from tests.api.conftest import USERS, Api
 
 ALL = set(USERS)
@@ -58,10 +59,10 @@ class World:
             pass
         self.decision = {
             "acme": acme.decisions.decide(
-                items=["4D004"], to="FR", on=date(2022, 1, 1)
+                DecisionInput(items=["4D004"], to="FR", on=date(2022, 1, 1))
             ).decision_id,
             "globex": globex.decisions.decide(
-                items=["4A005"], to="DE", on=date(2022, 1, 1)
+                DecisionInput(items=["4A005"], to="DE", on=date(2022, 1, 1))
             ).decision_id,
         }
         self.screening = {

@@ -3,21 +3,16 @@ and a list filter no list name matches answered 422 in the one error shape."""
 
 from __future__ import annotations
 
-from pathlib import Path
+import pytest
 
-from exportguard.sources._common import SourceFile
 from tests.api.conftest import Api
 
 CSL = "us_trade_csl/2022-05-16/consolidated.csv"  # HAVIN BANK LIMITED: SWIFT/BIC HAVIGB2L
 HAVIN = "us_trade_csl:SDN-906"
 
 
-def read(lists_dir: Path, rel: str) -> SourceFile:
-    return SourceFile(str(lists_dir / rel), (lists_dir / rel).read_bytes())
-
-
-def test_api_screens_on_identifiers_alone(api: Api, lists_dir: Path) -> None:
-    api.service.import_files([read(lists_dir, CSL)])
+@pytest.mark.imported(CSL)
+def test_api_screens_on_identifiers_alone(api: Api) -> None:
     r = api.client.post(
         "/api/v1/screen",
         json={"name": "", "identifiers": ["Company Number 01074897"]},

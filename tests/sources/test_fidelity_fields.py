@@ -15,7 +15,8 @@ from pathlib import Path
 from lxml import etree
 from typer.testing import CliRunner
 
-from exportguard.cli import _shortened, app
+from exportguard.cli import app
+from exportguard.cli.screening import _shortened
 from exportguard.core.entities import ListEntry
 from exportguard.sources import csl, ftm, ofac_csv, ofac_enhanced, ofac_xml
 from exportguard.sources._common import SourceFile

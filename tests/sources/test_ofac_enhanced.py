@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import time
 from datetime import date
 from pathlib import Path
 
@@ -172,12 +171,6 @@ def test_address_translations_and_regions(entries: dict[str, ListEntry]) -> None
     assert hammad.addresses == (
         Address(full="Jabaliya, Region: Gaza", city="Jabaliya", region="Gaza", country="PS"),
     )
-
-
-def test_parse_time(real: SourceFile) -> None:
-    start = time.process_time()
-    ofac_enhanced.parse([real])
-    assert time.process_time() - start < 3.0
 
 
 # -- which list -------------------------------------------------------------------------------

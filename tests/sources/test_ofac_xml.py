@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import re
-import time
 from collections.abc import Callable
 from datetime import date
 from pathlib import Path
@@ -154,12 +153,6 @@ def test_nationality_of_registration_is_a_country(entries: dict[str, ListEntry])
     assert all(
         i.kind != "Nationality of Registration" for e in entries.values() for i in e.identifiers
     )
-
-
-def test_parse_time(real: SourceFile) -> None:
-    start = time.process_time()
-    ofac_xml.parse([real])
-    assert time.process_time() - start < 2.0
 
 
 # -- which list: the file name, else the content --------------------------------------------

@@ -14,6 +14,13 @@ from tests.web.support import CHROMIUM, REQUIRE
 
 @pytest.fixture(scope="module")
 def browser() -> Iterator[object]:
+    # How long an expectation waits for the page (Playwright's default: 5 s). The map's
+    # verdicts for a day are computed by the server for every country; with another test
+    # worker busy beside it on a small machine that took over 5 s once. A limit on
+    # waiting, not a requirement on speed: an expectation passes as soon as it holds.
+    from playwright.sync_api import expect
+
+    expect.set_options(timeout=30_000)
     if not Path(CHROMIUM).exists():
         message = f"chromium not found at {CHROMIUM} (apt-get install chromium)"
         if REQUIRE:

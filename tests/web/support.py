@@ -20,19 +20,18 @@ ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts" / "screenshot
 REQUIRE = os.environ.get("EXPORTGUARD_REQUIRE_BROWSER") == "1"
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
-
-
 @contextmanager
 def serving(app: FastAPI) -> Iterator[str]:
-    """Serve ``app`` on a free loopback port while the block runs; yields its base URL."""
-    port = _free_port()
+    """Serve ``app`` on a free loopback port while the block runs; yields its base URL.
+
+    The socket is bound here and handed to the server: no other process (a parallel test
+    worker) can take the port between choosing and listening."""
+    sock = socket.socket()
+    sock.bind(("127.0.0.1", 0))
+    port = int(sock.getsockname()[1])
     config = uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning")
     srv = uvicorn.Server(config)
-    thread = threading.Thread(target=srv.run, daemon=True)
+    thread = threading.Thread(target=srv.run, kwargs={"sockets": [sock]}, daemon=True)
     thread.start()
     for _ in range(100):
         if srv.started:
@@ -43,6 +42,7 @@ def serving(app: FastAPI) -> Iterator[str]:
     finally:
         srv.should_exit = True
         thread.join(10)
+        sock.close()
 
 
 def sign_in(browser: object, server: str, user: str, password: str | None = None) -> object:

@@ -1,0 +1,190 @@
+"""Batch jobs run by the service: screening files and bulk imports of counterparties,
+queued in the store (several service instances share the queue), claimed by a worker
+(``api``'s JobWorker), with progress, result or error kept on the job; audited.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from collections.abc import Mapping
+from datetime import timedelta
+from typing import TYPE_CHECKING, Any
+
+from exportguard.core.thresholds import DEFAULT_THRESHOLD
+from exportguard.errors import InvalidInput, NotFound
+from exportguard.services.credentials import sha256_hex
+from exportguard.store import accounts as store
+from exportguard.store import cases
+from exportguard.store.engine import writing
+
+if TYPE_CHECKING:
+    from exportguard.services import ExportGuard
+
+#: A job running longer than this lost its worker (a SIGTERM, a crash): another takes it.
+JOB_STALE_MINUTES = 30
+#: Rows one service batch job takes (the command line's screen-batch has no such cap).
+MAX_JOB_ROWS = 50_000
+#: The kind of a queued bulk import of counterparties (its result is JSON, not CSV).
+IMPORT_JOB = "counterparty-import"
+
+
+class Jobs:
+    """Asynchronous batch screening, reached as ``ExportGuard.jobs``."""
+
+    def __init__(self, app: ExportGuard) -> None:
+        self.app = app
+
+    def submit(
+        self, text: str, *, owner: str, exporter: str | None, options: dict[str, Any]
+    ) -> str:
+        from exportguard.core.screening_csv import parse_input
+
+        rows = parse_input(text, "upload")  # validate now: a bad file is a 4xx, not a job
+        if len(rows) > MAX_JOB_ROWS:
+            raise InvalidInput(
+                f"{len(rows)} rows: a job takes at most {MAX_JOB_ROWS:,} (split the file, or "
+                "use `exportguard screen-batch`, which streams and scales out on Dask)",
+                field="csv",
+            )
+        with writing(self.app.engine) as conn:
+            job_id = cases.next_id(conn, "job", "J")
+            store.add_job(
+                conn,
+                {
+                    "id": job_id,
+                    "kind": "screen-batch",
+                    "status": "queued",
+                    "owner": owner,
+                    "exporter": exporter,
+                    "options": options,
+                    "input": text,
+                    "rows": len(rows),
+                    "created_at": self.app._now(),
+                },
+            )
+            self.app.audit.record(conn, "job-submit", job_id, {
+                "kind": "screen-batch", "owner": owner, "rows": len(rows),
+                "input_sha256": sha256_hex(text), "options": options})  # fmt: skip
+        return job_id
+
+    def submit_import(
+        self, data: bytes, *, file: str, owner: str, exporter: str | None, own_only: bool
+    ) -> str:
+        """Queue a bulk import of counterparties (``services.bulk``); the file is checked
+        now, so a bad file is refused at once (file, line, field) and no job is made. The
+        job reports its progress (counterparties screened) as it runs."""
+        from exportguard.core.counterparties import decode, file_label, parse_parties
+
+        file = file_label(file)
+        text = decode(data, file)
+        lines = parse_parties(text, file, exporter=exporter, own_only=own_only)
+        options = {"file": file, "exporter": exporter, "own_only": own_only}
+        with writing(self.app.engine) as conn:
+            job_id = cases.next_id(conn, "job", "J")
+            store.add_job(conn, {
+                "id": job_id, "kind": IMPORT_JOB, "status": "queued", "owner": owner,
+                "exporter": exporter, "options": options, "input": text, "rows": len(lines),
+                "created_at": self.app._now(),
+            })  # fmt: skip
+            self.app.audit.record(conn, "job-submit", job_id, {
+                "kind": IMPORT_JOB, "owner": owner, "rows": len(lines),
+                "input_sha256": sha256_hex(text), "options": options})  # fmt: skip
+        return job_id
+
+    def get(self, job_id: str) -> dict[str, Any]:
+        with self.app.engine.connect() as conn:
+            found = store.get_job(conn, job_id)
+        if found is None:
+            raise NotFound(f"no job {job_id!r}")
+        return found
+
+    def find(self, owner: str | None = None) -> list[dict[str, Any]]:
+        with self.app.engine.connect() as conn:
+            return store.find_jobs(conn, owner)
+
+    def run_next(self, worker: str) -> str | None:
+        """Claim and run the oldest queued job; its id, or None if there was none."""
+        from exportguard.core.screening_csv import parse_input, write_rows
+
+        stale = (self.app.clock() - timedelta(minutes=JOB_STALE_MINUTES)).isoformat(
+            timespec="seconds"
+        )
+        with writing(self.app.engine) as conn:
+            job_id = store.claim_job(conn, worker, self.app._now(), stale)
+        if job_id is None:
+            return None
+        job = self.get(job_id)
+        if job["kind"] == IMPORT_JOB:
+            self._run_import(job)
+            return job_id
+        try:
+            rows = parse_input(job["input"], job_id)
+            options = job["options"]
+            service = self.app.for_actor(job["owner"])
+            pairs = list(
+                zip(
+                    rows,
+                    (
+                        hits
+                        for _, hits in service.screen_many(
+                            ((r.id, r.query) for r in rows),
+                            limit=int(options.get("limit", 10)),
+                            threshold=float(options.get("threshold", DEFAULT_THRESHOLD)),
+                        )
+                    ),
+                    strict=True,
+                )
+            )
+            buffer = io.StringIO()
+            review = service.cases.batch_review(job["exporter"], pairs)  # cleared hits
+            write_rows(csv.writer(buffer), pairs, review)
+            with writing(self.app.engine) as conn:
+                store.finish_job(
+                    conn, job_id, at=self.app._now(), result=buffer.getvalue(), rows=len(rows)
+                )
+                service.audit.record(
+                    conn,
+                    "screening-batch",
+                    job_id,
+                    {
+                        "rows": len(rows),
+                        "input_sha256": sha256_hex(job["input"]),
+                        "result_sha256": sha256_hex(buffer.getvalue()),
+                        "options": options,
+                        "snapshots": [s.id for s in self.app.snapshots_in_force()],
+                    },
+                )
+        except Exception as exc:  # a job must end, whatever went wrong, and say why
+            with writing(self.app.engine) as conn:
+                store.finish_job(conn, job_id, at=self.app._now(), error=str(exc))
+                self.app.audit.record(conn, "job-failed", job_id, {"error": str(exc)[:500]})
+        return job_id
+
+    def _run_import(self, job: Mapping[str, Any]) -> None:
+        """Run a queued bulk import, writing its progress to the job as it screens."""
+        options = job["options"]
+        service = self.app.for_actor(job["owner"])
+        last = [0.0]
+
+        def progress(done: int, total: int) -> None:
+            if done < total and done - last[0] < max(1.0, total / 100):
+                return  # at most about a hundred progress writes a job
+            last[0] = done
+            with writing(self.app.engine) as conn:
+                store.set_progress(conn, job["id"], done)
+
+        try:
+            summary = service.monitoring.import_csv(
+                job["input"], file=options["file"], exporter=options["exporter"],
+                own_only=bool(options["own_only"]), progress=progress,
+            )  # fmt: skip
+            result = json.dumps(summary.to_dict())
+            with writing(self.app.engine) as conn:
+                store.finish_job(conn, job["id"], at=self.app._now(), result=result,
+                                 rows=summary.rows)  # fmt: skip
+        except Exception as exc:  # a job must end, whatever went wrong, and say why
+            with writing(self.app.engine) as conn:
+                store.finish_job(conn, job["id"], at=self.app._now(), error=str(exc))
+                self.app.audit.record(conn, "job-failed", job["id"], {"error": str(exc)[:500]})

@@ -1,0 +1,192 @@
+"""Misuse reports and licence reviews: a report (a press or NGO finding of misuse) is
+matched to the licences it may concern, each of which gets a review; an officer closes a
+review with an outcome, applied to the licence as an event."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+from sqlalchemy import Connection
+
+from exportguard.core import countries
+from exportguard.core.entities import AliasQuality, EntityType
+from exportguard.core.index import make_query
+from exportguard.core.licensing import Conditions, Event, State
+from exportguard.core.matching import Candidate, score
+from exportguard.core.names import analyse
+from exportguard.core.thresholds import REPORT_MATCH_THRESHOLD
+from exportguard.core.weights import token_weight
+from exportguard.errors import FieldError, IllegalTransition, InvalidInput, NotFound
+from exportguard.services.licence_events import LicenceEvents
+from exportguard.store import cases
+from exportguard.store.engine import writing
+
+CONFIDENCE = ("low", "medium", "high")
+REVIEW_OUTCOMES = {"no_action": None, "restrict": Event.RESTRICT, "suspend": Event.SUSPEND,
+                   "revoke": Event.REVOKE, "shut_down": Event.SHUT_DOWN}  # fmt: skip
+
+
+class MisuseReports(LicenceEvents):
+    """Misuse report and review use cases (part of ``ExportGuard.licensing``)."""
+
+    def report_misuse(
+        self,
+        *,
+        source: str,
+        reported_on: date,
+        country: str,
+        suspected_operator: str,
+        product: str,
+        evidence: str,
+        confidence: str,
+    ) -> dict[str, Any]:
+        """Record a misuse report, match it to the licences it may concern, open reviews."""
+        errors = []
+        code = countries.to_code(country)
+        if code is None:
+            errors.append(FieldError("country", f"unknown country {country!r}"))
+        if confidence not in CONFIDENCE:
+            errors.append(FieldError("confidence", f"must be one of {', '.join(CONFIDENCE)}"))
+        for name, value in (
+            ("source", source),
+            ("suspected_operator", suspected_operator),
+            ("product", product),
+            ("evidence", evidence),
+        ):
+            if not value.strip():
+                errors.append(FieldError(name, "must not be empty"))
+        if errors:
+            raise InvalidInput(errors)
+        assert code is not None
+        with writing(self.app.engine) as conn:
+            report_id = cases.next_id(conn, "report", "R")
+            matches = self._match_report(conn, code, suspected_operator, product)
+            cases.add_report(conn, {
+                "id": report_id, "source": source, "reported_on": reported_on, "country": code,
+                "suspected_operator": suspected_operator, "product": product,
+                "evidence": evidence, "confidence": confidence, "status": "open",
+                "outcome": None, "matches": matches, "created_at": self.app._now(),
+                "actor": self.app.actor})  # fmt: skip
+            for match in matches:
+                cases.add_review(
+                    conn,
+                    review_id=cases.next_id(conn, "review", "V"),
+                    subject_kind="licence",
+                    subject_id=match["licence"],
+                    origin="misuse-report",
+                    reason=f"misuse report {report_id}: " + "; ".join(match["why"]),
+                    at=self.app._now(),
+                    actor=self.app.actor,
+                    data={"report": report_id},
+                )
+            self.app.audit.record(
+                conn,
+                "misuse-report",
+                report_id,
+                {
+                    "source": source,
+                    "reported_on": reported_on.isoformat(),
+                    "country": code,
+                    "suspected_operator": suspected_operator,
+                    "product": product,
+                    "evidence": evidence,
+                    "confidence": confidence,
+                    "matches": matches,
+                },
+            )
+            found = cases.get_report(conn, report_id)
+        assert found is not None
+        return found
+
+    def _match_report(
+        self, conn: Connection, country: str, operator: str, product: str
+    ) -> list[dict[str, Any]]:
+        """Licences for the report's country whose end user resembles the suspected
+        operator, or whose items the product names."""
+        query = make_query(operator)
+        product_text = product.upper()
+        out = []
+        for licence in cases.find_licences(conn, destination=country):
+            if licence.state in (State.DRAFT, State.WITHDRAWN, State.REFUSED):
+                continue
+            why = [f"destination {country}"]
+            cand = make_candidate(licence.end_user)
+            similarity = score(query, cand, token_weight).score
+            if similarity >= REPORT_MATCH_THRESHOLD:
+                why.append(f"end user {licence.end_user!r} ~ {operator!r} ({similarity:.2f})")
+            named = [i for i in licence.items if i.upper() in product_text]
+            if named:
+                why.append(f"product names item(s) {', '.join(named)}")
+            if len(why) > 1 or licence.end_user_type in (
+                "government",
+                "law-enforcement",
+                "intelligence",
+                "military",
+            ):
+                if len(why) == 1:
+                    why.append("government end user in the reported country")
+                out.append(
+                    {"licence": licence.id, "why": why, "end_user_similarity": round(similarity, 3)}
+                )
+        return out
+
+    def reports(self) -> list[dict[str, Any]]:
+        with self.app.engine.connect() as conn:
+            return cases.all_reports(conn)
+
+    def reviews(self, status: str | None = "open") -> list[dict[str, Any]]:
+        with self.app.engine.connect() as conn:
+            return cases.find_reviews(conn, status=status)
+
+    def close_review(self, review_id: str, outcome: str, *, reason: str) -> dict[str, Any]:
+        """End a review: no_action, restrict, suspend, revoke or shut_down (the last four
+        are applied to the licence as events)."""
+        if outcome not in REVIEW_OUTCOMES:
+            raise InvalidInput(f"must be one of {', '.join(REVIEW_OUTCOMES)}", field="outcome")
+        with self.app.engine.connect() as conn:
+            found = [r for r in cases.find_reviews(conn) if r["id"] == review_id]
+        if not found:
+            raise NotFound(f"no review {review_id!r}")
+        review = found[0]
+        if review["status"] != "open":
+            raise IllegalTransition(f"review {review_id} is already closed ({review['outcome']})")
+        event = REVIEW_OUTCOMES[outcome]
+        with writing(self.app.engine) as conn:
+            # Close first, conditionally (a compare-and-set on the status): of two officers
+            # closing at once, one wins, and the loser's licence event is never applied,
+            # since it is in this same transaction and rolls back with it.
+            if not cases.close_review(conn, review_id, outcome, self.app._now()):
+                raise IllegalTransition(f"review {review_id} was closed meanwhile")
+            if event is not None and review["subject_kind"] == "licence":
+                conditions = None
+                if event is Event.RESTRICT:
+                    conditions = Conditions(
+                        terms=(f"Restricted after review {review_id}: {reason}",)
+                    )
+                self._transition_in(
+                    conn, review["subject_id"], event, reason=f"review {review_id}: {reason}",
+                    on=self.app.clock().date(), conditions=conditions, expected_version=None,
+                    data={"review": review_id}, decision_id=None,
+                )  # fmt: skip
+            report = review["data"].get("report")
+            still_open = [
+                r
+                for r in cases.find_reviews(conn, status="open")
+                if r["data"].get("report") == report
+            ]
+            if report and not still_open:
+                cases.close_report(conn, report, outcome)
+            self.app.audit.record(
+                conn,
+                "review",
+                review_id,
+                {"outcome": outcome, "reason": reason, "subject": review["subject_id"]},
+            )
+        review.update(status="closed", outcome=outcome)
+        return review
+
+
+def make_candidate(name: str) -> Candidate:
+    """A matching candidate for a free-text name (a licence's end user)."""
+    return Candidate(name, analyse(name), AliasQuality.STRONG, EntityType.UNKNOWN, (), (), ())

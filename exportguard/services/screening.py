@@ -1,0 +1,234 @@
+"""Screening one party, or many, against the list snapshots in force (as of a date), with
+the result's JSON form (the CLI's ``--json``, the API's body, the audit record)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass, field, replace
+from datetime import date
+from typing import Any
+
+from exportguard.core.entities import EntityType, ListEntry, Snapshot
+from exportguard.core.identifiers import match_form
+from exportguard.core.index import Hit, build_query, screen
+from exportguard.core.matching import Query
+from exportguard.core.query_parts import screen_with_parts
+from exportguard.core.thresholds import DEFAULT_THRESHOLD
+from exportguard.errors import InvalidInput
+from exportguard.services.snapshots import Snapshots, snapshot_ref
+from exportguard.store.engine import writing
+
+
+@dataclass(frozen=True, slots=True)
+class ScreeningResult:
+    """The answer to one screening: hits best first, and what they were found in.
+
+    ``as_of`` is the date the entries were in force on (the day of screening unless one
+    was given); ``total_hits`` counts every hit at the threshold, of which ``hits`` are
+    the first ``limit``; ``sources`` and ``lists`` are the filters applied, if any.
+    """
+
+    query: Query
+    as_of: date
+    threshold: float
+    screened_at: str
+    snapshots: tuple[Snapshot, ...]
+    hits: tuple[Hit, ...]
+    entries: dict[tuple[int, str], ListEntry] = field(default_factory=dict)
+    audit_seq: int | None = None
+    total_hits: int = 0
+    sources: tuple[str, ...] | None = None
+    lists: tuple[str, ...] | None = None
+
+    def to_dict(self) -> dict[str, Any]:
+        """JSON-ready form (the CLI's ``--json`` and the API's body)."""
+        return {
+            "query": {
+                "name": self.query.name,
+                "country": self.query.country,
+                "type": self.query.type.value if self.query.type else None,
+                "birth_date": self.query.birth_date,
+                "identifiers": list(self.query.identifiers),
+                "normalised": self.query.form.text,
+            },
+            "as_of": self.as_of.isoformat(),
+            "threshold": self.threshold,
+            "sources": list(self.sources) if self.sources is not None else None,
+            "lists": list(self.lists) if self.lists is not None else None,
+            "total_hits": self.total_hits,
+            "shown": len(self.hits),
+            "screened_at": self.screened_at,
+            "audit_seq": self.audit_seq,
+            "snapshots": [snapshot_ref(s) for s in self.snapshots],
+            "hits": [self._hit(rank, hit) for rank, hit in enumerate(self.hits, 1)],
+        }  # fmt: skip
+
+    def _hit(self, rank: int, hit: Hit) -> dict[str, Any]:
+        info = hit.entry
+        full = self.entries.get((hit.snapshot_id, info.id))
+        return {
+            "rank": rank,
+            "score": round(hit.score, 4),
+            "entity_id": info.id,
+            "snapshot_id": hit.snapshot_id,
+            "source": info.source,
+            "list_name": info.list_name,
+            "type": info.type.value,
+            "name": info.name,
+            "matched_name": hit.matched_name,
+            "programs": list(info.programs),
+            "countries": list(info.countries),
+            "listed_from": info.listed_from.isoformat() if info.listed_from else None,
+            "listed_until": info.listed_until.isoformat() if info.listed_until else None,
+            "rows": [info.id, *hit.rows],
+            "citation": info.citation,
+            "licence_requirement": info.licence_requirement,
+            "licence_policy": info.licence_policy,
+            "explanation": [
+                {"feature": f.feature, "value": round(f.value, 4), "weight": f.weight,
+                 "contribution": round(f.contribution, 4), "detail": f.detail}
+                for f in hit.explanation.features
+            ],
+            "documents": _documents(full) if full else [],
+            "details": [{"label": k, "value": v} for k, v in full.details()] if full else [],
+            "entry": full.to_dict() if full else None,
+        }  # fmt: skip
+
+
+def _documents(entry: ListEntry) -> list[dict[str, Any]]:
+    """The entry's identifiers as hit details show them: every field set
+    (:meth:`Identifier.to_dict`) and ``normalised``, the form screening compares (empty for
+    a fact such as a gender)."""
+    return [{**i.to_dict(), "normalised": match_form(i)} for i in entry.identifiers]
+
+
+class Screening(Snapshots):
+    """Screening use cases (part of :class:`~exportguard.services.ExportGuard`)."""
+
+    def screen(
+        self,
+        name: str,
+        *,
+        country: str | None = None,
+        type: EntityType | str | None = None,
+        birth_date: str | None = None,
+        identifiers: Sequence[str] = (),
+        as_of: date | None = None,
+        limit: int | None = 10,
+        threshold: float = DEFAULT_THRESHOLD,
+        sources: Sequence[str] | None = None,
+        lists: Sequence[str] | None = None,
+        record: bool = True,
+    ) -> ScreeningResult:
+        """Screen one party against every list snapshot in force as of ``as_of`` (today
+        when not given: an entry whose listing has ended does not show); recorded in the
+        audit trail unless ``record`` is false.
+
+        ``sources`` keeps only snapshots of these sources (``us_ofac_sdn`` ...,
+        case-insensitive; an unknown one is an error naming those available); ``lists``
+        only entries whose list name contains one of these texts, case-insensitive
+        ("Entity List"; a text no list name of those snapshots contains is an error
+        naming the list names, :class:`InvalidInput` on field ``lists``). ``limit`` cuts the
+        hits shown; ``total_hits`` says how many there were.
+        """
+        query = build_query(
+            name,
+            country=country,
+            type=type,
+            birth_date=birth_date,
+            identifiers=identifiers,
+            threshold=threshold,
+            limit=limit,
+        )
+        snaps = self.snapshots_in_force(as_of)
+        on = as_of or self.clock().date()
+        if sources:
+            known = {s.source.casefold(): s.source for s in snaps}
+            unknown = sorted(s for s in sources if s.strip().casefold() not in known)
+            if unknown:
+                raise InvalidInput(
+                    f"no list snapshot of {', '.join(unknown)} in force; "
+                    f"sources: {', '.join(sorted(known.values())) or 'none imported'}",
+                    field="sources",
+                )
+            sources = sorted({known[s.strip().casefold()] for s in sources})
+            snaps = [s for s in snaps if s.source in set(sources)]
+        wanted = [w.strip() for w in lists or () if w.strip()] or None
+        if wanted and snaps:
+            names = self.merged_index(snaps).list_names()
+            missing = [w for w in wanted if not any(w.casefold() in n.casefold() for n in names)]
+            if missing:
+                raise InvalidInput(
+                    f"no list name in the lists screened contains "
+                    f"{' or '.join(repr(w) for w in missing)}; list names: "
+                    f"{'; '.join(sorted(names))}",
+                    field="lists",
+                )
+        every = self.screen_snapshots(
+            query, snaps, as_of=on, limit=None, threshold=threshold, lists=wanted
+        )
+        hits = every[:limit] if limit is not None else every
+        entries: dict[tuple[int, str], ListEntry] = {}
+        by_snapshot: dict[int, list[str]] = {}
+        for hit in hits:
+            by_snapshot.setdefault(hit.snapshot_id, []).append(hit.entry.id)
+        for snapshot_id, ids in by_snapshot.items():
+            for entry in self.entries(snapshot_id, ids):
+                entries[(snapshot_id, entry.id)] = entry
+        result = ScreeningResult(
+            query,
+            on,
+            threshold,
+            self._now(),
+            tuple(snaps),
+            tuple(hits),
+            entries,
+            total_hits=len(every),
+            sources=tuple(sources) if sources else None,
+            lists=tuple(wanted) if wanted else None,
+        )
+        if record:
+            payload = result.to_dict()
+            for hit in payload["hits"]:
+                hit.pop("entry", None)
+            with writing(self.engine) as conn:
+                audit_record = self.audit.record(conn, "screening", query.name, payload)
+            result = replace(result, audit_seq=audit_record.seq)
+        return result
+
+    def screen_snapshots(
+        self,
+        query: Query,
+        snapshots: Sequence[Snapshot],
+        *,
+        as_of: date | None,
+        limit: int | None,
+        threshold: float,
+        lists: Sequence[str] | None = None,
+    ) -> list[Hit]:
+        """Hits for ``query`` in exactly these snapshots (the name and each of its parts:
+        ``core.query_parts``)."""
+        if not snapshots:
+            return []
+        index = self.merged_index(snapshots)
+        hits = screen_with_parts(query, lambda q: screen(
+            [index], q, threshold=threshold, limit=None, as_of=as_of, lists=lists))  # fmt: skip
+        return hits[:limit] if limit is not None else hits
+
+    def screen_many(
+        self,
+        queries: Iterable[tuple[str, Query]],
+        *,
+        as_of: date | None = None,
+        limit: int | None = 10,
+        threshold: float = DEFAULT_THRESHOLD,
+    ) -> Iterator[tuple[str, list[Hit]]]:
+        """Screen many (id, query) pairs in this process, yielding hits per id (as of
+        today when no date is given)."""
+        index = self.merged_index(self.snapshots_in_force(as_of))
+        on = as_of or self.clock().date()
+        for key, query in queries:
+            hits = screen_with_parts(
+                query, lambda q: index.screen(q, threshold=threshold, limit=None, as_of=on)
+            )
+            yield key, hits[:limit] if limit is not None else hits

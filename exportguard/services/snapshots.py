@@ -1,0 +1,170 @@
+"""Reading list snapshots: which are stored and in force, their entries, their name
+indexes (cached; rebuilt after an index format change), and the differences between two
+snapshots of one list."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import replace
+from datetime import date
+from typing import Any
+
+from sqlalchemy import Connection
+
+from exportguard.core.entities import ListEntry, Snapshot
+from exportguard.core.impact import EntryDiff, diff_entries, entry_digest, field_changes
+from exportguard.core.index import FORMAT_VERSION, NameIndex
+from exportguard.errors import InvalidInput, NotFound
+from exportguard.services.parts import AppParts
+from exportguard.store import lists as list_store
+
+
+class Snapshots(AppParts):
+    """Snapshot reading (part of :class:`~exportguard.services.ExportGuard`)."""
+
+    def snapshots(self, source: str | None = None) -> list[Snapshot]:
+        with self.engine.connect() as conn:
+            return list_store.all_snapshots(conn, source)
+
+    def snapshots_in_force(self, as_of: date | None = None) -> list[Snapshot]:
+        with self.engine.connect() as conn:
+            return list_store.in_force(conn, as_of)
+
+    def snapshot(self, snapshot_id: int) -> Snapshot:
+        with self.engine.connect() as conn:
+            found = list_store.get(conn, snapshot_id)
+        if found is None:
+            raise NotFound(f"no snapshot {snapshot_id}")
+        return found
+
+    def snapshot_diff(self, old_id: int, new_id: int) -> dict[str, Any]:
+        """Entries added, removed and changed between two snapshots of one list; each changed
+        entry with its changes field by field (``core.impact.field_changes``).
+
+        Entries are compared by their stored JSON (a digest each), and only the entries that
+        differ are decoded: a 14,000-entry list diffs in well under a second."""
+        old, new = self.snapshot(old_id), self.snapshot(new_id)
+        if old.source != new.source:
+            raise InvalidInput(
+                f"snapshots {old_id} ({old.source}) and {new_id} ({new.source}) "
+                "are of different lists",
+                field="snapshots",
+            )
+        if old.published > new.published:
+            raise InvalidInput(
+                f"snapshot {old_id} ({old.published}) is newer than {new_id} "
+                f"({new.published}): give the older one first",
+                field="snapshots",
+            )
+        before, after, diff = self._delta(old_id, new_id)
+        changed = diff.changed
+
+        def brief(text: str) -> dict[str, Any]:
+            data = json.loads(text)
+            return {key: data.get(key) for key in ("id", "name", "type", "programs", "list_name")}
+
+        return {
+            "source": new.source, "from": {"id": old.id, "published": old.published.isoformat()},
+            "to": {"id": new.id, "published": new.published.isoformat()},
+            "added": [brief(after[i]) for i in diff.added],
+            "removed": [brief(before[i]) for i in diff.removed],
+            "changed": [
+                brief(after[i]) | {"changes": field_changes(_plain_entry(before[i]),
+                                                             _plain_entry(after[i]))}
+                for i in changed
+            ],
+        }  # fmt: skip
+
+    def entry_delta(self, old_id: int | None, new_id: int) -> EntryDiff:
+        """Ids of the entries added, removed and changed from snapshot ``old_id`` (None: an
+        empty list, so every entry is added) to ``new_id``; no check that both are of one
+        source (:meth:`snapshot_diff` makes it)."""
+        return self._delta(old_id, new_id)[2]
+
+    def _delta(
+        self, old_id: int | None, new_id: int
+    ) -> tuple[dict[str, str], dict[str, str], EntryDiff]:
+        with self.engine.connect() as conn:
+            before = list_store.entry_texts(conn, old_id) if old_id is not None else {}
+            after = list_store.entry_texts(conn, new_id)
+        return before, after, stored_entries_diff(before, after)
+
+    def entries(self, snapshot_id: int, ids: Iterable[str] | None = None) -> list[ListEntry]:
+        with self.engine.connect() as conn:
+            return list(list_store.load_entries(conn, snapshot_id, ids))
+
+    def index(self, snapshot_id: int) -> NameIndex:
+        """The name index of a snapshot: cached, loaded from the store, rebuilt only when
+        the stored one was written by another index format version or with other
+        vocabulary tables (an upgrade)."""
+        cached = self._indexes.get(snapshot_id)
+        if cached is not None:
+            return cached
+        with self.engine.connect() as conn:
+            stored = list_store.index_data(conn, snapshot_id)
+        index = None
+        if stored is not None and stored[0] == FORMAT_VERSION:
+            try:
+                index = NameIndex.from_bytes(stored[1])
+            except ValueError:  # built with other vocabulary tables: rebuilt below
+                index = None
+        if index is None:
+            index = NameIndex.build(snapshot_id, self.entries(snapshot_id))
+            with self.engine.begin() as conn:
+                list_store.replace_index(conn, snapshot_id, FORMAT_VERSION, index.to_bytes())
+        self._indexes[snapshot_id] = index
+        return index
+
+    def merged_index(self, snapshots: Sequence[Snapshot]) -> NameIndex:
+        """One index over several snapshots (merged once per set, then cached)."""
+        key = tuple(sorted(s.id for s in snapshots))
+        found = self._merged.get(key)
+        if found is None:
+            if len(self._merged) > 8:
+                self._merged.clear()
+            found = self._merged[key] = NameIndex.merge([self.index(i) for i in key])
+        return found
+
+
+def _plain_entry(text: str) -> dict[str, Any]:
+    """An entry's JSON form as the current code writes it (older stored rows normalised)."""
+    return ListEntry.from_dict(json.loads(text)).to_dict()
+
+
+def entry_changes(
+    conn: Connection, old_snapshot: int, new_snapshot: int, entry_id: str
+) -> list[dict[str, Any]]:
+    """What changed in a listed entry between two snapshots, field by field
+    (``core.impact.field_changes``; empty if either snapshot lacks it)."""
+    before = next(list_store.load_entries(conn, old_snapshot, [entry_id]), None)
+    after = next(list_store.load_entries(conn, new_snapshot, [entry_id]), None)
+    if before is None or after is None:
+        return []
+    return field_changes(before.to_dict(), after.to_dict())
+
+
+def snapshot_ref(s: Snapshot) -> dict[str, Any]:
+    """A snapshot as a record cites it (a screening, a decision, a monitoring run): id,
+    source, publication date, content hash."""
+    return {"id": s.id, "source": s.source, "published": s.published.isoformat(),
+            "content_hash": s.content_hash}  # fmt: skip
+
+
+def stored_entries_diff(before: Mapping[str, str], after: Mapping[str, str]) -> EntryDiff:
+    """Ids of the entries added, removed and changed (sorted) between two snapshots given
+    as their stored JSON texts by entry id. Texts can differ where entries do not (stored
+    by an older version of a parser, with fewer fields): those are confirmed on the decoded
+    entries' digests, what remembered hits carry."""
+    diff = diff_entries(_text_digests(before), _text_digests(after))
+    changed = tuple(i for i in diff.changed if _entry_digest(before[i]) != _entry_digest(after[i]))
+    return replace(diff, changed=changed)
+
+
+def _entry_digest(text: str) -> str:
+    return entry_digest(ListEntry.from_dict(json.loads(text)))
+
+
+def _text_digests(texts: Mapping[str, str]) -> dict[str, str]:
+    return {k: hashlib.blake2b(v.encode(), digest_size=16).hexdigest() for k, v in texts.items()}
