@@ -25,6 +25,7 @@ from exportguard.errors import (
     SecondOfficerRequired,
 )
 from exportguard.services import ExportGuard
+from exportguard.services.decision_input import DecisionInput
 from exportguard.sources._common import SourceFile
 from tests.conftest import FIXED_NOW
 
@@ -324,11 +325,13 @@ def test_cases_from_a_batch_row_and_a_decision_party(service: ExportGuard, lists
         ann.cases.open("batch", job, entry_id, row="row-8")
 
     decision = ann.decisions.decide(
-        items=["4A005"],
-        to="CN",
-        on=date(2026, 1, 5),
-        regimes=["us-ear"],
-        end_users=["China Electronics Technology Group Corporation 13th Research Institute"],
+        DecisionInput(
+            items=["4A005"],
+            to="CN",
+            on=date(2026, 1, 5),
+            regimes=["us-ear"],
+            end_users=["China Electronics Technology Group Corporation 13th Research Institute"],
+        )
     )
     from_decision, _ = ann.cases.open("decision", decision.decision_id, entry_id)
     assert from_decision["query"]["role"] == "end user"
@@ -363,10 +366,10 @@ def test_cases_from_a_batch_row_and_a_decision_party(service: ExportGuard, lists
     )
     assert reviewed[("r2", entry_id)] == ""  # no country given: another party
     # A later decision naming the party says its match was cleared (the verdict stands).
-    later = ann.decisions.decide(
+    later = ann.decisions.decide(DecisionInput(
         items=["4A005"], to="CN", on=date(2026, 1, 5), regimes=["us-ear"],
         end_users=["China Electronics Technology Group Corporation 13th Research Institute"],
-    )  # fmt: skip
+    ))  # fmt: skip
     reviewed = ann.cases.review_decision(later.to_dict())
     matches = [r["match"] for g in reviewed["regimes"] for r in g["reasons"] if r.get("match")]
     assert matches

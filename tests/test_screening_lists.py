@@ -517,7 +517,8 @@ def test_left_out_names_cost_alike_in_every_order(query: str, listed: str, hit: 
     ("query", "listed"),
     [
         # the nicknames data set links full names of their own: not one name
-        ("Ivan Numbi", "John NUMBI"), ("Ian Numbi", "John NUMBI"),
+        ("Ivan Numbi", "John NUMBI"), ("Ian Numbi", "John NUMBI"), ("Hans Numbi", "John NUMBI"),
+        ("Jonathan Numbi", "John NUMBI"),
         ("Patrick Griffin", "Peter GRIFFIN"), ("William Mugabe", "Robert Gabriel MUGABE"),
         ("Michael Trevino Morales", "Miguel TREVINO MORALES"),
     ],
@@ -539,6 +540,24 @@ def test_a_parenthesised_legal_form_is_no_alias() -> None:
     assert "HUAWEI" in index_names(replace(entry, name="HUAWEI TECHNOLOGIES CO., LTD. (HUAWEI)"))
     for query in ("Group", "LLC", "Limited", "x"):
         assert one_entry(replace(entry, name="ACME (LLC) (x) (LIMITED)"), query) < 0.86
+
+
+@pytest.mark.parametrize(
+    ("query", "listed"),
+    [
+        ("Putin V.V.", "Vladimir Vladimirovich PUTIN"),
+        ("Путин В.В.", "Vladimir Vladimirovich PUTIN"),
+        ("A.G. Lukashenko", "LUKASHENKO, Alexander Grigoryevich"),
+        ("Shoigu S.K.", "Sergey Kuzhugetovich SHOYGU"),
+    ],
+)
+def test_initials_written_after_the_surname(query: str, listed: str) -> None:
+    """Russian writes a person as "Surname I.O.": two dotted letters beside one word are
+    initials, not an acronym (while "N.S.O. Group" stays NSO)."""
+    from tests.factories import person
+
+    assert one_entry(person(listed), query) >= DEFAULT_THRESHOLD
+    assert [t.text for t in analyse("N.S.O. Group").tokens] == ["nso", "group"]
 
 
 def test_zero_width_joiners_do_not_split_a_word() -> None:

@@ -130,6 +130,7 @@ def _hangul(syllable: str) -> str:
 
 # --- normalisation and tokens -----------------------------------------------------------
 
+_TWO_INITIALS = re.compile(r"(?<![\w.])([^\W\d_])\.\s*([^\W\d_])\.(?![\w.])")
 _ACRONYM = re.compile(r"(?<![\w])((?:\w\.){2,})(?!\w)")
 _NO_APOSTROPHES = str.maketrans("", "", "'’‘ʼʻ`´ʹ")
 # Word characters: letters and digits of any script, plus the combining marks (Latin
@@ -244,8 +245,14 @@ def _words(name: str) -> list[tuple[str, str]]:
     if not ascii_only:
         # Zero-width (non-)joiners shape letters inside a word (Persian خامنه‌ای): no split.
         text = text.replace("\u200c", "").replace("\u200d", "")
-    # Dotted acronyms (N.S.O., U.A.E.) become one word; other dots separate words.
+    # Dotted acronyms (N.S.O., U.A.E.) become one word; other dots separate words. Two
+    # dotted letters beside one word are a person's initials, as Russian writes them
+    # ("Putin V.V.", "В.В. Путин", "A.G. Lukashenko"): two letters.
     if "." in text:
+        found = _TWO_INITIALS.search(text)
+        rest = _TWO_INITIALS.sub(" ", text).split() if found else []
+        if found and len(rest) == 1 and len(rest[0]) > 1:
+            text = _TWO_INITIALS.sub(lambda m: f" {m.group(1)} {m.group(2)} ", text)
         text = _ACRONYM.sub(lambda m: m.group(1).replace(".", ""), text)
     text = text.translate(_NO_APOSTROPHES)
     if not ascii_only and '"' in text:
