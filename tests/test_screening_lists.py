@@ -560,6 +560,19 @@ def test_initials_written_after_the_surname(query: str, listed: str) -> None:
     assert [t.text for t in analyse("N.S.O. Group").tokens] == ["nso", "group"]
 
 
+@pytest.mark.parametrize(
+    ("query", "listed"),
+    [
+        ("ОАО НК Роснефть", "ROSNEFT"), ("ПАО «НК «Роснефть»", "ROSNEFT"),
+        ("OAO NK Rosneft", "ROSNEFT"), ("Госкорпорация Ростех", "ROSTEC"),
+        ("State Corporation Rostec", "ROSTEC"),
+    ],
+)  # fmt: skip
+def test_official_russian_company_names(index: NameIndex, query: str, listed: str) -> None:
+    """НК (oil company) is a company word, Госкорпорация (state corporation) a legal form."""
+    assert any(listed in name.upper() for name in hit_names(index, query))
+
+
 def test_zero_width_joiners_do_not_split_a_word() -> None:
     assert [t.text for t in analyse("علی خامنه\u200cای").tokens] == ["ly", "khamnhay"]
 

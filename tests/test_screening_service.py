@@ -83,3 +83,24 @@ def test_cli_filters_dates_and_the_cut(tmp_path: Path, store_templates: StoreTem
     data = json.loads(result.stdout)
     assert data["sources"] == ["us_trade_csl"]
     assert data["as_of"]
+
+
+def test_an_as_of_date_before_the_stored_lists_is_said(loaded: ExportGuard) -> None:
+    """Review of issue 11: screening as of 2021 against lists published in 2022 and 2023
+    used them silently; the answer now says so (service, --json, CLI text)."""
+    early = loaded.screen("Al Naser Airlines", as_of=date(2021, 1, 1))
+    warnings = early.to_dict()["warnings"]
+    assert {w.split()[1] for w in warnings} == {"us_bis_dpl", "us_trade_csl"}
+    assert all("after the as-of date 2021-01-01" in w for w in warnings)
+    assert loaded.screen("Al Naser Airlines").to_dict()["warnings"] == []
+
+
+def test_cli_says_an_as_of_date_is_before_the_lists(
+    tmp_path: Path, store_templates: StoreTemplates
+) -> None:
+    db = f"sqlite:///{tmp_path / 'cli.db'}"
+    store_templates.copy_into(db, Stock((DPL, CSL)))
+    out = CliRunner().invoke(app, ["--db", db, "screen", "Al Naser", "--as-of", "2021-01-01"])
+    assert out.exit_code == 0, out.output
+    said = " ".join(out.output.split())
+    assert "published on 2022-05-16, after the as-of date 2021-01-01" in said

@@ -87,6 +87,18 @@ def _shortened(text: str, limit: int) -> str:
     return line if len(line) <= limit else line[:limit].rstrip() + "…"
 
 
+def _notes(data: dict[str, Any]) -> None:
+    """What the officer must know of the snapshots' dates (stderr)."""
+    for snap in data["snapshots"]:
+        if snap.get("date_basis") in ("newest-listing", "import-date"):
+            warn(
+                f"note: snapshot {snap['id']} ({snap['source']}) states no publication date: "
+                f"dated {snap['published']} by its {snap['date_basis'].replace('-', ' ')}"
+            )
+    for warning in data.get("warnings", []):
+        warn(f"note: {warning}")
+
+
 def _render_screening(data: dict[str, Any]) -> None:
     q = data["query"]
     scope = f"entries in force on {data['as_of']}"
@@ -105,12 +117,7 @@ def _render_screening(data: dict[str, Any]) -> None:
         f"{len(data['snapshots'])} list snapshot(s), {esc(scope)}, threshold "
         f"{data['threshold']:.2f}"
     )
-    for snap in data["snapshots"]:
-        if snap.get("date_basis") in ("newest-listing", "import-date"):
-            warn(
-                f"note: snapshot {snap['id']} ({snap['source']}) states no publication date: "
-                f"dated {snap['published']} by its {snap['date_basis'].replace('-', ' ')}"
-            )
+    _notes(data)
     if not data["snapshots"]:
         styled(
             "[yellow]No lists imported: nothing was screened. "

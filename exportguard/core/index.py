@@ -82,7 +82,7 @@ RERANK_FLOOR = 45.0
 #: Serialisation format of :class:`NameIndex`; bump it when the layout or the keys change
 #: (stored indexes of another version are rebuilt from their snapshot's entries on first
 #: use).
-FORMAT_VERSION = 13
+FORMAT_VERSION = 14
 
 I32 = npt.NDArray[np.int32]
 #: One flag per entry number of an index (:meth:`NameIndex.entry_mask`).

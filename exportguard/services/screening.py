@@ -60,8 +60,22 @@ class ScreeningResult:
             "screened_at": self.screened_at,
             "audit_seq": self.audit_seq,
             "snapshots": [snapshot_ref(s) for s in self.snapshots],
+            "warnings": self.warnings(),
             "hits": [self._hit(rank, hit) for rank, hit in enumerate(self.hits, 1)],
         }  # fmt: skip
+
+    def warnings(self) -> list[str]:
+        """What the officer must know of the lists' dates: a list published after the
+        as-of date stands in for the one in force then (no earlier snapshot is in the
+        store), so a listing that began after that date without a stated start, or one
+        that ended before the snapshot, may show or hide wrongly."""
+        return [
+            f"the {s.source} list in the store was published on {s.published.isoformat()}, "
+            f"after the as-of date {self.as_of.isoformat()}: no earlier copy is in the "
+            "store, so entries added or removed in between may show or be missing"
+            for s in self.snapshots
+            if s.published > self.as_of
+        ]
 
     def _hit(self, rank: int, hit: Hit) -> dict[str, Any]:
         info = hit.entry
