@@ -13,6 +13,8 @@ alias-other     the other held-out aliases: different names ("DF Associates" for
 typo            one random edit (insert, delete, substitute, swap) in one token of 4+
 reorder         a person's name tokens rotated ("Putin Vladimir")
 drop-middle     a middle name or patronymic dropped from a person's 3+ token name
+short-name      what an officer types for "GUZMAN LOERA, Joaquin" or "MUGABE, Robert
+                Gabriel": the given name and the first surname (review of issues 11, 15)
 legal-form      an organisation's legal form respelt (LLC <-> Limited Liability Company,
                 Ltd <-> Limited, JSC <-> Joint Stock Company ...) or added
 punct-case      case changed and punctuation removed or added
@@ -87,15 +89,15 @@ from exportguard.core.index import NameIndex, make_query, screen
 from exportguard.core.names import analyse, normalise
 from exportguard.core.thresholds import DEFAULT_THRESHOLD
 
-KINDS = ("alias", "alias-other", "typo", "reorder", "drop-middle", "legal-form", "punct-case",
-         "cyrillic", "arabic-script", "other-script", "title", "abbreviation", "romanisation",
-         "drop-chain", "brand-script", "identifier", "number-words", "legal-equiv",
-         "given-name", "script-full-name")  # fmt: skip
+KINDS = ("alias", "alias-other", "typo", "reorder", "drop-middle", "short-name", "legal-form",
+         "punct-case", "cyrillic", "arabic-script", "other-script", "title", "abbreviation",
+         "romanisation", "drop-chain", "brand-script", "identifier", "number-words",
+         "legal-equiv", "given-name", "script-full-name")  # fmt: skip
 #: Kinds whose queries must not hit their entry: reported as the share that does.
 WRONG_KINDS = ("generic-only", "number-changed")
-LATIN_KINDS = ("alias", "typo", "reorder", "drop-middle", "legal-form", "punct-case",
-               "title", "abbreviation", "romanisation", "drop-chain", "number-words",
-               "legal-equiv", "given-name")  # fmt: skip
+LATIN_KINDS = ("alias", "typo", "reorder", "drop-middle", "short-name", "legal-form",
+               "punct-case", "title", "abbreviation", "romanisation", "drop-chain",
+               "number-words", "legal-equiv", "given-name")  # fmt: skip
 LOCALES = ("en_US", "en_GB", "de_DE", "fr_FR", "es_ES", "es_MX", "it_IT", "pt_BR", "pl_PL",
            "nl_NL", "tr_TR", "ru_RU", "uk_UA", "ar_AA", "fa_IR", "he_IL", "zh_CN", "ja_JP",
            "hi_IN", "ko_KR")  # fmt: skip
@@ -514,6 +516,17 @@ def build_cases(  # noqa: PLR0915 (one loop adding every kind, read top to botto
                     # is the given name, the one people leave out is the patronymic.
                     drop = len(tokens) - 1
                 add("drop-middle", " ".join(tokens[:drop] + tokens[drop + 1 :]), e)
+            if "," in e.name:
+                # "SURNAME1 SURNAME2, Given" (the SDN's Spanish names) or "SURNAME, Given
+                # Middle": typed as "Given SURNAME1", whatever the list's order
+                before, after = (part.split() for part in e.name.split(",", 1))
+                if (
+                    before
+                    and after
+                    and len(before) + len(after) == 3
+                    and not _PATRONYMIC_END.search(after[-1])
+                ):
+                    add("short-name", f"{after[0]} {before[0]}", e)
         if e.type is EntityType.ORGANIZATION:
             add("legal-form", legal_form(e.name, rng), e)
         add("punct-case", punct_case(e.name, rng), e)
