@@ -634,16 +634,7 @@ class NameIndex:
         core = [t for t in form.tokens if t.kind not in ("legal", "title")]
         if len(core) != 1 or len(core[0].text) < 3 or not core[0].distinctive:
             return []
-        words = [core[0].text]
-        hashes = _hashes("t:" + w for w in words)
-        lo = np.searchsorted(self.key_hash, hashes, "left")
-        hi = np.searchsorted(self.key_hash, hashes, "right")
-        out: list[int] = []
-        for i in range(len(words)):
-            for j in range(lo[i], hi[i]):
-                start, end = int(self.key_start[j]), int(self.key_end[j])
-                if end - start <= MAX_EXACT:
-                    out.extend(int(n) for n in self.postings[start:end])
+        out = self._short_postings(["t:" + core[0].text], MAX_EXACT)
         if len(out) <= EXACT_SCORED:
             return out
         names = np.asarray(out, dtype=np.int64)
@@ -659,16 +650,22 @@ class NameIndex:
             return []
         words = {t.text for t in core if len(t.text) > 3}
         words |= {translit_canonical(w) for w in words}
-        hashes = _hashes("t:" + w for w in sorted(words))
+        found = self._short_postings(["t:" + w for w in sorted(words)], MAX_RARE)
+        return [n for n in dict.fromkeys(found) if n not in seen]
+
+    def _short_postings(self, keys: list[str], most: int) -> list[int]:
+        """The names listed under each of ``keys`` that at most ``most`` names hold (the
+        rest are skipped), in key order."""
+        hashes = _hashes(keys)
         lo = np.searchsorted(self.key_hash, hashes, "left")
         hi = np.searchsorted(self.key_hash, hashes, "right")
-        out: dict[int, None] = {}
-        for i in range(len(hashes)):
+        out: list[int] = []
+        for i in range(len(keys)):
             for j in range(lo[i], hi[i]):
                 start, end = int(self.key_start[j]), int(self.key_end[j])
-                if end - start <= MAX_RARE:
-                    out.update((int(n), None) for n in self.postings[start:end])
-        return [n for n in out if n not in seen]
+                if end - start <= most:
+                    out.extend(int(n) for n in self.postings[start:end])
+        return out
 
     def retrieve(self, form: NameForm, limit: int = RETRIEVED) -> list[int]:
         """Names sharing the most (rarity-weighted) keys with ``form``, best first."""
@@ -679,11 +676,11 @@ class NameIndex:
         if scores is None:
             return []
         hit = np.flatnonzero(scores)
-        acc = np.zeros_like(scores)
-        acc[hit] = scores[hit] * self.name_norm[hit]
+        normed = scores[hit] * self.name_norm[hit]
         if len(hit) > limit:
-            hit = hit[np.argpartition(acc[hit], -limit)[-limit:]]
-        return [int(i) for i in hit[np.argsort(-acc[hit], kind="stable")]]
+            best = np.argpartition(normed, -limit)[-limit:]
+            hit, normed = hit[best], normed[best]
+        return [int(i) for i in hit[np.argsort(-normed, kind="stable")]]
 
     def _key_scores(self, form: NameForm) -> npt.NDArray[np.float64] | None:
         """Per name, the rarity-weighted sum of the keys it shares with ``form`` (before

@@ -495,11 +495,14 @@ def _costs(
     against: EntityType,
     *,
     listed: bool = False,
+    syllabic: bool = False,
 ) -> list[float]:
     """Cost factor of each unmatched token (see :data:`MIDDLE_COST`); 0 for matched ones.
     ``person``: the tokens are a person's name; ``against``: the listed entry's type (a
     query's company words are not cheap against a person, nor its titles against an
-    organisation)."""
+    organisation); ``listed``: the tokens are the listed name's (a middle word in any
+    position); ``syllabic``: a name in a syllabic script, where no syllable is a middle
+    name."""
     out = [0.0] * len(tokens)
     chain = False
     for i, t in enumerate(tokens):
@@ -531,7 +534,7 @@ def _costs(
             out[i] = 1.0
         elif t.kind == "generic" and against is not EntityType.PERSON:
             out[i] = GENERIC_COST
-        elif person and (0 < i < len(tokens) - 1 or (listed and len(tokens) >= 3)):
+        elif person and not syllabic and (0 < i < len(tokens) - 1 or (listed and len(tokens) > 2)):
             # A middle name or a second surname; in the listed name wherever the list
             # writes it: "GUZMAN LOERA, Joaquin", "MUGABE, Robert Gabriel", "Joaquin
             # GUZMAN LOERA" alike (a query's own words at its ends are what it says).
@@ -557,9 +560,9 @@ def _unmatched(
 ) -> float:
     """The weight the unmatched tokens cost (:func:`_costs`); in a syllabic name no
     syllable is a middle name."""
-    costs = _costs(tokens, used, against is EntityType.PERSON, against, listed=listed)
-    if syllabic:
-        costs = [1.0 if f == MIDDLE_COST else f for f in costs]
+    costs = _costs(
+        tokens, used, against is EntityType.PERSON, against, listed=listed, syllabic=syllabic
+    )
     return sum(w * f for w, f in zip(weights, costs, strict=True))
 
 
