@@ -25,7 +25,7 @@ from __future__ import annotations
 
 import csv
 import io
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Mapping
 from datetime import date
 from typing import TYPE_CHECKING, Any
 
@@ -58,6 +58,7 @@ from exportguard.errors import (
     NotFound,
     SecondOfficerRequired,
 )
+from exportguard.services.hit_reviews import HitReviews, iso_dates
 from exportguard.store import accounts as account_store
 from exportguard.store import audit as audit_store
 from exportguard.store import cases as counters
@@ -68,20 +69,15 @@ from exportguard.store import monitoring as monitoring_store
 from exportguard.store.engine import writing
 
 if TYPE_CHECKING:
-    from exportguard.core.audit import AuditRecord
-    from exportguard.core.index import Hit
-    from exportguard.core.screening_csv import Row
-    from exportguard.services import ExportGuard, ScreeningResult
+    pass
 
 #: Cases on one page of the inbox, at most.
 MAX_PAGE = 200
 
 
-class Cases:
-    """Hit review cases, reached as ``ExportGuard.cases``."""
-
-    def __init__(self, app: ExportGuard) -> None:
-        self.app = app
+class Cases(HitReviews):
+    """Hit review cases, reached as ``ExportGuard.cases`` (what screenings show of them:
+    :class:`~exportguard.services.hit_reviews.HitReviews`)."""
 
     # --- who -------------------------------------------------------------------------------
 
@@ -89,21 +85,9 @@ class Cases:
         if self.app.principal is not None:
             require(self.app.principal, action)
 
-    def _scope(self) -> str | None:
-        """The exporter an exporter user is limited to; None for everyone else."""
-        p = self.app.principal
-        return p.exporter if p is not None and p.is_exporter else None
-
     def _sees(self, exporter: str | None) -> bool:
         p = self.app.principal
         return p is None or owns(p, exporter)
-
-    def _tenant_of(self, conn: Connection, username: str) -> str | None:
-        """The company of the user who screened (None: an officer, the operator, system)."""
-        user = account_store.user_by_name(conn, username)
-        if user is not None and user["role"] == "exporter":
-            return str(user["exporter"]) if user["exporter"] else None
-        return None
 
     # --- reading ---------------------------------------------------------------------------
 
@@ -124,7 +108,7 @@ class Cases:
             clearance = None
             if case["clearance_id"] is not None:
                 found = monitoring_store.get_clearance(conn, case["clearance_id"])
-                clearance = _plain(found) if found else None
+                clearance = iso_dates(found) if found else None
         out = _out(case)
         out["events"] = events
         out["entry"] = entry.to_dict() if entry else None
@@ -194,7 +178,7 @@ class Cases:
             found, total = monitoring_store.find_clearances(
                 conn, exporter=self._scope() or exporter, on=today, limit=limit, offset=offset
             )
-        return [_plain(c) for c in found], total
+        return [iso_dates(c) for c in found], total
 
     def _visible(self, conn: Connection, case_id: str, *, lock: bool = False) -> dict[str, Any]:
         case = store.get_case(conn, case_id, lock=lock)
@@ -647,154 +631,6 @@ class Cases:
                     "status": AlertStatus.RESOLVED.value, "resolution": resolution.value,
                     "reason": reason})  # fmt: skip
 
-    # --- what screenings show --------------------------------------------------------------
-
-    def review(self, result: ScreeningResult) -> dict[str, Any]:
-        """A screening's JSON form (``ScreeningResult.to_dict``) with each hit's review:
-        ``review.cleared`` (a reviewed false positive of this party and this version of the
-        entry, ``review.clearance`` saying by whom and which case) and ``review.sanctioned``
-        (four-eyes would apply); ``cleared_hits`` counts the cleared hits shown,
-        ``open_hits`` the others. The party is the screened name with every qualifier given,
-        in the caller's tenant (an exporter's company; the authority's otherwise)."""
-        out = result.to_dict()
-        q = result.query
-        key = party_key(q.form.text, q.country, q.type.value if q.type else None,
-                        q.birth_date, q.identifiers)  # fmt: skip
-        with self.app.engine.connect() as conn:
-            cleared = monitoring_store.party_clearances(
-                conn,
-                self._scope(),
-                key,
-                [h["entity_id"] for h in out["hits"]],
-                self.app.clock().date(),  # a clearance in force today, whatever the as-of date
-            )
-        shown = 0
-        for hit in out["hits"]:
-            entry = result.entries.get((hit["snapshot_id"], hit["entity_id"]))
-            clearance = cleared.get(hit["entity_id"])
-            valid = (entry is not None and clearance is not None
-                     and clearance["entry_digest"] == entry_digest(entry))  # fmt: skip
-            hit["review"] = {
-                "cleared": valid,
-                "clearance": _plain(clearance) if valid and clearance else None,
-                "sanctioned": is_sanctions_listing(hit["list_name"]),
-            }
-            shown += valid
-        out["cleared_hits"] = shown
-        out["open_hits"] = len(out["hits"]) - shown
-        return out
-
-    def review_decision(self, result: dict[str, Any]) -> dict[str, Any]:
-        """A decision's JSON form (``Decision.to_dict``) with each listed-party match's
-        review: ``match.review.cleared`` when a reviewed false positive of that party (its
-        name and country) and that version of the entry is in force in the caller's tenant,
-        with the clearance. The verdict is the decision's own: a cleared match is said, not
-        dropped."""
-        matches = [reason["match"] for regime in result.get("regimes", [])
-                   for reason in regime.get("reasons", []) if reason.get("match")]  # fmt: skip
-        if not matches:
-            return result
-        given = {p.get("name"): p.get("country") for p in result["request"].get("parties", [])}
-        keys: dict[str, str] = {}
-        for match in matches:
-            q = build_query(match["party"], country=given.get(match["party"]))
-            keys[match["party"]] = party_key(q.form.text, q.country)
-        today = self.app.clock().date()
-        with self.app.engine.connect() as conn:
-            cleared = monitoring_store.clearances_of_parties(
-                conn, self._scope(), set(keys.values()), today
-            )
-            digests: dict[tuple[int, str], str] = {}
-            for match in matches:
-                clearance = cleared.get((keys[match["party"]], match["entry_id"]))
-                where = (int(match["snapshot_id"]), match["entry_id"])
-                if clearance is not None and where not in digests:
-                    entry = next(list_store.load_entries(conn, where[0], [where[1]]), None)
-                    digests[where] = entry_digest(entry) if entry is not None else ""
-                valid = clearance is not None and digests[where] == clearance["entry_digest"]
-                match["review"] = {
-                    "cleared": valid,
-                    "clearance": _plain(clearance) if valid and clearance else None,
-                }
-        return result
-
-    def batch_review(
-        self, exporter: str | None, pairs: Sequence[tuple[Row, Sequence[Hit]]]
-    ) -> dict[tuple[str, str], str]:
-        """{(row id, entry id): what cleared that hit} for a batch job's results: a
-        clearance in force of the row's party (its name, country and type) in the job's
-        tenant, on the same version of the entry (``core.screening_csv.REVIEW_COLUMN``)."""
-        keys = {
-            row.id: party_key(row.query.form.text, row.query.country,
-                              row.query.type.value if row.query.type else None)
-            for row, _ in pairs
-        }  # fmt: skip
-        out: dict[tuple[str, str], str] = {}
-        with self.app.engine.connect() as conn:
-            cleared = monitoring_store.clearances_of_parties(
-                conn, exporter, set(keys.values()), self.app.clock().date()
-            )
-            if not cleared:
-                return out
-            found = [(row, hit, cleared[(keys[row.id], hit.entry.id)]) for row, hits in pairs
-                     for hit in hits if (keys[row.id], hit.entry.id) in cleared]  # fmt: skip
-            wanted: dict[int, set[str]] = {}
-            for _, hit, _ in found:
-                wanted.setdefault(hit.snapshot_id, set()).add(hit.entry.id)
-            digests = {
-                (snapshot_id, entry.id): entry_digest(entry)
-                for snapshot_id, ids in wanted.items()
-                for entry in list_store.load_entries(conn, snapshot_id, sorted(ids))
-            }
-        for row, hit, clearance in found:
-            if digests.get((hit.snapshot_id, hit.entry.id)) == clearance["entry_digest"]:
-                out[(row.id, hit.entry.id)] = _cleared_in_words(clearance)
-        return out
-
-    def dispositions(self, record: AuditRecord) -> dict[str, str]:
-        """{entry id: the disposition of that hit of a screening record, in words, with who
-        decided and who confirmed}: the case opened from this screening (or for a
-        monitoring screening, the counterparty's newest case on the entry), else a
-        clearance of the same party and version of the entry, else "not reviewed"."""
-        payload = record.payload
-        hits = payload.get("hits", [])
-        monitoring = payload.get("purpose") == "monitoring"
-        origin, ref = ((Origin.MONITORING, record.subject) if monitoring
-                       else (Origin.SCREENING, str(record.seq)))  # fmt: skip
-        query = payload.get("query", {})
-        out: dict[str, str] = {}
-        today = self.app.clock().date()
-        with self.app.engine.connect() as conn:
-            tenant = None if monitoring else self._tenant_of(conn, record.actor)
-            key = party_key(query.get("normalised") or query.get("name", ""),
-                            query.get("country"), query.get("type"), query.get("birth_date"),
-                            query.get("identifiers") or ())  # fmt: skip
-            cleared = (
-                monitoring_store.clearances_of(conn, record.subject)
-                if monitoring
-                else list(
-                    monitoring_store.party_clearances(
-                        conn, tenant, key, [h["entity_id"] for h in hits], today
-                    ).values()
-                )
-            )
-            for hit in hits:
-                entry_id = hit["entity_id"]
-                cases = store.cases_for(conn, origin, ref, entry_id)
-                if cases:
-                    out[entry_id] = _in_words(cases[0])
-                    continue
-                entry = next(list_store.load_entries(conn, int(hit["snapshot_id"]), [entry_id]),
-                             None)  # fmt: skip
-                digest = entry_digest(entry) if entry is not None else None
-                clearance = next((c for c in reversed(cleared) if c["entry_id"] == entry_id
-                                  and c["entry_digest"] == digest
-                                  and (c["expires_on"] is None or c["expires_on"] >= today)),
-                                 None)  # fmt: skip
-                out[entry_id] = (_cleared_in_words(clearance) if clearance is not None
-                                 else "not reviewed")  # fmt: skip
-        return out
-
 
 # --- helpers ---------------------------------------------------------------------------------
 
@@ -850,46 +686,13 @@ def _whole(text: str, field: str) -> int:
     return int(text)
 
 
-def _plain(row: Mapping[str, Any]) -> dict[str, Any]:
-    """A row with dates as ISO text (JSON-ready)."""
-    return {k: v.isoformat() if isinstance(v, date) else v for k, v in row.items()}
-
-
 def _out(case: Mapping[str, Any]) -> dict[str, Any]:
     """A case as the API and pages show it: its row (without the internal party key), the
     reason code's label, the state in words, and whether it waits for a second officer."""
-    out = _plain({k: v for k, v in case.items() if k != "party_key"})
+    out = iso_dates({k: v for k, v in case.items() if k != "party_key"})
     out["reason"] = REASONS[case["reason_code"]].label if case.get("reason_code") else None
     out["state_words"] = WORDS[CaseState(case["state"])]
     out["needs_confirmation"] = bool(case.get("disposition")) and needs_confirmation(
         Disposition(case["disposition"]), bool(case["sanctioned"])
     )
     return out
-
-
-def _in_words(case: Mapping[str, Any]) -> str:
-    state = CaseState(case["state"])
-    if state is CaseState.OPEN:
-        return f"under review (case {case['id']}, open)"
-    disposition = WORDS[Disposition(case["disposition"])]
-    decided = f"decided by {case['decided_by']} on {case['decided_at']}"
-    reason = REASONS[case["reason_code"]].label
-    if state is CaseState.ESCALATED:
-        return f"escalated (case {case['id']}; {decided}; {reason})"
-    if state is CaseState.PENDING:
-        return (f"{disposition}, pending confirmation by a second officer (case {case['id']}; "
-                f"{decided}; {reason})")  # fmt: skip
-    confirmed = (f", confirmed by {case['confirmed_by']} on {case['confirmed_at']}"
-                 if case.get("confirmed_by") else "")  # fmt: skip
-    return f"{disposition} (case {case['id']}; {decided}{confirmed}; {reason})"
-
-
-def _cleared_in_words(clearance: Mapping[str, Any]) -> str:
-    by = f"decided by {clearance['actor']}"
-    if clearance.get("confirmed_by"):
-        by += f", confirmed by {clearance['confirmed_by']}"
-    case = f"case {clearance['case_id']}; " if clearance.get("case_id") else ""
-    until = f", until {clearance['expires_on']}" if clearance.get("expires_on") else ""
-    return (
-        f"false positive, cleared earlier ({case}{by}; cleared on {clearance['created_at']}{until})"
-    )
