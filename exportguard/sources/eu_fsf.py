@@ -63,6 +63,11 @@ Mapping to :class:`ListEntry`
 * ``identification`` -> identifiers with a normalised kind (``passport``, ``national-id``,
   ``registration``, ``tax``, ``IMO``, ``swift-bic``; other codes kept as given).
 * Entity and alias remarks, ``designationDetails``, ``function`` and ``title`` -> remarks.
+
+Kept in one module (over 500 lines, by ARCHITECTURE.md's exception for one cohesive
+parser): every function here reads one part of this one format and maps it to the entry
+model; each is tested on the real file, and a split would only scatter the format's
+field-by-field mapping over files that no one changes apart.
 """
 
 from __future__ import annotations

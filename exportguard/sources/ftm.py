@@ -65,6 +65,11 @@ or "father's name: ..."), ``incorporationDate`` ("incorporation date: 2011-06-03
 ``jurisdiction`` ("jurisdiction: RU", also in ``countries``) and ``legalForm``
 ("legal form: ...").
 ``published`` = the latest ``last_seen`` date (``None`` if no entity has one).
+
+Kept in one module (over 500 lines, by ARCHITECTURE.md's exception for one cohesive
+parser): every function here reads one part of this one format and maps it to the entry
+model; each is tested on the real file, and a split would only scatter the format's
+field-by-field mapping over files that no one changes apart.
 """
 
 from __future__ import annotations

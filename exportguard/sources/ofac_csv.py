@@ -57,6 +57,11 @@ still open at the end of the file (a file cut inside the remarks), a non-numeric
 or repeated ``ent_num``/``add_num``/``alt_num``, an empty name, an undecodable or empty
 file all raise :class:`~exportguard.errors.SourceFormatError` with file, line and field.
 Alias/address/comment rows whose entry is missing are tolerated with one warning per file.
+
+Kept in one module (over 500 lines, by ARCHITECTURE.md's exception for one cohesive
+parser): every function here reads one part of this one format and maps it to the entry
+model; each is tested on the real file, and a split would only scatter the format's
+field-by-field mapping over files that no one changes apart.
 """
 
 from __future__ import annotations

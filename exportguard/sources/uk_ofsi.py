@@ -50,6 +50,11 @@ Mapping to :class:`ListEntry`
   ``citation``; ``Other Information``, ``Position`` and ``Title`` -> remarks.
 
 The legacy file is Windows-1252 (curly quotes as 0x91/0x92), which ``decode_text`` handles.
+
+Kept in one module (over 500 lines, by ARCHITECTURE.md's exception for one cohesive
+parser): every function here reads one part of this one format and maps it to the entry
+model; each is tested on the real file, and a split would only scatter the format's
+field-by-field mapping over files that no one changes apart.
 """
 
 from __future__ import annotations

@@ -56,6 +56,11 @@ Field mapping
     ``citation``, ``COMMENTS1`` plus titles, designations and unparsed birth-date notes ->
     ``remarks``. INDIVIDUAL -> person,
     ENTITY -> organisation. ``dateGenerated`` -> ``published``.
+
+Kept in one module (over 500 lines, by ARCHITECTURE.md's exception for one cohesive
+parser): every function here reads one part of this one format and maps it to the entry
+model; each is tested on the real file, and a split would only scatter the format's
+field-by-field mapping over files that no one changes apart.
 """
 
 from __future__ import annotations
