@@ -188,7 +188,9 @@ def main(argv: list[str] | None = None) -> None:
         entries = [e for parsed in lists.values() for e in parsed.entries]
         cases, _, _ = build_cases(entries, args.queries // 10, seed=7)
         listed = {n for e in entries for n in e.names()}
-        queries = [c.query for c in cases] + negatives(args.queries // 4, listed, seed=7)
+        queries = [c.query for c in cases if c.query] + negatives(
+            args.queries // 4, listed, seed=7
+        )
         queries = queries[: args.queries]
         results["index"] = {
             "names": len(index),

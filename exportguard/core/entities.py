@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import dataclasses
 import enum
+import json
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date
@@ -254,14 +255,36 @@ class ListEntry:
         return not (self.listed_until is not None and on > self.listed_until)
 
     def to_dict(self) -> dict[str, Any]:
-        """A JSON-ready dict (dates as ISO strings, enums as values)."""
-        plain: dict[str, Any] = _plain(dataclasses.asdict(self))
-        plain["identifiers"] = [i.to_dict() for i in self.identifiers]
-        plain["addresses"] = [a.to_dict() for a in self.addresses]
-        for name in _ENTRY_OPTIONAL:
-            if not plain[name]:
-                del plain[name]
-        return plain
+        """A JSON-ready dict (dates as ISO strings, enums as values), keys in field order;
+        the optional fields (:data:`_ENTRY_OPTIONAL`) only when set, so a row stored before
+        one existed serialises as it did (same digest).
+
+        Written out field by field: ``dataclasses.asdict`` deep-copies every value and was
+        most of an import's time (issue 12)."""
+        out: dict[str, Any] = {}
+        for name in _ENTRY_FIELDS:
+            value = getattr(self, name)
+            if name in _ENTRY_OPTIONAL_SET and not value:
+                continue
+            if name == "aliases":
+                value = [
+                    {"name": a.name, "quality": a.quality.value, "kind": a.kind, "lang": a.lang}
+                    for a in value
+                ]
+            elif name in ("identifiers", "addresses"):
+                value = [v.to_dict() for v in value]
+            elif isinstance(value, tuple):
+                value = list(value)
+            elif isinstance(value, enum.Enum):
+                value = value.value
+            elif isinstance(value, date):
+                value = value.isoformat()
+            out[name] = value
+        return out
+
+    def to_json(self) -> str:
+        """:meth:`to_dict` as the store keeps it: compact JSON, non-ASCII as is."""
+        return json.dumps(self.to_dict(), ensure_ascii=False, separators=(",", ":"))
 
     @classmethod
     def from_dict(cls, data: Mapping[str, Any]) -> ListEntry:
@@ -332,6 +355,8 @@ _ENTRY_OPTIONAL = (
     "nationalities", "citizenships", "residences", "gender", "titles", "birth_date_notes",
     "citations", "listed_dates", "actions", "contacts", "status", "dissolution_date", "notes",
 )  # fmt: skip
+_ENTRY_OPTIONAL_SET = frozenset(_ENTRY_OPTIONAL)
+_ENTRY_FIELDS = tuple(f.name for f in dataclasses.fields(ListEntry))
 
 
 @dataclass(frozen=True, slots=True)
@@ -423,15 +448,3 @@ def _date(value: object) -> date | None:
     if isinstance(value, date):
         return value
     return date.fromisoformat(str(value))
-
-
-def _plain(value: Any) -> Any:
-    if isinstance(value, dict):
-        return {k: _plain(v) for k, v in value.items()}
-    if isinstance(value, list | tuple):
-        return [_plain(v) for v in value]
-    if isinstance(value, enum.Enum):
-        return value.value
-    if isinstance(value, date):
-        return value.isoformat()
-    return value

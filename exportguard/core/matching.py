@@ -333,10 +333,25 @@ def _joined(a: Token, b: Token) -> Token:
     )
 
 
+#: A joined group is an option only at this similarity or above (:func:`align`).
+JOIN_SIMILARITY = 0.85
+
+
 def _join_similarity(q: Token, c: Token, particle_join: bool) -> tuple[float, str]:
     """Similarity of token groups of which at least one is joined: spelling evidence
     only, unless a name particle was joined ("bd"+"alrhmn" ~ "abdul"+"rahman"), where the
-    sound counts too (joined skeletons of ordinary words match by chance too often)."""
+    sound counts too (joined skeletons of ordinary words match by chance too often).
+
+    Exact at :data:`JOIN_SIMILARITY` and above; below it, which value is given does not
+    matter (no option is made). So when spelling cannot reach it, only the tests that do
+    not look at spelling are run (:func:`_unspelt_similarity`): two thirds of the joined
+    comparisons of a screening, and the most of its time (issue 12)."""
+    if not particle_join and "abjad" not in (q.script, c.script):
+        short, long_ = sorted((len(q.text), len(c.text)))
+        # Spelling (Jaro-Winkler + OSA) / 2 is at most (1 + short / long) / 2, as OSA
+        # similarity is at most short / long: below 0.7 it cannot reach 0.85.
+        if short < 0.7 * long_:
+            return _unspelt_similarity(q, c)
     sim, how = token_similarity(q, c)
     if how in ("phonetic", "spelling+sound", "abbreviation") and not particle_join:
         spelling = (
@@ -345,6 +360,35 @@ def _join_similarity(q: Token, c: Token, particle_join: bool) -> tuple[float, st
         ) / 2
         return spelling, "spelling"
     return sim, how
+
+
+def _unspelt_similarity(q: Token, c: Token) -> tuple[float, str]:
+    """:func:`token_similarity` where spelling cannot reach :data:`JOIN_SIMILARITY`
+    (neither side in an abjad, no particle joined): what its other tests give at that
+    level or above (romanisation, transliteration, particles, given names), else
+    ``(0.0, "different")``. Sound-alike tests are left out: of a joined group they
+    count only as spelling (:func:`_join_similarity`); initials and abbreviations stay
+    below the level."""
+    if q.legal != c.legal or _digits(q.text) != _digits(c.text):
+        return 0.0, "different"
+    roman_q = romanised(q.text)
+    if roman_q is not None and roman_q == romanised(c.text):
+        return ROMANISATION_SIMILARITY, "romanisation"
+    if len(q.text) > 3 and len(c.text) > 3 and translit_canonical(q.text) == translit_canonical(
+        c.text
+    ):
+        cyrillic = "cyrillic" in (q.script, c.script)
+        return (
+            CYRILLIC_TRANSLIT_SIMILARITY if cyrillic else TRANSLIT_SIMILARITY
+        ), "transliteration"
+    particle = particle_class(q.text)
+    if particle is not None and particle == particle_class(c.text):
+        return PARTICLE_SIMILARITY, "particle"
+    if q.kind == c.kind == "word":
+        q_full, c_full = given_name_groups(q.text), given_name_groups(c.text)
+        if q_full & c_full or q.text in c_full or c.text in q_full:
+            return GIVEN_NAME_SIMILARITY, "given-name variant"
+    return 0.0, "different"
 
 
 def _is_particle(token: Token) -> bool:
@@ -409,7 +453,7 @@ def align(query: Sequence[Token], cand: Sequence[Token]) -> Alignment:
         q = query[i]
         for j, joined_c, particle in c_pairs:
             sim, how = _join_similarity(q, joined_c, particle)
-            if sim >= 0.85:
+            if sim >= JOIN_SIMILARITY:
                 options.append((sim + 0.001, (i,), (j, j + 1), "joined " + how))
         if q.latin and 3 <= len(q.text) <= 6 and q.text.isalpha():
             for j in range(len(cand) - len(q.text) + 1):
@@ -429,11 +473,11 @@ def align(query: Sequence[Token], cand: Sequence[Token]) -> Alignment:
             if j in strong_c:
                 continue
             sim, how = _join_similarity(joined, c, q_particle)
-            if sim >= 0.85:
+            if sim >= JOIN_SIMILARITY:
                 options.append((sim + 0.001, (i, i + 1), (j,), "joined " + how))
         for j, joined_c, c_particle in c_pairs:
             sim, how = _join_similarity(joined, joined_c, q_particle and c_particle)
-            if sim >= 0.85:
+            if sim >= JOIN_SIMILARITY:
                 options.append((sim + 0.002, (i, i + 1), (j, j + 1), "joined " + how))
     for j, c in enumerate(cand):  # an acronym in the list for words in the query
         if j in strong_c or not (3 <= len(c.text) <= 6 and c.text.isalpha() and c.latin):
@@ -596,13 +640,21 @@ def name_feature(
     listed name matched, the value is at most :data:`NON_DISTINCTIVE_CAP` (and when the
     listed name has none, when any of its words is unmatched).
     """
-    qt, ct = query.form.tokens, cand.form.tokens
+    return _name_value(query.form.tokens, cand.form.tokens, cand.entry_type, weight_of)
+
+
+@lru_cache(maxsize=16_384)
+def _name_value(
+    qt: tuple[Token, ...], ct: tuple[Token, ...], entry_type: EntityType, weight_of: TokenWeight
+) -> tuple[float, str, tuple[TokenPair, ...]]:
+    """:func:`name_feature` on the tokens alone (memoised: one listed name is often on
+    several lists, or several rows of one, and a batch repeats names)."""
     if not qt or not ct:
         return 0.0, "no comparable tokens", ()
     chosen = align(qt, ct)
     cw = [_weight(t, weight_of) for t in ct]
     qw = [_weight(t, weight_of) for t in qt]
-    person = cand.entry_type is EntityType.PERSON
+    person = entry_type is EntityType.PERSON
     # A person's name in a syllabic script (Chinese, Korean ...): every syllable is the
     # name, however common ("马丽丽", Ma Lili, is not MA LI; Wei Guiying is not WEI Hsueh
     # Ying), so each weighs alike and none is a middle name.
@@ -626,11 +678,11 @@ def name_feature(
             )
         )
     aligned_w = sum(cw[j] for j in used_c)
-    free_q = _unmatched(qt, qw, used_q, cand.entry_type, syllabic=syllabic, listed=False)
-    free_c = _unmatched(ct, cw, used_c, cand.entry_type, syllabic=syllabic, listed=True)
+    free_q = _unmatched(qt, qw, used_q, entry_type, syllabic=syllabic, listed=False)
+    free_c = _unmatched(ct, cw, used_c, entry_type, syllabic=syllabic, listed=True)
     q_cov = matched / (aligned_w + free_q) if aligned_w + free_q else 0.0
     c_cov = aligned_w / (aligned_w + free_c) if aligned_w + free_c else 0.0
-    floor = LIST_COVERAGE_FLOOR.get(cand.entry_type, 0.5)
+    floor = LIST_COVERAGE_FLOOR.get(entry_type, 0.5)
     value = q_cov * (floor + (1 - floor) * c_cov)
     best_pair = max((a[2] for a in chosen), default=0.0)
     # Pairs of name words (not legal forms or titles), and the query's name words.

@@ -6,7 +6,6 @@ impact on licences is worked out."""
 from __future__ import annotations
 
 import hashlib
-import json
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
@@ -171,17 +170,19 @@ class ListImports(Snapshots):
             files = ", ".join(f.name for f in unit.files)
             if not parsed.entries:
                 raise SourceFormatError("the file holds no entries", file=files)
-            self._check_entries(parsed, files)
+            texts = [entry.to_json() for entry in parsed.entries]
+            self._check_entries(parsed, texts, files)
             when, basis, note = _publication_date(
                 parsed, unit, published, self.clock(), dates_from_paths=dates_from_paths
             )
-            prepared.append((unit, parsed, NameIndex.build(0, parsed.entries), when, basis, note))
+            index = NameIndex.build(0, parsed.entries)
+            prepared.append((unit, parsed, texts, index, when, basis, note))
         results = [ImportResult(s, created=False) for s in known.values() if s is not None]
         imported_at = self.clock().isoformat(timespec="seconds")
         with writing(self.engine) as conn:
             list_store.lock_imports(conn)
             was_current = {s.source: s for s in list_store.in_force(conn)}
-            for unit, parsed, index, when, basis, note in prepared:
+            for unit, parsed, texts, index, when, basis, note in prepared:
                 content_hash = _content_hash(unit)
                 existing = list_store.by_hash(conn, content_hash)
                 if existing is not None:  # imported meanwhile, or twice in this import
@@ -194,6 +195,7 @@ class ListImports(Snapshots):
                     date_basis=basis, imported_at=imported_at,
                     content_hash=content_hash, files=[f.name for f in unit.files],
                     counts=dict(parsed.counts), warnings=warnings, items=parsed.entries,
+                    items_json=texts,
                 )  # fmt: skip
                 index.assign_snapshot(snapshot.id)
                 list_store.replace_index(conn, snapshot.id, FORMAT_VERSION, index.to_bytes())
@@ -225,12 +227,13 @@ class ListImports(Snapshots):
         )
         return ImportReport(tuple(results), alerts=tuple(alerts), impacts=impacts)
 
-    def _check_entries(self, parsed: ParsedList, files: str) -> None:
+    def _check_entries(self, parsed: ParsedList, texts: Sequence[str], files: str) -> None:
         """Refuse what no store can keep or should believe: a NUL character anywhere in an
-        entry (PostgreSQL refuses it), and a self-written list taking the source id of a list
-        another format brought into this store (it would pass for that list)."""
-        for entry in parsed.entries:
-            if "\\u0000" in json.dumps(entry.to_dict()):
+        entry (PostgreSQL refuses it; ``texts`` are the entries as stored), and a
+        self-written list taking the source id of a list another format brought into this
+        store (it would pass for that list)."""
+        for entry, text in zip(parsed.entries, texts, strict=True):
+            if "\\u0000" in text:
                 raise SourceFormatError(
                     f"entry {entry.id}: a NUL character in its text", file=files, field="name"
                 )

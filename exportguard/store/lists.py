@@ -61,9 +61,11 @@ def add(
     counts: dict[str, int],
     warnings: Sequence[str],
     items: Sequence[ListEntry],
+    items_json: Sequence[str] | None = None,
 ) -> Snapshot:
     """Insert one snapshot with its entries (inside the caller's transaction); the caller
-    stores its index with :func:`replace_index` once it knows the snapshot id."""
+    stores its index with :func:`replace_index` once it knows the snapshot id.
+    ``items_json``: each entry's :meth:`ListEntry.to_json`, when the caller has it."""
     snapshot_id = conn.execute(
         insert(snapshots).values(
             source=source, format=format, published=published,
@@ -80,9 +82,10 @@ def add(
                 {
                     "snapshot_id": snapshot_id, "entry_id": e.id, "type": e.type.value,
                     "name": e.name, "listed_from": e.listed_from, "listed_until": e.listed_until,
-                    "data": json.dumps(e.to_dict(), ensure_ascii=False, separators=(",", ":")),
+                    "data": text,
                 }
-                for e in items
+                for e, text in zip(items, items_json or [e.to_json() for e in items],
+                                   strict=True)
             ],
         )  # fmt: skip
     found = get(conn, snapshot_id)
