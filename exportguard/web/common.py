@@ -80,10 +80,19 @@ async def read_form(request: Request) -> dict[str, str]:
 
 
 async def guard(request: Request, action: str | None = None) -> Caller | Response:
-    who = await who_is(request)
+    """The signed-in caller if it may take ``action``; else the sign-in redirect or a 403
+    page (a wrong CSRF token raises :class:`PermissionDenied`). A refused request's form,
+    parsed for its CSRF token, is closed here (an upload's spooled files)."""
+    try:
+        who = await who_is(request)
+    except ExportGuardError:
+        await request.close()
+        raise
     if who is None:
+        await request.close()
         return login_redirect(request)
     if action is not None and not allowed(who.actor, action):
+        await request.close()
         return page(request, "error.html", who, 403, message=f"A {who.actor.role} may not do this.")
     return who
 
