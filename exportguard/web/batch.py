@@ -16,6 +16,7 @@ from fastapi.responses import HTMLResponse, PlainTextResponse, RedirectResponse,
 from starlette.datastructures import UploadFile
 
 from exportguard.core.thresholds import DEFAULT_THRESHOLD
+from exportguard.core.permissions import allowed
 from exportguard.edge.auth import Caller
 from exportguard.edge.errors import status_of
 from exportguard.errors import ExportGuardError, InvalidInput, NotFound, SourceFormatError
@@ -90,7 +91,8 @@ def _job(who: Caller, job_id: str) -> dict[str, Any]:
 
 async def job_page(request: Request) -> Response:
     """A job's progress (rows screened of its rows) until it ends; then its hits, a table
-    of the first :data:`ROWS_SHOWN` result rows, and the CSV download."""
+    of the first :data:`ROWS_SHOWN` result rows (each hit may be reviewed as a case), and
+    the CSV download."""
     who = await guard(request, "screen")
     if isinstance(who, Response):
         return who
@@ -106,6 +108,7 @@ async def job_page(request: Request) -> Response:
     return page(
         request, "batch_job.html", who, job=job, rows=rows, hits=hits,
         shown=ROWS_SHOWN, running=job["status"] in ("queued", "running"),
+        may_open=allowed(who.actor, "open_case"),
     )  # fmt: skip
 
 

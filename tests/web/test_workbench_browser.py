@@ -136,6 +136,11 @@ def test_batch_screening_from_upload_to_the_csv(
     expect(results.locator('tr[data-row="c1"][data-entity]').first).to_contain_text("NSO Group")
     expect(results.locator('tr[data-row="c2"]')).to_contain_text("no hit")
     shot(page, "batch-results")
+    hit = results.locator('tr[data-row="c3"][data-entity]').first
+    hit.get_by_role("button", name=re.compile("as a case")).click()
+    page.wait_for_url(re.compile(r".*/cases/H-\d+\?message=.*"))  # type: ignore[attr-defined]
+    expect(page.locator("main")).to_contain_text("Candiru")  # type: ignore[attr-defined]
+    page.go_back()  # type: ignore[attr-defined]
     with page.expect_download() as download:  # type: ignore[attr-defined]
         page.locator("#batch-csv").click()  # type: ignore[attr-defined]
     text = Path(download.value.path()).read_text(encoding="utf-8")
