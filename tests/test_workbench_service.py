@@ -87,7 +87,8 @@ def test_an_impact_review_of_an_application_offers_approve_or_refuse(
     impact = officer.impact.regime("il-deca", since=date(2021, 11, 24), until=date(2021, 11, 25))
     assert [(a["id"], a["kind"]) for a in impact["affected"]] == [(licence, "application")]
     (review,) = officer.licensing.reviews()
-    assert review["subject_id"] == licence and review["origin"] == "impact"
+    assert review["subject_id"] == licence
+    assert review["origin"] == "impact"
     assert review_outcomes(State.SUBMITTED) == ("no_action", "approve", "refuse")
     assert review_outcomes(State.ISSUED) == ("no_action", "restrict", "suspend", "revoke",
                                              "shut_down")  # fmt: skip

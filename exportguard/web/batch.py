@@ -15,8 +15,8 @@ from fastapi import Request
 from fastapi.responses import HTMLResponse, PlainTextResponse, RedirectResponse, Response
 from starlette.datastructures import UploadFile
 
-from exportguard.core.thresholds import DEFAULT_THRESHOLD
 from exportguard.core.permissions import allowed
+from exportguard.core.thresholds import DEFAULT_THRESHOLD
 from exportguard.edge.auth import Caller
 from exportguard.edge.errors import status_of
 from exportguard.errors import ExportGuardError, InvalidInput, NotFound, SourceFormatError

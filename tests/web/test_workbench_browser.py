@@ -181,7 +181,8 @@ def test_admin_disables_enables_changes_a_role_and_makes_a_token(
     assert token.startswith("eg_")
     me = page.request.get(f"{server}/api/v1/me",  # type: ignore[attr-defined]
                           headers={"Authorization": f"Bearer {token}"})  # fmt: skip
-    assert me.ok and me.json()["username"] == "ops"
+    assert me.ok
+    assert me.json()["username"] == "ops"
     shot(page, "user-token")
     page.goto(f"{server}/users/ops")  # type: ignore[attr-defined]
     assert page.locator("#token-value").count() == 0  # type: ignore[attr-defined]  # shown once
