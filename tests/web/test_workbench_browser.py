@@ -60,7 +60,7 @@ def test_shipments_show_the_balance_and_a_refusal_comes_back_to_the_form(
     balance = page.locator("#balance")  # type: ignore[attr-defined]
     expect(balance).to_contain_text("value used 0, left 100000")
     form = page.locator("#ship-form")  # type: ignore[attr-defined]
-    expect(form.get_by_label("End user (consignee)")).to_have_value("Police nationale")
+    expect(form.get_by_label("End user", exact=True)).to_have_value("Police nationale")
     form.get_by_label("Value").fill("60000")
     form.get_by_label("Quantity").fill("3")
     form.get_by_role("button", name="Record shipment").click()
