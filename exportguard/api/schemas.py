@@ -343,7 +343,9 @@ class RetireRequest(Model):
 
 
 class CloseReview(Model):
-    outcome: Literal["no_action", "restrict", "suspend", "revoke", "shut_down"]
+    outcome: Literal[
+        "no_action", "restrict", "suspend", "revoke", "shut_down", "approve", "refuse"
+    ]
     reason: str = Field(min_length=1, max_length=2000)
 
 

@@ -99,7 +99,11 @@ def review_list(
 def review_close(
     review_id: Annotated[str, typer.Argument(metavar="ID")],
     outcome: Annotated[
-        str, typer.Option(help="no_action, restrict, suspend, revoke or shut_down.")
+        str,
+        typer.Option(
+            help="no_action; restrict, suspend, revoke or shut_down (a licence); approve or "
+            "refuse (an application)."
+        ),
     ],
     reason: Annotated[str, typer.Option(help="Why.")],
 ) -> None:

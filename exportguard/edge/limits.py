@@ -30,6 +30,8 @@ CAPS: tuple[tuple[str, int], ...] = (
     ("/api/v1/screen/batch", 16 * MIB),  # a customer CSV (its schema allows 10 M characters)
     ("/api/v1/counterparties/import", 64 * MIB),  # a book of counterparties (CSV)
     ("/counterparties/import", 64 * MIB),  # the same, from the web page
+    ("/lists/import", 256 * MIB),  # list files, from the web page
+    ("/batch", 16 * MIB),  # a batch screening CSV, from the web page
     ("/login", 16 * KIB),
     ("/", 1 * MIB),  # every other JSON body or web form
 )

@@ -8,7 +8,7 @@ from __future__ import annotations
 import csv
 import io
 import json
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from datetime import timedelta
 from typing import TYPE_CHECKING, Any
 
@@ -28,6 +28,8 @@ JOB_STALE_MINUTES = 30
 MAX_JOB_ROWS = 50_000
 #: The kind of a queued bulk import of counterparties (its result is JSON, not CSV).
 IMPORT_JOB = "counterparty-import"
+#: The kind of a batch screening job (its result is CSV).
+SCREEN_JOB = "screen-batch"
 
 
 class Jobs:
@@ -37,11 +39,21 @@ class Jobs:
         self.app = app
 
     def submit(
-        self, text: str, *, owner: str, exporter: str | None, options: dict[str, Any]
+        self,
+        text: str,
+        *,
+        owner: str,
+        exporter: str | None,
+        options: dict[str, Any],
+        file: str = "upload",
     ) -> str:
+        """Queue a batch screening of CSV text (``id,name[,country,type]``); the job's id.
+        The file is checked now (:class:`InvalidInput` naming each bad line and field,
+        :class:`SourceFormatError` naming ``file``), so a bad file makes no job. The job
+        reports its progress (rows screened) as it runs."""
         from exportguard.core.screening_csv import parse_input
 
-        rows = parse_input(text, "upload")  # validate now: a bad file is a 4xx, not a job
+        rows = parse_input(text, file)  # validate now: a bad file is a 4xx, not a job
         if len(rows) > MAX_JOB_ROWS:
             raise InvalidInput(
                 f"{len(rows)} rows: a job takes at most {MAX_JOB_ROWS:,} (split the file, or "
@@ -54,7 +66,7 @@ class Jobs:
                 conn,
                 {
                     "id": job_id,
-                    "kind": "screen-batch",
+                    "kind": SCREEN_JOB,
                     "status": "queued",
                     "owner": owner,
                     "exporter": exporter,
@@ -65,7 +77,7 @@ class Jobs:
                 },
             )
             self.app.audit.record(conn, "job-submit", job_id, {
-                "kind": "screen-batch", "owner": owner, "rows": len(rows),
+                "kind": SCREEN_JOB, "owner": owner, "rows": len(rows),
                 "input_sha256": sha256_hex(text), "options": options})  # fmt: skip
         return job_id
 
@@ -123,20 +135,16 @@ class Jobs:
             rows = parse_input(job["input"], job_id)
             options = job["options"]
             service = self.app.for_actor(job["owner"])
-            pairs = list(
-                zip(
-                    rows,
-                    (
-                        hits
-                        for _, hits in service.screen_many(
-                            ((r.id, r.query) for r in rows),
-                            limit=int(options.get("limit", 10)),
-                            threshold=float(options.get("threshold", DEFAULT_THRESHOLD)),
-                        )
-                    ),
-                    strict=True,
-                )
+            progress = self._progress(job_id)
+            pairs = []
+            screened = service.screen_many(
+                ((r.id, r.query) for r in rows),
+                limit=int(options.get("limit", 10)),
+                threshold=float(options.get("threshold", DEFAULT_THRESHOLD)),
             )
+            for row, (_, hits) in zip(rows, screened, strict=True):
+                pairs.append((row, hits))
+                progress(len(pairs), len(rows))
             buffer = io.StringIO()
             review = service.cases.batch_review(job["exporter"], pairs)  # cleared hits
             write_rows(csv.writer(buffer), pairs, review)
@@ -166,19 +174,10 @@ class Jobs:
         """Run a queued bulk import, writing its progress to the job as it screens."""
         options = job["options"]
         service = self.app.for_actor(job["owner"])
-        last = [0.0]
-
-        def progress(done: int, total: int) -> None:
-            if done < total and done - last[0] < max(1.0, total / 100):
-                return  # at most about a hundred progress writes a job
-            last[0] = done
-            with writing(self.app.engine) as conn:
-                store.set_progress(conn, job["id"], done)
-
         try:
             summary = service.monitoring.import_csv(
                 job["input"], file=options["file"], exporter=options["exporter"],
-                own_only=bool(options["own_only"]), progress=progress,
+                own_only=bool(options["own_only"]), progress=self._progress(job["id"]),
             )  # fmt: skip
             result = json.dumps(summary.to_dict())
             with writing(self.app.engine) as conn:
@@ -188,3 +187,17 @@ class Jobs:
             with writing(self.app.engine) as conn:
                 store.finish_job(conn, job["id"], at=self.app._now(), error=str(exc))
                 self.app.audit.record(conn, "job-failed", job["id"], {"error": str(exc)[:500]})
+
+    def _progress(self, job_id: str) -> Callable[[int, int], None]:
+        """A callback ``(done, total)`` that writes a job's progress (rows done) to the
+        store: at most about a hundred writes a job, and always the last row."""
+        last = [0]
+
+        def progress(done: int, total: int) -> None:
+            if done < total and done - last[0] < max(1, total // 100):
+                return
+            last[0] = done
+            with writing(self.app.engine) as conn:
+                store.set_progress(conn, job_id, done)
+
+        return progress

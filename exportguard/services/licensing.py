@@ -19,6 +19,7 @@ from typing import Any
 from sqlalchemy import Connection
 
 from exportguard.core import countries
+from exportguard.core.decide import DecisionRequest
 from exportguard.core.licensing import (
     Licence,
     LicenceEvent,
@@ -132,6 +133,31 @@ class Licensing(Amendments, MisuseReports):
             raise InvalidInput(
                 f"marketing licence {parent_id} " + "; ".join(problems), field="parent"
             )
+
+    def application_from(self, decision_id: str) -> dict[str, Any]:
+        """A new application's fields as a stored decision asked the question, to pre-fill
+        the application form: ``items`` (list of str), ``destination`` (ISO code),
+        ``end_user`` (the first end user's name, or ""), ``end_user_type``, ``end_use``,
+        ``parties`` (the consignees' and intermediaries' names), ``regime`` (the first
+        regime that requires a licence, else the first decided), ``kind`` (``marketing``
+        under il-deca, whose export licence needs one first; else ``export``) and
+        ``decision`` (the id). Raises :class:`NotFound` for an unknown decision, and for
+        another user's decision when acting for an exporter (its decisions are its own)."""
+        stored = self.app.decisions.decision(decision_id)
+        who = self.app.principal
+        if who is not None and who.is_exporter and stored["actor"] != who.username:
+            raise NotFound(f"no decision {decision_id!r}")
+        asked = DecisionRequest.from_dict(stored["request"])
+        decided = stored["result"].get("regimes") or []
+        needing = [r["id"] for r in decided if r.get("verdict") == "licence_required"]
+        regime = (needing or [r["id"] for r in decided] or [*asked.regimes, ""])[0]
+        return {
+            "decision": decision_id, "items": list(asked.items),
+            "destination": asked.destination, "end_user": next(iter(asked.end_users), ""),
+            "end_user_type": asked.end_user_type, "end_use": asked.end_use,
+            "parties": [p.name for p in asked.parties if p.role != "end user"],
+            "regime": regime, "kind": "marketing" if regime == "il-deca" else "export",
+        }  # fmt: skip
 
     # --- reading ----------------------------------------------------------------------------
 

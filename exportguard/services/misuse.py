@@ -12,7 +12,7 @@ from sqlalchemy import Connection
 from exportguard.core import countries
 from exportguard.core.entities import AliasQuality, EntityType
 from exportguard.core.index import make_query
-from exportguard.core.licensing import Conditions, Event, State
+from exportguard.core.licensing import TRANSITIONS, Conditions, Event, State
 from exportguard.core.matching import Candidate, score
 from exportguard.core.names import analyse
 from exportguard.core.thresholds import REPORT_MATCH_THRESHOLD
@@ -23,8 +23,21 @@ from exportguard.store import cases
 from exportguard.store.engine import writing
 
 CONFIDENCE = ("low", "medium", "high")
+#: A review's outcome -> the event it applies to its licence (None: nothing).
 REVIEW_OUTCOMES = {"no_action": None, "restrict": Event.RESTRICT, "suspend": Event.SUSPEND,
-                   "revoke": Event.REVOKE, "shut_down": Event.SHUT_DOWN}  # fmt: skip
+                   "revoke": Event.REVOKE, "shut_down": Event.SHUT_DOWN,
+                   "approve": Event.APPROVE, "refuse": Event.REFUSE}  # fmt: skip
+
+
+def review_outcomes(state: State) -> tuple[str, ...]:
+    """The outcomes a review of a licence in ``state`` may close with: those whose event
+    the transition table allows there (an application being decided is approved or
+    refused: a submitted one is taken under review first), and ``no_action`` always."""
+    at = State.UNDER_REVIEW if state is State.SUBMITTED else state
+    return tuple(
+        outcome for outcome, event in REVIEW_OUTCOMES.items()
+        if event is None or (at, event) in TRANSITIONS
+    )  # fmt: skip
 
 
 class MisuseReports(LicenceEvents):
@@ -140,8 +153,12 @@ class MisuseReports(LicenceEvents):
             return cases.find_reviews(conn, status=status)
 
     def close_review(self, review_id: str, outcome: str, *, reason: str) -> dict[str, Any]:
-        """End a review: no_action, restrict, suspend, revoke or shut_down (the last four
-        are applied to the licence as events)."""
+        """End a review with an outcome of :func:`review_outcomes` for its licence's state:
+        no_action; restrict, suspend, revoke or shut_down (an issued licence); approve or
+        refuse (an application: a submitted one is taken under review first). The outcome
+        is applied to the licence as events in the review's transaction. Raises
+        :class:`InvalidInput` (``outcome``) for an outcome that does not fit the state,
+        :class:`NotFound`, and :class:`IllegalTransition` for a closed review."""
         if outcome not in REVIEW_OUTCOMES:
             raise InvalidInput(f"must be one of {', '.join(REVIEW_OUTCOMES)}", field="outcome")
         with self.app.engine.connect() as conn:
@@ -152,21 +169,32 @@ class MisuseReports(LicenceEvents):
         if review["status"] != "open":
             raise IllegalTransition(f"review {review_id} is already closed ({review['outcome']})")
         event = REVIEW_OUTCOMES[outcome]
+        licence = self.get(review["subject_id"]) if review["subject_kind"] == "licence" else None
+        if licence is not None and outcome not in review_outcomes(licence.state):
+            raise InvalidInput(
+                f"licence {licence.id} is {licence.state.value}: close its review with "
+                f"{' or '.join(review_outcomes(licence.state))}",
+                field="outcome",
+            )
+        conditions = None
+        if event is Event.RESTRICT:
+            conditions = Conditions(terms=(f"Restricted after review {review_id}: {reason}",))
+        elif event is Event.APPROVE and licence is not None:
+            conditions = self._approval_conditions(licence, None)
         with writing(self.app.engine) as conn:
             # Close first, conditionally (a compare-and-set on the status): of two officers
             # closing at once, one wins, and the loser's licence event is never applied,
             # since it is in this same transaction and rolls back with it.
             if not cases.close_review(conn, review_id, outcome, self.app._now()):
                 raise IllegalTransition(f"review {review_id} was closed meanwhile")
-            if event is not None and review["subject_kind"] == "licence":
-                conditions = None
-                if event is Event.RESTRICT:
-                    conditions = Conditions(
-                        terms=(f"Restricted after review {review_id}: {reason}",)
-                    )
+            steps = [event] if event is not None and licence is not None else []
+            if steps and licence is not None and licence.state is State.SUBMITTED:
+                steps.insert(0, Event.REVIEW)
+            for step in steps:
                 self._transition_in(
-                    conn, review["subject_id"], event, reason=f"review {review_id}: {reason}",
-                    on=self.app.clock().date(), conditions=conditions, expected_version=None,
+                    conn, review["subject_id"], step, reason=f"review {review_id}: {reason}",
+                    on=self.app.clock().date(),
+                    conditions=conditions if step is event else None, expected_version=None,
                     data={"review": review_id}, decision_id=None,
                 )  # fmt: skip
             report = review["data"].get("report")

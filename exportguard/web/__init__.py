@@ -18,8 +18,7 @@ from fastapi.staticfiles import StaticFiles
 from starlette.datastructures import UploadFile as StarletteUpload
 
 from exportguard.core import countries
-from exportguard.core.licensing import Conditions, Event, allowed_events
-from exportguard.core.permissions import allowed, may_take, owns, require, require_event
+from exportguard.core.permissions import allowed, require
 from exportguard.edge.auth import SESSION_COOKIE, Caller
 from exportguard.edge.errors import status_of
 from exportguard.errors import (
@@ -31,15 +30,15 @@ from exportguard.errors import (
 )
 from exportguard.services.decision_input import DecisionInput
 from exportguard.services.jobs import IMPORT_JOB
-from exportguard.web import cases
+from exportguard.web import admin, batch, cases, licences
 from exportguard.web.common import (
     HERE,
     VENDOR,
     error_page,
+    form_lines,
     guard,
     page,
     parse_date,
-    parse_number,
     parse_whole,
     read_form,
     templates,
@@ -55,7 +54,9 @@ def install(app: FastAPI) -> None:
     app.mount("/static", StaticFiles(directory=str(HERE / "static")), name="static")
     if VENDOR.is_dir():
         app.mount("/vendor", StaticFiles(directory=str(VENDOR)), name="vendor")
-    for path, methods, endpoint in ROUTES + cases.ROUTES:
+    for path, methods, endpoint in (
+        ROUTES + cases.ROUTES + licences.ROUTES + admin.ROUTES + batch.ROUTES
+    ):
         app.add_api_route(
             path, endpoint, methods=methods, include_in_schema=False, response_class=HTMLResponse
         )
@@ -175,11 +176,6 @@ async def screen_page(request: Request) -> Response:
                 may_open=allowed(who.actor, "open_case"))  # fmt: skip
 
 
-def _lines(text: str) -> list[str]:
-    """A textarea's non-empty lines (one party a line)."""
-    return [line.strip() for line in text.splitlines() if line.strip()]
-
-
 async def decide_page(request: Request) -> Response:
     who = await guard(request, "decide")
     if isinstance(who, Response):
@@ -195,9 +191,9 @@ async def decide_page(request: Request) -> Response:
                 to=form.get("to", ""),
                 on=parse_date(form.get("date"), "date") or who.service.clock().date(),
                 regimes=[r for r in known if form.get(f"r_{r}")],
-                end_users=_lines(form.get("end_users", "")),
-                consignees=_lines(form.get("consignees", "")),
-                intermediaries=_lines(form.get("intermediaries", "")),
+                end_users=form_lines(form.get("end_users", "")),
+                consignees=form_lines(form.get("consignees", "")),
+                intermediaries=form_lines(form.get("intermediaries", "")),
                 end_user_type=form.get("end_user_type") or None,
                 end_use=form.get("end_use") or None,
                 authority_informed=bool(form.get("authority_informed")),
@@ -210,209 +206,11 @@ async def decide_page(request: Request) -> Response:
             return page(request, "decide.html", who, 422, form=form, error=str(exc),
                         regimes=known)  # fmt: skip
     return page(request, "decide.html", who, form=form, result=result, regimes=known,
-                may_open=allowed(who.actor, "open_case"))  # fmt: skip
+                may_open=allowed(who.actor, "open_case"),
+                may_apply=allowed(who.actor, "apply"))  # fmt: skip
 
 
-# --- licences ---------------------------------------------------------------------------------
-
-
-async def licences_page(request: Request) -> Response:
-    who = await guard(request, "read_licences")
-    if isinstance(who, Response):
-        return who
-    scope = who.actor.exporter if who.actor.is_exporter else None
-    state = request.query_params.get("state") or None
-    return page(
-        request,
-        "licences.html",
-        who,
-        state=state,
-        licences=who.service.licensing.find(exporter=scope, state=state),
-    )
-
-
-async def licence_new(request: Request) -> Response:
-    who = await guard(request, "apply")
-    if isinstance(who, Response):
-        return who
-    form = await read_form(request) if request.method == "POST" else {}
-    if form:
-        try:
-            exporter = who.actor.exporter if who.actor.is_exporter else form.get("exporter", "")
-            lic = who.service.licensing.apply(
-                exporter=exporter or "",
-                kind=form.get("kind", "export"),
-                regime=form.get("regime", ""),
-                items=form.get("items", "").split(),
-                destination=form.get("destination", ""),
-                end_user=form.get("end_user", ""),
-                end_user_type=form.get("end_user_type") or None,
-                end_use=form.get("end_use") or None,
-                value=parse_number(form.get("value"), "value"),
-                parent=form.get("parent") or None,
-            )
-        except (ExportGuardError, ValueError) as exc:
-            return page(request, "licence_new.html", who, 422, form=form, error=str(exc))
-        return RedirectResponse(f"/licences/{lic.id}", status_code=303)
-    return page(request, "licence_new.html", who, form=form)
-
-
-async def licence_page(request: Request) -> Response:
-    who = await guard(request, "read_licences")
-    if isinstance(who, Response):
-        return who
-    licence_id = request.path_params["licence_id"]
-    try:
-        lic = who.service.licensing.get(licence_id)
-        if not owns(who.actor, lic.exporter):
-            raise NotFound(f"no licence {licence_id!r}")
-        view = who.service.licensing.view(licence_id)
-    except ExportGuardError as exc:
-        return error_page(request, who, exc)
-    events = [e.value for e in allowed_events(lic.state) if may_take(who.actor, lic.state, e)]
-    requests = who.service.licensing.amendment_requests(licence=licence_id, status=None)
-    return page(
-        request,
-        "licence.html",
-        who,
-        lic=view,
-        events=events,
-        requests=requests,
-        may_request=allowed(who.actor, "request_amendment")
-        and view["state_on"]["state"] in ("issued", "suspended"),
-        may_decide=allowed(who.actor, "decide_amendment"),
-        message=request.query_params.get("message"),
-    )
-
-
-async def amendment_request(request: Request) -> Response:
-    """An exporter's request to change its issued licence (an officer decides it)."""
-    who = await guard(request, "request_amendment")
-    if isinstance(who, Response):
-        return who
-    licence_id = request.path_params["licence_id"]
-    form = await read_form(request)
-    try:
-        lic = who.service.licensing.get(licence_id)
-        if not owns(who.actor, lic.exporter):
-            raise NotFound(f"no licence {licence_id!r}")
-        conditions = Conditions(
-            valid_until=parse_date(form.get("valid_until"), "valid_until"),
-            max_value=parse_number(form.get("max_value"), "max_value"),
-        )
-        made = who.service.licensing.request_amendment(
-            licence_id, conditions, reason=form.get("reason", "")
-        )
-    except ExportGuardError as exc:
-        return error_page(request, who, exc)
-    return RedirectResponse(
-        f"/licences/{licence_id}?message=Amendment+request+{made.id}+sent+to+an+officer",
-        status_code=303,
-    )
-
-
-async def amendment_decision(request: Request) -> Response:
-    """An officer approves (the licence is amended) or refuses an amendment request."""
-    who = await guard(request, "decide_amendment")
-    if isinstance(who, Response):
-        return who
-    request_id = request.path_params["request_id"]
-    form = await read_form(request)
-    try:
-        outcome = form.get("outcome", "")
-        if outcome not in ("approve", "refuse"):
-            raise InvalidInput("choose approve or refuse", field="outcome")
-        decided = who.service.licensing.decide_amendment(
-            request_id, approve=outcome == "approve", reason=form.get("reason", "")
-        )
-    except ExportGuardError as exc:
-        return error_page(request, who, exc)
-    return RedirectResponse(
-        f"/licences/{decided.licence}?message={decided.id}+{decided.status.value}",
-        status_code=303,
-    )
-
-
-async def licence_event(request: Request) -> Response:
-    who = await guard(request, "read_licences")
-    if isinstance(who, Response):
-        return who
-    licence_id = request.path_params["licence_id"]
-    form = await read_form(request)
-    try:
-        lic = who.service.licensing.get(licence_id)
-        if not owns(who.actor, lic.exporter):
-            raise NotFound(f"no licence {licence_id!r}")
-        event = Event(form.get("event", ""))
-        require_event(who.actor, lic.state, event)
-        conditions = None
-        if form.get("valid_until") or form.get("max_value"):
-            conditions = Conditions(
-                valid_until=parse_date(form.get("valid_until"), "valid_until"),
-                max_value=parse_number(form.get("max_value"), "max_value"),
-            )
-        who.service.licensing.transition(
-            licence_id,
-            event,
-            reason=form.get("reason", ""),
-            conditions=conditions,
-            expected_version=parse_whole(form["version"], "version", 0)
-            if form.get("version")
-            else None,
-        )
-    except (ExportGuardError, ValueError) as exc:
-        return error_page(
-            request,
-            who,
-            exc if isinstance(exc, ExportGuardError) else InvalidInput(str(exc), field="form"),
-        )
-    return RedirectResponse(f"/licences/{licence_id}", status_code=303)
-
-
-# --- reviews, reports, impact -----------------------------------------------------------------
-
-
-async def reviews_page(request: Request) -> Response:
-    who = await guard(request, "read_reports")
-    if isinstance(who, Response):
-        return who
-    if request.method == "POST":
-        form = await read_form(request)
-        try:
-            require(who.actor, "close_review")
-            who.service.licensing.close_review(
-                form.get("review", ""), form.get("outcome", ""), reason=form.get("reason", "")
-            )
-        except ExportGuardError as exc:
-            return error_page(request, who, exc)
-        return RedirectResponse("/reviews", status_code=303)
-    return page(
-        request,
-        "reviews.html",
-        who,
-        reviews=who.service.licensing.reviews("open"),
-        reports=who.service.licensing.reports(),
-    )
-
-
-async def report_page(request: Request) -> Response:
-    who = await guard(request, "report_misuse")
-    if isinstance(who, Response):
-        return who
-    form = await read_form(request)
-    try:
-        who.service.licensing.report_misuse(
-            source=form.get("source", ""),
-            reported_on=parse_date(form.get("reported_on"), "reported_on") or date.today(),
-            country=form.get("country", ""),
-            suspected_operator=form.get("operator", ""),
-            product=form.get("product", ""),
-            evidence=form.get("evidence", ""),
-            confidence=form.get("confidence", "medium"),
-        )
-    except ExportGuardError as exc:
-        return error_page(request, who, exc)
-    return RedirectResponse("/reviews", status_code=303)
+# --- impact ----------------------------------------------------------------------------------
 
 
 async def impact_page(request: Request) -> Response:
@@ -451,7 +249,7 @@ async def impact_page(request: Request) -> Response:
     )
 
 
-# --- map, lists, audit, counterparties, users --------------------------------------------------
+# --- map, lists, audit, counterparties --------------------------------------------------------
 
 
 async def map_page(request: Request) -> Response:
@@ -649,43 +447,14 @@ async def alert_action(request: Request) -> Response:
                             status_code=303)  # fmt: skip
 
 
-async def users_page(request: Request) -> Response:
-    who = await guard(request, "manage_users")
-    if isinstance(who, Response):
-        return who
-    if request.method == "POST":
-        form = await read_form(request)
-        try:
-            if form.get("disable"):
-                who.service.accounts.set_active(form["disable"], False)
-            else:
-                who.service.accounts.create_user(
-                    form.get("username", ""),
-                    form.get("password", ""),
-                    form.get("role", ""),
-                    form.get("exporter") or None,
-                )
-        except ExportGuardError as exc:
-            return error_page(request, who, exc)
-        return RedirectResponse("/users", status_code=303)
-    return page(request, "users.html", who, users=who.service.accounts.users())
-
-
 ROUTES: tuple[tuple[str, list[str], Any], ...] = (
     ("/login", ["GET"], login_form), ("/login", ["POST"], login), ("/logout", ["POST"], logout),
     ("/", ["GET"], home), ("/screen", ["GET", "POST"], screen_page),
-    ("/decide", ["GET", "POST"], decide_page), ("/licences", ["GET"], licences_page),
-    ("/licences/new", ["GET", "POST"], licence_new),
-    ("/licences/{licence_id}", ["GET"], licence_page),
-    ("/licences/{licence_id}/event", ["POST"], licence_event),
-    ("/licences/{licence_id}/amendment-request", ["POST"], amendment_request),
-    ("/amendment-requests/{request_id}/decision", ["POST"], amendment_decision),
+    ("/decide", ["GET", "POST"], decide_page),
     ("/alerts/{alert_id}", ["POST"], alert_action),
-    ("/reviews", ["GET", "POST"], reviews_page), ("/reports", ["POST"], report_page),
     ("/impact", ["GET", "POST"], impact_page), ("/map", ["GET"], map_page),
     ("/lists", ["GET"], lists_page), ("/audit", ["GET"], audit_page),
     ("/counterparties", ["GET", "POST"], counterparties_page),
     ("/counterparties/import", ["POST"], counterparty_import),
     ("/counterparties/imports/{job_id}", ["GET"], counterparty_import_page),
-    ("/users", ["GET", "POST"], users_page),
 )  # fmt: skip

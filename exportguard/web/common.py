@@ -41,13 +41,15 @@ def page(
     if who is not None:
         a = who.actor
         nav = [(label, href) for label, href, action in (
-            ("Screen", "/screen", "screen"), ("Cases", "/cases", "read_cases"),
+            ("Screen", "/screen", "screen"), ("Batch", "/batch", "screen"),
+            ("Cases", "/cases", "read_cases"),
             ("Decide", "/decide", "decide"),
             ("Licences", "/licences", "read_licences"),
             ("Counterparties", "/counterparties", "read_counterparties"),
             ("Reviews", "/reviews", "read_reports"), ("Impact", "/impact", "impact"),
             ("Map", "/map", "read_regimes"), ("Lists", "/lists", "read_lists"),
             ("Audit", "/audit", "read_audit"), ("Users", "/users", "manage_users"),
+            ("Import lists", "/lists/import", "import_lists"),
         ) if allowed(a, action)]  # fmt: skip
     return templates.TemplateResponse(
         request,
@@ -78,10 +80,19 @@ async def read_form(request: Request) -> dict[str, str]:
 
 
 async def guard(request: Request, action: str | None = None) -> Caller | Response:
-    who = await who_is(request)
+    """The signed-in caller if it may take ``action``; else the sign-in redirect or a 403
+    page (a wrong CSRF token raises :class:`PermissionDenied`). A refused request's form,
+    parsed for its CSRF token, is closed here (an upload's spooled files)."""
+    try:
+        who = await who_is(request)
+    except ExportGuardError:
+        await request.close()
+        raise
     if who is None:
+        await request.close()
         return login_redirect(request)
     if action is not None and not allowed(who.actor, action):
+        await request.close()
         return page(request, "error.html", who, 403, message=f"A {who.actor.role} may not do this.")
     return who
 
@@ -89,6 +100,11 @@ async def guard(request: Request, action: str | None = None) -> Caller | Respons
 def error_page(request: Request, who: Caller, exc: ExportGuardError) -> HTMLResponse:
     status = status_of(exc)
     return page(request, "error.html", who, status, message=str(exc))
+
+
+def form_lines(text: str) -> list[str]:
+    """A textarea's non-empty lines, stripped (one party a line)."""
+    return [line.strip() for line in text.splitlines() if line.strip()]
 
 
 def parse_whole(text: str, field: str, minimum: int = 1) -> int:

@@ -1,0 +1,134 @@
+"""Batch screening on the web: upload a CSV of parties (``id,name[,country,type]``), follow
+the job's progress (rows screened of the file's rows; the page reloads itself until the
+job ends), read the hits in a table and download them as CSV (the API's job result). The
+job is ``services.jobs``'s, shared with ``POST /api/v1/screen/batch``: the file is checked
+on upload (a bad file comes back to the form naming its lines and fields, and no job is
+made). An exporter reaches its own jobs only, as in the API."""
+
+from __future__ import annotations
+
+import csv
+import io
+from typing import Any
+
+from fastapi import Request
+from fastapi.responses import HTMLResponse, PlainTextResponse, RedirectResponse, Response
+from starlette.datastructures import UploadFile
+
+from exportguard.core.permissions import allowed
+from exportguard.core.thresholds import DEFAULT_THRESHOLD
+from exportguard.edge.auth import Caller
+from exportguard.edge.errors import status_of
+from exportguard.errors import ExportGuardError, InvalidInput, NotFound, SourceFormatError
+from exportguard.services.jobs import SCREEN_JOB
+from exportguard.web.common import error_page, guard, page
+
+#: The largest CSV the page takes (``edge.limits`` caps the body the same).
+MAX_BATCH_UPLOAD = 16 * 1024 * 1024
+#: Result rows shown on the page (the CSV download has them all); jobs listed.
+ROWS_SHOWN = 1000
+JOBS_SHOWN = 20
+
+
+def _jobs(who: Caller) -> list[dict[str, Any]]:
+    """The caller's batch jobs (an exporter's own, anyone's for others), newest first."""
+    owner = who.actor.username if who.actor.is_exporter else None
+    found = [j for j in who.service.jobs.find(owner) if j["kind"] == SCREEN_JOB]
+    return found[::-1][:JOBS_SHOWN]
+
+
+def _form(
+    request: Request, who: Caller, status: int = 200, error: str | None = None
+) -> HTMLResponse:
+    return page(request, "batch.html", who, status, error=error, jobs=_jobs(who),
+                columns=("id", "name", "country", "type"))  # fmt: skip
+
+
+async def batch_page(request: Request) -> Response:
+    """The upload form and the caller's recent jobs; POST queues a job and goes to its
+    progress page."""
+    who = await guard(request, "screen")
+    if isinstance(who, Response):
+        return who
+    if request.method == "GET":
+        return _form(request, who)
+    form = await request.form()
+    upload = form.get("file")
+    try:
+        if not isinstance(upload, UploadFile) or not upload.filename:
+            raise InvalidInput("choose a CSV file to screen", field="file")
+        data = await upload.read(MAX_BATCH_UPLOAD + 1)
+        if len(data) > MAX_BATCH_UPLOAD:
+            raise InvalidInput(f"larger than {MAX_BATCH_UPLOAD} bytes", field="file")
+        try:
+            text = data.decode("utf-8-sig")
+        except UnicodeDecodeError as exc:
+            raise SourceFormatError(f"not UTF-8 text ({exc.reason} at byte {exc.start})",
+                                    file=upload.filename) from None  # fmt: skip
+        who.service.accounts.throttle(who.actor.username, "batch")
+        job_id = who.service.jobs.submit(
+            text, owner=who.actor.username, exporter=who.actor.exporter, file=upload.filename,
+            options={"limit": 10, "threshold": DEFAULT_THRESHOLD, "file": upload.filename},
+        )  # fmt: skip
+    except ExportGuardError as exc:
+        name = upload.filename if isinstance(upload, UploadFile) else None
+        said = str(exc)
+        if isinstance(exc, InvalidInput) and name and not said.startswith(name):
+            said = f"{name}: {said}"  # the lines at fault, in the file named
+        return _form(request, who, status_of(exc), error=said)
+    finally:
+        await form.close()  # the upload's spooled temporary file
+    return RedirectResponse(f"/batch/{job_id}", status_code=303)
+
+
+def _job(who: Caller, job_id: str) -> dict[str, Any]:
+    """The job, if the caller reaches it (:class:`NotFound` otherwise, as for no job)."""
+    job = who.service.jobs.get(job_id)
+    if job["kind"] != SCREEN_JOB or (who.actor.is_exporter and job["owner"] != who.actor.username):
+        raise NotFound(f"no batch job {job_id!r}")
+    return job
+
+
+async def job_page(request: Request) -> Response:
+    """A job's progress (rows screened of its rows) until it ends; then its hits, a table
+    of the first :data:`ROWS_SHOWN` result rows (each hit may be reviewed as a case), and
+    the CSV download."""
+    who = await guard(request, "screen")
+    if isinstance(who, Response):
+        return who
+    try:
+        job = _job(who, request.path_params["job_id"])
+    except ExportGuardError as exc:
+        return error_page(request, who, exc)
+    rows: list[dict[str, str]] = []
+    if job["status"] == "done" and job["result"]:
+        reader = csv.DictReader(io.StringIO(job["result"]))
+        rows = [r for _, r in zip(range(ROWS_SHOWN), reader, strict=False)]
+    hits = sum(1 for r in rows if r.get("entity_id"))
+    return page(
+        request, "batch_job.html", who, job=job, rows=rows, hits=hits,
+        shown=ROWS_SHOWN, running=job["status"] in ("queued", "running"),
+        may_open=allowed(who.actor, "open_case"),
+    )  # fmt: skip
+
+
+async def job_csv(request: Request) -> Response:
+    """The job's result as CSV (one row per hit; a row without a hit once)."""
+    who = await guard(request, "screen")
+    if isinstance(who, Response):
+        return who
+    job_id = request.path_params["job_id"]
+    try:
+        job = _job(who, job_id)
+        if job["status"] != "done":
+            raise InvalidInput(f"job {job_id} is {job['status']}", field="job")
+    except ExportGuardError as exc:
+        return error_page(request, who, exc)
+    return PlainTextResponse(job["result"], media_type="text/csv", headers={
+        "Content-Disposition": f'attachment; filename="{job_id}.csv"'})  # fmt: skip
+
+
+ROUTES: tuple[tuple[str, list[str], Any], ...] = (
+    ("/batch", ["GET", "POST"], batch_page), ("/batch/{job_id}", ["GET"], job_page),
+    ("/batch/{job_id}/result.csv", ["GET"], job_csv),
+)  # fmt: skip
