@@ -369,26 +369,43 @@ def _unspelt_similarity(q: Token, c: Token) -> tuple[float, str]:
     ``(0.0, "different")``. Sound-alike tests are left out: of a joined group they
     count only as spelling (:func:`_join_similarity`); initials and abbreviations stay
     below the level."""
-    if q.legal != c.legal or _digits(q.text) != _digits(c.text):
+    if q.legal != c.legal:
         return 0.0, "different"
-    roman_q = romanised(q.text)
-    if roman_q is not None and roman_q == romanised(c.text):
+    digits_q, roman_q, canon_q, particle_q, given_q = _unspelt_key(q)
+    digits_c, roman_c, canon_c, particle_c, given_c = _unspelt_key(c)
+    if digits_q != digits_c:
+        return 0.0, "different"
+    if roman_q is not None and roman_q == roman_c:
         return ROMANISATION_SIMILARITY, "romanisation"
-    if len(q.text) > 3 and len(c.text) > 3 and translit_canonical(q.text) == translit_canonical(
-        c.text
-    ):
+    if canon_q is not None and canon_q == canon_c:
         cyrillic = "cyrillic" in (q.script, c.script)
         return (
             CYRILLIC_TRANSLIT_SIMILARITY if cyrillic else TRANSLIT_SIMILARITY
         ), "transliteration"
-    particle = particle_class(q.text)
-    if particle is not None and particle == particle_class(c.text):
+    if particle_q is not None and particle_q == particle_c:
         return PARTICLE_SIMILARITY, "particle"
-    if q.kind == c.kind == "word":
-        q_full, c_full = given_name_groups(q.text), given_name_groups(c.text)
-        if q_full & c_full or q.text in c_full or c.text in q_full:
-            return GIVEN_NAME_SIMILARITY, "given-name variant"
+    if given_q is not None and given_c is not None and (
+        given_q & given_c or q.text in given_c or c.text in given_q
+    ):
+        return GIVEN_NAME_SIMILARITY, "given-name variant"
     return 0.0, "different"
+
+
+@lru_cache(maxsize=262_144)
+def _unspelt_key(
+    t: Token,
+) -> tuple[str, str | None, str | None, str | None, frozenset[str] | None]:
+    """What :func:`_unspelt_similarity` compares of a token, computed once: (digits,
+    romanised syllable, transliteration-canonical spelling of a word over three letters,
+    particle class, given-name groups of a name word)."""
+    text = t.text
+    return (
+        _digits(text),
+        romanised(text),
+        translit_canonical(text) if len(text) > 3 else None,
+        particle_class(text),
+        given_name_groups(text) if t.kind == "word" else None,
+    )
 
 
 def _is_particle(token: Token) -> bool:

@@ -763,6 +763,7 @@ _TRANSLIT_VARIANTS = (
 
 
 @lru_cache(maxsize=100_000)
+@lru_cache(maxsize=131_072)
 def translit_canonical(text: str) -> str:
     """``text`` with transliteration-convention variants rewritten to one form."""
     for pattern, replacement in _TRANSLIT_VARIANTS:
@@ -808,6 +809,7 @@ def _given_names() -> dict[str, frozenset[str]]:
     return {name: frozenset(found) for name, found in groups.items()}
 
 
+@lru_cache(maxsize=131_072)
 def given_name_groups(text: str) -> frozenset[str]:
     """The full given names a (lower-case Latin) token is, or is a short form or a
     spelling variant of, in their transliteration-canonical spelling: "bob" ->
@@ -886,8 +888,8 @@ def skeletons(token: str, *, abjad: bool = False) -> set[str]:
 
 
 def _collapse(skeleton: str) -> str:
-    out: list[str] = []
-    for ch in skeleton:
-        if not out or out[-1] != ch:
-            out.append(ch)
-    return "".join(out)
+    """``skeleton`` with each run of one letter as one letter."""
+    return _RUNS.sub(r"\1", skeleton)
+
+
+_RUNS = re.compile(r"(.)\1+")
