@@ -24,8 +24,8 @@ from exportguard.errors import (
     TooManyAttempts,
 )
 from exportguard.services.credentials import (
-    DUMMY_HASH,
     check_password,
+    dummy_hash,
     hash_password,
     password_problems,
     sha256_hex,
@@ -302,7 +302,7 @@ class Accounts:
             user = None if locked else store.user_by_name(conn, username)
             ok = False
             if not locked:
-                stored = user["password_hash"] if user else DUMMY_HASH
+                stored = user["password_hash"] if user else dummy_hash()
                 ok = check_password(password, stored) and bool(user and user["active"])
                 store.add_attempt(conn, username, address, at, ok)
             if not ok:

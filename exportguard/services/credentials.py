@@ -7,6 +7,7 @@ from __future__ import annotations
 import hashlib
 import hmac
 import secrets
+from functools import cache
 
 from exportguard.errors import FieldError
 
@@ -36,9 +37,12 @@ def check_password(password: str, stored: str) -> bool:
     return hmac.compare_digest(computed.hex(), digest)
 
 
-#: Checked when the user name does not exist, so that answer takes as long as a wrong
-#: password (a hash of a random password nobody knows).
-DUMMY_HASH = hash_password(secrets.token_urlsafe(24))
+@cache
+def dummy_hash() -> str:
+    """Checked when the user name does not exist, so that answer takes as long as a wrong
+    password (a hash of a random password nobody knows; made on first use, not at import:
+    a one-off command never signs in)."""
+    return hash_password(secrets.token_urlsafe(24))
 
 
 def password_problems(password: str, username: str) -> list[FieldError]:
