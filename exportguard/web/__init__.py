@@ -31,7 +31,7 @@ from exportguard.errors import (
 )
 from exportguard.services.decision_input import DecisionInput
 from exportguard.services.jobs import IMPORT_JOB
-from exportguard.web import cases
+from exportguard.web import cases, screening
 from exportguard.web.common import (
     HERE,
     VENDOR,
@@ -55,7 +55,7 @@ def install(app: FastAPI) -> None:
     app.mount("/static", StaticFiles(directory=str(HERE / "static")), name="static")
     if VENDOR.is_dir():
         app.mount("/vendor", StaticFiles(directory=str(VENDOR)), name="vendor")
-    for path, methods, endpoint in ROUTES + cases.ROUTES:
+    for path, methods, endpoint in ROUTES + cases.ROUTES + screening.ROUTES:
         app.add_api_route(
             path, endpoint, methods=methods, include_in_schema=False, response_class=HTMLResponse
         )
@@ -152,27 +152,7 @@ async def home(request: Request) -> Response:
     return page(request, "index.html", who, counts=counts, snapshots=svc.snapshots_in_force())
 
 
-# --- screening and decisions ------------------------------------------------------------------
-
-
-async def screen_page(request: Request) -> Response:
-    who = await guard(request, "screen")
-    if isinstance(who, Response):
-        return who
-    form = await read_form(request) if request.method == "POST" else {}
-    result = None
-    if form:
-        try:
-            result = who.service.cases.review(who.service.screen(
-                form.get("name", ""),
-                country=form.get("country") or None,
-                type=form.get("type") or None,
-                as_of=parse_date(form.get("as_of"), "as_of"),
-            ))  # fmt: skip
-        except ExportGuardError as exc:
-            return page(request, "screen.html", who, 422, form=form, error=str(exc))
-    return page(request, "screen.html", who, form=form, result=result,
-                may_open=allowed(who.actor, "open_case"))  # fmt: skip
+# --- decisions ----------------------------------------------------------------------------------
 
 
 def _lines(text: str) -> list[str]:
@@ -673,7 +653,7 @@ async def users_page(request: Request) -> Response:
 
 ROUTES: tuple[tuple[str, list[str], Any], ...] = (
     ("/login", ["GET"], login_form), ("/login", ["POST"], login), ("/logout", ["POST"], logout),
-    ("/", ["GET"], home), ("/screen", ["GET", "POST"], screen_page),
+    ("/", ["GET"], home),
     ("/decide", ["GET", "POST"], decide_page), ("/licences", ["GET"], licences_page),
     ("/licences/new", ["GET", "POST"], licence_new),
     ("/licences/{licence_id}", ["GET"], licence_page),
