@@ -78,7 +78,8 @@ def _feature(f: FeatureResult) -> str | None:
     if f.feature == "birth_date":
         if f.value > 0:
             return f"the date of birth given agrees: listed {detail.removeprefix('born ')}"
-        return f"the date of birth given differs: listed {detail}"
+        listed, _, given = detail.removeprefix("born ").rpartition(", not ")
+        return f"the date of birth given ({given}) differs from every one listed: {listed}"
     if f.feature == "type":
         return f"another kind of party: {detail}"
     if f.feature == "identifier":

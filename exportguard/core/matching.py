@@ -187,7 +187,10 @@ def token_similarity(q: Token, c: Token) -> tuple[float, str]:
     shared = q.skeletons & c.skeletons
     if shared:
         length = max(len(s) for s in shared)
-        if ("abjad" in (q.script, c.script) and (length > 2 or _consonants_close(q, c))) or (
+        if (
+            "abjad" in (q.script, c.script)
+            and (length > 2 or _consonants_close(q, c))
+        ) or (
             "cyrillic" in (q.script, c.script)
             and length >= 4
             and spelling >= 0.55
