@@ -4,6 +4,8 @@ explanation in plain words."""
 
 from __future__ import annotations
 
+import re
+
 import pytest
 
 from tests.api.conftest import Api
@@ -59,3 +61,50 @@ def test_demo_positive_technologies_listings_are_one_profile(api: Api) -> None:
     assert any("extra legal form 'jsc'" in s for s in alias["plain_explanation"])
     schema = api.client.get("/openapi.json").json()["components"]["schemas"]
     assert "from" in schema["ProfileLinkOut"]["properties"]
+
+
+def _signed_in_form(api: Api) -> str:
+    """Signs the client in as the officer; the screening form's CSRF value."""
+    login = api.client.get("/login").text
+    csrf = re.search(r'name="csrf" value="([^"]+)"', login)
+    assert csrf is not None
+    api.client.post(
+        "/login", data={"username": "officer", "password": "officer-demo", "csrf": csrf[1]}
+    )
+    found = re.search(r'name="csrf" value="([^"]+)"', api.client.get("/screen").text)
+    assert found is not None
+    return found[1]
+
+
+def test_web_form_takes_the_qualifiers_and_names_a_bad_field(api: Api) -> None:
+    csrf = _signed_in_form(api)
+    bad = api.client.post(
+        "/screen",
+        data={"csrf": csrf, "name": "Positive Technologies", "birth_date": "1970-13",
+              "threshold": "0.9"},
+    )  # fmt: skip
+    assert bad.status_code == 422
+    assert "birth_date: must be a date: YYYY, YYYY-MM or YYYY-MM-DD" in bad.text
+    assert 'value="1970-13"' in bad.text  # the form as filled in
+    too_high = api.client.post("/screen", data={"csrf": csrf, "name": "x", "threshold": "2"})
+    assert too_high.status_code == 422
+    assert "threshold: must be between 0 and 1" in too_high.text
+    # An identifier alone, as the API takes it: the SDN listing by its tax ID, and the
+    # Entity List rows joined to it in one profile.
+    r = api.client.post(
+        "/screen", data={"csrf": csrf, "name": "", "identifiers": "Tax ID No. 7718668887\n"}
+    )
+    assert r.status_code == 200, r.text
+    assert r.text.count('<section class="profile"') == 1
+    assert "identifiers 7718668887" in r.text
+    assert "Why these listings are one party" not in r.text  # one listing found
+    r = api.client.post(
+        "/screen",
+        data={"csrf": csrf, "name": "Positive Technologies", "country": "RU",
+              "type": "organization"},
+    )  # fmt: skip
+    assert r.status_code == 200
+    assert r.text.count('<section class="profile"') == 1
+    assert 'data-listings="3"' in r.text
+    assert "Why these listings are one party" in r.text
+    assert "list published 2022-05-16" in r.text
