@@ -286,15 +286,12 @@ def group_listings(entries: Sequence[ListEntry]) -> list[Profile]:
             members[ra] += members.pop(rb)
             joined.append(found_link)
     weak = [f for f in found if f.evidence == NAME_ONLY]
-    groups: dict[int, list[int]] = {}
-    for k in range(len(entries)):
-        groups.setdefault(root(k), []).append(k)
     profiles = []
-    for members in groups.values():
-        inside = set(members)
+    for group in sorted(sorted(g) for g in members.values()):
+        inside = set(group)
         profiles.append(
             Profile(
-                tuple(members),
+                tuple(group),
                 tuple(lk for lk in joined if lk.a in inside),
                 tuple(_facing(lk, inside) for lk in weak if (lk.a in inside) != (lk.b in inside)),
             )
