@@ -64,7 +64,8 @@ def test_the_kony_brothers_are_three_parties(by_id: dict[str, ListEntry]) -> Non
     listings = [by_id[i] for i in ids]
     assert _groups(listings) == [set(ids[:3]), set(ids[3:6]), set(ids[6:])]
     ali = link(by_id["un_sc:CFi.010"], by_id["us_ofac_sdn:19930"])
-    assert ali is not None and ali.evidence == NAME_BIRTH_DATE
+    assert ali is not None
+    assert ali.evidence == NAME_BIRTH_DATE
     assert "1992, 1993, 1994, 1995" in ali.reason
 
 
@@ -118,9 +119,11 @@ def test_a_name_alone_is_only_possibly_the_same_party(by_id: dict[str, ListEntry
     profiles, each noting the other."""
     listings = [by_id["us_ofac_sdn:7886"], by_id["un_sc:IQi.044"]]
     found = link(*listings)
-    assert found is not None and found.evidence == NAME_ONLY
+    assert found is not None
+    assert found.evidence == NAME_ONLY
     first, second = group_listings(listings)
-    assert first.members == (0,) and second.members == (1,)
+    assert first.members == (0,)
+    assert second.members == (1,)
     assert [(lk.a, lk.b) for lk in first.possibly] == [(0, 1)]
     assert [(lk.a, lk.b) for lk in second.possibly] == [(1, 0)]
     assert "nothing else in common" in first.possibly[0].reason
