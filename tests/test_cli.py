@@ -55,6 +55,20 @@ def test_screen_text_explains_each_hit(db: str) -> None:
     assert "phonetic" in out
 
 
+def test_screen_text_groups_the_listings_of_one_party(db: str) -> None:
+    run(db, "lists", "import", "--demo")
+    code, out, _ = run(db, "screen", "Positive Technologies", "--country", "RU")
+    assert code == 0
+    assert "- the listed name has the extra legal form 'jsc'" in out
+    assert "list published 2022-05-16" in out
+    parties = out[out.index("Parties"):]
+    assert ": hits 1, 2, 3\n" in parties  # one party of the three listings
+    assert "both organizations tied to RU" in parties
+    code, out, _ = run(db, "screen", "Positive Technologies", "--json")
+    (profile,) = json.loads(out)["profiles"]
+    assert profile["hits"] == [1, 2, 3]
+
+
 def test_screen_with_nothing_imported_says_so(db: str) -> None:
     code, out, _ = run(db, "screen", "NSO Group")
     assert code == 0

@@ -68,11 +68,12 @@ def me(who: CallerDep) -> dict[str, Any]:
 # --- screening --------------------------------------------------------------------------------
 
 
-@router.post("/screen", tags=["screening"])
+@router.post("/screen", tags=["screening"], response_model=s.ScreenResponse)
 def screen(body: s.ScreenRequest, who: Caller = allowed("screen")) -> dict[str, Any]:
     """Screen one party against every list snapshot in force (as of a date). Each hit says
     whether a reviewed false positive clears it (``review``: the same party, the same
-    version of the entry; ``cleared_hits``, ``open_hits``)."""
+    version of the entry; ``cleared_hits``, ``open_hits``); ``profiles`` groups the hits by
+    listed party, with why its listings are one."""
     result = who.service.screen(
         body.name,
         country=body.country,

@@ -123,6 +123,65 @@ class ScreenRequest(Model):
         return model
 
 
+class ProfileLinkOut(BaseModel):
+    """Why two listings are one party: ``from`` and ``to`` entity ids, the ``evidence``
+    (``register entry``, ``identifier``, ``name and date of birth``, ``name, date of birth
+    and country``, ``name, country and kind``) and the ``reason`` in plain words."""
+
+    from_: str = Field(alias="from")
+    to: str
+    evidence: str
+    reason: str
+
+
+class PossiblySameOut(BaseModel):
+    """A member (``entity_id``) named like a listing (``other``) of another ``profile``
+    with nothing else to tell: not joined."""
+
+    entity_id: str
+    other: str
+    profile: int
+    reason: str
+
+
+class ProfileOut(BaseModel):
+    """One listed party: its listings (``hits`` ranks, ``entity_ids``), the ``links`` that
+    join them and what they say of the party together (``ScreeningResult._profiles``)."""
+
+    id: int
+    name: str
+    type: str
+    score: float
+    hits: list[int]
+    entity_ids: list[str]
+    sources: list[str]
+    links: list[ProfileLinkOut]
+    possibly_same: list[PossiblySameOut]
+    names: list[str]
+    birth_dates: list[str]
+    birth_places: list[str]
+    nationalities: list[str]
+    countries: list[str]
+    addresses: list[str]
+    identifiers: list[dict[str, Any]]
+    remarks: list[str]
+
+
+class ScreenResponse(BaseModel):
+    """A screening (``ScreeningResult.to_dict`` with each hit's review): the fields
+    documented here and every other one of that form (``query``, ``as_of``, ``snapshots``,
+    ``warnings``, ``cleared_hits`` ...). A hit carries ``list_published`` (its list's
+    publication date), ``plain_explanation`` (sentences) beside ``explanation`` (the
+    feature table), and ``entry`` (every field of the listing)."""
+
+    model_config = ConfigDict(extra="allow", populate_by_name=True)
+
+    hits: list[dict[str, Any]]
+    profiles: list[ProfileOut] = Field(
+        description="The hits shown grouped by listed party, best first."
+    )
+
+
 class BatchRequest(Model):
     csv: str = Field(
         min_length=1,

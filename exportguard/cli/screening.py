@@ -133,41 +133,66 @@ def _render_screening(data: dict[str, Any]) -> None:
     else:
         say(f"{total} hit(s).")
     for hit in data["hits"]:
-        styled(
-            f"\n[bold]{hit['rank']}. {hit['score']:.3f}  {esc(hit['name'])}[/]  "
-            f"({esc(hit['type'])}, {esc(hit['entity_id'])})"
+        _render_hit(hit)
+    _render_profiles(data.get("profiles") or [])
+
+
+def _render_hit(hit: dict[str, Any]) -> None:
+    """One hit: the listing, its facts, its documents and details, why it matched."""
+    styled(
+        f"\n[bold]{hit['rank']}. {hit['score']:.3f}  {esc(hit['name'])}[/]  "
+        f"({esc(hit['type'])}, {esc(hit['entity_id'])})"
+    )
+    say(f"   list: {hit['list_name']}")
+    if hit["matched_name"] != hit["name"]:
+        say(f"   matched alias: {hit['matched_name']}")
+    facts = []
+    if hit["programs"]:
+        facts.append("programs: " + "; ".join(hit["programs"]))
+    if hit["countries"]:
+        facts.append("countries: " + ", ".join(hit["countries"]))
+    facts.append(f"listed from {hit['listed_from'] or 'an unpublished date'}")
+    facts.append(f"until {hit['listed_until']}" if hit["listed_until"] else "no end date")
+    if hit.get("list_published"):
+        facts.append(f"list published {hit['list_published']}")
+    if len(hit["rows"]) > 1:
+        facts.append(f"one listing over {len(hit['rows'])} rows: {', '.join(hit['rows'])}")
+    if hit["citation"]:
+        facts.append(hit["citation"])
+    if facts:
+        say("   " + " | ".join(facts))
+    if hit["licence_requirement"] or hit["licence_policy"]:
+        say(
+            f"   licence requirement: {hit['licence_requirement'] or '-'}; "
+            f"policy: {hit['licence_policy'] or '-'}"
         )
-        say(f"   list: {hit['list_name']}")
-        if hit["matched_name"] != hit["name"]:
-            say(f"   matched alias: {hit['matched_name']}")
-        facts = []
-        if hit["programs"]:
-            facts.append("programs: " + "; ".join(hit["programs"]))
-        if hit["countries"]:
-            facts.append("countries: " + ", ".join(hit["countries"]))
-        facts.append(f"listed from {hit['listed_from'] or 'an unpublished date'}")
-        facts.append(f"until {hit['listed_until']}" if hit["listed_until"] else "no end date")
-        if len(hit["rows"]) > 1:
-            facts.append(f"one listing over {len(hit['rows'])} rows: {', '.join(hit['rows'])}")
-        if hit["citation"]:
-            facts.append(hit["citation"])
-        if facts:
-            say("   " + " | ".join(facts))
-        if hit["licence_requirement"] or hit["licence_policy"]:
-            say(
-                f"   licence requirement: {hit['licence_requirement'] or '-'}; "
-                f"policy: {hit['licence_policy'] or '-'}"
-            )
-        for doc in hit.get("documents") or []:
-            say("   document: " + _document_line(doc))
-        for detail in hit.get("details") or []:
-            say(f"   {detail['label']}: {detail['value']}")
-        remarks = (hit.get("entry") or {}).get("remarks")
-        if remarks:
-            say("   remarks: " + _shortened(remarks, _REMARKS_SHOWN))
-        out.print("   why:", highlight=False)
-        for f in hit["explanation"]:
-            say(f"     {f['feature']:<11} {f['contribution']:+.3f}  {f['detail']}")
+    for doc in hit.get("documents") or []:
+        say("   document: " + _document_line(doc))
+    for detail in hit.get("details") or []:
+        say(f"   {detail['label']}: {detail['value']}")
+    remarks = (hit.get("entry") or {}).get("remarks")
+    if remarks:
+        say("   remarks: " + _shortened(remarks, _REMARKS_SHOWN))
+    for sentence in hit.get("plain_explanation") or []:
+        say(f"   - {sentence}")
+    out.print("   why:", highlight=False)
+    for f in hit["explanation"]:
+        say(f"     {f['feature']:<11} {f['contribution']:+.3f}  {f['detail']}")
+
+
+def _render_profiles(profiles: list[dict[str, Any]]) -> None:
+    """The parties of several listings, and name-only likenesses, after the hits."""
+    said = [p for p in profiles if len(p["hits"]) > 1 or p["possibly_same"]]
+    if not said:
+        return
+    styled("\n[bold]Parties[/] (hits of one listed party, and why)")
+    for p in said:
+        say(f"  {p['name']}: hits {', '.join(str(rank) for rank in p['hits'])}")
+        for lk in p["links"]:
+            say(f"     {lk['from']} and {lk['to']}: {lk['reason']}")
+        for note in p["possibly_same"]:
+            say(f"     possibly the same party as {note['other']} (hits of party "
+                f"{note['profile']}): {note['reason']}; not joined")  # fmt: skip
 
 
 def _document_line(doc: dict[str, Any]) -> str:

@@ -81,13 +81,25 @@ class TokenPair(NamedTuple):
     how: str
 
 
+class Unmatched(NamedTuple):
+    """A word of one name that no word of the other matched, with its kind
+    (:data:`exportguard.core.names.KINDS`)."""
+
+    text: str
+    kind: str
+
+
 @dataclass(frozen=True, slots=True)
 class Scored:
-    """A score with every feature that went into it."""
+    """A score with every feature that went into it; ``query_only`` and ``list_only``
+    are the words of the name screened and of the listed name left unmatched,
+    for explanations in plain words (``core.explain``)."""
 
     score: float
     features: tuple[FeatureResult, ...]
     pairs: tuple[TokenPair, ...]
+    query_only: tuple[Unmatched, ...] = ()
+    list_only: tuple[Unmatched, ...] = ()
 
 
 TokenWeight = Callable[[Token], float]
@@ -635,9 +647,10 @@ def _weight(t: Token, weight_of: TokenWeight) -> float:
     return weight_of(t)
 
 
-def name_feature(
-    query: Query, cand: Candidate, weight_of: TokenWeight
-) -> tuple[float, str, tuple[TokenPair, ...]]:
+NameResult = tuple[float, str, tuple[TokenPair, ...], tuple[tuple[Unmatched, ...], ...]]
+
+
+def name_feature(query: Query, cand: Candidate, weight_of: TokenWeight) -> NameResult:
     """How much of both names is covered by aligned tokens, weighted by token rarity.
 
     ``query coverage`` is the weighted similarity of aligned tokens over all query tokens
@@ -656,6 +669,9 @@ def name_feature(
     multiplied by the best pair's similarity once more. When no distinctive word of the
     listed name matched, the value is at most :data:`NON_DISTINCTIVE_CAP` (and when the
     listed name has none, when any of its words is unmatched).
+
+    Returns the value, the detail, the aligned pairs and the unmatched words of the
+    query and of the listed name.
     """
     return _name_value(query.form.tokens, cand.form.tokens, cand.entry_type, weight_of)
 
@@ -663,11 +679,11 @@ def name_feature(
 @lru_cache(maxsize=16_384)
 def _name_value(
     qt: tuple[Token, ...], ct: tuple[Token, ...], entry_type: EntityType, weight_of: TokenWeight
-) -> tuple[float, str, tuple[TokenPair, ...]]:
+) -> NameResult:
     """:func:`name_feature` on the tokens alone (memoised: one listed name is often on
     several lists, or several rows of one, and a batch repeats names)."""
     if not qt or not ct:
-        return 0.0, "no comparable tokens", ()
+        return 0.0, "no comparable tokens", (), ((), ())
     chosen = align(qt, ct)
     cw = [_weight(t, weight_of) for t in ct]
     qw = [_weight(t, weight_of) for t in qt]
@@ -734,14 +750,15 @@ def _name_value(
         # Numbers must agree: "SCHOOL № 33" is not "SCHOOL № 32", however long the rest.
         value = min(value, NON_DISTINCTIVE_CAP)
         detail += "; the numbers differ"
-    unmatched_q = [qt[i].text for i in range(len(qt)) if i not in used_q]
-    unmatched_c = [ct[j].text for j in range(len(ct)) if j not in used_c]
-    if unmatched_q:
-        detail += f"; query only: {' '.join(unmatched_q)}"
-    if unmatched_c:
-        detail += f"; list only: {' '.join(unmatched_c)}"
+    free = (
+        tuple(Unmatched(qt[i].text, qt[i].kind) for i in range(len(qt)) if i not in used_q),
+        tuple(Unmatched(ct[j].text, ct[j].kind) for j in range(len(ct)) if j not in used_c),
+    )
+    for side, words in zip(("query", "list"), free, strict=True):
+        if words:
+            detail += f"; {side} only: {' '.join(w.text for w in words)}"
     detail += f"; coverage query {q_cov:.2f}, list {c_cov:.2f}"
-    return value, detail, tuple(pairs)
+    return value, detail, tuple(pairs), free
 
 
 def _distinctive(t: Token) -> bool:
@@ -869,7 +886,7 @@ def score(query: Query, cand: Candidate, weight_of: TokenWeight) -> Scored:
     :data:`IDENTIFIER_VARIANT_SCORE`): its contribution in the explanation is then what
     it actually added, so the contributions add up to the score (before clipping to 1).
     """
-    value, detail, pairs = name_feature(query, cand, weight_of)
+    value, detail, pairs, (query_only, list_only) = name_feature(query, cand, weight_of)
     if not query.form.tokens and not query.form.legal_forms:
         detail = "no name given: screened on the identifiers only"
     results = [FeatureResult("name", value, 1.0, detail)]
@@ -897,7 +914,7 @@ def score(query: Query, cand: Candidate, weight_of: TokenWeight) -> Scored:
         total += added
         if _NO_DISTINCTIVE in results[0].detail:  # the identifier is the evidence
             results[0] = replace(results[0], detail=results[0].detail.replace(_NO_DISTINCTIVE, ""))
-    return Scored(max(0.0, min(1.0, total)), tuple(results), pairs)
+    return Scored(max(0.0, min(1.0, total)), tuple(results), pairs, query_only, list_only)
 
 
 def _named_by_country(cand: Candidate) -> bool:

@@ -9,9 +9,11 @@ from datetime import date
 from typing import Any
 
 from exportguard.core.entities import EntityType, ListEntry, Snapshot
+from exportguard.core.explain import plain_words
 from exportguard.core.identifiers import match_form
 from exportguard.core.index import Hit, build_query, screen
 from exportguard.core.matching import Query
+from exportguard.core.profiles import Profile, combine, group_listings
 from exportguard.core.query_parts import screen_with_parts
 from exportguard.core.thresholds import DEFAULT_THRESHOLD
 from exportguard.errors import InvalidInput
@@ -26,6 +28,7 @@ class ScreeningResult:
     ``as_of`` is the date the entries were in force on (the day of screening unless one
     was given); ``total_hits`` counts every hit at the threshold, of which ``hits`` are
     the first ``limit``; ``sources`` and ``lists`` are the filters applied, if any.
+    :meth:`profiles` groups the hits shown by listed party (``core.profiles``).
     """
 
     query: Query
@@ -62,7 +65,61 @@ class ScreeningResult:
             "snapshots": [snapshot_ref(s) for s in self.snapshots],
             "warnings": self.warnings(),
             "hits": [self._hit(rank, hit) for rank, hit in enumerate(self.hits, 1)],
+            "profiles": self._profiles(),
         }  # fmt: skip
+
+    def profiles(self) -> list[Profile]:
+        """The hits shown grouped by listed party: one :class:`Profile` per party, its
+        ``members`` indexes into ``hits`` (best first), with the links that joined them and
+        name-only likenesses to other profiles (:func:`core.profiles.group_listings`). A
+        hit whose entry was not loaded is a profile of its own."""
+        full = [self.entries.get((h.snapshot_id, h.entry.id)) for h in self.hits]
+        known = [k for k, entry in enumerate(full) if entry is not None]
+        grouped = group_listings([e for e in full if e is not None])
+        out = [Profile(tuple(known[m] for m in p.members),
+                       tuple(replace(lk, a=known[lk.a], b=known[lk.b]) for lk in p.links),
+                       tuple(replace(lk, a=known[lk.a], b=known[lk.b]) for lk in p.possibly))
+               for p in grouped]  # fmt: skip
+        out += [Profile((k,), ()) for k, entry in enumerate(full) if entry is None]
+        return sorted(out, key=lambda p: p.members[0])
+
+    def _profiles(self) -> list[dict[str, Any]]:
+        """The JSON form of :meth:`profiles`: ``id`` (1, 2 ... best first), the best hit's
+        ``name``, ``type`` and ``score``, the ``hits`` (ranks) and ``entity_ids`` of its
+        listings, their ``sources``; ``links`` (``from`` and ``to`` entity ids,
+        ``evidence``, ``reason``) saying why they are one party; ``possibly_same`` (a
+        member's ``entity_id``, the ``other`` listing's, its ``profile``, ``reason``);
+        and what the listings say of the party together: ``names``, ``birth_dates``,
+        ``birth_places``, ``nationalities``, ``countries``, ``addresses``, ``identifiers``
+        (as in a hit's ``documents``), ``remarks``."""
+        profiles = self.profiles()
+        where = {m: n for n, p in enumerate(profiles, 1) for m in p.members}
+        out = []
+        for n, p in enumerate(profiles, 1):
+            best = self.hits[p.members[0]]
+            entries = [e for m in p.members
+                       if (e := self.entries.get((self.hits[m].snapshot_id,
+                                                  self.hits[m].entry.id)))]  # fmt: skip
+            facts = combine(entries)
+            out.append({
+                "id": n, "name": best.entry.name, "type": best.entry.type.value,
+                "score": round(best.score, 4), "hits": [m + 1 for m in p.members],
+                "entity_ids": [self.hits[m].entry.id for m in p.members],
+                "sources": sorted({self.hits[m].entry.source for m in p.members}),
+                "links": [{"from": self.hits[lk.a].entry.id, "to": self.hits[lk.b].entry.id,
+                           "evidence": lk.evidence, "reason": lk.reason} for lk in p.links],
+                "possibly_same": [{"entity_id": self.hits[lk.a].entry.id,
+                                   "other": self.hits[lk.b].entry.id, "profile": where[lk.b],
+                                   "reason": lk.reason} for lk in p.possibly],
+                "names": list(facts.names), "birth_dates": list(facts.birth_dates),
+                "birth_places": list(facts.birth_places),
+                "nationalities": list(facts.nationalities), "countries": list(facts.countries),
+                "addresses": list(facts.addresses),
+                "identifiers": [{**i.to_dict(), "normalised": match_form(i)}
+                                for i in facts.identifiers],
+                "remarks": list(facts.remarks),
+            })  # fmt: skip
+        return out
 
     def warnings(self) -> list[str]:
         """What the officer must know of the lists' dates: a list published after the
@@ -80,6 +137,7 @@ class ScreeningResult:
     def _hit(self, rank: int, hit: Hit) -> dict[str, Any]:
         info = hit.entry
         full = self.entries.get((hit.snapshot_id, info.id))
+        published = next((s.published for s in self.snapshots if s.id == hit.snapshot_id), None)
         return {
             "rank": rank,
             "score": round(hit.score, 4),
@@ -98,6 +156,8 @@ class ScreeningResult:
             "citation": info.citation,
             "licence_requirement": info.licence_requirement,
             "licence_policy": info.licence_policy,
+            "list_published": published.isoformat() if published else None,
+            "plain_explanation": plain_words(self.query, hit),
             "explanation": [
                 {"feature": f.feature, "value": round(f.value, 4), "weight": f.weight,
                  "contribution": round(f.contribution, 4), "detail": f.detail}
@@ -203,8 +263,10 @@ class Screening(Snapshots):
         )
         if record:
             payload = result.to_dict()
+            del payload["profiles"]  # derived from the hits: the record keeps what it kept
             for hit in payload["hits"]:
-                hit.pop("entry", None)
+                for derived in ("entry", "list_published", "plain_explanation"):
+                    hit.pop(derived, None)
             with writing(self.engine) as conn:
                 audit_record = self.audit.record(conn, "screening", query.name, payload)
             result = replace(result, audit_seq=audit_record.seq)

@@ -30,7 +30,7 @@ from exportguard.errors import (
 )
 from exportguard.services.decision_input import DecisionInput
 from exportguard.services.jobs import IMPORT_JOB
-from exportguard.web import admin, batch, cases, licences
+from exportguard.web import admin, batch, cases, licences, screening
 from exportguard.web.common import (
     HERE,
     VENDOR,
@@ -55,7 +55,7 @@ def install(app: FastAPI) -> None:
     if VENDOR.is_dir():
         app.mount("/vendor", StaticFiles(directory=str(VENDOR)), name="vendor")
     for path, methods, endpoint in (
-        ROUTES + cases.ROUTES + licences.ROUTES + admin.ROUTES + batch.ROUTES
+        ROUTES + cases.ROUTES + licences.ROUTES + admin.ROUTES + batch.ROUTES + screening.ROUTES
     ):
         app.add_api_route(
             path, endpoint, methods=methods, include_in_schema=False, response_class=HTMLResponse
@@ -153,27 +153,7 @@ async def home(request: Request) -> Response:
     return page(request, "index.html", who, counts=counts, snapshots=svc.snapshots_in_force())
 
 
-# --- screening and decisions ------------------------------------------------------------------
-
-
-async def screen_page(request: Request) -> Response:
-    who = await guard(request, "screen")
-    if isinstance(who, Response):
-        return who
-    form = await read_form(request) if request.method == "POST" else {}
-    result = None
-    if form:
-        try:
-            result = who.service.cases.review(who.service.screen(
-                form.get("name", ""),
-                country=form.get("country") or None,
-                type=form.get("type") or None,
-                as_of=parse_date(form.get("as_of"), "as_of"),
-            ))  # fmt: skip
-        except ExportGuardError as exc:
-            return page(request, "screen.html", who, 422, form=form, error=str(exc))
-    return page(request, "screen.html", who, form=form, result=result,
-                may_open=allowed(who.actor, "open_case"))  # fmt: skip
+# --- decisions ----------------------------------------------------------------------------------
 
 
 async def decide_page(request: Request) -> Response:
@@ -449,8 +429,7 @@ async def alert_action(request: Request) -> Response:
 
 ROUTES: tuple[tuple[str, list[str], Any], ...] = (
     ("/login", ["GET"], login_form), ("/login", ["POST"], login), ("/logout", ["POST"], logout),
-    ("/", ["GET"], home), ("/screen", ["GET", "POST"], screen_page),
-    ("/decide", ["GET", "POST"], decide_page),
+    ("/", ["GET"], home), ("/decide", ["GET", "POST"], decide_page),
     ("/alerts/{alert_id}", ["POST"], alert_action),
     ("/impact", ["GET", "POST"], impact_page), ("/map", ["GET"], map_page),
     ("/lists", ["GET"], lists_page), ("/audit", ["GET"], audit_page),

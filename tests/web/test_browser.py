@@ -60,8 +60,40 @@ def test_screen_nso_group_shows_entity_list_hit_and_explanation(
     assert "NSO Group" in hit.inner_text()
     assert "Entity List" in hit.inner_text()
     assert "Presumption of denial" in hit.inner_text()
+    assert "'nso', 'group' are spelt as listed" in hit.locator(".plain-why").inner_text()
+    hit.get_by_text("Technical detail").click()  # the feature table, folded away
     assert "nso~nso (exact" in hit.locator("table.why").inner_text()
     shot(page, "screen")
+    page.context.close()  # type: ignore[attr-defined]
+
+
+def test_screen_shows_one_profile_of_several_listings_with_technical_detail_folded(
+    browser: object, server: str
+) -> None:
+    """Positive Technologies: the demo list's two Entity List rows and its SDN row are one
+    party, said once with why; each listing explains itself in words, its feature table
+    behind a toggle."""
+    page = sign_in(browser, server, "officer")
+    page.goto(f"{server}/screen")  # type: ignore[attr-defined]
+    page.get_by_label("Name (any script)").fill("Positive Technologies")  # type: ignore[attr-defined]
+    page.get_by_label("Date of birth").fill("")  # type: ignore[attr-defined]
+    page.get_by_role("button", name="Screen", exact=True).click()  # type: ignore[attr-defined]
+    profiles = page.locator("section.profile")  # type: ignore[attr-defined]
+    expect(profiles).to_have_count(1)
+    profile = profiles.first
+    expect(profile.locator("article.hit")).to_have_count(3)
+    expect(profile.locator(".links")).to_contain_text("Why these listings are one party")
+    expect(profile.locator(".links")).to_contain_text("both organizations tied to RU")
+    expect(profile.locator("dl.party")).to_contain_text("7718668887")
+    alias = profile.locator('article.hit[data-entity="exportguard_demo:sdn-31455"]')
+    expect(alias.locator(".plain-why")).to_contain_text("the extra legal form 'jsc'")
+    expect(alias.get_by_role("button", name=re.compile("as a case"))).to_be_visible()
+    table = alias.locator("table.why")
+    expect(table).to_be_hidden()
+    alias.get_by_text("Technical detail").click()
+    expect(table).to_be_visible()
+    expect(table).to_contain_text("contribution")
+    shot(page, "screen-profile")
     page.context.close()  # type: ignore[attr-defined]
 
 
