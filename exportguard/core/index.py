@@ -36,7 +36,6 @@ import json
 import math
 import pickle
 import re
-from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, replace
 from datetime import date
@@ -329,7 +328,9 @@ class NameIndex:
         vocab_ids: dict[Token, int] = {}
         key_count: list[int] = []
         rerank: list[str] = []
-        postings: defaultdict[str, list[int]] = defaultdict(list)
+        key_ids: dict[str, int] = {}  # key -> its number, in order of first sight
+        posted_key: list[int] = []  # one (key number, name number) pair a posting
+        posted_name: list[int] = []
         for entry in entries:
             e = len(entry_json)
             entry_json.append(
@@ -355,24 +356,21 @@ class NameIndex:
                 rerank.append(rerank_text(form))
                 found = name_keys(form)
                 key_count.append(len(found))
-                for key in found:
-                    postings[key].append(n)
-                for key in ids:  # an entry's identifiers, on its first name only
-                    postings[key].append(n)
+                # an entry's identifiers, on its first name only
+                for key in (*found, *ids) if ids else found:
+                    posted_key.append(key_ids.setdefault(key, len(key_ids)))
+                posted_name.extend([n] * (len(found) + len(ids)))
                 ids = set()
         vocab = list(vocab_ids)
-        keys = list(postings)
-        hashes = _hashes(keys)
-        order = np.argsort(hashes, kind="stable")
-        lengths = np.fromiter(
-            (len(postings[keys[i]]) for i in order), dtype=np.int64, count=len(keys)
-        )
+        hashes = _hashes(key_ids)
+        order = np.argsort(hashes, kind="stable")  # key numbers by hash
+        rank = np.empty(len(order), dtype=np.int64)
+        rank[order] = np.arange(len(order))
+        # Postings grouped by their key's place in hash order, names ascending in each.
+        by_key = rank[np.asarray(posted_key, dtype=np.int64)]
+        flat = np.asarray(posted_name, dtype=np.int32)[np.argsort(by_key, kind="stable")]
+        lengths = np.bincount(by_key, minlength=len(order)).astype(np.int64)
         ends = np.cumsum(lengths)
-        flat = np.fromiter(
-            itertools.chain.from_iterable(postings[keys[i]] for i in order),
-            dtype=np.int32,
-            count=int(ends[-1]) if len(ends) else 0,
-        )
         return cls({
             "snapshot_ids": (snapshot_id,),
             "entry_snapshot": np.full(len(entry_json), snapshot_id, dtype=np.int32),
