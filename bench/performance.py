@@ -10,7 +10,7 @@ on this machine, with the largest snapshot of every list in ../shared/data/lists
    and non-listed names (the accuracy evaluation's queries);
 3. the same queries through the brute-force baseline (rapidfuzz ``cdist`` WRatio over
    every name), for the speed ratio;
-4. batch throughput (``screen-batch``): one worker (in process) and two (a local Dask
+4. batch throughput (``screen-batch``): one worker (in process), two and four (a local Dask
    cluster; its start-up and the workers' index loads are included in the time);
 5. a one-off ``exportguard screen`` command, start to finish (median of 5 runs).
 
@@ -201,7 +201,9 @@ def main(argv: list[str] | None = None) -> None:
         print(f"  latency: {results['latency']}", file=sys.stderr)
         brute = Brute(entries)
         results["brute_force"] = brute_latency(brute, queries[:300])
-        results["batch"] = [batch(db_url, (queries * 3)[: args.batch_rows], w) for w in (1, 2)]
+        results["batch"] = [
+            batch(db_url, (queries * 3)[: args.batch_rows], w) for w in (1, 2, 4)
+        ]
         results["one_off"] = one_off(db_url)
         service.close()
     OUT.mkdir(exist_ok=True)

@@ -268,15 +268,15 @@ class ListEntry:
                 continue
             if name == "aliases":
                 value = [
-                    {"name": a.name, "quality": a.quality.value, "kind": a.kind, "lang": a.lang}
+                    {"name": a.name, "quality": str(a.quality), "kind": a.kind, "lang": a.lang}
                     for a in value
                 ]
             elif name in ("identifiers", "addresses"):
                 value = [v.to_dict() for v in value]
             elif isinstance(value, tuple):
                 value = list(value)
-            elif isinstance(value, enum.Enum):
-                value = value.value
+            elif isinstance(value, enum.StrEnum):
+                value = str(value)  # its value (``Enum.value`` is a slow descriptor)
             elif isinstance(value, date):
                 value = value.isoformat()
             out[name] = value

@@ -920,7 +920,7 @@ def screen(
 def _info_dict(entry: ListEntry) -> dict[str, Any]:
     return {
         "id": entry.id, "source": entry.source, "list_name": entry.list_name,
-        "type": entry.type.value, "name": entry.name, "countries": entry.countries,
+        "type": str(entry.type), "name": entry.name, "countries": entry.countries,
         "birth_dates": entry.birth_dates,
         "identifiers": sorted(
             {v for i in entry.identifiers if (v := match_form(i))}
