@@ -62,3 +62,28 @@ def test_four_eyes_from_the_command_line(db: str) -> None:
     assert "The country, nationality or address differs: a Kazakh distributor" in out
     code, out, err = run(db, "ann", "case", "reasons")
     assert "birth_date_differs: The date of birth differs (false_positive)" in out
+
+
+def test_screen_marks_a_hit_cleared_by_a_closed_false_positive(db: str) -> None:
+    code, out, err = run(db, "ann", "screen", "Positive Technologies", "--country", "RU",
+                         "--json")  # fmt: skip
+    assert code == 0, err
+    first = json.loads(out)
+    assert first["cleared_hits"] == 0
+    case = json.loads(run(db, "ann", "case", "open", "screening", str(first["audit_seq"]),
+                          SDN, "--json")[1])  # fmt: skip
+    run(db, "ann", "case", "decide", case["id"], "false_positive", "--reason-code",
+        "country_differs", "--note", "a Kazakh distributor")  # fmt: skip
+    assert run(db, "ben", "case", "confirm", case["id"])[0] == 0
+    code, out, err = run(db, "ann", "screen", "Positive Technologies", "--country", "RU")
+    assert code == 0, err
+    assert "1 of the hits shown cleared by an earlier review of this party" in out
+    assert f"cleared false positive (case {case['id']}): decided by ann, confirmed by ben" in out
+    code, out, err = run(db, "ann", "screen", "Positive Technologies", "--country", "RU",
+                         "--json")  # fmt: skip
+    cleared = [h for h in json.loads(out)["hits"] if h["review"]["cleared"]]
+    assert [h["entity_id"] for h in cleared] == [SDN]
+    # Another party (no country given) is not cleared by that review.
+    code, out, err = run(db, "ann", "screen", "Positive Technologies")
+    assert code == 0, err
+    assert "cleared false positive" not in out

@@ -68,10 +68,11 @@ def screen_command(
             sources=source or None,
             lists=list_name or None,
         )
+        reviewed = service.cases.review(result)  # as the API and the web show it
         if as_json:
-            print_json(result.to_dict())
+            print_json(reviewed)
             return
-        _render_screening(result.to_dict())
+        _render_screening(reviewed)
 
     run(action)
 
@@ -132,6 +133,12 @@ def _render_screening(data: dict[str, Any]) -> None:
         say(f"{total} hits, {shown} shown (--limit {shown}); the rest score lower.")
     else:
         say(f"{total} hit(s).")
+    if data.get("cleared_hits"):
+        say(
+            f"{data['cleared_hits']} of the hits shown cleared by an earlier review of this "
+            f"party (a reviewed false positive, on the same version of the list entry); "
+            f"{data['open_hits']} to review."
+        )
     for hit in data["hits"]:
         _render_hit(hit)
     _render_profiles(data.get("profiles") or [])
@@ -144,6 +151,17 @@ def _render_hit(hit: dict[str, Any]) -> None:
         f"({esc(hit['type'])}, {esc(hit['entity_id'])})"
     )
     say(f"   list: {hit['list_name']}")
+    review = hit.get("review") or {}
+    if review.get("cleared"):
+        c = review.get("clearance") or {}
+        case = f" (case {c['case_id']})" if c.get("case_id") else ""
+        confirmed = f", confirmed by {c['confirmed_by']}" if c.get("confirmed_by") else ""
+        until = f", until {c['expires_on']}" if c.get("expires_on") else ""
+        styled(
+            f"   [green]cleared false positive{esc(case)}[/]: decided by "
+            f"{esc(str(c.get('actor', '')))}{esc(confirmed)}{esc(until)}; it shows again if "
+            "the list entry changes"
+        )
     if hit["matched_name"] != hit["name"]:
         say(f"   matched alias: {hit['matched_name']}")
     facts = []
