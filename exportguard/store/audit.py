@@ -9,8 +9,8 @@ all, so a crash never leaves an action unaudited or an audited action undone.
 from __future__ import annotations
 
 import json
-from datetime import date, timedelta
 from collections.abc import Iterator, Mapping
+from datetime import date, timedelta
 from typing import Any
 
 from sqlalchemy import Connection, func, insert, select, update

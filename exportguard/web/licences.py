@@ -20,7 +20,6 @@ from exportguard.edge.errors import status_of
 from exportguard.errors import ExportGuardError, InvalidInput, NotFound
 from exportguard.services.licensing import KINDS
 from exportguard.services.misuse import review_outcomes
-from exportguard.web.paging import csv_response, pager, wants_csv
 from exportguard.web.common import (
     error_page,
     form_lines,
@@ -31,6 +30,7 @@ from exportguard.web.common import (
     parse_whole,
     read_form,
 )
+from exportguard.web.paging import csv_response, pager, wants_csv
 
 
 def _scope(who: Caller) -> str | None:

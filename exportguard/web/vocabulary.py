@@ -12,9 +12,9 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Any
 from datetime import date
 from functools import cache
+from typing import Any
 
 from markupsafe import Markup, escape
 
