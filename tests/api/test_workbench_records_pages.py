@@ -32,7 +32,7 @@ def _rows(text: str) -> list[dict[str, str]]:
 def test_the_vocabulary_says_codes_in_words() -> None:
     assert str(term("S", "certainty")) == (
         '<abbr class="term" title="secondary — S — secondary source: a summary by the press, '
-        "a law firm or an agency&#39;s guidance\">secondary</abbr>"
+        'a law firm or an agency&#39;s guidance">secondary</abbr>'
     )
     assert words("not_eligible", "verdict") == "not eligible"
     assert words("under_review", "licence") == "under review"
@@ -71,7 +71,8 @@ def test_the_glossary_and_words_on_the_pages(api: Api) -> None:
     assert "certainty: <abbr" in r.text
     demo = api.service.snapshots()[0]
     home = officer.get("/").text
-    assert f"published {demo.published.isoformat()} — {age(demo.published, date(2026, 11, 16))}" in home
+    stamp = f"published {demo.published.isoformat()} — {age(demo.published, date(2026, 11, 16))}"
+    assert stamp in home
 
 
 def test_list_freshness_warns_past_the_configured_age(api: Api) -> None:
@@ -105,17 +106,17 @@ def test_a_list_diff_a_page_at_a_time_with_filters_and_csv(api: Api) -> None:
     assert "Rows 1–4 of 4" in changed  # the Rotenbergs whose entries changed
     arkady = officer.get(f"/lists?from={feb}&to={mar}&kind=changed&q=arkady+romanovich").text
     assert "Rows 1–1 of 1" in arkady
-    row = arkady[arkady.index('data-entry="us_ofac_sdn:'):]
+    row = arkady[arkady.index('data-entry="us_ofac_sdn:') :]
     assert '<tr data-field="programs">' in row
     assert "<ins>RUSSIA-EO14024</ins>" in row
-    assert f"kind=changed&amp;q=rotenberg&amp;format=csv" in changed
+    assert "kind=changed&amp;q=rotenberg&amp;format=csv" in changed
     every = _rows(officer.get(f"/lists?from={feb}&to={mar}&format=csv").text)
     assert len(every) == 826
     assert [e["name"] for e in every if e["kind"] == "removed"] == [
         "Yani Benjamin ROSENTHAL HIDALGO"
     ]
-    rotenberg = _rows(officer.get(
-        f"/lists?from={feb}&to={mar}&kind=changed&q=Arkady+Romanovich&format=csv").text)  # fmt: skip
+    query = f"from={feb}&to={mar}&kind=changed&q=Arkady+Romanovich&format=csv"
+    rotenberg = _rows(officer.get(f"/lists?{query}").text)
     assert len(rotenberg) == 1
     assert "RUSSIA-EO14024" in rotenberg[0]["changes"]
     for query, said in (
@@ -152,9 +153,15 @@ def test_audit_filtered_by_kind_actor_and_day_and_as_csv(api: Api) -> None:
 def test_licences_filtered_a_page_at_a_time_and_as_csv(api: Api) -> None:
     acme = api.service.for_actor(Actor("exporter", "exporter", "Acme Cyber"))
     made = [
-        acme.licensing.apply(exporter="Acme Cyber", kind="export", regime="us-ear",
-                             items=["4D004"], destination=to, end_user=f"Police {to}",
-                             end_user_type="law-enforcement")  # fmt: skip
+        acme.licensing.apply(
+            exporter="Acme Cyber",
+            kind="export",
+            regime="us-ear",
+            items=["4D004"],
+            destination=to,
+            end_user=f"Police {to}",
+            end_user_type="law-enforcement",
+        )
         for to in ("FR", "DE", "IT")
     ]
     acme.licensing.transition(made[0].id, Event.SUBMIT, reason="complete")
@@ -164,9 +171,7 @@ def test_licences_filtered_a_page_at_a_time_and_as_csv(api: Api) -> None:
     assert f'data-licence="{made[1].id}"' not in page
     assert ">submitted</abbr>" in page
     rows = _rows(officer.get("/licences?destination=de&format=csv").text)
-    assert [(r["id"], r["state"], r["destination"]) for r in rows] == [
-        (made[1].id, "draft", "DE")
-    ]
+    assert [(r["id"], r["state"], r["destination"]) for r in rows] == [(made[1].id, "draft", "DE")]
     assert len(_rows(officer.get("/licences?q=police&format=csv").text)) == 3
     bad = officer.get("/licences?state=granted")
     assert bad.status_code == 422
