@@ -30,7 +30,7 @@ from exportguard.errors import (
 )
 from exportguard.services.decision_input import DecisionInput
 from exportguard.services.jobs import IMPORT_JOB
-from exportguard.web import admin, batch, cases, licences, records
+from exportguard.web import admin, batch, cases, licences, records, vocabulary
 from exportguard.web.common import (
     HERE,
     LIST_MAX_AGE_DAYS,
@@ -249,20 +249,29 @@ async def impact_page(request: Request) -> Response:
 
 
 async def map_page(request: Request) -> Response:
+    """The eligibility map: a date slider and field, ticks at each regime's dated changes
+    (within the slider's range), the verdicts in words with their patterns."""
     who = await guard(request, "read_regimes")
     if isinstance(who, Response):
         return who
     today = who.service.clock().date()
+    changes = {
+        rid: [d.isoformat() for d in who.service.decisions.change_dates(rid)
+              if MAP_START <= d <= today]
+        for rid in MAP_REGIMES
+    }  # fmt: skip
     return page(
-        request,
-        "map.html",
-        who,
-        start=MAP_START.isoformat(),
-        days=(today - MAP_START).days,
-        initial=(date(2021, 12, 1) - MAP_START).days,
-        numeric=json.dumps(countries.numeric_to_code()),
+        request, "map.html", who, start=MAP_START.isoformat(), end=today.isoformat(),
+        days=(today - MAP_START).days, initial=(date(2021, 12, 1) - MAP_START).days,
+        numeric=json.dumps(countries.numeric_to_code()), changes=json.dumps(changes),
+        regimes=MAP_REGIMES, verdicts=vocabulary.VERDICTS,
+        words=json.dumps({code: t.words for code, t in vocabulary.VERDICTS.items()}),
         has_geometry=(VENDOR / "world-atlas" / "countries-110m.json").is_file(),
-    )
+    )  # fmt: skip
+
+
+#: The regimes the map offers.
+MAP_REGIMES = ("il-deca", "us-ear", "eu-dual-use")
 
 
 async def counterparties_page(request: Request) -> Response:
