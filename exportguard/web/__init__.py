@@ -9,7 +9,6 @@ from __future__ import annotations
 import hmac
 import json
 import secrets
-from datetime import date
 from typing import Any
 
 from fastapi import FastAPI, Request
@@ -17,7 +16,6 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from fastapi.staticfiles import StaticFiles
 from starlette.datastructures import UploadFile as StarletteUpload
 
-from exportguard.core import countries
 from exportguard.core.permissions import allowed, require
 from exportguard.edge.auth import SESSION_COOKIE, Caller
 from exportguard.edge.errors import status_of
@@ -30,7 +28,7 @@ from exportguard.errors import (
 )
 from exportguard.services.decision_input import DecisionInput
 from exportguard.services.jobs import IMPORT_JOB
-from exportguard.web import admin, batch, cases, licences, records, vocabulary
+from exportguard.web import admin, batch, cases, eligibility, licences, records
 from exportguard.web.common import (
     HERE,
     LIST_MAX_AGE_DAYS,
@@ -45,8 +43,6 @@ from exportguard.web.common import (
     templates,
 )
 
-MAP_START = date(2021, 1, 1)
-
 __all__ = ["install", "templates"]
 
 
@@ -58,7 +54,13 @@ def install(app: FastAPI, *, list_max_age_days: int = LIST_MAX_AGE_DAYS) -> None
     if VENDOR.is_dir():
         app.mount("/vendor", StaticFiles(directory=str(VENDOR)), name="vendor")
     for path, methods, endpoint in (
-        ROUTES + cases.ROUTES + licences.ROUTES + admin.ROUTES + batch.ROUTES + records.ROUTES
+        ROUTES
+        + cases.ROUTES
+        + licences.ROUTES
+        + admin.ROUTES
+        + batch.ROUTES
+        + records.ROUTES
+        + eligibility.ROUTES
     ):
         app.add_api_route(
             path, endpoint, methods=methods, include_in_schema=False, response_class=HTMLResponse
@@ -248,32 +250,6 @@ async def impact_page(request: Request) -> Response:
 # --- map, lists, audit, counterparties --------------------------------------------------------
 
 
-async def map_page(request: Request) -> Response:
-    """The eligibility map: a date slider and field, ticks at each regime's dated changes
-    (within the slider's range), the verdicts in words with their patterns."""
-    who = await guard(request, "read_regimes")
-    if isinstance(who, Response):
-        return who
-    today = who.service.clock().date()
-    changes = {
-        rid: [d.isoformat() for d in who.service.decisions.change_dates(rid)
-              if MAP_START <= d <= today]
-        for rid in MAP_REGIMES
-    }  # fmt: skip
-    return page(
-        request, "map.html", who, start=MAP_START.isoformat(), end=today.isoformat(),
-        days=(today - MAP_START).days, initial=(date(2021, 12, 1) - MAP_START).days,
-        numeric=json.dumps(countries.numeric_to_code()), changes=json.dumps(changes),
-        regimes=MAP_REGIMES, verdicts=vocabulary.VERDICTS,
-        words=json.dumps({code: t.words for code, t in vocabulary.VERDICTS.items()}),
-        has_geometry=(VENDOR / "world-atlas" / "countries-110m.json").is_file(),
-    )  # fmt: skip
-
-
-#: The regimes the map offers.
-MAP_REGIMES = ("il-deca", "us-ear", "eu-dual-use")
-
-
 async def counterparties_page(request: Request) -> Response:
     who = await guard(request, "read_counterparties")
     if isinstance(who, Response):
@@ -400,7 +376,7 @@ ROUTES: tuple[tuple[str, list[str], Any], ...] = (
     ("/", ["GET"], home), ("/screen", ["GET", "POST"], screen_page),
     ("/decide", ["GET", "POST"], decide_page),
     ("/alerts/{alert_id}", ["POST"], alert_action),
-    ("/impact", ["GET", "POST"], impact_page), ("/map", ["GET"], map_page),
+    ("/impact", ["GET", "POST"], impact_page),
     ("/counterparties", ["GET", "POST"], counterparties_page),
     ("/counterparties/import", ["POST"], counterparty_import),
     ("/counterparties/imports/{job_id}", ["GET"], counterparty_import_page),

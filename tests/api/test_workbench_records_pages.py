@@ -7,7 +7,9 @@ field."""
 from __future__ import annotations
 
 import csv
+import html
 import io
+import json
 import re
 from datetime import date
 
@@ -209,3 +211,16 @@ def test_a_batch_jobs_hits_filtered_and_as_csv(api: Api) -> None:
     page = exporter.get(f"/batch/{job}?list=entity+list").text
     assert 'data-row="1"' in page
     assert 'data-row="2"' not in page
+
+
+def test_the_map_page_ticks_the_regimes_dated_changes(api: Api) -> None:
+    assert [d.isoformat() for d in api.service.decisions.change_dates("il-deca")] == [
+        "2014-01-01", "2021-11-25", "2021-12-06", "2022-01-01"
+    ]  # fmt: skip
+    officer, _ = _signed_in(api, "officer")
+    page = officer.get("/map").text
+    found = re.search(r"data-changes='([^']+)'", page)
+    assert found is not None
+    shown = json.loads(html.unescape(found.group(1)))
+    assert shown["il-deca"] == ["2021-11-25", "2021-12-06", "2022-01-01"]  # from the slider's start
+    assert ">no data</li>" in page

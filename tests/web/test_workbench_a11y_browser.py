@@ -53,8 +53,9 @@ def served(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, Expo
         officer.licensing.transition(lic.id, Event.REVIEW, reason="taken")
         officer.licensing.transition(lic.id, Event.APPROVE, reason="ok",
                                      conditions=Conditions(max_value=100_000))  # fmt: skip
-        acme.jobs.submit("id,name\n1,NSO Group\n2,Northwind Optics GmbH\n", owner="exporter",
-                         exporter="Acme Cyber", file="parties.csv", options={"limit": 10})  # fmt: skip
+        book = "id,name\n1,NSO Group\n2,Northwind Optics GmbH\n"
+        acme.jobs.submit(book, owner="exporter", exporter="Acme Cyber", file="parties.csv",
+                         options={"limit": 10})  # fmt: skip
         for release in ("2022-02-17", "2022-03-31"):
             path = LISTS / "us_ofac_sdn" / release / "sdn.csv"
             service.import_files([SourceFile(str(path), path.read_bytes())])
