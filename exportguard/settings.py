@@ -51,6 +51,9 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("EXPORTGUARD_MONITOR_SCHEDULER", "(none)",
             "If set, the address of a running Dask scheduler (tcp://host:8786) that runs "
             "that screening step instead; its workers must reach the same database."),
+    Setting("EXPORTGUARD_LIST_MAX_AGE_DAYS", "365",
+            "How old (days since publication) a list snapshot in force may be before the web "
+            "pages warn that it may be out of date."),
     Setting("EXPORTGUARD_DEMO", "0",
             "`1`: the service creates the demo list and the demo accounts (known passwords) "
             "on an empty store, and refuses to listen on anything but a loopback address. "
@@ -70,6 +73,7 @@ class Settings:
     audit_key: Path | None = None
     monitor_workers: int = 1
     monitor_scheduler: str | None = None
+    list_max_age_days: int = 365
 
 
 def _os_user() -> str:
@@ -98,6 +102,8 @@ def load(environ: Mapping[str, str] | None = None) -> Settings:
         monitor_workers=_positive(env.get("EXPORTGUARD_MONITOR_WORKERS") or "1",
                                   "EXPORTGUARD_MONITOR_WORKERS"),
         monitor_scheduler=env.get("EXPORTGUARD_MONITOR_SCHEDULER") or None,
+        list_max_age_days=_positive(env.get("EXPORTGUARD_LIST_MAX_AGE_DAYS") or "365",
+                                    "EXPORTGUARD_LIST_MAX_AGE_DAYS"),
     )
 
 

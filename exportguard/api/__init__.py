@@ -178,7 +178,7 @@ def create_app(
 
     from exportguard.web import install as install_web
 
-    install_web(app)
+    install_web(app, list_max_age_days=config.list_max_age_days)
     return app
 
 

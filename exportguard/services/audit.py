@@ -19,6 +19,7 @@ import os
 import secrets
 from collections.abc import Mapping
 from dataclasses import dataclass
+from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -327,13 +328,15 @@ class Audit:
 
     def page(
         self, *, limit: int, offset: int = 0, kind: str | None = None,
-        subject: str | None = None, actor: str | None = None, newest_first: bool = False,
+        subject: str | None = None, actor: str | None = None, since: date | None = None,
+        until: date | None = None, newest_first: bool = False,
     ) -> tuple[list[AuditRecord], int]:
-        """One page of records (and how many match), read in O(page)."""
+        """One page of records (and how many match), read in O(page); ``since`` and
+        ``until`` are days of the records' times (UTC, both included)."""
         with self.app.engine.connect() as conn:
             return audit_store.page(
                 conn, limit=limit, offset=offset, kind=kind, subject=subject, actor=actor,
-                newest_first=newest_first,
+                since=since, until=until, newest_first=newest_first,
             )  # fmt: skip
 
     def get(self, seq: int) -> AuditRecord:

@@ -13,7 +13,7 @@ from __future__ import annotations
 import hashlib
 import uuid
 from collections.abc import Sequence
-from datetime import date
+from datetime import date, timedelta
 from functools import cache
 from importlib import resources
 from importlib.metadata import version as package_version
@@ -275,6 +275,21 @@ class Decisions:
             "end_user_type": "law-enforcement",
             "countries": verdicts,
         }
+
+    def change_dates(self, regime_id: str) -> list[date]:
+        """The days a regime's rules, country sets, their members or its "treated as"
+        aliases start or stop applying (the day after an ``until``), from its
+        ``covers_from`` on, in order: the dated changes the eligibility map can jump to."""
+        regime = self.regime(regime_id)
+        spans: list[tuple[date | None, date | None]] = [(r.since, r.until) for r in regime.rules]
+        spans += [(a.since, a.until) for a in regime.treated_as]
+        for cset in regime.country_sets.values():
+            for version in cset.versions:
+                spans.append((version.since, version.until))
+                spans += [(m.since, m.until) for m in version.members]
+        days = {d for since, _ in spans if (d := since) is not None}
+        days |= {until + timedelta(days=1) for _, until in spans if until is not None}
+        return sorted(d for d in days if d >= regime.covers_from)
 
     def regime_diff(self, regime_id: str, since: date, until: date) -> dict[str, Any]:
         """What changed in a regime between two dates: set members and rules in force."""

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterator, Mapping
+from datetime import date, timedelta
 from typing import Any
 
 from sqlalchemy import Connection, func, insert, select, update
@@ -85,10 +86,17 @@ def page(
     kind: str | None = None,
     subject: str | None = None,
     actor: str | None = None,
+    since: date | None = None,
+    until: date | None = None,
     newest_first: bool = False,
 ) -> tuple[list[AuditRecord], int]:
-    """One page of records and the number matching: O(page), whatever the log's size."""
+    """One page of records and the number matching: O(page), whatever the log's size.
+    ``since`` and ``until`` are days (UTC, both included) of the records' times."""
     where = []
+    if since is not None:
+        where.append(audit_log.c.at >= since.isoformat())
+    if until is not None:
+        where.append(audit_log.c.at < (until + timedelta(days=1)).isoformat())
     if kind is not None:
         where.append(audit_log.c.kind == kind)
     if subject is not None:

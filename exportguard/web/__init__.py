@@ -9,7 +9,6 @@ from __future__ import annotations
 import hmac
 import json
 import secrets
-from datetime import date
 from typing import Any
 
 from fastapi import FastAPI, Request
@@ -17,7 +16,6 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from fastapi.staticfiles import StaticFiles
 from starlette.datastructures import UploadFile as StarletteUpload
 
-from exportguard.core import countries
 from exportguard.core.permissions import allowed, require
 from exportguard.edge.auth import SESSION_COOKIE, Caller
 from exportguard.edge.errors import status_of
@@ -30,9 +28,10 @@ from exportguard.errors import (
 )
 from exportguard.services.decision_input import DecisionInput
 from exportguard.services.jobs import IMPORT_JOB
-from exportguard.web import admin, batch, cases, licences, screening
+from exportguard.web import admin, batch, cases, eligibility, licences, records, screening
 from exportguard.web.common import (
     HERE,
+    LIST_MAX_AGE_DAYS,
     VENDOR,
     error_page,
     form_lines,
@@ -44,18 +43,25 @@ from exportguard.web.common import (
     templates,
 )
 
-MAP_START = date(2021, 1, 1)
-
 __all__ = ["install", "templates"]
 
 
-def install(app: FastAPI) -> None:
-    """Add the pages and static files to the app."""
+def install(app: FastAPI, *, list_max_age_days: int = LIST_MAX_AGE_DAYS) -> None:
+    """Add the pages and static files to the app; a list snapshot older than
+    ``list_max_age_days`` (days since publication) is shown with a warning."""
+    app.state.list_max_age_days = list_max_age_days
     app.mount("/static", StaticFiles(directory=str(HERE / "static")), name="static")
     if VENDOR.is_dir():
         app.mount("/vendor", StaticFiles(directory=str(VENDOR)), name="vendor")
     for path, methods, endpoint in (
-        ROUTES + cases.ROUTES + licences.ROUTES + admin.ROUTES + batch.ROUTES + screening.ROUTES
+        ROUTES
+        + cases.ROUTES
+        + licences.ROUTES
+        + admin.ROUTES
+        + batch.ROUTES
+        + records.ROUTES
+        + eligibility.ROUTES
+        + screening.ROUTES
     ):
         app.add_api_route(
             path, endpoint, methods=methods, include_in_schema=False, response_class=HTMLResponse
@@ -214,98 +220,15 @@ async def impact_page(request: Request) -> Response:
                     until=parse_date(form.get("to"), "to"),
                     dry_run=not form.get("act"),
                 )
-        except (ExportGuardError, ValueError) as exc:
-            return page(
-                request,
-                "impact.html",
-                who,
-                422,
-                form=form,
-                error=str(exc),
-                snapshots=who.service.snapshots(),
-            )
+        except ExportGuardError as exc:
+            return page(request, "impact.html", who, status_of(exc), form=form, error=str(exc),
+                        snapshots=who.service.snapshots())  # fmt: skip
     return page(
         request, "impact.html", who, form=form, result=result, snapshots=who.service.snapshots()
     )
 
 
 # --- map, lists, audit, counterparties --------------------------------------------------------
-
-
-async def map_page(request: Request) -> Response:
-    who = await guard(request, "read_regimes")
-    if isinstance(who, Response):
-        return who
-    today = who.service.clock().date()
-    return page(
-        request,
-        "map.html",
-        who,
-        start=MAP_START.isoformat(),
-        days=(today - MAP_START).days,
-        initial=(date(2021, 12, 1) - MAP_START).days,
-        numeric=json.dumps(countries.numeric_to_code()),
-        has_geometry=(VENDOR / "world-atlas" / "countries-110m.json").is_file(),
-    )
-
-
-async def lists_page(request: Request) -> Response:
-    who = await guard(request, "read_lists")
-    if isinstance(who, Response):
-        return who
-    diff = None
-    q = request.query_params
-    if q.get("from") and q.get("to"):
-        try:
-            who.service.accounts.throttle(who.actor.username, "lists_diff")
-            diff = who.service.snapshot_diff(
-                parse_whole(q["from"], "from"), parse_whole(q["to"], "to")
-            )
-        except (ExportGuardError, ValueError) as exc:
-            return error_page(
-                request,
-                who,
-                exc
-                if isinstance(exc, ExportGuardError)
-                else InvalidInput(str(exc), field="snapshot"),
-            )
-    current = {s.id for s in who.service.snapshots_in_force()}
-    return page(
-        request, "lists.html", who, snapshots=who.service.snapshots(), current=current, diff=diff
-    )
-
-
-#: Audit records on one web page.
-AUDIT_PAGE = 50
-
-
-async def audit_page(request: Request) -> Response:
-    who = await guard(request, "read_audit")
-    if isinstance(who, Response):
-        return who
-    q = request.query_params
-    try:
-        number = parse_whole(q.get("page", "1"), "page")
-    except InvalidInput:
-        number = 1
-    kind, actor = q.get("kind") or None, q.get("actor") or None
-    records, total = who.service.audit.page(
-        limit=AUDIT_PAGE, offset=(number - 1) * AUDIT_PAGE, kind=kind, actor=actor,
-        newest_first=True,
-    )  # fmt: skip
-    # Re-computing the whole chain is O(chain): on request only, never on every view.
-    verification = None
-    if q.get("verify"):
-        try:
-            who.service.accounts.throttle(who.actor.username, "audit_verify")
-        except ExportGuardError as exc:
-            return error_page(request, who, exc)
-        verification = who.service.audit.verify()
-    return page(
-        request, "audit.html", who, verification=verification, records=records,
-        total=total, number=number, pages=max(1, -(-total // AUDIT_PAGE)), kind=kind or "",
-        actor=actor or "",
-    )  # fmt: skip
 
 
 async def counterparties_page(request: Request) -> Response:
@@ -324,14 +247,15 @@ async def counterparties_page(request: Request) -> Response:
                 country=form.get("country") or None,
             )
         except ExportGuardError as exc:
-            return error_page(request, who, exc)
+            return _counterparties(request, who, status_of(exc), error=str(exc), form=form)
         return RedirectResponse("/counterparties", status_code=303)
     return _counterparties(request, who)
 
 
 def _counterparties(
-    request: Request, who: Caller, status: int = 200, error: str | None = None
-) -> HTMLResponse:
+    request: Request, who: Caller, status: int = 200, error: str | None = None,
+    form: dict[str, str] | None = None,
+) -> HTMLResponse:  # fmt: skip
     scope = who.actor.exporter if who.actor.is_exporter else None
     monitoring = who.service.monitoring
     return page(
@@ -348,6 +272,7 @@ def _counterparties(
         may_act=allowed(who.actor, "manage_counterparties"),
         message=request.query_params.get("message"),
         error=error,
+        form=form or {},
     )
 
 
@@ -431,8 +356,7 @@ ROUTES: tuple[tuple[str, list[str], Any], ...] = (
     ("/login", ["GET"], login_form), ("/login", ["POST"], login), ("/logout", ["POST"], logout),
     ("/", ["GET"], home), ("/decide", ["GET", "POST"], decide_page),
     ("/alerts/{alert_id}", ["POST"], alert_action),
-    ("/impact", ["GET", "POST"], impact_page), ("/map", ["GET"], map_page),
-    ("/lists", ["GET"], lists_page), ("/audit", ["GET"], audit_page),
+    ("/impact", ["GET", "POST"], impact_page),
     ("/counterparties", ["GET", "POST"], counterparties_page),
     ("/counterparties/import", ["POST"], counterparty_import),
     ("/counterparties/imports/{job_id}", ["GET"], counterparty_import_page),

@@ -22,11 +22,12 @@ from exportguard.edge.errors import status_of
 from exportguard.errors import ExportGuardError, InvalidInput, NotFound, SourceFormatError
 from exportguard.services.jobs import SCREEN_JOB
 from exportguard.web.common import error_page, guard, page
+from exportguard.web.paging import Pager, csv_response, pager, wants_csv
 
 #: The largest CSV the page takes (``edge.limits`` caps the body the same).
 MAX_BATCH_UPLOAD = 16 * 1024 * 1024
-#: Result rows shown on the page (the CSV download has them all); jobs listed.
-ROWS_SHOWN = 1000
+#: Result rows on one page of a job's results; jobs listed.
+ROWS_SHOWN = 100
 JOBS_SHOWN = 20
 
 
@@ -90,9 +91,10 @@ def _job(who: Caller, job_id: str) -> dict[str, Any]:
 
 
 async def job_page(request: Request) -> Response:
-    """A job's progress (rows screened of its rows) until it ends; then its hits, a table
-    of the first :data:`ROWS_SHOWN` result rows (each hit may be reviewed as a case), and
-    the CSV download."""
+    """A job's progress (rows screened of its rows) until it ends; then its result rows, a
+    page at a time, filtered by ``list`` (a text of the list's name) and ``hits`` (hits
+    only), each hit reviewable as a case; ``format=csv`` gives the filtered rows, the
+    download link every row."""
     who = await guard(request, "screen")
     if isinstance(who, Response):
         return who
@@ -100,16 +102,39 @@ async def job_page(request: Request) -> Response:
         job = _job(who, request.path_params["job_id"])
     except ExportGuardError as exc:
         return error_page(request, who, exc)
-    rows: list[dict[str, str]] = []
+    q = request.query_params
+    filters = {"list": q.get("list", "").strip(), "hits": "1" if q.get("hits") else ""}
+    every: list[dict[str, str]] = []
+    columns: list[str] = []
     if job["status"] == "done" and job["result"]:
         reader = csv.DictReader(io.StringIO(job["result"]))
-        rows = [r for _, r in zip(range(ROWS_SHOWN), reader, strict=False)]
-    hits = sum(1 for r in rows if r.get("entity_id"))
+        columns = list(reader.fieldnames or [])
+        every = list(reader)
+    needle = filters["list"].casefold()
+    rows = [r for r in every
+            if (not needle or needle in r.get("list_name", "").casefold())
+            and (not filters["hits"] or r.get("entity_id"))]  # fmt: skip
+    hits = sum(1 for r in every if r.get("entity_id"))
+    try:
+        if wants_csv(request):
+            return csv_response(f"{job['id']}-filtered.csv", columns, rows)
+        at = pager(request, len(rows), ROWS_SHOWN, filters)
+    except ExportGuardError as exc:
+        at = pager_at_start(request, len(rows), filters)
+        return page(request, "batch_job.html", who, status_of(exc), error=str(exc), job=job,
+                    rows=rows[:ROWS_SHOWN], hits=hits, pager=at, filters=filters,
+                    running=False, may_open=allowed(who.actor, "open_case"))  # fmt: skip
     return page(
-        request, "batch_job.html", who, job=job, rows=rows, hits=hits,
-        shown=ROWS_SHOWN, running=job["status"] in ("queued", "running"),
+        request, "batch_job.html", who, job=job, rows=rows[at.offset:at.offset + at.size],
+        hits=hits, pager=at, filters=filters,
+        running=job["status"] in ("queued", "running"),
         may_open=allowed(who.actor, "open_case"),
     )  # fmt: skip
+
+
+def pager_at_start(request: Request, total: int, filters: dict[str, str]) -> Pager:
+    """The first page (when the page asked for was not a page number)."""
+    return Pager(request.url.path, 1, ROWS_SHOWN, total, filters)
 
 
 async def job_csv(request: Request) -> Response:

@@ -17,10 +17,16 @@ from exportguard.core.permissions import allowed
 from exportguard.edge.auth import Caller, caller
 from exportguard.edge.errors import status_of
 from exportguard.errors import AuthenticationFailed, ExportGuardError, FieldError, InvalidInput
+from exportguard.web import vocabulary
 
 HERE = Path(__file__).parent
 VENDOR = HERE / "vendor" / "node_modules"
 templates = Jinja2Templates(directory=str(HERE / "templates"))
+templates.env.filters.update(vocabulary.FILTERS)
+
+#: How old a list snapshot may be before the pages warn, in days, unless the app says
+#: otherwise (``app.state.list_max_age_days``, from ``EXPORTGUARD_LIST_MAX_AGE_DAYS``).
+LIST_MAX_AGE_DAYS = 365
 
 
 async def who_is(request: Request) -> Caller | None:
@@ -51,12 +57,25 @@ def page(
             ("Audit", "/audit", "read_audit"), ("Users", "/users", "manage_users"),
             ("Import lists", "/lists/import", "import_lists"),
         ) if allowed(a, action)]  # fmt: skip
+    today = request.app.state.service.clock().date()
+    max_age = getattr(request.app.state, "list_max_age_days", LIST_MAX_AGE_DAYS)
     return templates.TemplateResponse(
         request,
         template,
-        {"who": who, "nav": nav, "csrf": who.csrf if who else None, **context},
+        {"who": who, "nav": nav, "csrf": who.csrf if who else None,
+         "freshness": lambda published: freshness(published, today, max_age), **context},
         status_code=status,
-    )
+    )  # fmt: skip
+
+
+def freshness(published: date, today: date, max_age_days: int) -> dict[str, Any]:
+    """A list's freshness stamp: ``{"text": "published 2022-05-16 — 4 years old", "stale":
+    True}``; stale when older than ``max_age_days``."""
+    return {
+        "text": f"published {published.isoformat()} — {vocabulary.age(published, today)}",
+        "stale": (today - published).days > max_age_days,
+        "max_age_days": max_age_days,
+    }
 
 
 #: The longest value a web form field may carry (the batch CSV travels as an upload).

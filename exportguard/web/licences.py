@@ -30,19 +30,52 @@ from exportguard.web.common import (
     parse_whole,
     read_form,
 )
+from exportguard.web.paging import csv_response, pager, wants_csv
 
 
 def _scope(who: Caller) -> str | None:
     return who.actor.exporter if who.actor.is_exporter else None
 
 
+#: Licences on one page of the list.
+LICENCES_PAGE = 50
+LICENCE_COLUMNS = ("id", "state", "kind", "regime", "items", "destination", "end_user",
+                   "exporter")  # fmt: skip
+
+
 async def licences_page(request: Request) -> Response:
+    """Licences and applications the caller reaches, a page at a time, filtered by state,
+    regime, destination and a text in the id, end user or exporter (``format=csv``: every
+    matching one). A bad filter comes back to the page naming the field."""
     who = await guard(request, "read_licences")
     if isinstance(who, Response):
         return who
-    state = request.query_params.get("state") or None
-    return page(request, "licences.html", who, state=state,
-                licences=who.service.licensing.find(exporter=_scope(who), state=state),
+    q = request.query_params
+    filters = {k: q.get(k, "").strip() for k in ("state", "regime", "destination", "q")}
+    try:
+        if filters["state"] and filters["state"] not in set(State):
+            raise InvalidInput(f"no licence state {filters['state']!r}", field="state")
+        found = who.service.licensing.find(
+            exporter=_scope(who), state=filters["state"] or None,
+            regime=filters["regime"] or None,
+            destination=filters["destination"].upper() or None,
+        )  # fmt: skip
+        needle = filters["q"].casefold()
+        rows = [lic for lic in found if not needle or any(
+            needle in str(v).casefold() for v in (lic.id, lic.end_user, lic.exporter))]  # fmt: skip
+        if wants_csv(request):
+            return csv_response("licences.csv", LICENCE_COLUMNS, (
+                {**{c: getattr(lic, c) for c in LICENCE_COLUMNS}, "state": lic.state.value,
+                 "items": " ".join(lic.items)} for lic in rows))  # fmt: skip
+        at = pager(request, len(rows), LICENCES_PAGE, filters)
+    except ExportGuardError as exc:
+        return page(request, "licences.html", who, status_of(exc), error=str(exc),
+                    filters=filters, licences=[], pager=None, states=list(State),
+                    regimes=sorted(who.service.decisions.regimes()),
+                    may_apply=allowed(who.actor, "apply"))  # fmt: skip
+    return page(request, "licences.html", who, filters=filters, pager=at, states=list(State),
+                licences=rows[at.offset:at.offset + at.size],
+                regimes=sorted(who.service.decisions.regimes()),
                 may_apply=allowed(who.actor, "apply"))  # fmt: skip
 
 

@@ -173,7 +173,7 @@ def test_application_through_approval_and_revocation(browser: object, server: st
     requests.get_by_role("button", name="Approve AR-").click()
     officer.wait_for_load_state()  # type: ignore[attr-defined]
     assert "approved" in officer.locator("#amendment-requests").inner_text()  # type: ignore[attr-defined]
-    assert "value 250000" in officer.locator("main").inner_text()  # type: ignore[attr-defined]
+    assert "value 250,000" in officer.locator("main").inner_text()  # type: ignore[attr-defined]
     shot(officer, "licence-amendment")
     act(officer, "revoke", "misuse confirmed")
     assert officer.locator("#state").get_attribute("data-state") == "revoked"  # type: ignore[attr-defined]

@@ -121,7 +121,7 @@ def test_an_exporter_reviews_an_alert_as_a_case(browser: object, server: str) ->
     page.get_by_label("Country").fill("IL")  # type: ignore[attr-defined]
     page.get_by_role("button", name="Add and screen").click()  # type: ignore[attr-defined]
     alert = page.locator("#alerts tr[data-alert]").filter(has_text="Candiru Ltd").first  # type: ignore[attr-defined]
-    alert.get_by_role("button", name=re.compile("Review alert .* as a case")).click()
+    alert.get_by_role("button", name=re.compile("Review as a case: alert ")).click()
     page.wait_for_url(re.compile(r".*/cases/H-\d+\?message=.*"))  # type: ignore[attr-defined]
     expect(page.locator("#case-summary")).to_contain_text("monitoring of counterparty")  # type: ignore[attr-defined]
     form = page.locator("#decide-form")  # type: ignore[attr-defined]

@@ -58,7 +58,7 @@ def test_shipments_show_the_balance_and_a_refusal_comes_back_to_the_form(
     page = sign_in(browser, server, "exporter")
     page.goto(f"{server}/licences/{lic.id}")  # type: ignore[attr-defined]
     balance = page.locator("#balance")  # type: ignore[attr-defined]
-    expect(balance).to_contain_text("value used 0, left 100000")
+    expect(balance).to_contain_text("value used 0, left 100,000")
     form = page.locator("#ship-form")  # type: ignore[attr-defined]
     expect(form.get_by_label("End user", exact=True)).to_have_value("Police nationale")
     form.get_by_label("Value").fill("60000")
@@ -67,7 +67,7 @@ def test_shipments_show_the_balance_and_a_refusal_comes_back_to_the_form(
     expect(page.locator(".message")).to_contain_text(  # type: ignore[attr-defined]
         "Shipment recorded; value left: 40000"
     )
-    expect(balance).to_contain_text("value used 60000, left 40000")
+    expect(balance).to_contain_text("value used 60,000, left 40,000")
     form.get_by_label("Value").fill("50000")
     form.locator('select[name="end_use"]').select_option("research")
     form.get_by_role("button", name="Record shipment").click()
@@ -75,7 +75,7 @@ def test_shipments_show_the_balance_and_a_refusal_comes_back_to_the_form(
     expect(error).to_contain_text("value: 50000 exceeds the remaining balance 40000 of 100000")
     expect(error).to_contain_text("end_use: 'research' is not permitted (law-enforcement)")
     expect(form.get_by_label("Value")).to_have_value("50000")  # as filled in
-    expect(balance).to_contain_text("value used 60000, left 40000")
+    expect(balance).to_contain_text("value used 60,000, left 40,000")
     assert page.locator("#shipment-list tbody tr").count() == 1  # type: ignore[attr-defined]
     shot(page, "licence-shipments")
     page.context.close()  # type: ignore[attr-defined]
@@ -103,7 +103,7 @@ def test_admin_uploads_a_bad_list_file_then_a_good_set(
     expect(row).to_contain_text("17")
     shot(page, "list-import")
     page.get_by_role("link", name="The list snapshots").click()  # type: ignore[attr-defined]
-    expect(page.locator("table").first).to_contain_text("us_ofac_sdn")  # type: ignore[attr-defined]
+    expect(page.locator("table").first).to_contain_text("OFAC Specially Designated Nationals")  # type: ignore[attr-defined]
     page.context.close()  # type: ignore[attr-defined]
 
 
@@ -209,7 +209,7 @@ def test_an_application_from_a_decision_reaches_the_officers_queue(
     page.get_by_label("End users (one a line)").fill(DGST)  # type: ignore[attr-defined]
     page.get_by_label("il-deca").check()  # type: ignore[attr-defined]
     page.get_by_role("button", name="Decide").click()  # type: ignore[attr-defined]
-    expect(page.locator("#decision")).to_contain_text("licence_required")  # type: ignore[attr-defined]
+    expect(page.locator("#decision")).to_contain_text("licence required")  # type: ignore[attr-defined]
     page.get_by_role("button", name="Apply for a licence").click()  # type: ignore[attr-defined]
     form = page.locator("#application-form")  # type: ignore[attr-defined]
     expect(page.locator("#from-decision")).to_be_visible()  # type: ignore[attr-defined]

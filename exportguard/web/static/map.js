@@ -1,6 +1,8 @@
-// Eligibility world map: colours each country by the regime's verdict on a date.
+// Eligibility world map: fills each country with the regime's verdict on a date, each
+// verdict a colour and a pattern (the <pattern>s of map.html; grey cross-hatch: no data).
 // World geometry: Natural Earth via the npm package world-atlas (TopoJSON), converted with
-// topojson-client; both are served from this site (no CDN). Projection: equirectangular.
+// topojson-client; both are served from this site (no CDN). Projection: equirectangular,
+// cropped to 84N..58S, Antarctica left out (it would take a fifth of the map).
 (function () {
   const root = document.getElementById("map");
   if (!root) return;
@@ -10,9 +12,20 @@
   const table = document.getElementById("map-table");
   const numeric = JSON.parse(root.dataset.numeric);
   const start = new Date(root.dataset.start + "T00:00:00Z");
-  const colours = {not_eligible: "#cf222e", licence_required: "#d4a72c", refer: "#54aeff",
-                   licence_exception: "#2da44e", no_licence_required: "#8ddb8c"};
+  const dateField = document.getElementById("day-date");
+  const ticks = document.getElementById("day-ticks");
+  const changeLinks = document.getElementById("change-links");
+  const hover = document.getElementById("map-hover");
+  const changes = JSON.parse(root.dataset.changes);
+  const words = JSON.parse(root.dataset.words);
+  const ANTARCTICA = 10;  // ISO 3166 numeric
   let features = null;
+  let names = {};
+  let drawing = 0;
+
+  function dateToDay(text) {
+    return Math.round((new Date(text + "T00:00:00Z").getTime() - start.getTime()) / 86400000);
+  }
 
   function dayToDate(days) {
     const d = new Date(start.getTime() + days * 86400000);
@@ -62,34 +75,68 @@
     return d;
   }
 
+  function said(verdict) { return verdict ? (words[verdict] || verdict) : "no data"; }
+
+  // Ticks on the slider and buttons for the regime's dated changes.
+  function showChanges() {
+    const days = (changes[regimeSelect.value] || []);
+    ticks.replaceChildren();
+    changeLinks.replaceChildren();
+    for (const day of days) {
+      const option = document.createElement("option");
+      option.value = String(dateToDay(day));
+      option.label = day;
+      ticks.appendChild(option);
+      const jump = document.createElement("button");
+      jump.type = "button";
+      jump.className = "secondary tick";
+      jump.dataset.day = option.value;
+      jump.textContent = day;
+      jump.setAttribute("aria-label", "Jump to the change of " + day);
+      jump.addEventListener("click", function () { slider.value = option.value; draw(); });
+      changeLinks.append(jump, " ");
+    }
+    if (!days.length) changeLinks.textContent = "none in this range.";
+  }
+
   async function draw() {
+    const seq = ++drawing;
     const date = dayToDate(Number(slider.value));
     label.textContent = date;
+    dateField.value = date;
     const response = await fetch("/api/v1/regimes/" + regimeSelect.value + "/map?as_of=" + date,
                                  {credentials: "same-origin"});
     const data = await response.json();
-    if (!features) {
+    if (!features && root.dataset.geometry) {
       const topo = await (await fetch(root.dataset.geometry)).json();
-      features = topojson.feature(topo, topo.objects.countries).features;
+      features = topojson.feature(topo, topo.objects.countries).features
+        .filter(function (f) { return f.geometry && Number(f.id) !== ANTARCTICA; });
+      for (const f of features) {
+        const code = numeric[String(Number(f.id))];
+        if (code) names[code] = f.properties.name || code;
+      }
     }
+    if (seq !== drawing) return;  // a later date was asked for meanwhile
     const svg = document.createElementNS("http://www.w3.org/2000/svg", "svg");
-    svg.setAttribute("viewBox", "0 0 720 360");
+    svg.setAttribute("viewBox", "0 12 720 284");
     svg.setAttribute("role", "img");
-    svg.setAttribute("aria-label", "World map of verdicts for " + data.regime + " on " + date);
-    for (const f of features) {
-      if (!f.geometry) continue;
+    svg.setAttribute("aria-label", "World map of verdicts for " + data.regime + " on " + date +
+                     " (the table below has every country)");
+    for (const f of features || []) {
       const code = numeric[String(Number(f.id))];
       const verdict = code ? data.countries[code] : undefined;
       const path = document.createElementNS("http://www.w3.org/2000/svg", "path");
       path.setAttribute("d", pathOf(f.geometry));
-      path.setAttribute("fill", colours[verdict] || "#ccc");
+      path.setAttribute("fill", "url(#pat-" + (verdict || "none") + ")");
+      const text = (f.properties.name || code || "unknown") + ": " + said(verdict);
       if (code) {
         path.setAttribute("data-country", code);
         path.setAttribute("data-verdict", verdict || "");
-        const title = document.createElementNS("http://www.w3.org/2000/svg", "title");
-        title.textContent = (f.properties.name || code) + ": " + (verdict || "n/a");
-        path.appendChild(title);
       }
+      const title = document.createElementNS("http://www.w3.org/2000/svg", "title");
+      title.textContent = text;
+      path.appendChild(title);
+      path.addEventListener("mouseenter", function () { hover.textContent = text; });
       svg.appendChild(path);
     }
     root.replaceChildren(svg);
@@ -101,16 +148,29 @@
     table.replaceChildren();
     for (const [verdict, codes] of Object.entries(groups).sort()) {
       const tr = document.createElement("tr");
+      tr.dataset.verdict = verdict;
       const th = document.createElement("th");
-      th.textContent = verdict + " (" + codes.length + ")";
+      th.scope = "row";
+      th.textContent = said(verdict) + " (" + codes.length + ")";
       const td = document.createElement("td");
-      td.textContent = codes.sort().join(" ");
+      td.textContent = codes.map(function (c) { return (names[c] || c) + " (" + c + ")"; })
+        .sort().join(", ");
       tr.append(th, td);
       table.appendChild(tr);
     }
   }
 
   slider.addEventListener("input", draw);
-  regimeSelect.addEventListener("change", draw);
+  dateField.addEventListener("change", function () {
+    if (!dateField.value) return;
+    const day = dateToDay(dateField.value);
+    slider.value = String(Math.max(0, Math.min(Number(slider.max), day)));
+    draw();
+  });
+  regimeSelect.addEventListener("change", function () { showChanges(); draw(); });
+  document.getElementById("map-form").addEventListener("submit", function (e) {
+    e.preventDefault();
+  });
+  showChanges();
   draw();
 })();
