@@ -282,7 +282,8 @@ class NameIndex:
     """Inverted index over every name of one or more snapshots' entries."""
 
     __slots__ = (
-        "_entries", "_list_names", "_rerank_texts", "_tokens", "entry_blob", "entry_snapshot",
+        "_candidates", "_entries", "_list_names", "_rerank_texts", "_tokens", "entry_blob",
+        "entry_snapshot",
         "key_end", "key_hash",
         "key_start", "name_blob", "name_entry", "name_legal", "name_norm", "name_quality",
         "name_rerank",
@@ -309,6 +310,7 @@ class NameIndex:
         self.key_end: I64 = arrays["key_end"]
         self.postings: I32 = arrays["postings"]
         self._entries: dict[int, EntryInfo] = {}
+        self._candidates: dict[int, Candidate] = {}
         self._tokens: dict[int, Token] = {}
         self._list_names: frozenset[str] | None = None
         self._rerank_texts: dict[int, list[str]] = {}
@@ -731,7 +733,14 @@ class NameIndex:
         return found
 
     def candidate(self, n: int) -> Candidate:
-        """The candidate (name and entry facts) for name number ``n``."""
+        """The candidate (name and entry facts) for name number ``n`` (decoded once, then
+        cached: the same names are candidates of many queries)."""
+        found = self._candidates.get(n)
+        if found is None:
+            found = self._candidates[n] = self._decode_candidate(n)
+        return found
+
+    def _decode_candidate(self, n: int) -> Candidate:
         entry = self.entry(int(self.name_entry[n]))
         name = self.name_blob[n]
         a, b = int(self.name_tok_off[n]), int(self.name_tok_off[n + 1])
