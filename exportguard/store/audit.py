@@ -15,7 +15,7 @@ from typing import Any
 
 from sqlalchemy import Connection, func, insert, select, update
 
-from exportguard.core.audit import AuditRecord, Checkpoint, canonical, link
+from exportguard.core.audit import AuditRecord, Checkpoint, canonical, link_text
 from exportguard.store.schema import audit_checkpoints, audit_head, audit_log
 
 
@@ -34,16 +34,16 @@ def append(
     if conn.dialect.name == "postgresql":
         conn.exec_driver_sql("SELECT pg_advisory_xact_lock(7202611271)")
     current = head(conn, lock=True)
-    prev = None
     if current is not None:
-        row = conn.execute(select(audit_log).where(audit_log.c.seq == current[0])).first()
-        if row is not None:
-            prev = _record(row)
-    record = link(
-        prev, at=at, actor=actor, kind=kind, subject=subject, payload=json.loads(canonical(payload))
-    )
-    if prev is None and current is not None:
-        raise RuntimeError("the audit head points at a missing record; run `audit verify`")
+        stored = conn.execute(
+            select(audit_log.c.hash).where(audit_log.c.seq == current[0])
+        ).scalar_one_or_none()
+        if stored != current[1]:
+            raise RuntimeError(
+                "the audit head points at a missing or different record; run `audit verify`"
+            )
+    text = canonical(payload)
+    record = link_text(current, at=at, actor=actor, kind=kind, subject=subject, payload_text=text)
     conn.execute(
         insert(audit_log).values(
             seq=record.seq,
@@ -51,7 +51,7 @@ def append(
             actor=record.actor,
             kind=record.kind,
             subject=record.subject,
-            payload=canonical(record.payload),
+            payload=text,
             prev_hash=record.prev_hash,
             hash=record.hash,
         )

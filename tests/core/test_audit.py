@@ -68,3 +68,28 @@ def test_messages_name_the_record() -> None:
     swapped = [records[0], records[2], records[1], records[3]]
     whats = [str(p) for p in verify(swapped, head)]
     assert any("record 2: out of order" in w for w in whats)
+
+
+def test_an_append_from_the_payload_text_hashes_as_the_record_verifies() -> None:
+    """``link_text`` (the store's append: the payload serialised once) gives the record
+    ``link`` gives, and ``digest`` (what verification recomputes) agrees with it, for
+    payloads with non-ASCII text, quotes, nesting, numbers and nulls."""
+    from exportguard.core.audit import canonical, digest, link, link_text
+
+    payloads = [
+        {},
+        {"name": "Позитив Текнолоджиз", "score": 0.9685, "hits": [{"id": 'a"b', "n": None}]},
+        {"z": 1, "a": [1, 2.5, True, {"קנדירו": "\\n"}], "m": {"b": "x", "a": "y"}},
+    ]
+    head = None
+    prev = None
+    for i, payload in enumerate(payloads):
+        text = canonical(payload)
+        made = link_text(head, at=f"2026-11-30T0{i}:00:00", actor="ann ö", kind="screening",
+                         subject='party "x"', payload_text=text)  # fmt: skip
+        expected = link(prev, at=made.at, actor=made.actor, kind=made.kind,
+                        subject=made.subject, payload=payload)  # fmt: skip
+        assert made == expected
+        assert made.hash == digest(made.seq, made.at, made.actor, made.kind, made.subject,
+                                   made.payload, made.prev_hash)  # fmt: skip
+        head, prev = (made.seq, made.hash), made
