@@ -224,3 +224,54 @@ def test_index_is_persisted_and_reloaded(db_url: str, lists_dir: Path) -> None:
     # Listed 2022-08-24 until 2026-01-14: screened on a day in force (today it has ended).
     assert second.screen("Aaron Abraham Villa", limit=1, as_of=date(2025, 1, 1)).hits
     second.close()
+
+
+SAMPLE = "us_ofac_sdn/sample_small"
+
+
+def _sample(lists_dir: Path) -> list[SourceFile]:
+    folder = lists_dir / SAMPLE
+    return [read(lists_dir, f"{SAMPLE}/{p.name}") for p in sorted(folder.iterdir())]
+
+
+def test_a_newer_undated_import_set_aside_is_said_and_dated_by_importing_it_again(
+    service: ExportGuard, lists_dir: Path
+) -> None:
+    """Review finding (critical): an undated file imported after a dated one of its source
+    is not screened, silently. Every screening now says so, and importing the same file
+    again with its publication date dates it (audited), after which it is screened."""
+    dated = service.import_files([read(lists_dir, SDN_FEB)], published=date(2022, 2, 17))
+    undated = service.import_files(_sample(lists_dir)).results[0]
+    assert undated.created
+    assert undated.snapshot.date_basis.value == "import-date"
+    assert "import it again with its publication date" in " ".join(undated.warnings)
+    result = service.screen("Banco Nacional de Cuba", record=False)
+    (note,) = [w for w in result.warnings() if "NOT screened" in w]
+    assert f"snapshot {undated.snapshot.id} of us_ofac_sdn" in note
+    assert f"snapshot {dated.results[0].snapshot.id}, published 2022-02-17" in note
+    assert note in result.to_dict()["warnings"]
+    # The same bytes with a date: the snapshot takes it, and is the one screened.
+    again = service.import_files(_sample(lists_dir), published=date(2026, 11, 1)).results[0]
+    assert (again.created, again.redated) == (False, True)
+    assert again.snapshot.id == undated.snapshot.id
+    assert again.snapshot.published == date(2026, 11, 1)
+    assert again.snapshot.date_basis.value == "given"
+    assert [s.id for s in service.snapshots_in_force()] == [undated.snapshot.id]
+    assert not [w for w in service.screen("Cuba", record=False).warnings() if "NOT" in w]
+    kinds = [r.kind for r in service.audit.records()]
+    assert kinds.count("list-redate") == 1
+    # A stated date is never replaced: the import says the date given is not applied.
+    kept = service.import_files([read(lists_dir, SDN_FEB)], published=date(2022, 3, 1))
+    assert kept.results[0].snapshot.published == date(2022, 2, 17)
+    assert "is not applied" in kept.results[0].warnings[0]
+
+
+@pytest.mark.parametrize("day", [date(1, 1, 1), date(1979, 12, 31)])
+def test_a_publication_date_before_any_list_is_refused_and_nothing_is_stored(
+    service: ExportGuard, lists_dir: Path, day: date
+) -> None:
+    with pytest.raises(InvalidInput) as caught:
+        service.import_files(_sample(lists_dir), published=day)
+    assert caught.value.errors[0].field == "published"
+    assert "before 1980-01-01" in str(caught.value)
+    assert service.snapshots() == []

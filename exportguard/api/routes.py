@@ -306,6 +306,7 @@ async def import_lists(
                 "source": r.snapshot.source,
                 "published": r.snapshot.published.isoformat(),
                 "created": r.created,
+                "redated": r.redated,
                 "counts": dict(r.snapshot.counts),
                 "warnings": list(r.warnings),
             }

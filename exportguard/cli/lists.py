@@ -60,7 +60,9 @@ def lists_import(
             print_json(
                 {
                     "snapshots": [
-                        r.snapshot.to_dict() | {"created": r.created, "warnings": list(r.warnings)}
+                        r.snapshot.to_dict()
+                        | {"created": r.created, "redated": r.redated,
+                           "warnings": list(r.warnings)}
                         for r in report.results
                     ],
                     "skipped": list(report.skipped),
@@ -79,7 +81,7 @@ def lists_import(
                 s.published.isoformat(),
                 str(s.counts.get("entries", "")),
                 str(s.counts.get("names", "")),
-                "imported" if r.created else "unchanged",
+                "imported" if r.created else "re-dated" if r.redated else "unchanged",
             )
         out.print(table)
         for r in report.results:
@@ -89,7 +91,7 @@ def lists_import(
             warn(
                 f"skipped: {name}" if name.endswith(")") else f"skipped (not a list format): {name}"
             )
-        if any(r.created for r in report.results):
+        if any(r.created or r.redated for r in report.results):
             _print_import_summary(report)
 
     run(action)

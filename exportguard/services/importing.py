@@ -14,6 +14,8 @@ from importlib import resources
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from sqlalchemy import Connection
+
 from exportguard.core.entities import DateBasis, ParsedList, Snapshot
 from exportguard.core.index import FORMAT_VERSION, NameIndex
 from exportguard.errors import (
@@ -39,6 +41,8 @@ class ImportResult:
     snapshot: Snapshot
     created: bool
     warnings: tuple[str, ...] = ()
+    #: the same content was stored already, dated by a guess, and took the date given
+    redated: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -182,6 +186,8 @@ class ListImports(Snapshots):
         with writing(self.engine) as conn:
             list_store.lock_imports(conn)
             was_current = {s.source: s for s in list_store.in_force(conn)}
+            if published is not None:
+                results = [self._redated(conn, r, published) for r in results]
             for unit, parsed, texts, index, when, basis, note in prepared:
                 content_hash = _content_hash(unit)
                 existing = list_store.by_hash(conn, content_hash)
@@ -216,16 +222,40 @@ class ListImports(Snapshots):
                     },
                 )
                 results.append(ImportResult(snapshot, created=True, warnings=warnings))
-        if not any(r.created for r in results):
+        if not any(r.created or r.redated for r in results):
             return ImportReport(tuple(results))
         alerts = self.monitoring.rescreen()
-        created = {r.snapshot.id for r in results if r.created}
+        created = {r.snapshot.id for r in results if r.created or r.redated}
         impacts = tuple(
             self.impact.on_import(was_current.get(snap.source), snap)
             for snap in self.snapshots_in_force()
             if snap.id in created
         )
         return ImportReport(tuple(results), alerts=tuple(alerts), impacts=impacts)
+
+    def _redated(self, conn: Connection, result: ImportResult, published: date) -> ImportResult:
+        """The same content imported again with its publication date: a snapshot whose
+        date was a guess (its import date, its newest listing) takes the date given
+        (audited); one whose date is stated keeps it, and the import says so."""
+        snap = result.snapshot
+        if snap.published == published:
+            return result
+        if snap.date_rank == 2:
+            return replace(result, warnings=(
+                f"snapshot {snap.id} ({snap.source}) already holds this content, published "
+                f"{snap.published} ({snap.date_basis.value.replace('-', ' ')}): the date "
+                f"given, {published}, is not applied",))  # fmt: skip
+        _check_publication_date(published, DateBasis.GIVEN, self.clock(), snap.files)
+        list_store.redate(conn, snap.id, published, DateBasis.GIVEN)
+        self.audit.record(conn, "list-redate", f"snapshot {snap.id}", {
+            "snapshot": snap.id, "source": snap.source, "published": published.isoformat(),
+            "was": snap.published.isoformat(), "was_basis": snap.date_basis.value})  # fmt: skip
+        redated = list_store.get(conn, snap.id)
+        assert redated is not None
+        return ImportResult(redated, created=False, redated=True, warnings=(
+            f"snapshot {snap.id} ({snap.source}) held this content dated by its "
+            f"{snap.date_basis.value.replace('-', ' ')} ({snap.published}); it is now dated "
+            f"{published} as given",))  # fmt: skip
 
     def _check_entries(self, parsed: ParsedList, texts: Sequence[str], files: str) -> None:
         """Refuse what no store can keep or should believe: a NUL character anywhere in an
@@ -296,14 +326,35 @@ def _publication_date(
     was guessed. A date after today is refused (:class:`InvalidInput`): a list cannot be
     published in the future, and such a snapshot would shadow the real one."""
     found_date, basis, note = _date_and_basis(parsed, unit, given, now, dates_from_paths)
-    if found_date > now.date():
-        files = ", ".join(f.name for f in unit.files)
+    _check_publication_date(found_date, basis, now, [f.name for f in unit.files])
+    return found_date, basis, note
+
+
+#: No restricted-party list was published electronically before this date: an earlier
+#: publication date is a typing or parsing error, and it would date the list as decades
+#: stale (or, given, make it stand in for any as-of date).
+EARLIEST_PUBLICATION = date(1980, 1, 1)
+
+
+def _check_publication_date(
+    day: date, basis: DateBasis, now: datetime, files: Sequence[str]
+) -> None:
+    """:class:`InvalidInput` (field ``published``) for a date after today (a list cannot
+    be published in the future, and it would shadow the real one) or before
+    :data:`EARLIEST_PUBLICATION`."""
+    names = ", ".join(files)
+    if day > now.date():
         raise InvalidInput(
-            f"{files}: publication date {found_date} ({basis.value}) is after today "
+            f"{names}: publication date {day} ({basis.value}) is after today "
             f"({now.date()}); a list cannot be published in the future",
             field="published",
         )
-    return found_date, basis, note
+    if day < EARLIEST_PUBLICATION:
+        raise InvalidInput(
+            f"{names}: publication date {day} ({basis.value}) is before "
+            f"{EARLIEST_PUBLICATION}: no list of this kind was published then (a typing error?)",
+            field="published",
+        )
 
 
 def _date_and_basis(
@@ -335,6 +386,7 @@ def _date_and_basis(
         DateBasis.IMPORT_DATE,
         (
             f"the file has no publication date: dated with the import date {today}; it is used "
-            "only while its source has no dated snapshot (give --published to date it)"
+            "only while its source has no snapshot whose date is stated: import it again "
+            "with its publication date to date it"
         ),
     )

@@ -21,6 +21,18 @@ from exportguard.services.snapshots import Snapshots, snapshot_ref
 from exportguard.store.engine import writing
 
 
+def set_aside_note(newer: Snapshot, used: Snapshot) -> str:
+    """What an officer must be told of a newer import that is not screened (see
+    ``store.lists.set_aside``): which, why, and what to do."""
+    return (
+        f"snapshot {newer.id} of {newer.source}, imported {newer.imported_at[:10]} after the "
+        f"one screened (snapshot {used.id}, published {used.published.isoformat()}), is NOT "
+        f"screened: it states no publication date (dated by its "
+        f"{newer.date_basis.value.replace('-', ' ')}) and the one screened does; give its "
+        "publication date (import the same file again with the date) or retire the older one"
+    )
+
+
 @dataclass(frozen=True, slots=True)
 class ScreeningResult:
     """The answer to one screening: hits best first, and what they were found in.
@@ -42,6 +54,9 @@ class ScreeningResult:
     total_hits: int = 0
     sources: tuple[str, ...] | None = None
     lists: tuple[str, ...] | None = None
+    #: (snapshot, the one screened instead): newer imports not screened because their date
+    #: is a guess and the one screened states its date (``store.lists.set_aside``).
+    set_aside: tuple[tuple[Snapshot, Snapshot], ...] = ()
 
     def to_dict(self) -> dict[str, Any]:
         """JSON-ready form (the CLI's ``--json`` and the API's body)."""
@@ -126,13 +141,14 @@ class ScreeningResult:
         as-of date stands in for the one in force then (no earlier snapshot is in the
         store), so a listing that began after that date without a stated start, or one
         that ended before the snapshot, may show or hide wrongly."""
-        return [
+        late = [
             f"the {s.source} list in the store was published on {s.published.isoformat()}, "
             f"after the as-of date {self.as_of.isoformat()}: no earlier copy is in the "
             "store, so entries added or removed in between may show or be missing"
             for s in self.snapshots
             if s.published > self.as_of
         ]
+        return late + [set_aside_note(newer, used) for newer, used in self.set_aside]
 
     def _hit(self, rank: int, hit: Hit) -> dict[str, Any]:
         info = hit.entry
@@ -214,7 +230,7 @@ class Screening(Snapshots):
             threshold=threshold,
             limit=limit,
         )
-        snaps = self.snapshots_in_force(as_of)
+        snaps, aside = self.in_force_and_set_aside(as_of)
         on = as_of or self.clock().date()
         if sources:
             known = {s.source.casefold(): s.source for s in snaps}
@@ -260,6 +276,7 @@ class Screening(Snapshots):
             total_hits=len(every),
             sources=tuple(sources) if sources else None,
             lists=tuple(wanted) if wanted else None,
+            set_aside=tuple((newer, used) for newer, used in aside if used in snaps),
         )
         if record:
             payload = result.to_dict()

@@ -115,7 +115,12 @@ def in_force(conn: Connection, as_of: date | None = None) -> list[Snapshot]:
     13-row CSL sample whose newest listing is later than the full list's publication,
     never hides the full list it was cut from.
     """
-    candidates = [s for s in all_snapshots(conn) if not s.retired]
+    return _in_force(all_snapshots(conn), as_of)
+
+
+def _in_force(every: Sequence[Snapshot], as_of: date | None) -> list[Snapshot]:
+    """:func:`in_force` over ``every`` snapshot (ordered by source, published, id)."""
+    candidates = [s for s in every if not s.retired]
     rank: dict[str, int] = {}
     for s in candidates:
         rank[s.source] = max(rank.get(s.source, 0), s.date_rank)
@@ -130,6 +135,48 @@ def in_force(conn: Connection, as_of: date | None = None) -> list[Snapshot]:
         elif current is None:
             best[snap.source] = snap  # the earliest, until an older-than-as_of one turns up
     return [best[k] for k in sorted(best)]
+
+
+def set_aside(conn: Connection, as_of: date | None = None) -> list[tuple[Snapshot, Snapshot]]:
+    """(snapshot, the one screened instead) for each snapshot not screened although it was
+    imported after the one in force for its source (:func:`in_force`): its date is a
+    guess (the import date, the newest listing) and the one in force states its date, so
+    the newer content may be set aside for older. Retired snapshots, and (with ``as_of``)
+    snapshots dated after it, are left out: they are not screened by design."""
+    return in_force_and_set_aside(conn, as_of)[1]
+
+
+def in_force_and_set_aside(
+    conn: Connection, as_of: date | None = None
+) -> tuple[list[Snapshot], list[tuple[Snapshot, Snapshot]]]:
+    """:func:`in_force` and :func:`set_aside` from one read of the snapshots."""
+    every = all_snapshots(conn)
+    screened = _in_force(every, as_of)
+    chosen = {s.source: s for s in screened}
+    out = []
+    for snap in every:
+        current = chosen.get(snap.source)
+        if snap.retired or current is None or snap.id == current.id:
+            continue
+        if as_of is not None and snap.published > as_of:
+            continue
+        later = (snap.imported_at, snap.id) > (current.imported_at, current.id)
+        if snap.date_rank < current.date_rank and later:
+            out.append((snap, current))
+    return screened, out
+
+
+def redate(conn: Connection, snapshot_id: int, published: date, basis: DateBasis) -> None:
+    """Give a snapshot the publication date it was missing (its date was a guess)."""
+    conn.execute(
+        update(snapshots)
+        .where(snapshots.c.id == snapshot_id)
+        .values(
+            published=published,
+            date_basis=basis.value,
+            published_from_file=int(basis is DateBasis.FILE),
+        )
+    )
 
 
 def retire(conn: Connection, snapshot_id: int, *, at: str, actor: str, reason: str) -> bool:

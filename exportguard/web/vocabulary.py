@@ -173,7 +173,8 @@ def age(published: date, today: date) -> str:
         return f"{days} day{'s' if days != 1 else ''} old"
     if days < 730:
         return f"{days // 30} months old"
-    return f"{days // 365} years old"
+    before_birthday = (today.month, today.day) < (published.month, published.day)
+    return f"{today.year - published.year - before_birthday} years old"  # calendar years
 
 
 def value_text(value: Any) -> str:
