@@ -198,3 +198,49 @@ def test_a_job_whose_worker_died_is_taken_again(db_url: str) -> None:
         assert eg.jobs.get(job)["status"] == "done"
     finally:
         eg.close()
+
+
+# --- review of issue 13: a licence issued already expired, a shipment not yet made -------
+
+
+@pytest.mark.parametrize(
+    ("conditions", "field"),
+    [
+        (Conditions(valid_until=date(2020, 1, 1)), "valid_until"),
+        (Conditions(valid_until=TODAY - timedelta(days=1)), "valid_until"),
+        (Conditions(valid_from=TODAY + timedelta(days=30), valid_until=TODAY + timedelta(1)),
+         "valid_from"),
+        (Conditions(max_value=0), "max_value"),
+    ],
+)
+def test_an_approval_that_would_be_expired_or_empty_is_refused(
+    eg: ExportGuard, conditions: Conditions, field: str
+) -> None:
+    exporter, officer = eg.for_actor(EXPORTER), eg.for_actor(OFFICER)
+    lic = exporter.licensing.apply(
+        exporter="Acme Cyber", kind="export", regime="us-ear", items=["4D004"],
+        destination="FR", end_user="Police nationale", **GOV,
+    ).id  # fmt: skip
+    exporter.licensing.transition(lic, Event.SUBMIT, reason="file")
+    officer.licensing.transition(lic, Event.REVIEW, reason="taken")
+    with pytest.raises(InvalidInput) as caught:
+        officer.licensing.transition(lic, Event.APPROVE, reason="ok", conditions=conditions)
+    assert [e.field for e in caught.value.errors] == [field]
+    assert eg.licensing.get(lic).state is State.UNDER_REVIEW
+    # Valid conditions still issue it.
+    officer.licensing.transition(lic, Event.APPROVE, reason="ok",
+                                 conditions=Conditions(valid_until=TODAY))  # fmt: skip
+    assert eg.licensing.state_on(lic, TODAY) is State.ISSUED
+
+
+def test_a_shipment_dated_after_today_is_refused_and_uses_no_balance(eg: ExportGuard) -> None:
+    lic = issued_today(eg, max_value=1000.0)
+    exporter = eg.for_actor(EXPORTER)
+    with pytest.raises(InvalidInput) as caught:
+        exporter.licensing.ship(lic, shipped_on=TODAY + timedelta(days=1), value=10.0,
+                                end_user="Police nationale", end_use="law-enforcement")
+    assert [e.field for e in caught.value.errors] == ["shipped_on"]
+    assert "a shipment is recorded when it is made" in str(caught.value)
+    left = exporter.licensing.ship(lic, shipped_on=TODAY, value=10.0,
+                                   end_user="Police nationale", end_use="law-enforcement")
+    assert left["value_left"] == 990.0

@@ -214,6 +214,27 @@ def apply(
     )
 
 
+def check_conditions(conditions: Conditions, on: date) -> list[FieldError]:
+    """Problems with the conditions a licence takes on ``on`` (approved, amended,
+    restricted), one per field at fault: a licence is never issued or left already
+    expired (``valid_until`` before ``on``), valid only before it is valid (``valid_from``
+    after ``valid_until``), or capped at nothing (a cap of zero or less)."""
+    problems: list[FieldError] = []
+    c = conditions
+    if c.valid_until is not None and c.valid_until < on:
+        problems.append(FieldError("valid_until", (
+            f"{c.valid_until} is before {on}, the day this takes effect: the licence would "
+            "be expired from the start")))  # fmt: skip
+    if c.valid_from is not None and c.valid_until is not None and c.valid_from > c.valid_until:
+        problems.append(FieldError("valid_from", (
+            f"{c.valid_from} is after valid_until {c.valid_until}")))  # fmt: skip
+    if c.max_value is not None and c.max_value <= 0:
+        problems.append(FieldError("max_value", "a value cap must be more than 0"))
+    if c.max_quantity is not None and c.max_quantity <= 0:
+        problems.append(FieldError("max_quantity", "a quantity cap must be more than 0"))
+    return problems
+
+
 def allowed_events(state: State) -> list[Event]:
     return [e for (s, e) in TRANSITIONS if s is state]
 
@@ -244,17 +265,27 @@ class Shipment:
 
 
 def check_shipment(
-    licence: Licence, state: State, earlier: Iterable[Shipment], shipment: Shipment
+    licence: Licence,
+    state: State,
+    earlier: Iterable[Shipment],
+    shipment: Shipment,
+    *,
+    today: date | None = None,
 ) -> list[FieldError]:
     """Problems with a shipment under a licence, one per field at fault (empty: covered).
 
     Every condition the licence carries must be satisfied by what the shipment states: a
     field the licence limits (value and quantity caps, permitted end users and end uses)
     that the shipment leaves out is a problem (``"required: ..."``), never a skipped check.
+    A shipment is recorded once made: one dated after ``today`` is refused (it would use
+    up the balance for an export that has not happened).
     """
     problems: list[FieldError] = []
     c = licence.conditions
     on = shipment.shipped_on
+    if today is not None and on > today:
+        problems.append(FieldError("shipped_on", (
+            f"{on} is after today ({today}): a shipment is recorded when it is made")))  # fmt: skip
     if state is not State.ISSUED:
         problems.append(FieldError("shipped_on", f"the licence is {state.value} on {on}"))
     if c.valid_from and on < c.valid_from:

@@ -15,7 +15,14 @@ from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import Connection
 
-from exportguard.core.licensing import Conditions, Event, Licence, LicenceEvent, apply
+from exportguard.core.licensing import (
+    Conditions,
+    Event,
+    Licence,
+    LicenceEvent,
+    apply,
+    check_conditions,
+)
 from exportguard.core.permissions import require_event
 from exportguard.errors import (
     ConcurrentChange,
@@ -157,6 +164,10 @@ class LicenceEvents:
             )
         if ev in CHANGES_CONDITIONS and conditions is not None:
             conditions = _merge(current.conditions, conditions, restrict=ev is Event.RESTRICT)
+        if conditions is not None and (ev is Event.APPROVE or ev in CHANGES_CONDITIONS):
+            problems = check_conditions(conditions, on)
+            if problems:
+                raise InvalidInput(problems)
         updated = apply(current, ev, conditions=conditions, decision_id=decision_id)
         seq = len(earlier) + 1
         record = LicenceEvent(

@@ -236,7 +236,9 @@ class Licensing(Amendments, MisuseReports):
                 raise NotFound(f"no licence {licence_id!r}")
             state = state_on(cases.events(conn, licence_id), shipped_on, licence.conditions)
             earlier = cases.shipments_of(conn, licence_id)
-            problems = check_shipment(licence, state, earlier, shipment)
+            problems = check_shipment(
+                licence, state, earlier, shipment, today=self.app.clock().date()
+            )
             if problems:
                 raise InvalidInput(problems)
             cases.add_shipment(conn, licence_id, shipment, self.app._now(), self.app.actor)
