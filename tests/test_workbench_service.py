@@ -162,3 +162,24 @@ def test_a_batch_job_writes_its_progress_as_it_screens(
         service.jobs.submit("id,name\n1,\n", owner="exporter", exporter=None, options={},
                             file="bad.csv")  # fmt: skip
     assert bad.value.errors[0].field == "line 2: name"
+
+
+def test_an_application_from_a_decision_with_two_end_users_keeps_both(
+    service: ExportGuard,
+) -> None:
+    """Review finding: the second end user of a decision was dropped from the application
+    filled in from it (a screened party lost without notice)."""
+    service.import_demo()
+    acme = service.for_actor(ACME)
+    decision = acme.decisions.decide(DecisionInput(
+        items=["4D004"], to="MA", on=date(2021, 12, 1), regimes=["us-ear"],
+        end_users=["Candiru Ltd", "Moroccan national police"],
+        intermediaries=["Tangier Logistics"], end_user_type="law-enforcement",
+        end_use="law-enforcement",
+    ))  # fmt: skip
+    fields = acme.licensing.application_from(decision.decision_id)
+    assert fields["end_user"] == "Candiru Ltd"
+    assert fields["parties"] == ["Moroccan national police", "Tangier Logistics"]
+    (note,) = fields["notes"]
+    assert "names 2 end users" in note
+    assert "Moroccan national police is listed among the other parties" in note

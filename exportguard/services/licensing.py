@@ -138,7 +138,8 @@ class Licensing(Amendments, MisuseReports):
         """A new application's fields as a stored decision asked the question, to pre-fill
         the application form: ``items`` (list of str), ``destination`` (ISO code),
         ``end_user`` (the first end user's name, or ""), ``end_user_type``, ``end_use``,
-        ``parties`` (the consignees' and intermediaries' names), ``regime`` (the first
+        ``parties`` (end users past the first, then the consignees' and intermediaries' names),
+        ``notes`` (when there is something to check: several end users), ``regime`` (the first
         regime that requires a licence, else the first decided), ``kind`` (``marketing``
         under il-deca, whose export licence needs one first; else ``export``) and
         ``decision`` (the id). Raises :class:`NotFound` for an unknown decision, and for
@@ -151,13 +152,24 @@ class Licensing(Amendments, MisuseReports):
         decided = stored["result"].get("regimes") or []
         needing = [r["id"] for r in decided if r.get("verdict") == "licence_required"]
         regime = (needing or [r["id"] for r in decided] or [*asked.regimes, ""])[0]
-        return {
+        end_users = list(asked.end_users)
+        fields: dict[str, Any] = {
             "decision": decision_id, "items": list(asked.items),
-            "destination": asked.destination, "end_user": next(iter(asked.end_users), ""),
+            "destination": asked.destination, "end_user": next(iter(end_users), ""),
             "end_user_type": asked.end_user_type, "end_use": asked.end_use,
-            "parties": [p.name for p in asked.parties if p.role != "end user"],
+            # Every party the decision screened stays on the application: end users past
+            # the first (an application names one) lead the other parties.
+            "parties": end_users[1:] + [p.name for p in asked.parties if p.role != "end user"],
             "regime": regime, "kind": "marketing" if regime == "il-deca" else "export",
         }  # fmt: skip
+        if len(end_users) > 1:
+            fields["notes"] = [
+                f"the decision names {len(end_users)} end users and an application one: "
+                f"{', '.join(end_users[1:])} {'is' if len(end_users) == 2 else 'are'} listed "
+                "among the other parties (open one application per end user if each needs "
+                "its own licence)"
+            ]
+        return fields
 
     # --- reading ----------------------------------------------------------------------------
 

@@ -105,6 +105,7 @@ async def licence_new(request: Request) -> Response:
             return _new_form(request, who, {}, status_of(exc), error=str(exc))
         form = {k: v for k, v in given.items() if isinstance(v, str)}
         form |= {"items": " ".join(given["items"]), "parties": "\n".join(given["parties"])}
+        form["notes"] = "; ".join(given.get("notes", []))
         return _new_form(request, who, form)
     form = {}
     try:
