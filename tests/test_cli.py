@@ -130,6 +130,29 @@ def test_screen_batch(db: str, tmp_path: Path) -> None:
     assert {r["matched_name"] for r in by_id["3"]} >= {"Positive Technologies"}
 
 
+def test_screen_batch_output_never_starts_a_spreadsheet_formula(db: str, tmp_path: Path) -> None:
+    """Review finding: names such as ``=HYPERLINK(...)`` or ``@SUM(1+1)`` were written as
+    they came, and a spreadsheet opening the result would run them."""
+    run(db, "lists", "import", "--demo")
+    source = tmp_path / "in.csv"
+    source.write_text(
+        'id,name\n=1+1,"=HYPERLINK(""http://x"",""y"")"\n2,@SUM(1+1)\n3,+NSO Group\n'
+        "4,-NSO Group\n5,NSO Group\n",
+        encoding="utf-8",
+    )
+    target = tmp_path / "out.csv"
+    code, _, err = run(db, "screen-batch", str(source), "--output", str(target))
+    assert code == 0, err
+    rows = list(csv.DictReader(target.read_text(encoding="utf-8").splitlines()))
+    for row in rows:
+        for value in row.values():
+            assert not value.startswith(("=", "+", "-", "@")), row
+    queries = {row["query_name"] for row in rows}
+    assert {"'=HYPERLINK(\"http://x\",\"y\")", "'@SUM(1+1)", "'+NSO Group"} <= queries
+    assert "NSO Group" in {row["name"] for row in rows}
+    assert {row["id"] for row in rows} >= {"'=1+1", "2", "5"}
+
+
 def test_screen_batch_two_workers_matches_one(db: str, tmp_path: Path) -> None:
     run(db, "lists", "import", "--demo")
     source = tmp_path / "in.csv"

@@ -93,6 +93,20 @@ def parse_input(text: str, name: str) -> list[Row]:
     return rows
 
 
+#: First characters a spreadsheet reads as a formula ("=HYPERLINK(...)", "@SUM(...)"),
+#: after OWASP's guidance on CSV injection.
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def cell(value: object) -> object:
+    """``value`` as a CSV cell a spreadsheet shows as text: a string that would start a
+    formula gets a leading apostrophe (a party's name is what a screened file or a list
+    says it is, and neither is ours to let run); other values are unchanged."""
+    if isinstance(value, str) and value.startswith(_FORMULA_START):
+        return "'" + value
+    return value
+
+
 #: The column a service job adds: a hit's review (a clearance of the row's party), if any.
 REVIEW_COLUMN = "review"
 
@@ -110,12 +124,12 @@ def write_rows(
     written = 0
     for row, hits in pairs:
         if not hits:
-            writer.writerow([row.id, row.name] + [""] * (len(columns) - 2))
+            writer.writerow([cell(row.id), cell(row.name)] + [""] * (len(columns) - 2))
             written += 1
         for rank, hit in enumerate(hits, 1):
             e = hit.entry
             said = [review.get((row.id, e.id), "")] if review is not None else []
-            writer.writerow(
+            writer.writerow([cell(v) for v in
                 [
                     row.id,
                     row.name,
@@ -133,6 +147,6 @@ def write_rows(
                     e.listed_until.isoformat() if e.listed_until else "",
                     *said,
                 ]
-            )
+            ])  # fmt: skip
             written += 1
     return written

@@ -17,6 +17,7 @@ from urllib.parse import urlencode
 from fastapi import Request
 from fastapi.responses import Response
 
+from exportguard.core.screening_csv import cell
 from exportguard.web.common import parse_whole
 
 
@@ -79,7 +80,7 @@ def csv_response(
     writer = csv.DictWriter(out, fieldnames=list(columns), extrasaction="ignore",
                             lineterminator="\n")  # fmt: skip
     writer.writeheader()
-    writer.writerows(rows)
+    writer.writerows({k: cell(v) for k, v in row.items()} for row in rows)
     disposition = f'attachment; filename="{filename}"'
     return Response(out.getvalue(), media_type="text/csv; charset=utf-8",
                     headers={"Content-Disposition": disposition})  # fmt: skip
