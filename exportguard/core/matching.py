@@ -190,6 +190,7 @@ def token_similarity(q: Token, c: Token) -> tuple[float, str]:
         if (
             "abjad" in (q.script, c.script)
             and (length > 2 or _consonants_close(q, c))
+            and not _one_consonant_changed(q, c)
         ) or (
             "cyrillic" in (q.script, c.script)
             and length >= 4
@@ -252,6 +253,34 @@ def _consonants_close(q: Token, c: Token) -> bool:
     a = _devowel(_ARTICLE.sub("", q.text), abjad=q.script == "abjad")
     b = _devowel(_ARTICLE.sub("", c.text), abjad=c.script == "abjad")
     return _spelling(_alike(a), _alike(b)) >= 0.6
+
+
+def _one_consonant_changed(q: Token, c: Token) -> bool:
+    """Whether two tokens' consonants as spelt (an article, vowels and the letters one
+    abjad letter stands for aside) differ in exactly one consonant, in place: another
+    name, however alike they sound ("Kontur" is not קנדירו, Kandiru: an abjad writes d and t
+    with letters of their own). The sound classes merge such pairs; the letters do not."""
+    a, b = (
+        _alike(_devowel(
+            _SOFT_C.sub("s", _ARTICLE.sub("", t.text)).replace("ch", "C"),
+            abjad=t.script == "abjad"))
+        for t in (q, c)
+    )
+    if len(a) != len(b) or len(a) <= 2:
+        return False
+    changed = [frozenset((x, y)) for x, y in zip(a, b, strict=True) if x != y]
+    return len(changed) == 1 and changed[0] not in _SPELT_EITHER_WAY
+
+
+#: A soft c (before e, i, y) is an s ("Lounici" ~ لونيسي); "ch" is a letter of its own
+#: (written C), never a k ("Chandra" is not קנדירו).
+_SOFT_C = re.compile(r"c(?=[eiy])")
+#: Consonant pairs (as :func:`_alike` writes them) that Latin spellings of one abjad
+#: letter use either way, so neither is a changed consonant: ك and ق as k, kh or gh in
+#: French and Maghrebi spellings ("Makhtab" for مكتب, "Ghedeir" for قدير), خ and ح as kh or
+#: h (and German-style ch for خ), ذ and ض as z or d.
+_SPELT_EITHER_WAY = frozenset({frozenset("kx"), frozenset("kG"), frozenset("xh"),
+                               frozenset("Cx"), frozenset("Ch"), frozenset("zd")})  # fmt: skip
 
 
 def _alike(consonants: str) -> str:
@@ -744,6 +773,11 @@ def _name_value(
         # distinguished by all of them: each must be matched.
         value = min(value, NON_DISTINCTIVE_CAP)
         detail += "; a listed name of company words only, not all of them matched"
+    if chosen and all(len(qt[i].text) == 1 for qi, _, _, _ in chosen for i in qi):
+        # Only single letters of the query matched ("x" ~ "E. X. Co", "K M" ~ "K. M.
+        # Trading"): an initial says who a party is only beside a name.
+        value = min(value, NON_DISTINCTIVE_CAP)
+        detail += "; only single letters matched"
     if any(qt[i].kind == "number" for i in range(len(qt)) if i not in used_q) and any(
         ct[j].kind == "number" for j in range(len(ct)) if j not in used_c
     ):
