@@ -224,10 +224,11 @@ async def impact_page(request: Request) -> Response:
                 )
         except ExportGuardError as exc:
             return page(request, "impact.html", who, status_of(exc), form=form, error=str(exc),
-                        snapshots=who.service.snapshots())  # fmt: skip
-    return page(
-        request, "impact.html", who, form=form, result=result, snapshots=who.service.snapshots()
-    )
+                        snapshots=who.service.snapshots(),
+                        regimes=list(who.service.decisions.regimes()))  # fmt: skip
+    return page(request, "impact.html", who, form=form, result=result,
+                snapshots=who.service.snapshots(),
+                regimes=list(who.service.decisions.regimes()))  # fmt: skip
 
 
 # --- map, lists, audit, counterparties --------------------------------------------------------
