@@ -462,6 +462,42 @@ def test_bundled_regimes_validate() -> None:
             assert fact.certainty in "PSDU"
 
 
+def test_the_bundled_regimes_are_the_yaml_files_of_the_folder(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A regime is one file: a new ``<id>.yaml`` in the folder is bundled, listed oldest
+    coverage first, and decided on; a file whose id is not its name is refused."""
+    import exportguard.regimes as regime_files
+
+    shipped = regime_files.bundled_ids()
+    assert shipped == ("il-deca", "us-ear", "eu-dual-use")  # by covers_from
+    assert sorted(shipped) == regime_files.file_ids()
+    for rid in shipped:
+        (tmp_path / f"{rid}.yaml").write_text(bundled_text(rid), encoding="utf-8")
+    new = bundled_text("eu-dual-use").replace("id: eu-dual-use", "id: xx-new", 1)
+    new = new.replace("covers_from: 2021-09-09", "covers_from: 2013-01-01", 1)
+    (tmp_path / "xx-new.yaml").write_text(new, encoding="utf-8")
+    caches = (regime_files.bundled, regime_files.bundled_ids, regime_files.bundled_text)
+    monkeypatch.setattr(regime_files, "_folder", lambda: tmp_path)
+    try:
+        for cached in caches:
+            cached.cache_clear()
+        assert regime_files.file_ids() == sorted([*shipped, "xx-new"])
+        assert regime_files.bundled_ids() == ("xx-new", *shipped)
+        (tmp_path / "xx-wrong.yaml").write_text(new, encoding="utf-8")
+        for cached in caches:
+            cached.cache_clear()
+        with pytest.raises(RegimeError) as caught:
+            regime_files.bundled()
+        assert caught.value.field == "id"
+        assert "xx-wrong.yaml" in str(caught.value)
+    finally:
+        monkeypatch.undo()
+        for cached in caches:
+            cached.cache_clear()
+    assert regime_files.bundled_ids() == shipped
+
+
 def test_a_sale_within_israel_is_not_an_israeli_export(eg: ExportGuard) -> None:
     decision = eg.decisions.decide(DecisionInput(
         items=["4D004"], to="IL", on=date(2022, 1, 1), regimes=["il-deca"],

@@ -22,7 +22,7 @@ Offset = Annotated[int, Query(ge=0, le=2**31)]
 CaseId = Annotated[str, Path(max_length=32)]
 
 
-@router.get("/cases")
+@router.get("/cases", response_model=s.CasePage)
 def cases(
     who: Caller = allowed("read_cases"),
     state: Annotated[
@@ -53,7 +53,7 @@ def cases(
             "counts": who.service.cases.counts()}  # fmt: skip
 
 
-@router.post("/cases", status_code=201)
+@router.post("/cases", status_code=201, response_model=s.CaseOut)
 def open_case(
     body: s.CaseOpenRequest, response: Response, who: Caller = allowed("open_case")
 ) -> dict[str, Any]:
@@ -68,13 +68,13 @@ def open_case(
     return case
 
 
-@router.get("/cases/reasons")
+@router.get("/cases/reasons", response_model=s.Items[s.ReasonCodeOut])
 def reasons(who: Caller = allowed("read_cases")) -> dict[str, Any]:
     """The reason codes a decision gives, each with the dispositions it fits."""
     return {"items": who.service.cases.reasons()}
 
 
-@router.get("/cases/{case_id}")
+@router.get("/cases/{case_id}", response_model=s.CaseDetailOut)
 def case(
     case_id: CaseId, response: Response, who: Caller = allowed("read_cases")
 ) -> dict[str, Any]:
@@ -84,7 +84,7 @@ def case(
     return found
 
 
-@router.post("/cases/{case_id}/decision")
+@router.post("/cases/{case_id}/decision", response_model=s.CaseDetailOut)
 def decide_case(
     case_id: CaseId, body: s.CaseDecisionRequest, who: Caller = allowed("decide_case")
 ) -> dict[str, Any]:
@@ -96,7 +96,7 @@ def decide_case(
     )  # fmt: skip
 
 
-@router.post("/cases/{case_id}/confirm")
+@router.post("/cases/{case_id}/confirm", response_model=s.CaseDetailOut)
 def confirm_case(
     case_id: CaseId, body: s.CaseConfirmRequest, who: Caller = allowed("confirm_case")
 ) -> dict[str, Any]:
@@ -104,7 +104,7 @@ def confirm_case(
     return who.service.cases.confirm(case_id, note=body.note, version=body.version)
 
 
-@router.post("/cases/{case_id}/send-back")
+@router.post("/cases/{case_id}/send-back", response_model=s.CaseDetailOut)
 def send_back_case(
     case_id: CaseId, body: s.CaseSendBackRequest, who: Caller = allowed("confirm_case")
 ) -> dict[str, Any]:
@@ -112,7 +112,7 @@ def send_back_case(
     return who.service.cases.send_back(case_id, note=body.note, version=body.version)
 
 
-@router.post("/cases/{case_id}/assign")
+@router.post("/cases/{case_id}/assign", response_model=s.CaseDetailOut)
 def assign_case(
     case_id: CaseId, body: s.CaseAssignRequest, who: Caller = allowed("assign_case")
 ) -> dict[str, Any]:
@@ -120,7 +120,7 @@ def assign_case(
     return who.service.cases.assign(case_id, body.assignee, note=body.note, version=body.version)
 
 
-@router.get("/clearances/active", tags=["counterparties"])
+@router.get("/clearances/active", tags=["counterparties"], response_model=s.Page[s.ClearanceOut])
 def active_clearances(
     who: Caller = allowed("read_cases"),
     exporter: Annotated[str | None, Query(max_length=200)] = None,

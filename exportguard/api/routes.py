@@ -59,7 +59,7 @@ def _exporter_for(who: Caller, given: str | None) -> str:
 # --- identity and health ------------------------------------------------------------------
 
 
-@router.get("/me", tags=["accounts"])
+@router.get("/me", tags=["accounts"], response_model=s.MeOut)
 def me(who: CallerDep) -> dict[str, Any]:
     """The signed-in user."""
     return {"username": who.actor.username, "role": who.actor.role, "exporter": who.actor.exporter}
@@ -90,7 +90,8 @@ def screen(body: s.ScreenRequest, who: Caller = allowed("screen")) -> dict[str, 
 
 
 @router.post(
-    "/screen/batch", status_code=202, tags=["screening"], dependencies=[throttled("batch")]
+    "/screen/batch", status_code=202, tags=["screening"], dependencies=[throttled("batch")],
+    response_model=s.JobOut,
 )
 def screen_batch(
     body: s.BatchRequest, response: Response, who: Caller = allowed("screen")
@@ -131,14 +132,14 @@ def _job_or_404(who: Caller, job_id: str) -> dict[str, Any]:
     return job
 
 
-@router.get("/jobs", tags=["screening"])
+@router.get("/jobs", tags=["screening"], response_model=s.Page[s.JobOut])
 def jobs(who: CallerDep, limit: Limit = 50, offset: Offset = 0) -> dict[str, Any]:
     """Batch jobs (an exporter sees its own)."""
     owner = who.actor.username if who.actor.is_exporter else None
     return page([_job(j) for j in who.service.jobs.find(owner)], limit, offset)
 
 
-@router.get("/jobs/{job_id}", tags=["screening"])
+@router.get("/jobs/{job_id}", tags=["screening"], response_model=s.JobOut)
 def job(job_id: str, who: CallerDep) -> dict[str, Any]:
     return _job(_job_or_404(who, job_id))
 
@@ -165,7 +166,7 @@ def job_result(job_id: str, who: CallerDep) -> PlainTextResponse:
 # --- decisions and regimes ------------------------------------------------------------------
 
 
-@router.post("/decide", tags=["decisions"])
+@router.post("/decide", tags=["decisions"], response_model=s.DecisionOut)
 def decide(body: s.DecideRequest, who: Caller = allowed("decide")) -> dict[str, Any]:
     """Decide an export under the regimes; every reason with its source and certainty. A
     listed-party match says whether a reviewed false positive clears it (``match.review``);
@@ -198,12 +199,12 @@ def _decision_visible(who: Caller, decision_id: str) -> dict[str, Any]:
     return stored
 
 
-@router.get("/decisions/{decision_id}", tags=["decisions"])
+@router.get("/decisions/{decision_id}", tags=["decisions"], response_model=s.StoredDecisionOut)
 def decision(decision_id: str, who: CallerDep) -> dict[str, Any]:
     return _decision_visible(who, decision_id)
 
 
-@router.post("/decisions/{decision_id}/replay", tags=["decisions"])
+@router.post("/decisions/{decision_id}/replay", tags=["decisions"], response_model=s.ReplayOut)
 def replay(decision_id: str, who: Caller = allowed("decide")) -> dict[str, Any]:
     """Re-run with the regime revisions and snapshots the decision used."""
     stored = _decision_visible(who, decision_id)
@@ -215,7 +216,7 @@ def replay(decision_id: str, who: Caller = allowed("decide")) -> dict[str, Any]:
     return {"same": same, "decision": again}
 
 
-@router.get("/regimes", tags=["regimes"])
+@router.get("/regimes", tags=["regimes"], response_model=s.Page[s.RegimeRow])
 def regimes(who: Caller = allowed("read_regimes")) -> dict[str, Any]:
     found = who.service.decisions.regimes().values()
     items = [
@@ -231,14 +232,14 @@ def regimes(who: Caller = allowed("read_regimes")) -> dict[str, Any]:
     return page(items, 200, 0)
 
 
-@router.get("/regimes/{regime_id}", tags=["regimes"])
+@router.get("/regimes/{regime_id}", tags=["regimes"], response_model=s.RegimeView)
 def regime(
     regime_id: str, as_of: date | None = None, who: Caller = allowed("read_regimes")
 ) -> dict[str, Any]:
     return who.service.decisions.regime_view(regime_id, as_of)
 
 
-@router.get("/regimes/{regime_id}/diff", tags=["regimes"])
+@router.get("/regimes/{regime_id}/diff", tags=["regimes"], response_model=s.RegimeDiffOut)
 def regime_diff(
     regime_id: str,
     since: Annotated[date, Query(alias="from")],
@@ -248,7 +249,7 @@ def regime_diff(
     return who.service.decisions.regime_diff(regime_id, since, until)
 
 
-@router.get("/regimes/{regime_id}/map", tags=["regimes"])
+@router.get("/regimes/{regime_id}/map", tags=["regimes"], response_model=s.EligibilityMapOut)
 def regime_map(
     regime_id: str, as_of: date | None = None, who: Caller = allowed("read_regimes")
 ) -> dict[str, Any]:
@@ -260,7 +261,7 @@ def regime_map(
 # --- lists ----------------------------------------------------------------------------------------
 
 
-@router.get("/lists/snapshots", tags=["lists"])
+@router.get("/lists/snapshots", tags=["lists"], response_model=s.Page[s.SnapshotOut])
 def snapshots(
     who: Caller = allowed("read_lists"),
     source: str | None = None,
@@ -273,7 +274,7 @@ def snapshots(
     return page(items, limit, offset)
 
 
-@router.post("/lists/snapshots/{snapshot_id}/retire", tags=["lists"])
+@router.post("/lists/snapshots/{snapshot_id}/retire", tags=["lists"], response_model=s.SnapshotOut)
 def retire_snapshot(
     snapshot_id: Seq, body: s.RetireRequest, who: Caller = allowed("import_lists")
 ) -> dict[str, Any]:
@@ -281,7 +282,7 @@ def retire_snapshot(
     return who.service.retire_snapshot(snapshot_id, reason=body.reason).to_dict()
 
 
-@router.post("/lists/import", tags=["lists"])
+@router.post("/lists/import", tags=["lists"], response_model=s.ListImportOut)
 async def import_lists(
     files: list[UploadFile] = File(...),
     published: Annotated[
@@ -318,7 +319,10 @@ async def import_lists(
     }
 
 
-@router.get("/lists/diff", tags=["lists"], dependencies=[throttled("lists_diff")])
+@router.get(
+    "/lists/diff", tags=["lists"], dependencies=[throttled("lists_diff")],
+    response_model=s.ListDiffOut,
+)
 def lists_diff(
     since: Annotated[int, Query(alias="from", ge=1, le=2**62)],
     until: Annotated[int, Query(alias="to", ge=1, le=2**62)],
@@ -331,7 +335,7 @@ def lists_diff(
 # --- counterparties -------------------------------------------------------------------------------
 
 
-@router.get("/counterparties", tags=["counterparties"])
+@router.get("/counterparties", tags=["counterparties"], response_model=s.Page[s.CounterpartyRow])
 def counterparties(
     who: Caller = allowed("read_counterparties"),
     limit: Limit = 50,
@@ -342,7 +346,9 @@ def counterparties(
     return page(who.service.monitoring.find(scope), limit, offset)
 
 
-@router.post("/counterparties", status_code=201, tags=["counterparties"])
+@router.post(
+    "/counterparties", status_code=201, tags=["counterparties"], response_model=s.CounterpartyOut
+)
 def add_counterparty(
     body: s.CounterpartyRequest, who: Caller = allowed("manage_counterparties")
 ) -> dict[str, Any]:
@@ -359,7 +365,9 @@ def add_counterparty(
 MAX_COUNTERPARTY_FILE = 64 * 1024 * 1024
 
 
-@router.post("/counterparties/import", tags=["counterparties"])
+@router.post(
+    "/counterparties/import", tags=["counterparties"], response_model=s.CounterpartyImportOut
+)
 async def import_counterparties(
     file: UploadFile = File(..., description="CSV, UTF-8, with a header: name, exporter, "
                                              "country, type, role, reference (name required)."),
@@ -390,12 +398,15 @@ def _counterparty_or_404(who: Caller, cp_id: str) -> dict[str, Any]:
     return found
 
 
-@router.get("/counterparties/{cp_id}", tags=["counterparties"])
+@router.get("/counterparties/{cp_id}", tags=["counterparties"], response_model=s.CounterpartyOut)
 def counterparty(cp_id: str, who: Caller = allowed("read_counterparties")) -> dict[str, Any]:
     return _counterparty_or_404(who, cp_id)
 
 
-@router.post("/counterparties/{cp_id}/clearances", status_code=201, tags=["counterparties"])
+@router.post(
+    "/counterparties/{cp_id}/clearances", status_code=201, tags=["counterparties"],
+    response_model=s.ClearanceOut,
+)
 def clear(
     cp_id: str, body: s.ClearanceRequest, who: Caller = allowed("manage_counterparties")
 ) -> dict[str, Any]:
@@ -407,7 +418,7 @@ def clear(
     return {k: (v.isoformat() if isinstance(v, date) else v) for k, v in row.items()}
 
 
-@router.get("/alerts", tags=["counterparties"])
+@router.get("/alerts", tags=["counterparties"], response_model=s.AlertPage)
 def alerts(
     who: Caller = allowed("read_counterparties"),
     status: Annotated[str | None, Query(max_length=16)] = "open",
@@ -422,7 +433,7 @@ def alerts(
     return page(found, limit, offset) | {"undelivered": who.service.monitoring.undelivered()}
 
 
-@router.post("/alerts/{alert_id}/acknowledge", tags=["counterparties"])
+@router.post("/alerts/{alert_id}/acknowledge", tags=["counterparties"], response_model=s.AlertOut)
 def acknowledge_alert(
     alert_id: Seq, body: s.AcknowledgeRequest, who: Caller = allowed("manage_counterparties")
 ) -> dict[str, Any]:
@@ -430,7 +441,7 @@ def acknowledge_alert(
     return who.service.monitoring.acknowledge(alert_id, reason=body.reason)
 
 
-@router.post("/alerts/{alert_id}/resolve", tags=["counterparties"])
+@router.post("/alerts/{alert_id}/resolve", tags=["counterparties"], response_model=s.AlertOut)
 def resolve_alert(
     alert_id: Seq, body: s.ResolveRequest, who: Caller = allowed("manage_counterparties")
 ) -> dict[str, Any]:
@@ -438,7 +449,7 @@ def resolve_alert(
     return who.service.monitoring.resolve(alert_id, body.resolution, reason=body.reason)
 
 
-@router.get("/clearances", tags=["counterparties"])
+@router.get("/clearances", tags=["counterparties"], response_model=s.Items[s.ClearanceOut])
 def clearances(
     who: Caller = allowed("read_counterparties"),
     within_days: Annotated[int, Query(ge=0, le=3660)] = 30,
@@ -452,7 +463,7 @@ def clearances(
 # --- licences -------------------------------------------------------------------------------------
 
 
-@router.get("/licences", tags=["licences"])
+@router.get("/licences", tags=["licences"], response_model=s.Page[s.LicenceRow])
 def licences(
     who: Caller = allowed("read_licences"),
     state: str | None = None,
@@ -480,7 +491,7 @@ def licences(
     return page(items, limit, offset)
 
 
-@router.post("/licences", status_code=201, tags=["licences"])
+@router.post("/licences", status_code=201, tags=["licences"], response_model=s.LicenceOut)
 def apply_licence(
     body: s.ApplicationRequest, response: Response, who: Caller = allowed("apply")
 ) -> dict[str, Any]:
@@ -504,7 +515,7 @@ def apply_licence(
     return who.service.licensing.view(lic.id)
 
 
-@router.get("/licences/{licence_id}", tags=["licences"])
+@router.get("/licences/{licence_id}", tags=["licences"], response_model=s.LicenceOut)
 def licence(
     licence_id: str,
     response: Response,
@@ -517,7 +528,7 @@ def licence(
     return who.service.licensing.view(licence_id, as_of)
 
 
-@router.post("/licences/{licence_id}/events", tags=["licences"])
+@router.post("/licences/{licence_id}/events", tags=["licences"], response_model=s.LicenceOut)
 def licence_event(
     licence_id: str,
     body: s.EventRequest,
@@ -552,7 +563,9 @@ def licence_event(
     return who.service.licensing.view(licence_id)
 
 
-@router.post("/licences/{licence_id}/shipments", status_code=201, tags=["licences"])
+@router.post(
+    "/licences/{licence_id}/shipments", status_code=201, tags=["licences"], response_model=s.ShipOut
+)
 def ship(licence_id: str, body: s.ShipmentRequest, who: Caller = allowed("ship")) -> dict[str, Any]:
     """Record a shipment; 422 with every reason if the licence does not cover it."""
     _licence_or_404(who, licence_id)
@@ -635,14 +648,14 @@ def decide_amendment(
 # --- misuse reports and reviews ----------------------------------------------------------------
 
 
-@router.get("/reports", tags=["reviews"])
+@router.get("/reports", tags=["reviews"], response_model=s.Page[s.ReportOut])
 def reports(
     who: Caller = allowed("read_reports"), limit: Limit = 50, offset: Offset = 0
 ) -> dict[str, Any]:
     return page(who.service.licensing.reports(), limit, offset)
 
 
-@router.post("/reports", status_code=201, tags=["reviews"])
+@router.post("/reports", status_code=201, tags=["reviews"], response_model=s.ReportOut)
 def report(body: s.ReportRequest, who: Caller = allowed("report_misuse")) -> dict[str, Any]:
     """Record a misuse report: matched to licences, each match opens a review."""
     return who.service.licensing.report_misuse(
@@ -656,7 +669,7 @@ def report(body: s.ReportRequest, who: Caller = allowed("report_misuse")) -> dic
     )
 
 
-@router.get("/reviews", tags=["reviews"])
+@router.get("/reviews", tags=["reviews"], response_model=s.Page[s.ReviewOut])
 def reviews(
     who: Caller = allowed("read_reports"),
     status: Annotated[str | None, Query(max_length=16)] = "open",
@@ -666,7 +679,7 @@ def reviews(
     return page(who.service.licensing.reviews(None if status == "all" else status), limit, offset)
 
 
-@router.post("/reviews/{review_id}/close", tags=["reviews"])
+@router.post("/reviews/{review_id}/close", tags=["reviews"], response_model=s.ReviewOut)
 def close_review(
     review_id: str, body: s.CloseReview, who: Caller = allowed("close_review")
 ) -> dict[str, Any]:
@@ -676,7 +689,10 @@ def close_review(
 # --- impact ---------------------------------------------------------------------------------------
 
 
-@router.post("/impact/regime", tags=["impact"], dependencies=[throttled("impact")])
+@router.post(
+    "/impact/regime", tags=["impact"], dependencies=[throttled("impact")],
+    response_model=s.RegimeImpactOut,
+)
 def impact_regime(body: s.RegimeImpactRequest, who: Caller = allowed("impact")) -> dict[str, Any]:
     return who.service.impact.regime(
         body.regime,
@@ -688,7 +704,10 @@ def impact_regime(body: s.RegimeImpactRequest, who: Caller = allowed("impact")) 
     )
 
 
-@router.post("/impact/lists", tags=["impact"], dependencies=[throttled("impact")])
+@router.post(
+    "/impact/lists", tags=["impact"], dependencies=[throttled("impact")],
+    response_model=s.ListImpactOut,
+)
 def impact_lists(body: s.ListImpactRequest, who: Caller = allowed("impact")) -> dict[str, Any]:
     return who.service.impact.lists(body.since, body.until, dry_run=body.dry_run)
 
@@ -696,7 +715,7 @@ def impact_lists(body: s.ListImpactRequest, who: Caller = allowed("impact")) -> 
 # --- audit ----------------------------------------------------------------------------------------
 
 
-@router.get("/audit", tags=["audit"])
+@router.get("/audit", tags=["audit"], response_model=s.Page[s.AuditRecordOut])
 def audit(
     who: Caller = allowed("read_audit"),
     kind: Annotated[str | None, Query(max_length=64)] = None,
@@ -715,32 +734,38 @@ def audit(
             "offset": offset}  # fmt: skip
 
 
-@router.get("/audit/verify", tags=["audit"], dependencies=[throttled("audit_verify")])
+@router.get(
+    "/audit/verify", tags=["audit"], dependencies=[throttled("audit_verify")],
+    response_model=s.VerifyOut,
+)
 def audit_verify(who: Caller = allowed("read_audit")) -> dict[str, Any]:
     """Re-compute the chain and check it against every signed checkpoint."""
     return who.service.audit.verify().to_dict()
 
 
-@router.post("/audit/verify", tags=["audit"], dependencies=[throttled("audit_verify")])
+@router.post(
+    "/audit/verify", tags=["audit"], dependencies=[throttled("audit_verify")],
+    response_model=s.VerifyOut,
+)
 def audit_verify_kept(body: s.VerifyRequest, who: Caller = allowed("read_audit")) -> dict[str, Any]:
     """As GET, and also against a head an auditor kept (and their copy of the public key)."""
     return who.service.audit.verify(kept_head=body.head, public_key=body.public_key).to_dict()
 
 
-@router.get("/audit/head", tags=["audit"])
+@router.get("/audit/head", tags=["audit"], response_model=s.SignedHead)
 def audit_last_head(who: Caller = allowed("read_audit")) -> dict[str, Any]:
     """The newest signed checkpoint (404 if none yet), with the public key."""
     return who.service.audit.last_head()
 
 
-@router.post("/audit/head", tags=["audit"])
+@router.post("/audit/head", tags=["audit"], response_model=s.SignedHead)
 def audit_head(who: Caller = allowed("read_audit")) -> dict[str, Any]:
     """Sign the chain's head now and return it with the public key, for an auditor to keep
     outside this system."""
     return who.service.audit.head()
 
 
-@router.get("/audit/{seq}", tags=["audit"])
+@router.get("/audit/{seq}", tags=["audit"], response_model=s.AuditRecordOut)
 def audit_record(seq: Seq, who: Caller = allowed("read_audit")) -> dict[str, Any]:
     return who.service.audit.get(seq).to_dict()
 
@@ -768,32 +793,32 @@ def certificate(seq: Seq, who: CallerDep) -> HTMLResponse:
 # --- users ----------------------------------------------------------------------------------
 
 
-@router.get("/users", tags=["accounts"])
+@router.get("/users", tags=["accounts"], response_model=s.Page[s.UserOut])
 def users(
     who: Caller = allowed("manage_users"), limit: Limit = 50, offset: Offset = 0
 ) -> dict[str, Any]:
     return page(who.service.accounts.users(), limit, offset)
 
 
-@router.post("/users", status_code=201, tags=["accounts"])
+@router.post("/users", status_code=201, tags=["accounts"], response_model=s.NewUserOut)
 def create_user(body: s.UserRequest, who: Caller = allowed("manage_users")) -> dict[str, Any]:
     return who.service.accounts.create_user(body.username, body.password, body.role, body.exporter)
 
 
-@router.post("/users/{username}/disable", tags=["accounts"])
+@router.post("/users/{username}/disable", tags=["accounts"], response_model=s.ActiveOut)
 def disable_user(username: str, who: Caller = allowed("manage_users")) -> dict[str, Any]:
     """Disable a user: their sessions end, their tokens stop working. Not the last admin."""
     who.service.accounts.set_active(username, False)
     return {"username": username, "active": False}
 
 
-@router.post("/users/{username}/enable", tags=["accounts"])
+@router.post("/users/{username}/enable", tags=["accounts"], response_model=s.ActiveOut)
 def enable_user(username: str, who: Caller = allowed("manage_users")) -> dict[str, Any]:
     who.service.accounts.set_active(username, True)
     return {"username": username, "active": True}
 
 
-@router.post("/users/{username}/role", tags=["accounts"])
+@router.post("/users/{username}/role", tags=["accounts"], response_model=s.RoleOut)
 def set_role(
     username: str, body: s.RoleRequest, who: Caller = allowed("manage_users")
 ) -> dict[str, Any]:
@@ -802,7 +827,7 @@ def set_role(
     return {"username": username, "role": body.role, "exporter": body.exporter}
 
 
-@router.post("/users/{username}/password", tags=["accounts"])
+@router.post("/users/{username}/password", tags=["accounts"], response_model=s.PasswordChangedOut)
 def reset_password(
     username: str, body: s.PasswordReset, who: Caller = allowed("manage_users")
 ) -> dict[str, Any]:
@@ -811,14 +836,16 @@ def reset_password(
     return {"username": username, "password_changed": True}
 
 
-@router.post("/me/password", tags=["accounts"])
+@router.post("/me/password", tags=["accounts"], response_model=s.PasswordChangedOut)
 def change_password(body: s.PasswordChange, who: CallerDep) -> dict[str, Any]:
     """Change your own password (give the current one); your sessions end."""
     who.service.accounts.change_password(who.actor.username, body.current, body.new)
     return {"username": who.actor.username, "password_changed": True}
 
 
-@router.post("/users/{username}/tokens", status_code=201, tags=["accounts"])
+@router.post(
+    "/users/{username}/tokens", status_code=201, tags=["accounts"], response_model=s.TokenOut
+)
 def create_token(username: str, body: s.TokenRequest, who: CallerDep) -> dict[str, Any]:
     """A new API token (shown once). Users make their own; admins anyone's."""
     if username != who.actor.username:
@@ -827,7 +854,7 @@ def create_token(username: str, body: s.TokenRequest, who: CallerDep) -> dict[st
     return {"id": token_id, "token": token, "name": body.name, "days": body.days}
 
 
-@router.delete("/tokens/{token_id}", tags=["accounts"])
+@router.delete("/tokens/{token_id}", tags=["accounts"], response_model=s.RevokedOut)
 def revoke_token(token_id: Seq, who: CallerDep) -> dict[str, Any]:
     owner = None if who.actor.role == "admin" else who.actor.username
     who.service.accounts.revoke_token(token_id, owner=owner)

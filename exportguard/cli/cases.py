@@ -7,6 +7,7 @@ import typer
 
 from exportguard.cli import app
 from exportguard.cli.common import (
+    REGIME_IDS,
     JsonFlag,
     esc,
     make_table,
@@ -35,7 +36,7 @@ app.add_typer(impact_app, name="impact")
 @licence_app.command("apply")
 def licence_apply(
     exporter: Annotated[str, typer.Option(help="The exporting company.")],
-    regime: Annotated[str, typer.Option(help="il-deca, us-ear or eu-dual-use.")],
+    regime: Annotated[str, typer.Option(help=f"{REGIME_IDS} or an installed one.")],
     item: Annotated[list[str], typer.Option(help="Control entry; repeatable.")],
     to: Annotated[str, typer.Option(help="Destination country.")],
     end_user: Annotated[str, typer.Option(help="End user's name.")],

@@ -13,6 +13,7 @@ from rich.markup import escape
 from rich.table import Table
 from rich.text import Text
 
+from exportguard import regimes as regime_files
 from exportguard import settings as settings_module
 from exportguard.errors import ExportGuardError, InvalidInput, SourceFormatError
 
@@ -23,6 +24,8 @@ out = Console(soft_wrap=True, markup=False, emoji=False)
 err = Console(stderr=True, soft_wrap=True, markup=False, emoji=False)
 
 T = TypeVar("T")
+#: The bundled regimes' ids, for help texts (from the files: a new regime file shows here).
+REGIME_IDS = ", ".join(regime_files.file_ids())
 JsonFlag = Annotated[bool, typer.Option("--json", help="Machine-readable output.")]
 
 

@@ -7,6 +7,7 @@ import typer
 
 from exportguard.cli import app
 from exportguard.cli.common import (
+    REGIME_IDS,
     JsonFlag,
     esc,
     make_table,
@@ -59,7 +60,7 @@ def decide_command(
     ],
     regime: Annotated[
         list[str] | None,
-        typer.Option(help="il-deca, us-ear, eu-dual-use (repeatable; default: all)."),
+        typer.Option(help=f"{REGIME_IDS} or an installed one (repeatable; default: all)."),
     ] = None,
     end_user: Annotated[
         list[str] | None, typer.Option(help="End user's name (screened); repeatable.")

@@ -1,6 +1,8 @@
-"""The regimes ExportGuard ships (``il-deca``, ``us-ear``, ``eu-dual-use``), as data.
+"""The regimes ExportGuard ships, as data: every ``*.yaml`` file in this folder.
 
-Each ``*.yaml`` here is one regime (see ``exportguard.core.regimes`` for the schema). This
+Each ``*.yaml`` here is one regime, named by its file (``us-ear.yaml`` holds ``id:
+us-ear``; see ``exportguard.core.regimes`` for the schema): adding a regime is adding its
+file (and its tests), nothing else names it. This
 module reads regime files and validates them, so every error names the file, the line
 and the field. An officer edits a copy, checks it with ``exportguard regimes validate``,
 and installs it with ``exportguard regimes install``: installed revisions live in the
@@ -11,6 +13,7 @@ from __future__ import annotations
 
 from functools import cache
 from importlib import resources
+from importlib.resources.abc import Traversable
 from pathlib import Path
 from typing import Any
 
@@ -19,7 +22,27 @@ import yaml
 from exportguard.core.regimes import Regime, parse_regime
 from exportguard.errors import RegimeError
 
-BUNDLED = ("il-deca", "us-ear", "eu-dual-use")
+
+@cache
+def bundled_ids() -> tuple[str, ...]:
+    """The ids of the bundled regimes: the names of this folder's ``*.yaml`` files, in the
+    order :func:`bundled` gives them."""
+    return tuple(bundled())
+
+
+def _folder() -> Traversable:
+    """This package's folder: where the bundled regime files are."""
+    return resources.files(__name__)
+
+
+def file_ids() -> list[str]:
+    """The bundled regime files' ids (their names without ``.yaml``), sorted: cheap (no
+    file is read), for help texts; :func:`bundled_ids` orders them as decisions do."""
+    return sorted(
+        entry.name.removesuffix(".yaml")
+        for entry in _folder().iterdir()
+        if entry.name.endswith(".yaml")
+    )
 
 
 class _Loader(yaml.SafeLoader):
@@ -76,12 +99,19 @@ def load_file(path: Path) -> Regime:
 @cache
 def bundled_text(regime_id: str) -> str:
     """The text of a bundled regime file (read once per process)."""
-    return resources.files(__name__).joinpath(f"{regime_id}.yaml").read_text(encoding="utf-8")
+    return _folder().joinpath(f"{regime_id}.yaml").read_text(encoding="utf-8")
 
 
 @cache
 def bundled() -> dict[str, Regime]:
-    """The regimes shipped with this version of ExportGuard."""
-    return {
-        rid: parse_text(bundled_text(rid), f"exportguard/regimes/{rid}.yaml") for rid in BUNDLED
-    }
+    """The regimes shipped with this version of ExportGuard, oldest coverage first (by
+    ``covers_from``, then id): the order decisions list their regimes in. A file whose
+    ``id`` is not its name is a :class:`RegimeError`."""
+    found = []
+    for rid in file_ids():
+        file = f"exportguard/regimes/{rid}.yaml"
+        regime = parse_text(bundled_text(rid), file)
+        if regime.id != rid:
+            raise RegimeError(f"id {regime.id!r} is not the file's name", file=file, field="id")
+        found.append(regime)
+    return {r.id: r for r in sorted(found, key=lambda r: (r.covers_from, r.id))}

@@ -114,7 +114,7 @@ class Decisions:
         """Store each bundled regime revision a decision used (content-addressed: a known
         one is left as it is), inside the decision's own transaction."""
         for regime in chosen:
-            if regime.id in regime_files.BUNDLED and regime.source.startswith("exportguard/"):
+            if regime.id in regime_files.bundled_ids() and regime.source.startswith("exportguard/"):
                 decision_store.record_revision(
                     conn,
                     digest=regime.digest,

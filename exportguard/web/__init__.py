@@ -24,6 +24,7 @@ from exportguard.errors import (
     ExportGuardError,
     InvalidInput,
     NotFound,
+    PermissionDenied,
     TooManyAttempts,
 )
 from exportguard.services.decision_input import DecisionInput
@@ -95,8 +96,9 @@ async def login(request: Request) -> Response:
     sent = str((await request.form()).get("csrf", ""))
     expected = request.cookies.get(LOGIN_COOKIE, "")
     if not expected or not hmac.compare_digest(sent, expected):
+        expired = PermissionDenied("The sign-in form expired: sign in again.")
         return _login_page(
-            request, 403, error="The sign-in form expired: sign in again.",
+            request, status_of(expired), error=str(expired),
             next=form.get("next", "/"), username=form.get("username", ""),
         )  # fmt: skip
     service = request.app.state.service
@@ -189,7 +191,7 @@ async def decide_page(request: Request) -> Response:
             decision = who.service.decisions.decide(question).to_dict()
             result = who.service.cases.review_decision(decision)
         except ExportGuardError as exc:
-            return page(request, "decide.html", who, 422, form=form, error=str(exc),
+            return page(request, "decide.html", who, status_of(exc), form=form, error=str(exc),
                         regimes=known)  # fmt: skip
     return page(request, "decide.html", who, form=form, result=result, regimes=known,
                 may_open=allowed(who.actor, "open_case"),
@@ -222,10 +224,11 @@ async def impact_page(request: Request) -> Response:
                 )
         except ExportGuardError as exc:
             return page(request, "impact.html", who, status_of(exc), form=form, error=str(exc),
-                        snapshots=who.service.snapshots())  # fmt: skip
-    return page(
-        request, "impact.html", who, form=form, result=result, snapshots=who.service.snapshots()
-    )
+                        snapshots=who.service.snapshots(),
+                        regimes=list(who.service.decisions.regimes()))  # fmt: skip
+    return page(request, "impact.html", who, form=form, result=result,
+                snapshots=who.service.snapshots(),
+                regimes=list(who.service.decisions.regimes()))  # fmt: skip
 
 
 # --- map, lists, audit, counterparties --------------------------------------------------------

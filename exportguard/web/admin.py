@@ -16,7 +16,7 @@ from starlette.datastructures import UploadFile
 from exportguard.core.permissions import ROLES
 from exportguard.edge.auth import Caller
 from exportguard.edge.errors import status_of
-from exportguard.errors import ExportGuardError, InvalidInput
+from exportguard.errors import ExportGuardError, InvalidInput, NotFound
 from exportguard.services.accounts import TOKEN_DAYS
 from exportguard.sources._common import SourceFile
 from exportguard.web.common import guard, page, parse_date, parse_whole, read_form
@@ -61,7 +61,8 @@ def _user(
     """A user's page (the users page with the error when the user does not exist)."""
     found = [u for u in who.service.accounts.users() if u["username"] == username]
     if not found:
-        return _users(request, who, 404, error=f"no user {username!r}")
+        missing = NotFound(f"no user {username!r}")
+        return _users(request, who, status_of(missing), error=str(missing))
     response = page(request, "user.html", who, status, user=found[0], roles=ROLES,
                     tokens=who.service.accounts.tokens(username), token_days=TOKEN_DAYS,
                     new_token=new_token, error=error,

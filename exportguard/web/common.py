@@ -16,7 +16,13 @@ from fastapi.templating import Jinja2Templates
 from exportguard.core.permissions import allowed
 from exportguard.edge.auth import Caller, caller
 from exportguard.edge.errors import status_of
-from exportguard.errors import AuthenticationFailed, ExportGuardError, FieldError, InvalidInput
+from exportguard.errors import (
+    AuthenticationFailed,
+    ExportGuardError,
+    FieldError,
+    InvalidInput,
+    PermissionDenied,
+)
 from exportguard.web import vocabulary
 
 HERE = Path(__file__).parent
@@ -112,7 +118,7 @@ async def guard(request: Request, action: str | None = None) -> Caller | Respons
         return login_redirect(request)
     if action is not None and not allowed(who.actor, action):
         await request.close()
-        return page(request, "error.html", who, 403, message=f"A {who.actor.role} may not do this.")
+        return error_page(request, who, PermissionDenied(f"A {who.actor.role} may not do this."))
     return who
 
 

@@ -15,9 +15,8 @@ from exportguard.core import countries
 from exportguard.web import vocabulary
 from exportguard.web.common import VENDOR, guard, page
 
-#: The slider's first day, and the regimes the map offers.
+#: The slider's first day.
 MAP_START = date(2021, 1, 1)
-MAP_REGIMES = ("il-deca", "us-ear", "eu-dual-use")
 
 
 async def map_page(request: Request) -> Response:
@@ -27,16 +26,17 @@ async def map_page(request: Request) -> Response:
     if isinstance(who, Response):
         return who
     today = who.service.clock().date()
+    regimes = list(who.service.decisions.regimes())  # every regime in force, bundled or installed
     changes = {
         rid: [d.isoformat() for d in who.service.decisions.change_dates(rid)
               if MAP_START <= d <= today]
-        for rid in MAP_REGIMES
+        for rid in regimes
     }  # fmt: skip
     return page(
         request, "map.html", who, start=MAP_START.isoformat(), end=today.isoformat(),
         days=(today - MAP_START).days, initial=(date(2021, 12, 1) - MAP_START).days,
         numeric=json.dumps(countries.numeric_to_code()), changes=json.dumps(changes),
-        regimes=MAP_REGIMES, verdicts=vocabulary.VERDICTS,
+        regimes=regimes, verdicts=vocabulary.VERDICTS,
         words=json.dumps({code: t.words for code, t in vocabulary.VERDICTS.items()}),
         has_geometry=(VENDOR / "world-atlas" / "countries-110m.json").is_file(),
     )  # fmt: skip

@@ -12,6 +12,7 @@ from fastapi.responses import Response
 
 from exportguard.core.permissions import allowed
 from exportguard.core.thresholds import DEFAULT_THRESHOLD
+from exportguard.edge.errors import status_of
 from exportguard.errors import ExportGuardError
 from exportguard.web.common import guard, page, parse_date, parse_number, read_form
 
@@ -41,7 +42,7 @@ async def screen_page(request: Request) -> Response:
                 as_of=parse_date(form.get("as_of"), "as_of"),
             ))  # fmt: skip
         except ExportGuardError as exc:
-            return page(request, "screen.html", who, 422, form=form, error=str(exc),
+            return page(request, "screen.html", who, status_of(exc), form=form, error=str(exc),
                         threshold=DEFAULT_THRESHOLD)  # fmt: skip
     return page(request, "screen.html", who, form=form, result=result,
                 threshold=DEFAULT_THRESHOLD, may_open=allowed(who.actor, "open_case"))  # fmt: skip

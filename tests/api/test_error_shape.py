@@ -2,8 +2,14 @@
 
 from __future__ import annotations
 
-import pytest
+import re
 
+import pytest
+from fastapi.testclient import TestClient
+
+from exportguard import errors
+from exportguard.edge.errors import STATUS, status_of
+from exportguard.errors import IllegalTransition
 from tests.api.conftest import Api
 
 
@@ -78,8 +84,6 @@ def test_method_not_allowed_and_conflict(api: Api) -> None:
 
 def sign_in_form(api: Api) -> str:
     """The sign-in form's CSRF value (its cookie is now in the client)."""
-    import re
-
     page = api.client.get("/login").text
     found = re.search(r'name="csrf" value="([^"]+)"', page)
     assert found is not None
@@ -152,3 +156,47 @@ def test_an_unexpected_error_is_a_logged_500_in_the_one_shape(
     assert getattr(errors[0], "fields", {})["request_id"] == "req-42"
     lines = [rec for rec in caplog.records if rec.getMessage() == "request"]
     assert getattr(lines[-1], "fields", {})["status"] == 500
+
+
+
+def test_the_web_and_the_api_give_one_status_per_error(api: Api) -> None:
+    """One table (``edge.errors.STATUS``) for both: approving a draft is an illegal
+    transition, 409 from the API and 409 on the licence page, which shows why."""
+    made = api.client.post(
+        "/api/v1/licences",
+        headers=api.as_("exporter"),
+        json={"regime": "us-ear", "items": ["4D004"], "destination": "FR", "end_user": "Police"},
+    )
+    lic = made.json()["id"]
+    answer = api.client.post(
+        f"/api/v1/licences/{lic}/events",
+        headers=api.as_("officer"),
+        json={"event": "approve", "reason": "too early"},
+    )
+    assert answer.status_code == status_of(IllegalTransition("too early")) == 409
+    web = TestClient(api.client.app)
+    login = re.search(r'name="csrf" value="([^"]+)"', web.get("/login").text)
+    assert login is not None
+    signed = web.post("/login", data={"username": "officer", "password": "officer-demo",
+                                      "csrf": login.group(1)}, follow_redirects=False)  # fmt: skip
+    assert signed.status_code == 303
+    form = re.search(r'name="csrf" value="([^"]+)"', web.get(f"/licences/{lic}").text)
+    assert form is not None
+    r = web.post(
+        f"/licences/{lic}/event",
+        data={"csrf": form.group(1), "event": "approve", "reason": "too early"},
+    )
+    assert r.status_code == answer.status_code
+    assert answer.json()["error"]["message"] in r.text
+
+
+def test_every_error_class_is_in_the_tree_and_the_table() -> None:
+    """Every exception ExportGuard raises on purpose is one of ``exportguard.errors``,
+    drawn in its docstring's tree, and has its status in the one table."""
+    classes = [c for c in vars(errors).values()
+               if isinstance(c, type) and issubclass(c, errors.ExportGuardError)
+               and not c.__name__.startswith("_")]  # fmt: skip
+    assert len(classes) >= 14
+    tree = errors.__doc__ or ""
+    assert [c.__name__ for c in classes if c.__name__ not in tree] == []
+    assert [c for c in classes if not any(issubclass(c, k) for k, _ in STATUS)] == []

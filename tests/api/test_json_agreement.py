@@ -1,0 +1,128 @@
+"""The same object as the API answers it, as the CLI prints it (``--json``) and as the
+audit trail records it agrees on every field they share: a screening of the demo list, a
+licence application and an export decision."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable, Iterator
+from typing import Any
+
+import pytest
+from typer.testing import CliRunner
+
+from exportguard.cli import app as cli
+from exportguard.cli import cases, common, decisions, screening
+from tests.api.conftest import Api
+from tests.conftest import FIXED_NOW
+
+DAY = FIXED_NOW.date().isoformat()
+
+
+@pytest.fixture
+def cli_json(
+    db_url: str, monkeypatch: pytest.MonkeyPatch
+) -> Iterator[Callable[..., dict[str, Any]]]:
+    """Runs a command with ``--json`` on the test's store and reads what it prints. The
+    services the commands open are closed after the test (a CLI process ends with its
+    command; here the connections would outlive it)."""
+    opened: list[Any] = []
+
+    def tracked(*args: Any, **kwargs: Any) -> Any:
+        service = common.open_service(*args, **kwargs)
+        opened.append(service)
+        return service
+
+    for module in (screening, cases, decisions):
+        monkeypatch.setattr(module, "open_service", tracked)
+
+    def run(*args: str) -> dict[str, Any]:
+        result = CliRunner().invoke(cli, ["--db", db_url, *args, "--json"])
+        assert result.exit_code == 0, result.stderr
+        found: dict[str, Any] = json.loads(result.stdout)
+        return found
+
+    yield run
+    for service in opened:
+        service.close()
+
+
+def _audit(api: Api, kind: str, subject: str) -> dict[str, Any]:
+    page = api.client.get(
+        "/api/v1/audit", params={"kind": kind, "subject": subject}, headers=api.as_("auditor")
+    ).json()
+    assert page["total"] == 1, page
+    payload: dict[str, Any] = page["items"][0]["payload"]
+    return payload
+
+
+def _agree(a: Any, b: Any, where: str = "", skip: frozenset[str] = frozenset()) -> list[str]:
+    """Where ``a`` and ``b`` differ on what both have: every key both objects hold (but
+    ``skip``), every item of lists of one length."""
+    if isinstance(a, dict) and isinstance(b, dict):
+        return [d for k in sorted((a.keys() & b.keys()) - skip)
+                for d in _agree(a[k], b[k], f"{where}.{k}", skip)]  # fmt: skip
+    if isinstance(a, list) and isinstance(b, list) and len(a) == len(b):
+        return [d for n, (x, y) in enumerate(zip(a, b, strict=True))
+                for d in _agree(x, y, f"{where}[{n}]", skip)]  # fmt: skip
+    return [] if a == b else [f"{where}: {a!r} != {b!r}"]
+
+
+def test_a_screening_agrees(api: Api, cli_json: Callable[..., dict[str, Any]]) -> None:
+    body = api.client.post(
+        "/api/v1/screen", json={"name": "NSO Group", "as_of": DAY}, headers=api.as_("officer")
+    ).json()
+    assert body["hits"][0]["entry"]["name"] == "NSO Group"
+    printed = cli_json("screen", "NSO Group", "--as-of", DAY)
+    record = api.client.get(f"/api/v1/audit/{body['audit_seq']}", headers=api.as_("auditor"))
+    assert record.json()["kind"] == "screening"
+    recorded = record.json()["payload"]
+    # When and as which audit record differ by nature: each screening is its own act.
+    own = frozenset({"screened_at", "audit_seq"})
+    assert printed.keys() == body.keys()
+    assert _agree(body, printed, skip=own) == []
+    assert _agree(body, recorded, skip=own) == []
+    shared = body.keys() & recorded.keys()
+    assert {"query", "as_of", "threshold", "snapshots", "hits", "total_hits"} <= shared
+    assert recorded["hits"][0].keys() >= {"entity_id", "score", "explanation", "documents"}
+
+
+def test_a_licence_agrees(api: Api, cli_json: Callable[..., dict[str, Any]]) -> None:
+    application = {
+        "kind": "marketing", "regime": "il-deca", "items": ["4D004"], "destination": "FR",
+        "end_user": "Police nationale", "end_user_type": "law-enforcement",
+        "end_use": "law-enforcement", "value": 1000,
+    }  # fmt: skip
+    made = api.client.post("/api/v1/licences", json=application, headers=api.as_("exporter"))
+    assert made.status_code == 201, made.text
+    body = made.json()
+    printed = cli_json("licence", "show", body["id"], "--as-of", DAY)
+    assert printed == body
+    recorded = _audit(api, "application", body["id"])
+    assert _agree(body, recorded) == []
+    assert {"exporter", "kind", "regime", "items", "destination", "end_user", "value"} <= (
+        body.keys() & recorded.keys()
+    )
+
+
+def test_a_decision_agrees(api: Api, cli_json: Callable[..., dict[str, Any]]) -> None:
+    question = {"items": ["4D004"], "to": "MA", "end_users": ["Moroccan national police"],
+                "end_user_type": "law-enforcement", "end_use": "law-enforcement",
+                "date": "2021-12-01"}  # fmt: skip
+    body = api.client.post("/api/v1/decide", json=question, headers=api.as_("officer")).json()
+    printed = cli_json(
+        "decide", "--item", "4D004", "--to", "MA",
+        "--end-user", "Moroccan national police", "--end-user-type", "law-enforcement",
+        "--end-use", "law-enforcement", "--date", "2021-12-01",
+    )  # fmt: skip
+    # Two decisions of one question: their ids differ, their fingerprints do not.
+    assert printed["fingerprint"] == body["fingerprint"]
+    assert _agree(body, printed, skip=frozenset({"decision_id"})) == []
+    assert printed.keys() == body.keys()
+    recorded = _audit(api, "decision", body["decision_id"])
+    assert _agree(body, recorded) == []
+    assert {"verdict", "request", "regimes", "fingerprint"} <= body.keys() & recorded.keys()
+    stored = api.client.get(
+        f"/api/v1/decisions/{body['decision_id']}", headers=api.as_("officer")
+    ).json()
+    assert stored["result"] == body
