@@ -327,7 +327,7 @@ ENDPOINTS: list[tuple[str, set[str], bool, Callable[[World, str], Call]]] = [
         lambda w, t: (
             "POST",
             f"/api/v1/licences/{w.issued[t]}/shipments",
-            {"json": {"shipped_on": "2026-11-20", "value": 1, "end_user": "Police",
+            {"json": {"shipped_on": "2026-11-16", "value": 1, "end_user": "Police",
                       "end_use": "law-enforcement"}},
         ),
     ),

@@ -132,12 +132,14 @@ class SnapshotOut(Out):
 
 
 class ImportedSnapshot(Out):
-    """One snapshot an import made (or found already stored: ``created`` false)."""
+    """One snapshot an import made (or found already stored: ``created`` false;
+    ``redated``: it was stored dated by a guess and took the publication date given)."""
 
     id: int
     source: str
     published: datetime.date
     created: bool
+    redated: bool
     counts: dict[str, int]
     warnings: list[str]
 
