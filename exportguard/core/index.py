@@ -848,6 +848,12 @@ def make_query(
     )
 
 
+#: The longest name screened, in characters (the API's limit too): the longest listed
+#: name of every list is 381 ("Ministry of Defence of the Russian Federation, including
+#: ..."), and a longer text is a paste of something else.
+MAX_NAME_LENGTH = 500
+
+
 def build_query(
     name: str,
     *,
@@ -865,6 +871,10 @@ def build_query(
         errors.append(FieldError("identifiers", "an identifier has no letters or digits"))
     if (not name or not name.strip()) and not ids:
         errors.append(FieldError("name", "must not be empty (unless identifiers are given)"))
+    elif name and len(name) > MAX_NAME_LENGTH:
+        errors.append(FieldError("name", (
+            f"{len(name):,} characters: a name is at most {MAX_NAME_LENGTH} (the longest "
+            "listed name is 381)")))  # fmt: skip
     code = None
     if country:
         code = countries.to_code(country)

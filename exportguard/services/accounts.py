@@ -237,6 +237,9 @@ class Accounts:
         expires after ``days`` (1 to 366)."""
         if not 1 <= days <= 366:
             raise InvalidInput("a token lives 1 to 366 days", field="days")
+        if not name.strip() or len(name) > 100:
+            raise InvalidInput("a token needs a name (1 to 100 characters) saying what uses it",
+                               field="name")  # fmt: skip
         token = "eg_" + secrets.token_urlsafe(32)
         now = self.app.clock()
         with writing(self.app.engine) as conn:

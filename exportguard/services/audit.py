@@ -332,7 +332,10 @@ class Audit:
         until: date | None = None, newest_first: bool = False,
     ) -> tuple[list[AuditRecord], int]:
         """One page of records (and how many match), read in O(page); ``since`` and
-        ``until`` are days of the records' times (UTC, both included)."""
+        ``until`` are days of the records' times (UTC, both included); ``until`` before
+        ``since`` is :class:`InvalidInput` (it would match nothing, silently)."""
+        if since is not None and until is not None and until < since:
+            raise InvalidInput(f"until {until} is before since {since}", field="until")
         with self.app.engine.connect() as conn:
             return audit_store.page(
                 conn, limit=limit, offset=offset, kind=kind, subject=subject, actor=actor,

@@ -53,6 +53,11 @@ if TYPE_CHECKING:
 #: themselves what is a sure match: at least DEFAULT_THRESHOLD; below it, a possible one).
 DECISION_SCREENING_THRESHOLD = POSSIBLE_MATCH_THRESHOLD
 
+#: How far ahead an export may be decided: a year. The rules and lists of a later day are
+#: not known, and a confident answer for 2099 would be a guess presented as a decision.
+MAX_DAYS_AHEAD = 366
+
+
 class Decisions:
     """Decision use cases, reached as ``ExportGuard.decisions``."""
 
@@ -136,6 +141,13 @@ class Decisions:
         """Decide one export question (:class:`DecisionInput`); every bad field is
         reported at once (:class:`InvalidInput`). Stored, audited, unless ``record`` is
         false."""
+        latest = self.app.clock().date() + timedelta(days=MAX_DAYS_AHEAD)
+        if given.on > latest:
+            raise InvalidInput(
+                f"{given.on} is more than a year ahead (after {latest}): the rules and lists "
+                "of that day are not known; decide nearer the export",
+                field="date",
+            )
         available = self.regimes()
         request = build_request(available, given)
         chosen = [available[r] for r in request.regimes]

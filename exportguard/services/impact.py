@@ -207,6 +207,10 @@ class Impact:
             raise InvalidInput(
                 "give --from/--to dates, or --from-revision/--to-revision", field="range"
             )
+        if since is not None and until is not None and until < since:
+            raise InvalidInput(
+                f"to {until} is before from {since}: the later date comes second", field="to"
+            )
         old_regime = (
             self._revision(regime_id, from_revision) if from_revision else regimes[regime_id]
         )

@@ -148,7 +148,14 @@ class ScreeningResult:
             for s in self.snapshots
             if s.published > self.as_of
         ]
-        return late + [set_aside_note(newer, used) for newer, used in self.set_aside]
+        today = self.screened_at[:10]
+        ahead = (
+            [f"the as-of date {self.as_of.isoformat()} is after today ({today}): the lists "
+             "screened are today's; an entry counts as in force then by its own listing "
+             "dates only"]
+            if self.as_of.isoformat() > today else []
+        )  # fmt: skip
+        return ahead + late + [set_aside_note(newer, used) for newer, used in self.set_aside]
 
     def _hit(self, rank: int, hit: Hit) -> dict[str, Any]:
         info = hit.entry
