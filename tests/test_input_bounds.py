@@ -24,16 +24,19 @@ def _fields(caught: pytest.ExceptionInfo[InvalidInput]) -> list[str]:
 
 def test_a_decision_more_than_a_year_ahead_is_refused(service: ExportGuard) -> None:
     service.import_demo()
-    question = DecisionInput(items=["4D004"], to="MA", on=date(2099, 1, 1),
-                             end_users=["Moroccan national police"],
-                             end_user_type="law-enforcement", end_use="law-enforcement")  # fmt: skip
+    question = DecisionInput(
+        items=["4D004"], to="MA", on=date(2099, 1, 1), end_users=["Moroccan national police"],
+        end_user_type="law-enforcement", end_use="law-enforcement",
+    )  # fmt: skip
     with pytest.raises(InvalidInput) as caught:
         service.decisions.decide(question)
     assert _fields(caught) == ["date"]
     assert "more than a year ahead" in str(caught.value)
-    near = DecisionInput(items=["4D004"], to="MA", on=TODAY + timedelta(days=30),
-                         end_users=["Moroccan national police"],
-                         end_user_type="law-enforcement", end_use="law-enforcement")  # fmt: skip
+    near = DecisionInput(
+        items=["4D004"], to="MA", on=TODAY + timedelta(days=30),
+        end_users=["Moroccan national police"], end_user_type="law-enforcement",
+        end_use="law-enforcement",
+    )  # fmt: skip
     assert service.decisions.decide(near).regimes
 
 
