@@ -18,6 +18,7 @@ from typing import Any
 
 from markupsafe import Markup, escape
 
+from exportguard.core import countries
 from exportguard.core.hit_cases import WORDS as CASE_WORDS
 from exportguard.core.hit_cases import CaseState
 from exportguard.core.licensing import State
@@ -163,6 +164,15 @@ def num(value: object) -> str:
     return f"{int(value):,}"
 
 
+def country(code: object) -> str:
+    """A country code in words with the code (``Russia (RU)``); a text that is no code we
+    know, as given."""
+    text = str(code or "")
+    if not countries.is_code(text):
+        return text
+    return f"{countries.name(text)} ({text})"
+
+
 def age(published: date, today: date) -> str:
     """How old a publication is, in words: ``today``, ``12 days old``, ``5 months old``,
     ``4 years old``."""
@@ -213,4 +223,5 @@ def change_cells(change: Mapping[str, Any]) -> tuple[Markup, Markup]:
     return cell(old, new, "del"), cell(new, old, "ins")
 
 
-FILTERS = {"term": term, "num": num, "words": words, "change": change_cells}
+FILTERS = {"term": term, "num": num, "words": words, "change": change_cells,
+           "country": country}  # fmt: skip

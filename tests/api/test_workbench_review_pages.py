@@ -1,0 +1,92 @@
+"""The workbench after a fresh-eyes review, without a browser: no dead end in a browser
+(errors are pages with a way back, a form's action reloaded goes to its page, a stale form
+says to reload it, a sign-in comes back where it was), and words where codes were shown."""
+
+from __future__ import annotations
+
+import re
+
+from fastapi.testclient import TestClient
+
+from exportguard.core.permissions import Actor
+from exportguard.services.licensing import Licence
+from tests.api.conftest import Api
+from tests.api.test_workbench_pages import _signed_in
+
+SITE = "http://testserver"
+
+
+def _draft(api: Api, to: str = "FR") -> Licence:
+    acme = api.service.for_actor(Actor("exporter", "exporter", "Acme Cyber"))
+    return acme.licensing.apply(
+        exporter="Acme Cyber", kind="export", regime="us-ear", items=["4D004"],
+        destination=to, end_user="Police nationale", end_user_type="law-enforcement",
+        value=40000,
+    )  # fmt: skip
+
+
+def test_a_browser_never_sees_a_json_error(api: Api) -> None:
+    lic = _draft(api)
+    officer, csrf = _signed_in(api, "officer")
+    stale = officer.post(f"/licences/{lic.id}/shipments",
+                         data={"csrf": "from-an-old-session", "shipped_on": "2026-11-16"},
+                         headers={"Referer": f"{SITE}/licences/{lic.id}?tab=x"})  # fmt: skip
+    assert stale.status_code == 403
+    assert stale.headers["content-type"].startswith("text/html")
+    assert "Your session changed" in stale.text
+    assert f'<a href="/licences/{lic.id}?tab=x" id="back">Reload the form</a>' in stale.text
+    elsewhere = officer.post(f"/licences/{lic.id}/event", data={"csrf": ""},
+                             headers={"Referer": "https://evil.example/licences/x"})  # fmt: skip
+    assert f'<a href="/licences/{lic.id}" id="back">Reload the form</a>' in elsewhere.text
+
+    reload = officer.get(f"/licences/{lic.id}/shipments", follow_redirects=False)
+    assert (reload.status_code, reload.headers["location"]) == (303, f"/licences/{lic.id}")
+    assert officer.get("/reports", follow_redirects=False).headers["location"] == "/reviews"
+
+    missing = officer.get("/no/such/page")
+    assert missing.status_code == 404
+    assert "There is no page at this address." in missing.text
+    assert 'id="back">Start page</a>' in missing.text
+    assert "Sign out" in missing.text  # the page frame, signed in
+    assert officer.get("/no/such/page", headers={"Accept": "application/json"}).json()[
+        "error"]["code"] == "not_found"  # fmt: skip
+    for path in ("/api/v1/no/such/route", "/api/v1/licences/L-999999"):
+        r = officer.get(path, headers={"Accept": "text/html"})
+        assert r.json()["error"]["status"] == 404, path  # the API keeps its one shape
+    assert officer.post("/cases", data={"csrf": csrf, "origin": "nowhere"}).status_code == 422
+
+
+def test_every_post_only_page_path_sends_a_get_to_its_form(api: Api) -> None:
+    routes = {}
+    for route in api.client.app.routes:  # type: ignore[attr-defined]
+        routes.setdefault(getattr(route, "path", ""), set()).update(
+            getattr(route, "methods", None) or ())
+    posted_only = {p for p, m in routes.items() if "POST" in m and "GET" not in m
+                   and not p.startswith("/api/")}  # fmt: skip
+    assert posted_only == set()  # each has its GET that redirects
+
+
+def test_a_form_sent_after_the_session_ended_signs_in_and_comes_back(api: Api) -> None:
+    lic = _draft(api)
+    browser = TestClient(api.client.app)  # no session
+    r = browser.post(f"/licences/{lic.id}/shipments", data={"csrf": "x"},
+                     follow_redirects=False)  # fmt: skip
+    # (the form's action: after signing in, its GET goes to the form's page)
+    assert r.headers["location"] == f"/login?next=%2Flicences%2F{lic.id}%2Fshipments"
+    r = browser.post("/screen", data={"csrf": "x", "name": "NSO Group"},
+                     headers={"Referer": f"{SITE}/screen?name=NSO"}, follow_redirects=False)
+    assert r.headers["location"] == "/login?next=%2Fscreen%3Fname%3DNSO"
+    assert browser.get("/licences?state=draft", follow_redirects=False).headers[
+        "location"] == "/login?next=%2Flicences%3Fstate%3Ddraft"  # fmt: skip
+    for given, back in ((f"/licences/{lic.id}", f"/licences/{lic.id}"),
+                        ("//evil.example/x", "/"), ("https://evil.example/", "/"),
+                        ("/\\evil.example", "/")):  # fmt: skip
+        form = browser.get("/login", params={"next": given}).text
+        assert f'name="next" value="{back}"' in form, given
+        token = re.search(r'name="csrf" value="([^"]+)"', form)
+        assert token is not None
+        r = browser.post("/login", data={"username": "officer", "password": "officer-demo",
+                                         "csrf": token.group(1), "next": given},
+                         follow_redirects=False)  # fmt: skip
+        assert r.headers["location"] == back, given
+    assert browser.get(f"/licences/{lic.id}/shipments").url.path == f"/licences/{lic.id}"
