@@ -4,6 +4,8 @@ says to reload it, a sign-in comes back where it was), and words where codes wer
 
 from __future__ import annotations
 
+import csv
+import io
 import re
 
 from fastapi.testclient import TestClient
@@ -14,6 +16,10 @@ from tests.api.conftest import Api
 from tests.api.test_workbench_pages import _signed_in
 
 SITE = "http://testserver"
+
+
+def _csv(text: str) -> list[dict[str, str]]:
+    return list(csv.DictReader(io.StringIO(text)))
 
 
 def _draft(api: Api, to: str = "FR") -> Licence:
@@ -90,3 +96,21 @@ def test_a_form_sent_after_the_session_ended_signs_in_and_comes_back(api: Api) -
                          follow_redirects=False)  # fmt: skip
         assert r.headers["location"] == back, given
     assert browser.get(f"/licences/{lic.id}/shipments").url.path == f"/licences/{lic.id}"
+
+
+def test_the_batch_page_says_the_types_it_takes(api: Api) -> None:
+    exporter, csrf = _signed_in(api, "exporter")
+    form = exporter.get("/batch").text
+    assert "person (or individual), organization (or entity), vessel or aircraft" in form
+    taken = exporter.post("/batch", data={"csrf": csrf}, follow_redirects=False, files={
+        "file": ("p.csv", b"id,name,type\n1,NSO Group,Entity\n2,Tal Dilian,individual\n"
+                          b"3,Saito Maru,VESSEL\n")})  # fmt: skip
+    assert taken.status_code == 303
+    refused = exporter.post("/batch", data={"csrf": csrf}, files={
+        "file": ("p.csv", b"id,name,type\n1,NSO Group,company\n")})  # fmt: skip
+    assert refused.status_code == 422
+    assert "line 2: type: must be person, organization, vessel, aircraft" in refused.text
+    job = taken.headers["location"].rsplit("/", 1)[1]
+    assert api.service.jobs.run_next("test") == job
+    hits = _csv(exporter.get(f"/batch/{job}/result.csv").text)
+    assert {h["type"] for h in hits if h["id"] == "1" and h["type"]} == {"organization"}
