@@ -31,6 +31,7 @@ from exportguard.web.common import (
     read_form,
 )
 from exportguard.web.paging import csv_response, pager, wants_csv
+from exportguard.web.vocabulary import num
 
 
 def _scope(who: Caller) -> str | None:
@@ -187,7 +188,7 @@ async def shipment(request: Request) -> Response:
     except ExportGuardError as exc:
         return _licence_view(request, who, licence_id, status_of(exc), error=str(exc), form=form)
     said = "Shipment recorded" + "".join(
-        f"; {label} left: {left[key]:g}"
+        f"; {label} left: {num(left[key])}"
         for key, label in (("value_left", "value"), ("quantity_left", "quantity"))
         if left.get(key) is not None
     )

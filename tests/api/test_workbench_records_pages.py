@@ -120,7 +120,7 @@ def test_a_list_diff_a_page_at_a_time_with_filters_and_csv(api: Api) -> None:
     ]
     changed_rows = [e for e in every if e["kind"] == "changed"]
     assert all(e["field"] for e in changed_rows)
-    assert not any(v.startswith("[") and "'" in v or v == "None"
+    assert not any((v.startswith("[") and "'" in v) or v == "None"
                    for e in every for v in (e["before"], e["after"]))  # no Python repr
     query = f"from={feb}&to={mar}&kind=changed&q=Arkady+Romanovich&format=csv"
     arkady_rows = _rows(officer.get(f"/lists?{query}").text)

@@ -10,8 +10,12 @@ import re
 
 from fastapi.testclient import TestClient
 
+from exportguard.core import countries
+from exportguard.core.licensing import Conditions, Event
 from exportguard.core.permissions import Actor
 from exportguard.services.licensing import Licence
+from exportguard.sources.detect import FORMATS
+from exportguard.web.vocabulary import FORMAT_WORDS, country, said, when, words
 from tests.api.conftest import Api
 from tests.api.test_workbench_pages import _signed_in
 
@@ -114,3 +118,93 @@ def test_the_batch_page_says_the_types_it_takes(api: Api) -> None:
     assert api.service.jobs.run_next("test") == job
     hits = _csv(exporter.get(f"/batch/{job}/result.csv").text)
     assert {h["type"] for h in hits if h["id"] == "1" and h["type"]} == {"organization"}
+
+
+def test_the_words_pages_use_for_codes_dates_and_countries() -> None:
+    assert said("licence L-000001: the decision D-1 is not_eligible; verdict "
+                "licence_required -> not_eligible; closed (no_action), under_review") == (
+        "licence L-000001: the decision D-1 is not eligible; verdict licence required → "
+        "not eligible; closed (no action), under review")  # fmt: skip
+    assert when("2026-11-16T14:03:22.512+00:00") == "16 Nov 2026, 14:03 UTC"
+    assert when("2026-11-16T16:03:22+02:00") == "16 Nov 2026, 14:03 UTC"
+    assert (when(None), when("not a time")) == ("", "not a time")
+    assert country("RU") == f"{countries.name('RU')} (RU)"
+    assert country("Atlantis") == "Atlantis"
+    assert words("no_action", "outcome") == "no action"
+    assert {m.NAME for m in FORMATS} == set(FORMAT_WORDS)  # every format has its words
+    assert words("un_sc_xml", "format") == "UN Security Council XML"
+
+
+def test_impact_says_what_it_did_and_reviews_say_outcomes_in_words(api: Api) -> None:
+    acme = api.service.for_actor(Actor("exporter", "exporter", "Acme Cyber"))
+    lic = acme.licensing.apply(
+        exporter="Acme Cyber", kind="marketing", regime="il-deca", items=["4D004"],
+        destination="MA", end_user="Police of MA", end_user_type="law-enforcement",
+        end_use="law-enforcement",
+    )  # fmt: skip
+    acme.licensing.transition(lic.id, Event.SUBMIT, reason="complete")
+    officer, csrf = _signed_in(api, "officer")
+    question = {"csrf": csrf, "kind": "regime", "regime": "il-deca", "from": "2021-11-24",
+                "to": "2021-11-25"}  # fmt: skip
+    dry = officer.post("/impact", data=question).text
+    assert "Nothing was changed: this was an analysis only." in dry
+    assert 'name="act" >' in dry  # left unticked
+    assert "verdict licence required → not eligible" in dry
+    assert f'<td class="id"><a href="/licences/{lic.id}">{lic.id}</a></td>' in dry
+    acted = officer.post("/impact", data={**question, "act": "on"}).text
+    (review,) = api.service.licensing.reviews()
+    assert (f'<li><a href="/licences/{lic.id}">{lic.id}</a>: queued for review (review '
+            f'{review["id"]}, in the <a href="/reviews">review queue</a>)</li>') in acted
+    assert 'name="act" checked>' in acted  # the box stays ticked
+    queue = officer.get("/reviews").text
+    assert '<option value="no_action">no action</option>' in queue
+    closed = officer.post("/reviews", data={"csrf": csrf, "review": review["id"],
+                                            "outcome": "no_action", "reason": "seen"})  # fmt: skip
+    assert f"Review {review['id']} closed (no action) for {lic.id}" in closed.text
+
+
+def test_retired_snapshots_and_formats_in_words_on_the_lists_page(api: Api) -> None:
+    (demo,) = api.service.snapshots()
+    admin = api.service.for_actor(Actor("admin", "admin"))
+    admin.retire_snapshot(demo.id, reason="superseded by a newer list")
+    officer, csrf = _signed_in(api, "officer")
+    lists = officer.get("/lists").text
+    row = lists[lists.index(f'<tr data-snapshot="{demo.id}">'):]
+    row = row[: row.index("</tr>")]
+    assert ">retired</span>" in row
+    assert "superseded by a newer list" in row
+    assert f">{words(demo.format, 'format')}</abbr>" in row
+    option = f'{demo.id} · {words(demo.source, "list")} · {demo.published} · retired</option>'
+    assert option in lists
+    assert option in officer.get("/impact").text  # still offered for a diff
+
+
+def test_a_shipment_and_a_screening_in_words(api: Api) -> None:
+    lic = _draft(api)
+    acme = api.service.for_actor(Actor("exporter", "exporter", "Acme Cyber"))
+    acme.licensing.transition(lic.id, Event.SUBMIT, reason="complete")
+    staff = api.service.for_actor(Actor("officer", "officer"))
+    staff.licensing.transition(lic.id, Event.REVIEW, reason="taken")
+    staff.licensing.transition(lic.id, Event.APPROVE, reason="ok",
+                               conditions=Conditions(max_value=100_000))  # fmt: skip
+    exporter, csrf = _signed_in(api, "exporter")
+    shipped = exporter.post(f"/licences/{lic.id}/shipments",
+                            data={"csrf": csrf, "shipped_on": "2026-11-16", "value": "60000",
+                                  "end_user": "Police nationale"})  # fmt: skip
+    assert "Shipment recorded; value left: 40,000" in shipped.text
+    officer, csrf = _signed_in(api, "officer")
+    screened = officer.post("/screen", data={"csrf": csrf, "name": "",
+                                             "identifiers": "IMO 8661850"}).text  # fmt: skip
+    assert '<p id="screened">Screened identifiers 8661850 against' in screened  # no comma
+    screened = officer.post("/screen", data={"csrf": csrf, "name": "Positive Technologies",
+                                             "country": "RU"}).text  # fmt: skip
+    russia = country("RU")
+    assert f"Screened <strong>Positive Technologies</strong>, country {russia} against" in (
+        screened)  # fmt: skip
+    assert f"<dt>Countries</dt><dd>{russia}" in screened
+    seq = re.search(r'href="/api/v1/audit/(\d+)/certificate"', screened)
+    assert seq is not None
+    cert = api.client.get(f"/api/v1/audit/{seq.group(1)}/certificate", headers=api.as_("officer"))
+    listed = cert.text[cert.text.index("Lists screened against"):cert.text.index("Matches")]
+    assert "<td>ExportGuard demo list (public facts)</td>" in listed
+    assert "exportguard_demo" not in listed
