@@ -5,9 +5,11 @@ says to reload it, a sign-in comes back where it was), and words where codes wer
 from __future__ import annotations
 
 import csv
+import html
 import io
 import re
 
+import pytest
 from fastapi.testclient import TestClient
 
 from exportguard.core import countries
@@ -167,7 +169,7 @@ def test_retired_snapshots_and_formats_in_words_on_the_lists_page(api: Api) -> N
     (demo,) = api.service.snapshots()
     admin = api.service.for_actor(Actor("admin", "admin"))
     admin.retire_snapshot(demo.id, reason="superseded by a newer list")
-    officer, csrf = _signed_in(api, "officer")
+    officer, _ = _signed_in(api, "officer")
     lists = officer.get("/lists").text
     row = lists[lists.index(f'<tr data-snapshot="{demo.id}">'):]
     row = row[: row.index("</tr>")]
@@ -208,3 +210,113 @@ def test_a_shipment_and_a_screening_in_words(api: Api) -> None:
     listed = cert.text[cert.text.index("Lists screened against"):cert.text.index("Matches")]
     assert "<td>ExportGuard demo list (public facts)</td>" in listed
     assert "exportguard_demo" not in listed
+
+
+CSL = "us_trade_csl/2022-05-16/consolidated.csv"
+
+
+def _options(page: str, select: str) -> list[str]:
+    found = re.search(rf'<select name="assignee"[^>]*{select}[^>]*>(.*?)</select>', page, re.S)
+    assert found is not None
+    return re.findall(r"<option[^>]*>([^<]*)</option>", found.group(1))
+
+
+def _open_case(client: TestClient, csrf: str, name: str, listed: str = "") -> str:
+    """Screens ``name`` on the page and opens a case from the first hit (whose listing
+    contains ``listed``): the case page's address."""
+    screened = client.post("/screen", data={"csrf": csrf, "name": name}).text
+    ref = re.search(r'name="ref" value="(\d+)"', screened)
+    entries = re.findall(r'name="entry_id" value="([^"]+)"', screened)
+    assert ref is not None
+    entry = next(e for e in entries if listed in e)
+    r = client.post("/cases", data={"csrf": csrf, "origin": "screening", "ref": ref.group(1),
+                                    "entry_id": entry}, follow_redirects=False)  # fmt: skip
+    assert r.status_code == 303
+    return str(r.headers["location"]).split("?")[0]
+
+
+@pytest.mark.imported(CSL)
+def test_a_profile_says_possibly_the_same_once_and_a_case_links_its_source(api: Api) -> None:
+    officer, csrf = _signed_in(api, "officer")
+    screened = officer.post("/screen", data={"csrf": csrf, "name": "Sberbank"}).text
+    for profile in re.findall(r'<section class="profile".*?</section>', screened, re.S):
+        notes = re.findall(r"Possibly the same party as profile <a[^>]*>(\d+)</a>", profile)
+        assert len(notes) == len(set(notes)), notes  # one box per other profile
+    assert "Possibly the same party as profile" in screened
+    case = officer.get(_open_case(officer, csrf, "Rosneft", "us_trade_csl")).text
+    link = re.search(r'<th scope="row">source</th><td><a href="(https?://[^"]+)" '
+                     r'rel="noopener noreferrer">', case)  # fmt: skip
+    assert link is not None
+    assert '<details class="technical"><summary>Technical detail</summary>' in case
+    assert _options(case, 'aria-label="Assign the case to"') == ["nobody", "officer"]
+    decided = officer.post(case_path := _open_case(officer, csrf, "Rosneft", "us_trade_csl"),
+                           data={"csrf": csrf, "action": "decide",
+                                 "disposition": "false_positive",
+                                 "reason_code": "identifier_match", "note": "checked"})
+    assert decided.status_code == 422, case_path
+    assert ("reason_code: choose a reason for a false positive: “The date of birth differs”"
+            in html.unescape(decided.text))  # fmt: skip
+    assert "birth_date_differs" not in decided.text.split("<form")[0]
+
+
+def test_an_exporters_case_page_speaks_to_the_company(api: Api) -> None:
+    exporter, csrf = _signed_in(api, "exporter")
+    case = exporter.get(_open_case(exporter, csrf, "NSO Group")).text
+    assert "confirmed by a second user of your company" in case
+    assert "officer" not in case.split('id="four-eyes">')[1].split("</td>")[0]
+    for select in ('aria-label="Assign the case to"', ""):
+        assert _options(case, select) in (["nobody", "exporter"], ["—", "exporter"])
+
+
+def test_row_review_buttons_have_names_of_their_own(api: Api) -> None:
+    exporter, csrf = _signed_in(api, "exporter")
+    decided = exporter.post("/decide", data={"csrf": csrf, "items": "4D004", "to": "AE",
+                                             "date": "2021-12-01",
+                                             "end_users": "NSO Group\nCandiru",
+                                             "r_us-ear": "on", "r_il-deca": "on",
+                                             "r_eu-dual-use": "on"}).text  # fmt: skip
+    names = re.findall(r'aria-label="(Review the match as a case:[^"]+)"', decided)
+    assert len(names) >= 2
+    assert len(set(names)) == len(names)
+    assert all("(" in n and ";" in n for n in names)  # its list, regime and rule
+    job = exporter.post("/batch", data={"csrf": csrf}, follow_redirects=False, files={
+        "file": ("p.csv", b"id,name\n1,NSO Group\n2,Candiru\n")}).headers["location"]  # fmt: skip
+    running = exporter.get(job).text
+    assert '<script src="/static/job-progress.js" defer></script>' in running
+    assert '<noscript><meta http-equiv="refresh" content="5"></noscript>' in running
+    assert 'content="1"' not in running
+    assert 'aria-live="polite"' in running
+    assert re.search(r'<progress id="batch-progress" data-job="[^"]+" data-status="batch-status"',
+                     running)  # fmt: skip
+    assert api.service.jobs.run_next("test") == job.rsplit("/", 1)[1]
+    done = exporter.get(job).text
+    assert "Download all the results (CSV)</a>: every row of the file" in done
+    assert "Download filtered result rows (CSV)" in done
+    buttons = re.findall(r'aria-label="(Review as a case: the hit of row[^"]+)"', done)
+    assert buttons
+    assert len(set(buttons)) == len(buttons)
+    assert all("(" in b.split(" on ", 1)[1] for b in buttons)  # with the list and entry
+
+
+def test_the_licence_page_says_value_decisions_and_shows_an_exporter_its_fields(
+    api: Api,
+) -> None:
+    exporter, csrf = _signed_in(api, "exporter")
+    made = exporter.post("/licences/new", data={
+        "csrf": csrf, "decision": "D-000009", "kind": "export", "regime": "us-ear",
+        "items": "4D004", "destination": "FR", "end_user": "Police nationale",
+        "value": "40000"})  # fmt: skip
+    assert "Draft opened from decision D-000009" in made.text
+    assert "no licensing decision is made yet" in made.text
+    assert '<p id="application-value">Value applied for: 40,000</p>' in made.text
+    assert "licensing decision: none made yet" in made.text
+    assert "Decision: none yet" not in made.text
+    assert 'name="max_value"' not in made.text  # an exporter submits: no officer fields
+    assert 'name="valid_until"' not in made.text
+    lic = made.url.path.rsplit("/", 1)[1]
+    api.service.for_actor(Actor("exporter", "exporter", "Acme Cyber")).licensing.transition(
+        lic, Event.SUBMIT, reason="complete")  # fmt: skip
+    api.service.for_actor(Actor("officer", "officer")).licensing.transition(
+        lic, Event.REVIEW, reason="taken")  # fmt: skip
+    officer, _ = _signed_in(api, "officer")
+    assert 'name="max_value"' in officer.get(f"/licences/{lic}").text  # approve: its fields
