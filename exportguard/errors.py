@@ -11,7 +11,8 @@
     ├── VersionRequired              a change that must name the version it was based on
     ├── NotFound                     a named object does not exist
     ├── PermissionDenied             the actor may not do this
-    │   └── SecondOfficerRequired    four-eyes: the officer who decided may not confirm too
+    │   ├── SecondOfficerRequired    four-eyes: the officer who decided may not confirm too
+    │   └── StaleForm                a form's CSRF token is missing or not the session's
     ├── AuthenticationFailed         wrong user name, password or token (not said which)
     ├── TooManyAttempts              a throttle or a per-user allowance is used up
     ├── DownloadError                an official feed could not be downloaded
@@ -133,6 +134,11 @@ class SecondOfficerRequired(PermissionDenied):
     by a second, different officer, never by the one who decided it."""
 
     code = "second_officer_required"
+
+
+class StaleForm(PermissionDenied):
+    """A cookie-signed request's CSRF token is missing or is not its session's (a form
+    shown before the session changed, or another site's)."""
 
 
 class AuthenticationFailed(ExportGuardError):

@@ -99,12 +99,17 @@ def allowed(actor: Actor, action: str) -> bool:
     return actor.role == "admin" or actor.role in PERMISSIONS.get(action, frozenset())
 
 
+def a_role(role: str) -> str:
+    """The role with its article: ``an exporter``, ``a checker``."""
+    return f"{'an' if role[:1] in 'aeiou' else 'a'} {role}"
+
+
 def require(actor: Actor, action: str) -> None:
     """Raise :class:`PermissionDenied` unless the actor may take ``action``."""
     if action not in PERMISSIONS:
         raise ValueError(f"unknown action {action!r}")
     if not allowed(actor, action):
-        raise PermissionDenied(f"a {actor.role} may not {action.replace('_', ' ')}")
+        raise PermissionDenied(f"{a_role(actor.role)} may not {action.replace('_', ' ')}")
 
 
 def may_take(actor: Actor, state: State, event: Event) -> bool:
@@ -127,10 +132,10 @@ def require_event(actor: Actor, state: State, event: Event) -> None:
     if roles is None:
         if any(actor.role in r for (_, e), r in EVENT_ROLES.items() if e is event):
             return
-        raise PermissionDenied(f"a {actor.role} may not {event.value} a licence")
+        raise PermissionDenied(f"{a_role(actor.role)} may not {event.value} a licence")
     if actor.role not in roles:
         raise PermissionDenied(
-            f"a {actor.role} may not {event.value} a licence that is {state.value} "
+            f"{a_role(actor.role)} may not {event.value} a licence that is {state.value} "
             f"(only: {', '.join(sorted(roles))})"
         )
 

@@ -44,6 +44,25 @@ def _records(reader: csv.DictReader[str], name: str) -> Iterator[tuple[int, dict
         raise SourceFormatError(str(exc), file=name, line=reader.line_num) from None
 
 
+#: Words lists use for a party's type (OFAC's "Individual", "Entity"), taken as ours.
+TYPE_SYNONYMS = {"individual": "person", "entity": "organization"}
+
+#: The ``type`` column's words, as a page or error says them.
+TYPE_WORDS = ("person (or individual), organization (or entity), vessel or aircraft; "
+              "empty: any")  # fmt: skip
+
+
+def _entity_type(value: str | None) -> str | None:
+    """A row's ``type``: ours (person, organization, vessel, aircraft, case aside) or a
+    synonym of :data:`TYPE_SYNONYMS`; None when empty; anything else is refused by
+    ``build_query`` (naming the line and ``type``)."""
+    text = (value or "").strip()
+    if not text:
+        return None
+    folded = text.casefold()
+    return TYPE_SYNONYMS.get(folded, folded)
+
+
 def parse_input(text: str, name: str) -> list[Row]:
     """Validate CSV text with ``id,name[,country,type]``; all bad rows at once."""
 
@@ -80,7 +99,7 @@ def parse_input(text: str, name: str) -> list[Row]:
             query = build_query(
                 record.get("name") or "",
                 country=record.get("country") or None,
-                type=(record.get("type") or None),
+                type=_entity_type(record.get("type")),
             )
         except InvalidInput as exc:
             problems.extend(FieldError(f"line {line}: {e.field}", e.message) for e in exc.errors)

@@ -9,11 +9,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from typing import Annotated
+from urllib.parse import quote, urlsplit
 
 from fastapi import Depends, Request
 
 from exportguard.core.permissions import Actor, require
-from exportguard.errors import AuthenticationFailed, PermissionDenied
+from exportguard.errors import AuthenticationFailed, StaleForm
 from exportguard.services import ExportGuard
 
 SESSION_COOKIE = "eg_session"
@@ -48,7 +49,7 @@ async def caller(request: Request) -> Caller:
         if sent is None and "form" in request.headers.get("content-type", ""):
             sent = str((await request.form()).get("csrf", ""))
         if sent != session.csrf:
-            raise PermissionDenied("missing or wrong CSRF token")
+            raise StaleForm("missing or wrong CSRF token")
     return Caller(session.actor, service.for_actor(session.actor), session.csrf, True)
 
 
@@ -73,3 +74,31 @@ def throttled(action: str):  # type: ignore[no-untyped-def]
         who.service.accounts.throttle(who.actor.username, action)
 
     return Depends(check)
+
+
+def safe_next(target: str | None) -> str:
+    """``target`` if it is a path of this site (``/...``, not ``//host`` nor a scheme nor a
+    backslash, no control character), else ``/``: where signing in may send the browser."""
+    text = target or ""
+    parts = urlsplit(text)
+    if (
+        not text.startswith("/") or text.startswith("//") or "\\" in text
+        or parts.scheme or parts.netloc or any(ord(c) < 32 for c in text)
+    ):  # fmt: skip
+        return "/"
+    return text
+
+
+def same_site_path(referer: str | None, host: str) -> str | None:
+    """A Referer's path and query when it is a page of this site (its host is ``host``),
+    else None."""
+    parts = urlsplit(referer or "")
+    if not parts.path or parts.netloc != host:
+        return None
+    back = parts.path + (f"?{parts.query}" if parts.query else "")
+    return back if safe_next(back) == back else None
+
+
+def sign_in_path(back: str) -> str:
+    """The sign-in form's address, coming back to ``back`` (a path of this site) after."""
+    return f"/login?next={quote(safe_next(back), safe='')}"

@@ -5,18 +5,22 @@ Every 4xx and 5xx body is::
     {"error": {"status": 422, "code": "invalid_input", "message": "...",
                "fields": [{"field": "country", "message": "unknown country 'XX'"}]}}
 
-``tests/api/test_error_shape.py`` pins it.
+``tests/api/test_error_shape.py`` pins it. A browser's request of a page (any path but the
+API's, unless it asks for JSON only: :func:`wants_page`) gets an HTML page instead, when the
+app has a page renderer (``app.state.error_page``, set by the web pages): the same status,
+a message in words and a way back.
 """
 
 from __future__ import annotations
 
 import logging
 import re
+from collections.abc import Awaitable, Callable
 from typing import Any
 
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
-from fastapi.responses import JSONResponse
+from fastapi.responses import JSONResponse, Response
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from exportguard.errors import (
@@ -74,6 +78,28 @@ def error_response(
     return JSONResponse(body(status, code, message, fields), status_code=status, headers=headers)
 
 
+#: Renders an error as an HTML page: (request, status, the error (an ExportGuardError, or
+#: the HTTP error's detail as text)) -> the page. ``app.state.error_page``; None: JSON only.
+PageRenderer = Callable[[Request, int, "ExportGuardError | str"], Awaitable[Response]]
+
+#: Paths that are the API's (and its documents) whatever the client accepts.
+API_PATHS = ("/api/", "/health", "/openapi.json", "/docs")
+
+
+def wants_page(request: Request) -> bool:
+    """Whether an error answers ``request`` as an HTML page: a path outside the API's
+    (:data:`API_PATHS`) from a client that does not ask for JSON only."""
+    if request.url.path.startswith(API_PATHS):
+        return False
+    accept = request.headers.get("accept", "")
+    return "text/html" in accept or "json" not in accept
+
+
+def _page_renderer(request: Request) -> PageRenderer | None:
+    renderer: PageRenderer | None = getattr(request.app.state, "error_page", None)
+    return renderer if renderer is not None and wants_page(request) else None
+
+
 def _allowed_methods(request: Request) -> list[str]:
     """The methods the API documents for this path (for a 405's Allow header)."""
     paths = request.app.openapi().get("paths", {})
@@ -89,8 +115,10 @@ _HTTP_METHODS = frozenset({"get", "put", "post", "delete", "patch", "head", "opt
 
 def install(app: FastAPI) -> None:
     @app.exception_handler(ExportGuardError)
-    async def _domain(request: Request, exc: ExportGuardError) -> JSONResponse:
+    async def _domain(request: Request, exc: ExportGuardError) -> Response:
         status = status_of(exc)
+        if (render := _page_renderer(request)) is not None:
+            return await render(request, status, exc)
         fields = (
             [{"field": e.field, "message": e.message} for e in exc.errors]
             if isinstance(exc, InvalidInput)
@@ -115,7 +143,9 @@ def install(app: FastAPI) -> None:
         return error_response(422, "invalid_input", "the request is not valid", fields)
 
     @app.exception_handler(StarletteHTTPException)
-    async def _http(request: Request, exc: StarletteHTTPException) -> JSONResponse:
+    async def _http(request: Request, exc: StarletteHTTPException) -> Response:
+        if (render := _page_renderer(request)) is not None:
+            return await render(request, exc.status_code, str(exc.detail))
         codes = {
             400: "bad_request",
             401: "unauthenticated",

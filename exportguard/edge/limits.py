@@ -14,6 +14,7 @@ import json
 from collections.abc import Awaitable, Callable, MutableMapping
 from typing import Any
 
+from exportguard.edge.auth import same_site_path, sign_in_path
 from exportguard.errors import ExportGuardError
 
 Scope = MutableMapping[str, Any]
@@ -79,8 +80,9 @@ class BodyGuard:
             except ExportGuardError as exc:
                 if path.startswith("/api/"):
                     await _answer(send, 401, "unauthenticated", str(exc))
-                else:
-                    await _redirect(send, "/login")
+                else:  # to sign in, then back to the form's page (the Referer: ours)
+                    back = same_site_path(headers.get("referer"), headers.get("host", ""))
+                    await _redirect(send, sign_in_path(back or path))
                 return
         started = False
 

@@ -7,6 +7,8 @@ import html
 from collections.abc import Mapping
 from typing import TYPE_CHECKING
 
+from exportguard.sources.detect import list_names
+
 if TYPE_CHECKING:
     from exportguard.core.audit import AuditRecord
     from exportguard.services.audit import Verification
@@ -29,8 +31,10 @@ def render_certificate(
         f"<td>{_e(said.get(h['entity_id'], 'not reviewed'))}</td></tr>"
         for h in p.get("hits", [])
     )
+    names = list_names()
     snapshots = "".join(
-        f"<tr><td>{s['id']}</td><td>{_e(s['source'])}</td><td>{_e(s['published'])}</td>"
+        f"<tr><td>{s['id']}</td><td>{_e(names.get(s['source'], s['source']))}</td>"
+        f"<td>{_e(s['published'])}</td>"
         f"<td><code>{_e(s['content_hash'])}</code></td></tr>"
         for s in p.get("snapshots", [])
     )

@@ -51,7 +51,7 @@ from exportguard.core.hit_cases import (
 )
 from exportguard.core.impact import entry_digest
 from exportguard.core.index import build_query
-from exportguard.core.permissions import Actor, allowed, owns, require
+from exportguard.core.permissions import PERMISSIONS, Actor, a_role, allowed, owns, require
 from exportguard.errors import (
     ConcurrentChange,
     InvalidInput,
@@ -156,12 +156,18 @@ class Cases(HitReviews):
             return store.counts(conn, self._scope())
 
     def assignees(self, case: Mapping[str, Any]) -> list[str]:
-        """The active users who may review ``case``: allowed to decide cases, and to see it."""
+        """The active users the caller may offer to review ``case``: those whose role decides
+        cases (an admin's or auditor's does not) and who see it, of the caller's side: an
+        exporter's users of its own company, staff's other staff."""
+        p = self.app.principal
         with self.app.engine.connect() as conn:
             users = account_store.all_users(conn)
         return [
             u["username"] for u in users
-            if u["active"] and _may_review(_actor_of(u), case.get("exporter"))
+            if u["active"] and u["role"] in PERMISSIONS["decide_case"]
+            and _may_review(_actor_of(u), case.get("exporter"))
+            and (p is None or (u["exporter"] == p.exporter if p.is_exporter
+                               else u["role"] != "exporter"))
         ]  # fmt: skip
 
     def clearances(
@@ -581,7 +587,7 @@ class Cases(HitReviews):
         if user is None or not user["active"]:
             raise InvalidInput(f"no active user {username!r}", field="assignee")
         if not _may_review(_actor_of(user), case["exporter"]):
-            raise InvalidInput(f"{username} may not review this case (a {user['role']}"
+            raise InvalidInput(f"{username} may not review this case ({a_role(user['role'])}"
                                + (f" of {user['exporter']}" if user["exporter"] else "") + ")",
                                field="assignee")  # fmt: skip
         return str(user["username"])

@@ -47,6 +47,19 @@ OFFICIAL_SOURCES = frozenset(
 )
 
 
+def list_names() -> dict[str, str]:
+    """Each list's name by its source id (``us_ofac_sdn`` -> ``OFAC Specially Designated
+    Nationals ...``): the parsers' own names, the CSL's and the demo list's."""
+    names: dict[str, str] = dict(_ofac.LIST_NAMES)
+    for module in FORMATS:
+        source, name = getattr(module, "SOURCE", None), getattr(module, "LIST_NAME", None)
+        if isinstance(source, str) and isinstance(name, str):
+            names[source] = name
+    names["us_trade_csl"] = "US Consolidated Screening List (trade.gov)"
+    names["exportguard_demo"] = "ExportGuard demo list (public facts)"
+    return names
+
+
 #: How :func:`plan` names a skipped set its format cannot import alone.
 UNUSABLE = "cannot be imported alone: "
 

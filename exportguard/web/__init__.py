@@ -17,7 +17,7 @@ from fastapi.staticfiles import StaticFiles
 from starlette.datastructures import UploadFile as StarletteUpload
 
 from exportguard.core.permissions import allowed, require
-from exportguard.edge.auth import SESSION_COOKIE, Caller
+from exportguard.edge.auth import SESSION_COOKIE, Caller, safe_next
 from exportguard.edge.errors import status_of
 from exportguard.errors import (
     AuthenticationFailed,
@@ -36,11 +36,13 @@ from exportguard.web.common import (
     VENDOR,
     error_page,
     form_lines,
+    form_page,
     guard,
     page,
     parse_date,
     parse_whole,
     read_form,
+    render_error,
     templates,
 )
 
@@ -51,6 +53,8 @@ def install(app: FastAPI, *, list_max_age_days: int = LIST_MAX_AGE_DAYS) -> None
     """Add the pages and static files to the app; a list snapshot older than
     ``list_max_age_days`` (days since publication) is shown with a warning."""
     app.state.list_max_age_days = list_max_age_days
+    app.state.error_page = render_error  # edge.errors: a browser's errors as pages
+    app.state.form_pages = FORM_PAGES
     app.mount("/static", StaticFiles(directory=str(HERE / "static")), name="static")
     if VENDOR.is_dir():
         app.mount("/vendor", StaticFiles(directory=str(VENDOR)), name="vendor")
@@ -67,6 +71,27 @@ def install(app: FastAPI, *, list_max_age_days: int = LIST_MAX_AGE_DAYS) -> None
         app.add_api_route(
             path, endpoint, methods=methods, include_in_schema=False, response_class=HTMLResponse
         )
+    for path in FORM_PAGES:
+        app.add_api_route(path, to_form_page, methods=["GET"], include_in_schema=False)
+
+
+#: The POST-only paths (a form's action) and the page each form lives on, with the same
+#: path parameters: a GET of the action (a reload, a bookmark) is sent there (303).
+FORM_PAGES = {
+    "/logout": "/",
+    "/alerts/{alert_id}": "/counterparties",
+    "/counterparties/import": "/counterparties",
+    "/licences/{licence_id}/event": "/licences/{licence_id}",
+    "/licences/{licence_id}/shipments": "/licences/{licence_id}",
+    "/licences/{licence_id}/amendment-request": "/licences/{licence_id}",
+    "/amendment-requests/{request_id}/decision": "/licences",
+    "/reports": "/reviews",
+}
+
+
+async def to_form_page(request: Request) -> Response:
+    """A GET of a form's action: to the page the form lives on (:data:`FORM_PAGES`)."""
+    return RedirectResponse(form_page(request), status_code=303)
 
 
 # --- sign in -----------------------------------------------------------------------------------
@@ -88,7 +113,7 @@ def _login_page(request: Request, status: int = 200, **context: Any) -> HTMLResp
 
 
 async def login_form(request: Request) -> Response:
-    return _login_page(request, next=request.query_params.get("next", "/"))
+    return _login_page(request, next=safe_next(request.query_params.get("next")))
 
 
 async def login(request: Request) -> Response:
@@ -99,12 +124,10 @@ async def login(request: Request) -> Response:
         expired = PermissionDenied("The sign-in form expired: sign in again.")
         return _login_page(
             request, status_of(expired), error=str(expired),
-            next=form.get("next", "/"), username=form.get("username", ""),
+            next=safe_next(form.get("next")), username=form.get("username", ""),
         )  # fmt: skip
     service = request.app.state.service
-    target = form.get("next", "/")
-    if not target.startswith("/") or target.startswith("//"):
-        target = "/"
+    target = safe_next(form.get("next"))
     address = request.client.host if request.client else "unknown"
     try:
         session = service.accounts.sign_in(

@@ -16,6 +16,7 @@ from fastapi.responses import HTMLResponse, PlainTextResponse, RedirectResponse,
 from starlette.datastructures import UploadFile
 
 from exportguard.core.permissions import allowed
+from exportguard.core.screening_csv import TYPE_WORDS
 from exportguard.core.thresholds import DEFAULT_THRESHOLD
 from exportguard.edge.auth import Caller
 from exportguard.edge.errors import status_of
@@ -42,7 +43,7 @@ def _form(
     request: Request, who: Caller, status: int = 200, error: str | None = None
 ) -> HTMLResponse:
     return page(request, "batch.html", who, status, error=error, jobs=_jobs(who),
-                columns=("id", "name", "country", "type"))  # fmt: skip
+                columns=("id", "name", "country", "type"), type_words=TYPE_WORDS)  # fmt: skip
 
 
 async def batch_page(request: Request) -> Response:

@@ -10,7 +10,7 @@ from urllib.parse import quote
 from fastapi import Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
-from exportguard.core.hit_cases import REASON_CODES, WORDS, CaseState, Disposition
+from exportguard.core.hit_cases import REASON_CODES, REASONS, WORDS, CaseState, Disposition
 from exportguard.core.permissions import allowed, require
 from exportguard.edge.auth import Caller
 from exportguard.edge.errors import status_of
@@ -140,6 +140,7 @@ async def case_action(request: Request) -> Response:
         cases = who.service.cases
         if action == "decide":
             require(who.actor, "decide_case")
+            _reason_fits(form.get("disposition", ""), form.get("reason_code", ""))
             cases.decide(
                 case_id, form.get("disposition", ""), reason_code=form.get("reason_code", ""),
                 note=form.get("note", ""),
@@ -164,6 +165,20 @@ async def case_action(request: Request) -> Response:
             return error_page(request, who, exc)
         return _case_page(request, who, case, status_of(exc), error=str(exc), form=form)
     return RedirectResponse(f"/cases/{case_id}?message={quote(_DONE[action])}", status_code=303)
+
+
+def _reason_fits(disposition: str, code: str) -> None:
+    """The form's reason, checked as the service checks it but said in the form's words
+    (the API's message lists the codes): :class:`InvalidInput` naming ``reason_code``."""
+    try:
+        chosen = Disposition(disposition)
+    except ValueError:
+        return  # the service names the disposition
+    reason = REASONS.get(code)
+    if reason is None or chosen not in reason.dispositions:
+        fitting = "; ".join(f"“{r.label}”" for r in REASON_CODES if chosen in r.dispositions)
+        raise InvalidInput(f"choose a reason for a {WORDS[chosen]}: {fitting}",
+                           field="reason_code")  # fmt: skip
 
 
 async def clearances_page(request: Request) -> Response:

@@ -8,13 +8,21 @@ import math
 from datetime import date
 from pathlib import Path
 from typing import Any
+from urllib.parse import quote
 
 from fastapi import Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from fastapi.templating import Jinja2Templates
 
-from exportguard.core.permissions import allowed
-from exportguard.edge.auth import Caller, caller
+from exportguard.core.permissions import a_role, allowed
+from exportguard.edge.auth import (
+    SAFE_METHODS,
+    SESSION_COOKIE,
+    Caller,
+    caller,
+    same_site_path,
+    sign_in_path,
+)
 from exportguard.edge.errors import status_of
 from exportguard.errors import (
     AuthenticationFailed,
@@ -22,6 +30,7 @@ from exportguard.errors import (
     FieldError,
     InvalidInput,
     PermissionDenied,
+    StaleForm,
 )
 from exportguard.web import vocabulary
 
@@ -43,7 +52,32 @@ async def who_is(request: Request) -> Caller | None:
 
 
 def login_redirect(request: Request) -> RedirectResponse:
-    return RedirectResponse(f"/login?next={request.url.path}", status_code=303)
+    """To the sign-in form, which comes back here after: to this page (its query kept), or
+    for a form sent after the session ended, to the page the form was on (the Referer when
+    it is this site's, else the form's page: ``app.state.form_pages``)."""
+    if request.method in SAFE_METHODS:
+        back = request.url.path + (f"?{request.url.query}" if request.url.query else "")
+    else:
+        back = referer_path(request) or form_page(request)
+    return RedirectResponse(sign_in_path(back), status_code=303)
+
+
+def referer_path(request: Request) -> str | None:
+    """The Referer's path and query when it is a page of this site, else None."""
+    return same_site_path(request.headers.get("referer"), request.url.netloc)
+
+
+def form_page(request: Request) -> str:
+    """The page a form posted to this request's path lives on (``app.state.form_pages``:
+    the POST-only path's template -> the page's, with the same path parameters); the path
+    itself for a page that is its own form; ``/`` when unknown."""
+    route = request.scope.get("route")
+    template = getattr(route, "path", None)
+    pages: dict[str, str] = getattr(request.app.state, "form_pages", {})
+    if template in pages:
+        return pages[template].format(**{k: quote(str(v), safe="") for k, v in
+                                         request.path_params.items()})  # fmt: skip
+    return request.url.path if template else "/"
 
 
 def page(
@@ -118,13 +152,57 @@ async def guard(request: Request, action: str | None = None) -> Caller | Respons
         return login_redirect(request)
     if action is not None and not allowed(who.actor, action):
         await request.close()
-        return error_page(request, who, PermissionDenied(f"A {who.actor.role} may not do this."))
+        said = f"{a_role(who.actor.role).capitalize()} may not do this."
+        return error_page(request, who, PermissionDenied(said))
     return who
 
 
-def error_page(request: Request, who: Caller, exc: ExportGuardError) -> HTMLResponse:
-    status = status_of(exc)
-    return page(request, "error.html", who, status, message=str(exc))
+def error_page(request: Request, who: Caller | None, exc: ExportGuardError) -> HTMLResponse:
+    """The error page: the status of ``exc`` (``edge.errors``), its message, and a link
+    back to the page the browser came from (this site's) or the start page."""
+    return page(request, "error.html", who, status_of(exc), message=str(exc),
+                back=referer_path(request) or "/")  # fmt: skip
+
+
+#: What a browser is told for an HTTP error no page handles, by status.
+HTTP_WORDS = {
+    404: "There is no page at this address.",
+    405: "This address does not take this kind of request.",
+    413: "What was sent is too large.",
+}
+
+
+async def render_error(request: Request, status: int, error: ExportGuardError | str) -> Response:
+    """An error as a page for a browser (``edge.errors``' page renderer): a stale form's
+    CSRF token says to reload the form, with a link back to it; an HTTP error says in words
+    what went wrong; a page that needs a sign-in sends to the sign-in form."""
+    if isinstance(error, AuthenticationFailed):
+        return login_redirect(request)
+    who = _session_caller(request)
+    back = referer_path(request)
+    if isinstance(error, StaleForm):
+        message = ("Your session changed since this form was shown (you signed out and in "
+                   "again, or in another tab): reload the form and send it again.")  # fmt: skip
+        back = back or form_page(request)
+        return page(request, "error.html", who, status, message=message, back=back,
+                    back_label="Reload the form", title="The form is out of date")  # fmt: skip
+    message = str(error) if isinstance(error, ExportGuardError) else HTTP_WORDS.get(
+        status, "This request cannot be answered.")  # fmt: skip
+    return page(request, "error.html", who, status, message=message, back=back or "/")
+
+
+def _session_caller(request: Request) -> Caller | None:
+    """The signed-in caller of a request whose error is being shown (its CSRF token not
+    checked: the page only shows the menu), or None."""
+    token = request.cookies.get(SESSION_COOKIE)
+    if not token:
+        return None
+    service = request.app.state.service
+    try:
+        session = service.accounts.by_session(token)
+    except ExportGuardError:
+        return None
+    return Caller(session.actor, service.for_actor(session.actor), session.csrf, True)
 
 
 def form_lines(text: str) -> list[str]:

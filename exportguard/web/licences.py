@@ -13,7 +13,14 @@ from fastapi import Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from exportguard.core.licensing import PENDING, Conditions, Event, State, allowed_events
-from exportguard.core.permissions import allowed, may_take, owns, require, require_event
+from exportguard.core.permissions import (
+    EVENT_ROLES,
+    allowed,
+    may_take,
+    owns,
+    require,
+    require_event,
+)
 from exportguard.core.regimes import END_USER_TYPES, END_USES
 from exportguard.edge.auth import Caller
 from exportguard.edge.errors import status_of
@@ -31,6 +38,7 @@ from exportguard.web.common import (
     read_form,
 )
 from exportguard.web.paging import csv_response, pager, wants_csv
+from exportguard.web.vocabulary import num
 
 
 def _scope(who: Caller) -> str | None:
@@ -121,7 +129,8 @@ async def licence_new(request: Request) -> Response:
         )  # fmt: skip
     except ExportGuardError as exc:
         return _new_form(request, who, form, status_of(exc), error=str(exc))
-    said = "Draft opened" + (f" from decision {form['decision']}" if form.get("decision") else "")
+    origin = f" from decision {form['decision']}" if form.get("decision") else ""
+    said = f"Draft opened{origin}; no licensing decision is made yet"
     return RedirectResponse(f"/licences/{lic.id}?message={quote(said)}", status_code=303)
 
 
@@ -139,6 +148,9 @@ def _licence_view(
     except ExportGuardError as exc:
         return error_page(request, who, exc)
     events = [e.value for e in allowed_events(lic.state) if may_take(who.actor, lic.state, e)]
+    # The conditions fields (validity, value cap) for the roles that approve licences only.
+    may_condition = who.actor.role in EVENT_ROLES[(State.UNDER_REVIEW, Event.APPROVE)] and any(
+        e in events for e in ("approve", "restrict", "amend"))  # fmt: skip
     requests = who.service.licensing.amendment_requests(licence=licence_id, status=None)
     return page(
         request, "licence.html", who, status, lic=view, events=events, requests=requests,
@@ -146,6 +158,7 @@ def _licence_view(
         and view["state_on"]["state"] in ("issued", "suspended"),
         may_decide=allowed(who.actor, "decide_amendment"),
         may_ship=allowed(who.actor, "ship") and lic.state is State.ISSUED,
+        may_condition=may_condition,
         today=who.service.clock().date().isoformat(), end_uses=END_USES,
         message=request.query_params.get("message"), error=error, form=form or {},
     )  # fmt: skip
@@ -188,7 +201,7 @@ async def shipment(request: Request) -> Response:
     except ExportGuardError as exc:
         return _licence_view(request, who, licence_id, status_of(exc), error=str(exc), form=form)
     said = "Shipment recorded" + "".join(
-        f"; {label} left: {left[key]:g}"
+        f"; {label} left: {num(left[key])}"
         for key, label in (("value_left", "value"), ("quantity_left", "quantity"))
         if left.get(key) is not None
     )

@@ -5,6 +5,7 @@ with the message naming the field."""
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterator
 from typing import Any
 
@@ -52,8 +53,27 @@ def diff_rows(diff: dict[str, Any], kind: str, text: str) -> list[dict[str, Any]
     ]  # fmt: skip
 
 
-def _change_text(changes: list[dict[str, Any]]) -> str:
-    return "; ".join(f"{c['field']}: {c['before']} -> {c['after']}" for c in changes)
+def diff_csv_rows(rows: list[dict[str, Any]]) -> Iterator[dict[str, str]]:
+    """A diff's rows as CSV rows, one per changed field (``id``, ``name``, ``kind``,
+    ``field``, ``before``, ``after``); an added or removed entry is one row without a field."""
+    for r in rows:
+        head = {"id": r.get("id", ""), "name": r.get("name", ""), "kind": r["kind"]}
+        changes = r.get("changes") or []
+        if not changes:
+            yield {**head, "field": "", "before": "", "after": ""}
+        for c in changes:
+            yield {**head, "field": c["field"], "before": csv_value(c.get("before")),
+                   "after": csv_value(c.get("after"))}  # fmt: skip
+
+
+def csv_value(value: Any) -> str:
+    """A field's value in a CSV cell: empty for none, text and numbers as they are, lists
+    and records as JSON (never a Python repr)."""
+    if value is None:
+        return ""
+    if isinstance(value, str | int | float) and not isinstance(value, bool):
+        return str(value)
+    return json.dumps(value, ensure_ascii=False, sort_keys=True, default=str)
 
 
 async def lists_page(request: Request) -> Response:
@@ -75,11 +95,9 @@ async def lists_page(request: Request) -> Response:
         )
         rows = diff_rows(diff, filters["kind"], filters["q"])
         if wants_csv(request):
-            lines = ({**r, "programs": "; ".join(r.get("programs") or []),
-                      "changes": _change_text(r.get("changes", []))} for r in rows)  # fmt: skip
             return csv_response(
                 f"diff-{diff['from']['id']}-{diff['to']['id']}.csv",
-                ("kind", "id", "name", "type", "programs", "changes"), lines,
+                ("id", "name", "kind", "field", "before", "after"), diff_csv_rows(rows),
             )  # fmt: skip
         at = pager(request, len(rows), DIFF_PAGE, filters)
     except ExportGuardError as exc:

@@ -10,21 +10,22 @@ shown as given, escaped); ``{{ n|num }}`` gives ``14,032``.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass
-from datetime import date
+from datetime import UTC, date, datetime
 from functools import cache
 from typing import Any
 
 from markupsafe import Markup, escape
 
+from exportguard.core import countries
 from exportguard.core.hit_cases import WORDS as CASE_WORDS
 from exportguard.core.hit_cases import CaseState
 from exportguard.core.licensing import State
 from exportguard.core.regimes import CERTAINTY, Verdict
 from exportguard.regimes import bundled
-from exportguard.sources import _ofac
-from exportguard.sources.detect import FORMATS
+from exportguard.sources.detect import list_names
 
 
 @dataclass(frozen=True, slots=True)
@@ -93,12 +94,42 @@ ALERT_STATES = _table(
     Term("resolved", "resolved", "settled: a true match, a false positive, or delisted"),
 )
 
+REVIEW_OUTCOMES = _table(
+    Term("no_action", "no action", "the review closes and the licence stays as it is"),
+    Term("approve", "approve", "the application under review is approved: a licence issues"),
+    Term("refuse", "refuse", "the application under review is refused"),
+    Term("restrict", "restrict", "the licence goes on with narrower conditions"),
+    Term("suspend", "suspend", "no shipment under the licence until it is reinstated"),
+    Term("revoke", "revoke", "the licence ends: it covers nothing from now on"),
+    Term("shut_down", "shut down", "the licence ends and the exporter must stop all service"),
+)
+
 JOB_STATES = _table(
     Term("queued", "queued", "waiting for the job worker"),
     Term("running", "running", "being worked on"),
     Term("done", "done", "finished: the results are ready"),
     Term("failed", "failed", "stopped with an error; nothing was kept"),
 )
+
+
+#: Each list format (``sources/<format>.py``'s ``NAME``) in words, with the files it reads.
+FORMAT_WORDS = {
+    "exportguard_yaml": ("ExportGuard list (YAML)", "a list written in ExportGuard's own format"),
+    "ofac_csv": ("OFAC CSV", "OFAC's legacy CSV file set (sdn.csv, add.csv, alt.csv ...)"),
+    "ofac_sdn_xml": ("OFAC XML", "OFAC's classic XML (SDN.XML, consolidated.xml)"),
+    "ofac_enhanced_xml": ("OFAC Enhanced XML", "OFAC Sanctions List Service's enhanced XML"),
+    "csl_csv": ("Consolidated Screening List CSV", "trade.gov's CSL download"),
+    "bis_dpl_txt": ("BIS Denied Persons text", "the BIS Denied Persons List's dpl.txt"),
+    "un_sc_xml": ("UN Security Council XML", "the UN's consolidated list, XML"),
+    "ca_sema_xml": ("Canada SEMA XML", "Canada's autonomous sanctions list, XML"),
+    "uk_ofsi_csv": ("UK OFSI CSV", "HM Treasury's consolidated list (ConList), CSV"),
+    "uk_fcdo_xml": ("UK Sanctions List XML", "the FCDO's UK Sanctions List, XML"),
+    "eu_fsf_xml": ("EU Financial Sanctions XML", "the EU's Financial Sanctions Files, XML"),
+    "ftm_json": ("OpenSanctions FtM JSON", "OpenSanctions' FollowTheMoney entities, JSON lines"),
+    "os_targets_csv": ("OpenSanctions targets CSV", "OpenSanctions' targets.simple.csv"),
+}
+FORMATS_TABLE = _table(*(Term(code, words, f"{meaning} (format id {code})")
+                         for code, (words, meaning) in FORMAT_WORDS.items()))  # fmt: skip
 
 
 @cache
@@ -108,14 +139,8 @@ def _regimes() -> dict[str, Term]:
 
 @cache
 def _lists() -> dict[str, Term]:
-    names: dict[str, str] = dict(_ofac.LIST_NAMES)
-    for module in FORMATS:
-        source, name = getattr(module, "SOURCE", None), getattr(module, "LIST_NAME", None)
-        if isinstance(source, str) and isinstance(name, str):
-            names[source] = name
-    names["us_trade_csl"] = "US Consolidated Screening List (trade.gov)"
-    names["exportguard_demo"] = "ExportGuard demo list (public facts)"
-    return {code: Term(code, name, f"{name} (source id {code})") for code, name in names.items()}
+    return {code: Term(code, name, f"{name} (source id {code})")
+            for code, name in list_names().items()}  # fmt: skip
 
 
 def tables() -> dict[str, tuple[str, Mapping[str, Term]]]:
@@ -128,6 +153,8 @@ def tables() -> dict[str, tuple[str, Mapping[str, Term]]]:
         "licence": ("Licence states", LICENCE_STATES),
         "case": ("Hit review case states", CASE_STATES),
         "alert": ("Counterparty alert states", ALERT_STATES),
+        "outcome": ("Outcomes of a licence review", REVIEW_OUTCOMES),
+        "format": ("List file formats", FORMATS_TABLE),
         "job": ("Job states", JOB_STATES),
     }
 
@@ -152,6 +179,23 @@ def term(code: object, kind: str) -> Markup:
     )
 
 
+#: Codes that messages from the services may carry (``verdict licence_required ->
+#: not_eligible``, ``closed (no_action)``), said in words on a page by :func:`said`.
+_CODES_IN_TEXT = {
+    **{code: t.words for code, t in VERDICTS.items() if "_" in code},
+    **{code: t.words for code, t in REVIEW_OUTCOMES.items() if "_" in code},
+    **{code: t.words for code, t in LICENCE_STATES.items() if "_" in code},
+}
+_CODE_PATTERN = re.compile(r"\b(" + "|".join(map(re.escape, _CODES_IN_TEXT)) + r")\b")
+
+
+def said(text: object) -> str:
+    """A service's message as a page shows it: its codes in words (``the decision D-1 is
+    not_eligible`` -> ``... is not eligible``), ``->`` as an arrow, numbers left as given."""
+    return _CODE_PATTERN.sub(lambda m: _CODES_IN_TEXT[m.group(1)], str(text)).replace(
+        " -> ", " → ")
+
+
 def num(value: object) -> str:
     """A number with thousands separators (``14,032``; ``1,234.5``); empty for None."""
     if value is None or value == "":
@@ -161,6 +205,31 @@ def num(value: object) -> str:
     if isinstance(value, float) and not value.is_integer():
         return f"{value:,.2f}".rstrip("0").rstrip(".")
     return f"{int(value):,}"
+
+
+def country(code: object) -> str:
+    """A country code in words with the code (``Russia (RU)``); a text that is no code we
+    know, as given."""
+    text = str(code or "")
+    if not countries.is_code(text):
+        return text
+    return f"{countries.name(text)} ({text})"
+
+
+def when(value: object) -> str:
+    """A timestamp (a datetime or ISO 8601 text) as people read it: ``16 Nov 2026, 14:03
+    UTC`` (to the minute; UTC said when the time has a zone); empty for none; a text that
+    is no timestamp as given."""
+    if value is None or value == "":
+        return ""
+    try:
+        at = value if isinstance(value, datetime) else datetime.fromisoformat(str(value))
+    except ValueError:
+        return str(value)
+    zone = ""
+    if at.tzinfo is not None:
+        at, zone = at.astimezone(UTC), " UTC"
+    return f"{at.day} {at:%b %Y, %H:%M}{zone}"
 
 
 def age(published: date, today: date) -> str:
@@ -214,4 +283,5 @@ def change_cells(change: Mapping[str, Any]) -> tuple[Markup, Markup]:
     return cell(old, new, "del"), cell(new, old, "ins")
 
 
-FILTERS = {"term": term, "num": num, "words": words, "change": change_cells}
+FILTERS = {"term": term, "num": num, "words": words, "change": change_cells,
+           "country": country, "said": said, "when": when}  # fmt: skip

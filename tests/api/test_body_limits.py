@@ -64,7 +64,7 @@ def test_a_streamed_body_past_the_cap_is_413(api: Api) -> None:
 def test_a_web_form_without_a_session_goes_to_sign_in(api: Api) -> None:
     r = api.client.post("/screen", data={"name": "NSO Group"}, follow_redirects=False)
     assert r.status_code == 303
-    assert r.headers["location"] == "/login"
+    assert r.headers["location"] == "/login?next=%2Fscreen"  # back to the form after
 
 
 def test_an_ordinary_body_still_passes(api: Api) -> None:

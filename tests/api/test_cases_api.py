@@ -105,7 +105,7 @@ def test_send_back_and_assignment(api: Api, second: dict[str, str]) -> None:
     r = c.post(f"/api/v1/cases/{case['id']}/assign", json={"assignee": "globex"},
                headers=api.as_("exporter"))  # fmt: skip
     assert error_of(r, 422)["fields"] == [
-        {"field": "assignee", "message": "globex may not review this case (a exporter of "
+        {"field": "assignee", "message": "globex may not review this case (an exporter of "
                                          "Globex Security)"}]  # fmt: skip
     r = c.post(f"/api/v1/cases/{case['id']}/assign", json={"assignee": "officer2"},
                headers=api.as_("exporter"))  # fmt: skip

@@ -113,14 +113,27 @@ def test_a_list_diff_a_page_at_a_time_with_filters_and_csv(api: Api) -> None:
     assert "<ins>RUSSIA-EO14024</ins>" in row
     assert "kind=changed&amp;q=rotenberg&amp;format=csv" in changed
     every = _rows(officer.get(f"/lists?from={feb}&to={mar}&format=csv").text)
-    assert len(every) == 826
+    assert list(every[0]) == ["id", "name", "kind", "field", "before", "after"]
+    assert len({e["id"] for e in every}) == 826  # one row per field changed
     assert [e["name"] for e in every if e["kind"] == "removed"] == [
         "Yani Benjamin ROSENTHAL HIDALGO"
     ]
+    changed_rows = [e for e in every if e["kind"] == "changed"]
+    assert all(e["field"] for e in changed_rows)
+    assert not any((v.startswith("[") and "'" in v) or v == "None"
+                   for e in every for v in (e["before"], e["after"]))  # no Python repr
     query = f"from={feb}&to={mar}&kind=changed&q=Arkady+Romanovich&format=csv"
-    rotenberg = _rows(officer.get(f"/lists?{query}").text)
-    assert len(rotenberg) == 1
-    assert "RUSSIA-EO14024" in rotenberg[0]["changes"]
+    arkady_rows = _rows(officer.get(f"/lists?{query}").text)
+    assert [(r["id"], r["field"]) for r in arkady_rows] == [
+        ("us_ofac_sdn:16669", f) for f in ("name", "programs", "countries", "identifiers",
+                                           "remarks", "nationalities")]  # fmt: skip
+    by_field = {r["field"]: r for r in arkady_rows}
+    assert (by_field["name"]["before"], by_field["name"]["after"]) == (
+        "Arkady ROTENBERG", "Arkady Romanovich ROTENBERG")  # fmt: skip
+    assert json.loads(by_field["programs"]["before"]) == ["UKRAINE-EO13661"]
+    assert json.loads(by_field["programs"]["after"]) == ["UKRAINE-EO13661", "RUSSIA-EO14024"]
+    assert by_field["nationalities"]["before"] == ""  # none before: empty, not "None"
+    assert json.loads(by_field["identifiers"]["after"])[0]["value"] == "470305596440"
     for query, said in (
         (f"from=x&to={mar}", "from: must be a whole number from 1"),
         (f"from={mar}&to={feb}", "snapshots: snapshot"),

@@ -55,7 +55,7 @@ def test_four_eyes_with_two_officers(browser: object, server: str) -> None:
     form.get_by_label("Assign to (optional)").select_option(SECOND[0])
     form.get_by_role("button", name="Record decision").click()
     expect(first.locator("p.error")).to_contain_text(  # type: ignore[attr-defined]
-        "reason_code: 'country_differs' is not a reason for a true match"
+        "reason_code: choose a reason for a true match: “An identifier matches"
     )
     expect(form.get_by_label("Note", exact=True)).to_have_value(
         "Kazakh distributor, Almaty; not the Moscow company"

@@ -65,7 +65,7 @@ def test_shipments_show_the_balance_and_a_refusal_comes_back_to_the_form(
     form.get_by_label("Quantity").fill("3")
     form.get_by_role("button", name="Record shipment").click()
     expect(page.locator(".message")).to_contain_text(  # type: ignore[attr-defined]
-        "Shipment recorded; value left: 40000"
+        "Shipment recorded; value left: 40,000"
     )
     expect(balance).to_contain_text("value used 60,000, left 40,000")
     form.get_by_label("Value").fill("50000")
@@ -244,7 +244,7 @@ def test_an_application_from_a_decision_reaches_the_officers_queue(
     officer.goto(f"{server}/reviews")  # type: ignore[attr-defined]
     review = officer.locator("#reviews tr[data-review]").filter(has_text=licence)  # type: ignore[attr-defined]
     outcome = review.get_by_label(re.compile("Outcome for"))
-    assert outcome.locator("option").all_inner_texts() == ["no_action", "approve", "refuse"]
+    assert outcome.locator("option").all_inner_texts() == ["no action", "approve", "refuse"]
     outcome.select_option("approve")
     review.get_by_label(re.compile("Reason for")).fill("policy allows")
     review.get_by_role("button", name=re.compile("Close")).click()

@@ -119,9 +119,9 @@
     if (seq !== drawing) return;  // a later date was asked for meanwhile
     const svg = document.createElementNS("http://www.w3.org/2000/svg", "svg");
     svg.setAttribute("viewBox", "0 12 720 284");
-    svg.setAttribute("role", "img");
+    svg.setAttribute("role", "group");
     svg.setAttribute("aria-label", "World map of verdicts for " + data.regime + " on " + date +
-                     " (the table below has every country)");
+                     " (each country can be reached with Tab; the table below has them all)");
     for (const f of features || []) {
       const code = numeric[String(Number(f.id))];
       const verdict = code ? data.countries[code] : undefined;
@@ -132,6 +132,13 @@
       if (code) {
         path.setAttribute("data-country", code);
         path.setAttribute("data-verdict", verdict || "");
+        // Reachable by keyboard: Tab moves from country to country, saying each one.
+        path.setAttribute("tabindex", "0");
+        path.setAttribute("role", "img");
+        path.setAttribute("aria-label", text);
+        path.addEventListener("focus", function () { hover.textContent = text; });
+      } else {
+        path.setAttribute("aria-hidden", "true");
       }
       const title = document.createElementNS("http://www.w3.org/2000/svg", "title");
       title.textContent = text;
