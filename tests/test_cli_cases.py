@@ -66,9 +66,12 @@ def test_application_to_revocation(db: str, tmp_path: Path) -> None:
     )
     assert code == 2
     assert "exceeds the remaining balance 500" in err
-    code, out, _ = run(
-        db, "licence", "ship", lic, "--date", "2027-01-01", "--value", "100", *parties
+    code, out, err = run(
+        db, "licence", "ship", lic, "--date", "2099-01-01", "--value", "100", *parties
     )
+    assert code == 2
+    assert "a shipment is recorded when it is made" in err
+    code, out, _ = run(db, "licence", "ship", lic, "--value", "100", *parties)  # today
     assert code == 0
     code, out, err = run(db, "licence", "revoke", lic, "--reason", "misuse")
     assert code == 0

@@ -272,7 +272,10 @@ for _event in Event:
 @licence_app.command("ship")
 def licence_ship(
     licence_id: Annotated[str, typer.Argument(metavar="ID")],
-    on: Annotated[str, typer.Option("--date", help="Shipment date.")],
+    on: Annotated[
+        str | None,
+        typer.Option("--date", help="Shipment date (default today; a later one is refused)."),
+    ] = None,
     value: Annotated[float | None, typer.Option()] = None,
     quantity: Annotated[int | None, typer.Option()] = None,
     end_user: Annotated[
@@ -286,9 +289,9 @@ def licence_ship(
     (a value, quantity, end user or end use the licence limits must be stated)."""
 
     def action() -> None:
-        when = parse_date(on, "date")
-        assert when is not None
-        left = open_service().licensing.ship(
+        service = open_service()
+        when = parse_date(on, "date") or service.clock().date()
+        left = service.licensing.ship(
             licence_id,
             shipped_on=when,
             value=value,

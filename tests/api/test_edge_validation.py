@@ -55,7 +55,13 @@ def test_nul_in_an_address_is_422(api: Api, path: str) -> None:
 
 
 def test_nul_in_the_sign_in_form_is_422_not_500(api: Api) -> None:
-    assert_422(api.client.post("/login", data={"username": "off\x00icer", "password": "x"}))
+    form = {"username": "off\x00icer", "password": "x"}
+    # A client asking for JSON gets the one error shape; a browser, the error page.
+    assert_422(api.client.post("/login", data=form, headers={"Accept": "application/json"}))
+    page = api.client.post("/login", data=form, headers={"Accept": "text/html"})
+    assert page.status_code == 422
+    assert page.headers["content-type"].startswith("text/html")
+    assert "Traceback" not in page.text
 
 
 @pytest.mark.parametrize(
