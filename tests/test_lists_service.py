@@ -260,9 +260,17 @@ def test_a_newer_undated_import_set_aside_is_said_and_dated_by_importing_it_agai
     assert not [w for w in service.screen("Cuba", record=False).warnings() if "NOT" in w]
     kinds = [r.kind for r in service.audit.records()]
     assert kinds.count("list-redate") == 1
-    # A stated date is never replaced: the import says the date given is not applied.
-    kept = service.import_files([read(lists_dir, SDN_FEB)], published=date(2022, 3, 1))
-    assert kept.results[0].snapshot.published == date(2022, 2, 17)
+    # A date typed by hand can be corrected the same way (audited again) ...
+    fixed = service.import_files(_sample(lists_dir), published=date(2026, 11, 2)).results[0]
+    assert (fixed.redated, fixed.snapshot.published) == (True, date(2026, 11, 2))
+    assert [r.kind for r in service.audit.records()].count("list-redate") == 2
+    # ... a date after today is refused even for stored content ...
+    with pytest.raises(InvalidInput):
+        service.import_files(_sample(lists_dir), published=date(2026, 12, 1))
+    # ... and a date the file's folder states is never replaced.
+    stated = service.import_paths([lists_dir / SDN_MAR])
+    kept = service.import_paths([lists_dir / SDN_MAR], published=date(2022, 3, 1))
+    assert kept.results[0].snapshot.published == stated.results[0].snapshot.published
     assert "is not applied" in kept.results[0].warnings[0]
 
 

@@ -235,17 +235,20 @@ class ListImports(Snapshots):
 
     def _redated(self, conn: Connection, result: ImportResult, published: date) -> ImportResult:
         """The same content imported again with its publication date: a snapshot whose
-        date was a guess (its import date, its newest listing) takes the date given
-        (audited); one whose date is stated keeps it, and the import says so."""
+        date was a guess (its import date, its newest listing) or was given by hand takes
+        the date given (audited: a typed date can be corrected); one whose file or folder
+        states its date keeps it, and the import says so. A date after today or before
+        1980 is refused first, whatever the snapshot."""
         snap = result.snapshot
+        _check_publication_date(published, DateBasis.GIVEN, self.clock(), snap.files)
         if snap.published == published:
             return result
-        if snap.date_rank == 2:
+        if snap.date_basis in (DateBasis.FILE, DateBasis.PATH):
+            where = "file" if snap.date_basis is DateBasis.FILE else "folder"
             return replace(result, warnings=(
                 f"snapshot {snap.id} ({snap.source}) already holds this content, published "
-                f"{snap.published} ({snap.date_basis.value.replace('-', ' ')}): the date "
-                f"given, {published}, is not applied",))  # fmt: skip
-        _check_publication_date(published, DateBasis.GIVEN, self.clock(), snap.files)
+                f"{snap.published} as its {where} states: the date given, {published}, is "
+                "not applied",))  # fmt: skip
         list_store.redate(conn, snap.id, published, DateBasis.GIVEN)
         self.audit.record(conn, "list-redate", f"snapshot {snap.id}", {
             "snapshot": snap.id, "source": snap.source, "published": published.isoformat(),

@@ -81,6 +81,7 @@ FORM_PAGES = {
     "/logout": "/",
     "/alerts/{alert_id}": "/counterparties",
     "/counterparties/import": "/counterparties",
+    "/lists/{snapshot_id}/retire": "/lists",
     "/licences/{licence_id}/event": "/licences/{licence_id}",
     "/licences/{licence_id}/shipments": "/licences/{licence_id}",
     "/licences/{licence_id}/amendment-request": "/licences/{licence_id}",

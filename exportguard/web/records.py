@@ -8,15 +8,18 @@ from __future__ import annotations
 import json
 from collections.abc import Iterator
 from typing import Any
+from urllib.parse import quote
 
 from fastapi import Request
-from fastapi.responses import HTMLResponse, Response
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
+from exportguard.core.permissions import allowed
 from exportguard.edge.auth import Caller
 from exportguard.edge.errors import status_of
 from exportguard.errors import ExportGuardError, InvalidInput
+from exportguard.services.screening import set_aside_note
 from exportguard.web import vocabulary
-from exportguard.web.common import guard, page, parse_date, parse_whole
+from exportguard.web.common import guard, page, parse_date, parse_whole, read_form
 from exportguard.web.paging import Pager, csv_response, pager, wants_csv
 
 #: Rows of a list diff and audit records on one page.
@@ -33,10 +36,30 @@ def _lists(
     request: Request, who: Caller, status: int = 200, error: str | None = None,
     **context: Any,
 ) -> HTMLResponse:  # fmt: skip
-    current = {s.id for s in who.service.snapshots_in_force()}
+    in_force, aside = who.service.in_force_and_set_aside()
     return page(request, "lists.html", who, status, snapshots=who.service.snapshots(),
-                current=current, error=error, kinds=DIFF_KINDS,
+                current={s.id for s in in_force},
+                not_screened={newer.id: set_aside_note(newer, used) for newer, used in aside},
+                may_retire=allowed(who.actor, "import_lists"), error=error, kinds=DIFF_KINDS,
+                message=request.query_params.get("message"),
                 filters=context.pop("filters", {}), **context)  # fmt: skip
+
+
+async def retire_page(request: Request) -> Response:
+    """An admin retires a snapshot (with a reason): it is no longer screened against, and
+    stays stored for replays (``ExportGuard.retire_snapshot``, audited); back to the lists
+    with what was done, or with the refusal on the page."""
+    who = await guard(request, "import_lists")
+    if isinstance(who, Response):
+        return who
+    form = await read_form(request)
+    try:
+        snapshot_id = parse_whole(request.path_params["snapshot_id"], "snapshot")
+        done = who.service.retire_snapshot(snapshot_id, reason=form.get("reason", ""))
+    except ExportGuardError as exc:
+        return _lists(request, who, status_of(exc), error=str(exc), filters={})
+    said = quote(f"Snapshot {done.id} ({done.source}) retired: no longer screened against")
+    return RedirectResponse(f"/lists?message={said}", status_code=303)
 
 
 def diff_rows(diff: dict[str, Any], kind: str, text: str) -> list[dict[str, Any]]:
@@ -167,6 +190,7 @@ async def glossary_page(request: Request) -> Response:
 
 
 ROUTES: tuple[tuple[str, list[str], Any], ...] = (
-    ("/lists", ["GET"], lists_page), ("/audit", ["GET"], audit_page),
+    ("/lists", ["GET"], lists_page), ("/lists/{snapshot_id}/retire", ["POST"], retire_page),
+    ("/audit", ["GET"], audit_page),
     ("/glossary", ["GET"], glossary_page),
 )  # fmt: skip

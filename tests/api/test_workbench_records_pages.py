@@ -237,3 +237,40 @@ def test_the_map_page_ticks_the_regimes_dated_changes(api: Api) -> None:
     shown = json.loads(html.unescape(found.group(1)))
     assert shown["il-deca"] == ["2021-11-25", "2021-12-06", "2022-01-01"]  # from the slider's start
     assert ">no data</li>" in page
+
+
+def test_an_admin_retires_a_snapshot_and_the_lists_say_what_is_not_screened(
+    api: Api, lists_dir: object
+) -> None:
+    """Review of issue 13, finding 1: the lists page says which snapshot is NOT screened
+    and why (a newer import dated by a guess), and an admin retires a snapshot from it."""
+    from pathlib import Path
+
+    from exportguard.sources._common import SourceFile
+
+    folder = Path(str(lists_dir)) / "us_ofac_sdn" / "sample_small"
+    sample = [SourceFile(str(p), p.read_bytes()) for p in sorted(folder.iterdir())]
+    feb = Path(str(lists_dir)) / "us_ofac_sdn" / "2022-02-17" / "sdn.csv"
+    api.service.import_files([SourceFile(str(feb), feb.read_bytes())],
+                             published=date(2022, 2, 17))  # fmt: skip
+    undated = api.service.import_files(sample).results[0].snapshot
+    admin, csrf = _signed_in(api, "admin")
+    page = admin.get("/lists").text
+    assert f'id="not-screened-{undated.id}"' in page
+    assert "NOT screened" in page
+    officer, officer_csrf = _signed_in(api, "officer")
+    refused = officer.post(f"/lists/{undated.id}/retire",
+                           data={"csrf": officer_csrf, "reason": "x"})  # fmt: skip
+    assert refused.status_code == 403
+    missing = admin.post(f"/lists/{undated.id}/retire", data={"csrf": csrf, "reason": " "})
+    assert missing.status_code == 422
+    assert "say why the snapshot is retired" in missing.text
+    done = admin.post(f"/lists/{undated.id}/retire", data={"csrf": csrf, "reason": "a sample"},
+                      follow_redirects=False)  # fmt: skip
+    assert done.status_code == 303
+    after = admin.get(done.headers["location"]).text
+    assert f"Snapshot {undated.id} (us_ofac_sdn) retired" in after
+    assert f'id="not-screened-{undated.id}"' not in after
+    assert api.service.snapshot(undated.id).retired
+    # A reload of the form's address goes back to the lists (no dead end).
+    assert admin.get(f"/lists/{undated.id}/retire", follow_redirects=False).status_code == 303
