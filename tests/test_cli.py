@@ -274,3 +274,40 @@ def test_a_store_with_public_demo_passwords_is_not_served_beyond_loopback(
     assert code == 2
     flat = " ".join(err.replace("│", " ").split())
     assert "demo accounts with their public passwords" in flat
+
+
+def test_screen_batch_takes_birth_dates_identifiers_and_british_spelling(
+    db: str, tmp_path: Path
+) -> None:
+    """Second review of issue 13: a birth_date column was silently ignored, "organisation"
+    refused, and the refusal did not name the words the page says are taken."""
+    run(db, "lists", "import", "--demo")
+    source = tmp_path / "in.csv"
+    source.write_text(
+        "id,name,type,birth_date,identifiers\n1,NSO Group,organisation,,\n"
+        "2,,,,7718668887\n3,Someone,person,1970-13-45,\n",
+        encoding="utf-8",
+    )
+    code, _, err = run(db, "screen-batch", str(source), "--output", str(tmp_path / "o.csv"))
+    assert code == 2
+    assert "line 4: birth_date" in err
+    source.write_text(
+        "id,name,type,identifiers\n1,NSO Group,organisation,\n2,,,7718668887\n"
+        "3,Acme,company,\n",
+        encoding="utf-8",
+    )
+    code, _, err = run(db, "screen-batch", str(source), "--output", str(tmp_path / "o.csv"))
+    assert code == 2
+    assert "line 4: type: must be person (or individual), organization (or organisation" in err
+    source.write_text(
+        "id,name,type,identifiers\n1,NSO Group,organisation,\n2,,,7718668887\n",
+        encoding="utf-8",
+    )
+    target = tmp_path / "out.csv"
+    code, _, err = run(db, "screen-batch", str(source), "--output", str(target))
+    assert code == 0, err
+    rows = list(csv.DictReader(target.read_text(encoding="utf-8").splitlines()))
+    assert "exportguard_demo:el-nso-group" in {r["entity_id"] for r in rows if r["id"] == "1"}
+    # An identifier alone finds Positive Technologies by its tax number.
+    assert {r["name"] for r in rows if r["id"] == "2"} & {
+        "Positive Technologies", "AKTSIONERNOE OBSHCHESTVO POZITIV TEKNOLODZHIZ"}

@@ -152,6 +152,12 @@ def test_a_true_match_always_waits_and_a_restriction_list_false_positive_does_no
     assert "<td>not reviewed</td>" in ann.audit.certificate(screened.audit_seq)[0]
     case, _ = ann.cases.open("screening", str(screened.audit_seq), hit.entry.id)
     assert not case["sanctioned"]
+    # The case keeps the plain words the screening showed (second review of issue 13).
+    assert case["hit"]["plain_explanation"] == [
+        line for h in screened.to_dict()["hits"] if h["entity_id"] == hit.entry.id
+        for line in h["plain_explanation"]
+    ]
+    assert case["hit"]["plain_explanation"]
     assert f"under review (case {case['id']}, open)" in ann.audit.certificate(screened.audit_seq)[0]
     pending = ann.cases.decide(
         case["id"],

@@ -73,3 +73,9 @@ def test_reversed_date_ranges_are_refused(service: ExportGuard) -> None:
     with pytest.raises(InvalidInput) as caught:
         service.impact.regime("il-deca", since=date(2021, 11, 25), until=date(2021, 11, 24))
     assert _fields(caught) == ["to"]
+
+
+def test_a_user_name_over_100_characters_is_refused(service: ExportGuard) -> None:
+    with pytest.raises(InvalidInput) as caught:
+        service.accounts.create_user("z" * 101, "Tangerine-Orbit-Falcon-79", "auditor")
+    assert _fields(caught) == ["username"]

@@ -250,6 +250,11 @@ def test_a_newer_undated_import_set_aside_is_said_and_dated_by_importing_it_agai
     assert f"snapshot {undated.snapshot.id} of us_ofac_sdn" in note
     assert f"snapshot {dated.results[0].snapshot.id}, published 2022-02-17" in note
     assert note in result.to_dict()["warnings"]
+    recorded = service.screen("Banco Nacional de Cuba")
+    assert recorded.audit_seq is not None
+    certificate = service.audit.certificate(recorded.audit_seq)[0]
+    assert "Notes on the lists" in certificate
+    assert f"snapshot {undated.snapshot.id} of us_ofac_sdn" in certificate
     # The same bytes with a date: the snapshot takes it, and is the one screened.
     again = service.import_files(_sample(lists_dir), published=date(2026, 11, 1)).results[0]
     assert (again.created, again.redated) == (False, True)

@@ -96,7 +96,8 @@ def screen(body: s.ScreenRequest, who: Caller = allowed("screen")) -> dict[str, 
 def screen_batch(
     body: s.BatchRequest, response: Response, who: Caller = allowed("screen")
 ) -> dict[str, Any]:
-    """Queue a batch screening (CSV text with id,name[,country,type]); poll the job."""
+    """Queue a batch screening (CSV text with id,name[,country,type,birth_date,identifiers]);
+    poll the job."""
     job_id = who.service.jobs.submit(
         body.csv,
         owner=who.actor.username,

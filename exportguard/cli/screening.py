@@ -238,7 +238,10 @@ def _document_line(doc: dict[str, Any]) -> str:
 
 @app.command("screen-batch")
 def screen_batch_command(
-    input: Annotated[Path, typer.Argument(help="CSV with a header: id,name[,country,type].")],
+    input: Annotated[
+        Path,
+        typer.Argument(help="CSV with a header: id,name[,country,type,birth_date,identifiers]."),
+    ],
     output: Annotated[Path, typer.Option("--output", "-o", help="CSV of hits to write.")],
     threshold: Annotated[float, typer.Option(help="Lowest score reported.")] = DEFAULT_THRESHOLD,
     limit: Annotated[int, typer.Option(help="At most this many hits per row.")] = 10,

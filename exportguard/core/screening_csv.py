@@ -45,11 +45,12 @@ def _records(reader: csv.DictReader[str], name: str) -> Iterator[tuple[int, dict
 
 
 #: Words lists use for a party's type (OFAC's "Individual", "Entity"), taken as ours.
-TYPE_SYNONYMS = {"individual": "person", "entity": "organization"}
+TYPE_SYNONYMS = {"individual": "person", "entity": "organization",
+                 "organisation": "organization"}  # fmt: skip
 
 #: The ``type`` column's words, as a page or error says them.
-TYPE_WORDS = ("person (or individual), organization (or entity), vessel or aircraft; "
-              "empty: any")  # fmt: skip
+TYPE_WORDS = ("person (or individual), organization (or organisation, entity), vessel or "
+              "aircraft; empty: any")  # fmt: skip
 
 
 def _entity_type(value: str | None) -> str | None:
@@ -64,7 +65,8 @@ def _entity_type(value: str | None) -> str | None:
 
 
 def parse_input(text: str, name: str) -> list[Row]:
-    """Validate CSV text with ``id,name[,country,type]``; all bad rows at once."""
+    """Validate CSV text with ``id,name[,country,type,birth_date,identifiers]``
+    (identifiers separated by ``;``); all bad rows at once."""
 
     reader = csv.DictReader(text.removeprefix("\ufeff").splitlines())
     header = reader.fieldnames or []
@@ -100,9 +102,16 @@ def parse_input(text: str, name: str) -> list[Row]:
                 record.get("name") or "",
                 country=record.get("country") or None,
                 type=_entity_type(record.get("type")),
-            )
+                birth_date=(record.get("birth_date") or "").strip() or None,
+                identifiers=[i.strip() for i in (record.get("identifiers") or "").split(";")
+                             if i.strip()],
+            )  # fmt: skip
         except InvalidInput as exc:
-            problems.extend(FieldError(f"line {line}: {e.field}", e.message) for e in exc.errors)
+            problems.extend(
+                FieldError(f"line {line}: {e.field}",
+                           f"must be {TYPE_WORDS}" if e.field == "type" else e.message)
+                for e in exc.errors
+            )  # fmt: skip
             continue
         rows.append(Row(key, record["name"], query))
     if problems:
@@ -169,3 +178,10 @@ def write_rows(
             ])  # fmt: skip
             written += 1
     return written
+
+
+def uncell(value: str) -> str:
+    """A cell as written by :func:`cell`, read back as the text it stands for."""
+    if value.startswith("'") and value[1:].startswith(_FORMULA_START):
+        return value[1:]
+    return value

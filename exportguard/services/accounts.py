@@ -100,6 +100,8 @@ class Accounts:
             or not username.replace("-", "").replace("_", "").replace(".", "").isalnum()
         ):
             errors.append(FieldError("username", "letters, digits, '-', '_' or '.'"))
+        elif len(username) > 100:
+            errors.append(FieldError("username", "at most 100 characters"))
         if not demo:  # demo passwords are public anyway, and served on loopback only
             errors.extend(password_problems(password, username))
         errors.extend(role_problems(role, exporter))

@@ -43,6 +43,16 @@ def render_certificate(
         if p.get("hits")
         else "no match at or above the threshold"
     )
+    notes = "".join(f"<li>{_e(w)}</li>" for w in p.get("warnings") or [])
+    notes_block = (
+        f"<h2>Notes on the lists</h2><ul class=\"notes\">{notes}</ul>" if notes else ""
+    )
+    after = verification.records - 1
+    checked = (
+        "this record" if after < 1
+        else f"this record and the {after} after it" if after > 1
+        else "this record and the one after it"
+    )  # fmt: skip
     chain = (
         ("intact and anchored by a signed checkpoint" if verification.anchored
          else "intact up to the chain's head (not yet anchored by a signed checkpoint)")
@@ -70,6 +80,7 @@ text-align:left}}code{{font-size:.8rem;word-break:break-all}}</style></head>
 <h2>Lists screened against</h2>
 <table><tr><th>snapshot</th><th>list</th><th>published</th><th>content hash (SHA-256)</th></tr>
 {snapshots}</table>
+{notes_block}
 <h2>Matches</h2>
 <p>Each match's disposition as it stands at issue{_e(f" ({issued_at})") if issued_at else ""}:
 who decided it and, where four-eyes applies (a true match; a false positive on a sanctions
@@ -79,8 +90,8 @@ listing), the second officer who confirmed it.</p>
 {rows or '<tr><td colspan="7">none</td></tr>'}</table>
 <h2>Integrity</h2>
 <p>Record hash <code>{record.hash}</code>, linked to the previous record
-<code>{record.prev_hash}</code>. At issue this record and the {verification.records - 1}
-after it were <strong>{_e(chain)}</strong>. Check with <code>exportguard audit verify</code>
+<code>{record.prev_hash}</code>. At issue {checked} {"was" if after < 1 else "were"}
+<strong>{_e(chain)}</strong>. Check with <code>exportguard audit verify</code>
 and <code>exportguard audit show {record.seq}</code>.</p>
 </body></html>
 """

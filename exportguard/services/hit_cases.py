@@ -288,13 +288,14 @@ class Cases(HitReviews):
             "snapshot_id": int(hit["snapshot_id"]),
             "score": float(hit["score"]),
             "hit": {"matched_name": hit.get("matched_name"),
-                    "explanation": hit.get("explanation", [])},
+                    "explanation": hit.get("explanation", []),
+                    "plain_explanation": hit.get("plain_explanation", [])},
         }  # fmt: skip
 
     def _from_batch(
         self, conn: Connection, ref: str, entry_id: str, *, row: str | None, **_: Any
     ) -> dict[str, Any]:
-        from exportguard.core.screening_csv import parse_input
+        from exportguard.core.screening_csv import parse_input, uncell
 
         if not row:
             raise InvalidInput("name the row of the batch file", field="row")
@@ -308,8 +309,9 @@ class Cases(HitReviews):
         if job["status"] != "done":
             raise InvalidInput(f"job {ref} is {job['status']}: its hits are not known yet",
                                field="ref")  # fmt: skip
-        line = next((r for r in csv.DictReader(io.StringIO(job["result"] or ""))
-                     if r["id"] == row and r["entity_id"] == entry_id), None)  # fmt: skip
+        line = next(({k: uncell(v) for k, v in r.items()}
+                     for r in csv.DictReader(io.StringIO(job["result"] or ""))
+                     if uncell(r["id"]) == row and r["entity_id"] == entry_id), None)  # fmt: skip
         source = next((r for r in parse_input(job["input"], ref) if r.id == row), None)
         if line is None or source is None:
             raise NotFound(f"job {ref} has no hit on {entry_id!r} in row {row!r}")

@@ -47,7 +47,8 @@ class Jobs:
         options: dict[str, Any],
         file: str = "upload",
     ) -> str:
-        """Queue a batch screening of CSV text (``id,name[,country,type]``); the job's id.
+        """Queue a batch screening of CSV text (``id,name[,country,type,birth_date,
+        identifiers]``, identifiers separated by ``;``); the job's id.
         The file is checked now (:class:`InvalidInput` naming each bad line and field,
         :class:`SourceFormatError` naming ``file``), so a bad file makes no job. The job
         reports its progress (rows screened) as it runs."""

@@ -289,7 +289,9 @@ class Screening(Snapshots):
             payload = result.to_dict()
             del payload["profiles"]  # derived from the hits: the record keeps what it kept
             for hit in payload["hits"]:
-                for derived in ("entry", "list_published", "plain_explanation"):
+                # (the plain words stay: they are what the officer was shown, and the
+                # case opened from this record shows them where the hit is decided)
+                for derived in ("entry", "list_published"):
                     hit.pop(derived, None)
             with writing(self.engine) as conn:
                 audit_record = self.audit.record(conn, "screening", query.name, payload)

@@ -1,4 +1,5 @@
-"""Batch screening on the web: upload a CSV of parties (``id,name[,country,type]``), follow
+"""Batch screening on the web: upload a CSV of parties (``id,name[,country,type,
+birth_date,identifiers]``), follow
 the job's progress (rows screened of the file's rows; the page reloads itself until the
 job ends), read the hits in a table and download them as CSV (the API's job result). The
 job is ``services.jobs``'s, shared with ``POST /api/v1/screen/batch``: the file is checked
@@ -16,7 +17,7 @@ from fastapi.responses import HTMLResponse, PlainTextResponse, RedirectResponse,
 from starlette.datastructures import UploadFile
 
 from exportguard.core.permissions import allowed
-from exportguard.core.screening_csv import TYPE_WORDS
+from exportguard.core.screening_csv import TYPE_WORDS, uncell
 from exportguard.core.thresholds import DEFAULT_THRESHOLD
 from exportguard.edge.auth import Caller
 from exportguard.edge.errors import status_of
@@ -110,7 +111,7 @@ async def job_page(request: Request) -> Response:
     if job["status"] == "done" and job["result"]:
         reader = csv.DictReader(io.StringIO(job["result"]))
         columns = list(reader.fieldnames or [])
-        every = list(reader)
+        every = [{k: uncell(v) for k, v in r.items()} for r in reader]
     needle = filters["list"].casefold()
     rows = [r for r in every
             if (not needle or needle in r.get("list_name", "").casefold())

@@ -90,8 +90,13 @@ class CaseFeature(Out):
 
 
 class CaseHit(Out):
+    """The hit as the screening showed it: the matched name, the feature table, and (for
+    cases from screenings recorded since plain words were kept) the explanation in plain
+    words."""
+
     explanation: list[CaseFeature]
     matched_name: str | None
+    plain_explanation: list[str] = Field(default_factory=list)
 
 
 class CaseOut(Out):

@@ -135,7 +135,7 @@ class BatchRequest(Model):
     csv: str = Field(
         min_length=1,
         max_length=10_000_000,
-        description="CSV text with a header: id,name[,country,type].",
+        description="CSV text with a header: id,name[,country,type,birth_date,identifiers].",
     )
     limit: StrictInt = Field(default=10, ge=1, le=100)
     threshold: Number = Field(default=DEFAULT_THRESHOLD, ge=0.0, le=1.0)
