@@ -264,6 +264,11 @@ class Shipment:
     end_use: str | None = None
 
 
+def _amount(value: float) -> str:
+    """A value as a message says it: thousands separated, cents only when there are any."""
+    return f"{value:,.0f}" if float(value).is_integer() else f"{value:,.2f}"
+
+
 def check_shipment(
     licence: Licence,
     state: State,
@@ -308,14 +313,14 @@ def check_shipment(
         used = sum(s.value or 0 for s in previous)
         if used + shipment.value > c.max_value + 1e-9:
             problems.append(FieldError("value", (
-                f"{shipment.value:g} exceeds the remaining balance "
-                f"{c.max_value - used:g} of {c.max_value:g}")))  # fmt: skip
+                f"{_amount(shipment.value)} exceeds the remaining balance "
+                f"{_amount(c.max_value - used)} of {_amount(c.max_value)}")))  # fmt: skip
     if c.max_quantity is not None and shipment.quantity is not None:
         used_q = sum(s.quantity or 0 for s in previous)
         if used_q + shipment.quantity > c.max_quantity:
             problems.append(FieldError("quantity", (
-                f"{shipment.quantity} exceeds the remaining balance "
-                f"{c.max_quantity - used_q} of {c.max_quantity}")))  # fmt: skip
+                f"{shipment.quantity:,} exceeds the remaining balance "
+                f"{c.max_quantity - used_q:,} of {c.max_quantity:,}")))  # fmt: skip
     user, use = shipment.end_user, shipment.end_use
     if c.end_users and user and user.strip() not in c.end_users:
         allowed = ", ".join(c.end_users)

@@ -36,6 +36,8 @@ async def map_page(request: Request) -> Response:
         request, "map.html", who, start=MAP_START.isoformat(), end=today.isoformat(),
         days=(today - MAP_START).days, initial=(date(2021, 12, 1) - MAP_START).days,
         numeric=json.dumps(countries.numeric_to_code()), changes=json.dumps(changes),
+        # every country's name (the map's geometry names only the larger ones)
+        names=json.dumps({c: countries.name(c) for c in countries.numeric_to_code().values()}),
         regimes=regimes, verdicts=vocabulary.VERDICTS,
         words=json.dumps({code: t.words for code, t in vocabulary.VERDICTS.items()}),
         has_geometry=(VENDOR / "world-atlas" / "countries-110m.json").is_file(),

@@ -72,7 +72,7 @@ def test_shipments_show_the_balance_and_a_refusal_comes_back_to_the_form(
     form.locator('select[name="end_use"]').select_option("research")
     form.get_by_role("button", name="Record shipment").click()
     error = page.locator("p.error")  # type: ignore[attr-defined]
-    expect(error).to_contain_text("value: 50000 exceeds the remaining balance 40000 of 100000")
+    expect(error).to_contain_text("value: 50,000 exceeds the remaining balance 40,000 of 100,000")
     expect(error).to_contain_text("end_use: 'research' is not permitted (law-enforcement)")
     expect(form.get_by_label("Value")).to_have_value("50000")  # as filled in
     expect(balance).to_contain_text("value used 60,000, left 40,000")

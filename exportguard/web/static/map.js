@@ -20,7 +20,7 @@
   const words = JSON.parse(root.dataset.words);
   const ANTARCTICA = 10;  // ISO 3166 numeric
   let features = null;
-  let names = {};
+  const names = JSON.parse(root.dataset.names || "{}");  // the server's, every country
   let drawing = 0;
 
   function dateToDay(text) {
@@ -113,7 +113,7 @@
         .filter(function (f) { return f.geometry && Number(f.id) !== ANTARCTICA; });
       for (const f of features) {
         const code = numeric[String(Number(f.id))];
-        if (code) names[code] = f.properties.name || code;
+        if (code && !names[code]) names[code] = f.properties.name || code;
       }
     }
     if (seq !== drawing) return;  // a later date was asked for meanwhile
