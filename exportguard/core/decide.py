@@ -800,10 +800,10 @@ def _list_age_notes(regime: Regime, request: DecisionRequest, loaded: _Loaded) -
         gap = (request.on - newest).days
         if abs(gap) <= LIST_AGE_NOTE_DAYS:
             continue
-        when = (f"{gap} days before the decision date: a party listed since would not show"
+        when = (f"{gap:,} days before the decision date: a party listed since would not show"
                 if gap > 0 else
-                f"{-gap} days after the decision date: a party delisted in between would not "
-                "show")  # fmt: skip
+                f"{-gap:,} days after the decision date: a party delisted in between would "
+                "not show")  # fmt: skip
         text = (f"The parties were screened against the {need.text} of {newest.isoformat()}, "
                 f"{when}. Screen them against the list in force on {request.on.isoformat()} "
                 "where that matters.")  # fmt: skip

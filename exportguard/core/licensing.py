@@ -291,14 +291,17 @@ def check_shipment(
     if today is not None and on > today:
         problems.append(FieldError("shipped_on", (
             f"{on} is after today ({today}): a shipment is recorded when it is made")))  # fmt: skip
-    if state is not State.ISSUED:
+    if state is State.EXPIRED and c.valid_until is not None and on > c.valid_until:
+        problems.append(FieldError("shipped_on", (
+            f"the licence expired on {c.valid_until}; {on} is after it")))  # fmt: skip
+    elif state is not State.ISSUED:
         problems.append(FieldError("shipped_on", f"the licence is {state.value} on {on}"))
+    if c.valid_until and on > c.valid_until and state is not State.EXPIRED:
+        problems.append(FieldError("shipped_on", f"after the licence expired ({c.valid_until})"))
     if c.valid_from and on < c.valid_from:
         problems.append(
             FieldError("shipped_on", f"before the licence is valid (from {c.valid_from})")
         )
-    if c.valid_until and on > c.valid_until:
-        problems.append(FieldError("shipped_on", f"after the licence expired ({c.valid_until})"))
     limits: tuple[tuple[str, bool, object, str], ...] = (
         ("value", c.max_value is not None, shipment.value, "a value cap"),
         ("quantity", c.max_quantity is not None, shipment.quantity, "a quantity cap"),

@@ -164,3 +164,16 @@ def test_shipments_against_conditions_and_balance() -> None:
         "quantity_used": 2,
         "quantity_left": 1,
     }
+
+
+def test_a_shipment_after_expiry_is_refused_once_with_the_expiry_date() -> None:
+    """Second review of issue 13: an expired licence's shipment was refused with two
+    stacked messages saying one thing."""
+    from exportguard.core.licensing import Conditions, Licence, Shipment, State, check_shipment
+
+    lic = Licence("L-1", "Acme", "export", "us-ear", ("4D004",), "FR", "Police", None, None,
+                  conditions=Conditions(valid_until=date(2026, 11, 30)))  # fmt: skip
+    problems = check_shipment(lic, State.EXPIRED, [], Shipment(date(2026, 12, 5), 10.0))
+    assert [(p.field, p.message) for p in problems] == [
+        ("shipped_on", "the licence expired on 2026-11-30; 2026-12-05 is after it")
+    ]

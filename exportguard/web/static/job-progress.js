@@ -11,15 +11,17 @@
   var url = "/api/v1/jobs/" + encodeURIComponent(bar.getAttribute("data-job"));
   var unit = bar.getAttribute("data-unit") || "rows";
 
+  function n(value) { return Number(value || 0).toLocaleString("en-GB"); }
+
   function say(job) {
     var done = job.progress || 0;
     bar.max = job.rows || 1;
     bar.value = done;
-    bar.textContent = done + " of " + job.rows;
+    bar.textContent = n(done) + " of " + n(job.rows);
     if (!status) { return; }
     if (job.status === "queued") { status.textContent = "Waiting to start."; }
     else if (done >= job.rows) { status.textContent = "Screened; writing the results."; }
-    else { status.textContent = "Screening: " + done + " of " + job.rows + " " + unit + "."; }
+    else { status.textContent = "Screening: " + n(done) + " of " + n(job.rows) + " " + unit + "."; }
   }
 
   function poll() {
