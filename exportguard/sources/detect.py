@@ -7,10 +7,8 @@ multi-file sets (OFAC's sdn.csv + add.csv + alt.csv + sdn_comments.csv) group th
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
-from types import ModuleType
-from typing import cast
 
 from exportguard.core.entities import ParsedList
 from exportguard.errors import SourceFormatError
@@ -31,19 +29,21 @@ from exportguard.sources import (
     un_xml,
 )
 from exportguard.sources._common import SourceFile, refuse_dtd, unzip
+from exportguard.sources.formats import ListFormat, register
 
-#: Every format we read, in the order they are asked.
-FORMATS: tuple[ModuleType, ...] = (
+#: Every format we read, in the order they are asked (:mod:`exportguard.sources.formats`:
+#: a new format is a module there and a line here).
+FORMATS: tuple[ListFormat, ...] = tuple(register(m) for m in (
     native, ofac_csv, ofac_xml, ofac_enhanced, csl, bis_dpl, un_xml, ca_sema, uk_ofsi,
     uk_fcdo, eu_fsf, ftm, os_targets,
-)  # fmt: skip
+))  # fmt: skip
 
 
 #: Source ids of the official lists we read. A list file written by a user (ExportGuard's
 #: own YAML format) may not claim one: its entries would pass for an authority's.
 OFFICIAL_SOURCES = frozenset(
     {_ofac.SDN_SOURCE, _ofac.CONS_SOURCE}
-    | {m.SOURCE for m in FORMATS if isinstance(getattr(m, "SOURCE", None), str)}
+    | {f.source for f in FORMATS if f.source is not None}
 )
 
 
@@ -51,10 +51,9 @@ def list_names() -> dict[str, str]:
     """Each list's name by its source id (``us_ofac_sdn`` -> ``OFAC Specially Designated
     Nationals ...``): the parsers' own names, the CSL's and the demo list's."""
     names: dict[str, str] = dict(_ofac.LIST_NAMES)
-    for module in FORMATS:
-        source, name = getattr(module, "SOURCE", None), getattr(module, "LIST_NAME", None)
-        if isinstance(source, str) and isinstance(name, str):
-            names[source] = name
+    for f in FORMATS:
+        if f.source is not None and f.list_name is not None:
+            names[f.source] = f.list_name
     names["us_trade_csl"] = "US Consolidated Screening List (trade.gov)"
     names["exportguard_demo"] = "ExportGuard demo list (public facts)"
     return names
@@ -72,9 +71,7 @@ class ImportUnit:
     files: tuple[SourceFile, ...]
 
     def parse(self) -> ParsedList:
-        module = _by_name()[self.format]
-        parse = cast(Callable[[Sequence[SourceFile]], ParsedList], module.parse)
-        parsed = parse(self.files)
+        parsed = _by_name()[self.format].parse(self.files)
         if self.format == native.NAME and parsed.source in OFFICIAL_SOURCES:
             raise SourceFormatError(
                 f"source {parsed.source!r} is the id of an official list; a list you write "
@@ -85,8 +82,8 @@ class ImportUnit:
         return parsed
 
 
-def _by_name() -> dict[str, ModuleType]:
-    return {m.NAME: m for m in FORMATS}
+def _by_name() -> dict[str, ListFormat]:
+    return {f.name: f for f in FORMATS}
 
 
 def is_zip(file: SourceFile) -> bool:
@@ -95,7 +92,7 @@ def is_zip(file: SourceFile) -> bool:
 
 def detect(file: SourceFile) -> str | None:
     """The name of the one format that claims ``file``, or ``None``."""
-    claims = [m.NAME for m in FORMATS if m.sniff(file)]
+    claims = [f.name for f in FORMATS if f.sniff(file)]
     if len(claims) > 1:
         raise SourceFormatError(
             f"ambiguous format: {', '.join(claims)} all claim it", file=file.name
@@ -132,20 +129,15 @@ def plan(
                 skipped.append(file.name)
                 continue
             raise SourceFormatError(
-                "unrecognised list format (known: " + ", ".join(m.NAME for m in FORMATS) + ")",
+                "unrecognised list format (known: " + ", ".join(f.name for f in FORMATS) + ")",
                 file=file.name,
             )
         by_format.setdefault(name, []).append(file)
     units: list[ImportUnit] = []
     formats = _by_name()
     for name, members in by_format.items():
-        group = getattr(formats[name], "group", None)
-        groups = group(members) if group else [[m] for m in members]
-        unusable = cast(
-            Callable[[Sequence[SourceFile]], str | None] | None,
-            getattr(formats[name], "unusable", None),
-        )
-        for g in groups:
+        unusable = formats[name].unusable
+        for g in formats[name].groups(members):
             reason = unusable(g) if unusable and skip_unknown else None
             if reason:  # a set a folder holds but that cannot be imported on its own
                 skipped.append(f"{', '.join(f.name for f in g)} ({UNUSABLE}{reason})")
