@@ -133,7 +133,7 @@ def test_the_words_pages_use_for_codes_dates_and_countries() -> None:
     assert country("RU") == f"{countries.name('RU')} (RU)"
     assert country("Atlantis") == "Atlantis"
     assert words("no_action", "outcome") == "no action"
-    assert {m.NAME for m in FORMATS} == set(FORMAT_WORDS)  # every format has its words
+    assert {f.name for f in FORMATS} == set(FORMAT_WORDS)  # every format has its words
     assert words("un_sc_xml", "format") == "UN Security Council XML"
 
 
