@@ -1,6 +1,8 @@
 """Speed and size of screening with every list loaded.
 
-Run: ``make bench-performance`` (or ``.venv/bin/python bench/performance.py``). Measures,
+Run: ``make bench-performance`` (or ``.venv/bin/python bench/performance.py``; parts 1
+and 2 alone with ``--imports-only`` and ``--latency-only``; to compare two commits, run it
+from ``bench/`` with ``PYTHONPATH`` set to each checkout). Measures,
 on this machine, with the largest snapshot of every list in ../shared/data/lists:
 
 1. import time per list into a fresh SQLite store (parse, index build, store write),
@@ -172,11 +174,21 @@ def main(argv: list[str] | None = None) -> None:
         action="store_true",
         help="only part 2 (single-query latency), on an index built in memory",
     )
+    parser.add_argument(
+        "--imports-only",
+        action="store_true",
+        help="only part 1 (each list's import into a fresh SQLite store)",
+    )
     args = parser.parse_args(argv)
     assert LISTS.is_dir(), LISTS
     os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
     if args.latency_only:
         print(json.dumps(latency_only(args.queries), indent=1))
+        return
+    if args.imports_only:
+        with tempfile.TemporaryDirectory() as tmp:
+            imports = import_times(f"sqlite:///{tmp}/bench.db")
+        print(json.dumps({"machine": machine(), "imports": imports}, indent=1))
         return
     results: dict[str, object] = {"machine": machine()}
     with tempfile.TemporaryDirectory() as tmp:
