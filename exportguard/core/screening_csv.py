@@ -30,10 +30,6 @@ class Row:
     query: Query
 
 
-#: The longest name a row may give (as the API's screening request).
-MAX_NAME = 500
-
-
 def _records(reader: csv.DictReader[str], name: str) -> Iterator[tuple[int, dict[str, str]]]:
     """The rows with their line numbers; a CSV the csv module cannot read (a field over its
     131,072-character limit, a broken quote) is a :class:`SourceFormatError` at its line."""
@@ -85,9 +81,6 @@ def parse_input(text: str, name: str) -> list[Row]:
         values = [v for v in record.values() if isinstance(v, str)]
         if any("\x00" in v for v in values):
             problems.append(FieldError(f"line {line}", "must not contain NUL characters"))
-            continue
-        if len(record.get("name") or "") > MAX_NAME:
-            problems.append(FieldError(f"line {line}: name", f"longer than {MAX_NAME} characters"))
             continue
         key = (record.get("id") or "").strip()
         if not key:

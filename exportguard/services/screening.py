@@ -23,7 +23,7 @@ from exportguard.store.engine import writing
 
 def set_aside_note(newer: Snapshot, used: Snapshot) -> str:
     """What an officer must be told of a newer import that is not screened (see
-    ``store.lists.set_aside``): which, why, and what to do."""
+    ``store.lists.in_force_and_set_aside``): which, why, and what to do."""
     return (
         f"snapshot {newer.id} of {newer.source}, imported {newer.imported_at[:10]} after the "
         f"one screened (snapshot {used.id}, published {used.published.isoformat()}), is NOT "
@@ -55,7 +55,7 @@ class ScreeningResult:
     sources: tuple[str, ...] | None = None
     lists: tuple[str, ...] | None = None
     #: (snapshot, the one screened instead): newer imports not screened because their date
-    #: is a guess and the one screened states its date (``store.lists.set_aside``).
+    #: is a guess and the one screened states its date (``store.lists.in_force_and_set_aside``).
     set_aside: tuple[tuple[Snapshot, Snapshot], ...] = ()
 
     def to_dict(self) -> dict[str, Any]:

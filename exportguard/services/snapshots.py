@@ -32,16 +32,11 @@ class Snapshots(AppParts):
         with self.engine.connect() as conn:
             return list_store.in_force(conn, as_of)
 
-    def set_aside(self, as_of: date | None = None) -> list[tuple[Snapshot, Snapshot]]:
-        """Newer imports not screened, each with the snapshot screened instead
-        (``store.lists.set_aside``)."""
-        with self.engine.connect() as conn:
-            return list_store.set_aside(conn, as_of)
-
     def in_force_and_set_aside(
         self, as_of: date | None = None
     ) -> tuple[list[Snapshot], list[tuple[Snapshot, Snapshot]]]:
-        """:meth:`snapshots_in_force` and :meth:`set_aside` from one read."""
+        """:meth:`snapshots_in_force`, and the newer imports not screened, each with the
+        snapshot screened instead (``store.lists.in_force_and_set_aside``)."""
         with self.engine.connect() as conn:
             return list_store.in_force_and_set_aside(conn, as_of)
 

@@ -137,19 +137,15 @@ def _in_force(every: Sequence[Snapshot], as_of: date | None) -> list[Snapshot]:
     return [best[k] for k in sorted(best)]
 
 
-def set_aside(conn: Connection, as_of: date | None = None) -> list[tuple[Snapshot, Snapshot]]:
-    """(snapshot, the one screened instead) for each snapshot not screened although it was
-    imported after the one in force for its source (:func:`in_force`): its date is a
-    guess (the import date, the newest listing) and the one in force states its date, so
-    the newer content may be set aside for older. Retired snapshots, and (with ``as_of``)
-    snapshots dated after it, are left out: they are not screened by design."""
-    return in_force_and_set_aside(conn, as_of)[1]
-
-
 def in_force_and_set_aside(
     conn: Connection, as_of: date | None = None
 ) -> tuple[list[Snapshot], list[tuple[Snapshot, Snapshot]]]:
-    """:func:`in_force` and :func:`set_aside` from one read of the snapshots."""
+    """:func:`in_force`, and (snapshot, the one screened instead) for each snapshot not
+    screened although it was imported after the one in force for its source: its date is
+    a guess (the import date, the newest listing) and the one in force states its date, so
+    newer content may be set aside for older. Retired snapshots, and (with ``as_of``)
+    snapshots dated after it, are left out: they are not screened by design. One read of
+    the snapshots."""
     every = all_snapshots(conn)
     screened = _in_force(every, as_of)
     chosen = {s.source: s for s in screened}
