@@ -26,6 +26,7 @@ from sqlalchemy import text
 
 from exportguard import settings as settings_module
 from exportguard.api.cases import router as cases_router
+from exportguard.api.licensing import router as licensing_router
 from exportguard.api.routes import router
 from exportguard.edge import errors, middleware
 from exportguard.services import ExportGuard
@@ -159,6 +160,7 @@ def create_app(
     middleware.install(app, service)
     app.include_router(router)
     app.include_router(cases_router)
+    app.include_router(licensing_router)
 
     @app.get("/health", tags=["service"])
     def health() -> JSONResponse:

@@ -13,12 +13,11 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Path, Query, Response
 
 from exportguard.api import schemas as s
+from exportguard.api.common import Limit, Offset
 from exportguard.edge.auth import Caller, allowed
 
 router = APIRouter(prefix="/api/v1", responses=s.ERRORS, tags=["cases"])
 
-Limit = Annotated[int, Query(ge=1, le=200)]
-Offset = Annotated[int, Query(ge=0, le=2**31)]
 CaseId = Annotated[str, Path(max_length=32)]
 
 

@@ -1,0 +1,253 @@
+"""The REST API of licences: applications, events, shipments and amendment requests, and
+of misuse reports and the licence reviews they open (``services.licensing``). An exporter
+reaches its own company's licences (others' are 404); the events a role may apply are
+``core.permissions``'."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Header, Path, Query, Response
+
+from exportguard.api import schemas as s
+from exportguard.api.common import Limit, Offset, exporter_for, page
+from exportguard.core.licensing import Event, Licence
+from exportguard.core.permissions import owns, require_event
+from exportguard.edge.auth import Caller, allowed
+from exportguard.errors import InvalidInput, NotFound
+
+router = APIRouter(prefix="/api/v1", responses=s.ERRORS)
+
+
+def _licence_or_404(who: Caller, licence_id: str) -> Licence:
+    licence = who.service.licensing.get(licence_id)
+    if not owns(who.actor, licence.exporter):
+        raise NotFound(f"no licence {licence_id!r}")
+    return licence
+
+
+# --- licences -------------------------------------------------------------------------------------
+
+
+@router.get("/licences", tags=["licences"], response_model=s.Page[s.LicenceRow])
+def licences(
+    who: Caller = allowed("read_licences"),
+    state: str | None = None,
+    regime: str | None = None,
+    exporter: str | None = None,
+    limit: Limit = 50,
+    offset: Offset = 0,
+) -> dict[str, Any]:
+    scope = who.actor.exporter if who.actor.is_exporter else exporter
+    found = who.service.licensing.find(exporter=scope, state=state, regime=regime)
+    items = [
+        {
+            "id": x.id,
+            "exporter": x.exporter,
+            "kind": x.kind,
+            "regime": x.regime,
+            "state": x.state.value,
+            "items": list(x.items),
+            "destination": x.destination,
+            "end_user": x.end_user,
+            "version": x.version,
+        }
+        for x in found
+    ]
+    return page(items, limit, offset)
+
+
+@router.post("/licences", status_code=201, tags=["licences"], response_model=s.LicenceOut)
+def apply_licence(
+    body: s.ApplicationRequest, response: Response, who: Caller = allowed("apply")
+) -> dict[str, Any]:
+    """Open a draft application (an exporter applies for its own company)."""
+    lic = who.service.licensing.apply(
+        exporter=exporter_for(who, body.exporter),
+        kind=body.kind,
+        regime=body.regime,
+        items=body.items,
+        destination=body.destination,
+        end_user=body.end_user,
+        end_user_type=body.end_user_type,
+        end_use=body.end_use,
+        parties=body.parties,
+        value=body.value,
+        quantity=body.quantity,
+        parent=body.parent,
+    )
+    response.headers["Location"] = f"/api/v1/licences/{lic.id}"
+    response.headers["ETag"] = f'"{lic.version}"'
+    return who.service.licensing.view(lic.id)
+
+
+@router.get("/licences/{licence_id}", tags=["licences"], response_model=s.LicenceOut)
+def licence(
+    licence_id: str,
+    response: Response,
+    who: Caller = allowed("read_licences"),
+    as_of: date | None = None,
+) -> dict[str, Any]:
+    """A licence with its events, conditions, shipments and balance; ETag = version."""
+    lic = _licence_or_404(who, licence_id)
+    response.headers["ETag"] = f'"{lic.version}"'
+    return who.service.licensing.view(licence_id, as_of)
+
+
+@router.post("/licences/{licence_id}/events", tags=["licences"], response_model=s.LicenceOut)
+def licence_event(
+    licence_id: str,
+    body: s.EventRequest,
+    response: Response,
+    who: Caller = allowed("read_licences"),
+    if_match: Annotated[str | None, Header()] = None,
+) -> dict[str, Any]:
+    """Apply an event (submit, review, approve, refuse, suspend, revoke ...). Send the
+    version you read (``If-Match`` or ``version``): 409 if someone changed it since."""
+    current = _licence_or_404(who, licence_id)
+    try:
+        event = Event(body.event)
+    except ValueError:
+        raise InvalidInput(f"unknown event {body.event!r}", field="event") from None
+    require_event(who.actor, current.state, event)
+    version = body.version
+    if if_match is not None:
+        try:
+            version = int(if_match.strip().strip("W/").strip('"'))
+        except ValueError:
+            raise InvalidInput("If-Match must be the licence version", field="If-Match") from None
+    conditions = body.conditions.to_core() if body.conditions is not None else None
+    lic = who.service.licensing.transition(
+        licence_id,
+        event,
+        reason=body.reason,
+        on=body.date,
+        conditions=conditions,
+        expected_version=version,
+    )
+    response.headers["ETag"] = f'"{lic.version}"'
+    return who.service.licensing.view(licence_id)
+
+
+@router.post(
+    "/licences/{licence_id}/shipments", status_code=201, tags=["licences"], response_model=s.ShipOut
+)
+def ship(licence_id: str, body: s.ShipmentRequest, who: Caller = allowed("ship")) -> dict[str, Any]:
+    """Record a shipment; 422 with every reason if the licence does not cover it."""
+    _licence_or_404(who, licence_id)
+    left = who.service.licensing.ship(
+        licence_id,
+        shipped_on=body.shipped_on,
+        value=body.value,
+        quantity=body.quantity,
+        end_user=body.end_user,
+        end_use=body.end_use,
+    )
+    return {"licence": licence_id, "balance": left}
+
+
+# --- amendment requests -------------------------------------------------------------------
+
+
+@router.post(
+    "/licences/{licence_id}/amendment-requests",
+    status_code=201,
+    tags=["licences"],
+    response_model=s.AmendmentRequestOut,
+)
+def request_amendment(
+    licence_id: str, body: s.AmendmentRequestBody, who: Caller = allowed("request_amendment")
+) -> s.AmendmentRequestOut:
+    """An exporter asks for its issued licence's conditions to change; an officer decides.
+    The licence itself is unchanged until then."""
+    _licence_or_404(who, licence_id)
+    request = who.service.licensing.request_amendment(
+        licence_id, body.conditions.to_core(), reason=body.reason
+    )
+    return s.AmendmentRequestOut.of(request)
+
+
+@router.get("/amendment-requests", tags=["licences"], response_model=s.AmendmentRequestPage)
+def amendment_requests(
+    who: Caller = allowed("read_licences"),
+    status: Annotated[str | None, Query(max_length=16)] = "open",
+    licence: Annotated[str | None, Query(max_length=32)] = None,
+    limit: Limit = 50,
+    offset: Offset = 0,
+) -> s.AmendmentRequestPage:
+    """Amendment requests (``status``: open, approved, refused or all); an exporter's own."""
+    found = who.service.licensing.amendment_requests(
+        licence=licence, status=None if status == "all" else status
+    )
+    return s.AmendmentRequestPage(
+        items=[s.AmendmentRequestOut.of(r) for r in found[offset : offset + limit]],
+        total=len(found), limit=limit, offset=offset,
+    )  # fmt: skip
+
+
+@router.get(
+    "/amendment-requests/{request_id}", tags=["licences"], response_model=s.AmendmentRequestOut
+)
+def amendment_request(
+    request_id: Annotated[str, Path(max_length=32)], who: Caller = allowed("read_licences")
+) -> s.AmendmentRequestOut:
+    return s.AmendmentRequestOut.of(who.service.licensing.amendment_request(request_id))
+
+
+@router.post(
+    "/amendment-requests/{request_id}/decision",
+    tags=["licences"],
+    response_model=s.AmendmentRequestOut,
+)
+def decide_amendment(
+    request_id: Annotated[str, Path(max_length=32)],
+    body: s.AmendmentDecisionBody,
+    who: Caller = allowed("decide_amendment"),
+) -> s.AmendmentRequestOut:
+    """An officer approves (the licence is amended, one transaction) or refuses a request."""
+    decided = who.service.licensing.decide_amendment(
+        request_id, approve=body.outcome == "approve", reason=body.reason
+    )
+    return s.AmendmentRequestOut.of(decided)
+
+
+# --- misuse reports and reviews ----------------------------------------------------------------
+
+
+@router.get("/reports", tags=["reviews"], response_model=s.Page[s.ReportOut])
+def reports(
+    who: Caller = allowed("read_reports"), limit: Limit = 50, offset: Offset = 0
+) -> dict[str, Any]:
+    return page(who.service.licensing.reports(), limit, offset)
+
+
+@router.post("/reports", status_code=201, tags=["reviews"], response_model=s.ReportOut)
+def report(body: s.ReportRequest, who: Caller = allowed("report_misuse")) -> dict[str, Any]:
+    """Record a misuse report: matched to licences, each match opens a review."""
+    return who.service.licensing.report_misuse(
+        source=body.source,
+        reported_on=body.reported_on,
+        country=body.country,
+        suspected_operator=body.suspected_operator,
+        product=body.product,
+        evidence=body.evidence,
+        confidence=body.confidence,
+    )
+
+
+@router.get("/reviews", tags=["reviews"], response_model=s.Page[s.ReviewOut])
+def reviews(
+    who: Caller = allowed("read_reports"),
+    status: Annotated[str | None, Query(max_length=16)] = "open",
+    limit: Limit = 50,
+    offset: Offset = 0,
+) -> dict[str, Any]:
+    return page(who.service.licensing.reviews(None if status == "all" else status), limit, offset)
+
+
+@router.post("/reviews/{review_id}/close", tags=["reviews"], response_model=s.ReviewOut)
+def close_review(
+    review_id: str, body: s.CloseReview, who: Caller = allowed("close_review")
+) -> dict[str, Any]:
+    return who.service.licensing.close_review(review_id, body.outcome, reason=body.reason)
