@@ -6,7 +6,7 @@ BIN := $(VENV)/bin
 
 
 .PHONY: serve
-.PHONY: setup demo test lint typecheck unit docs bench bench-accuracy bench-performance bench-decisions bench-api
+.PHONY: setup demo test lint typecheck unit docs bench bench-accuracy bench-performance bench-decisions bench-api bench-audit bench-diff
 
 $(BIN)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -64,10 +64,16 @@ bench-accuracy: bench/.venv/.installed
 bench-performance: setup
 	cd bench && ../$(BIN)/python performance.py
 
-bench: bench-accuracy bench-performance bench-decisions bench-api
+bench: bench-accuracy bench-performance bench-decisions bench-api bench-audit bench-diff
 
 bench-decisions: setup
 	cd bench && ../$(BIN)/python decisions.py
 
 bench-api: setup
 	cd bench && ../$(BIN)/python api_load.py
+
+bench-audit: setup
+	cd bench && ../$(BIN)/python audit.py --records 100000
+
+bench-diff: setup
+	cd bench && ../$(BIN)/python diff.py

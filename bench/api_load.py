@@ -5,7 +5,9 @@ store holding every list (the largest snapshot of each, see common.py) and the d
 accounts, then for ``POST /api/v1/screen`` and ``POST /api/v1/decide`` keeps N requests in
 flight for a fixed time from an asyncio client (httpx) and reports throughput and p50/p99
 latency. Every request is a real one: it screens a different name (or decides a
-different case) and writes its audit record. Loopback only; bounded in time.
+different case) and writes its audit record. Loopback only; bounded in time. After the
+load, the resident memory (RSS, MiB) of the server and each worker process (psutil), the
+index of every list loaded in each.
 """
 
 from __future__ import annotations
@@ -23,6 +25,7 @@ import time
 from pathlib import Path
 
 import httpx
+import psutil
 from common import LARGEST, OUT, files, machine
 
 from exportguard.services import ExportGuard
@@ -72,10 +75,20 @@ async def load(url: str, token: str, path: str, bodies: list[dict[str, object]],
             "p99_ms": round(1000 * latencies[int(0.99 * len(latencies))], 1)}
 
 
+def resident_mib(pid: int) -> dict[str, object]:
+    """Resident set size of the process ``pid`` and of each of its child processes, in
+    MiB (the uvicorn supervisor and its workers)."""
+    parent = psutil.Process(pid)
+    workers = [round(c.memory_info().rss / 2**20, 1) for c in parent.children(recursive=True)]
+    own = round(parent.memory_info().rss / 2**20, 1)
+    return {"supervisor_mib": own, "workers_mib": workers,
+            "total_mib": round(own + sum(workers), 1)}  # fmt: skip
+
+
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n", 1)[0])
     parser.add_argument("--seconds", type=float, default=20.0)
-    parser.add_argument("--concurrency", type=int, default=8)
+    parser.add_argument("--concurrency", type=int, default=16)
     parser.add_argument("--workers", type=int, default=2)
     args = parser.parse_args(argv)
     with tempfile.TemporaryDirectory() as tmp:

@@ -1,7 +1,7 @@
 """Speed and size of screening with every list loaded.
 
 Run: ``make bench-performance`` (or ``.venv/bin/python bench/performance.py``; parts 1
-and 2 alone with ``--imports-only`` and ``--latency-only``; to compare two commits, run it
+and 2 alone with ``--imports-only`` and ``--latency-only``, 4-6 with ``--service-only``; to compare two commits, run it
 from ``bench/`` with ``PYTHONPATH`` set to each checkout). Measures,
 on this machine, with the largest snapshot of every list in ../shared/data/lists:
 
@@ -12,9 +12,13 @@ on this machine, with the largest snapshot of every list in ../shared/data/lists
    and non-listed names (the accuracy evaluation's queries);
 3. the same queries through the brute-force baseline (rapidfuzz ``cdist`` WRatio over
    every name), for the speed ratio;
-4. batch throughput (``screen-batch``): one worker (in process), two and four (a local Dask
-   cluster; its start-up and the workers' index loads are included in the time);
-5. a one-off ``exportguard screen`` command, start to finish (median of 5 runs).
+4. a recorded screening (``ExportGuard.screen``, its audit record written) beside the
+   same screening not recorded and the index match alone, query by query in turn;
+5. batch throughput (``screen-batch``): one worker (in process), two and four (a local Dask
+   cluster; its start-up and the workers' index loads are included in the time) over
+   ``--batch-rows`` distinct names, each on the whole batch and on its first half: the
+   difference over the other half's rows is the cost per name once the workers are up;
+6. a one-off ``exportguard screen`` command, start to finish (median of 5 runs).
 
 No figure here is asserted by a test; BENCHMARKS.md records them.
 """
@@ -100,6 +104,50 @@ def brute_latency(brute: Brute, queries: list[str]) -> dict[str, float]:
     }
 
 
+def recorded(service: ExportGuard, index: NameIndex, queries: list[str]) -> dict[str, float]:
+    """Mean milliseconds per query of the index match alone, the service's screening not
+    recorded (snapshot choice, entry details, result) and recorded (its audit record
+    written in one transaction), taken in turn query by query so load falls on all three."""
+    made = [make_query(q) for q in queries]
+    for q in queries[:50]:
+        service.screen(q, record=False)
+    match, plain, written = [], [], []
+    for text, q in zip(queries, made, strict=True):
+        started = time.perf_counter()
+        index.screen(q, threshold=0.86, limit=10)
+        match.append(time.perf_counter() - started)
+        started = time.perf_counter()
+        service.screen(text, record=False)
+        plain.append(time.perf_counter() - started)
+        started = time.perf_counter()
+        service.screen(text)
+        written.append(time.perf_counter() - started)
+    means = {k: 1000 * statistics.fmean(v) for k, v in
+             (("match", match), ("screen", plain), ("recorded", written))}  # fmt: skip
+    return {
+        "queries": len(queries),
+        "match_mean_ms": round(means["match"], 3),
+        "screen_mean_ms": round(means["screen"], 3),
+        "recorded_mean_ms": round(means["recorded"], 3),
+        "audit_write_ms": round(means["recorded"] - means["screen"], 3),
+    }
+
+
+def batch_scaling(db_url: str, queries: list[str], workers: int) -> dict[str, float]:
+    """:func:`batch` on all ``queries`` and on their first half: the whole run's rows per
+    second, and the cost per name once started (the time the second half adds)."""
+    whole = batch(db_url, queries, workers)
+    half = batch(db_url, queries[: len(queries) // 2], workers)
+    extra = whole["seconds"] - half["seconds"]
+    rows = len(queries) - len(queries) // 2
+    return {
+        **whole,
+        "half_seconds": half["seconds"],
+        "ms_per_name_started": round(1000 * extra / rows, 2) if extra > 0 else float("nan"),
+        "names_per_second_started": round(rows / extra, 1) if extra > 0 else float("nan"),
+    }
+
+
 def batch(db_url: str, queries: list[str], workers: int) -> dict[str, float]:
     with tempfile.TemporaryDirectory() as tmp:
         source = Path(tmp) / "in.csv"
@@ -130,7 +178,7 @@ def batch(db_url: str, queries: list[str], workers: int) -> dict[str, float]:
     return {
         "rows": len(queries),
         "workers": workers,
-        "seconds": round(elapsed, 2),
+        "seconds": round(elapsed, 3),
         "rows_per_second": round(len(queries) / elapsed, 1),
     }
 
@@ -179,6 +227,11 @@ def main(argv: list[str] | None = None) -> None:
         action="store_true",
         help="only part 1 (each list's import into a fresh SQLite store)",
     )
+    parser.add_argument(
+        "--service-only",
+        action="store_true",
+        help="only parts 4-6 (recorded screening, batch, one-off) on a store of every list",
+    )
     args = parser.parse_args(argv)
     assert LISTS.is_dir(), LISTS
     os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
@@ -193,7 +246,10 @@ def main(argv: list[str] | None = None) -> None:
     results: dict[str, object] = {"machine": machine()}
     with tempfile.TemporaryDirectory() as tmp:
         db_url = f"sqlite:///{tmp}/bench.db"
-        results["imports"] = import_times(db_url)
+        if args.service_only:
+            import_times(db_url)
+        else:
+            results["imports"] = import_times(db_url)
         service = ExportGuard(db_url)
         index = service.merged_index(service.snapshots_in_force())
         lists = load_all()
@@ -209,13 +265,19 @@ def main(argv: list[str] | None = None) -> None:
             "snapshots": len(index.snapshot_ids),
             "memory_mb": round(_index_bytes(index) / 2**20, 1),
         }
-        results["latency"] = latency(index, queries)
-        print(f"  latency: {results['latency']}", file=sys.stderr)
-        brute = Brute(entries)
-        results["brute_force"] = brute_latency(brute, queries[:300])
-        results["batch"] = [
-            batch(db_url, (queries * 3)[: args.batch_rows], w) for w in (1, 2, 4)
-        ]
+        if not args.service_only:
+            results["latency"] = latency(index, queries)
+            print(f"  latency: {results['latency']}", file=sys.stderr)
+            brute = Brute(entries)
+            results["brute_force"] = brute_latency(brute, queries[:300])
+        results["recorded"] = recorded(service, index, queries[:500])
+        print(f"  recorded: {results['recorded']}", file=sys.stderr)
+        # Distinct names (a repeated name would be scored from the matcher's memo).
+        more, _, _ = build_cases(entries, args.batch_rows // 12, seed=8)
+        rows = [c.query for c in more if c.query] + negatives(args.batch_rows // 4, listed, seed=8)
+        rows = list(dict.fromkeys(queries + rows))[: args.batch_rows]
+        results["batch"] = [batch_scaling(db_url, rows, w) for w in (1, 2, 4)]
+        print(f"  batch: {results['batch']}", file=sys.stderr)
         results["one_off"] = one_off(db_url)
         service.close()
     OUT.mkdir(exist_ok=True)
