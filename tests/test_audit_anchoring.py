@@ -153,3 +153,19 @@ def test_the_key_file_is_created_private_and_read_back(tmp_path: Any) -> None:
     path.write_text("not a key")
     with pytest.raises(InvalidInput, match=r"audit\.pem"):
         _ = AuditKey(path).key_id
+
+
+@pytest.mark.parametrize("head", ["a different hash", "a missing record"])
+def test_no_record_is_appended_after_a_head_that_names_no_stored_record(
+    eg: ExportGuard, head: str
+) -> None:
+    with eg.engine.begin() as conn:
+        if head == "a different hash":
+            conn.execute(sa.text("UPDATE audit_head SET hash = :h"), {"h": "0" * 64})
+        else:
+            conn.execute(sa.text("UPDATE audit_head SET seq = seq + 5"))
+        stored = conn.execute(sa.text("SELECT count(*) FROM audit_log")).scalar_one()
+    with pytest.raises(RuntimeError, match="missing or different record"):
+        eg.screen("NSO Group")
+    with eg.engine.connect() as conn:
+        assert conn.execute(sa.text("SELECT count(*) FROM audit_log")).scalar_one() == stored

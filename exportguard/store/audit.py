@@ -33,15 +33,21 @@ def append(
     """Link and store one record after the current head (inside the caller's transaction)."""
     if conn.dialect.name == "postgresql":
         conn.exec_driver_sql("SELECT pg_advisory_xact_lock(7202611271)")
-    current = head(conn, lock=True)
-    if current is not None:
-        stored = conn.execute(
-            select(audit_log.c.hash).where(audit_log.c.seq == current[0])
-        ).scalar_one_or_none()
-        if stored != current[1]:
-            raise RuntimeError(
-                "the audit head points at a missing or different record; run `audit verify`"
-            )
+    # The head and the hash of the record it names, in one statement (the head must name
+    # the stored record exactly: else the chain was tampered with or half written).
+    query = (
+        select(audit_head.c.seq, audit_head.c.hash, audit_log.c.hash)
+        .select_from(audit_head.outerjoin(audit_log, audit_log.c.seq == audit_head.c.seq))
+        .where(audit_head.c.id == 1)
+    )
+    if conn.dialect.name == "postgresql":
+        query = query.with_for_update(of=audit_head)
+    row = conn.execute(query).first()
+    current = (int(row[0]), str(row[1])) if row else None
+    if row is not None and row[2] != row[1]:
+        raise RuntimeError(
+            "the audit head points at a missing or different record; run `audit verify`"
+        )
     text = canonical(payload)
     record = link_text(current, at=at, actor=actor, kind=kind, subject=subject, payload_text=text)
     conn.execute(
