@@ -31,6 +31,10 @@ from exportguard.store import lists as list_store
 from exportguard.store.engine import writing
 
 if TYPE_CHECKING:
+    from exportguard.services.audit import AuditWriter
+    from exportguard.services.context import Context
+    from exportguard.services.impact import Impact
+    from exportguard.services.monitoring import Monitoring
     from exportguard.sources import detect, download
 
 
@@ -80,8 +84,26 @@ class FeedOutcome:
 _PATH_DATE = re.compile(r"(?<!\d)(\d{4}-\d{2}-\d{2})(?!\d)")
 
 
-class ListImports(Snapshots):
-    """List import use cases (part of :class:`~exportguard.services.ExportGuard`)."""
+class ListImports:
+    """List import use cases, reached through :class:`~exportguard.services.ExportGuard`
+    (``eg.import_paths`` ...): writes snapshots (and their indexes into ``lists``' cache),
+    records them with ``audit``; then ``monitoring`` re-screens the counterparties and
+    ``impact`` works out what the new lists change for licences."""
+
+    def __init__(
+        self,
+        ctx: Context,
+        *,
+        lists: Snapshots,
+        audit: AuditWriter,
+        monitoring: Monitoring,
+        impact: Impact,
+    ) -> None:
+        self.ctx = ctx
+        self.lists = lists
+        self.audit = audit
+        self.monitoring = monitoring
+        self.impact = impact
 
     def import_paths(
         self, paths: Sequence[str | Path], *, published: date | None = None
@@ -164,7 +186,7 @@ class ListImports(Snapshots):
     ) -> ImportReport:
         # Parse and index everything first: a bad file fails the import before any write,
         # and the write transaction stays short.
-        with self.engine.connect() as conn:
+        with self.ctx.engine.connect() as conn:
             known = {u: list_store.by_hash(conn, _content_hash(u)) for u in units}
         prepared = []
         for unit in units:
@@ -177,13 +199,13 @@ class ListImports(Snapshots):
             texts = [entry.to_json() for entry in parsed.entries]
             self._check_entries(parsed, texts, files)
             when, basis, note = _publication_date(
-                parsed, unit, published, self.clock(), dates_from_paths=dates_from_paths
+                parsed, unit, published, self.ctx.clock(), dates_from_paths=dates_from_paths
             )
             index = NameIndex.build(0, parsed.entries)
             prepared.append((unit, parsed, texts, index, when, basis, note))
         results = [ImportResult(s, created=False) for s in known.values() if s is not None]
-        imported_at = self.clock().isoformat(timespec="seconds")
-        with writing(self.engine) as conn:
+        imported_at = self.ctx.clock().isoformat(timespec="seconds")
+        with writing(self.ctx.engine) as conn:
             list_store.lock_imports(conn)
             was_current = {s.source: s for s in list_store.in_force(conn)}
             if published is not None:
@@ -205,7 +227,7 @@ class ListImports(Snapshots):
                 )  # fmt: skip
                 index.assign_snapshot(snapshot.id)
                 list_store.replace_index(conn, snapshot.id, FORMAT_VERSION, index.to_bytes())
-                self._indexes[snapshot.id] = index
+                self.lists.cache.indexes[snapshot.id] = index
                 self.audit.record(
                     conn,
                     "list-import",
@@ -228,7 +250,7 @@ class ListImports(Snapshots):
         created = {r.snapshot.id for r in results if r.created or r.redated}
         impacts = tuple(
             self.impact.on_import(was_current.get(snap.source), snap)
-            for snap in self.snapshots_in_force()
+            for snap in self.lists.snapshots_in_force()
             if snap.id in created
         )
         return ImportReport(tuple(results), alerts=tuple(alerts), impacts=impacts)
@@ -240,7 +262,7 @@ class ListImports(Snapshots):
         states its date keeps it, and the import says so. A date after today or before
         1980 is refused first, whatever the snapshot."""
         snap = result.snapshot
-        _check_publication_date(published, DateBasis.GIVEN, self.clock(), snap.files)
+        _check_publication_date(published, DateBasis.GIVEN, self.ctx.clock(), snap.files)
         if snap.published == published:
             return result
         if snap.date_basis in (DateBasis.FILE, DateBasis.PATH):
@@ -273,7 +295,7 @@ class ListImports(Snapshots):
         from exportguard.sources import native
 
         if parsed.format == native.NAME:
-            taken = {s.source for s in self.snapshots() if s.format != native.NAME}
+            taken = {s.source for s in self.lists.snapshots() if s.format != native.NAME}
             if parsed.source in taken:
                 raise SourceFormatError(
                     f"source {parsed.source!r} is the id of a list imported from its own "
@@ -288,23 +310,23 @@ class ListImports(Snapshots):
         Raises :class:`NotFound`, :class:`InvalidInput` (no reason, already retired) and
         :class:`PermissionDenied` unless the acting user is an admin.
         """
-        if self.principal is not None and self.principal.role != "admin":
+        if self.ctx.principal is not None and self.ctx.principal.role != "admin":
             raise PermissionDenied("only an admin retires a list snapshot")
         if not reason.strip():
             raise InvalidInput("say why the snapshot is retired", field="reason")
-        with writing(self.engine) as conn:
+        with writing(self.ctx.engine) as conn:
             found = list_store.get(conn, snapshot_id)
             if found is None:
                 raise NotFound(f"no snapshot {snapshot_id}")
             if not list_store.retire(
-                conn, snapshot_id, at=self._now(), actor=self.actor, reason=reason.strip()
+                conn, snapshot_id, at=self.ctx.now(), actor=self.ctx.actor, reason=reason.strip()
             ):
                 raise InvalidInput(f"snapshot {snapshot_id} is already retired", field="snapshot")
             self.audit.record(conn, "list-retire", f"snapshot {snapshot_id}", {
                 "snapshot": snapshot_id, "source": found.source,
                 "content_hash": found.content_hash, "reason": reason.strip()})  # fmt: skip
             retired = list_store.get(conn, snapshot_id)
-        self._merged.clear()
+        self.lists.cache.merged.clear()
         assert retired is not None
         return retired
 
