@@ -271,6 +271,12 @@ class Accounts:
             return store.tokens_of(conn, user["id"])
 
     def revoke_token(self, token_id: int, *, owner: str | None = None) -> None:
+        """Revoke an API token (audited); ``owner``: only if it is that user's. A signed-in
+        user other than an admin revokes only their own (:class:`NotFound` otherwise, as
+        for no token)."""
+        p = self.ctx.principal
+        if p is not None and p.role != "admin":
+            owner = p.username
         with writing(self.ctx.engine) as conn:
             user_id = store.token_owner(conn, token_id)
             user = store.user_by_id(conn, user_id) if user_id is not None else None
@@ -283,7 +289,7 @@ class Accounts:
     # --- authentication -----------------------------------------------------------------
 
     def by_token(self, token: str) -> Actor:
-        now = self.ctx.clock().isoformat(timespec="seconds")
+        now = self.ctx.now()
         with self.ctx.engine.connect() as conn:
             user = store.token_user(conn, sha256_hex(token), now)
         if user is None or not user["active"]:
@@ -334,7 +340,7 @@ class Accounts:
         return Session(Actor(user["username"], user["role"], user["exporter"]), csrf, token)
 
     def by_session(self, token: str) -> Session:
-        now = self.ctx.clock().isoformat(timespec="seconds")
+        now = self.ctx.now()
         with self.ctx.engine.connect() as conn:
             found = store.session(conn, sha256_hex(token), now)
         if found is None or not found["active"]:
@@ -343,7 +349,7 @@ class Accounts:
 
     def sign_out(self, token: str) -> None:
         """End a session (audited with the user it belonged to)."""
-        now = self.ctx.clock().isoformat(timespec="seconds")
+        now = self.ctx.now()
         with writing(self.ctx.engine) as conn:
             found = store.session(conn, sha256_hex(token), now)
             store.delete_session(conn, sha256_hex(token))

@@ -156,7 +156,7 @@ class Alerts:
         """Queue again every notification given up after :data:`MAX_ATTEMPTS` (the
         listener is back after a long outage): due now, attempts counted afresh; audited.
         Returns how many were queued."""
-        now = self.ctx.clock().isoformat(timespec="seconds")
+        now = self.ctx.now()
         with writing(self.ctx.engine) as conn:
             count = store.requeue_failed(conn, now)
             if count:
@@ -173,7 +173,7 @@ class Alerts:
     def lapse_clearances(self) -> list[dict[str, Any]]:
         """Clearances expired before today raise a ``clearance_lapsed`` alert (re-review
         due) where the counterparty still has the hit; each lapse is audited once."""
-        today = self.ctx.clock().date()
+        today = self.ctx.today()
         raised: list[dict[str, Any]] = []
         with self.ctx.engine.connect() as conn:
             if not store.lapsed_clearances(conn, today):

@@ -45,7 +45,7 @@ class Amendments(LicenceEvents):
             raise InvalidInput("name at least one condition to change", field="conditions")
         with writing(self.ctx.engine) as conn:
             licence = self._own_licence(conn, licence_id)
-            today = self.ctx.clock().date()
+            today = self.ctx.today()
             state = state_on(cases.events(conn, licence_id), today, licence.conditions)
             if state not in (State.ISSUED, State.SUSPENDED):
                 raise IllegalTransition(
@@ -117,7 +117,7 @@ class Amendments(LicenceEvents):
             if approve:
                 self._transition_in(
                     conn, request.licence, Event.AMEND, reason=f"{request_id}: {reason.strip()}",
-                    on=self.ctx.clock().date(), conditions=request.conditions,
+                    on=self.ctx.today(), conditions=request.conditions,
                     expected_version=None, data={"amendment_request": request_id},
                     decision_id=None,
                 )  # fmt: skip

@@ -104,7 +104,7 @@ def import_parties(
         matched = _match(lines, store.counterparties_of(conn, exporters))
     snaps = monitoring.lists.snapshots_in_force()
     rescreening = Rescreening(monitoring)
-    today = ctx.clock().date()
+    today = ctx.today()
     to_screen: list[PartyRow] = [(f"line {r.line}", r.name, r.country, r.type) for r in matched.new]
     to_screen += [(p["id"], r.name, r.country, r.type) for r, p in matched.updated
                   if _screened_fields_differ(r, p)]  # fmt: skip
@@ -148,8 +148,10 @@ def import_parties(
         })  # fmt: skip
     screened_ids = list(ids) + [p["id"] for _, p in again.updated]
     alerts = list(outcome.alerts)
-    in_force = monitoring.lists.snapshots_in_force()
-    if [s.id for s in in_force] != [s.id for s in snaps] and screened_ids:
+    if (
+        [s.id for s in monitoring.lists.snapshots_in_force()] != [s.id for s in snaps]
+        and screened_ids
+    ):
         # A list import ran while these were screened: screen them on what is in force now.
         alerts += monitoring.rescreen(screened_ids)
     elif alerts:

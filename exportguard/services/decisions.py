@@ -90,10 +90,12 @@ class Decisions:
             for regime_id, digest in installed.items():
                 content = decision_store.revision_content(conn, digest)
                 if content is not None:
-                    found[regime_id] = self._regime_from(content, f"installed:{regime_id}")
+                    found[regime_id] = self.regime_from_text(content, f"installed:{regime_id}")
         return found
 
-    def _regime_from(self, content: str, name: str) -> Regime:
+    def regime_from_text(self, content: str, name: str) -> Regime:
+        """A regime from its YAML text (``name`` says where it was read, for errors);
+        parsed once per text (a cache every composition on the store shares)."""
         cached = self._regime_cache.get(content)
         if cached is None:
             cached = self._regime_cache[content] = regime_files.parse_text(content, name)
@@ -156,7 +158,7 @@ class Decisions:
         """Decide one export question (:class:`DecisionInput`); every bad field is
         reported at once (:class:`InvalidInput`). Stored, audited, unless ``record`` is
         false."""
-        latest = self.ctx.clock().date() + timedelta(days=MAX_DAYS_AHEAD)
+        latest = self.ctx.today() + timedelta(days=MAX_DAYS_AHEAD)
         if given.on > latest:
             raise InvalidInput(
                 f"{given.on} is more than a year ahead (after {latest}): the rules and lists "
@@ -167,20 +169,23 @@ class Decisions:
         request = build_request(available, given)
         chosen = [available[r] for r in request.regimes]
         snapshots = self.lists.snapshots_in_force(request.on)
-        decision = self._decide(request, chosen, snapshots, uuid.uuid4().hex)
+        decision = self.decide_on(request, chosen, snapshots, uuid.uuid4().hex)
         if record:
             with writing(self.ctx.engine) as conn:  # one write transaction per decision
                 self._record_used(conn, chosen)
                 self._store_decision(conn, decision)
         return decision
 
-    def _decide(
+    def decide_on(
         self,
         request: DecisionRequest,
         chosen: Sequence[Regime],
         snapshots: Sequence[Snapshot],
         decision_id: str = "",
     ) -> Decision:
+        """The decision on ``request`` under exactly the regimes ``chosen`` and the
+        ``snapshots`` (its parties screened on them), not recorded: :meth:`decide` and
+        :meth:`replay` record or compare it; an impact analysis compares two."""
         screenings = []
         for party in request.parties:
             query = build_query(
@@ -231,7 +236,7 @@ class Decisions:
                     raise NotFound(
                         f"regime revision {regime_id} {version['digest']} is not in the store"
                     )
-                chosen.append(self._regime_from(content, f"stored:{regime_id}"))
+                chosen.append(self.regime_from_text(content, f"stored:{regime_id}"))
             snapshots = []
             for snap in result["versions"]["snapshots"]:
                 found = list_store.get(conn, int(snap["id"]))
@@ -239,14 +244,14 @@ class Decisions:
                     raise NotFound(f"list snapshot {snap['id']} is not in the store")
                 snapshots.append(found)
         request = DecisionRequest.from_dict(result["request"])
-        return self._decide(request, chosen, snapshots, result["decision_id"])
+        return self.decide_on(request, chosen, snapshots, result["decision_id"])
 
     # --- reading regimes -----------------------------------------------------------------
 
     def regime_view(self, regime_id: str, as_of: date | None = None) -> dict[str, Any]:
         """A regime as it stood on ``as_of`` (default: today): sets, rules, facts."""
         regime = self.regime(regime_id)
-        on = as_of or self.ctx.clock().date()
+        on = as_of or self.ctx.today()
         sets = {}
         for name, cset in regime.country_sets.items():
             version = cset.version(on)
@@ -276,7 +281,7 @@ class Decisions:
         (the regime taken to apply; Ukraine outside its embargoed regions): what the
         eligibility world map colours."""
         regime = self.regime(regime_id)
-        on = as_of or self.ctx.clock().date()
+        on = as_of or self.ctx.today()
         item = next(iter(sorted(regime.items)), "EAR99")
         for preferred in ("4D004", "4A005"):
             if preferred in regime.items:

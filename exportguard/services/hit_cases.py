@@ -179,7 +179,7 @@ class Cases(HitReviews):
         self._require("read_cases")
         if not 1 <= limit <= MAX_PAGE:
             raise InvalidInput(f"1 to {MAX_PAGE}", field="limit")
-        today = self.ctx.clock().date()
+        today = self.ctx.today()
         with self.ctx.engine.connect() as conn:
             found, total = monitoring_store.find_clearances(
                 conn, exporter=self._scope() or exporter, on=today, limit=limit, offset=offset
@@ -465,7 +465,7 @@ class Cases(HitReviews):
         chosen = disposition_of(disposition if isinstance(disposition, str) else disposition.value)
         check_reason(chosen, reason_code, note)
         if expires_on is not None:
-            today = self.ctx.clock().date()
+            today = self.ctx.today()
             if chosen is not Disposition.FALSE_POSITIVE:
                 raise InvalidInput("only a false positive's clearance expires", field="expires_on")
             if expires_on <= today:

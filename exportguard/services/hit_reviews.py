@@ -79,7 +79,7 @@ class HitReviews:
                 self._scope(),
                 key,
                 [h["entity_id"] for h in out["hits"]],
-                self.ctx.clock().date(),  # a clearance in force today, whatever the as-of date
+                self.ctx.today(),  # a clearance in force today, whatever the as-of date
             )
         shown = 0
         for hit in out["hits"]:
@@ -112,7 +112,7 @@ class HitReviews:
         for match in matches:
             q = build_query(match["party"], country=given.get(match["party"]))
             keys[match["party"]] = party_key(q.form.text, q.country)
-        today = self.ctx.clock().date()
+        today = self.ctx.today()
         with self.ctx.engine.connect() as conn:
             cleared = monitoring_store.clearances_of_parties(
                 conn, self._scope(), set(keys.values()), today
@@ -145,7 +145,7 @@ class HitReviews:
         out: dict[tuple[str, str], str] = {}
         with self.ctx.engine.connect() as conn:
             cleared = monitoring_store.clearances_of_parties(
-                conn, exporter, set(keys.values()), self.ctx.clock().date()
+                conn, exporter, set(keys.values()), self.ctx.today()
             )
             if not cleared:
                 return out
@@ -176,7 +176,7 @@ class HitReviews:
                        else (Origin.SCREENING, str(record.seq)))  # fmt: skip
         query = payload.get("query", {})
         out: dict[str, str] = {}
-        today = self.ctx.clock().date()
+        today = self.ctx.today()
         with self.ctx.engine.connect() as conn:
             tenant = None if monitoring else self._tenant_of(conn, record.actor)
             key = party_key(query.get("normalised") or query.get("name", ""),

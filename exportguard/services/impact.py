@@ -92,7 +92,7 @@ class Impact:
         touched = set(diff.added) | set(diff.changed)
         removed = set(diff.removed)
         affected: list[Affected] = []
-        today = self.ctx.clock().date()
+        today = self.ctx.today()
         for party in self.monitoring.find():
             query = build_query(party["name"], country=party["country"], type=party["type"])
             was = self.screening.screen_snapshots(
@@ -169,7 +169,7 @@ class Impact:
         ``old`` to ``new`` touches: the decision of today changes verdict, or a party (end
         user, intermediary) now matches an entry added or changed in ``new`` at the default
         threshold, even where the verdict stays (it may already be "refer")."""
-        today = self.ctx.clock().date()
+        today = self.ctx.today()
         current = [s for s in self.snapshots.snapshots_in_force() if s.source != new.source]
         with_old = current + ([old] if old is not None else [])
         with_new = [*current, new]
@@ -240,7 +240,7 @@ class Impact:
             self._revision(regime_id, from_revision) if from_revision else regimes[regime_id]
         )
         new_regime = self._revision(regime_id, to_revision) if to_revision else regimes[regime_id]
-        today = self.ctx.clock().date()
+        today = self.ctx.today()
         d0, d1 = since or today, until or today
         affected = []
         for licence, state in self._live_licences(regime_id):
@@ -277,7 +277,7 @@ class Impact:
 
                     content = decision_store.revision_content(conn, row["digest"])
                 assert content is not None
-                return self.decisions._regime_from(content, f"stored:{regime_id}")
+                return self.decisions.regime_from_text(content, f"stored:{regime_id}")
         raise NotFound(f"no stored revision {ref!r} of {regime_id}")
 
     # --- helpers --------------------------------------------------------------------------
@@ -285,7 +285,7 @@ class Impact:
     def _live_licences(self, regime_id: str | None = None) -> list[tuple[Licence, State]]:
         """Licences and applications live today, each with its state today: a licence
         past its validity is expired, whatever its last event says, and is left out."""
-        today = self.ctx.clock().date()
+        today = self.ctx.today()
         live = []
         for licence in self.licensing.find(regime=regime_id):
             if licence.state not in LIVE:
@@ -315,7 +315,7 @@ class Impact:
             end_use=licence.end_use,
             regimes=(licence.regime,),
         )
-        return self.decisions._decide(request, [chosen], snapshots).verdict.label
+        return self.decisions.decide_on(request, [chosen], snapshots).verdict.label
 
     def _licence_affected(
         self,

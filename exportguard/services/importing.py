@@ -204,7 +204,7 @@ class ListImports:
             index = NameIndex.build(0, parsed.entries)
             prepared.append((unit, parsed, texts, index, when, basis, note))
         results = [ImportResult(s, created=False) for s in known.values() if s is not None]
-        imported_at = self.ctx.clock().isoformat(timespec="seconds")
+        imported_at = self.ctx.now()
         with writing(self.ctx.engine) as conn:
             list_store.lock_imports(conn)
             was_current = {s.source: s for s in list_store.in_force(conn)}
@@ -227,7 +227,7 @@ class ListImports:
                 )  # fmt: skip
                 index.assign_snapshot(snapshot.id)
                 list_store.replace_index(conn, snapshot.id, FORMAT_VERSION, index.to_bytes())
-                self.lists.cache.indexes[snapshot.id] = index
+                self.lists.remember(snapshot.id, index)
                 self.audit.record(
                     conn,
                     "list-import",
@@ -326,7 +326,7 @@ class ListImports:
                 "snapshot": snapshot_id, "source": found.source,
                 "content_hash": found.content_hash, "reason": reason.strip()})  # fmt: skip
             retired = list_store.get(conn, snapshot_id)
-        self.lists.cache.merged.clear()
+        self.lists.forget_merged()
         assert retired is not None
         return retired
 

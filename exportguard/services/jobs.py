@@ -135,13 +135,21 @@ class Jobs:
         return job_id
 
     def get(self, job_id: str) -> dict[str, Any]:
+        """The job; :class:`NotFound` if there is none, or if an exporter user acts and it
+        is another user's (an exporter sees only its own jobs)."""
         with self.ctx.engine.connect() as conn:
             found = store.get_job(conn, job_id)
-        if found is None:
+        p = self.ctx.principal
+        if found is None or (p is not None and p.is_exporter and found["owner"] != p.username):
             raise NotFound(f"no job {job_id!r}")
         return found
 
     def find(self, owner: str | None = None) -> list[dict[str, Any]]:
+        """The jobs of ``owner`` (None: everyone's), oldest first; an exporter user acting
+        sees only its own, whatever ``owner`` is given."""
+        p = self.ctx.principal
+        if p is not None and p.is_exporter:
+            owner = p.username
         with self.ctx.engine.connect() as conn:
             return store.find_jobs(conn, owner)
 

@@ -91,7 +91,7 @@ class LicenceEvents:
             ) from None
         if not reason.strip():
             raise InvalidInput("every licence event needs a reason", field="reason")
-        today = self.ctx.clock().date()
+        today = self.ctx.today()
         when = on or today
         licence = self.get(licence_id)
         apply(licence, ev)  # the table first: an illegal event costs no screening

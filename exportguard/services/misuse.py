@@ -193,7 +193,7 @@ class MisuseReports(LicenceEvents):
             for step in steps:
                 self._transition_in(
                     conn, review["subject_id"], step, reason=f"review {review_id}: {reason}",
-                    on=self.ctx.clock().date(),
+                    on=self.ctx.today(),
                     conditions=conditions if step is event else None, expected_version=None,
                     data={"review": review_id}, decision_id=None,
                 )  # fmt: skip

@@ -186,7 +186,7 @@ class Monitoring(Alerts):
         an alert) no longer applies and is not listed."""
         if not 0 <= within_days <= 3660:
             raise InvalidInput("0 to 3660 days", field="within_days")
-        today = self.ctx.clock().date()
+        today = self.ctx.today()
         with self.ctx.engine.connect() as conn:
             found = store.clearances_expiring(conn, today, today + timedelta(days=within_days))
             scope = self._exporter_scope()
@@ -214,7 +214,7 @@ class Monitoring(Alerts):
         ``case_id``); a second officer clearing the same hit confirms it."""
         if not reason.strip():
             raise InvalidInput("a clearance needs a reason", field="reason")
-        today = self.ctx.clock().date()
+        today = self.ctx.today()
         if expires_on is not None and expires_on <= today:
             raise InvalidInput(
                 f"the expiry {expires_on} is not after today ({today}): a clearance that "

@@ -130,7 +130,7 @@ class Rescreening:
             with writing(self.ctx.engine) as conn:
                 self.nothing_in_force(conn, started)
             return RunReport("none", alerts=tuple(lapsed))
-        today = self.ctx.clock().date()
+        today = self.ctx.today()
         with self.ctx.engine.connect() as conn:
             parties = store.book(conn, ids)
             baseline = (
@@ -172,7 +172,7 @@ class Rescreening:
         """Record that counterparties were kept with no list in force to screen against:
         the next run's baseline is then empty, so it screens everyone against everything."""
         store.add_run(conn, {
-            "mode": "none", "as_of": self.ctx.clock().date(), "counts": {}, "snapshots": {},
+            "mode": "none", "as_of": self.ctx.today(), "counts": {}, "snapshots": {},
             "started_at": started, "finished_at": self.ctx.now(), "actor": self.ctx.actor,
         })  # fmt: skip
 

@@ -247,7 +247,7 @@ class Screening:
             limit=limit,
         )
         snaps, aside = self.lists.in_force_and_set_aside(as_of)
-        on = as_of or self.ctx.clock().date()
+        on = as_of or self.ctx.today()
         if sources:
             known = {s.source.casefold(): s.source for s in snaps}
             unknown = sorted(s for s in sources if s.strip().casefold() not in known)
@@ -337,7 +337,7 @@ class Screening:
         """Screen many (id, query) pairs in this process, yielding hits per id (as of
         today when no date is given)."""
         index = self.lists.merged_index(self.lists.snapshots_in_force(as_of))
-        on = as_of or self.ctx.clock().date()
+        on = as_of or self.ctx.today()
         for key, query in queries:
             hits = screen_with_parts(
                 query, lambda q: index.screen(q, threshold=threshold, limit=None, as_of=on)

@@ -140,6 +140,14 @@ class Snapshots:
         self.cache.indexes[snapshot_id] = index
         return index
 
+    def remember(self, snapshot_id: int, index: NameIndex) -> None:
+        """Cache the index just built for a snapshot (an import writes both)."""
+        self.cache.indexes[snapshot_id] = index
+
+    def forget_merged(self) -> None:
+        """Drop the merged indexes (a snapshot retired: a set may hold it)."""
+        self.cache.merged.clear()
+
     def merged_index(self, snapshots: Sequence[Snapshot]) -> NameIndex:
         """One index over several snapshots (merged once per set, then cached)."""
         key = tuple(sorted(s.id for s in snapshots))
