@@ -60,3 +60,15 @@ def test_a_non_admin_revokes_only_its_own_tokens(service: ExportGuard) -> None:
     service.for_actor(Actor("alice", "officer")).accounts.revoke_token(token_id)
     with pytest.raises(NotFound, match="already revoked"):
         service.for_actor(Actor("root", "admin")).accounts.revoke_token(token_id)
+
+
+def test_an_exporter_reaches_only_its_own_counterparties(service: ExportGuard) -> None:
+    added = service.monitoring.add(exporter="Acme Cyber", name="Northwind Traders")
+    mine = service.for_actor(Actor("acme", "exporter", "Acme Cyber"))
+    theirs = service.for_actor(Actor("globex", "exporter", "Globex Security"))
+    assert mine.monitoring.get(added["id"])["name"] == "Northwind Traders"
+    with pytest.raises(NotFound):
+        theirs.monitoring.get(added["id"])
+    with pytest.raises(NotFound):
+        theirs.monitoring.deactivate(added["id"])
+    assert service.monitoring.get(added["id"])["active"]

@@ -28,6 +28,7 @@ from exportguard.core.counterparties import ROLES
 from exportguard.core.entities import EntityType, Snapshot
 from exportguard.core.hit_cases import Disposition
 from exportguard.core.index import build_query
+from exportguard.core.permissions import owns
 from exportguard.errors import FieldError, InvalidInput, NotFound
 from exportguard.services.alerts import Alerts, Notifier
 from exportguard.services.rescreening import Rescreening, RunReport
@@ -118,9 +119,13 @@ class Monitoring(Alerts):
         return found
 
     def get(self, cp_id: str) -> dict[str, Any]:
+        """A counterparty with its current hits and clearances; :class:`NotFound` if there
+        is none, or if an exporter user acts and it is another company's (so neither
+        :meth:`clear` nor :meth:`deactivate` reaches one)."""
+        p = self.ctx.principal
         with self.ctx.engine.connect() as conn:
             found = store.get_counterparty(conn, cp_id)
-            if found is None:
+            if found is None or (p is not None and not owns(p, found["exporter"])):
                 raise NotFound(f"no counterparty {cp_id!r}")
             found["hits"] = list(store.last_hits(conn, cp_id).values())
             found["clearances"] = store.clearances_of(conn, cp_id)
