@@ -5,12 +5,15 @@ whatever edge calls them."""
 
 from __future__ import annotations
 
+from datetime import date
+
 import pytest
 
 from exportguard.core.permissions import Actor
 from exportguard.errors import NotFound
 from exportguard.services import ExportGuard
 from exportguard.services.context import Context
+from exportguard.services.decision_input import DecisionInput
 from tests.conftest import FIXED_NOW
 
 USE_CASES = ("lists", "screening", "imports", "decisions", "licensing", "cases", "audit",
@@ -72,3 +75,15 @@ def test_an_exporter_reaches_only_its_own_counterparties(service: ExportGuard) -
     with pytest.raises(NotFound):
         theirs.monitoring.deactivate(added["id"])
     assert service.monitoring.get(added["id"])["active"]
+
+
+def test_an_exporter_reaches_only_its_own_decisions(service: ExportGuard) -> None:
+    mine = service.for_actor(Actor("acme", "exporter", "Acme Cyber"))
+    made = mine.decisions.decide(DecisionInput(items=["4D004"], to="FR", on=date(2021, 11, 24)))
+    assert mine.decisions.decision(made.decision_id)["actor"] == "acme"
+    assert service.for_actor(Actor("olga", "officer")).decisions.decision(made.decision_id)
+    colleague = service.for_actor(Actor("acme2", "exporter", "Acme Cyber"))
+    with pytest.raises(NotFound):
+        colleague.decisions.decision(made.decision_id)
+    with pytest.raises(NotFound):
+        colleague.decisions.replay(made.decision_id)

@@ -218,9 +218,12 @@ class Decisions:
         )
 
     def decision(self, decision_id: str) -> dict[str, Any]:
+        """A stored decision; :class:`NotFound` if there is none, or if an exporter user
+        acts and another user made it (an exporter's decisions are its own)."""
         with self.ctx.engine.connect() as conn:
             found = decision_store.get_decision(conn, decision_id)
-        if found is None:
+        p = self.ctx.principal
+        if found is None or (p is not None and p.is_exporter and found["actor"] != p.username):
             raise NotFound(f"no decision {decision_id!r}")
         return found
 
