@@ -147,7 +147,7 @@ class ExportGuard:
         elif shared.database_url != database_url:
             raise ValueError("shared holds another store's engine")
         self.shared = shared
-        self.options = _Options(clock, impact_policy, notifier, audit_key, screener)
+        self._options = _Options(clock, impact_policy, notifier, audit_key, screener)
         ctx = Context(shared.engine, clock).acting_as(actor)
         self.ctx = ctx
         self.writer = writer = AuditWriter(ctx, audit_key)
@@ -171,7 +171,7 @@ class ExportGuard:
         )
         self.accounts = Accounts(ctx, audit=writer)
         self.jobs = Jobs(
-            ctx, audit=writer, lists=lists, acting_as=partial(_composed, shared, self.options)
+            ctx, audit=writer, lists=lists, acting_as=partial(_composed, shared, self._options)
         )
 
     @property
@@ -201,7 +201,7 @@ class ExportGuard:
         """The same application acting as ``actor`` (a new composition on the same engine
         and caches): what the API does per request, so the audit trail names who acted.
         Given an :class:`Actor`, use cases also check its role (``principal``)."""
-        return _composed(self.shared, self.options, actor)
+        return _composed(self.shared, self._options, actor)
 
     def close(self) -> None:
         self.engine.dispose()
