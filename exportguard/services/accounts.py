@@ -34,7 +34,8 @@ from exportguard.store import accounts as store
 from exportguard.store.engine import writing
 
 if TYPE_CHECKING:
-    from exportguard.services import ExportGuard
+    from exportguard.services.audit import AuditWriter
+    from exportguard.services.context import Context
 
 SESSION_HOURS = 12
 #: Failed sign-ins allowed for one user name from one address in :data:`LOCKOUT_MINUTES`
@@ -82,8 +83,9 @@ class Session:
 class Accounts:
     """Account use cases, reached as ``ExportGuard.accounts``."""
 
-    def __init__(self, app: ExportGuard) -> None:
-        self.app = app
+    def __init__(self, ctx: Context, *, audit: AuditWriter) -> None:
+        self.ctx = ctx
+        self.audit = audit
 
     def create_user(
         self, username: str, password: str, role: str, exporter: str | None = None
@@ -107,7 +109,7 @@ class Accounts:
         errors.extend(role_problems(role, exporter))
         if errors:
             raise InvalidInput(errors)
-        with writing(self.app.engine) as conn:
+        with writing(self.ctx.engine) as conn:
             if store.user_by_name(conn, username) is not None:
                 raise InvalidInput(f"user {username!r} exists", field="username")
             user_id = store.add_user(
@@ -118,10 +120,10 @@ class Accounts:
                     "role": role,
                     "exporter": exporter.strip() if exporter else None,
                     "active": 1,
-                    "created_at": self.app._now(),
+                    "created_at": self.ctx.now(),
                 },
             )
-            self.app.audit.record(
+            self.audit.record(
                 conn, "user", username, {"created": True, "role": role, "exporter": exporter}
             )
         return {
@@ -133,7 +135,7 @@ class Accounts:
         }
 
     def users(self) -> list[dict[str, Any]]:
-        with self.app.engine.connect() as conn:
+        with self.ctx.engine.connect() as conn:
             return [
                 {k: v for k, v in u.items() if k != "password_hash"} for u in store.all_users(conn)
             ]
@@ -141,13 +143,13 @@ class Accounts:
     def set_active(self, username: str, active: bool) -> None:
         """Enable or disable a user (a disabled user's sessions end); the last active admin
         cannot be disabled. Audited."""
-        with writing(self.app.engine) as conn:
+        with writing(self.ctx.engine) as conn:
             user = self._user(conn, username)
             if not active:
                 self._keep_an_admin(conn, user)
                 store.end_sessions(conn, user["id"])
             store.set_user_active(conn, user["id"], active)
-            self.app.audit.record(conn, "user", username, {"active": active})
+            self.audit.record(conn, "user", username, {"active": active})
 
     def set_role(self, username: str, role: str, exporter: str | None = None) -> None:
         """Change a user's role (and company, for an exporter); their sessions end. The last
@@ -155,14 +157,14 @@ class Accounts:
         errors = role_problems(role, exporter)
         if errors:
             raise InvalidInput(errors)
-        with writing(self.app.engine) as conn:
+        with writing(self.ctx.engine) as conn:
             user = self._user(conn, username)
             if role != "admin":
                 self._keep_an_admin(conn, user)
             company = exporter.strip() if exporter else None
             store.set_role(conn, user["id"], role, company)
             store.end_sessions(conn, user["id"])
-            self.app.audit.record(conn, "user", username, {"role": role, "exporter": company})
+            self.audit.record(conn, "user", username, {"role": role, "exporter": company})
 
     def change_password(self, username: str, current: str, new: str) -> None:
         """A user changes their own password (the current one is checked); every session and
@@ -172,14 +174,14 @@ class Accounts:
         if problems:
             raise InvalidInput(problems)
         self.throttle(username, "password_change")
-        with writing(self.app.engine) as conn:
+        with writing(self.ctx.engine) as conn:
             user = self._user(conn, username)
             ok = check_password(current, user["password_hash"])
             if ok:
                 store.set_password_hash(conn, user["id"], hash_password(new))
                 store.end_sessions(conn, user["id"])
-                revoked = store.revoke_tokens_of(conn, user["id"], self.app._now())
-            self.app.audit.record(
+                revoked = store.revoke_tokens_of(conn, user["id"], self.ctx.now())
+            self.audit.record(
                 conn, "password" if ok else "password-change-failed", username,
                 {"changed_by": "self", "tokens_revoked": revoked} if ok else {},
             )  # fmt: skip
@@ -192,22 +194,22 @@ class Accounts:
         problems = password_problems(new, username)
         if problems:
             raise InvalidInput(problems)
-        with writing(self.app.engine) as conn:
+        with writing(self.ctx.engine) as conn:
             user = self._user(conn, username)
             store.set_password_hash(conn, user["id"], hash_password(new))
             store.end_sessions(conn, user["id"])
-            revoked = store.revoke_tokens_of(conn, user["id"], self.app._now())
-            self.app.audit.record(conn, "password", username, {
-                "changed_by": self.app.actor, "tokens_revoked": revoked})  # fmt: skip
+            revoked = store.revoke_tokens_of(conn, user["id"], self.ctx.now())
+            self.audit.record(conn, "password", username, {
+                "changed_by": self.ctx.actor, "tokens_revoked": revoked})  # fmt: skip
 
     def throttle(self, username: str, action: str) -> None:
         """Refuse (:class:`TooManyAttempts`) a call of an expensive ``action`` past its
         allowance per user (:data:`ALLOWANCES`), counted in the store so every instance of
         the service shares it; the call is noted otherwise."""
         per_minute = ALLOWANCES[action]
-        now = self.app.clock()
+        now = self.ctx.clock()
         since = (now - timedelta(minutes=1)).isoformat(timespec="seconds")
-        with writing(self.app.engine) as conn:
+        with writing(self.ctx.engine) as conn:
             used = store.count_and_note_use(
                 conn, username, action, now.isoformat(timespec="seconds"), since
             )
@@ -243,8 +245,8 @@ class Accounts:
             raise InvalidInput("a token needs a name (1 to 100 characters) saying what uses it",
                                field="name")  # fmt: skip
         token = "eg_" + secrets.token_urlsafe(32)
-        now = self.app.clock()
-        with writing(self.app.engine) as conn:
+        now = self.ctx.clock()
+        with writing(self.ctx.engine) as conn:
             user = store.user_by_name(conn, username)
             if user is None:
                 raise NotFound(f"no user {username!r}")
@@ -258,31 +260,37 @@ class Accounts:
                     "expires_at": (now + timedelta(days=days)).isoformat(timespec="seconds"),
                 },
             )
-            self.app.audit.record(conn, "token", username, {"created": token_id, "name": name})
+            self.audit.record(conn, "token", username, {"created": token_id, "name": name})
         return token_id, token
 
     def tokens(self, username: str) -> list[dict[str, Any]]:
-        with self.app.engine.connect() as conn:
+        with self.ctx.engine.connect() as conn:
             user = store.user_by_name(conn, username)
             if user is None:
                 raise NotFound(f"no user {username!r}")
             return store.tokens_of(conn, user["id"])
 
     def revoke_token(self, token_id: int, *, owner: str | None = None) -> None:
-        with writing(self.app.engine) as conn:
+        """Revoke an API token (audited); ``owner``: only if it is that user's. A signed-in
+        user other than an admin revokes only their own (:class:`NotFound` otherwise, as
+        for no token)."""
+        p = self.ctx.principal
+        if p is not None and p.role != "admin":
+            owner = p.username
+        with writing(self.ctx.engine) as conn:
             user_id = store.token_owner(conn, token_id)
             user = store.user_by_id(conn, user_id) if user_id is not None else None
             if user is None or (owner is not None and user["username"] != owner):
                 raise NotFound(f"no token {token_id}")
-            if not store.revoke_token(conn, token_id, self.app._now()):
+            if not store.revoke_token(conn, token_id, self.ctx.now()):
                 raise NotFound(f"token {token_id} is already revoked")
-            self.app.audit.record(conn, "token", user["username"], {"revoked": token_id})
+            self.audit.record(conn, "token", user["username"], {"revoked": token_id})
 
     # --- authentication -----------------------------------------------------------------
 
     def by_token(self, token: str) -> Actor:
-        now = self.app.clock().isoformat(timespec="seconds")
-        with self.app.engine.connect() as conn:
+        now = self.ctx.now()
+        with self.ctx.engine.connect() as conn:
             user = store.token_user(conn, sha256_hex(token), now)
         if user is None or not user["active"]:
             raise AuthenticationFailed("invalid, revoked or expired API token")
@@ -294,10 +302,10 @@ class Accounts:
         A wrong user name costs the same work as a wrong password (a password is checked
         against a dummy hash), so timing does not tell which user names exist.
         """
-        now = self.app.clock()
+        now = self.ctx.clock()
         at = now.isoformat(timespec="seconds")
         since = (now - timedelta(minutes=LOCKOUT_MINUTES)).isoformat(timespec="seconds")
-        with writing(self.app.engine) as conn:
+        with writing(self.ctx.engine) as conn:
             locked = (
                 store.failures_since(conn, username=username, address=address, since=since)
                 >= MAX_FAILURES
@@ -312,7 +320,7 @@ class Accounts:
                 store.add_attempt(conn, username, address, at, ok)
             if not ok:
                 reason = "locked" if locked else "credentials"
-                self.app.audit.record(
+                self.audit.record(
                     conn, "sign-in-failed", username[:100], {"address": address, "reason": reason}
                 )
         if locked:
@@ -322,18 +330,18 @@ class Accounts:
         if not ok or user is None:
             raise AuthenticationFailed("wrong user name or password")
         token, csrf = secrets.token_urlsafe(32), secrets.token_urlsafe(24)
-        with writing(self.app.engine) as conn:
+        with writing(self.ctx.engine) as conn:
             store.add_session(conn, {
                 "token_hash": sha256_hex(token), "user_id": user["id"], "csrf": csrf,
                 "created_at": at,
                 "expires_at": (now + timedelta(hours=SESSION_HOURS)).isoformat(timespec="seconds"),
             })  # fmt: skip
-            self.app.audit.record(conn, "sign-in", username, {"address": address})
+            self.audit.record(conn, "sign-in", username, {"address": address})
         return Session(Actor(user["username"], user["role"], user["exporter"]), csrf, token)
 
     def by_session(self, token: str) -> Session:
-        now = self.app.clock().isoformat(timespec="seconds")
-        with self.app.engine.connect() as conn:
+        now = self.ctx.now()
+        with self.ctx.engine.connect() as conn:
             found = store.session(conn, sha256_hex(token), now)
         if found is None or not found["active"]:
             raise AuthenticationFailed("not signed in (or the session expired)")
@@ -341,17 +349,17 @@ class Accounts:
 
     def sign_out(self, token: str) -> None:
         """End a session (audited with the user it belonged to)."""
-        now = self.app.clock().isoformat(timespec="seconds")
-        with writing(self.app.engine) as conn:
+        now = self.ctx.now()
+        with writing(self.ctx.engine) as conn:
             found = store.session(conn, sha256_hex(token), now)
             store.delete_session(conn, sha256_hex(token))
             if found is not None:
-                self.app.audit.record(conn, "sign-out", found["username"], {})
+                self.audit.record(conn, "sign-out", found["username"], {})
 
     def demo_passwords_in_use(self) -> list[str]:
         """The demo accounts that still exist, active, with their public demo password."""
         found = []
-        with self.app.engine.connect() as conn:
+        with self.ctx.engine.connect() as conn:
             for username, password, _, _ in DEMO_ACCOUNTS:
                 user = store.user_by_name(conn, username)
                 if user and user["active"] and check_password(password, user["password_hash"]):
@@ -360,7 +368,7 @@ class Accounts:
 
     def ensure_demo(self) -> bool:
         """Create the demo accounts on a store with no users; True if it did."""
-        with self.app.engine.connect() as conn:
+        with self.ctx.engine.connect() as conn:
             if store.count_users(conn):
                 return False
         for username, password, role, exporter in DEMO_ACCOUNTS:

@@ -26,7 +26,10 @@ from exportguard.store.engine import writing
 if TYPE_CHECKING:
     import httpx
 
-    from exportguard.services import ExportGuard
+    from exportguard.services.audit import AuditWriter
+    from exportguard.services.context import Context
+    from exportguard.services.hit_cases import Cases
+    from exportguard.services.snapshots import Snapshots
 
 log = logging.getLogger(__name__)
 
@@ -78,8 +81,21 @@ MAX_BACKOFF_MINUTES = 360
 class Alerts:
     """Alert use cases (part of ``ExportGuard.monitoring``)."""
 
-    def __init__(self, app: ExportGuard, notifier: Notifier | None = None) -> None:
-        self.app = app
+    def __init__(
+        self,
+        ctx: Context,
+        *,
+        audit: AuditWriter,
+        lists: Snapshots,
+        cases: Cases,
+        notifier: Notifier | None = None,
+    ) -> None:
+        self.ctx = ctx
+        self.audit = audit
+        #: the snapshots in force and their indexes (runs screen on them)
+        self.lists = lists
+        #: hit review cases: a counterparty's hit is decided through one
+        self.cases = cases
         self.notifier = notifier
 
     def _enqueue(self, conn: Connection, alert: Mapping[str, Any]) -> None:
@@ -89,7 +105,7 @@ class Alerts:
             return
         event_id = str(uuid.uuid4())
         store.enqueue(conn, event_id, {"event_id": event_id, "type": "alert", "alert": alert},
-                      self.app._now(), alert_id=alert.get("id"))  # fmt: skip
+                      self.ctx.now(), alert_id=alert.get("id"))  # fmt: skip
 
     def deliver(self, limit: int = 100) -> dict[str, int]:
         """Post the notifications that are due; a failure is retried later (the wait
@@ -100,8 +116,8 @@ class Alerts:
         whole timeout). Returns counts: delivered, failed (this round), undelivered."""
         counts = {"delivered": 0, "failed": 0}
         if self.notifier is not None:
-            now = self.app.clock()
-            with writing(self.app.engine) as conn:
+            now = self.ctx.clock()
+            with writing(self.ctx.engine) as conn:
                 rows = store.due(conn, now.isoformat(timespec="seconds"), limit)
             for row in rows:
                 attempts = row["attempts"] + 1
@@ -114,14 +130,14 @@ class Alerts:
                 wait = timedelta(minutes=min(2 ** (attempts - 1), MAX_BACKOFF_MINUTES))
                 status = ("delivered" if error is None
                           else "failed" if attempts >= MAX_ATTEMPTS else "pending")  # fmt: skip
-                with writing(self.app.engine) as conn:
+                with writing(self.ctx.engine) as conn:
                     store.mark_delivery(
                         conn, row["id"], status=status, attempts=attempts,
                         next_attempt_at=(now + wait).isoformat(timespec="seconds"),
                         error=error,
                         delivered_at=now.isoformat(timespec="seconds") if error is None else None,
                     )  # fmt: skip
-                    self.app.audit.record(conn, "webhook", row["event_id"], {
+                    self.audit.record(conn, "webhook", row["event_id"], {
                         "status": status, "attempts": attempts, "error": error})  # fmt: skip
                 counts["delivered" if error is None else "failed"] += 1
                 if error is not None:
@@ -140,39 +156,39 @@ class Alerts:
         """Queue again every notification given up after :data:`MAX_ATTEMPTS` (the
         listener is back after a long outage): due now, attempts counted afresh; audited.
         Returns how many were queued."""
-        now = self.app.clock().isoformat(timespec="seconds")
-        with writing(self.app.engine) as conn:
+        now = self.ctx.now()
+        with writing(self.ctx.engine) as conn:
             count = store.requeue_failed(conn, now)
             if count:
-                self.app.audit.record(conn, "webhook", "retry-failed", {"requeued": count})
+                self.audit.record(conn, "webhook", "retry-failed", {"requeued": count})
         return count
 
     def undelivered(self, exporter: str | None = None) -> int:
         """Alert notifications not (yet) delivered to the webhook (of one exporter's
         counterparties if given; an exporter user always sees its own count)."""
         scope = self._exporter_scope() or exporter
-        with self.app.engine.connect() as conn:
+        with self.ctx.engine.connect() as conn:
             return store.undelivered(conn, scope)
 
     def lapse_clearances(self) -> list[dict[str, Any]]:
         """Clearances expired before today raise a ``clearance_lapsed`` alert (re-review
         due) where the counterparty still has the hit; each lapse is audited once."""
-        today = self.app.clock().date()
+        today = self.ctx.today()
         raised: list[dict[str, Any]] = []
-        with self.app.engine.connect() as conn:
+        with self.ctx.engine.connect() as conn:
             if not store.lapsed_clearances(conn, today):
                 return raised
-        with writing(self.app.engine) as conn:
+        with writing(self.ctx.engine) as conn:
             for clearance in store.lapsed_clearances(conn, today):
                 cp_id, entry_id = clearance["counterparty_id"], clearance["entry_id"]
-                store.mark_lapsed(conn, clearance["id"], self.app._now())
+                store.mark_lapsed(conn, clearance["id"], self.ctx.now())
                 hit = next((h for h in store.last_hits(conn, cp_id).values()
                             if h["entry_id"] == entry_id), None)  # fmt: skip
                 party = store.get_counterparty(conn, cp_id)
                 # A clearance is of one version of the entry: once the entry changed, the
                 # change raised its own alert and this clearance no longer applied.
                 voided = hit is not None and hit["entry_digest"] != clearance["entry_digest"]
-                self.app.audit.record(conn, "clearance-lapsed", cp_id, {
+                self.audit.record(conn, "clearance-lapsed", cp_id, {
                     "entry_id": entry_id, "expired_on": str(clearance["expires_on"]),
                     "still_a_hit": hit is not None, "voided_by_a_change": voided})  # fmt: skip
                 if hit is None or party is None or voided:
@@ -181,7 +197,7 @@ class Alerts:
                     "counterparty_id": cp_id, "snapshot_id": hit["snapshot_id"],
                     "entry_id": entry_id, "entry_digest": hit["entry_digest"],
                     "kind": AlertKind.CLEARANCE_LAPSED.value, "score": hit["score"],
-                    "status": AlertStatus.OPEN.value, "created_at": self.app._now(),
+                    "status": AlertStatus.OPEN.value, "created_at": self.ctx.now(),
                     "data": {"counterparty": party["name"], "exporter": party["exporter"],
                              "clearance": clearance["reason"],
                              "expired_on": str(clearance["expires_on"])},
@@ -206,7 +222,7 @@ class Alerts:
             choices = ", ".join(s.value for s in AlertStatus)
             raise InvalidInput(f"must be one of {choices} (or all)", field="status")
         self.lapse_clearances()
-        with self.app.engine.connect() as conn:
+        with self.ctx.engine.connect() as conn:
             found = store.find_alerts(
                 conn, status=status, exporter=exporter, counterparty_id=counterparty_id
             )
@@ -226,7 +242,7 @@ class Alerts:
         """Decide a counterparty's hit through its review case (opened if need be): a
         second officer giving the decision that waits for confirmation confirms it; the
         decision the closed case already has is the answer again."""
-        cases = self.app.cases
+        cases = self.cases
         case, _ = cases.open(Origin.MONITORING, cp_id, entry_id, alert_id=alert_id)
         if case["state"] == CaseState.CLOSED and case["disposition"] == disposition:
             return cases.get(case["id"])
@@ -253,10 +269,10 @@ class Alerts:
             raise InvalidInput("must be true_match or false_positive", field="resolution")
         if not reason.strip():
             raise InvalidInput("say why", field="reason")
-        if self.app.principal is None:
+        if self.ctx.principal is None:
             return self._move(alert_id, AlertStatus.RESOLVED, chosen, reason)
         # A signed-in user decides through the hit's review case (four-eyes).
-        with self.app.engine.connect() as conn:
+        with self.ctx.engine.connect() as conn:
             alert = store.get_alert(conn, alert_id)
         scope = self._exporter_scope()
         if alert is None or (scope is not None and alert["exporter"] != scope):
@@ -264,7 +280,7 @@ class Alerts:
         move(alert_id, AlertStatus(alert["status"]), AlertStatus.RESOLVED)
         case = self._through_case(alert["counterparty_id"], alert["entry_id"],
                                   Disposition(chosen.value), reason, alert_id=alert_id)  # fmt: skip
-        with self.app.engine.connect() as conn:
+        with self.ctx.engine.connect() as conn:
             found = store.get_alert(conn, alert_id)
         assert found is not None
         return {**found, "case": {k: case[k] for k in ("id", "state", "disposition",
@@ -273,7 +289,7 @@ class Alerts:
     def _move(
         self, alert_id: int, target: AlertStatus, resolution: Resolution | None, reason: str
     ) -> dict[str, Any]:
-        with writing(self.app.engine) as conn:
+        with writing(self.ctx.engine) as conn:
             alert = store.get_alert(conn, alert_id)
             scope = self._exporter_scope()
             if alert is None or (scope is not None and alert["exporter"] != scope):
@@ -282,10 +298,10 @@ class Alerts:
             move(alert_id, current, target)
             store.set_alert_status(
                 conn, alert_id, expected=current, status=target,
-                resolution=resolution.value if resolution else None, at=self.app._now(),
-                actor=self.app.actor, reason=reason.strip(),
+                resolution=resolution.value if resolution else None, at=self.ctx.now(),
+                actor=self.ctx.actor, reason=reason.strip(),
             )  # fmt: skip
-            self.app.audit.record(conn, "alert", str(alert_id), {
+            self.audit.record(conn, "alert", str(alert_id), {
                 "status": target.value, "resolution": resolution.value if resolution else None,
                 "reason": reason.strip()})  # fmt: skip
             found = store.get_alert(conn, alert_id)
@@ -293,5 +309,5 @@ class Alerts:
         return found
 
     def _exporter_scope(self) -> str | None:
-        p = self.app.principal
+        p = self.ctx.principal
         return p.exporter if p is not None and p.is_exporter else None

@@ -43,9 +43,9 @@ class Amendments(LicenceEvents):
             raise InvalidInput("say why the licence should change", field="reason")
         if conditions == Conditions():
             raise InvalidInput("name at least one condition to change", field="conditions")
-        with writing(self.app.engine) as conn:
+        with writing(self.ctx.engine) as conn:
             licence = self._own_licence(conn, licence_id)
-            today = self.app.clock().date()
+            today = self.ctx.today()
             state = state_on(cases.events(conn, licence_id), today, licence.conditions)
             if state not in (State.ISSUED, State.SUSPENDED):
                 raise IllegalTransition(
@@ -55,11 +55,11 @@ class Amendments(LicenceEvents):
             request = AmendmentRequest(
                 id=cases.next_id(conn, "amendment", "AR"), licence=licence_id,
                 exporter=licence.exporter, conditions=conditions, reason=reason.strip(),
-                requested_by=self.app.actor, requested_at=self.app._now(),
+                requested_by=self.ctx.actor, requested_at=self.ctx.now(),
                 based_on_version=licence.version,
             )  # fmt: skip
             cases.add_request(conn, request)
-            self.app.audit.record(conn, "amendment-request", request.id, {
+            self.audit.record(conn, "amendment-request", request.id, {
                 "licence": licence_id, "conditions": conditions.to_dict(),
                 "reason": request.reason, "based_on_version": licence.version})  # fmt: skip
         return request
@@ -76,11 +76,11 @@ class Amendments(LicenceEvents):
                 choices = ", ".join(s.value for s in RequestStatus)
                 raise InvalidInput(f"must be one of {choices}", field="status") from None
         exporter = self._exporter_scope()
-        with self.app.engine.connect() as conn:
+        with self.ctx.engine.connect() as conn:
             return cases.find_requests(conn, exporter=exporter, licence=licence, status=wanted)
 
     def amendment_request(self, request_id: str) -> AmendmentRequest:
-        with self.app.engine.connect() as conn:
+        with self.ctx.engine.connect() as conn:
             found = cases.get_request(conn, request_id)
         scope = self._exporter_scope()
         if found is None or (scope is not None and found.exporter != scope):
@@ -96,13 +96,13 @@ class Amendments(LicenceEvents):
         """
         if not reason.strip():
             raise InvalidInput("every decision needs a reason", field="reason")
-        if self.app.principal is not None and self.app.principal.role not in ("officer", "admin"):
+        if self.ctx.principal is not None and self.ctx.principal.role not in ("officer", "admin"):
             raise PermissionDenied("only a licensing officer decides amendment requests")
         request = self.amendment_request(request_id)
         status = RequestStatus.APPROVED if approve else RequestStatus.REFUSED
-        with writing(self.app.engine) as conn:
+        with writing(self.ctx.engine) as conn:
             if not cases.decide_request(
-                conn, request_id, status, actor=self.app.actor, at=self.app._now(),
+                conn, request_id, status, actor=self.ctx.actor, at=self.ctx.now(),
                 reason=reason.strip(),
             ):  # fmt: skip
                 raise IllegalTransition(f"amendment request {request_id} is already decided")
@@ -117,11 +117,11 @@ class Amendments(LicenceEvents):
             if approve:
                 self._transition_in(
                     conn, request.licence, Event.AMEND, reason=f"{request_id}: {reason.strip()}",
-                    on=self.app.clock().date(), conditions=request.conditions,
+                    on=self.ctx.today(), conditions=request.conditions,
                     expected_version=None, data={"amendment_request": request_id},
                     decision_id=None,
                 )  # fmt: skip
-            self.app.audit.record(conn, "amendment-decision", request_id, {
+            self.audit.record(conn, "amendment-decision", request_id, {
                 "licence": request.licence, "status": status.value,
                 "reason": reason.strip()})  # fmt: skip
             decided = cases.get_request(conn, request_id)
@@ -130,7 +130,7 @@ class Amendments(LicenceEvents):
 
     def _exporter_scope(self) -> str | None:
         """The acting exporter's company, or None when the actor sees every exporter's."""
-        p = self.app.principal
+        p = self.ctx.principal
         return p.exporter if p is not None and p.is_exporter else None
 
     def _own_licence(self, conn: Connection, licence_id: str) -> Licence:

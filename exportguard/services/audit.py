@@ -21,7 +21,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Protocol
 
 from sqlalchemy import Connection
 
@@ -45,7 +45,7 @@ if TYPE_CHECKING:
         Ed25519PublicKey,
     )
 
-    from exportguard.services import ExportGuard
+    from exportguard.services.context import Context
 
 #: A checkpoint is signed with every record whose sequence number is a multiple of this.
 CHECKPOINT_EVERY = 256
@@ -193,11 +193,12 @@ class Verification:
         }
 
 
-class Audit:
-    """Audit use cases, reached as ``ExportGuard.audit``."""
+class AuditWriter:
+    """Appends to the audit trail: the one collaborator every use case that acts is given
+    (the time and the actor come from its :class:`Context`)."""
 
-    def __init__(self, app: ExportGuard, key: AuditKey | None = None) -> None:
-        self.app = app
+    def __init__(self, ctx: Context, key: AuditKey | None = None) -> None:
+        self.ctx = ctx
         self.key = key
 
     def record(
@@ -207,8 +208,8 @@ class Audit:
         :data:`CHECKPOINT_EVERY`-th record is also signed, in the same transaction."""
         record = audit_store.append(
             conn,
-            at=self.app._now(),
-            actor=self.app.actor,
+            at=self.ctx.now(),
+            actor=self.ctx.actor,
             kind=kind,
             subject=subject,
             payload=payload,
@@ -217,19 +218,43 @@ class Audit:
             audit_store.add_checkpoint(conn, self.key.sign(record.seq, record.hash, record.at))
         return record
 
+
+class Dispositions(Protocol):
+    """What a certificate says of each hit's review (``Cases.dispositions``)."""
+
+    def dispositions(self, record: AuditRecord) -> dict[str, str]: ...
+
+
+class Audit:
+    """Audit use cases, reached as ``ExportGuard.audit``: reading, verifying and anchoring
+    the trail, certificates (each hit's disposition from ``reviews``); :meth:`record`
+    is its ``writer``'s."""
+
+    def __init__(self, ctx: Context, writer: AuditWriter, reviews: Dispositions) -> None:
+        self.ctx = ctx
+        self.writer = writer
+        self.key = writer.key
+        self.reviews = reviews
+
+    def record(
+        self, conn: Connection, kind: str, subject: str, payload: Mapping[str, Any]
+    ) -> AuditRecord:
+        """:meth:`AuditWriter.record`."""
+        return self.writer.record(conn, kind, subject, payload)
+
     def checkpoint(self) -> Checkpoint:
         """Sign the chain's head now (nothing to do if it is signed already)."""
         if self.key is None:
             raise InvalidInput("no audit signing key is configured (EXPORTGUARD_AUDIT_KEY)",
                                field="audit_key")  # fmt: skip
-        with writing(self.app.engine) as conn:
+        with writing(self.ctx.engine) as conn:
             head = audit_store.head(conn, lock=True)
             if head is None:
                 raise InvalidInput("the audit trail is empty: nothing to sign", field="audit")
             existing = audit_store.next_checkpoint(conn, head[0])
             if existing is not None and existing.seq == head[0]:
                 return existing
-            checkpoint = self.key.sign(head[0], head[1], self.app._now())
+            checkpoint = self.key.sign(head[0], head[1], self.ctx.now())
             audit_store.add_checkpoint(conn, checkpoint)
         return checkpoint
 
@@ -243,7 +268,7 @@ class Audit:
 
     def last_head(self) -> dict[str, Any]:
         """The newest signed checkpoint, as :meth:`head` gives it, without signing anything."""
-        with self.app.engine.connect() as conn:
+        with self.ctx.engine.connect() as conn:
             found = audit_store.latest_checkpoint(conn)
         if found is None:
             raise NotFound("no signed checkpoint yet (POST /audit/head, or `audit head`)")
@@ -261,7 +286,7 @@ class Audit:
         """
         key = load_public_key(public_key, "public key") if public_key else (
             self.key.public if self.key else None)  # fmt: skip
-        with self.app.engine.connect() as conn:
+        with self.ctx.engine.connect() as conn:
             head = audit_store.head(conn)
             records = list(audit_store.records(conn))
             checkpoints = audit_store.checkpoints(conn)
@@ -299,7 +324,7 @@ class Audit:
         """Whether record ``seq`` is intact and anchored: re-compute it and the records
         after it up to the next signed checkpoint (or the head), and check that checkpoint's
         signature. O(:data:`CHECKPOINT_EVERY`) records, not the whole chain."""
-        with self.app.engine.connect() as conn:
+        with self.ctx.engine.connect() as conn:
             head = audit_store.head(conn)
             checkpoint = audit_store.next_checkpoint(conn, seq)
             last = checkpoint.seq if checkpoint else (head[0] if head else seq)
@@ -323,7 +348,7 @@ class Audit:
         return Verification(len(run), head, tuple(problems), int(anchored), anchored)
 
     def records(self, *, kind: str | None = None, subject: str | None = None) -> list[AuditRecord]:
-        with self.app.engine.connect() as conn:
+        with self.ctx.engine.connect() as conn:
             return list(audit_store.records(conn, kind=kind, subject=subject))
 
     def page(
@@ -336,14 +361,14 @@ class Audit:
         ``since`` is :class:`InvalidInput` (it would match nothing, silently)."""
         if since is not None and until is not None and until < since:
             raise InvalidInput(f"until {until} is before since {since}", field="until")
-        with self.app.engine.connect() as conn:
+        with self.ctx.engine.connect() as conn:
             return audit_store.page(
                 conn, limit=limit, offset=offset, kind=kind, subject=subject, actor=actor,
                 since=since, until=until, newest_first=newest_first,
             )  # fmt: skip
 
     def get(self, seq: int) -> AuditRecord:
-        with self.app.engine.connect() as conn:
+        with self.ctx.engine.connect() as conn:
             found = audit_store.get(conn, seq)
         if found is None:
             raise NotFound(f"no audit record {seq}")
@@ -360,8 +385,8 @@ class Audit:
                 f"audit record {seq} is a {record.kind}, not a screening", field="seq"
             )
         verification = self.anchor_of(seq)
-        dispositions = self.app.cases.dispositions(record)
-        document = render_certificate(record, verification, dispositions, self.app._now())
+        dispositions = self.reviews.dispositions(record)
+        document = render_certificate(record, verification, dispositions, self.ctx.now())
         return document, hashlib.sha256(document.encode()).hexdigest()
 
 

@@ -88,9 +88,9 @@ def import_parties(
     :class:`~exportguard.errors.InvalidInput` (file, line, field) before any write."""
     from exportguard.services.rescreening import Rescreening
 
-    app = monitoring.app
+    ctx = monitoring.ctx
     file = file_label(file)
-    principal = app.principal
+    principal = ctx.principal
     if principal is not None and principal.is_exporter:
         own_only, exporter = True, principal.exporter
     if own_only and not exporter:
@@ -100,23 +100,23 @@ def import_parties(
     digest = hashlib.sha256(text.encode()).hexdigest()  # of the text: bytes or upload alike
     lines = parse_parties(text, file, exporter=exporter, own_only=own_only)
     exporters = {line.exporter for line in lines}
-    with app.engine.connect() as conn:
+    with ctx.engine.connect() as conn:
         matched = _match(lines, store.counterparties_of(conn, exporters))
-    snaps = app.snapshots_in_force()
+    snaps = monitoring.lists.snapshots_in_force()
     rescreening = Rescreening(monitoring)
-    today = app.clock().date()
+    today = ctx.today()
     to_screen: list[PartyRow] = [(f"line {r.line}", r.name, r.country, r.type) for r in matched.new]
     to_screen += [(p["id"], r.name, r.country, r.type) for r, p in matched.updated
                   if _screened_fields_differ(r, p)]  # fmt: skip
     found: dict[str, list[Hit]] = {}
     if snaps:
         found = dict(rescreening.screen(snaps, to_screen, Plan(as_of=today), progress))
-    with writing(app.engine) as conn:
+    with writing(ctx.engine) as conn:
         store.lock_counterparties(conn)
         # Matched again under the lock: another import of these rows may have run meanwhile.
         again = _match(lines, store.counterparties_of(conn, exporters))
         ids = cases.next_ids(conn, "counterparty", "C", len(again.new))
-        now = app._now()
+        now = ctx.now()
         rows = [
             {"id": cp_id, "exporter": r.exporter, "name": r.name, "role": r.role or "customer",
              "country": r.country, "type": r.type, "active": 1, "created_at": now,
@@ -138,8 +138,8 @@ def import_parties(
                 results.append((party["id"], found[party["id"]]))
         outcome = rescreening.apply(conn, results, snaps, today)
         if not snaps and (ids or again.updated):
-            rescreening.nothing_in_force(conn, app._now())
-        app.audit.record(conn, "counterparty-import", file, {
+            rescreening.nothing_in_force(conn, ctx.now())
+        monitoring.audit.record(conn, "counterparty-import", file, {
             "file": file, "sha256": digest, "rows": len(lines),
             "created": [ids[0], ids[-1]] if ids else [], "created_count": len(ids),
             "rows_sha256": _sha(rows), "updated": changes, "unchanged": again.unchanged,
@@ -148,7 +148,10 @@ def import_parties(
         })  # fmt: skip
     screened_ids = list(ids) + [p["id"] for _, p in again.updated]
     alerts = list(outcome.alerts)
-    if [s.id for s in app.snapshots_in_force()] != [s.id for s in snaps] and screened_ids:
+    if (
+        [s.id for s in monitoring.lists.snapshots_in_force()] != [s.id for s in snaps]
+        and screened_ids
+    ):
         # A list import ran while these were screened: screen them on what is in force now.
         alerts += monitoring.rescreen(screened_ids)
     elif alerts:

@@ -47,7 +47,10 @@ from exportguard.store import lists as list_store
 from exportguard.store.engine import writing
 
 if TYPE_CHECKING:
-    from exportguard.services import ExportGuard
+    from exportguard.services.audit import AuditWriter
+    from exportguard.services.context import Context
+    from exportguard.services.screening import Screening
+    from exportguard.services.snapshots import Snapshots
 
 #: Screening hits at or above this score reach the listed-party rules (which decide
 #: themselves what is a sure match: at least DEFAULT_THRESHOLD; below it, a possible one).
@@ -61,8 +64,20 @@ MAX_DAYS_AHEAD = 366
 class Decisions:
     """Decision use cases, reached as ``ExportGuard.decisions``."""
 
-    def __init__(self, app: ExportGuard, cache: dict[str, Regime] | None = None) -> None:
-        self.app = app
+    def __init__(
+        self,
+        ctx: Context,
+        *,
+        audit: AuditWriter,
+        lists: Snapshots,
+        screening: Screening,
+        cache: dict[str, Regime] | None = None,
+    ) -> None:
+        self.ctx = ctx
+        self.audit = audit
+        self.lists = lists
+        #: screens the parties of a question (``screen_snapshots``)
+        self.screening = screening
         self._regime_cache: dict[str, Regime] = {} if cache is None else cache
 
     # --- regimes --------------------------------------------------------------------------
@@ -70,15 +85,17 @@ class Decisions:
     def regimes(self) -> dict[str, Regime]:
         """The current revision of every regime: installed if any, else bundled."""
         found = dict(regime_files.bundled())
-        with self.app.engine.connect() as conn:
+        with self.ctx.engine.connect() as conn:
             installed = decision_store.current(conn)
             for regime_id, digest in installed.items():
                 content = decision_store.revision_content(conn, digest)
                 if content is not None:
-                    found[regime_id] = self._regime_from(content, f"installed:{regime_id}")
+                    found[regime_id] = self.regime_from_text(content, f"installed:{regime_id}")
         return found
 
-    def _regime_from(self, content: str, name: str) -> Regime:
+    def regime_from_text(self, content: str, name: str) -> Regime:
+        """A regime from its YAML text (``name`` says where it was read, for errors);
+        parsed once per text (a cache every composition on the store shares)."""
         cached = self._regime_cache.get(content)
         if cached is None:
             cached = self._regime_cache[content] = regime_files.parse_text(content, name)
@@ -94,7 +111,7 @@ class Decisions:
         """Validate a regime file and make it the current revision of its regime."""
         regime = regime_files.load_file(path)
         content = path.read_text(encoding="utf-8")
-        with writing(self.app.engine) as conn:
+        with writing(self.ctx.engine) as conn:
             decision_store.record_revision(
                 conn,
                 digest=regime.digest,
@@ -102,17 +119,17 @@ class Decisions:
                 revision=regime.revision,
                 content=content,
                 origin="installed",
-                at=self.app._now(),
-                by=self.app.actor,
+                at=self.ctx.now(),
+                by=self.ctx.actor,
             )
             decision_store.set_current(conn, regime.id, regime.digest)
-            self.app.audit.record(conn, "regime-install", regime.id, {
+            self.audit.record(conn, "regime-install", regime.id, {
                 "revision": regime.revision, "digest": regime.digest,
                 "file": path.name})  # fmt: skip
         return regime
 
     def regime_revisions(self, regime_id: str | None = None) -> list[dict[str, Any]]:
-        with self.app.engine.connect() as conn:
+        with self.ctx.engine.connect() as conn:
             return decision_store.revisions(conn, regime_id)
 
     def _record_used(self, conn: Connection, chosen: Sequence[Regime]) -> None:
@@ -127,8 +144,8 @@ class Decisions:
                     revision=regime.revision,
                     content=regime_files.bundled_text(regime.id),
                     origin="bundled",
-                    at=self.app._now(),
-                    by=self.app.actor,
+                    at=self.ctx.now(),
+                    by=self.ctx.actor,
                 )
 
     def item_errors(self, items: Sequence[str]) -> list[FieldError]:
@@ -141,7 +158,7 @@ class Decisions:
         """Decide one export question (:class:`DecisionInput`); every bad field is
         reported at once (:class:`InvalidInput`). Stored, audited, unless ``record`` is
         false."""
-        latest = self.app.clock().date() + timedelta(days=MAX_DAYS_AHEAD)
+        latest = self.ctx.today() + timedelta(days=MAX_DAYS_AHEAD)
         if given.on > latest:
             raise InvalidInput(
                 f"{given.on} is more than a year ahead (after {latest}): the rules and lists "
@@ -151,21 +168,24 @@ class Decisions:
         available = self.regimes()
         request = build_request(available, given)
         chosen = [available[r] for r in request.regimes]
-        snapshots = self.app.snapshots_in_force(request.on)
-        decision = self._decide(request, chosen, snapshots, uuid.uuid4().hex)
+        snapshots = self.lists.snapshots_in_force(request.on)
+        decision = self.decide_on(request, chosen, snapshots, uuid.uuid4().hex)
         if record:
-            with writing(self.app.engine) as conn:  # one write transaction per decision
+            with writing(self.ctx.engine) as conn:  # one write transaction per decision
                 self._record_used(conn, chosen)
                 self._store_decision(conn, decision)
         return decision
 
-    def _decide(
+    def decide_on(
         self,
         request: DecisionRequest,
         chosen: Sequence[Regime],
         snapshots: Sequence[Snapshot],
         decision_id: str = "",
     ) -> Decision:
+        """The decision on ``request`` under exactly the regimes ``chosen`` and the
+        ``snapshots`` (its parties screened on them), not recorded: :meth:`decide` and
+        :meth:`replay` record or compare it; an impact analysis compares two."""
         screenings = []
         for party in request.parties:
             query = build_query(
@@ -174,7 +194,7 @@ class Decisions:
                 threshold=DECISION_SCREENING_THRESHOLD,
                 limit=10,
             )
-            hits = self.app.screen_snapshots(
+            hits = self.screening.screen_snapshots(
                 query, snapshots, as_of=request.on, limit=10, threshold=DECISION_SCREENING_THRESHOLD
             )
             screenings.append(PartyScreening(party.role, party.name, tuple(hits), party.country))
@@ -186,21 +206,24 @@ class Decisions:
         return decide(request, chosen, screenings, versions, lists=lists, decision_id=decision_id)
 
     def _store_decision(self, conn: Connection, decision: Decision) -> None:
-        self.app.audit.record(conn, "decision", decision.decision_id, decision.to_dict())
+        self.audit.record(conn, "decision", decision.decision_id, decision.to_dict())
         decision_store.add_decision(
             conn,
             decision_id=decision.decision_id,
-            decided_at=self.app._now(),
-            actor=self.app.actor,
+            decided_at=self.ctx.now(),
+            actor=self.ctx.actor,
             verdict=decision.verdict.label,
             request=decision.request.to_dict(),
             result=decision.to_dict(),
         )
 
     def decision(self, decision_id: str) -> dict[str, Any]:
-        with self.app.engine.connect() as conn:
+        """A stored decision; :class:`NotFound` if there is none, or if an exporter user
+        acts and another user made it (an exporter's decisions are its own)."""
+        with self.ctx.engine.connect() as conn:
             found = decision_store.get_decision(conn, decision_id)
-        if found is None:
+        p = self.ctx.principal
+        if found is None or (p is not None and p.is_exporter and found["actor"] != p.username):
             raise NotFound(f"no decision {decision_id!r}")
         return found
 
@@ -209,14 +232,14 @@ class Decisions:
         stored = self.decision(decision_id)
         result = stored["result"]
         chosen = []
-        with self.app.engine.connect() as conn:
+        with self.ctx.engine.connect() as conn:
             for regime_id, version in result["versions"]["regimes"].items():
                 content = decision_store.revision_content(conn, version["digest"])
                 if content is None:
                     raise NotFound(
                         f"regime revision {regime_id} {version['digest']} is not in the store"
                     )
-                chosen.append(self._regime_from(content, f"stored:{regime_id}"))
+                chosen.append(self.regime_from_text(content, f"stored:{regime_id}"))
             snapshots = []
             for snap in result["versions"]["snapshots"]:
                 found = list_store.get(conn, int(snap["id"]))
@@ -224,14 +247,14 @@ class Decisions:
                     raise NotFound(f"list snapshot {snap['id']} is not in the store")
                 snapshots.append(found)
         request = DecisionRequest.from_dict(result["request"])
-        return self._decide(request, chosen, snapshots, result["decision_id"])
+        return self.decide_on(request, chosen, snapshots, result["decision_id"])
 
     # --- reading regimes -----------------------------------------------------------------
 
     def regime_view(self, regime_id: str, as_of: date | None = None) -> dict[str, Any]:
         """A regime as it stood on ``as_of`` (default: today): sets, rules, facts."""
         regime = self.regime(regime_id)
-        on = as_of or self.app.clock().date()
+        on = as_of or self.ctx.today()
         sets = {}
         for name, cset in regime.country_sets.items():
             version = cset.version(on)
@@ -261,7 +284,7 @@ class Decisions:
         (the regime taken to apply; Ukraine outside its embargoed regions): what the
         eligibility world map colours."""
         regime = self.regime(regime_id)
-        on = as_of or self.app.clock().date()
+        on = as_of or self.ctx.today()
         item = next(iter(sorted(regime.items)), "EAR99")
         for preferred in ("4D004", "4A005"):
             if preferred in regime.items:

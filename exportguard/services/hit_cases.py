@@ -82,11 +82,11 @@ class Cases(HitReviews):
     # --- who -------------------------------------------------------------------------------
 
     def _require(self, action: str) -> None:
-        if self.app.principal is not None:
-            require(self.app.principal, action)
+        if self.ctx.principal is not None:
+            require(self.ctx.principal, action)
 
     def _sees(self, exporter: str | None) -> bool:
-        p = self.app.principal
+        p = self.ctx.principal
         return p is None or owns(p, exporter)
 
     # --- reading ---------------------------------------------------------------------------
@@ -100,7 +100,7 @@ class Cases(HitReviews):
         """A case with its history (``events``), the list entry as the case saw it
         (``entry``: every field) and the clearance its decision made, if any."""
         self._require("read_cases")
-        with self.app.engine.connect() as conn:
+        with self.ctx.engine.connect() as conn:
             case = self._visible(conn, case_id)
             events = store.events(conn, case_id)
             entry = next(list_store.load_entries(conn, case["snapshot_id"], [case["entry_id"]]),
@@ -140,8 +140,8 @@ class Cases(HitReviews):
             raise InvalidInput("must not be negative", field="offset")
         who = None
         if assignee:
-            who = {"me": self.app.actor, "none": store.UNASSIGNED}.get(assignee, assignee)
-        with self.app.engine.connect() as conn:
+            who = {"me": self.ctx.actor, "none": store.UNASSIGNED}.get(assignee, assignee)
+        with self.ctx.engine.connect() as conn:
             found, total = store.find_cases(
                 conn, exporter=self._scope() or exporter, state=state,
                 list_text=(list_text or "").strip() or None, assignee=who, limit=limit,
@@ -152,15 +152,15 @@ class Cases(HitReviews):
     def counts(self) -> dict[str, int]:
         """{state: cases} of the caller's reach (an exporter's own)."""
         self._require("read_cases")
-        with self.app.engine.connect() as conn:
+        with self.ctx.engine.connect() as conn:
             return store.counts(conn, self._scope())
 
     def assignees(self, case: Mapping[str, Any]) -> list[str]:
         """The active users the caller may offer to review ``case``: those whose role decides
         cases (an admin's or auditor's does not) and who see it, of the caller's side: an
         exporter's users of its own company, staff's other staff."""
-        p = self.app.principal
-        with self.app.engine.connect() as conn:
+        p = self.ctx.principal
+        with self.ctx.engine.connect() as conn:
             users = account_store.all_users(conn)
         return [
             u["username"] for u in users
@@ -179,8 +179,8 @@ class Cases(HitReviews):
         self._require("read_cases")
         if not 1 <= limit <= MAX_PAGE:
             raise InvalidInput(f"1 to {MAX_PAGE}", field="limit")
-        today = self.app.clock().date()
-        with self.app.engine.connect() as conn:
+        today = self.ctx.today()
+        with self.ctx.engine.connect() as conn:
             found, total = monitoring_store.find_clearances(
                 conn, exporter=self._scope() or exporter, on=today, limit=limit, offset=offset
             )
@@ -219,7 +219,7 @@ class Cases(HitReviews):
                                field="origin") from None  # fmt: skip
         if not entry_id.strip():
             raise InvalidInput("name the list entry hit", field="entry_id")
-        with writing(self.app.engine) as conn:
+        with writing(self.ctx.engine) as conn:
             found = self._find_hit(conn, kind, ref.strip(), entry_id.strip(), row=row,
                                    party=party, alert_id=alert_id)  # fmt: skip
             existing = self._existing(conn, found)
@@ -231,7 +231,7 @@ class Cases(HitReviews):
     def open_from_alert(self, alert_id: int) -> tuple[dict[str, Any], bool]:
         """The case reviewing a counterparty alert (opened now if it has none): the
         counterparty's current hit on the alert's entry. An open alert is acknowledged."""
-        with self.app.engine.connect() as conn:
+        with self.ctx.engine.connect() as conn:
             alert = monitoring_store.get_alert(conn, alert_id)
         if alert is None or not self._sees(alert["exporter"]):
             raise NotFound(f"no alert {alert_id}")
@@ -260,7 +260,7 @@ class Cases(HitReviews):
     ) -> dict[str, Any]:
         seq = _whole(ref, "ref")
         record = audit_store.get(conn, seq)
-        p = self.app.principal
+        p = self.ctx.principal
         if (
             record is None or record.kind != "screening"
             or (p is not None and p.is_exporter and record.actor != p.username)
@@ -300,7 +300,7 @@ class Cases(HitReviews):
         if not row:
             raise InvalidInput("name the row of the batch file", field="row")
         job = account_store.get_job(conn, ref)
-        p = self.app.principal
+        p = self.ctx.principal
         if (
             job is None or job["kind"] != "screen-batch"
             or (p is not None and p.is_exporter and job["owner"] != p.username)
@@ -331,7 +331,7 @@ class Cases(HitReviews):
         self, conn: Connection, ref: str, entry_id: str, *, party: str | None, **_: Any
     ) -> dict[str, Any]:
         stored = decision_store.get_decision(conn, ref)
-        p = self.app.principal
+        p = self.ctx.principal
         if stored is None or (p is not None and p.is_exporter and stored["actor"] != p.username):
             raise NotFound(f"no decision {ref!r}")
         result = stored["result"]
@@ -414,13 +414,13 @@ class Cases(HitReviews):
         return None
 
     def _add(self, conn: Connection, found: Mapping[str, Any]) -> dict[str, Any]:
-        now = self.app._now()
+        now = self.ctx.now()
         case_id = counters.next_id(conn, "hit_case", "H")
-        row = {**found, "id": case_id, "state": CaseState.OPEN.value, "created_by": self.app.actor,
+        row = {**found, "id": case_id, "state": CaseState.OPEN.value, "created_by": self.ctx.actor,
                "created_at": now, "updated_at": now, "version": 1}  # fmt: skip
         store.add_case(conn, row)
         self._event(conn, case_id, "open", CaseState.OPEN)
-        self.app.audit.record(conn, "hit-case", case_id, {
+        self.audit.record(conn, "hit-case", case_id, {
             "action": "open", "origin": found["origin"], "ref": found["origin_ref"],
             "exporter": found["exporter"], "party": found["party_name"],
             "entry_id": found["entry_id"], "entry_digest": found["entry_digest"],
@@ -432,9 +432,9 @@ class Cases(HitReviews):
             if alert is not None and alert["status"] == AlertStatus.OPEN:
                 monitoring_store.set_alert_status(
                     conn, alert_id, expected=AlertStatus.OPEN, status=AlertStatus.ACKNOWLEDGED,
-                    at=now, actor=self.app.actor, reason=f"case {case_id} opened",
+                    at=now, actor=self.ctx.actor, reason=f"case {case_id} opened",
                 )  # fmt: skip
-                self.app.audit.record(conn, "alert", str(alert_id), {
+                self.audit.record(conn, "alert", str(alert_id), {
                     "status": AlertStatus.ACKNOWLEDGED.value, "resolution": None,
                     "reason": f"case {case_id} opened"})  # fmt: skip
         created = store.get_case(conn, case_id)
@@ -465,19 +465,19 @@ class Cases(HitReviews):
         chosen = disposition_of(disposition if isinstance(disposition, str) else disposition.value)
         check_reason(chosen, reason_code, note)
         if expires_on is not None:
-            today = self.app.clock().date()
+            today = self.ctx.today()
             if chosen is not Disposition.FALSE_POSITIVE:
                 raise InvalidInput("only a false positive's clearance expires", field="expires_on")
             if expires_on <= today:
                 raise InvalidInput(f"the expiry {expires_on} is not after today ({today})",
                                    field="expires_on")  # fmt: skip
-        with writing(self.app.engine) as conn:
+        with writing(self.ctx.engine) as conn:
             case = self._acting_on(conn, case_id, Action.DECIDE, version)
             target = decided_state(chosen, case["sanctioned"])
-            now = self.app._now()
+            now = self.ctx.now()
             values: dict[str, Any] = {
                 "state": target.value, "disposition": chosen.value, "reason_code": reason_code,
-                "note": note.strip(), "expires_on": expires_on, "decided_by": self.app.actor,
+                "note": note.strip(), "expires_on": expires_on, "decided_by": self.ctx.actor,
                 "decided_at": now, "confirmed_by": None, "confirmed_at": None, "updated_at": now,
             }  # fmt: skip
             if assignee is not None:
@@ -486,7 +486,7 @@ class Cases(HitReviews):
             self._event(conn, case_id, Action.DECIDE.value, target, disposition=chosen.value,
                         reason_code=reason_code, note=note.strip(),
                         assignee=values.get("assignee"))  # fmt: skip
-            self.app.audit.record(conn, "hit-case", case_id, {
+            self.audit.record(conn, "hit-case", case_id, {
                 "action": Action.DECIDE.value, "state": target.value,
                 "disposition": chosen.value, "reason_code": reason_code, "note": note.strip(),
                 "expires_on": expires_on.isoformat() if expires_on else None,
@@ -503,16 +503,16 @@ class Cases(HitReviews):
         false positive clears the hit). The officer who decided may not
         (:class:`SecondOfficerRequired`)."""
         self._require("confirm_case")
-        with writing(self.app.engine) as conn:
+        with writing(self.ctx.engine) as conn:
             case = self._acting_on(conn, case_id, Action.CONFIRM, version)
             self._second_officer(case, "confirm")
-            now = self.app._now()
-            values = {"state": CaseState.CLOSED.value, "confirmed_by": self.app.actor,
+            now = self.ctx.now()
+            values = {"state": CaseState.CLOSED.value, "confirmed_by": self.ctx.actor,
                       "confirmed_at": now, "updated_at": now}  # fmt: skip
             self._write(conn, case, values)
             self._event(conn, case_id, Action.CONFIRM.value, CaseState.CLOSED,
                         disposition=case["disposition"], note=note.strip() or None)  # fmt: skip
-            self.app.audit.record(conn, "hit-case", case_id, {
+            self.audit.record(conn, "hit-case", case_id, {
                 "action": Action.CONFIRM.value, "state": CaseState.CLOSED.value,
                 "disposition": case["disposition"], "decided_by": case["decided_by"],
                 "note": note.strip()})  # fmt: skip
@@ -525,16 +525,16 @@ class Cases(HitReviews):
         self._require("confirm_case")
         if not note.strip():
             raise InvalidInput("say why the decision is not confirmed", field="note")
-        with writing(self.app.engine) as conn:
+        with writing(self.ctx.engine) as conn:
             case = self._acting_on(conn, case_id, Action.SEND_BACK, version)
             self._second_officer(case, "send back")
             values = {"state": CaseState.OPEN.value, "disposition": None, "reason_code": None,
                       "note": None, "expires_on": None, "decided_by": None, "decided_at": None,
-                      "updated_at": self.app._now()}  # fmt: skip
+                      "updated_at": self.ctx.now()}  # fmt: skip
             self._write(conn, case, values)
             self._event(conn, case_id, Action.SEND_BACK.value, CaseState.OPEN, note=note.strip(),
                         disposition=case["disposition"])  # fmt: skip
-            self.app.audit.record(conn, "hit-case", case_id, {
+            self.audit.record(conn, "hit-case", case_id, {
                 "action": Action.SEND_BACK.value, "state": CaseState.OPEN.value,
                 "disposition": case["disposition"], "decided_by": case["decided_by"],
                 "note": note.strip()})  # fmt: skip
@@ -545,14 +545,14 @@ class Cases(HitReviews):
     ) -> dict[str, Any]:
         """Give a case to a user who may review it (None or "": nobody)."""
         self._require("assign_case")
-        with writing(self.app.engine) as conn:
+        with writing(self.ctx.engine) as conn:
             case = self._acting_on(conn, case_id, Action.ASSIGN, version)
             who = self._assignee(conn, case, assignee) if assignee else None
-            self._write(conn, case, {"assignee": who, "updated_at": self.app._now()})
+            self._write(conn, case, {"assignee": who, "updated_at": self.ctx.now()})
             state = CaseState(case["state"])
             self._event(conn, case_id, Action.ASSIGN.value, state, assignee=who,
                         note=note.strip() or None)  # fmt: skip
-            self.app.audit.record(conn, "hit-case", case_id, {
+            self.audit.record(conn, "hit-case", case_id, {
                 "action": Action.ASSIGN.value, "assignee": who, "note": note.strip()})  # fmt: skip
         return self.get(case_id)
 
@@ -567,9 +567,9 @@ class Cases(HitReviews):
         return case
 
     def _second_officer(self, case: Mapping[str, Any], verb: str) -> None:
-        if case["decided_by"] == self.app.actor:
+        if case["decided_by"] == self.ctx.actor:
             raise SecondOfficerRequired(
-                f"case {case['id']} was decided by {self.app.actor}: a second, different "
+                f"case {case['id']} was decided by {self.ctx.actor}: a second, different "
                 f"officer must {verb} it (four-eyes)"
             )
 
@@ -580,8 +580,8 @@ class Cases(HitReviews):
     def _event(
         self, conn: Connection, case_id: str, action: str, state: CaseState, **fields: Any
     ) -> None:
-        store.add_event(conn, {"case_id": case_id, "at": self.app._now(),
-                               "actor": self.app.actor, "action": action, "state": state.value,
+        store.add_event(conn, {"case_id": case_id, "at": self.ctx.now(),
+                               "actor": self.ctx.actor, "action": action, "state": state.value,
                                **fields})  # fmt: skip
 
     def _assignee(self, conn: Connection, case: Mapping[str, Any], username: str) -> str:
@@ -611,11 +611,11 @@ class Cases(HitReviews):
                 "party_name": None if monitoring else case["party_name"],
                 "entry_id": case["entry_id"], "entry_digest": case["entry_digest"],
                 "reason": reason, "expires_on": case.get("expires_on"),
-                "actor": case["decided_by"], "created_at": self.app._now(),
+                "actor": case["decided_by"], "created_at": self.ctx.now(),
                 "case_id": case["id"], "confirmed_by": confirmed,
             }  # fmt: skip
             clearance_id = monitoring_store.add_clearance(conn, row)
-            self.app.audit.record(conn, "clearance", case["origin_ref"] if monitoring
+            self.audit.record(conn, "clearance", case["origin_ref"] if monitoring
                                   else case["party_name"], {
                 "entry_id": case["entry_id"], "entry_digest": case["entry_digest"],
                 "reason": reason, "case": case["id"], "decided_by": case["decided_by"],
@@ -632,10 +632,10 @@ class Cases(HitReviews):
                     continue
                 monitoring_store.set_alert_status(
                     conn, alert["id"], expected=alert["status"], status=AlertStatus.RESOLVED,
-                    resolution=resolution.value, at=self.app._now(), actor=self.app.actor,
+                    resolution=resolution.value, at=self.ctx.now(), actor=self.ctx.actor,
                     reason=reason,
                 )  # fmt: skip
-                self.app.audit.record(conn, "alert", str(alert["id"]), {
+                self.audit.record(conn, "alert", str(alert["id"]), {
                     "status": AlertStatus.RESOLVED.value, "resolution": resolution.value,
                     "reason": reason})  # fmt: skip
 

@@ -35,19 +35,22 @@ if TYPE_CHECKING:
     from exportguard.core.audit import AuditRecord
     from exportguard.core.index import Hit
     from exportguard.core.screening_csv import Row
-    from exportguard.services import ExportGuard, ScreeningResult
+    from exportguard.services.audit import AuditWriter
+    from exportguard.services.context import Context
+    from exportguard.services.screening import ScreeningResult
 
 
 class HitReviews:
     """The review marks of screenings, decisions, batch results and certificates; the base
     of :class:`~exportguard.services.hit_cases.Cases`."""
 
-    def __init__(self, app: ExportGuard) -> None:
-        self.app = app
+    def __init__(self, ctx: Context, *, audit: AuditWriter) -> None:
+        self.ctx = ctx
+        self.audit = audit
 
     def _scope(self) -> str | None:
         """The exporter an exporter user is limited to; None for everyone else."""
-        p = self.app.principal
+        p = self.ctx.principal
         return p.exporter if p is not None and p.is_exporter else None
 
     def _tenant_of(self, conn: Connection, username: str) -> str | None:
@@ -70,13 +73,13 @@ class HitReviews:
         q = result.query
         key = party_key(q.form.text, q.country, q.type.value if q.type else None,
                         q.birth_date, q.identifiers)  # fmt: skip
-        with self.app.engine.connect() as conn:
+        with self.ctx.engine.connect() as conn:
             cleared = monitoring_store.party_clearances(
                 conn,
                 self._scope(),
                 key,
                 [h["entity_id"] for h in out["hits"]],
-                self.app.clock().date(),  # a clearance in force today, whatever the as-of date
+                self.ctx.today(),  # a clearance in force today, whatever the as-of date
             )
         shown = 0
         for hit in out["hits"]:
@@ -109,8 +112,8 @@ class HitReviews:
         for match in matches:
             q = build_query(match["party"], country=given.get(match["party"]))
             keys[match["party"]] = party_key(q.form.text, q.country)
-        today = self.app.clock().date()
-        with self.app.engine.connect() as conn:
+        today = self.ctx.today()
+        with self.ctx.engine.connect() as conn:
             cleared = monitoring_store.clearances_of_parties(
                 conn, self._scope(), set(keys.values()), today
             )
@@ -140,9 +143,9 @@ class HitReviews:
             for row, _ in pairs
         }  # fmt: skip
         out: dict[tuple[str, str], str] = {}
-        with self.app.engine.connect() as conn:
+        with self.ctx.engine.connect() as conn:
             cleared = monitoring_store.clearances_of_parties(
-                conn, exporter, set(keys.values()), self.app.clock().date()
+                conn, exporter, set(keys.values()), self.ctx.today()
             )
             if not cleared:
                 return out
@@ -173,8 +176,8 @@ class HitReviews:
                        else (Origin.SCREENING, str(record.seq)))  # fmt: skip
         query = payload.get("query", {})
         out: dict[str, str] = {}
-        today = self.app.clock().date()
-        with self.app.engine.connect() as conn:
+        today = self.ctx.today()
+        with self.ctx.engine.connect() as conn:
             tenant = None if monitoring else self._tenant_of(conn, record.actor)
             key = party_key(query.get("normalised") or query.get("name", ""),
                             query.get("country"), query.get("type"), query.get("birth_date"),

@@ -32,7 +32,13 @@ from exportguard.store import cases
 from exportguard.store.engine import writing
 
 if TYPE_CHECKING:
-    from exportguard.services import ExportGuard
+    from exportguard.services.audit import AuditWriter
+    from exportguard.services.context import Context
+    from exportguard.services.decisions import Decisions
+    from exportguard.services.licensing import Licensing
+    from exportguard.services.monitoring import Monitoring
+    from exportguard.services.screening import Screening
+    from exportguard.services.snapshots import Snapshots
 
 POLICIES = ("review", "suspend")
 #: Licences in these states are looked at by an impact analysis.
@@ -42,10 +48,29 @@ LIVE = (State.SUBMITTED, State.UNDER_REVIEW, State.ISSUED, State.SUSPENDED, Stat
 class Impact:
     """Impact analysis, reached as ``ExportGuard.impact``."""
 
-    def __init__(self, app: ExportGuard, policy: str = "review") -> None:
+    def __init__(
+        self,
+        ctx: Context,
+        *,
+        audit: AuditWriter,
+        snapshots: Snapshots,
+        screening: Screening,
+        decisions: Decisions,
+        licensing: Licensing,
+        monitoring: Monitoring,
+        policy: str = "review",
+    ) -> None:
         if policy not in POLICIES:
             raise InvalidInput(f"must be one of {', '.join(POLICIES)}", field="impact_policy")
-        self.app = app
+        self.ctx = ctx
+        self.audit = audit
+        self.snapshots = snapshots
+        self.screening = screening
+        self.decisions = decisions
+        #: licences to look at, and to suspend or put under review (``policy``)
+        self.licensing = licensing
+        #: the counterparties a list change may hit
+        self.monitoring = monitoring
         self.policy = policy
 
     # --- lists --------------------------------------------------------------------------
@@ -56,24 +81,24 @@ class Impact:
         import resolves its alert), and live licences and applications
         (:meth:`_licences`). Raises :class:`NotFound`, and :class:`InvalidInput` for
         snapshots of two lists."""
-        old, new = self.app.snapshot(old_id), self.app.snapshot(new_id)
+        old, new = self.snapshots.snapshot(old_id), self.snapshots.snapshot(new_id)
         if old.source != new.source:
             raise InvalidInput(
                 f"snapshots {old_id} ({old.source}) and {new_id} ({new.source}) "
                 "are of different lists",
                 field="snapshots",
             )
-        diff = self.app.entry_delta(old_id, new_id)
+        diff = self.snapshots.entry_delta(old_id, new_id)
         touched = set(diff.added) | set(diff.changed)
         removed = set(diff.removed)
         affected: list[Affected] = []
-        today = self.app.clock().date()
-        for party in self.app.monitoring.find():
+        today = self.ctx.today()
+        for party in self.monitoring.find():
             query = build_query(party["name"], country=party["country"], type=party["type"])
-            was = self.app.screen_snapshots(
+            was = self.screening.screen_snapshots(
                 query, [old], as_of=today, limit=20, threshold=DEFAULT_THRESHOLD
             )
-            now = self.app.screen_snapshots(
+            now = self.screening.screen_snapshots(
                 query, [new], as_of=today, limit=20, threshold=DEFAULT_THRESHOLD
             )
             hits_new = [h for h in now if h.entry.id in touched]
@@ -124,7 +149,7 @@ class Impact:
         new to the store, and every entry counts as added). Counterparties are re-screened
         by the import itself (``Monitoring.rescreen``). Returns the same shape as
         :meth:`lists`."""
-        diff = self.app.entry_delta(previous.id if previous else None, new.id)
+        diff = self.snapshots.entry_delta(previous.id if previous else None, new.id)
         affected = self._licences(previous, new, diff)
         origin = f"list import {previous.id if previous else 'none'}->{new.id} ({new.source})"
         acted = self._act(affected, origin)
@@ -144,8 +169,8 @@ class Impact:
         ``old`` to ``new`` touches: the decision of today changes verdict, or a party (end
         user, intermediary) now matches an entry added or changed in ``new`` at the default
         threshold, even where the verdict stays (it may already be "refer")."""
-        today = self.app.clock().date()
-        current = [s for s in self.app.snapshots_in_force() if s.source != new.source]
+        today = self.ctx.today()
+        current = [s for s in self.snapshots.snapshots_in_force() if s.source != new.source]
         with_old = current + ([old] if old is not None else [])
         with_new = [*current, new]
         touched = set(diff.added) | set(diff.changed)
@@ -174,7 +199,7 @@ class Impact:
         found = []
         for role, name, country in parties:
             query = build_query(name, country=country)
-            hits = self.app.screen_snapshots(
+            hits = self.screening.screen_snapshots(
                 query, [new], as_of=today, limit=None, threshold=DEFAULT_THRESHOLD
             )
             for h in hits:
@@ -200,7 +225,7 @@ class Impact:
         dry_run: bool = False,
     ) -> dict[str, Any]:
         """Re-decide the regime's licences at two dates, or under two revisions."""
-        regimes = self.app.decisions.regimes()
+        regimes = self.decisions.regimes()
         if regime_id not in regimes:
             raise NotFound(f"no regime {regime_id!r}")
         if (since is None) != (until is None) or (since is None and from_revision is None):
@@ -215,12 +240,12 @@ class Impact:
             self._revision(regime_id, from_revision) if from_revision else regimes[regime_id]
         )
         new_regime = self._revision(regime_id, to_revision) if to_revision else regimes[regime_id]
-        today = self.app.clock().date()
+        today = self.ctx.today()
         d0, d1 = since or today, until or today
         affected = []
         for licence, state in self._live_licences(regime_id):
-            a = self._verdict(licence, d0, self.app.snapshots_in_force(d0), old_regime)
-            b = self._verdict(licence, d1, self.app.snapshots_in_force(d1), new_regime)
+            a = self._verdict(licence, d0, self.snapshots.snapshots_in_force(d0), old_regime)
+            b = self._verdict(licence, d1, self.snapshots.snapshots_in_force(d1), new_regime)
             if a != b:
                 what = (
                     f"{regime_id} {d0.isoformat()} -> {d1.isoformat()}"
@@ -245,14 +270,14 @@ class Impact:
         }
 
     def _revision(self, regime_id: str, ref: str) -> Regime:
-        for row in self.app.decisions.regime_revisions(regime_id):
+        for row in self.decisions.regime_revisions(regime_id):
             if row["digest"].startswith(ref) or row["revision"] == ref:
-                with self.app.engine.connect() as conn:
+                with self.ctx.engine.connect() as conn:
                     from exportguard.store import decisions as decision_store
 
                     content = decision_store.revision_content(conn, row["digest"])
                 assert content is not None
-                return self.app.decisions._regime_from(content, f"stored:{regime_id}")
+                return self.decisions.regime_from_text(content, f"stored:{regime_id}")
         raise NotFound(f"no stored revision {ref!r} of {regime_id}")
 
     # --- helpers --------------------------------------------------------------------------
@@ -260,12 +285,12 @@ class Impact:
     def _live_licences(self, regime_id: str | None = None) -> list[tuple[Licence, State]]:
         """Licences and applications live today, each with its state today: a licence
         past its validity is expired, whatever its last event says, and is left out."""
-        today = self.app.clock().date()
+        today = self.ctx.today()
         live = []
-        for licence in self.app.licensing.find(regime=regime_id):
+        for licence in self.licensing.find(regime=regime_id):
             if licence.state not in LIVE:
                 continue
-            state = self.app.licensing.state_on(licence.id, today)
+            state = self.licensing.state_on(licence.id, today)
             if state in LIVE:
                 live.append((licence, state))
         return live
@@ -277,7 +302,7 @@ class Impact:
         snapshots: Sequence[Snapshot],
         regime: Regime | None = None,
     ) -> str:
-        chosen = regime or self.app.decisions.regime(licence.regime)
+        chosen = regime or self.decisions.regime(licence.regime)
         request = DecisionRequest(
             items=licence.items,
             destination=licence.destination,
@@ -290,7 +315,7 @@ class Impact:
             end_use=licence.end_use,
             regimes=(licence.regime,),
         )
-        return self.app.decisions._decide(request, [chosen], snapshots).verdict.label
+        return self.decisions.decide_on(request, [chosen], snapshots).verdict.label
 
     def _licence_affected(
         self,
@@ -324,18 +349,18 @@ class Impact:
 
     def _act(self, affected: Sequence[Affected], origin: str) -> list[dict[str, Any]]:
         actions: list[dict[str, Any]] = []
-        open_reviews = {(r["subject_id"], r["reason"]) for r in self.app.licensing.reviews()}
+        open_reviews = {(r["subject_id"], r["reason"]) for r in self.licensing.reviews()}
         for item in affected:
             if item.kind == "counterparty":
                 continue  # the list import's monitoring raises the alerts
             reason = f"impact of {origin}: {item.reason}"
             if item.proposal == "suspend":
-                self.app.licensing.transition(
+                self.licensing.transition(
                     item.id, Event.SUSPEND, reason=reason, data={"impact": origin}
                 )
                 actions.append({"id": item.id, "action": "suspended"})
             if (item.id, reason) not in open_reviews:
-                with writing(self.app.engine) as conn:
+                with writing(self.ctx.engine) as conn:
                     review_id = cases.next_id(conn, "review", "V")
                     cases.add_review(
                         conn,
@@ -344,10 +369,10 @@ class Impact:
                         subject_id=item.id,
                         origin="impact",
                         reason=reason,
-                        at=self.app._now(),
-                        actor=self.app.actor,
+                        at=self.ctx.now(),
+                        actor=self.ctx.actor,
                         data=item.to_dict(),
                     )
-                    self.app.audit.record(conn, "review-opened", review_id, item.to_dict())
+                    self.audit.record(conn, "review-opened", review_id, item.to_dict())
                 actions.append({"id": item.id, "action": "queued for review", "review": review_id})
         return actions

@@ -6,10 +6,9 @@ impact on licences is worked out."""
 from __future__ import annotations
 
 import hashlib
-import re
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
-from datetime import date, datetime
+from datetime import date
 from importlib import resources
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -25,12 +24,17 @@ from exportguard.errors import (
     PermissionDenied,
     SourceFormatError,
 )
+from exportguard.services.publication import check_publication_date, publication_date
 from exportguard.services.snapshots import Snapshots
 from exportguard.sources._common import SourceFile
 from exportguard.store import lists as list_store
 from exportguard.store.engine import writing
 
 if TYPE_CHECKING:
+    from exportguard.services.audit import AuditWriter
+    from exportguard.services.context import Context
+    from exportguard.services.impact import Impact
+    from exportguard.services.monitoring import Monitoring
     from exportguard.sources import detect, download
 
 
@@ -77,11 +81,26 @@ class FeedOutcome:
     error: str | None = None
 
 
-_PATH_DATE = re.compile(r"(?<!\d)(\d{4}-\d{2}-\d{2})(?!\d)")
+class ListImports:
+    """List import use cases, reached through :class:`~exportguard.services.ExportGuard`
+    (``eg.import_paths`` ...): writes snapshots (and their indexes into ``lists``' cache),
+    records them with ``audit``; then ``monitoring`` re-screens the counterparties and
+    ``impact`` works out what the new lists change for licences."""
 
-
-class ListImports(Snapshots):
-    """List import use cases (part of :class:`~exportguard.services.ExportGuard`)."""
+    def __init__(
+        self,
+        ctx: Context,
+        *,
+        lists: Snapshots,
+        audit: AuditWriter,
+        monitoring: Monitoring,
+        impact: Impact,
+    ) -> None:
+        self.ctx = ctx
+        self.lists = lists
+        self.audit = audit
+        self.monitoring = monitoring
+        self.impact = impact
 
     def import_paths(
         self, paths: Sequence[str | Path], *, published: date | None = None
@@ -164,7 +183,7 @@ class ListImports(Snapshots):
     ) -> ImportReport:
         # Parse and index everything first: a bad file fails the import before any write,
         # and the write transaction stays short.
-        with self.engine.connect() as conn:
+        with self.ctx.engine.connect() as conn:
             known = {u: list_store.by_hash(conn, _content_hash(u)) for u in units}
         prepared = []
         for unit in units:
@@ -176,14 +195,14 @@ class ListImports(Snapshots):
                 raise SourceFormatError("the file holds no entries", file=files)
             texts = [entry.to_json() for entry in parsed.entries]
             self._check_entries(parsed, texts, files)
-            when, basis, note = _publication_date(
-                parsed, unit, published, self.clock(), dates_from_paths=dates_from_paths
+            when, basis, note = publication_date(
+                parsed, unit, published, self.ctx.clock(), dates_from_paths=dates_from_paths
             )
             index = NameIndex.build(0, parsed.entries)
             prepared.append((unit, parsed, texts, index, when, basis, note))
         results = [ImportResult(s, created=False) for s in known.values() if s is not None]
-        imported_at = self.clock().isoformat(timespec="seconds")
-        with writing(self.engine) as conn:
+        imported_at = self.ctx.now()
+        with writing(self.ctx.engine) as conn:
             list_store.lock_imports(conn)
             was_current = {s.source: s for s in list_store.in_force(conn)}
             if published is not None:
@@ -205,7 +224,7 @@ class ListImports(Snapshots):
                 )  # fmt: skip
                 index.assign_snapshot(snapshot.id)
                 list_store.replace_index(conn, snapshot.id, FORMAT_VERSION, index.to_bytes())
-                self._indexes[snapshot.id] = index
+                self.lists.remember(snapshot.id, index)
                 self.audit.record(
                     conn,
                     "list-import",
@@ -228,7 +247,7 @@ class ListImports(Snapshots):
         created = {r.snapshot.id for r in results if r.created or r.redated}
         impacts = tuple(
             self.impact.on_import(was_current.get(snap.source), snap)
-            for snap in self.snapshots_in_force()
+            for snap in self.lists.snapshots_in_force()
             if snap.id in created
         )
         return ImportReport(tuple(results), alerts=tuple(alerts), impacts=impacts)
@@ -240,7 +259,7 @@ class ListImports(Snapshots):
         states its date keeps it, and the import says so. A date after today or before
         1980 is refused first, whatever the snapshot."""
         snap = result.snapshot
-        _check_publication_date(published, DateBasis.GIVEN, self.clock(), snap.files)
+        check_publication_date(published, DateBasis.GIVEN, self.ctx.clock(), snap.files)
         if snap.published == published:
             return result
         if snap.date_basis in (DateBasis.FILE, DateBasis.PATH):
@@ -273,7 +292,7 @@ class ListImports(Snapshots):
         from exportguard.sources import native
 
         if parsed.format == native.NAME:
-            taken = {s.source for s in self.snapshots() if s.format != native.NAME}
+            taken = {s.source for s in self.lists.snapshots() if s.format != native.NAME}
             if parsed.source in taken:
                 raise SourceFormatError(
                     f"source {parsed.source!r} is the id of a list imported from its own "
@@ -288,23 +307,23 @@ class ListImports(Snapshots):
         Raises :class:`NotFound`, :class:`InvalidInput` (no reason, already retired) and
         :class:`PermissionDenied` unless the acting user is an admin.
         """
-        if self.principal is not None and self.principal.role != "admin":
+        if self.ctx.principal is not None and self.ctx.principal.role != "admin":
             raise PermissionDenied("only an admin retires a list snapshot")
         if not reason.strip():
             raise InvalidInput("say why the snapshot is retired", field="reason")
-        with writing(self.engine) as conn:
+        with writing(self.ctx.engine) as conn:
             found = list_store.get(conn, snapshot_id)
             if found is None:
                 raise NotFound(f"no snapshot {snapshot_id}")
             if not list_store.retire(
-                conn, snapshot_id, at=self._now(), actor=self.actor, reason=reason.strip()
+                conn, snapshot_id, at=self.ctx.now(), actor=self.ctx.actor, reason=reason.strip()
             ):
                 raise InvalidInput(f"snapshot {snapshot_id} is already retired", field="snapshot")
             self.audit.record(conn, "list-retire", f"snapshot {snapshot_id}", {
                 "snapshot": snapshot_id, "source": found.source,
                 "content_hash": found.content_hash, "reason": reason.strip()})  # fmt: skip
             retired = list_store.get(conn, snapshot_id)
-        self._merged.clear()
+        self.lists.forget_merged()
         assert retired is not None
         return retired
 
@@ -312,84 +331,3 @@ class ListImports(Snapshots):
 def _content_hash(unit: detect.ImportUnit) -> str:
     digests = sorted(hashlib.sha256(f.data).hexdigest() for f in unit.files)
     return hashlib.sha256((unit.format + ":" + ",".join(digests)).encode()).hexdigest()
-
-
-def _publication_date(
-    parsed: ParsedList,
-    unit: detect.ImportUnit,
-    given: date | None,
-    now: datetime,
-    *,
-    dates_from_paths: bool,
-) -> tuple[date, DateBasis, str | None]:
-    """The snapshot's publication date and where it came from (:class:`DateBasis`): the
-    file's own, else the one given, else a date in the file's path (``.../2022-02-17/
-    sdn.csv``; local imports only: an uploaded file's name is whatever the uploader typed),
-    else the newest listing date in it, else the import date. The note says how a date
-    was guessed. A date after today is refused (:class:`InvalidInput`): a list cannot be
-    published in the future, and such a snapshot would shadow the real one."""
-    found_date, basis, note = _date_and_basis(parsed, unit, given, now, dates_from_paths)
-    _check_publication_date(found_date, basis, now, [f.name for f in unit.files])
-    return found_date, basis, note
-
-
-#: No restricted-party list was published electronically before this date: an earlier
-#: publication date is a typing or parsing error, and it would date the list as decades
-#: stale (or, given, make it stand in for any as-of date).
-EARLIEST_PUBLICATION = date(1980, 1, 1)
-
-
-def _check_publication_date(
-    day: date, basis: DateBasis, now: datetime, files: Sequence[str]
-) -> None:
-    """:class:`InvalidInput` (field ``published``) for a date after today (a list cannot
-    be published in the future, and it would shadow the real one) or before
-    :data:`EARLIEST_PUBLICATION`."""
-    names = ", ".join(files)
-    if day > now.date():
-        raise InvalidInput(
-            f"{names}: publication date {day} ({basis.value}) is after today "
-            f"({now.date()}); a list cannot be published in the future",
-            field="published",
-        )
-    if day < EARLIEST_PUBLICATION:
-        raise InvalidInput(
-            f"{names}: publication date {day} ({basis.value}) is before "
-            f"{EARLIEST_PUBLICATION}: no list of this kind was published then (a typing error?)",
-            field="published",
-        )
-
-
-def _date_and_basis(
-    parsed: ParsedList,
-    unit: detect.ImportUnit,
-    given: date | None,
-    now: datetime,
-    dates_from_paths: bool,
-) -> tuple[date, DateBasis, str | None]:
-    if parsed.published is not None:
-        return parsed.published, DateBasis.FILE, None
-    if given is not None:
-        return given, DateBasis.GIVEN, None
-    for file in unit.files if dates_from_paths else ():
-        found = _PATH_DATE.findall(file.name)
-        if found:
-            try:
-                day = date.fromisoformat(found[-1])
-            except ValueError:
-                continue
-            return day, DateBasis.PATH, f"publication date {day} taken from the file path"
-    newest = max((e.listed_from for e in parsed.entries if e.listed_from), default=None)
-    if newest is not None:
-        return (newest, DateBasis.NEWEST_LISTING,
-                f"publication date {newest} is the newest listing date in the file")  # fmt: skip
-    today = now.date()
-    return (
-        today,
-        DateBasis.IMPORT_DATE,
-        (
-            f"the file has no publication date: dated with the import date {today}; it is used "
-            "only while its source has no snapshot whose date is stated: import it again "
-            "with its publication date to date it"
-        ),
-    )

@@ -10,7 +10,7 @@ import io
 import json
 from collections.abc import Callable, Mapping
 from datetime import timedelta
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Protocol
 
 from exportguard.core.thresholds import DEFAULT_THRESHOLD
 from exportguard.errors import InvalidInput, NotFound
@@ -20,7 +20,12 @@ from exportguard.store import cases
 from exportguard.store.engine import writing
 
 if TYPE_CHECKING:
-    from exportguard.services import ExportGuard
+    from exportguard.services.audit import AuditWriter
+    from exportguard.services.context import Context
+    from exportguard.services.hit_cases import Cases
+    from exportguard.services.monitoring import Monitoring
+    from exportguard.services.screening import Screening
+    from exportguard.services.snapshots import Snapshots
 
 #: A job running longer than this lost its worker (a SIGTERM, a crash): another takes it.
 JOB_STALE_MINUTES = 30
@@ -32,11 +37,34 @@ IMPORT_JOB = "counterparty-import"
 SCREEN_JOB = "screen-batch"
 
 
-class Jobs:
-    """Asynchronous batch screening, reached as ``ExportGuard.jobs``."""
+class OwnerServices(Protocol):
+    """The use cases a job runs on, acting as the job's owner (what
+    ``ExportGuard.for_actor`` gives): screening, its hits' reviews, the audit trail,
+    counterparty imports."""
 
-    def __init__(self, app: ExportGuard) -> None:
-        self.app = app
+    screening: Screening
+    cases: Cases
+    writer: AuditWriter
+    monitoring: Monitoring
+
+
+class Jobs:
+    """Asynchronous batch screening, reached as ``ExportGuard.jobs``. ``acting_as`` gives
+    the use cases as a job's owner (who submitted it), so what a job does is audited and
+    scoped as theirs."""
+
+    def __init__(
+        self,
+        ctx: Context,
+        *,
+        audit: AuditWriter,
+        lists: Snapshots,
+        acting_as: Callable[[str], OwnerServices],
+    ) -> None:
+        self.ctx = ctx
+        self.audit = audit
+        self.lists = lists
+        self.acting_as = acting_as
 
     def submit(
         self,
@@ -61,7 +89,7 @@ class Jobs:
                 "use `exportguard screen-batch`, which streams and scales out on Dask)",
                 field="csv",
             )
-        with writing(self.app.engine) as conn:
+        with writing(self.ctx.engine) as conn:
             job_id = cases.next_id(conn, "job", "J")
             store.add_job(
                 conn,
@@ -74,10 +102,10 @@ class Jobs:
                     "options": options,
                     "input": text,
                     "rows": len(rows),
-                    "created_at": self.app._now(),
+                    "created_at": self.ctx.now(),
                 },
             )
-            self.app.audit.record(conn, "job-submit", job_id, {
+            self.audit.record(conn, "job-submit", job_id, {
                 "kind": SCREEN_JOB, "owner": owner, "rows": len(rows),
                 "input_sha256": sha256_hex(text), "options": options})  # fmt: skip
         return job_id
@@ -94,38 +122,46 @@ class Jobs:
         text = decode(data, file)
         lines = parse_parties(text, file, exporter=exporter, own_only=own_only)
         options = {"file": file, "exporter": exporter, "own_only": own_only}
-        with writing(self.app.engine) as conn:
+        with writing(self.ctx.engine) as conn:
             job_id = cases.next_id(conn, "job", "J")
             store.add_job(conn, {
                 "id": job_id, "kind": IMPORT_JOB, "status": "queued", "owner": owner,
                 "exporter": exporter, "options": options, "input": text, "rows": len(lines),
-                "created_at": self.app._now(),
+                "created_at": self.ctx.now(),
             })  # fmt: skip
-            self.app.audit.record(conn, "job-submit", job_id, {
+            self.audit.record(conn, "job-submit", job_id, {
                 "kind": IMPORT_JOB, "owner": owner, "rows": len(lines),
                 "input_sha256": sha256_hex(text), "options": options})  # fmt: skip
         return job_id
 
     def get(self, job_id: str) -> dict[str, Any]:
-        with self.app.engine.connect() as conn:
+        """The job; :class:`NotFound` if there is none, or if an exporter user acts and it
+        is another user's (an exporter sees only its own jobs)."""
+        with self.ctx.engine.connect() as conn:
             found = store.get_job(conn, job_id)
-        if found is None:
+        p = self.ctx.principal
+        if found is None or (p is not None and p.is_exporter and found["owner"] != p.username):
             raise NotFound(f"no job {job_id!r}")
         return found
 
     def find(self, owner: str | None = None) -> list[dict[str, Any]]:
-        with self.app.engine.connect() as conn:
+        """The jobs of ``owner`` (None: everyone's), oldest first; an exporter user acting
+        sees only its own, whatever ``owner`` is given."""
+        p = self.ctx.principal
+        if p is not None and p.is_exporter:
+            owner = p.username
+        with self.ctx.engine.connect() as conn:
             return store.find_jobs(conn, owner)
 
     def run_next(self, worker: str) -> str | None:
         """Claim and run the oldest queued job; its id, or None if there was none."""
         from exportguard.core.screening_csv import parse_input, write_rows
 
-        stale = (self.app.clock() - timedelta(minutes=JOB_STALE_MINUTES)).isoformat(
+        stale = (self.ctx.clock() - timedelta(minutes=JOB_STALE_MINUTES)).isoformat(
             timespec="seconds"
         )
-        with writing(self.app.engine) as conn:
-            job_id = store.claim_job(conn, worker, self.app._now(), stale)
+        with writing(self.ctx.engine) as conn:
+            job_id = store.claim_job(conn, worker, self.ctx.now(), stale)
         if job_id is None:
             return None
         job = self.get(job_id)
@@ -135,10 +171,10 @@ class Jobs:
         try:
             rows = parse_input(job["input"], job_id)
             options = job["options"]
-            service = self.app.for_actor(job["owner"])
+            service = self.acting_as(job["owner"])
             progress = self._progress(job_id)
             pairs = []
-            screened = service.screen_many(
+            screened = service.screening.screen_many(
                 ((r.id, r.query) for r in rows),
                 limit=int(options.get("limit", 10)),
                 threshold=float(options.get("threshold", DEFAULT_THRESHOLD)),
@@ -149,11 +185,11 @@ class Jobs:
             buffer = io.StringIO()
             review = service.cases.batch_review(job["exporter"], pairs)  # cleared hits
             write_rows(csv.writer(buffer), pairs, review)
-            with writing(self.app.engine) as conn:
+            with writing(self.ctx.engine) as conn:
                 store.finish_job(
-                    conn, job_id, at=self.app._now(), result=buffer.getvalue(), rows=len(rows)
+                    conn, job_id, at=self.ctx.now(), result=buffer.getvalue(), rows=len(rows)
                 )
-                service.audit.record(
+                service.writer.record(
                     conn,
                     "screening-batch",
                     job_id,
@@ -162,32 +198,32 @@ class Jobs:
                         "input_sha256": sha256_hex(job["input"]),
                         "result_sha256": sha256_hex(buffer.getvalue()),
                         "options": options,
-                        "snapshots": [s.id for s in self.app.snapshots_in_force()],
+                        "snapshots": [s.id for s in self.lists.snapshots_in_force()],
                     },
                 )
         except Exception as exc:  # a job must end, whatever went wrong, and say why
-            with writing(self.app.engine) as conn:
-                store.finish_job(conn, job_id, at=self.app._now(), error=str(exc))
-                self.app.audit.record(conn, "job-failed", job_id, {"error": str(exc)[:500]})
+            with writing(self.ctx.engine) as conn:
+                store.finish_job(conn, job_id, at=self.ctx.now(), error=str(exc))
+                self.audit.record(conn, "job-failed", job_id, {"error": str(exc)[:500]})
         return job_id
 
     def _run_import(self, job: Mapping[str, Any]) -> None:
         """Run a queued bulk import, writing its progress to the job as it screens."""
         options = job["options"]
-        service = self.app.for_actor(job["owner"])
+        service = self.acting_as(job["owner"])
         try:
             summary = service.monitoring.import_csv(
                 job["input"], file=options["file"], exporter=options["exporter"],
                 own_only=bool(options["own_only"]), progress=self._progress(job["id"]),
             )  # fmt: skip
             result = json.dumps(summary.to_dict())
-            with writing(self.app.engine) as conn:
-                store.finish_job(conn, job["id"], at=self.app._now(), result=result,
+            with writing(self.ctx.engine) as conn:
+                store.finish_job(conn, job["id"], at=self.ctx.now(), result=result,
                                  rows=summary.rows)  # fmt: skip
         except Exception as exc:  # a job must end, whatever went wrong, and say why
-            with writing(self.app.engine) as conn:
-                store.finish_job(conn, job["id"], at=self.app._now(), error=str(exc))
-                self.app.audit.record(conn, "job-failed", job["id"], {"error": str(exc)[:500]})
+            with writing(self.ctx.engine) as conn:
+                store.finish_job(conn, job["id"], at=self.ctx.now(), error=str(exc))
+                self.audit.record(conn, "job-failed", job["id"], {"error": str(exc)[:500]})
 
     def _progress(self, job_id: str) -> Callable[[int, int], None]:
         """A callback ``(done, total)`` that writes a job's progress (rows done) to the
@@ -198,7 +234,7 @@ class Jobs:
             if done < total and done - last[0] < max(1, total // 100):
                 return
             last[0] = done
-            with writing(self.app.engine) as conn:
+            with writing(self.ctx.engine) as conn:
                 store.set_progress(conn, job_id, done)
 
         return progress

@@ -37,7 +37,9 @@ from exportguard.store import cases
 from exportguard.store.engine import writing
 
 if TYPE_CHECKING:
-    from exportguard.services import ExportGuard
+    from exportguard.services.audit import AuditWriter
+    from exportguard.services.context import Context
+    from exportguard.services.decisions import Decisions
 
 #: Events that change an issued licence's conditions: they need the version they were
 #: based on, and merge into the conditions read under the row lock.
@@ -47,11 +49,14 @@ CHANGES_CONDITIONS = frozenset({Event.AMEND, Event.RESTRICT})
 class LicenceEvents:
     """Reading a licence and applying events to it."""
 
-    def __init__(self, app: ExportGuard) -> None:
-        self.app = app
+    def __init__(self, ctx: Context, *, audit: AuditWriter, decisions: Decisions) -> None:
+        self.ctx = ctx
+        self.audit = audit
+        #: decides an application's question (and reads the decision a licence cites)
+        self.decisions = decisions
 
     def get(self, licence_id: str) -> Licence:
-        with self.app.engine.connect() as conn:
+        with self.ctx.engine.connect() as conn:
             found = cases.get_licence(conn, licence_id)
         if found is None:
             raise NotFound(f"no licence {licence_id!r}")
@@ -86,13 +91,13 @@ class LicenceEvents:
             ) from None
         if not reason.strip():
             raise InvalidInput("every licence event needs a reason", field="reason")
-        today = self.app.clock().date()
+        today = self.ctx.today()
         when = on or today
         licence = self.get(licence_id)
         apply(licence, ev)  # the table first: an illegal event costs no screening
-        if self.app.principal is not None:
-            require_event(self.app.principal, licence.state, ev)
-            if self.app.principal.is_exporter and when != today:
+        if self.ctx.principal is not None:
+            require_event(self.ctx.principal, licence.state, ev)
+            if self.ctx.principal.is_exporter and when != today:
                 # Else an exporter could date its submission back to older, laxer rules, or
                 # surrender "in the past" to escape every later officer action.
                 raise PermissionDenied("an exporter's licence events take effect the day "
@@ -111,7 +116,7 @@ class LicenceEvents:
                 end_user_type=licence.end_user_type,
                 end_use=licence.end_use,
             )
-            decision = self.app.decisions.decide(question)
+            decision = self.decisions.decide(question)
             decision_id = decision.decision_id
             data = {**(data or {}), "verdict": decision.verdict.label}
         if ev is Event.APPROVE:
@@ -122,7 +127,7 @@ class LicenceEvents:
                 f"(If-Match, or --version; it is at {licence.version}): a change based on an "
                 "unknown version could undo another officer's"
             )
-        with writing(self.app.engine) as conn:
+        with writing(self.ctx.engine) as conn:
             return self._transition_in(
                 conn, licence_id, ev, reason=reason.strip(), on=when, conditions=conditions,
                 expected_version=expected_version, data=data, decision_id=decision_id,
@@ -152,8 +157,8 @@ class LicenceEvents:
                 f"licence {licence_id} is at version {current.version}, not "
                 f"{expected_version}: someone else changed it; reload and retry"
             )
-        if self.app.principal is not None:
-            require_event(self.app.principal, current.state, ev)
+        if self.ctx.principal is not None:
+            require_event(self.ctx.principal, current.state, ev)
         earlier = cases.events(conn, licence_id)
         last = max((e.on for e in earlier), default=None)
         if last is not None and on < last:
@@ -171,12 +176,12 @@ class LicenceEvents:
         updated = apply(current, ev, conditions=conditions, decision_id=decision_id)
         seq = len(earlier) + 1
         record = LicenceEvent(
-            licence_id, seq, ev, current.state, updated.state, self.app._now(), on,
-            self.app.actor, reason, decision_id, data or {},
+            licence_id, seq, ev, current.state, updated.state, self.ctx.now(), on,
+            self.ctx.actor, reason, decision_id, data or {},
         )  # fmt: skip
         cases.save_licence(conn, updated, current.version, record.at)
         cases.add_event(conn, record)
-        self.app.audit.record(conn, "licence-event", licence_id, {
+        self.audit.record(conn, "licence-event", licence_id, {
             "seq": seq, "event": ev.value, "from": current.state.value,
             "to": updated.state.value, "on": on.isoformat(), "reason": reason,
             "decision_id": decision_id, "conditions": updated.conditions.to_dict(),
@@ -186,7 +191,7 @@ class LicenceEvents:
     def _approval_conditions(self, licence: Licence, given: Conditions | None) -> Conditions:
         if licence.decision_id is None:
             raise IllegalTransition(f"licence {licence.id} has no decision: submit it first")
-        stored = self.app.decisions.decision(licence.decision_id)
+        stored = self.decisions.decision(licence.decision_id)
         verdict = stored["verdict"]
         if verdict == "not_eligible":
             raise IllegalTransition(

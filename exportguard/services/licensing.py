@@ -66,7 +66,7 @@ class Licensing(Amendments, MisuseReports):
             errors.append(FieldError("exporter", "must not be empty"))
         if kind not in KINDS:
             errors.append(FieldError("kind", f"must be one of {', '.join(KINDS)}"))
-        if regime not in self.app.decisions.regimes():
+        if regime not in self.decisions.regimes():
             errors.append(FieldError("regime", f"unknown regime {regime!r}"))
         code = countries.to_code(destination)
         if code is None:
@@ -90,11 +90,11 @@ class Licensing(Amendments, MisuseReports):
                     "an Israeli export licence needs its issued marketing licence (--parent)",
                 )
             )
-        errors.extend(self.app.decisions.item_errors(items))
+        errors.extend(self.decisions.item_errors(items))
         if errors:
             raise InvalidInput(errors)
         assert code is not None
-        with writing(self.app.engine) as conn:
+        with writing(self.ctx.engine) as conn:
             if parent:
                 self._check_parent(conn, parent, exporter, code)
             licence = Licence(
@@ -103,8 +103,8 @@ class Licensing(Amendments, MisuseReports):
                 end_user_type=end_user_type, end_use=end_use, parties=tuple(parties),
                 value=value, quantity=quantity, parent=parent,
             )  # fmt: skip
-            cases.add_licence(conn, licence, self.app._now())
-            self.app.audit.record(conn, "application", licence.id, {
+            cases.add_licence(conn, licence, self.ctx.now())
+            self.audit.record(conn, "application", licence.id, {
                 "exporter": licence.exporter, "kind": kind, "regime": regime,
                 "items": list(items), "destination": code, "end_user": licence.end_user,
                 "end_user_type": end_user_type, "end_use": end_use, "parties": list(parties),
@@ -125,7 +125,7 @@ class Licensing(Amendments, MisuseReports):
             problems.append("is not a marketing licence")
         if parent.destination != code:
             problems.append(f"is for {parent.destination}, not {code}")
-        today = self.app.clock().date()
+        today = self.ctx.clock().date()
         current = state_on(cases.events(conn, parent_id), today, parent.conditions)
         if current is not State.ISSUED:
             problems.append(f"is {current.value}, not issued")
@@ -144,8 +144,8 @@ class Licensing(Amendments, MisuseReports):
         under il-deca, whose export licence needs one first; else ``export``) and
         ``decision`` (the id). Raises :class:`NotFound` for an unknown decision, and for
         another user's decision when acting for an exporter (its decisions are its own)."""
-        stored = self.app.decisions.decision(decision_id)
-        who = self.app.principal
+        stored = self.decisions.decision(decision_id)
+        who = self.ctx.principal
         if who is not None and who.is_exporter and stored["actor"] != who.username:
             raise NotFound(f"no decision {decision_id!r}")
         asked = DecisionRequest.from_dict(stored["request"])
@@ -178,9 +178,9 @@ class Licensing(Amendments, MisuseReports):
         its state today: an issued or suspended licence past its validity is listed, and
         filtered, as expired (its last event still says issued)."""
         wanted = filters.pop("state", None)
-        with self.app.engine.connect() as conn:
+        with self.ctx.engine.connect() as conn:
             found = cases.find_licences(conn, **filters)
-        today = self.app.clock().date()
+        today = self.ctx.clock().date()
         out = []
         for stored in found:
             until = stored.conditions.valid_until
@@ -192,7 +192,7 @@ class Licensing(Amendments, MisuseReports):
 
     def events(self, licence_id: str) -> list[LicenceEvent]:
         self.get(licence_id)
-        with self.app.engine.connect() as conn:
+        with self.ctx.engine.connect() as conn:
             return cases.events(conn, licence_id)
 
     def state_on(self, licence_id: str, on: date) -> State:
@@ -203,10 +203,10 @@ class Licensing(Amendments, MisuseReports):
     def view(self, licence_id: str, on: date | None = None) -> dict[str, Any]:
         """Everything about a licence: fields, state today, events, shipments, balance."""
         licence = self.get(licence_id)
-        with self.app.engine.connect() as conn:
+        with self.ctx.engine.connect() as conn:
             evs = cases.events(conn, licence_id)
             done = cases.shipments_of(conn, licence_id)
-        today = on or self.app.clock().date()
+        today = on or self.ctx.clock().date()
         return {
             "id": licence.id, "exporter": licence.exporter, "kind": licence.kind,
             "regime": licence.regime, "items": list(licence.items),
@@ -242,20 +242,20 @@ class Licensing(Amendments, MisuseReports):
     ) -> dict[str, Any]:
         """Record a shipment if the licence covers it; else raise with every problem."""
         shipment = Shipment(shipped_on, value, quantity, end_user, end_use)
-        with writing(self.app.engine) as conn:
+        with writing(self.ctx.engine) as conn:
             licence = cases.get_licence(conn, licence_id, lock=True)
             if licence is None:
                 raise NotFound(f"no licence {licence_id!r}")
             state = state_on(cases.events(conn, licence_id), shipped_on, licence.conditions)
             earlier = cases.shipments_of(conn, licence_id)
             problems = check_shipment(
-                licence, state, earlier, shipment, today=self.app.clock().date()
+                licence, state, earlier, shipment, today=self.ctx.clock().date()
             )
             if problems:
                 raise InvalidInput(problems)
-            cases.add_shipment(conn, licence_id, shipment, self.app._now(), self.app.actor)
+            cases.add_shipment(conn, licence_id, shipment, self.ctx.now(), self.ctx.actor)
             left = balance(licence, [*earlier, shipment])
-            self.app.audit.record(
+            self.audit.record(
                 conn,
                 "shipment",
                 licence_id,

@@ -72,15 +72,15 @@ class MisuseReports(LicenceEvents):
         if errors:
             raise InvalidInput(errors)
         assert code is not None
-        with writing(self.app.engine) as conn:
+        with writing(self.ctx.engine) as conn:
             report_id = cases.next_id(conn, "report", "R")
             matches = self._match_report(conn, code, suspected_operator, product)
             cases.add_report(conn, {
                 "id": report_id, "source": source, "reported_on": reported_on, "country": code,
                 "suspected_operator": suspected_operator, "product": product,
                 "evidence": evidence, "confidence": confidence, "status": "open",
-                "outcome": None, "matches": matches, "created_at": self.app._now(),
-                "actor": self.app.actor})  # fmt: skip
+                "outcome": None, "matches": matches, "created_at": self.ctx.now(),
+                "actor": self.ctx.actor})  # fmt: skip
             for match in matches:
                 cases.add_review(
                     conn,
@@ -89,11 +89,11 @@ class MisuseReports(LicenceEvents):
                     subject_id=match["licence"],
                     origin="misuse-report",
                     reason=f"misuse report {report_id}: " + "; ".join(match["why"]),
-                    at=self.app._now(),
-                    actor=self.app.actor,
+                    at=self.ctx.now(),
+                    actor=self.ctx.actor,
                     data={"report": report_id},
                 )
-            self.app.audit.record(
+            self.audit.record(
                 conn,
                 "misuse-report",
                 report_id,
@@ -145,11 +145,11 @@ class MisuseReports(LicenceEvents):
         return out
 
     def reports(self) -> list[dict[str, Any]]:
-        with self.app.engine.connect() as conn:
+        with self.ctx.engine.connect() as conn:
             return cases.all_reports(conn)
 
     def reviews(self, status: str | None = "open") -> list[dict[str, Any]]:
-        with self.app.engine.connect() as conn:
+        with self.ctx.engine.connect() as conn:
             return cases.find_reviews(conn, status=status)
 
     def close_review(self, review_id: str, outcome: str, *, reason: str) -> dict[str, Any]:
@@ -161,7 +161,7 @@ class MisuseReports(LicenceEvents):
         :class:`NotFound`, and :class:`IllegalTransition` for a closed review."""
         if outcome not in REVIEW_OUTCOMES:
             raise InvalidInput(f"must be one of {', '.join(REVIEW_OUTCOMES)}", field="outcome")
-        with self.app.engine.connect() as conn:
+        with self.ctx.engine.connect() as conn:
             found = [r for r in cases.find_reviews(conn) if r["id"] == review_id]
         if not found:
             raise NotFound(f"no review {review_id!r}")
@@ -181,11 +181,11 @@ class MisuseReports(LicenceEvents):
             conditions = Conditions(terms=(f"Restricted after review {review_id}: {reason}",))
         elif event is Event.APPROVE and licence is not None:
             conditions = self._approval_conditions(licence, None)
-        with writing(self.app.engine) as conn:
+        with writing(self.ctx.engine) as conn:
             # Close first, conditionally (a compare-and-set on the status): of two officers
             # closing at once, one wins, and the loser's licence event is never applied,
             # since it is in this same transaction and rolls back with it.
-            if not cases.close_review(conn, review_id, outcome, self.app._now()):
+            if not cases.close_review(conn, review_id, outcome, self.ctx.now()):
                 raise IllegalTransition(f"review {review_id} was closed meanwhile")
             steps = [event] if event is not None and licence is not None else []
             if steps and licence is not None and licence.state is State.SUBMITTED:
@@ -193,7 +193,7 @@ class MisuseReports(LicenceEvents):
             for step in steps:
                 self._transition_in(
                     conn, review["subject_id"], step, reason=f"review {review_id}: {reason}",
-                    on=self.app.clock().date(),
+                    on=self.ctx.today(),
                     conditions=conditions if step is event else None, expected_version=None,
                     data={"review": review_id}, decision_id=None,
                 )  # fmt: skip
@@ -205,7 +205,7 @@ class MisuseReports(LicenceEvents):
             ]
             if report and not still_open:
                 cases.close_report(conn, report, outcome)
-            self.app.audit.record(
+            self.audit.record(
                 conn,
                 "review",
                 review_id,

@@ -28,6 +28,7 @@ from exportguard.core.counterparties import ROLES
 from exportguard.core.entities import EntityType, Snapshot
 from exportguard.core.hit_cases import Disposition
 from exportguard.core.index import build_query
+from exportguard.core.permissions import owns
 from exportguard.errors import FieldError, InvalidInput, NotFound
 from exportguard.services.alerts import Alerts, Notifier
 from exportguard.services.rescreening import Rescreening, RunReport
@@ -37,17 +38,26 @@ from exportguard.store import monitoring as store
 from exportguard.store.engine import writing
 
 if TYPE_CHECKING:
-
-    from exportguard.services import ExportGuard
+    from exportguard.services.audit import AuditWriter
     from exportguard.services.bulk import BulkImport
+    from exportguard.services.context import Context
+    from exportguard.services.hit_cases import Cases
+    from exportguard.services.snapshots import Snapshots
 
 class Monitoring(Alerts):
     """Counterparty monitoring, reached as ``ExportGuard.monitoring``."""
 
     def __init__(
-        self, app: ExportGuard, notifier: Notifier | None = None, screener: Screener | None = None
+        self,
+        ctx: Context,
+        *,
+        audit: AuditWriter,
+        lists: Snapshots,
+        cases: Cases,
+        notifier: Notifier | None = None,
+        screener: Screener | None = None,
     ) -> None:
-        super().__init__(app, notifier)
+        super().__init__(ctx, audit=audit, lists=lists, cases=cases, notifier=notifier)
         #: Screens a large book elsewhere (Dask: ``batch.cluster.BookScreener``); None: here.
         self.screener = screener
 
@@ -76,7 +86,7 @@ class Monitoring(Alerts):
         if errors:
             raise InvalidInput(errors)
         build_query(name, country=code, type=type)  # a name with something to screen on
-        with writing(self.app.engine) as conn:
+        with writing(self.ctx.engine) as conn:
             cp_id = cases.next_id(conn, "counterparty", "C")
             store.add_counterparty(
                 conn,
@@ -88,10 +98,10 @@ class Monitoring(Alerts):
                     "country": code,
                     "type": type,
                     "active": 1,
-                    "created_at": self.app._now(),
+                    "created_at": self.ctx.now(),
                 },
             )
-            self.app.audit.record(
+            self.audit.record(
                 conn,
                 "counterparty",
                 cp_id,
@@ -109,23 +119,27 @@ class Monitoring(Alerts):
         return found
 
     def get(self, cp_id: str) -> dict[str, Any]:
-        with self.app.engine.connect() as conn:
+        """A counterparty with its current hits and clearances; :class:`NotFound` if there
+        is none, or if an exporter user acts and it is another company's (so neither
+        :meth:`clear` nor :meth:`deactivate` reaches one)."""
+        p = self.ctx.principal
+        with self.ctx.engine.connect() as conn:
             found = store.get_counterparty(conn, cp_id)
-            if found is None:
+            if found is None or (p is not None and not owns(p, found["exporter"])):
                 raise NotFound(f"no counterparty {cp_id!r}")
             found["hits"] = list(store.last_hits(conn, cp_id).values())
             found["clearances"] = store.clearances_of(conn, cp_id)
         return found
 
     def find(self, exporter: str | None = None) -> list[dict[str, Any]]:
-        with self.app.engine.connect() as conn:
+        with self.ctx.engine.connect() as conn:
             return store.find_counterparties(conn, exporter=exporter)
 
     def deactivate(self, cp_id: str) -> None:
         self.get(cp_id)
-        with writing(self.app.engine) as conn:
+        with writing(self.ctx.engine) as conn:
             store.set_active(conn, cp_id, False)
-            self.app.audit.record(conn, "counterparty", cp_id, {"active": False})
+            self.audit.record(conn, "counterparty", cp_id, {"active": False})
 
     # --- screening and alerts --------------------------------------------------------------
 
@@ -177,8 +191,8 @@ class Monitoring(Alerts):
         an alert) no longer applies and is not listed."""
         if not 0 <= within_days <= 3660:
             raise InvalidInput("0 to 3660 days", field="within_days")
-        today = self.app.clock().date()
-        with self.app.engine.connect() as conn:
+        today = self.ctx.today()
+        with self.ctx.engine.connect() as conn:
             found = store.clearances_expiring(conn, today, today + timedelta(days=within_days))
             scope = self._exporter_scope()
             live = []
@@ -205,7 +219,7 @@ class Monitoring(Alerts):
         ``case_id``); a second officer clearing the same hit confirms it."""
         if not reason.strip():
             raise InvalidInput("a clearance needs a reason", field="reason")
-        today = self.app.clock().date()
+        today = self.ctx.today()
         if expires_on is not None and expires_on <= today:
             raise InvalidInput(
                 f"the expiry {expires_on} is not after today ({today}): a clearance that "
@@ -216,7 +230,7 @@ class Monitoring(Alerts):
         current = [h for h in party["hits"] if h["entry_id"] == entry_id]
         if not current:
             raise NotFound(f"counterparty {cp_id} has no current hit on {entry_id!r}")
-        if self.app.principal is not None:
+        if self.ctx.principal is not None:
             case = self._through_case(cp_id, entry_id, Disposition.FALSE_POSITIVE, reason,
                                       expires_on=expires_on)  # fmt: skip
             made = case["clearance"] or {
@@ -225,25 +239,25 @@ class Monitoring(Alerts):
                 "expires_on": case["expires_on"], "actor": case["decided_by"],
             }  # fmt: skip
             return {**made, "case_id": case["id"], "state": case["state"]}
-        with writing(self.app.engine) as conn:
+        with writing(self.ctx.engine) as conn:
             row = {
                 "counterparty_id": cp_id,
                 "entry_id": entry_id,
                 "entry_digest": current[0]["entry_digest"],
                 "reason": reason.strip(),
                 "expires_on": expires_on,
-                "actor": self.app.actor,
-                "created_at": self.app._now(),
+                "actor": self.ctx.actor,
+                "created_at": self.ctx.now(),
             }
             store.add_clearance(conn, row)
             for alert in store.find_alerts(conn, counterparty_id=cp_id):
                 if alert["entry_id"] == entry_id and alert["status"] != AlertStatus.RESOLVED:
                     store.set_alert_status(
                         conn, alert["id"], expected=alert["status"], status=AlertStatus.RESOLVED,
-                        resolution=Resolution.FALSE_POSITIVE, at=self.app._now(),
-                        actor=self.app.actor, reason=f"cleared: {reason.strip()}",
+                        resolution=Resolution.FALSE_POSITIVE, at=self.ctx.now(),
+                        actor=self.ctx.actor, reason=f"cleared: {reason.strip()}",
                     )  # fmt: skip
-            self.app.audit.record(
+            self.audit.record(
                 conn,
                 "clearance",
                 cp_id,

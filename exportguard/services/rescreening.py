@@ -106,7 +106,9 @@ class Rescreening:
 
     def __init__(self, monitoring: Monitoring) -> None:
         self.monitoring = monitoring
-        self.app = monitoring.app
+        self.ctx = monitoring.ctx
+        self.lists = monitoring.lists
+        self.audit = monitoring.audit
 
     # --- the run ---------------------------------------------------------------------------
 
@@ -121,15 +123,15 @@ class Rescreening:
         """Screen the book (or the counterparties ``ids``) against ``snapshots`` (those in
         force by default), incrementally when a baseline allows; store and return what it
         raised. Lapsed clearances raise their alerts first."""
-        started = self.app._now()
+        started = self.ctx.now()
         lapsed = self.monitoring.lapse_clearances()
-        snaps = list(snapshots) if snapshots is not None else self.app.snapshots_in_force()
+        snaps = list(snapshots) if snapshots is not None else self.lists.snapshots_in_force()
         if not snaps:
-            with writing(self.app.engine) as conn:
+            with writing(self.ctx.engine) as conn:
                 self.nothing_in_force(conn, started)
             return RunReport("none", alerts=tuple(lapsed))
-        today = self.app.clock().date()
-        with self.app.engine.connect() as conn:
+        today = self.ctx.today()
+        with self.ctx.engine.connect() as conn:
             parties = store.book(conn, ids)
             baseline = (
                 store.last_book_run(conn) if ids is None and snapshots is None and not full
@@ -143,19 +145,19 @@ class Rescreening:
         if plan.incremental and not plan.changed:  # nothing new to find: the forced only
             parties = [p for p in parties if p[0] in plan.forced]
         results = self.screen(snaps, parties, plan, progress)
-        with writing(self.app.engine) as conn:
+        with writing(self.ctx.engine) as conn:
             outcome = self.apply(conn, results, snaps, today, audit_each=mode == "parties")
             counts = {"screened": len(parties), "treated": len(results),
                       "forced": len(plan.forced), "alerts": len(outcome.alerts),
                       "delisted": outcome.delisted}  # fmt: skip
             run_id = store.add_run(conn, {
                 "mode": mode, "as_of": today, "counts": counts, "started_at": started,
-                "finished_at": self.app._now(), "actor": self.app.actor,
+                "finished_at": self.ctx.now(), "actor": self.ctx.actor,
                 "snapshots": {s.source: [s.id, s.content_hash] for s in snaps},
             })  # fmt: skip
             seq = None
             if mode != "parties":  # (named counterparties have a record each already)
-                seq = self.app.audit.record(conn, "monitoring-run", f"run {run_id}", {
+                seq = self.audit.record(conn, "monitoring-run", f"run {run_id}", {
                     "run": run_id, "mode": mode, "as_of": today.isoformat(),
                     "threshold": plan.threshold, "snapshots": [snapshot_ref(s) for s in snaps],
                     "baseline": baseline["id"] if baseline and planned else None,
@@ -170,8 +172,8 @@ class Rescreening:
         """Record that counterparties were kept with no list in force to screen against:
         the next run's baseline is then empty, so it screens everyone against everything."""
         store.add_run(conn, {
-            "mode": "none", "as_of": self.app.clock().date(), "counts": {}, "snapshots": {},
-            "started_at": started, "finished_at": self.app._now(), "actor": self.app.actor,
+            "mode": "none", "as_of": self.ctx.today(), "counts": {}, "snapshots": {},
+            "started_at": started, "finished_at": self.ctx.now(), "actor": self.ctx.actor,
         })  # fmt: skip
 
     def screen(
@@ -183,7 +185,7 @@ class Rescreening:
     ) -> list[tuple[str, list[Hit]]]:
         """Step 2: the counterparties to write, with their hits (on the configured
         screener for a large enough book, else in process)."""
-        screener: Screener = LocalScreener(self.app)
+        screener: Screener = LocalScreener(self.lists)
         configured = self.monitoring.screener
         if configured is not None and len(parties) >= configured.min_parties:
             screener = configured
@@ -305,7 +307,7 @@ class Rescreening:
                     delisted += self._if_delisted(conn, party_id, current[source], entry_id)
             was = {k: h["entry_digest"] for k, h in old_hits.items() if k[0] in sources}
             if audit_each or raised or delisted or was != now:
-                self.app.audit.record(conn, "screening", party_id, {
+                self.audit.record(conn, "screening", party_id, {
                     "query": {"name": party["name"], "country": party["country"],
                               "type": party["type"]},
                     "as_of": today.isoformat(), "threshold": DEFAULT_THRESHOLD,
@@ -330,7 +332,7 @@ class Rescreening:
         alert = {
             "counterparty_id": party["id"], "snapshot_id": hit.snapshot_id,
             "entry_id": hit.entry.id, "entry_digest": digest, "kind": kind,
-            "score": round(hit.score, 4), "status": "open", "created_at": self.app._now(),
+            "score": round(hit.score, 4), "status": "open", "created_at": self.ctx.now(),
             "data": {"counterparty": party["name"], "exporter": party["exporter"],
                      "listed_name": hit.entry.name, "list_name": hit.entry.list_name,
                      "matched_name": hit.matched_name,
@@ -354,11 +356,11 @@ class Rescreening:
             reason = f"{entry_id} is no longer on its list (snapshot {snapshot_id})"
             if store.set_alert_status(
                 conn, alert["id"], expected=alert["status"], status=AlertStatus.RESOLVED,
-                resolution=Resolution.DELISTED, at=self.app._now(), actor=self.app.actor,
+                resolution=Resolution.DELISTED, at=self.ctx.now(), actor=self.ctx.actor,
                 reason=reason,
             ):  # fmt: skip
                 resolved += 1
-                self.app.audit.record(conn, "alert", str(alert["id"]), {
+                self.audit.record(conn, "alert", str(alert["id"]), {
                     "status": AlertStatus.RESOLVED.value,
                     "resolution": Resolution.DELISTED.value, "reason": reason})  # fmt: skip
         return resolved

@@ -6,10 +6,10 @@ the CLI and the API from the settings: services never import batch)."""
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator, Sequence
-from typing import Any, Protocol
+from typing import Protocol
 
 from exportguard.core.entities import Snapshot
-from exportguard.core.index import Hit
+from exportguard.core.index import Hit, NameIndex
 from exportguard.core.rescreen import PartyRow, Plan, screen_book
 
 #: Counterparties per screening chunk (and progress step).
@@ -33,18 +33,24 @@ class Screener(Protocol):
     ) -> Iterator[Screened]: ...
 
 
+class Indexes(Protocol):
+    """Where a :class:`LocalScreener` gets its index (``services.snapshots.Snapshots``)."""
+
+    def merged_index(self, snapshots: Sequence[Snapshot]) -> NameIndex: ...
+
+
 class LocalScreener:
     """:class:`Screener` in this process, on the service's cached indexes."""
 
     min_parties = 0
 
-    def __init__(self, app: Any) -> None:
-        self.app = app
+    def __init__(self, lists: Indexes) -> None:
+        self.lists = lists
 
     def __call__(
         self, snapshots: Sequence[Snapshot], parties: Sequence[PartyRow], plan: Plan
     ) -> Iterator[Screened]:
-        index = self.app.merged_index(snapshots)
+        index = self.lists.merged_index(snapshots)
         mask = plan.mask(index)
         for i in range(0, len(parties), CHUNK):
             chunk = parties[i : i + CHUNK]

@@ -17,6 +17,8 @@ from exportguard.core.profiles import Profile, combine, group_listings
 from exportguard.core.query_parts import screen_with_parts
 from exportguard.core.thresholds import DEFAULT_THRESHOLD
 from exportguard.errors import InvalidInput
+from exportguard.services.audit import AuditWriter
+from exportguard.services.context import Context
 from exportguard.services.snapshots import Snapshots, snapshot_ref
 from exportguard.store.engine import writing
 
@@ -199,8 +201,15 @@ def _documents(entry: ListEntry) -> list[dict[str, Any]]:
     return [{**i.to_dict(), "normalised": match_form(i)} for i in entry.identifiers]
 
 
-class Screening(Snapshots):
-    """Screening use cases (part of :class:`~exportguard.services.ExportGuard`)."""
+class Screening:
+    """Screening use cases, reached through :class:`~exportguard.services.ExportGuard`
+    (``eg.screen``, ``eg.screen_snapshots``, ``eg.screen_many``): the snapshots in force and
+    their indexes from ``lists``, each screening recorded by ``audit``."""
+
+    def __init__(self, ctx: Context, *, lists: Snapshots, audit: AuditWriter) -> None:
+        self.ctx = ctx
+        self.lists = lists
+        self.audit = audit
 
     def screen(
         self,
@@ -237,8 +246,8 @@ class Screening(Snapshots):
             threshold=threshold,
             limit=limit,
         )
-        snaps, aside = self.in_force_and_set_aside(as_of)
-        on = as_of or self.clock().date()
+        snaps, aside = self.lists.in_force_and_set_aside(as_of)
+        on = as_of or self.ctx.today()
         if sources:
             known = {s.source.casefold(): s.source for s in snaps}
             unknown = sorted(s for s in sources if s.strip().casefold() not in known)
@@ -252,7 +261,7 @@ class Screening(Snapshots):
             snaps = [s for s in snaps if s.source in set(sources)]
         wanted = [w.strip() for w in lists or () if w.strip()] or None
         if wanted and snaps:
-            names = self.merged_index(snaps).list_names()
+            names = self.lists.merged_index(snaps).list_names()
             missing = [w for w in wanted if not any(w.casefold() in n.casefold() for n in names)]
             if missing:
                 raise InvalidInput(
@@ -270,13 +279,13 @@ class Screening(Snapshots):
         for hit in hits:
             by_snapshot.setdefault(hit.snapshot_id, []).append(hit.entry.id)
         for snapshot_id, ids in by_snapshot.items():
-            for entry in self.entries(snapshot_id, ids):
+            for entry in self.lists.entries(snapshot_id, ids):
                 entries[(snapshot_id, entry.id)] = entry
         result = ScreeningResult(
             query,
             on,
             threshold,
-            self._now(),
+            self.ctx.now(),
             tuple(snaps),
             tuple(hits),
             entries,
@@ -293,7 +302,7 @@ class Screening(Snapshots):
                 # case opened from this record shows them where the hit is decided)
                 for derived in ("entry", "list_published"):
                     hit.pop(derived, None)
-            with writing(self.engine) as conn:
+            with writing(self.ctx.engine) as conn:
                 audit_record = self.audit.record(conn, "screening", query.name, payload)
             result = replace(result, audit_seq=audit_record.seq)
         return result
@@ -312,7 +321,7 @@ class Screening(Snapshots):
         ``core.query_parts``)."""
         if not snapshots:
             return []
-        index = self.merged_index(snapshots)
+        index = self.lists.merged_index(snapshots)
         hits = screen_with_parts(query, lambda q: screen(
             [index], q, threshold=threshold, limit=None, as_of=as_of, lists=lists))  # fmt: skip
         return hits[:limit] if limit is not None else hits
@@ -327,8 +336,8 @@ class Screening(Snapshots):
     ) -> Iterator[tuple[str, list[Hit]]]:
         """Screen many (id, query) pairs in this process, yielding hits per id (as of
         today when no date is given)."""
-        index = self.merged_index(self.snapshots_in_force(as_of))
-        on = as_of or self.clock().date()
+        index = self.lists.merged_index(self.lists.snapshots_in_force(as_of))
+        on = as_of or self.ctx.today()
         for key, query in queries:
             hits = screen_with_parts(
                 query, lambda q: index.screen(q, threshold=threshold, limit=None, as_of=on)

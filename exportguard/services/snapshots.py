@@ -1,13 +1,13 @@
 """Reading list snapshots: which are stored and in force, their entries, their name
-indexes (cached; rebuilt after an index format change), and the differences between two
-snapshots of one list."""
+indexes (cached in an :class:`IndexCache` every composition on one store shares; rebuilt
+after an index format change), and the differences between two snapshots of one list."""
 
 from __future__ import annotations
 
 import hashlib
 import json
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import replace
+from dataclasses import dataclass, field, replace
 from datetime import date
 from typing import Any
 
@@ -17,19 +17,34 @@ from exportguard.core.entities import ListEntry, Snapshot
 from exportguard.core.impact import EntryDiff, diff_entries, entry_digest, field_changes
 from exportguard.core.index import FORMAT_VERSION, NameIndex
 from exportguard.errors import InvalidInput, NotFound
-from exportguard.services.parts import AppParts
+from exportguard.services.context import Context
 from exportguard.store import lists as list_store
 
 
-class Snapshots(AppParts):
-    """Snapshot reading (part of :class:`~exportguard.services.ExportGuard`)."""
+@dataclass(slots=True)
+class IndexCache:
+    """Name indexes loaded: one per snapshot id, and merged ones per set of snapshot ids
+    (sorted). Snapshots are immutable, so an entry never goes stale; retiring a snapshot
+    clears ``merged``. Shared by every :class:`Snapshots` on one store (every actor's)."""
+
+    indexes: dict[int, NameIndex] = field(default_factory=dict)
+    merged: dict[tuple[int, ...], NameIndex] = field(default_factory=dict)
+
+
+class Snapshots:
+    """Snapshot reading, reached through :class:`~exportguard.services.ExportGuard`
+    (``eg.snapshots()``, ``eg.index(id)`` ...) and given to the use cases that read lists."""
+
+    def __init__(self, ctx: Context, cache: IndexCache) -> None:
+        self.ctx = ctx
+        self.cache = cache
 
     def snapshots(self, source: str | None = None) -> list[Snapshot]:
-        with self.engine.connect() as conn:
+        with self.ctx.engine.connect() as conn:
             return list_store.all_snapshots(conn, source)
 
     def snapshots_in_force(self, as_of: date | None = None) -> list[Snapshot]:
-        with self.engine.connect() as conn:
+        with self.ctx.engine.connect() as conn:
             return list_store.in_force(conn, as_of)
 
     def in_force_and_set_aside(
@@ -37,11 +52,11 @@ class Snapshots(AppParts):
     ) -> tuple[list[Snapshot], list[tuple[Snapshot, Snapshot]]]:
         """:meth:`snapshots_in_force`, and the newer imports not screened, each with the
         snapshot screened instead (``store.lists.in_force_and_set_aside``)."""
-        with self.engine.connect() as conn:
+        with self.ctx.engine.connect() as conn:
             return list_store.in_force_and_set_aside(conn, as_of)
 
     def snapshot(self, snapshot_id: int) -> Snapshot:
-        with self.engine.connect() as conn:
+        with self.ctx.engine.connect() as conn:
             found = list_store.get(conn, snapshot_id)
         if found is None:
             raise NotFound(f"no snapshot {snapshot_id}")
@@ -94,23 +109,23 @@ class Snapshots(AppParts):
     def _delta(
         self, old_id: int | None, new_id: int
     ) -> tuple[dict[str, str], dict[str, str], EntryDiff]:
-        with self.engine.connect() as conn:
+        with self.ctx.engine.connect() as conn:
             before = list_store.entry_texts(conn, old_id) if old_id is not None else {}
             after = list_store.entry_texts(conn, new_id)
         return before, after, stored_entries_diff(before, after)
 
     def entries(self, snapshot_id: int, ids: Iterable[str] | None = None) -> list[ListEntry]:
-        with self.engine.connect() as conn:
+        with self.ctx.engine.connect() as conn:
             return list(list_store.load_entries(conn, snapshot_id, ids))
 
     def index(self, snapshot_id: int) -> NameIndex:
         """The name index of a snapshot: cached, loaded from the store, rebuilt only when
         the stored one was written by another index format version or with other
         vocabulary tables (an upgrade)."""
-        cached = self._indexes.get(snapshot_id)
+        cached = self.cache.indexes.get(snapshot_id)
         if cached is not None:
             return cached
-        with self.engine.connect() as conn:
+        with self.ctx.engine.connect() as conn:
             stored = list_store.index_data(conn, snapshot_id)
         index = None
         if stored is not None and stored[0] == FORMAT_VERSION:
@@ -120,19 +135,27 @@ class Snapshots(AppParts):
                 index = None
         if index is None:
             index = NameIndex.build(snapshot_id, self.entries(snapshot_id))
-            with self.engine.begin() as conn:
+            with self.ctx.engine.begin() as conn:
                 list_store.replace_index(conn, snapshot_id, FORMAT_VERSION, index.to_bytes())
-        self._indexes[snapshot_id] = index
+        self.cache.indexes[snapshot_id] = index
         return index
+
+    def remember(self, snapshot_id: int, index: NameIndex) -> None:
+        """Cache the index just built for a snapshot (an import writes both)."""
+        self.cache.indexes[snapshot_id] = index
+
+    def forget_merged(self) -> None:
+        """Drop the merged indexes (a snapshot retired: a set may hold it)."""
+        self.cache.merged.clear()
 
     def merged_index(self, snapshots: Sequence[Snapshot]) -> NameIndex:
         """One index over several snapshots (merged once per set, then cached)."""
         key = tuple(sorted(s.id for s in snapshots))
-        found = self._merged.get(key)
+        found = self.cache.merged.get(key)
         if found is None:
-            if len(self._merged) > 8:
-                self._merged.clear()
-            found = self._merged[key] = NameIndex.merge([self.index(i) for i in key])
+            if len(self.cache.merged) > 8:
+                self.cache.merged.clear()
+            found = self.cache.merged[key] = NameIndex.merge([self.index(i) for i in key])
         return found
 
 
