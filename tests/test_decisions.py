@@ -298,7 +298,7 @@ def test_installed_regime_is_used_and_old_decisions_replay_with_the_old_one(
         bundled_text("il-deca")
         .replace("NZ, KR, US]", "NZ, KR, US]\n        # India dropped in this test revision")
         .replace('LI, "NO", CH, GB, AU, CA, IN, JP', 'LI, "NO", CH, GB, AU, CA, JP')
-        .replace('revision: "2026-11-29.2"', 'revision: "test-2"')
+        .replace('revision: "2026-11-30.1"', 'revision: "test-2"')
     )
     eg.decisions.install_regime(edited)
     new = eg.decisions.decide(DecisionInput(

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import date
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -10,6 +11,7 @@ import sqlalchemy as sa
 
 from exportguard.core.licensing import Conditions, Event, State
 from exportguard.errors import ConcurrentChange, IllegalTransition, InvalidInput
+from exportguard.regimes import bundled_text
 from exportguard.services import ExportGuard
 
 
@@ -160,6 +162,37 @@ def test_israeli_export_licence_needs_an_issued_marketing_licence(eg: ExportGuar
         **GOV,
     )
     assert export.parent == marketing
+
+
+def test_the_licence_stages_come_from_the_regime_file(eg: ExportGuard, tmp_path: Path) -> None:
+    """An installed us-ear revision declaring two stages makes its export licence follow a
+    marketing licence; an il-deca revision without the block needs one export licence."""
+    two_stage = tmp_path / "us-ear.yaml"
+    two_stage.write_text(bundled_text("us-ear").replace(
+        "\nrules:",
+        "\nlicensing:\n  facts: [export-scope]\n  stages:\n"
+        "    - {kind: marketing, text: first}\n"
+        "    - {kind: export, parent: marketing, text: then}\n\nrules:",
+        1,
+    ))  # fmt: skip
+    eg.decisions.install_regime(two_stage)
+    application = {"exporter": "Acme Cyber", "regime": "us-ear", "items": ["4D004"],
+                   "destination": "FR", "end_user": "Police", **GOV}  # fmt: skip
+    with pytest.raises(InvalidInput) as caught:
+        eg.licensing.apply(kind="export", **application)
+    assert [e.field for e in caught.value.errors] == ["parent"]
+    assert "us-ear: export licences follow an issued marketing licence" in str(caught.value)
+    marketing = issued(eg, kind="marketing", regime="us-ear", on=date(2022, 1, 10))
+    assert eg.licensing.apply(kind="export", parent=marketing, **application).parent == marketing
+
+    start, end = "\nlicensing:\n", "\njurisdiction:"
+    text = bundled_text("il-deca")
+    one_stage = tmp_path / "il-deca.yaml"
+    one_stage.write_text(text[: text.index(start)] + text[text.index(end) :])
+    eg.decisions.install_regime(one_stage)
+    assert eg.decisions.regime("il-deca").licensing.first == "export"
+    plain = eg.licensing.apply(kind="export", **{**application, "regime": "il-deca"})
+    assert plain.parent is None
 
 
 def test_bad_application_input_names_every_field(eg: ExportGuard) -> None:

@@ -27,6 +27,10 @@ from typing import Any
 
 from exportguard.errors import FieldError, IllegalTransition
 
+#: The kinds of licence there are. A regime's ``licensing`` block orders the ones it
+#: requires (``core.regimes.Licensing``); an application names one of these.
+LICENCE_KINDS = ("marketing", "export", "dual-use")
+
 
 class State(enum.StrEnum):
     DRAFT = "draft"
@@ -125,7 +129,7 @@ class Licence:
 
     id: str
     exporter: str
-    kind: str  # marketing | export | dual-use
+    kind: str  # one of LICENCE_KINDS
     regime: str
     items: tuple[str, ...]
     destination: str

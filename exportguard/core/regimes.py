@@ -24,6 +24,10 @@ A regime file (``exportguard/regimes/*.yaml``) holds:
                    be caught by the EAR's de minimis rule, not modelled: unknown);
 ``required_lists`` the restricted-party list sources the regime needs loaded before it can
                    clear the parties of a request;
+``licensing``      the licences an export under the regime needs, in order (``stages``,
+                   each a licence ``kind`` and, when it follows another, the ``parent``
+                   kind whose issued licence it must name), with the ``facts`` they rest
+                   on; without it, one stage: an ``export`` licence;
 ``rules``          what the regime requires, each with an id, dates, a condition, a
                    verdict, text and the facts it rests on. Kinds:
 
@@ -63,6 +67,7 @@ from itertools import pairwise
 from typing import Any
 
 from exportguard.core import countries
+from exportguard.core.licensing import LICENCE_KINDS
 from exportguard.core.thresholds import DEFAULT_THRESHOLD, POSSIBLE_MATCH_THRESHOLD
 from exportguard.errors import RegimeError
 
@@ -354,6 +359,40 @@ class RequiredList:
 
 
 @dataclass(frozen=True, slots=True)
+class LicenceStage:
+    """One licence of a regime's sequence: its ``kind`` (one of ``LICENCE_KINDS``), the
+    ``parent`` kind (an earlier stage) whose issued licence an application of this kind
+    must name, or None, and ``text`` (what the licence covers)."""
+
+    kind: str
+    parent: str | None
+    text: str
+
+
+@dataclass(frozen=True, slots=True)
+class Licensing:
+    """The licences an export under a regime needs, in the order they are obtained, and
+    the fact ids (sources, certainty) the sequence rests on."""
+
+    stages: tuple[LicenceStage, ...]
+    facts: tuple[str, ...] = ()
+
+    @property
+    def first(self) -> str:
+        """The kind of the first licence to apply for."""
+        return self.stages[0].kind
+
+    def parent_of(self, kind: str) -> str | None:
+        """The kind of licence an application of ``kind`` must name as its parent, or None
+        (a kind the regime does not order needs none)."""
+        return next((s.parent for s in self.stages if s.kind == kind), None)
+
+
+#: A regime without a ``licensing`` block: one export licence.
+DEFAULT_LICENSING = Licensing((LicenceStage("export", None, "An export licence."),))
+
+
+@dataclass(frozen=True, slots=True)
 class Regime:
     id: str
     name: str
@@ -376,6 +415,7 @@ class Regime:
     treated_as: tuple[Alias, ...] = ()
     jurisdiction: Jurisdiction | None = None
     required_lists: tuple[RequiredList, ...] = ()
+    licensing: Licensing = DEFAULT_LICENSING
     _in_force: dict[date, tuple[Rule, ...]] = field(default_factory=dict, compare=False, repr=False)
     _cited: dict[tuple[str, ...], tuple[str, str]] = field(
         default_factory=dict, compare=False, repr=False
@@ -507,7 +547,7 @@ class _Parser:
 
 _TOP_KEYS = frozenset({"id", "name", "revision", "covers_from", "facts", "item_sets", "items",
                        "country_sets", "rules", "treated_as", "jurisdiction",
-                       "required_lists"})  # fmt: skip
+                       "required_lists", "licensing"})  # fmt: skip
 
 
 def parse_regime(data: Any, *, file: str, lines: Lines | None = None) -> Regime:
@@ -559,6 +599,7 @@ def parse_regime(data: Any, *, file: str, lines: Lines | None = None) -> Regime:
         treated_as=_aliases(p, data.get("treated_as"), facts),
         jurisdiction=_jurisdiction(p, data.get("jurisdiction"), facts, country_sets),
         required_lists=_required_lists(p, data.get("required_lists")),
+        licensing=_licensing(p, data.get("licensing"), facts),
     )
 
 
@@ -750,6 +791,37 @@ def _required_lists(p: _Parser, raw: Any) -> tuple[RequiredList, ...]:
         out.append(RequiredList(p.req(r, "id", path), p.req(r, "text", path),
                                 tuple(map(str, sources))))  # fmt: skip
     return tuple(out)
+
+
+def _licensing(p: _Parser, raw: Any, facts: Mapping[str, Fact]) -> Licensing:
+    """The ``licensing`` block: ``stages`` (a non-empty list of ``{kind, parent, text}``,
+    kinds from ``LICENCE_KINDS``, each once; a ``parent`` names an earlier stage's kind)
+    and ``facts`` (at least one: what the sequence rests on)."""
+    if raw is None:
+        return DEFAULT_LICENSING
+    path: tuple[Any, ...] = ("licensing",)
+    p.keys(raw, {"stages", "facts"}, path)
+    refs = _fact_refs(p, p.req(raw, "facts", path, kind=list), (*path, "facts"), facts)
+    if not refs:
+        raise p.fail((*path, "facts"), "'facts' names at least one fact")
+    raw_stages = p.req(raw, "stages", path, kind=list)
+    if not raw_stages:
+        raise p.fail((*path, "stages"), "'stages' lists at least one licence")
+    stages: list[LicenceStage] = []
+    for i, s in enumerate(raw_stages):
+        at = (*path, "stages", i)
+        p.keys(s, {"kind", "parent", "text"}, at)
+        kind = p.req(s, "kind", at)
+        if kind not in LICENCE_KINDS:
+            raise p.fail((*at, "kind"), f"kind must be one of {', '.join(LICENCE_KINDS)}")
+        if any(kind == earlier.kind for earlier in stages):
+            raise p.fail((*at, "kind"), f"duplicate stage {kind!r}")
+        parent = s.get("parent")
+        if parent is not None and str(parent) not in {earlier.kind for earlier in stages}:
+            raise p.fail((*at, "parent"), f"parent {parent!r} is not an earlier stage's kind")
+        stages.append(LicenceStage(kind, None if parent is None else str(parent),
+                                   p.req(s, "text", at)))  # fmt: skip
+    return Licensing(tuple(stages), refs)
 
 
 _CONDITION_KEYS = {"items_in", "destination_in", "end_user_type_in", "end_use_in",

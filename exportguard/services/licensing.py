@@ -29,7 +29,7 @@ from exportguard.core.licensing import (
     check_shipment,
     state_on,
 )
-from exportguard.core.regimes import END_USER_TYPES, END_USES
+from exportguard.core.regimes import DEFAULT_LICENSING, END_USER_TYPES, END_USES
 from exportguard.errors import FieldError, InvalidInput, NotFound
 from exportguard.services.amendments import Amendments
 from exportguard.services.misuse import MisuseReports
@@ -66,7 +66,8 @@ class Licensing(Amendments, MisuseReports):
             errors.append(FieldError("exporter", "must not be empty"))
         if kind not in KINDS:
             errors.append(FieldError("kind", f"must be one of {', '.join(KINDS)}"))
-        if regime not in self.decisions.regimes():
+        known = self.decisions.regimes()
+        if regime not in known:
             errors.append(FieldError("regime", f"unknown regime {regime!r}"))
         code = countries.to_code(destination)
         if code is None:
@@ -83,20 +84,20 @@ class Licensing(Amendments, MisuseReports):
             errors.append(FieldError("value", "must not be negative"))
         if quantity is not None and quantity < 0:
             errors.append(FieldError("quantity", "must not be negative"))
-        if kind == "export" and regime == "il-deca" and not parent:
-            errors.append(
-                FieldError(
-                    "parent",
-                    "an Israeli export licence needs its issued marketing licence (--parent)",
-                )
-            )
+        # The regime's licensing stages say which kind follows which (il-deca: marketing,
+        # then export naming it).
+        needs = known[regime].licensing.parent_of(kind) if regime in known else None
+        if needs and not parent:
+            errors.append(FieldError(
+                "parent", f"{regime}: {kind} licences follow an issued {needs} licence (--parent)"
+            ))  # fmt: skip
         errors.extend(self.decisions.item_errors(items))
         if errors:
             raise InvalidInput(errors)
         assert code is not None
         with writing(self.ctx.engine) as conn:
             if parent:
-                self._check_parent(conn, parent, exporter, code)
+                self._check_parent(conn, parent, exporter, code, needs or "marketing")
             licence = Licence(
                 id=cases.next_id(conn, "licence", "L"), exporter=exporter.strip(), kind=kind,
                 regime=regime, items=tuple(items), destination=code, end_user=end_user.strip(),
@@ -111,8 +112,11 @@ class Licensing(Amendments, MisuseReports):
                 "value": value, "quantity": quantity, "parent": parent})  # fmt: skip
         return licence
 
-    def _check_parent(self, conn: Connection, parent_id: str, exporter: str, code: str) -> None:
-        """The parent must be the same exporter's issued marketing licence for ``code``.
+    def _check_parent(
+        self, conn: Connection, parent_id: str, exporter: str, code: str, kind: str
+    ) -> None:
+        """The parent must be the same exporter's issued ``kind`` licence for ``code`` (the
+        kind the regime's stages name; a parent given where none is needed: marketing).
 
         Another exporter's licence does not exist for this one: the message is the same
         as for an unknown id and says nothing of the other licence.
@@ -121,8 +125,8 @@ class Licensing(Amendments, MisuseReports):
         if parent is None or parent.exporter != exporter.strip():
             raise InvalidInput(f"no licence {parent_id!r}", field="parent")
         problems = []
-        if parent.kind != "marketing":
-            problems.append("is not a marketing licence")
+        if parent.kind != kind:
+            problems.append(f"is not a {kind} licence")
         if parent.destination != code:
             problems.append(f"is for {parent.destination}, not {code}")
         today = self.ctx.clock().date()
@@ -130,9 +134,7 @@ class Licensing(Amendments, MisuseReports):
         if current is not State.ISSUED:
             problems.append(f"is {current.value}, not issued")
         if problems:
-            raise InvalidInput(
-                f"marketing licence {parent_id} " + "; ".join(problems), field="parent"
-            )
+            raise InvalidInput(f"{kind} licence {parent_id} " + "; ".join(problems), field="parent")
 
     def application_from(self, decision_id: str) -> dict[str, Any]:
         """A new application's fields as a stored decision asked the question, to pre-fill
@@ -140,8 +142,9 @@ class Licensing(Amendments, MisuseReports):
         ``end_user`` (the first end user's name, or ""), ``end_user_type``, ``end_use``,
         ``parties`` (end users past the first, then the consignees' and intermediaries' names),
         ``notes`` (when there is something to check: several end users), ``regime`` (the first
-        regime that requires a licence, else the first decided), ``kind`` (``marketing``
-        under il-deca, whose export licence needs one first; else ``export``) and
+        regime that requires a licence, else the first decided), ``kind`` (the first
+        licence of the regime's ``licensing`` stages: ``marketing`` under il-deca; else
+        ``export``) and
         ``decision`` (the id). Raises :class:`NotFound` for an unknown decision, and for
         another user's decision when acting for an exporter (its decisions are its own)."""
         stored = self.decisions.decision(decision_id)
@@ -152,6 +155,7 @@ class Licensing(Amendments, MisuseReports):
         decided = stored["result"].get("regimes") or []
         needing = [r["id"] for r in decided if r.get("verdict") == "licence_required"]
         regime = (needing or [r["id"] for r in decided] or [*asked.regimes, ""])[0]
+        chosen = self.decisions.regimes().get(regime)
         end_users = list(asked.end_users)
         fields: dict[str, Any] = {
             "decision": decision_id, "items": list(asked.items),
@@ -160,7 +164,7 @@ class Licensing(Amendments, MisuseReports):
             # Every party the decision screened stays on the application: end users past
             # the first (an application names one) lead the other parties.
             "parties": end_users[1:] + [p.name for p in asked.parties if p.role != "end user"],
-            "regime": regime, "kind": "marketing" if regime == "il-deca" else "export",
+            "regime": regime, "kind": (chosen.licensing if chosen else DEFAULT_LICENSING).first,
         }  # fmt: skip
         if len(end_users) > 1:
             fields["notes"] = [
