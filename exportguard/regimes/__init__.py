@@ -1,7 +1,7 @@
 """The regimes ExportGuard ships, as data: every ``*.yaml`` file in this folder.
 
 Each ``*.yaml`` here is one regime, named by its file (``us-ear.yaml`` holds ``id:
-us-ear``; see ``exportguard.core.regimes`` for the schema): adding a regime is adding its
+us-ear``; see ``exportguard.core.regime_parser`` for the schema): adding a regime is adding its
 file (and its tests), nothing else names it. This
 module reads regime files and validates them, so every error names the file, the line
 and the field. An officer edits a copy, checks it with ``exportguard regimes validate``,
@@ -19,7 +19,8 @@ from typing import Any
 
 import yaml
 
-from exportguard.core.regimes import Regime, parse_regime
+from exportguard.core.regime_parser import parse_regime
+from exportguard.core.regimes import Regime
 from exportguard.errors import RegimeError
 
 

@@ -1,0 +1,94 @@
+"""The reader regime validation is written with: every error a :class:`RegimeError`
+naming the file, the line and the field (a dotted key path such as
+``rules.3.when.items_in``), from the line numbers the YAML loader found.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from datetime import date
+from typing import Any
+
+from exportguard.core.regimes import Fact
+from exportguard.errors import RegimeError
+
+_Date = date  # the reader's own ``date`` method shadows the type in its annotations
+
+#: Key paths (``("rules", 3, "when")``) to the line they start on.
+Lines = Mapping[tuple[Any, ...], int]
+
+
+class RegimeReader:
+    def __init__(self, data: Mapping[str, Any], file: str, lines: Lines) -> None:
+        self.data = data
+        self.file = file
+        self.lines = lines
+
+    def fail(self, path: tuple[Any, ...], message: str) -> RegimeError:
+        line = None
+        for cut in range(len(path), -1, -1):
+            line = self.lines.get(path[:cut])
+            if line is not None:
+                break
+        return RegimeError(
+            message, file=self.file, line=line, field=".".join(str(p) for p in path) or None
+        )
+
+    def keys(self, obj: Any, allowed: frozenset[str] | set[str], path: tuple[Any, ...]) -> None:
+        """Refuse a key that is not ``allowed`` (a misspelling would otherwise be ignored)."""
+        if not isinstance(obj, Mapping):
+            raise self.fail(path, "must be a mapping")
+        for key in obj:
+            if key not in allowed:
+                raise self.fail(
+                    (*path, key), f"unknown key {key!r}; allowed: {', '.join(sorted(allowed))}"
+                )
+
+    def req(self, obj: Mapping[str, Any], key: str, path: tuple[Any, ...], kind: type = str) -> Any:
+        if not isinstance(obj, Mapping) or key not in obj or obj[key] in (None, ""):
+            raise self.fail((*path, key), f"'{key}' is required")
+        value = obj[key]
+        if kind is str and not isinstance(value, str | int | float):
+            raise self.fail((*path, key), f"'{key}' must be text")
+        if kind is list and not isinstance(value, list):
+            raise self.fail((*path, key), f"'{key}' must be a list")
+        if kind is dict and not isinstance(value, Mapping):
+            raise self.fail((*path, key), f"'{key}' must be a mapping")
+        return str(value) if kind is str else value
+
+    def date(self, value: Any, path: tuple[Any, ...]) -> date | None:
+        if value is None:
+            return None
+        if isinstance(value, date):
+            return value
+        try:
+            return date.fromisoformat(str(value))
+        except ValueError:
+            raise self.fail(path, f"not a date (YYYY-MM-DD): {value!r}") from None
+
+    def span(
+        self, obj: Mapping[str, Any], path: tuple[Any, ...], *, required: bool = False
+    ) -> tuple[_Date | None, _Date | None]:
+        """``since`` and ``until`` of ``obj``; ``until`` before ``since`` is an error."""
+        raw_since = self.req(obj, "since", path, kind=object) if required else obj.get("since")
+        since = self.date(raw_since, (*path, "since"))
+        until = self.date(obj.get("until"), (*path, "until"))
+        if since is not None and until is not None and until < since:
+            raise self.fail(
+                (*path, "until"),
+                f"until ({until.isoformat()}) is before since ({since.isoformat()})",
+            )
+        return since, until
+
+
+def fact_refs(
+    p: RegimeReader, raw: Any, path: tuple[Any, ...], facts: Mapping[str, Fact]
+) -> tuple[str, ...]:
+    if raw is None:
+        return ()
+    if not isinstance(raw, list):
+        raise p.fail(path, "facts must be a list of fact ids")
+    for ref in raw:
+        if ref not in facts:
+            raise p.fail(path, f"unknown fact {ref!r}")
+    return tuple(str(r) for r in raw)
