@@ -32,7 +32,7 @@ _HOW = {
     "particle": "'{q}' and '{c}' are the same name particle",
     "exact": "'{q}' is '{c}'",
 }
-#: Unmatched words by kind (``names.KINDS``), on the listed side.
+#: Unmatched words by kind (``name_tokens.KINDS``), on the listed side.
 _EXTRA = {
     "legal": "legal form",
     "title": "title",

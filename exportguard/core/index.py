@@ -50,14 +50,11 @@ from exportguard.core import countries, vocab
 from exportguard.core.entities import AliasQuality, EntityType, ListEntry
 from exportguard.core.identifiers import identifier_keys, match_form, normalise_identifier
 from exportguard.core.matching import Candidate, Query, Scored, romanised, score
-from exportguard.core.names import (
-    NameForm,
-    Token,
-    analyse,
-    given_name_groups,
-    translit_canonical,
-)
+from exportguard.core.name_tokens import NameForm, Token
+from exportguard.core.name_vocab import given_name_groups
+from exportguard.core.names import analyse
 from exportguard.core.thresholds import DEFAULT_THRESHOLD
+from exportguard.core.translit import translit_canonical
 from exportguard.core.weights import token_weight
 from exportguard.errors import FieldError, InvalidInput
 

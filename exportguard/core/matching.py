@@ -23,14 +23,10 @@ from rapidfuzz.distance import OSA, Indel, JaroWinkler
 
 from exportguard.core.entities import AliasQuality, EntityType
 from exportguard.core.identifiers import identifier_variants
-from exportguard.core.names import (
-    NameForm,
-    Token,
-    given_name_groups,
-    legal_family,
-    particle_class,
-    translit_canonical,
-)
+from exportguard.core.name_tokens import NameForm, Token
+from exportguard.core.name_vocab import given_name_groups, particle_class
+from exportguard.core.names import legal_family
+from exportguard.core.translit import translit_canonical
 
 
 @dataclass(frozen=True, slots=True)
@@ -83,7 +79,7 @@ class TokenPair(NamedTuple):
 
 class Unmatched(NamedTuple):
     """A word of one name that no word of the other matched, with its kind
-    (:data:`exportguard.core.names.KINDS`)."""
+    (:data:`exportguard.core.name_tokens.KINDS`)."""
 
     text: str
     kind: str

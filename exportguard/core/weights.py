@@ -15,7 +15,7 @@ import math
 from functools import cache, lru_cache
 
 from exportguard.core import vocab
-from exportguard.core.names import Token
+from exportguard.core.name_tokens import Token
 
 #: The floor: even the commonest token still counts for something.
 MIN_WEIGHT = 0.15

@@ -4,7 +4,8 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from exportguard.core.names import analyse, normalise, skeletons
+from exportguard.core.names import analyse, normalise
+from exportguard.core.translit import skeletons
 
 
 @pytest.mark.parametrize(
