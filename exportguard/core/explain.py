@@ -13,7 +13,7 @@ from __future__ import annotations
 import unicodedata
 
 from exportguard.core.index import Hit
-from exportguard.core.matching import FeatureResult, Query, TokenPair, Unmatched
+from exportguard.core.match_types import FeatureResult, Query, TokenPair, Unmatched
 
 #: How a pair matched (``TokenPair.how``, without a leading "joined ") in words; ``{q}``
 #: is the word screened, ``{c}`` the listed word, ``{script}`` "the Hebrew spelling" or

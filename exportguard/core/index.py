@@ -49,10 +49,11 @@ from rapidfuzz import fuzz, process
 from exportguard.core import countries, vocab
 from exportguard.core.entities import AliasQuality, EntityType, ListEntry
 from exportguard.core.identifiers import identifier_keys, match_form, normalise_identifier
-from exportguard.core.matching import Candidate, Query, Scored, romanised, score
+from exportguard.core.matching import Candidate, Query, Scored, score
 from exportguard.core.name_tokens import NameForm, Token
 from exportguard.core.name_vocab import given_name_groups
 from exportguard.core.names import analyse
+from exportguard.core.similarity import romanised
 from exportguard.core.thresholds import DEFAULT_THRESHOLD
 from exportguard.core.translit import translit_canonical
 from exportguard.core.weights import token_weight

@@ -6,8 +6,9 @@ from hypothesis import strategies as st
 
 from exportguard.core.entities import AliasQuality, EntityType
 from exportguard.core.index import make_query
-from exportguard.core.matching import Candidate, score, token_similarity
+from exportguard.core.matching import Candidate, score
 from exportguard.core.names import analyse
+from exportguard.core.similarity import token_similarity
 
 
 def cand(
