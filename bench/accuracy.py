@@ -85,8 +85,9 @@ from common import OUT, ROOT, load_all, machine
 from rapidfuzz import fuzz, process, utils
 
 from exportguard.core.entities import EntityType, ListEntry
-from exportguard.core.index import NameIndex, make_query, screen
+from exportguard.core.index import NameIndex, screen
 from exportguard.core.names import analyse, normalise
+from exportguard.core.queries import make_query
 from exportguard.core.thresholds import DEFAULT_THRESHOLD
 
 KINDS = ("alias", "alias-other", "typo", "reorder", "drop-middle", "short-name", "legal-form",

@@ -27,7 +27,7 @@ from datetime import date
 from common import LARGEST, OUT, files, machine
 
 from exportguard.core.decide import LoadedList, PartyScreening, decide
-from exportguard.core.index import build_query
+from exportguard.core.queries import build_query
 from exportguard.core.regimes import END_USER_TYPES, END_USES, REGIONS
 from exportguard.services import ExportGuard
 from exportguard.services.decision_input import DecisionInput, build_request

@@ -40,7 +40,8 @@ import numpy as np
 from accuracy import Brute, build_cases, negatives
 from common import LARGEST, LISTS, OUT, files, load_all, machine
 
-from exportguard.core.index import NameIndex, make_query
+from exportguard.core.index import NameIndex
+from exportguard.core.queries import make_query
 from exportguard.services import ExportGuard
 
 ROOT = Path(__file__).resolve().parents[1]

@@ -29,7 +29,7 @@ from exportguard.core.entities import (
     ListEntry,
     Snapshot,
 )
-from exportguard.core.index import Hit
+from exportguard.core.hits import Hit
 from exportguard.core.thresholds import DEFAULT_THRESHOLD
 from exportguard.errors import (
     ExportGuardError,

@@ -9,7 +9,7 @@ from datetime import date, timedelta
 
 import pytest
 
-from exportguard.core.index import MAX_NAME_LENGTH
+from exportguard.core.queries import MAX_NAME_LENGTH
 from exportguard.errors import InvalidInput
 from exportguard.services import ExportGuard
 from exportguard.services.decision_input import DecisionInput

@@ -215,7 +215,8 @@ def test_screening_only_changed_entries_finds_what_a_full_screening_finds_there(
 ) -> None:
     """``NameIndex.screen(only=...)`` makes the candidate cuts over every name: its hits are
     exactly a full screening's hits on the flagged entries, names and parts alike."""
-    from exportguard.core.index import NameIndex, build_query
+    from exportguard.core.index import NameIndex
+    from exportguard.core.queries import build_query
     from exportguard.core.query_parts import screen_with_parts
 
     feb, mar = sdn_pair

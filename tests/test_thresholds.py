@@ -9,7 +9,7 @@ import pytest
 
 from exportguard.api import schemas
 from exportguard.cli.screening import screen_command
-from exportguard.core.index import build_query
+from exportguard.core.queries import build_query
 from exportguard.core.thresholds import DEFAULT_THRESHOLD, POSSIBLE_MATCH_THRESHOLD
 from exportguard.errors import RegimeError
 from exportguard.regimes import bundled, bundled_text, parse_text

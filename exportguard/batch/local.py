@@ -15,7 +15,7 @@ from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from exportguard.core.index import Hit
+from exportguard.core.hits import Hit
 from exportguard.core.screening_csv import Row, parse_input, write_rows
 from exportguard.errors import InvalidInput, SourceFormatError
 

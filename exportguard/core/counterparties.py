@@ -32,7 +32,7 @@ from typing import Any
 
 from exportguard.core import countries
 from exportguard.core.entities import EntityType
-from exportguard.core.index import build_query
+from exportguard.core.queries import build_query
 from exportguard.errors import FieldError, InvalidInput, SourceFormatError
 
 ROLES = ("customer", "distributor", "end-user", "supplier", "consignee", "intermediary")

@@ -22,7 +22,7 @@ from exportguard.core.decision_model import (
     PartyScreening,
     Reason,
 )
-from exportguard.core.index import Hit
+from exportguard.core.hits import Hit
 from exportguard.core.regimes import (
     ListMapping,
     Outcome,

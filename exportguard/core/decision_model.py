@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
-from exportguard.core.index import Hit
+from exportguard.core.hits import Hit
 from exportguard.core.regimes import (
     Verdict,
 )

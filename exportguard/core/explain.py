@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import unicodedata
 
-from exportguard.core.index import Hit
+from exportguard.core.hits import Hit
 from exportguard.core.match_types import FeatureResult, Query, TokenPair, Unmatched
 
 #: How a pair matched (``TokenPair.how``, without a leading "joined ") in words; ``{q}``

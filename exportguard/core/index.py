@@ -26,38 +26,68 @@ tokens), so loading a stored index creates almost no Python objects, and the ind
 several snapshots merge (:meth:`merge`) by concatenation into one that is queried once.
 Keys are stored as 64-bit BLAKE2b hashes, sorted, and looked up with ``searchsorted``.
 Names, tokens and entries are decoded only for the candidates a query reaches.
+
+Beside this module: the names and keys indexed (``core.index_keys``), the stored arrays,
+how they are built, merged and serialised (``core.index_layout``), hits
+(``core.hits``) and queries (``core.queries``). This module stays over 400 lines on
+purpose: it is one algorithm, :class:`NameIndex`'s retrieval (keys, the two cuts, exact
+and rare words, re-ranking, scoring the candidates) over one set of arrays, on the
+screening hot path; cutting the class in two would split one set of invariants.
 """
 
 from __future__ import annotations
 
-import hashlib
-import itertools
 import json
 import math
-import pickle
-import re
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, replace
 from datetime import date
-from functools import lru_cache
 from typing import Any
 
 import numpy as np
 import numpy.typing as npt
 from rapidfuzz import fuzz, process
 
-from exportguard.core import countries, vocab
-from exportguard.core.entities import AliasQuality, EntityType, ListEntry
-from exportguard.core.identifiers import identifier_keys, match_form, normalise_identifier
-from exportguard.core.matching import Candidate, Query, Scored, score
+from exportguard.core.entities import AliasQuality, ListEntry
+from exportguard.core.hits import LIST_NAME_FIELD, EntryInfo, Hit, entry_info, group_rows
+from exportguard.core.index_keys import (
+    KEY_WEIGHTS,
+    U64,
+    hash_keys,
+    id_keys,
+    query_keys,
+    rerank_text,
+)
+from exportguard.core.index_layout import (
+    FORMAT_VERSION,
+    I32,
+    I64,
+    Blob,
+    arrays_from_bytes,
+    build_arrays,
+    index_bytes,
+    merge_arrays,
+)
+from exportguard.core.matching import Candidate, Query, score
 from exportguard.core.name_tokens import NameForm, Token
-from exportguard.core.name_vocab import given_name_groups
-from exportguard.core.names import analyse
-from exportguard.core.similarity import romanised
-from exportguard.core.thresholds import DEFAULT_THRESHOLD
+from exportguard.core.queries import build_query, make_query
 from exportguard.core.translit import translit_canonical
 from exportguard.core.weights import token_weight
-from exportguard.errors import FieldError, InvalidInput
+
+#: One flag per entry number of an index (:meth:`NameIndex.entry_mask`).
+EntryMask = npt.NDArray[np.bool_]
+
+#: The index and screening with it; :class:`Hit`, :func:`build_query`, :func:`make_query`
+#: and :data:`FORMAT_VERSION` (defined in ``core.hits``, ``core.queries``,
+#: ``core.index_layout``) are named here too for the services, which import them with it.
+__all__ = [
+    "FORMAT_VERSION",
+    "EntryMask",
+    "Hit",
+    "NameIndex",
+    "build_query",
+    "make_query",
+    "screen",
+]
 
 #: How many names the inverted index retrieves per query.
 RETRIEVED = 64
@@ -76,204 +106,6 @@ RARE_SCORED = 4
 #: Re-ranking similarity (0-100) below which a name is not worth scoring in full: far
 #: below anything the scorer could call a match, in spelling and in sound alike.
 RERANK_FLOOR = 45.0
-#: Serialisation format of :class:`NameIndex`; bump it when the layout or the keys change
-#: (stored indexes of another version are rebuilt from their snapshot's entries on first
-#: use).
-FORMAT_VERSION = 14
-
-I32 = npt.NDArray[np.int32]
-#: One flag per entry number of an index (:meth:`NameIndex.entry_mask`).
-EntryMask = npt.NDArray[np.bool_]
-I64 = npt.NDArray[np.int64]
-U64 = npt.NDArray[np.uint64]
-
-
-@dataclass(frozen=True, slots=True)
-class EntryInfo:
-    """What screening needs to know of an entry, kept in the index (the full entry
-    stays in the store)."""
-
-    id: str
-    source: str
-    list_name: str
-    type: EntityType
-    name: str
-    countries: tuple[str, ...]
-    birth_dates: tuple[str, ...]
-    identifiers: tuple[str, ...]
-    programs: tuple[str, ...]
-    listed_from: date | None
-    listed_until: date | None
-    citation: str | None
-    licence_requirement: str | None
-    licence_policy: str | None
-
-    def in_force(self, on: date) -> bool:
-        if self.listed_from is not None and on < self.listed_from:
-            return False
-        return not (self.listed_until is not None and on > self.listed_until)
-
-
-@dataclass(frozen=True, slots=True)
-class Hit:
-    """One listing that matched a query, with the name that matched and why.
-
-    ``rows`` are the ids of the other entries of the same snapshot that are rows of this
-    one listing (the CSL repeats one Denied Persons order once per name and address):
-    see :func:`group_rows`.
-    """
-
-    entry: EntryInfo
-    snapshot_id: int
-    matched_name: str
-    score: float
-    explanation: Scored
-    rows: tuple[str, ...] = ()
-
-
-_PARENTHESISED = re.compile(r"\(([^()]{2,60})\)")
-
-
-def index_names(entry: ListEntry) -> list[str]:
-    """The names indexed for an entry: its primary name and aliases, and for a name with a
-    parenthesised short form ("Huawei Technologies Co., Ltd. (Huawei)") that short form
-    and the name without it, each as an alias of its own (lists write aliases this way)."""
-    out: list[str] = []
-    seen: set[str] = set()
-    for name in entry.names():
-        variants = [name]
-        for found in _PARENTHESISED.finditer(name):
-            inner = found.group(1).strip()
-            if len(inner.split()) <= 4 and _a_name(inner):
-                variants.append(inner)
-        if len(variants) > 1:
-            variants.append(" ".join(_PARENTHESISED.sub(" ", name).split()))
-        for variant in variants:
-            if variant and variant not in seen:
-                seen.add(variant)
-                out.append(variant)
-    return out
-
-
-def _a_name(text: str) -> bool:
-    """Whether a parenthesised part can be a name of its own: a distinctive word of two
-    letters or more ("(GROUP)", "(LLC)", "(x)" are not)."""
-    # read beside a name word, as it stands in the listed name: a legal form alone would
-    # be read as a word
-    tokens = analyse(f"Name {text}").tokens[1:]
-    return any(t.distinctive and len(t.text) > 1 for t in tokens)
-
-
-def _identifier_keys(identifiers: Iterable[str]) -> set[str]:
-    """Retrieval keys of identifiers and their variants (see
-    :func:`exportguard.core.identifiers.identifier_keys`)."""
-    return identifier_keys(set(identifiers))
-
-
-#: Weight of each kind of key relative to its inverse document frequency.
-KEY_WEIGHTS = {"t": 1.5, "p": 1.0, "d": 0.5, "g": 1.0}
-
-
-def name_keys(form: NameForm) -> set[str]:
-    """Retrieval keys stored for a listed name (see module docstring)."""
-    return _keys(form, query=False)
-
-
-def rerank_text(form: NameForm) -> str:
-    """``tokens|skeletons`` of a name, as the re-ranking compares them."""
-    text = " ".join(t.text for t in form.tokens if not t.legal)
-    skel = " ".join(min(t.skeletons) if t.skeletons else t.text for t in form.tokens if not t.legal)
-    return f"{text}|{skel}"
-
-
-def query_keys(form: NameForm) -> set[str]:
-    """Retrieval keys looked up for a query: as :func:`name_keys`, plus the deletion
-    variants of its own skeletons looked up as full skeletons (a consonant inserted in
-    the query)."""
-    return _keys(form, query=True)
-
-
-def _keys(form: NameForm, *, query: bool) -> set[str]:
-    keys: set[str] = set()
-    tokens = form.tokens
-    for token in tokens:
-        keys.add("t:" + token.text)
-        if len(token.text) > 3:  # one transliteration convention: Хуавэй ~ Huawei
-            keys.add("t:" + translit_canonical(token.text))
-        syllable = romanised(token.text)
-        if syllable is not None:  # "Soo" and "Su", "Lee" and "Ri": one syllable
-            keys.add("t:" + syllable)
-        for full in given_name_groups(token.text):  # "Bob" and "Robert": one given name
-            keys.add("g:" + full)
-        for skeleton in token.skeletons:
-            keys.add("p:" + skeleton)
-            deletions = {skeleton[:i] + skeleton[i + 1 :] for i in range(len(skeleton))}
-            if query and len(skeleton) >= 3:
-                # a consonant inserted in the query ("Luskoil", "Tcala"): its deletion
-                # variants are looked up as whole skeletons
-                keys.update("p:" + d for d in deletions)
-            if len(skeleton) >= 4:
-                if query:
-                    keys.add("d:" + skeleton)
-                keys.update("d:" + d for d in deletions)
-    for a, b in itertools.pairwise(tokens):
-        keys.add("t:" + a.text + b.text)
-        for x in a.skeletons:
-            for y in b.skeletons:
-                keys.add("p:" + (x + y[1:] if x[-1] == y[0] else x + y))
-    if not tokens and form.legal_forms:
-        keys.update("t:" + f for f in form.legal_forms)
-    return keys
-
-
-@lru_cache(maxsize=1 << 20)
-def key_hash(key: str) -> int:
-    """A stable 64-bit hash of a retrieval key (memoised: keys repeat across queries)."""
-    return int.from_bytes(hashlib.blake2b(key.encode(), digest_size=8).digest(), "little")
-
-
-def _hashes(keys: Iterable[str]) -> U64:
-    return np.fromiter((key_hash(k) for k in keys), dtype=np.uint64)
-
-
-def _is_organisation(entry_type: EntityType) -> bool | None:
-    if entry_type is EntityType.PERSON:
-        return False
-    if entry_type is EntityType.ORGANIZATION:
-        return True
-    return None
-
-
-class _Blob:
-    """Strings stored as one UTF-8 blob and an offsets array; decoded on demand."""
-
-    __slots__ = ("data", "offsets")
-
-    def __init__(self, data: bytes, offsets: I64) -> None:
-        self.data = data
-        self.offsets = offsets
-
-    @classmethod
-    def of(cls, texts: Iterable[str]) -> _Blob:
-        encoded = [t.encode() for t in texts]
-        offsets = np.zeros(len(encoded) + 1, dtype=np.int64)
-        np.cumsum([len(e) for e in encoded], out=offsets[1:])
-        return cls(b"".join(encoded), offsets)
-
-    def __getitem__(self, i: int) -> str:
-        return self.data[self.offsets[i] : self.offsets[i + 1]].decode()
-
-    def __len__(self) -> int:
-        return len(self.offsets) - 1
-
-    @staticmethod
-    def concat(parts: Sequence[_Blob]) -> _Blob:
-        offsets = [parts[0].offsets[:1]]
-        base = 0
-        for part in parts:
-            offsets.append(part.offsets[1:] + base)
-            base += int(part.offsets[-1])
-        return _Blob(b"".join(p.data for p in parts), np.concatenate(offsets))
 
 
 class NameIndex:
@@ -292,17 +124,17 @@ class NameIndex:
     def __init__(self, arrays: dict[str, Any]) -> None:
         self.snapshot_ids: tuple[int, ...] = tuple(arrays["snapshot_ids"])
         self.entry_snapshot: I32 = arrays["entry_snapshot"]
-        self.entry_blob: _Blob = arrays["entry_blob"]
-        self.name_blob: _Blob = arrays["name_blob"]
+        self.entry_blob: Blob = arrays["entry_blob"]
+        self.name_blob: Blob = arrays["name_blob"]
         self.name_entry: I32 = arrays["name_entry"]
         self.name_quality: npt.NDArray[np.uint8] = arrays["name_quality"]
         self.name_norm: npt.NDArray[np.float32] = arrays["name_norm"]
         self.name_tok_off: I64 = arrays["name_tok_off"]
         self.name_toks: I32 = arrays["name_toks"]
-        self.name_legal: _Blob = arrays["name_legal"]
-        self.name_rerank: _Blob = arrays["name_rerank"]
-        self.vocab_text: _Blob = arrays["vocab_text"]
-        self.vocab_skel: _Blob = arrays["vocab_skel"]
+        self.name_legal: Blob = arrays["name_legal"]
+        self.name_rerank: Blob = arrays["name_rerank"]
+        self.vocab_text: Blob = arrays["vocab_text"]
+        self.vocab_skel: Blob = arrays["vocab_skel"]
         self.key_hash: U64 = arrays["key_hash"]
         self.key_start: I64 = arrays["key_start"]
         self.key_end: I64 = arrays["key_end"]
@@ -318,80 +150,7 @@ class NameIndex:
     @classmethod
     def build(cls, snapshot_id: int, entries: Iterable[ListEntry]) -> NameIndex:
         """Index every name (primary and aliases) of ``entries``."""
-        entry_json: list[str] = []
-        names: list[str] = []
-        name_entry: list[int] = []
-        quality = bytearray()
-        tok_off = [0]
-        toks: list[int] = []
-        legal: list[str] = []
-        vocab_ids: dict[Token, int] = {}
-        key_count: list[int] = []
-        rerank: list[str] = []
-        key_ids: dict[str, int] = {}  # key -> its number, in order of first sight
-        posted_key: list[int] = []  # one (key number, name number) pair a posting
-        posted_name: list[int] = []
-        for entry in entries:
-            e = len(entry_json)
-            entry_json.append(
-                json.dumps(_info_dict(entry), ensure_ascii=False, separators=(",", ":"))
-            )
-            org = _is_organisation(entry.type)
-            weak = {a.name for a in entry.aliases if a.quality is AliasQuality.WEAK}
-            ids = _identifier_keys(
-                v for i in entry.identifiers if (v := match_form(i))
-            )
-            for name in index_names(entry):
-                form = analyse(name, organisation=org)
-                if not form.tokens and not form.legal_forms:
-                    continue
-                n = len(names)
-                names.append(name)
-                name_entry.append(e)
-                quality.append(1 if name in weak and name != entry.name else 0)
-                for token in form.tokens:
-                    toks.append(vocab_ids.setdefault(token, len(vocab_ids)))
-                tok_off.append(len(toks))
-                legal.append(" ".join(form.legal_forms))
-                rerank.append(rerank_text(form))
-                found = name_keys(form)
-                key_count.append(len(found))
-                # an entry's identifiers, on its first name only
-                for key in (*found, *ids) if ids else found:
-                    posted_key.append(key_ids.setdefault(key, len(key_ids)))
-                posted_name.extend([n] * (len(found) + len(ids)))
-                ids = set()
-        vocab = list(vocab_ids)
-        hashes = _hashes(key_ids)
-        order = np.argsort(hashes, kind="stable")  # key numbers by hash
-        rank = np.empty(len(order), dtype=np.int64)
-        rank[order] = np.arange(len(order))
-        # Postings grouped by their key's place in hash order, names ascending in each.
-        by_key = rank[np.asarray(posted_key, dtype=np.int64)]
-        flat = np.asarray(posted_name, dtype=np.int32)[np.argsort(by_key, kind="stable")]
-        lengths = np.bincount(by_key, minlength=len(order)).astype(np.int64)
-        ends = np.cumsum(lengths)
-        return cls({
-            "snapshot_ids": (snapshot_id,),
-            "entry_snapshot": np.full(len(entry_json), snapshot_id, dtype=np.int32),
-            "entry_blob": _Blob.of(entry_json),
-            "name_blob": _Blob.of(names),
-            "name_entry": np.asarray(name_entry, dtype=np.int32),
-            "name_quality": np.frombuffer(bytes(quality), dtype=np.uint8),
-            "name_norm": 1.0 / np.sqrt(np.maximum(np.asarray(key_count, dtype=np.float32), 1)),
-            "name_tok_off": np.asarray(tok_off, dtype=np.int64),
-            "name_toks": np.asarray(toks, dtype=np.int32),
-            "name_legal": _Blob.of(legal),
-            "name_rerank": _Blob.of(rerank),
-            "vocab_text": _Blob.of(t.text for t in vocab),
-            "vocab_skel": _Blob.of(
-                " ".join([t.script, t.kind, *sorted(t.skeletons)]) for t in vocab
-            ),
-            "key_hash": hashes[order],
-            "key_start": (ends - lengths).astype(np.int64),
-            "key_end": ends.astype(np.int64),
-            "postings": flat,
-        })  # fmt: skip
+        return cls(build_arrays(snapshot_id, entries))
 
     @classmethod
     def merge(cls, parts: Sequence[NameIndex]) -> NameIndex:
@@ -400,41 +159,7 @@ class NameIndex:
             return parts[0]
         if not parts:
             return cls.build(0, [])
-        entry_base = np.cumsum([0] + [len(p.entry_snapshot) for p in parts])
-        name_base = np.cumsum([0] + [len(p.name_entry) for p in parts])
-        vocab_base = np.cumsum([0] + [len(p.vocab_text) for p in parts])
-        post_base = np.cumsum([0] + [len(p.postings) for p in parts])
-        key_hash = np.concatenate([p.key_hash for p in parts])
-        order = np.argsort(key_hash, kind="stable")
-        tok_offs = [parts[0].name_tok_off[:1]]
-        toks_base = 0
-        for p in parts:
-            tok_offs.append(p.name_tok_off[1:] + toks_base)
-            toks_base += int(p.name_tok_off[-1])
-        return cls({
-            "snapshot_ids": tuple(s for p in parts for s in p.snapshot_ids),
-            "entry_snapshot": np.concatenate([p.entry_snapshot for p in parts]),
-            "entry_blob": _Blob.concat([p.entry_blob for p in parts]),
-            "name_blob": _Blob.concat([p.name_blob for p in parts]),
-            "name_entry": np.concatenate([p.name_entry + entry_base[i]
-                                          for i, p in enumerate(parts)]).astype(np.int32),
-            "name_quality": np.concatenate([p.name_quality for p in parts]),
-            "name_norm": np.concatenate([p.name_norm for p in parts]),
-            "name_tok_off": np.concatenate(tok_offs),
-            "name_toks": np.concatenate([p.name_toks + vocab_base[i]
-                                         for i, p in enumerate(parts)]).astype(np.int32),
-            "name_legal": _Blob.concat([p.name_legal for p in parts]),
-            "name_rerank": _Blob.concat([p.name_rerank for p in parts]),
-            "vocab_text": _Blob.concat([p.vocab_text for p in parts]),
-            "vocab_skel": _Blob.concat([p.vocab_skel for p in parts]),
-            "key_hash": key_hash[order],
-            "key_start": np.concatenate([p.key_start + post_base[i]
-                                         for i, p in enumerate(parts)])[order],
-            "key_end": np.concatenate([p.key_end + post_base[i]
-                                       for i, p in enumerate(parts)])[order],
-            "postings": np.concatenate([p.postings + name_base[i]
-                                        for i, p in enumerate(parts)]).astype(np.int32),
-        })  # fmt: skip
+        return cls(merge_arrays(parts))
 
     def assign_snapshot(self, snapshot_id: int) -> None:
         """Set the snapshot id of an index built before its snapshot was stored."""
@@ -447,35 +172,7 @@ class NameIndex:
 
     def to_bytes(self) -> bytes:
         """A compact, versioned serialisation (stored beside the snapshot)."""
-        payload: dict[str, Any] = {
-            "format": FORMAT_VERSION,
-            "vocab": vocab.digest(),
-            "snapshot_ids": self.snapshot_ids,
-        }
-        for name in (
-            "entry_snapshot",
-            "name_entry",
-            "name_quality",
-            "name_norm",
-            "name_tok_off",
-            "name_toks",
-            "key_hash",
-            "key_start",
-            "key_end",
-            "postings",
-        ):
-            payload[name] = getattr(self, name)
-        for name in (
-            "entry_blob",
-            "name_blob",
-            "name_legal",
-            "name_rerank",
-            "vocab_text",
-            "vocab_skel",
-        ):
-            blob: _Blob = getattr(self, name)
-            payload[name] = (blob.data, blob.offsets)
-        return pickle.dumps(payload, protocol=5)
+        return index_bytes(self)
 
     @classmethod
     def from_bytes(cls, data: bytes) -> NameIndex:
@@ -484,21 +181,7 @@ class NameIndex:
 
         Only ever called on bytes this package wrote into its own store.
         """
-        payload = pickle.loads(data)
-        if not isinstance(payload, dict) or payload.get("format") != FORMAT_VERSION:
-            raise ValueError("index written by another format version")
-        if payload.get("vocab") != vocab.digest():
-            raise ValueError("index built with other vocabulary tables")
-        for name in (
-            "entry_blob",
-            "name_blob",
-            "name_legal",
-            "name_rerank",
-            "vocab_text",
-            "vocab_skel",
-        ):
-            payload[name] = _Blob(*payload[name])
-        return cls(payload)
+        return cls(arrays_from_bytes(data))
 
     # --- querying -------------------------------------------------------------------
 
@@ -507,10 +190,10 @@ class NameIndex:
 
     def by_identifier(self, identifiers: Sequence[str]) -> list[int]:
         """Names of the entries that carry one of these (normalised) identifiers."""
-        keys = sorted(_identifier_keys(identifiers))
+        keys = sorted(id_keys(identifiers))
         if not keys:
             return []
-        hashes = _hashes(keys)
+        hashes = hash_keys(keys)
         lo = np.searchsorted(self.key_hash, hashes, "left")
         hi = np.searchsorted(self.key_hash, hashes, "right")
         found: list[int] = []
@@ -654,7 +337,7 @@ class NameIndex:
     def _short_postings(self, keys: list[str], most: int) -> list[int]:
         """The names listed under each of ``keys`` that at most ``most`` names hold (the
         rest are skipped), in key order."""
-        hashes = _hashes(keys)
+        hashes = hash_keys(keys)
         lo = np.searchsorted(self.key_hash, hashes, "left")
         hi = np.searchsorted(self.key_hash, hashes, "right")
         out: list[int] = []
@@ -687,7 +370,7 @@ class NameIndex:
         keys = list(query_keys(form))
         if not n or not keys:
             return None
-        hashes = _hashes(keys)
+        hashes = hash_keys(keys)
         lo = np.searchsorted(self.key_hash, hashes, "left")
         hi = np.searchsorted(self.key_hash, hashes, "right")
         arrays: list[I32] = []
@@ -709,14 +392,14 @@ class NameIndex:
         """Entry number ``e`` (decoded once, then cached)."""
         found = self._entries.get(e)
         if found is None:
-            found = self._entries[e] = _info_from(json.loads(self.entry_blob[e]))
+            found = self._entries[e] = entry_info(json.loads(self.entry_blob[e]))
         return found
 
     def list_names(self) -> frozenset[str]:
         """The list names of every entry in the index (computed once: one scan of the
         stored entries, none decoded)."""
         if self._list_names is None:
-            found = set(_LIST_NAME.findall(self.entry_blob.data))
+            found = set(LIST_NAME_FIELD.findall(self.entry_blob.data))
             self._list_names = frozenset(json.loads(b'"' + raw + b'"') for raw in found)
         return self._list_names
 
@@ -796,125 +479,6 @@ class NameIndex:
         return hits[:limit] if limit is not None else hits
 
 
-_NOT_ALNUM = re.compile(r"[\W_]+")
-#: An entry's list name in the stored entry JSON (:func:`_info_dict`, compact separators).
-_LIST_NAME = re.compile(rb'"list_name":"((?:[^"\\]|\\.)*)"')
-
-
-def group_rows(hits: Iterable[Hit]) -> list[Hit]:
-    """Hits best first, the rows of one listing as one hit: entries of one snapshot and
-    list with the same listing dates and the same primary name but for spaces and
-    punctuation ("AL NASER AIRLINES", "AL-NASER AIRLINES", "ALNASER AIRLINES" over several
-    addresses: one Denied Persons order). The best-scoring row stands for the listing and
-    names the others in ``rows``."""
-    ordered = sorted(hits, key=lambda h: (-h.score, h.entry.source, h.entry.id))
-    groups: dict[tuple[object, ...], int] = {}
-    out: list[Hit] = []
-    for hit in ordered:
-        e = hit.entry
-        key = (
-            hit.snapshot_id, e.list_name, e.type, e.listed_from, e.listed_until,
-            _NOT_ALNUM.sub("", e.name.casefold()),
-        )  # fmt: skip
-        at = groups.get(key)
-        if at is None:
-            groups[key] = len(out)
-            out.append(hit)
-        else:
-            first = out[at]
-            out[at] = replace(first, rows=(*first.rows, e.id))
-    return out
-
-
-def make_query(
-    name: str,
-    *,
-    country: str | None = None,
-    type: EntityType | None = None,
-    birth_date: str | None = None,
-    identifiers: Sequence[str] = (),
-) -> Query:
-    """A :class:`Query` with its name analysed and identifiers normalised."""
-    org = _is_organisation(type) if type is not None else None
-    return Query(
-        name,
-        analyse(name, organisation=org),
-        country,
-        type,
-        birth_date,
-        tuple(normalise_identifier(i) for i in identifiers),
-    )
-
-
-#: The longest name screened, in characters (the API's limit too): the longest listed
-#: name of every list is 381 ("Ministry of Defence of the Russian Federation, including
-#: ..."), and a longer text is a paste of something else.
-MAX_NAME_LENGTH = 500
-
-
-def build_query(
-    name: str,
-    *,
-    country: str | None = None,
-    type: EntityType | str | None = None,
-    birth_date: str | None = None,
-    identifiers: Sequence[str] = (),
-    threshold: float = DEFAULT_THRESHOLD,
-    limit: int | None = 10,
-) -> Query:
-    """Validate screening input and build the :class:`Query` (all bad fields at once)."""
-    errors: list[FieldError] = []
-    ids = [i for i in identifiers if normalise_identifier(i)]
-    if len(ids) != len(list(identifiers)):
-        errors.append(FieldError("identifiers", "an identifier has no letters or digits"))
-    if (not name or not name.strip()) and not ids:
-        errors.append(FieldError("name", "must not be empty (unless identifiers are given)"))
-    elif name and len(name) > MAX_NAME_LENGTH:
-        errors.append(FieldError("name", (
-            f"{len(name):,} characters: a name is at most {MAX_NAME_LENGTH} (the longest "
-            "listed name is 381)")))  # fmt: skip
-    code = None
-    if country:
-        code = countries.to_code(country)
-        if code is None:
-            errors.append(FieldError("country", f"unknown country {country!r}"))
-    entity_type: EntityType | None = None
-    if type is not None and type != "":
-        try:
-            entity_type = EntityType(type)
-        except ValueError:
-            errors.append(FieldError("type", "must be person, organization, vessel, aircraft"))
-    if birth_date and not _partial_date(birth_date):
-        errors.append(FieldError("birth_date", "must be a date: YYYY, YYYY-MM or YYYY-MM-DD"))
-    if not 0.0 <= threshold <= 1.0:
-        errors.append(FieldError("threshold", "must be between 0 and 1"))
-    if limit is not None and limit < 1:
-        errors.append(FieldError("limit", "must be at least 1"))
-    if errors:
-        raise InvalidInput(errors)
-    query = make_query(
-        (name or "").strip(),
-        country=code,
-        type=entity_type,
-        birth_date=birth_date or None,
-        identifiers=identifiers,
-    )
-    if not query.form.tokens and not query.form.legal_forms and not query.identifiers:
-        raise InvalidInput("has no letters or digits to match on", field="name")
-    return query
-
-
-def _partial_date(text: str) -> bool:
-    padded = {4: text + "-01-01", 7: text + "-01", 10: text}.get(len(text))
-    if padded is None or not re.fullmatch(r"\d{4}-\d{2}-\d{2}", padded):
-        return False
-    try:
-        date.fromisoformat(padded)
-    except ValueError:
-        return False
-    return True
-
-
 def screen(
     indexes: Sequence[NameIndex],
     query: Query,
@@ -932,31 +496,3 @@ def screen(
     ]
     hits.sort(key=lambda h: (-h.score, h.entry.source, h.entry.id))
     return hits[:limit] if limit is not None else hits
-
-
-def _info_dict(entry: ListEntry) -> dict[str, Any]:
-    return {
-        "id": entry.id, "source": entry.source, "list_name": entry.list_name,
-        "type": str(entry.type), "name": entry.name, "countries": entry.countries,
-        "birth_dates": entry.birth_dates,
-        "identifiers": sorted(
-            {v for i in entry.identifiers if (v := match_form(i))}
-        ),
-        "programs": entry.programs,
-        "listed_from": entry.listed_from.isoformat() if entry.listed_from else None,
-        "listed_until": entry.listed_until.isoformat() if entry.listed_until else None,
-        "citation": entry.citation, "licence_requirement": entry.licence_requirement,
-        "licence_policy": entry.licence_policy,
-    }  # fmt: skip
-
-
-def _info_from(d: dict[str, Any]) -> EntryInfo:
-    return EntryInfo(
-        id=d["id"], source=d["source"], list_name=d["list_name"], type=EntityType(d["type"]),
-        name=d["name"], countries=tuple(d["countries"]), birth_dates=tuple(d["birth_dates"]),
-        identifiers=tuple(d["identifiers"]), programs=tuple(d["programs"]),
-        listed_from=date.fromisoformat(d["listed_from"]) if d["listed_from"] else None,
-        listed_until=date.fromisoformat(d["listed_until"]) if d["listed_until"] else None,
-        citation=d["citation"], licence_requirement=d["licence_requirement"],
-        licence_policy=d["licence_policy"],
-    )  # fmt: skip

@@ -18,7 +18,7 @@ import re
 from collections.abc import Callable
 from dataclasses import replace
 
-from exportguard.core.index import Hit
+from exportguard.core.hits import Hit
 from exportguard.core.matching import FeatureResult, Query
 from exportguard.core.names import analyse
 

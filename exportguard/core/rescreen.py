@@ -26,7 +26,9 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date
 
-from exportguard.core.index import EntryMask, Hit, NameIndex, build_query
+from exportguard.core.hits import Hit
+from exportguard.core.index import EntryMask, NameIndex
+from exportguard.core.queries import build_query
 from exportguard.core.query_parts import screen_with_parts
 from exportguard.core.thresholds import DEFAULT_THRESHOLD
 

@@ -14,8 +14,9 @@ from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from exportguard.core.index import Hit, build_query
+from exportguard.core.hits import Hit
 from exportguard.core.matching import Query
+from exportguard.core.queries import build_query
 from exportguard.errors import FieldError, InvalidInput, SourceFormatError
 
 OUTPUT_COLUMNS = ("id", "query_name", "rank", "score", "entity_id", "source", "list_name",

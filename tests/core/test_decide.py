@@ -20,7 +20,7 @@ from exportguard.core.decide import (
     decide_regime,
 )
 from exportguard.core.entities import EntityType
-from exportguard.core.index import EntryInfo, Hit
+from exportguard.core.hits import EntryInfo, Hit
 from exportguard.core.matching import Scored
 from exportguard.core.regimes import Regime
 from exportguard.core.thresholds import DEFAULT_THRESHOLD

@@ -4,7 +4,8 @@ CSL, UN, DPL): what the officer reads before the feature table."""
 from __future__ import annotations
 
 from exportguard.core.explain import plain_words
-from exportguard.core.index import NameIndex, build_query, screen
+from exportguard.core.index import NameIndex, screen
+from exportguard.core.queries import build_query
 
 CANDIRU = "us_trade_csl:EL-69ccd443f1811a195a4f451ce2163b5a25b91e4b"
 

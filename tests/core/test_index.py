@@ -6,7 +6,8 @@ from pathlib import Path
 import pytest
 
 from exportguard.core.entities import EntityType
-from exportguard.core.index import NameIndex, make_query, screen
+from exportguard.core.index import NameIndex, screen
+from exportguard.core.queries import make_query
 from tests.factories import party, person
 
 ENTRIES = [

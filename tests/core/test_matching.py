@@ -5,9 +5,9 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from exportguard.core.entities import AliasQuality, EntityType
-from exportguard.core.index import make_query
 from exportguard.core.matching import Candidate, score
 from exportguard.core.names import analyse
+from exportguard.core.queries import make_query
 from exportguard.core.similarity import token_similarity
 
 

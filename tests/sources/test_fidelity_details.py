@@ -20,7 +20,8 @@ from exportguard.cli import app
 from exportguard.core import countries
 from exportguard.core.entities import Address, Alias, ListEntry
 from exportguard.core.impact import entry_digest
-from exportguard.core.index import NameIndex, make_query
+from exportguard.core.index import NameIndex
+from exportguard.core.queries import make_query
 from exportguard.services import ExportGuard
 from exportguard.sources import bis_dpl, csl, eu_fsf, ftm, uk_fcdo, uk_ofsi, un_xml
 from exportguard.sources._common import SourceFile
