@@ -25,9 +25,16 @@ from fastapi.responses import HTMLResponse, JSONResponse
 from sqlalchemy import text
 
 from exportguard import settings as settings_module
-from exportguard.api.cases import router as cases_router
-from exportguard.api.licensing import router as licensing_router
-from exportguard.api.routes import router
+from exportguard.api import (
+    accounts,
+    audit,
+    cases,
+    decisions,
+    licensing,
+    lists,
+    monitoring,
+    screening,
+)
 from exportguard.edge import errors, middleware
 from exportguard.services import ExportGuard
 from exportguard.services.alerts import WebhookNotifier
@@ -158,9 +165,8 @@ def create_app(
     errors.install(app)
 
     middleware.install(app, service)
-    app.include_router(router)
-    app.include_router(cases_router)
-    app.include_router(licensing_router)
+    for area in (accounts, screening, decisions, lists, monitoring, audit, cases, licensing):
+        app.include_router(area.router)
 
     @app.get("/health", tags=["service"])
     def health() -> JSONResponse:

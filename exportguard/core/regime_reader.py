@@ -19,6 +19,10 @@ Lines = Mapping[tuple[Any, ...], int]
 
 
 class RegimeReader:
+    """One regime document being validated: ``data`` (the parsed mapping), ``file`` (its
+    name in errors) and ``lines`` (key path -> line). :meth:`fail` makes the error for a
+    key path; :meth:`keys`, :meth:`req`, :meth:`date` and :meth:`span` check and raise it."""
+
     def __init__(self, data: Mapping[str, Any], file: str, lines: Lines) -> None:
         self.data = data
         self.file = file

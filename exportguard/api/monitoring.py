@@ -1,0 +1,138 @@
+"""The REST API of monitoring: counterparties (one or a CSV of them), their alerts and
+clearances; an exporter reaches its own company's only."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Annotated, Any
+
+from fastapi import APIRouter, File, Form, Query, UploadFile
+
+from exportguard.api import schemas as s
+from exportguard.api.common import Limit, Offset, Seq, exporter_for, page
+from exportguard.edge.auth import Caller, allowed
+from exportguard.errors import InvalidInput
+
+router = APIRouter(prefix="/api/v1", responses=s.ERRORS)
+
+
+@router.get("/counterparties", tags=["counterparties"], response_model=s.Page[s.CounterpartyRow])
+def counterparties(
+    who: Caller = allowed("read_counterparties"),
+    limit: Limit = 50,
+    offset: Offset = 0,
+    exporter: str | None = None,
+) -> dict[str, Any]:
+    scope = who.actor.exporter if who.actor.is_exporter else exporter
+    return page(who.service.monitoring.find(scope), limit, offset)
+
+
+@router.post(
+    "/counterparties", status_code=201, tags=["counterparties"], response_model=s.CounterpartyOut
+)
+def add_counterparty(
+    body: s.CounterpartyRequest, who: Caller = allowed("manage_counterparties")
+) -> dict[str, Any]:
+    return who.service.monitoring.add(
+        exporter=exporter_for(who, body.exporter),
+        name=body.name,
+        role=body.role,
+        country=body.country,
+        type=body.type,
+    )
+
+
+#: The largest bulk file of counterparties taken (edge.limits caps the body the same).
+MAX_COUNTERPARTY_FILE = 64 * 1024 * 1024
+
+
+@router.post(
+    "/counterparties/import", tags=["counterparties"], response_model=s.CounterpartyImportOut
+)
+async def import_counterparties(
+    file: UploadFile = File(..., description="CSV, UTF-8, with a header: name, exporter, "
+                                             "country, type, role, reference (name required)."),
+    exporter: Annotated[
+        str | None,
+        Form(max_length=200, description="The exporter of rows that name none (an exporter "
+                                         "user: always its own company)."),
+    ] = None,
+    who: Caller = allowed("manage_counterparties"),
+) -> dict[str, Any]:
+    """Add counterparties in bulk, each screened before it is kept, in one transaction: a
+    bad file adds nothing (422 naming file, line and field); importing it again adds
+    nothing. Returns counts, the ids added and updated, and the alerts raised."""
+    data = await file.read(MAX_COUNTERPARTY_FILE + 1)
+    if len(data) > MAX_COUNTERPARTY_FILE:
+        raise InvalidInput(f"{file.filename}: larger than {MAX_COUNTERPARTY_FILE} bytes",
+                           field="file")  # fmt: skip
+    summary = who.service.monitoring.import_csv(
+        data, file=file.filename or "upload.csv", exporter=exporter or None
+    )
+    return summary.to_dict()
+
+
+def _counterparty_or_404(who: Caller, cp_id: str) -> dict[str, Any]:
+    return who.service.monitoring.get(cp_id)  # an exporter reaches its own (the use case)
+
+
+@router.get("/counterparties/{cp_id}", tags=["counterparties"], response_model=s.CounterpartyOut)
+def counterparty(cp_id: str, who: Caller = allowed("read_counterparties")) -> dict[str, Any]:
+    return _counterparty_or_404(who, cp_id)
+
+
+@router.post(
+    "/counterparties/{cp_id}/clearances", status_code=201, tags=["counterparties"],
+    response_model=s.ClearanceOut,
+)
+def clear(
+    cp_id: str, body: s.ClearanceRequest, who: Caller = allowed("manage_counterparties")
+) -> dict[str, Any]:
+    """Clear a reviewed false positive (until expiry, or until the entry changes)."""
+    _counterparty_or_404(who, cp_id)
+    row = who.service.monitoring.clear(
+        cp_id, body.entry_id, reason=body.reason, expires_on=body.expires_on
+    )
+    return {k: (v.isoformat() if isinstance(v, date) else v) for k, v in row.items()}
+
+
+@router.get("/alerts", tags=["counterparties"], response_model=s.AlertPage)
+def alerts(
+    who: Caller = allowed("read_counterparties"),
+    status: Annotated[str | None, Query(max_length=16)] = "open",
+    limit: Limit = 50,
+    offset: Offset = 0,
+) -> dict[str, Any]:
+    """Alerts (``status``: open, acknowledged, resolved or all); an exporter's own."""
+    scope = who.actor.exporter if who.actor.is_exporter else None
+    found = who.service.monitoring.alerts(
+        status=None if status == "all" else status, exporter=scope
+    )
+    return page(found, limit, offset) | {"undelivered": who.service.monitoring.undelivered()}
+
+
+@router.post("/alerts/{alert_id}/acknowledge", tags=["counterparties"], response_model=s.AlertOut)
+def acknowledge_alert(
+    alert_id: Seq, body: s.AcknowledgeRequest, who: Caller = allowed("manage_counterparties")
+) -> dict[str, Any]:
+    """Say an alert is being looked into (an exporter: its own counterparties' alerts)."""
+    return who.service.monitoring.acknowledge(alert_id, reason=body.reason)
+
+
+@router.post("/alerts/{alert_id}/resolve", tags=["counterparties"], response_model=s.AlertOut)
+def resolve_alert(
+    alert_id: Seq, body: s.ResolveRequest, who: Caller = allowed("manage_counterparties")
+) -> dict[str, Any]:
+    """Close an alert as a true match or a false positive, with a reason (audited)."""
+    return who.service.monitoring.resolve(alert_id, body.resolution, reason=body.reason)
+
+
+@router.get("/clearances", tags=["counterparties"], response_model=s.Items[s.ClearanceOut])
+def clearances(
+    who: Caller = allowed("read_counterparties"),
+    within_days: Annotated[int, Query(ge=0, le=3660)] = 30,
+) -> dict[str, Any]:
+    """Clearances expiring from today to ``within_days`` ahead (an exporter: its own)."""
+    found = who.service.monitoring.clearances_expiring(within_days)
+    return {"items": [{k: (v.isoformat() if isinstance(v, date) else v) for k, v in c.items()}
+                      for c in found]}  # fmt: skip

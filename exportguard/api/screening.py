@@ -1,0 +1,108 @@
+"""The REST API of screening: one party now (``/screen``), and batch screening jobs (a
+CSV of parties, run in the background; an exporter sees its own jobs only)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from fastapi import APIRouter, Response
+from fastapi.responses import PlainTextResponse
+
+from exportguard.api import schemas as s
+from exportguard.api.common import Limit, Offset, page
+from exportguard.edge.auth import Caller, CallerDep, allowed, throttled
+from exportguard.errors import InvalidInput
+
+router = APIRouter(prefix="/api/v1", responses=s.ERRORS)
+
+
+@router.post("/screen", tags=["screening"], response_model=s.ScreenResponse)
+def screen(body: s.ScreenRequest, who: Caller = allowed("screen")) -> dict[str, Any]:
+    """Screen one party against every list snapshot in force (as of a date). Each hit says
+    whether a reviewed false positive clears it (``review``: the same party, the same
+    version of the entry; ``cleared_hits``, ``open_hits``); ``profiles`` groups the hits by
+    listed party, with why its listings are one."""
+    result = who.service.screen(
+        body.name,
+        country=body.country,
+        type=body.type,
+        birth_date=body.birth_date,
+        identifiers=body.identifiers,
+        as_of=body.as_of,
+        limit=body.limit,
+        threshold=body.threshold,
+        sources=body.sources,
+        lists=body.lists,
+    )
+    return who.service.cases.review(result)
+
+
+@router.post(
+    "/screen/batch", status_code=202, tags=["screening"], dependencies=[throttled("batch")],
+    response_model=s.JobOut,
+)
+def screen_batch(
+    body: s.BatchRequest, response: Response, who: Caller = allowed("screen")
+) -> dict[str, Any]:
+    """Queue a batch screening (CSV text with id,name[,country,type,birth_date,identifiers]);
+    poll the job."""
+    job_id = who.service.jobs.submit(
+        body.csv,
+        owner=who.actor.username,
+        exporter=who.actor.exporter,
+        options={"limit": body.limit, "threshold": body.threshold},
+    )
+    response.headers["Location"] = f"/api/v1/jobs/{job_id}"
+    return _job(who.service.jobs.get(job_id))
+
+
+def _job(job: dict[str, Any]) -> dict[str, Any]:
+    return {
+        k: job.get(k)
+        for k in (
+            "id",
+            "kind",
+            "status",
+            "owner",
+            "rows",
+            "created_at",
+            "started_at",
+            "finished_at",
+            "error",
+            "progress",
+        )
+    } | {"result_url": f"/api/v1/jobs/{job['id']}/result" if job.get("status") == "done" else None}
+
+
+def _job_or_404(who: Caller, job_id: str) -> dict[str, Any]:
+    return who.service.jobs.get(job_id)  # an exporter reaches only its own (Jobs.get)
+
+
+@router.get("/jobs", tags=["screening"], response_model=s.Page[s.JobOut])
+def jobs(who: CallerDep, limit: Limit = 50, offset: Offset = 0) -> dict[str, Any]:
+    """Batch jobs (an exporter sees its own)."""
+    return page([_job(j) for j in who.service.jobs.find()], limit, offset)
+
+
+@router.get("/jobs/{job_id}", tags=["screening"], response_model=s.JobOut)
+def job(job_id: str, who: CallerDep) -> dict[str, Any]:
+    return _job(_job_or_404(who, job_id))
+
+
+@router.get(
+    "/jobs/{job_id}/result",
+    tags=["screening"],
+    responses={200: {"content": {"text/csv": {"schema": {"type": "string"}}}}},
+)
+def job_result(job_id: str, who: CallerDep) -> PlainTextResponse:
+    """The batch result as CSV (one row per hit); a bulk import's summary as JSON."""
+    found = _job_or_404(who, job_id)
+    if found["status"] != "done":
+        raise InvalidInput(f"job {job_id} is {found['status']}", field="job")
+    if found["kind"] == "counterparty-import":
+        return PlainTextResponse(found["result"], media_type="application/json")
+    return PlainTextResponse(
+        found["result"],
+        media_type="text/csv",
+        headers={"Content-Disposition": f'attachment; filename="{job_id}.csv"'},
+    )
