@@ -1,8 +1,9 @@
 """Speed and size of screening with every list loaded.
 
 Run: ``make bench-performance`` (or ``.venv/bin/python bench/performance.py``; parts 1
-and 2 alone with ``--imports-only`` and ``--latency-only``, 4-6 with ``--service-only``; to compare two commits, run it
-from ``bench/`` with ``PYTHONPATH`` set to each checkout). Measures,
+and 2 alone with ``--imports-only`` and ``--latency-only``, 4-6 with ``--service-only``;
+to compare two commits, run it from ``bench/`` with ``PYTHONPATH`` set to each
+checkout). Measures,
 on this machine, with the largest snapshot of every list in ../shared/data/lists:
 
 1. import time per list into a fresh SQLite store (parse, index build, store write),
