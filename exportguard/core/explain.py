@@ -36,7 +36,7 @@ _HOW = {
 _EXTRA = {
     "legal": "legal form",
     "title": "title",
-    "generic": "company word",
+    "generic": "common word",  # company words ("trading"), "of", "the": weigh little
     "number": "number",
     "word": "word",
 }
@@ -73,6 +73,8 @@ def _feature(f: FeatureResult) -> str | None:
     """A qualifying feature in words (``None`` for the name, which the pairs explain)."""
     detail = f.detail
     if f.feature == "country":
+        if f.value == 0:
+            return detail if detail.startswith("the entry gives no country") else None
         return (f"the country given is the entry's ({detail})" if f.value > 0
                 else f"the country given differs: {detail}")  # fmt: skip
     if f.feature == "birth_date":

@@ -71,13 +71,21 @@ def weak_alias_feature(query: Query, cand: Candidate) -> tuple[float, str]:
     return 0.0, "matched a strong name"
 
 
+#: The country feature's detail when the query gives a country and the entry none.
+COUNTRY_NOT_CHECKED = "the entry gives no country"
+
+
 def country_feature(query: Query, cand: Candidate) -> tuple[float, str]:
     """A given country that the entry has (address, nationality, ...) adds a little; one
     that contradicts every country of the entry takes away twice as much (a French
     "Police nationale" is not the NICARAGUAN NATIONAL POLICE). Entries without
-    countries, or queries without one, are neutral."""
-    if not query.country or not cand.countries:
+    countries, or queries without one, are neutral (the former says the country was not
+    checked)."""
+    if not query.country:
         return 0.0, "not compared"
+    if not cand.countries:
+        # Neutral, but said: an officer must not read the hit as the country confirmed.
+        return 0.0, f"{COUNTRY_NOT_CHECKED}: {query.country} not checked"
     if query.country in cand.countries:
         return 0.5, f"{query.country} is among the entry's countries"
     return -1.0, f"{query.country} contradicts the entry's {', '.join(cand.countries)}"
@@ -177,7 +185,7 @@ def score(query: Query, cand: Candidate, weight_of: TokenWeight) -> Scored:
     identifier: FeatureResult | None = None
     for label, feature, weight in FEATURES:
         v, d = feature(query, cand)
-        if not v:
+        if not v and not d.startswith(COUNTRY_NOT_CHECKED):
             continue
         if label == "identifier" and v > 0:
             identifier = FeatureResult(label, v, weight, d)

@@ -19,6 +19,7 @@ from exportguard.core.match_types import (
 )
 from exportguard.core.name_tokens import Token
 from exportguard.core.name_vocab import particle_class
+from exportguard.core.names import is_rank
 from exportguard.core.similarity import (
     ACRONYM_SIMILARITY,
     JOIN_SIMILARITY,
@@ -101,7 +102,10 @@ def align(query: Sequence[Token], cand: Sequence[Token]) -> Alignment:
             sim, how = join_similarity(joined, c, q_particle)
             if sim >= JOIN_SIMILARITY:
                 options.append((sim + 0.001, (i, i + 1), (j,), "joined " + how))
+        article = particle_class(query[i].text) == "article"
         for j, joined_c, c_particle in c_pairs:
+            if article != (particle_class(cand[j].text) == "article"):
+                continue  # "علي حسن" (Ali Hasan) is not AL-HISN: a word is no article
             sim, how = join_similarity(joined, joined_c, q_particle and c_particle)
             if sim >= JOIN_SIMILARITY:
                 options.append((sim + 0.002, (i, i + 1), (j, j + 1), "joined " + how))
@@ -196,6 +200,8 @@ def _costs(
             out[i] = CHAIN_COST
         elif t.kind == "legal" or (t.kind == "title" and against is not EntityType.ORGANIZATION):
             out[i] = FORM_COST
+        elif person and is_rank(t.text) and _ranked(tokens):
+            out[i] = FORM_COST  # "General", "Colonel" before a person's name: a title
         elif person and i > 0 and _patronymic(tokens, i):
             out[i] = CHAIN_COST  # a patronymic ("Kuzhugetovich"), like a lineage link
         elif person and i + 1 < len(tokens) and _patronymic(tokens, i + 1):
@@ -212,6 +218,23 @@ def _costs(
         else:
             out[i] = 1.0
     return out
+
+
+def _ranked(tokens: Sequence[Token]) -> bool:
+    """Whether a name holds a full-word rank or title (:func:`~exportguard.core.names.is_rank`)
+    beside two name words or more, so the rank reads as a title."""
+    ranks = sum(1 for t in tokens if is_rank(t.text))
+    words = sum(1 for t in tokens if t.kind in ("word", "generic") and not is_rank(t.text))
+    return ranks > 0 and words >= 2
+
+
+def _rank_weights(tokens: Sequence[Token], weights: list[float], person: bool) -> list[float]:
+    """``weights`` with a rank or title in full ("General", "Doctor") at
+    :data:`LEGAL_WEIGHT` when the name is :func:`_ranked`, against a ``person``, typed or not
+    ("Major Tom" stays two words)."""
+    if not person or not _ranked(tokens):
+        return weights
+    return [LEGAL_WEIGHT if is_rank(t.text) else w for t, w in zip(tokens, weights, strict=True)]
 
 
 def _syllables_alike(tokens: Sequence[Token], weights: list[float]) -> list[float]:
@@ -294,6 +317,7 @@ def _name_value(
     syllabic = person and any(t.script == "other" for t in qt)
     if syllabic:
         cw, qw = _syllables_alike(ct, cw), _syllables_alike(qt, qw)
+    cw, qw = _rank_weights(ct, cw, person), _rank_weights(qt, qw, person)
     matched = 0.0
     pairs: list[TokenPair] = []
     used_q: set[int] = set()

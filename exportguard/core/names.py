@@ -217,6 +217,15 @@ def _name_words() -> tuple[frozenset[str], frozenset[str], frozenset[str], dict[
     return frozenset(common), frozenset(military), frozenset(generic), spelling
 
 
+def is_rank(text: str) -> bool:
+    """Whether a token's text is a full-word rank or title written before a person's name
+    ("general", "colonel", "doctor", "senior", "vice": ``titles.military`` of
+    vocab/name_words.yaml). Only a person's name reads them as titles: the matcher does
+    so against a listed person whatever the query's type (an untyped "General Tohami
+    Khaled" is the listed KHALED, Tohami)."""
+    return text in _name_words()[1]
+
+
 def _company_words(raw: list[Raw]) -> list[Raw]:
     """Abbreviated or translated company words as the English word (both sides alike)."""
     spelling = _name_words()[3]

@@ -69,10 +69,18 @@ def token_similarity(q: Token, c: Token) -> tuple[float, str]:
         return (1.0, "exact") if q.legal == c.legal else (0.0, "different")
     if q.legal != c.legal:
         return 0.0, "different"
+    if (
+        len(q.text) > 1
+        and len(c.text) > 1
+        and (particle_class(q.text) == "article") != (particle_class(c.text) == "article")
+    ):
+        # An article ("al", "el") is no name word: "علي" (Ali) is not the "al" of AL-HISN,
+        # however alike their consonants.
+        return 0.0, "different"
     if _digits(q.text) != _digits(c.text):
         return 0.0, "different number"
     roman_q, roman_c = romanised(q.text), romanised(c.text)
-    if roman_q is not None and roman_q == roman_c:
+    if (roman_q is not None and roman_q == roman_c) or korean_alike(q.text, c.text):
         return ROMANISATION_SIMILARITY, "romanisation"
     best, how = 0.0, "different"
     spelling = (
@@ -235,7 +243,7 @@ def _digits(text: str) -> str:
 #: Korean Revised Romanization (2000) and McCune-Reischauer systems as the OFAC and UN
 #: lists apply them to the same persons ("RI, Su Yong" / "Ri Soo Yong").
 _SYLLABLES = (
-    ("li", "lee", "rhee", "ri", "ree", "rhie"), ("pak", "park", "bak"),
+    ("li", "lee", "rhee", "ri", "ree", "rhie", "yi"), ("pak", "park", "bak"),
     ("choe", "choi", "chwe"), ("jong", "jeong", "chong", "chung", "jung", "joung"),
     ("kim", "gim"), ("kang", "gang"), ("cho", "jo", "joe"), ("yun", "yoon"),
     ("sin", "shin"), ("ryu", "yu", "yoo", "ryoo"), ("an", "ahn"), ("kwon", "gwon"),
@@ -257,6 +265,25 @@ ROMANISATION_SIMILARITY = 0.92
 def romanised(text: str) -> str | None:
     """The syllable a short romanised token stands for (``soo`` -> ``su``), or ``None``."""
     return _SYLLABLE.get(text) if len(text) <= 6 else None
+
+
+_MR_INITIAL = {"g": "k", "d": "t", "b": "p", "j": "ch"}
+
+
+def korean_alike(a: str, b: str) -> bool:
+    """Whether two short tokens, one with the Revised Romanisation's ``eo``, are one Korean
+    syllable in the two systems the lists use: RR ``eo``/``eu`` are McCune-Reischauer's
+    ``ŏ``/``ŭ``, written ``o``/``u`` without the breve, and RR's voiced initials g, d, b, j
+    are MR's k, t, p, ch ("geon" ~ "gon" ~ "kon", 건; "deok" ~ "tok"). Source: the two
+    systems' tables (National Institute of Korean Language, 2000; McCune-Reischauer 1939)."""
+    if ("eo" not in a and "eo" not in b) or max(len(a), len(b)) > 6:
+        return False
+
+    def key(text: str) -> str:
+        text = text.replace("eo", "o").replace("eu", "u")
+        return _MR_INITIAL.get(text[:1], text[:1]) + text[1:]
+
+    return a.isalpha() and b.isalpha() and key(a) == key(b)
 
 
 def _spelling(a: str, b: str) -> float:
@@ -305,7 +332,11 @@ def join_similarity(q: Token, c: Token, particle_join: bool) -> tuple[float, str
         if short < 0.7 * long_:
             return _unspelt_similarity(q, c)
     sim, how = token_similarity(q, c)
-    if how in ("phonetic", "spelling+sound", "abbreviation") and not particle_join:
+    few = how == "consonants" and min(
+        len(_devowel(q.text, abjad=q.script == "abjad")),
+        len(_devowel(c.text, abjad=c.script == "abjad")),
+    ) < 4  # three consonants joined from two words match by chance ("علي نور" ~ Leonor)
+    if (how in ("phonetic", "spelling+sound", "abbreviation") or few) and not particle_join:
         spelling = (
             JaroWinkler.normalized_similarity(q.text, c.text)
             + OSA.normalized_similarity(q.text, c.text)
@@ -327,7 +358,7 @@ def _unspelt_similarity(q: Token, c: Token) -> tuple[float, str]:
     digits_c, roman_c, canon_c, particle_c, given_c = _unspelt_key(c)
     if digits_q != digits_c:
         return 0.0, "different"
-    if roman_q is not None and roman_q == roman_c:
+    if (roman_q is not None and roman_q == roman_c) or korean_alike(q.text, c.text):
         return ROMANISATION_SIMILARITY, "romanisation"
     if canon_q is not None and canon_q == canon_c:
         cyrillic = "cyrillic" in (q.script, c.script)

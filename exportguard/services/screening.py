@@ -62,6 +62,13 @@ class ScreeningResult:
 
     def to_dict(self) -> dict[str, Any]:
         """JSON-ready form (the CLI's ``--json`` and the API's body)."""
+        return {**self.audit_payload(full=True), "profiles": self._profiles()}
+
+    def audit_payload(self, *, full: bool = False) -> dict[str, Any]:
+        """What a screening's audit record keeps: :meth:`to_dict` without what is derived
+        from the hits or the store (``profiles``, each hit's ``entry`` and
+        ``list_published``); the plain words stay, they are what the officer was shown.
+        ``full``: with each hit's derived fields (the body :meth:`to_dict` builds on)."""
         return {
             "query": {
                 "name": self.query.name,
@@ -81,8 +88,7 @@ class ScreeningResult:
             "audit_seq": self.audit_seq,
             "snapshots": [snapshot_ref(s) for s in self.snapshots],
             "warnings": self.warnings(),
-            "hits": [self._hit(rank, hit) for rank, hit in enumerate(self.hits, 1)],
-            "profiles": self._profiles(),
+            "hits": [self._hit(rank, hit, full) for rank, hit in enumerate(self.hits, 1)],
         }  # fmt: skip
 
     def profiles(self) -> list[Profile]:
@@ -159,11 +165,10 @@ class ScreeningResult:
         )  # fmt: skip
         return ahead + late + [set_aside_note(newer, used) for newer, used in self.set_aside]
 
-    def _hit(self, rank: int, hit: Hit) -> dict[str, Any]:
+    def _hit(self, rank: int, hit: Hit, derived: bool) -> dict[str, Any]:
         info = hit.entry
         full = self.entries.get((hit.snapshot_id, info.id))
-        published = next((s.published for s in self.snapshots if s.id == hit.snapshot_id), None)
-        return {
+        body = {
             "rank": rank,
             "score": round(hit.score, 4),
             "entity_id": info.id,
@@ -181,7 +186,6 @@ class ScreeningResult:
             "citation": info.citation,
             "licence_requirement": info.licence_requirement,
             "licence_policy": info.licence_policy,
-            "list_published": published.isoformat() if published else None,
             "plain_explanation": plain_words(self.query, hit),
             "explanation": [
                 {"feature": f.feature, "value": round(f.value, 4), "weight": f.weight,
@@ -190,8 +194,14 @@ class ScreeningResult:
             ],
             "documents": _documents(full) if full else [],
             "details": [{"label": k, "value": v} for k, v in full.details()] if full else [],
-            "entry": full.to_dict() if full else None,
         }  # fmt: skip
+        if derived:
+            published = next(
+                (s.published for s in self.snapshots if s.id == hit.snapshot_id), None
+            )
+            body["list_published"] = published.isoformat() if published else None
+            body["entry"] = full.to_dict() if full else None
+        return body
 
 
 def _documents(entry: ListEntry) -> list[dict[str, Any]]:
@@ -295,13 +305,7 @@ class Screening:
             set_aside=tuple((newer, used) for newer, used in aside if used in snaps),
         )
         if record:
-            payload = result.to_dict()
-            del payload["profiles"]  # derived from the hits: the record keeps what it kept
-            for hit in payload["hits"]:
-                # (the plain words stay: they are what the officer was shown, and the
-                # case opened from this record shows them where the hit is decided)
-                for derived in ("entry", "list_published"):
-                    hit.pop(derived, None)
+            payload = result.audit_payload()
             with writing(self.ctx.engine) as conn:
                 audit_record = self.audit.record(conn, "screening", query.name, payload)
             result = replace(result, audit_seq=audit_record.seq)
