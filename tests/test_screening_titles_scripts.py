@@ -43,6 +43,9 @@ def test_ranks_titles_and_scripts_on_the_csl(service: ExportGuard) -> None:
         ("Yi Won Ho", "RI, Won Ho"),  # SDN 19609
     ]:
         assert listed in names_hit(service, query), query
+    # "Abd al-Latif" written as one word, the chain after it left out (SDN 18048).
+    hits = names_hit(service, "Abdullatif al-Kawari")
+    assert max(s for n, s in hits.items() if "KAWARI" in n) >= 0.86
     # Ranks stay ordinary words of a company's name and alone are no evidence.
     assert not names_hit(service, "General Trading")
     assert "KHALED, Tohami" not in names_hit(service, "General Khaled Trading")

@@ -49,11 +49,44 @@ def _greedy(options: list[_Option]) -> Alignment:
     return chosen
 
 
+def _article_triples(tokens: Sequence[Token], strong: set[int]) -> list[tuple[int, Token]]:
+    """Three words with an article in the middle, joined: "Abd al-Latif" as written one
+    word ("Abdullatif", "Abdulrahman"); none of them already matched well."""
+    return [
+        (j, join_tokens(join_tokens(tokens[j], tokens[j + 1]), tokens[j + 2]))
+        for j in range(len(tokens) - 2)
+        if particle_class(tokens[j + 1].text) == "article"
+        and strong.isdisjoint((j, j + 1, j + 2))
+        and all(joinable(t) for t in tokens[j : j + 3])
+    ]
+
+
+def _triple_options(
+    query: Sequence[Token], cand: Sequence[Token], weak_q: set[int], strong_c: set[int]
+) -> list[_Option]:
+    """Options pairing a weakly matched word with three words of the other side that have
+    an article in the middle, joined (:func:`_article_triples`), either way round."""
+    out: list[_Option] = []
+    for j, joined in _article_triples(cand, strong_c):
+        for i in weak_q:
+            sim, how = join_similarity(query[i], joined, True)
+            if sim >= JOIN_SIMILARITY:
+                out.append((sim + 0.0015, (i,), (j, j + 1, j + 2), "joined " + how))
+    for i, joined in _article_triples(query, set(range(len(query))) - weak_q):
+        for j, c in enumerate(cand):
+            if j not in strong_c:
+                sim, how = join_similarity(joined, c, True)
+                if sim >= JOIN_SIMILARITY:
+                    out.append((sim + 0.0015, (i, i + 1, i + 2), (j,), "joined " + how))
+    return out
+
+
 def align(query: Sequence[Token], cand: Sequence[Token]) -> Alignment:
     """Greedy one-to-one alignment of token groups, best similarity first.
 
     A group is one token, two adjacent tokens joined (either side or both: "Abd Allah" ~
-    "Abdullah"), or the run of words an acronym stands for ("GW" ~ "Golden Warriors").
+    "Abdullah"), three with an article in the middle ("Abd al-Latif" ~ "Abdullatif"), or
+    the run of words an acronym stands for ("GW" ~ "Golden Warriors").
     Groups are only tried when single tokens leave a query token unmatched or weakly
     matched. Returns (query indexes, candidate indexes, similarity, how) per group.
     """
@@ -76,6 +109,7 @@ def align(query: Sequence[Token], cand: Sequence[Token]) -> Alignment:
                 is_particle(cand[j + 1])) for j in range(len(cand) - 1)
                if not (j in strong_c and j + 1 in strong_c)
                and joinable(cand[j]) and joinable(cand[j + 1])]  # fmt: skip
+    options += _triple_options(query, cand, weak_q, strong_c)
     for i in weak_q:
         q = query[i]
         for j, joined_c, particle in c_pairs:
