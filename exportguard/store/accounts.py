@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import json
 from collections.abc import Mapping
+from dataclasses import asdict, fields
 from typing import Any
 
-from sqlalchemy import Connection, and_, delete, func, insert, or_, select, update
+from sqlalchemy import Connection, RowMapping, and_, delete, func, insert, or_, select, update
 
+from exportguard.core.jobs import Job, JobKind, JobStatus, JobSummary
 from exportguard.store.schema import api_tokens, jobs, login_attempts, sessions, usage, users
 
 
@@ -124,37 +126,65 @@ def failures_since(
 # --- jobs -------------------------------------------------------------------------------------
 
 
-def add_job(conn: Connection, row: Mapping[str, Any]) -> None:
-    values = dict(row)
-    values["options"] = json.dumps(values["options"])
-    conn.execute(insert(jobs).values(**values))
+def add_job(conn: Connection, job: Job) -> None:
+    """Store a new job (queued)."""
+    conn.execute(insert(jobs).values(
+        id=job.id, kind=job.kind.value, status=job.status.value, owner=job.owner,
+        exporter=job.exporter, options=json.dumps(dict(job.options)), input=job.input,
+        rows=job.rows, created_at=job.created_at,
+    ))  # fmt: skip
+
+
+_SUMMARY = (jobs.c.id, jobs.c.kind, jobs.c.status, jobs.c.owner, jobs.c.exporter, jobs.c.rows,
+            jobs.c.created_at, jobs.c.started_at, jobs.c.finished_at, jobs.c.error,
+            jobs.c.progress)  # fmt: skip
+
+
+def _summary_from_row(m: RowMapping) -> JobSummary:
+    """A listed job from a row of the ``_SUMMARY`` columns (the one place they are read)."""
+    return JobSummary(
+        id=m["id"], kind=JobKind(m["kind"]), status=JobStatus(m["status"]), owner=m["owner"],
+        exporter=m["exporter"], rows=m["rows"], created_at=m["created_at"],
+        started_at=m["started_at"], finished_at=m["finished_at"], error=m["error"],
+        progress=m["progress"],
+    )  # fmt: skip
+
+
+def _from_row(m: RowMapping) -> Job:
+    """A job from a full row of ``jobs`` (the one place it is read)."""
+    listed = _summary_from_row(m)
+    return Job(**{f.name: getattr(listed, f.name) for f in fields(JobSummary)},
+               options=json.loads(m["options"]), input=m["input"], result=m["result"],
+               claimed_by=m["claimed_by"])  # fmt: skip
+
+
+def job(conn: Connection, job_id: str) -> Job | None:
+    """The job ``job_id``, in full; None if there is none."""
+    row = conn.execute(select(jobs).where(jobs.c.id == job_id)).first()
+    return None if row is None else _from_row(row._mapping)
 
 
 def get_job(conn: Connection, job_id: str) -> dict[str, Any] | None:
-    row = conn.execute(select(jobs).where(jobs.c.id == job_id)).first()
-    if row is None:
-        return None
-    found = dict(row._mapping)
-    found["options"] = json.loads(found["options"])
-    return found
+    """The job as a dict (its fields; status and kind as StrEnums): the form
+    ``services.hit_cases`` still reads. Prefer :func:`job`."""
+    found = job(conn, job_id)
+    return None if found is None else asdict(found) | {"options": dict(found.options)}
 
 
-def find_jobs(conn: Connection, owner: str | None = None) -> list[dict[str, Any]]:
-    query = select(jobs.c.id, jobs.c.kind, jobs.c.status, jobs.c.owner, jobs.c.exporter,
-                   jobs.c.rows, jobs.c.created_at, jobs.c.finished_at, jobs.c.error,
-                   jobs.c.progress
-                   ).order_by(jobs.c.id)  # fmt: skip
+def find_jobs(conn: Connection, owner: str | None = None) -> list[JobSummary]:
+    """The jobs (of ``owner`` if given), oldest first, without input or result."""
+    query = select(*_SUMMARY).order_by(jobs.c.id)
     if owner is not None:
         query = query.where(jobs.c.owner == owner)
-    return [dict(r._mapping) for r in conn.execute(query)]
+    return [_summary_from_row(r._mapping) for r in conn.execute(query)]
 
 
 def claim_job(conn: Connection, worker: str, at: str, stale_before: str) -> str | None:
     """Atomically take the oldest queued job, or a running one started before
     ``stale_before`` (its worker died: a SIGTERM, a crash); safe with several instances."""
     claimable = or_(
-        jobs.c.status == "queued",
-        and_(jobs.c.status == "running", jobs.c.started_at < stale_before),
+        jobs.c.status == JobStatus.QUEUED.value,
+        and_(jobs.c.status == JobStatus.RUNNING.value, jobs.c.started_at < stale_before),
     )
     query = select(jobs.c.id, jobs.c.status, jobs.c.started_at).where(claimable)
     query = query.order_by(jobs.c.id).limit(1)
@@ -167,7 +197,8 @@ def claim_job(conn: Connection, worker: str, at: str, stale_before: str) -> str 
     if row.started_at is not None:
         as_read = and_(as_read, jobs.c.started_at == row.started_at)
     taken = conn.execute(
-        update(jobs).where(as_read).values(status="running", started_at=at, claimed_by=worker)
+        update(jobs).where(as_read)
+        .values(status=JobStatus.RUNNING.value, started_at=at, claimed_by=worker)
     ).rowcount
     return str(row.id) if taken == 1 else None
 
@@ -185,7 +216,7 @@ def finish_job(
         update(jobs)
         .where(jobs.c.id == job_id)
         .values(
-            status="failed" if error else "done",
+            status=(JobStatus.FAILED if error else JobStatus.DONE).value,
             finished_at=at,
             result=result,
             error=error,
