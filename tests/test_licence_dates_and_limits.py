@@ -146,7 +146,7 @@ def test_two_admins_disabling_each_other_at_once_leave_one(eg: ExportGuard) -> N
     for t in threads:
         t.join()
     assert sorted(outcomes) == ["ok", "refused"]
-    assert sum(u["active"] for u in eg.accounts.users() if u["role"] == "admin") == 1
+    assert sum(u.active for u in eg.accounts.users() if u.role == "admin") == 1
 
 
 def native(source: str, name: str) -> SourceFile:
