@@ -51,7 +51,7 @@ def test_an_admin_resets_enables_and_changes_roles(service: ExportGuard) -> None
     service.accounts.sign_in("alice", "Orchid-Pylon-Gravel-7", "192.0.2.2")
     service.accounts.set_role("alice", "officer")
     (alice,) = service.accounts.users()
-    assert (alice["role"], alice["exporter"]) == ("officer", None)
+    assert (alice.role, alice.exporter) == ("officer", None)
     with pytest.raises(InvalidInput, match="company"):
         service.accounts.set_role("alice", "exporter")
     kinds = [r.kind for r in service.audit.records()]

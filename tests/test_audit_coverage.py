@@ -53,7 +53,7 @@ def test_batch_jobs_submitted_and_failed_are_audited(service: ExportGuard) -> No
     job = service.jobs.submit("id,name\n1,NSO Group\n", owner="tester", exporter=None,
                               options={"limit": "not a number"})  # fmt: skip
     assert service.jobs.run_next("w1") == job
-    assert service.jobs.get(job)["status"] == "failed"
+    assert service.jobs.get(job).status == "failed"
     records = {r.kind: r for r in service.audit.records() if r.subject == job}
     assert set(records) == {"job-submit", "job-failed"}
     assert records["job-submit"].payload["rows"] == 1

@@ -45,13 +45,13 @@ def test_an_exporter_reaches_only_its_own_jobs(service: ExportGuard) -> None:
     theirs = service.for_actor(Actor("globex", "exporter", "Globex Security"))
     job = mine.jobs.submit("id,name\n1,NSO Group\n", owner="acme", exporter="Acme Cyber",
                            options={})  # fmt: skip
-    assert mine.jobs.get(job)["owner"] == "acme"
-    assert service.for_actor(Actor("olga", "officer")).jobs.get(job)["id"] == job
+    assert mine.jobs.get(job).owner == "acme"
+    assert service.for_actor(Actor("olga", "officer")).jobs.get(job).id == job
     with pytest.raises(NotFound):
         theirs.jobs.get(job)
-    assert [j["id"] for j in theirs.jobs.find()] == []
-    assert [j["id"] for j in theirs.jobs.find("acme")] == []  # the owner given is ignored
-    assert [j["id"] for j in mine.jobs.find()] == [job]
+    assert [j.id for j in theirs.jobs.find()] == []
+    assert [j.id for j in theirs.jobs.find("acme")] == []  # the owner given is ignored
+    assert [j.id for j in mine.jobs.find()] == [job]
 
 
 def test_a_non_admin_revokes_only_its_own_tokens(service: ExportGuard) -> None:
@@ -80,7 +80,7 @@ def test_an_exporter_reaches_only_its_own_counterparties(service: ExportGuard) -
 def test_an_exporter_reaches_only_its_own_decisions(service: ExportGuard) -> None:
     mine = service.for_actor(Actor("acme", "exporter", "Acme Cyber"))
     made = mine.decisions.decide(DecisionInput(items=["4D004"], to="FR", on=date(2021, 11, 24)))
-    assert mine.decisions.decision(made.decision_id)["actor"] == "acme"
+    assert mine.decisions.stored(made.decision_id).actor == "acme"
     assert service.for_actor(Actor("olga", "officer")).decisions.decision(made.decision_id)
     colleague = service.for_actor(Actor("acme2", "exporter", "Acme Cyber"))
     with pytest.raises(NotFound):

@@ -256,9 +256,9 @@ def test_decision_is_recorded_and_replays_identically(eg: ExportGuard) -> None:
     first = eg.decisions.decide(DecisionInput(
         items=["4D004"], to="MA", on=date(2021, 12, 1), end_users=["NSO Group"], **GOV
     ))
-    stored = eg.decisions.decision(first.decision_id)
-    assert stored["verdict"] == "not_eligible"
-    assert stored["actor"] == "tester"
+    stored = eg.decisions.stored(first.decision_id)
+    assert stored.verdict == "not_eligible"
+    assert stored.actor == "tester"
     again = eg.decisions.replay(first.decision_id)
     assert again.to_dict() == first.to_dict()
     # The same question asked again is another decision, with the same fingerprint.
@@ -267,7 +267,7 @@ def test_decision_is_recorded_and_replays_identically(eg: ExportGuard) -> None:
     ))
     assert same.decision_id != first.decision_id
     assert same.fingerprint == first.fingerprint
-    assert eg.decisions.decision(first.decision_id)["decision_id"] == first.decision_id
+    assert eg.decisions.stored(first.decision_id).decision_id == first.decision_id
     for key in ("exportguard", "index_format", "matcher_threshold", "vocabulary"):
         assert first.versions[key] is not None
 
@@ -282,8 +282,8 @@ def test_two_exporters_asking_the_same_question_keep_their_own_decisions(
         items=["4D004"], to="FR", on=date(2022, 6, 1), end_users=["Acme SA"], **GOV
     ))
     assert alice.decision_id != bob.decision_id
-    assert eg.decisions.decision(alice.decision_id)["actor"] == "alice"
-    assert eg.decisions.decision(bob.decision_id)["actor"] == "bob"
+    assert eg.decisions.stored(alice.decision_id).actor == "alice"
+    assert eg.decisions.stored(bob.decision_id).actor == "bob"
 
 
 def test_installed_regime_is_used_and_old_decisions_replay_with_the_old_one(

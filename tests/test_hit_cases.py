@@ -317,7 +317,7 @@ def test_cases_from_a_batch_row_and_a_decision_party(service: ExportGuard, lists
         options={},
     )
     assert service.jobs.run_next("w1") == job
-    result = service.jobs.get(job)["result"]
+    result = service.jobs.get(job).result
     entry_id = next(line.split(",")[4] for line in result.splitlines()[1:] if "Entity List" in line)
     case, _ = ann.cases.open("batch", job, entry_id, row="row-7")
     assert (case["origin"], case["query"]["row"], case["query"]["country"]) == (
@@ -366,7 +366,7 @@ def test_cases_from_a_batch_row_and_a_decision_party(service: ExportGuard, lists
            "Institute,\n"  # fmt: skip
     again = ann.jobs.submit(text, owner="ann", exporter=None, options={})
     assert service.jobs.run_next("w1") == again
-    lines = list(csv.DictReader(io.StringIO(service.jobs.get(again)["result"])))
+    lines = list(csv.DictReader(io.StringIO(service.jobs.get(again).result)))
     reviewed = {(r["id"], r["entity_id"]): r["review"] for r in lines}
     assert reviewed[("r1", entry_id)].startswith(
         f"false positive, cleared earlier (case {case['id']}"
@@ -385,7 +385,7 @@ def test_cases_from_a_batch_row_and_a_decision_party(service: ExportGuard, lists
     theirs = ann.jobs.submit(text, owner="acme", exporter="Acme Cyber", options={})
     assert service.jobs.run_next("w1") == theirs
     assert not any(
-        r["review"] for r in csv.DictReader(io.StringIO(service.jobs.get(theirs)["result"]))
+        r["review"] for r in csv.DictReader(io.StringIO(service.jobs.get(theirs).result))
     )
 
 

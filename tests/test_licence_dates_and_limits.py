@@ -146,7 +146,7 @@ def test_two_admins_disabling_each_other_at_once_leave_one(eg: ExportGuard) -> N
     for t in threads:
         t.join()
     assert sorted(outcomes) == ["ok", "refused"]
-    assert sum(u["active"] for u in eg.accounts.users() if u["role"] == "admin") == 1
+    assert sum(u.active for u in eg.accounts.users() if u.role == "admin") == 1
 
 
 def native(source: str, name: str) -> SourceFile:
@@ -195,7 +195,7 @@ def test_a_job_whose_worker_died_is_taken_again(db_url: str) -> None:
         assert eg.jobs.run_next("w2") is None  # still within the worker's time
         now[0] = FIXED_NOW + timedelta(minutes=31)
         assert eg.jobs.run_next("w2") == job
-        assert eg.jobs.get(job)["status"] == "done"
+        assert eg.jobs.get(job).status == "done"
     finally:
         eg.close()
 

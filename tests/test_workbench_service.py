@@ -153,11 +153,11 @@ def test_a_batch_job_writes_its_progress_as_it_screens(
     text = "id,name,country\n1,NSO Group,IL\n2,Northwind Optics GmbH,DE\n3,Candiru Ltd,IL\n"
     job = service.jobs.submit(text, owner="exporter", exporter="Acme Cyber", options={},
                               file="book.csv")  # fmt: skip
-    assert service.jobs.get(job)["progress"] in (None, 0)
+    assert service.jobs.get(job).progress in (None, 0)
     assert service.jobs.run_next("w1") == job
     assert written == [1, 2, 3]  # one write a row for a small file; the last always
     done = service.jobs.get(job)
-    assert (done["status"], done["progress"], done["rows"]) == ("done", 3, 3)
+    assert (done.status, done.progress, done.rows) == ("done", 3, 3)
     with pytest.raises(InvalidInput) as bad:
         service.jobs.submit("id,name\n1,\n", owner="exporter", exporter=None, options={},
                             file="bad.csv")  # fmt: skip

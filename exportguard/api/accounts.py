@@ -10,6 +10,7 @@ from fastapi import APIRouter
 
 from exportguard.api import schemas as s
 from exportguard.api.common import Limit, Offset, Seq, page
+from exportguard.api.schemas.accounts import user_out
 from exportguard.core.permissions import require
 from exportguard.edge.auth import Caller, CallerDep, allowed
 
@@ -32,12 +33,13 @@ def me(who: CallerDep) -> dict[str, Any]:
 def users(
     who: Caller = allowed("manage_users"), limit: Limit = 50, offset: Offset = 0
 ) -> dict[str, Any]:
-    return page(who.service.accounts.users(), limit, offset)
+    return page([user_out(u) for u in who.service.accounts.users()], limit, offset)
 
 
 @router.post("/users", status_code=201, tags=["accounts"], response_model=s.NewUserOut)
-def create_user(body: s.UserRequest, who: Caller = allowed("manage_users")) -> dict[str, Any]:
-    return who.service.accounts.create_user(body.username, body.password, body.role, body.exporter)
+def create_user(body: s.UserRequest, who: Caller = allowed("manage_users")) -> s.NewUserOut:
+    made = who.service.accounts.create_user(body.username, body.password, body.role, body.exporter)
+    return s.NewUserOut.model_validate(made, from_attributes=True)
 
 
 @router.post("/users/{username}/disable", tags=["accounts"], response_model=s.ActiveOut)

@@ -3,6 +3,7 @@ object a request acts on."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Annotated, Any
 
 from fastapi import Path, Query
@@ -16,7 +17,7 @@ Offset = Annotated[int, Query(ge=0, le=2**31)]
 Seq = Annotated[int, Path(ge=1, le=2**62)]
 
 
-def page(items: list[dict[str, Any]], limit: int, offset: int) -> dict[str, Any]:
+def page(items: Sequence[object], limit: int, offset: int) -> dict[str, Any]:
     """One page of ``items``: ``{items, total, limit, offset}``."""
     return {
         "items": items[offset : offset + limit],

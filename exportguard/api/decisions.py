@@ -12,6 +12,7 @@ from fastapi import APIRouter, Query
 
 from exportguard.api import schemas as s
 from exportguard.api.common import page
+from exportguard.core.decision_records import StoredDecision
 from exportguard.edge.auth import Caller, CallerDep, allowed, throttled
 from exportguard.services.decision_input import DecisionInput
 
@@ -47,13 +48,13 @@ def decide(body: s.DecideRequest, who: Caller = allowed("decide")) -> dict[str, 
     return who.service.cases.review_decision(decision.to_dict())
 
 
-def _decision_visible(who: Caller, decision_id: str) -> dict[str, Any]:
-    return who.service.decisions.decision(decision_id)  # an exporter's own (the use case)
+def _decision_visible(who: Caller, decision_id: str) -> StoredDecision:
+    return who.service.decisions.stored(decision_id)  # an exporter's own (the use case)
 
 
 @router.get("/decisions/{decision_id}", tags=["decisions"], response_model=s.StoredDecisionOut)
-def decision(decision_id: str, who: CallerDep) -> dict[str, Any]:
-    return _decision_visible(who, decision_id)
+def decision(decision_id: str, who: CallerDep) -> s.StoredDecisionOut:
+    return s.StoredDecisionOut.model_validate(_decision_visible(who, decision_id).as_dict())
 
 
 @router.post("/decisions/{decision_id}/replay", tags=["decisions"], response_model=s.ReplayOut)
@@ -61,10 +62,7 @@ def replay(decision_id: str, who: Caller = allowed("decide")) -> dict[str, Any]:
     """Re-run with the regime revisions and snapshots the decision used."""
     stored = _decision_visible(who, decision_id)
     again = who.service.decisions.replay(decision_id).to_dict()
-    same = (
-        again["verdict"] == stored["result"]["verdict"]
-        and again["regimes"] == stored["result"]["regimes"]
-    )
+    same = stored.same_answer(again)
     return {"same": same, "decision": again}
 
 

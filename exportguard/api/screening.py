@@ -10,6 +10,7 @@ from fastapi.responses import PlainTextResponse
 
 from exportguard.api import schemas as s
 from exportguard.api.common import Limit, Offset, page
+from exportguard.core.jobs import Job, JobKind, JobStatus, JobSummary
 from exportguard.edge.auth import Caller, CallerDep, allowed, throttled
 from exportguard.errors import InvalidInput
 
@@ -43,7 +44,7 @@ def screen(body: s.ScreenRequest, who: Caller = allowed("screen")) -> dict[str, 
 )
 def screen_batch(
     body: s.BatchRequest, response: Response, who: Caller = allowed("screen")
-) -> dict[str, Any]:
+) -> s.JobOut:
     """Queue a batch screening (CSV text with id,name[,country,type,birth_date,identifiers]);
     poll the job."""
     job_id = who.service.jobs.submit(
@@ -56,25 +57,15 @@ def screen_batch(
     return _job(who.service.jobs.get(job_id))
 
 
-def _job(job: dict[str, Any]) -> dict[str, Any]:
-    return {
-        k: job.get(k)
-        for k in (
-            "id",
-            "kind",
-            "status",
-            "owner",
-            "rows",
-            "created_at",
-            "started_at",
-            "finished_at",
-            "error",
-            "progress",
-        )
-    } | {"result_url": f"/api/v1/jobs/{job['id']}/result" if job.get("status") == "done" else None}
+def _job(job: JobSummary) -> s.JobOut:
+    """The wire form of a job: its listed fields and, once done, where its result is."""
+    done = job.status is JobStatus.DONE
+    given = {name: getattr(job, name) for name in s.JobOut.model_fields if name != "result_url"}
+    url = f"/api/v1/jobs/{job.id}/result" if done else None
+    return s.JobOut.model_validate(given | {"result_url": url})
 
 
-def _job_or_404(who: Caller, job_id: str) -> dict[str, Any]:
+def _job_or_404(who: Caller, job_id: str) -> Job:
     return who.service.jobs.get(job_id)  # an exporter reaches only its own (Jobs.get)
 
 
@@ -85,7 +76,7 @@ def jobs(who: CallerDep, limit: Limit = 50, offset: Offset = 0) -> dict[str, Any
 
 
 @router.get("/jobs/{job_id}", tags=["screening"], response_model=s.JobOut)
-def job(job_id: str, who: CallerDep) -> dict[str, Any]:
+def job(job_id: str, who: CallerDep) -> s.JobOut:
     return _job(_job_or_404(who, job_id))
 
 
@@ -97,12 +88,12 @@ def job(job_id: str, who: CallerDep) -> dict[str, Any]:
 def job_result(job_id: str, who: CallerDep) -> PlainTextResponse:
     """The batch result as CSV (one row per hit); a bulk import's summary as JSON."""
     found = _job_or_404(who, job_id)
-    if found["status"] != "done":
-        raise InvalidInput(f"job {job_id} is {found['status']}", field="job")
-    if found["kind"] == "counterparty-import":
-        return PlainTextResponse(found["result"], media_type="application/json")
+    if found.status is not JobStatus.DONE:
+        raise InvalidInput(f"job {job_id} is {found.status}", field="job")
+    if found.kind is JobKind.IMPORT:
+        return PlainTextResponse(found.result, media_type="application/json")
     return PlainTextResponse(
-        found["result"],
+        found.result,
         media_type="text/csv",
         headers={"Content-Disposition": f'attachment; filename="{job_id}.csv"'},
     )

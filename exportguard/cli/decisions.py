@@ -215,7 +215,13 @@ def _render_decision(data: dict[str, Any]) -> None:
 @decision_app.command("show")
 def decision_show(decision_id: str) -> None:
     """Show a stored decision (JSON)."""
-    run(lambda: print_json(open_service().decisions.decision(decision_id)))
+    def action() -> None:
+        from exportguard.api.schemas.decisions import StoredDecisionOut
+
+        stored = open_service().decisions.stored(decision_id)
+        print_json(StoredDecisionOut.model_validate(stored.as_dict()).model_dump(mode="json"))
+
+    run(action)
 
 
 @decision_app.command("replay")
@@ -227,9 +233,9 @@ def decision_replay(
 
     def action() -> None:
         service = open_service()
-        stored = service.decisions.decision(decision_id)["result"]
+        stored = service.decisions.stored(decision_id)
         again = service.decisions.replay(decision_id).to_dict()
-        same = again["verdict"] == stored["verdict"] and again["regimes"] == stored["regimes"]
+        same = stored.same_answer(again)
         if as_json:
             print_json({"same": same, "decision": again})
         else:

@@ -103,7 +103,13 @@ def users_create(
     exporter: Annotated[str | None, typer.Option(help="The company of an exporter.")] = None,
 ) -> None:
     """Create a user."""
-    run(lambda: out.print(open_service().accounts.create_user(username, password, role, exporter)))
+    def action() -> None:
+        from exportguard.api.schemas.accounts import NewUserOut
+
+        made = open_service().accounts.create_user(username, password, role, exporter)
+        out.print(NewUserOut.model_validate(made, from_attributes=True).model_dump())
+
+    run(action)
 
 
 @users_app.command("list")
@@ -113,13 +119,12 @@ def users_list(as_json: JsonFlag = False) -> None:
     def action() -> None:
         found = open_service().accounts.users()
         if as_json:
-            print_json(found)
+            from exportguard.api.schemas.accounts import user_out
+
+            print_json([user_out(u).model_dump(mode="json") for u in found])
             return
         for u in found:
-            say(
-                f"{u['username']} {u['role']} {u['exporter'] or ''} "
-                f"{'active' if u['active'] else 'disabled'}"
-            )
+            say(f"{u.username} {u.role} {u.exporter or ''} {'active' if u.active else 'disabled'}")
 
     run(action)
 

@@ -11,13 +11,24 @@ is its company, and everything else is "not found" (so it cannot learn what exis
 
 from __future__ import annotations
 
+import enum
 from collections.abc import Mapping
 from dataclasses import dataclass
 
 from exportguard.core.licensing import Event, State
 from exportguard.errors import PermissionDenied
 
-ROLES = ("exporter", "officer", "auditor", "admin")
+
+class Role(enum.StrEnum):
+    """A user's role (see the module's docstring)."""
+
+    EXPORTER = "exporter"
+    OFFICER = "officer"
+    AUDITOR = "auditor"
+    ADMIN = "admin"
+
+
+ROLES: tuple[str, ...] = tuple(r.value for r in Role)
 
 #: action -> roles allowed. ``admin`` is allowed everything and is not listed.
 PERMISSIONS: Mapping[str, frozenset[str]] = {

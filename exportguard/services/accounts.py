@@ -8,14 +8,14 @@ service instances behind a load balancer share sessions and limits.
 from __future__ import annotations
 
 import secrets
-from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import timedelta
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from sqlalchemy import Connection
 
-from exportguard.core.permissions import ROLES, Actor
+from exportguard.core.accounts import ApiToken, StoredUser, User
+from exportguard.core.permissions import ROLES, Actor, Role
 from exportguard.errors import (
     AuthenticationFailed,
     FieldError,
@@ -89,13 +89,13 @@ class Accounts:
 
     def create_user(
         self, username: str, password: str, role: str, exporter: str | None = None
-    ) -> dict[str, Any]:
+    ) -> User:
         """A new active user; the password must pass :func:`password_problems`."""
         return self._create_user(username, password, role, exporter, demo=False)
 
     def _create_user(
         self, username: str, password: str, role: str, exporter: str | None, *, demo: bool
-    ) -> dict[str, Any]:
+    ) -> User:
         errors = []
         if (
             not username.strip()
@@ -109,36 +109,26 @@ class Accounts:
         errors.extend(role_problems(role, exporter))
         if errors:
             raise InvalidInput(errors)
+        now = self.ctx.now()
         with writing(self.ctx.engine) as conn:
-            if store.user_by_name(conn, username) is not None:
+            if store.find_user(conn, username) is not None:
                 raise InvalidInput(f"user {username!r} exists", field="username")
             user_id = store.add_user(
-                conn,
-                {
-                    "username": username,
-                    "password_hash": hash_password(password),
-                    "role": role,
-                    "exporter": exporter.strip() if exporter else None,
-                    "active": 1,
-                    "created_at": self.ctx.now(),
-                },
-            )
+                conn, username=username, password_hash=hash_password(password),
+                role=Role(role), exporter=exporter.strip() if exporter else None,
+                created_at=now,
+            )  # fmt: skip
             self.audit.record(
                 conn, "user", username, {"created": True, "role": role, "exporter": exporter}
             )
-        return {
-            "id": user_id,
-            "username": username,
-            "role": role,
-            "exporter": exporter,
-            "active": True,
-        }
+        # the company as given (not stripped), as the answer always showed it
+        return User(id=user_id, username=username, role=Role(role), exporter=exporter,
+                    active=True, created_at=now)  # fmt: skip
 
-    def users(self) -> list[dict[str, Any]]:
+    def users(self) -> list[User]:
+        """Every user, by id (without password hashes)."""
         with self.ctx.engine.connect() as conn:
-            return [
-                {k: v for k, v in u.items() if k != "password_hash"} for u in store.all_users(conn)
-            ]
+            return store.list_users(conn)
 
     def set_active(self, username: str, active: bool) -> None:
         """Enable or disable a user (a disabled user's sessions end); the last active admin
@@ -147,8 +137,8 @@ class Accounts:
             user = self._user(conn, username)
             if not active:
                 self._keep_an_admin(conn, user)
-                store.end_sessions(conn, user["id"])
-            store.set_user_active(conn, user["id"], active)
+                store.end_sessions(conn, user.id)
+            store.set_user_active(conn, user.id, active)
             self.audit.record(conn, "user", username, {"active": active})
 
     def set_role(self, username: str, role: str, exporter: str | None = None) -> None:
@@ -159,11 +149,11 @@ class Accounts:
             raise InvalidInput(errors)
         with writing(self.ctx.engine) as conn:
             user = self._user(conn, username)
-            if role != "admin":
+            if role != Role.ADMIN:
                 self._keep_an_admin(conn, user)
             company = exporter.strip() if exporter else None
-            store.set_role(conn, user["id"], role, company)
-            store.end_sessions(conn, user["id"])
+            store.set_role(conn, user.id, Role(role), company)
+            store.end_sessions(conn, user.id)
             self.audit.record(conn, "user", username, {"role": role, "exporter": company})
 
     def change_password(self, username: str, current: str, new: str) -> None:
@@ -176,11 +166,11 @@ class Accounts:
         self.throttle(username, "password_change")
         with writing(self.ctx.engine) as conn:
             user = self._user(conn, username)
-            ok = check_password(current, user["password_hash"])
+            ok = check_password(current, user.password_hash)
             if ok:
-                store.set_password_hash(conn, user["id"], hash_password(new))
-                store.end_sessions(conn, user["id"])
-                revoked = store.revoke_tokens_of(conn, user["id"], self.ctx.now())
+                store.set_password_hash(conn, user.id, hash_password(new))
+                store.end_sessions(conn, user.id)
+                revoked = store.revoke_tokens_of(conn, user.id, self.ctx.now())
             self.audit.record(
                 conn, "password" if ok else "password-change-failed", username,
                 {"changed_by": "self", "tokens_revoked": revoked} if ok else {},
@@ -196,9 +186,9 @@ class Accounts:
             raise InvalidInput(problems)
         with writing(self.ctx.engine) as conn:
             user = self._user(conn, username)
-            store.set_password_hash(conn, user["id"], hash_password(new))
-            store.end_sessions(conn, user["id"])
-            revoked = store.revoke_tokens_of(conn, user["id"], self.ctx.now())
+            store.set_password_hash(conn, user.id, hash_password(new))
+            store.end_sessions(conn, user.id)
+            revoked = store.revoke_tokens_of(conn, user.id, self.ctx.now())
             self.audit.record(conn, "password", username, {
                 "changed_by": self.ctx.actor, "tokens_revoked": revoked})  # fmt: skip
 
@@ -220,17 +210,17 @@ class Accounts:
             )
 
     @staticmethod
-    def _user(conn: Connection, username: str) -> dict[str, Any]:
-        user = store.user_by_name(conn, username)
+    def _user(conn: Connection, username: str) -> StoredUser:
+        user = store.find_user(conn, username)
         if user is None:
             raise NotFound(f"no user {username!r}")
         return user
 
     @staticmethod
-    def _keep_an_admin(conn: Connection, user: Mapping[str, Any]) -> None:
-        if user["role"] == "admin" and user["active"] and store.active_admins(conn) <= 1:
+    def _keep_an_admin(conn: Connection, user: User) -> None:
+        if user.role is Role.ADMIN and user.active and store.active_admins(conn) <= 1:
             raise InvalidInput(
-                f"{user['username']} is the last active admin: make another admin first",
+                f"{user.username} is the last active admin: make another admin first",
                 field="username",
             )
 
@@ -247,28 +237,24 @@ class Accounts:
         token = "eg_" + secrets.token_urlsafe(32)
         now = self.ctx.clock()
         with writing(self.ctx.engine) as conn:
-            user = store.user_by_name(conn, username)
+            user = store.find_user(conn, username)
             if user is None:
                 raise NotFound(f"no user {username!r}")
             token_id = store.add_token(
-                conn,
-                {
-                    "user_id": user["id"],
-                    "token_hash": sha256_hex(token),
-                    "name": name or "token",
-                    "created_at": now.isoformat(timespec="seconds"),
-                    "expires_at": (now + timedelta(days=days)).isoformat(timespec="seconds"),
-                },
-            )
+                conn, user_id=user.id, token_hash=sha256_hex(token), name=name or "token",
+                created_at=now.isoformat(timespec="seconds"),
+                expires_at=(now + timedelta(days=days)).isoformat(timespec="seconds"),
+            )  # fmt: skip
             self.audit.record(conn, "token", username, {"created": token_id, "name": name})
         return token_id, token
 
-    def tokens(self, username: str) -> list[dict[str, Any]]:
+    def tokens(self, username: str) -> list[ApiToken]:
+        """A user's API tokens, oldest first; :class:`NotFound` if there is no such user."""
         with self.ctx.engine.connect() as conn:
-            user = store.user_by_name(conn, username)
+            user = store.find_user(conn, username)
             if user is None:
                 raise NotFound(f"no user {username!r}")
-            return store.tokens_of(conn, user["id"])
+            return store.tokens_of(conn, user.id)
 
     def revoke_token(self, token_id: int, *, owner: str | None = None) -> None:
         """Revoke an API token (audited); ``owner``: only if it is that user's. A signed-in
@@ -279,12 +265,12 @@ class Accounts:
             owner = p.username
         with writing(self.ctx.engine) as conn:
             user_id = store.token_owner(conn, token_id)
-            user = store.user_by_id(conn, user_id) if user_id is not None else None
-            if user is None or (owner is not None and user["username"] != owner):
+            user = store.user_with_id(conn, user_id) if user_id is not None else None
+            if user is None or (owner is not None and user.username != owner):
                 raise NotFound(f"no token {token_id}")
             if not store.revoke_token(conn, token_id, self.ctx.now()):
                 raise NotFound(f"token {token_id} is already revoked")
-            self.audit.record(conn, "token", user["username"], {"revoked": token_id})
+            self.audit.record(conn, "token", user.username, {"revoked": token_id})
 
     # --- authentication -----------------------------------------------------------------
 
@@ -292,9 +278,9 @@ class Accounts:
         now = self.ctx.now()
         with self.ctx.engine.connect() as conn:
             user = store.token_user(conn, sha256_hex(token), now)
-        if user is None or not user["active"]:
+        if user is None or not user.active:
             raise AuthenticationFailed("invalid, revoked or expired API token")
-        return Actor(user["username"], user["role"], user["exporter"])
+        return user.actor
 
     def sign_in(self, username: str, password: str, address: str) -> Session:
         """A session for a user whose password is right; every attempt is audited.
@@ -312,11 +298,11 @@ class Accounts:
                 or store.failures_since(conn, address=address, since=since)
                 >= MAX_ADDRESS_FAILURES
             )
-            user = None if locked else store.user_by_name(conn, username)
+            user = None if locked else store.find_user(conn, username)
             ok = False
             if not locked:
-                stored = user["password_hash"] if user else dummy_hash()
-                ok = check_password(password, stored) and bool(user and user["active"])
+                stored = user.password_hash if user else dummy_hash()
+                ok = check_password(password, stored) and bool(user and user.active)
                 store.add_attempt(conn, username, address, at, ok)
             if not ok:
                 reason = "locked" if locked else "credentials"
@@ -331,21 +317,20 @@ class Accounts:
             raise AuthenticationFailed("wrong user name or password")
         token, csrf = secrets.token_urlsafe(32), secrets.token_urlsafe(24)
         with writing(self.ctx.engine) as conn:
-            store.add_session(conn, {
-                "token_hash": sha256_hex(token), "user_id": user["id"], "csrf": csrf,
-                "created_at": at,
-                "expires_at": (now + timedelta(hours=SESSION_HOURS)).isoformat(timespec="seconds"),
-            })  # fmt: skip
+            store.add_session(
+                conn, token_hash=sha256_hex(token), user_id=user.id, csrf=csrf, created_at=at,
+                expires_at=(now + timedelta(hours=SESSION_HOURS)).isoformat(timespec="seconds"),
+            )  # fmt: skip
             self.audit.record(conn, "sign-in", username, {"address": address})
-        return Session(Actor(user["username"], user["role"], user["exporter"]), csrf, token)
+        return Session(user.actor, csrf, token)
 
     def by_session(self, token: str) -> Session:
         now = self.ctx.now()
         with self.ctx.engine.connect() as conn:
             found = store.session(conn, sha256_hex(token), now)
-        if found is None or not found["active"]:
+        if found is None or not found.user.active:
             raise AuthenticationFailed("not signed in (or the session expired)")
-        return Session(Actor(found["username"], found["role"], found["exporter"]), found["csrf"])
+        return Session(found.user.actor, found.csrf)
 
     def sign_out(self, token: str) -> None:
         """End a session (audited with the user it belonged to)."""
@@ -354,15 +339,15 @@ class Accounts:
             found = store.session(conn, sha256_hex(token), now)
             store.delete_session(conn, sha256_hex(token))
             if found is not None:
-                self.audit.record(conn, "sign-out", found["username"], {})
+                self.audit.record(conn, "sign-out", found.user.username, {})
 
     def demo_passwords_in_use(self) -> list[str]:
         """The demo accounts that still exist, active, with their public demo password."""
         found = []
         with self.ctx.engine.connect() as conn:
             for username, password, _, _ in DEMO_ACCOUNTS:
-                user = store.user_by_name(conn, username)
-                if user and user["active"] and check_password(password, user["password_hash"]):
+                user = store.find_user(conn, username)
+                if user and user.active and check_password(password, user.password_hash):
                     found.append(username)
         return found
 

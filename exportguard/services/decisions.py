@@ -32,6 +32,7 @@ from exportguard.core.decide import (
     decide,
     decide_regime,
 )
+from exportguard.core.decision_records import RegimeRevision, StoredDecision
 from exportguard.core.entities import Snapshot
 from exportguard.core.index import FORMAT_VERSION as INDEX_FORMAT
 from exportguard.core.index import build_query
@@ -128,7 +129,7 @@ class Decisions:
                 "file": path.name})  # fmt: skip
         return regime
 
-    def regime_revisions(self, regime_id: str | None = None) -> list[dict[str, Any]]:
+    def regime_revisions(self, regime_id: str | None = None) -> list[RegimeRevision]:
         with self.ctx.engine.connect() as conn:
             return decision_store.revisions(conn, regime_id)
 
@@ -217,37 +218,40 @@ class Decisions:
             result=decision.to_dict(),
         )
 
-    def decision(self, decision_id: str) -> dict[str, Any]:
+    def stored(self, decision_id: str) -> StoredDecision:
         """A stored decision; :class:`NotFound` if there is none, or if an exporter user
         acts and another user made it (an exporter's decisions are its own)."""
         with self.ctx.engine.connect() as conn:
-            found = decision_store.get_decision(conn, decision_id)
+            found = decision_store.stored_decision(conn, decision_id)
         p = self.ctx.principal
-        if found is None or (p is not None and p.is_exporter and found["actor"] != p.username):
+        if found is None or (p is not None and p.is_exporter and found.actor != p.username):
             raise NotFound(f"no decision {decision_id!r}")
         return found
 
+    def decision(self, decision_id: str) -> dict[str, Any]:
+        """:meth:`stored` as a dict (``StoredDecision.as_dict``): the form
+        ``services.licensing`` still reads. Prefer :meth:`stored`."""
+        return dict(self.stored(decision_id).as_dict())
+
     def replay(self, decision_id: str) -> Decision:
         """Re-run a stored decision with the regime revisions and snapshots it used."""
-        stored = self.decision(decision_id)
-        result = stored["result"]
+        stored = self.stored(decision_id)
         chosen = []
         with self.ctx.engine.connect() as conn:
-            for regime_id, version in result["versions"]["regimes"].items():
-                content = decision_store.revision_content(conn, version["digest"])
+            for regime_id, digest in stored.regime_digests().items():
+                content = decision_store.revision_content(conn, digest)
                 if content is None:
-                    raise NotFound(
-                        f"regime revision {regime_id} {version['digest']} is not in the store"
-                    )
+                    raise NotFound(f"regime revision {regime_id} {digest} is not in the store")
                 chosen.append(self.regime_from_text(content, f"stored:{regime_id}"))
             snapshots = []
-            for snap in result["versions"]["snapshots"]:
-                found = list_store.get(conn, int(snap["id"]))
+            for snapshot_id in stored.snapshot_ids():
+                found = list_store.get(conn, snapshot_id)
                 if found is None:
-                    raise NotFound(f"list snapshot {snap['id']} is not in the store")
+                    raise NotFound(f"list snapshot {snapshot_id} is not in the store")
                 snapshots.append(found)
-        request = DecisionRequest.from_dict(result["request"])
-        return self.decide_on(request, chosen, snapshots, result["decision_id"])
+        asked = stored.result.get("request")
+        request = DecisionRequest.from_dict(asked if isinstance(asked, dict) else {})
+        return self.decide_on(request, chosen, snapshots, stored.decision_id)
 
     # --- reading regimes -----------------------------------------------------------------
 

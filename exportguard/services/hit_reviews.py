@@ -26,6 +26,7 @@ from exportguard.core.hit_cases import (
 )
 from exportguard.core.impact import entry_digest
 from exportguard.core.index import build_query
+from exportguard.core.permissions import Role
 from exportguard.store import accounts as account_store
 from exportguard.store import hit_cases as store
 from exportguard.store import lists as list_store
@@ -55,9 +56,9 @@ class HitReviews:
 
     def _tenant_of(self, conn: Connection, username: str) -> str | None:
         """The company of the user who screened (None: an officer, the operator, system)."""
-        user = account_store.user_by_name(conn, username)
-        if user is not None and user["role"] == "exporter":
-            return str(user["exporter"]) if user["exporter"] else None
+        user = account_store.find_user(conn, username)
+        if user is not None and user.role is Role.EXPORTER:
+            return user.exporter or None
         return None
 
     # --- what screenings show --------------------------------------------------------------

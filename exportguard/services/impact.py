@@ -271,11 +271,11 @@ class Impact:
 
     def _revision(self, regime_id: str, ref: str) -> Regime:
         for row in self.decisions.regime_revisions(regime_id):
-            if row["digest"].startswith(ref) or row["revision"] == ref:
+            if row.digest.startswith(ref) or row.revision == ref:
                 with self.ctx.engine.connect() as conn:
                     from exportguard.store import decisions as decision_store
 
-                    content = decision_store.revision_content(conn, row["digest"])
+                    content = decision_store.revision_content(conn, row.digest)
                 assert content is not None
                 return self.decisions.regime_from_text(content, f"stored:{regime_id}")
         raise NotFound(f"no stored revision {ref!r} of {regime_id}")

@@ -10,8 +10,9 @@ import io
 import json
 from collections.abc import Callable, Mapping
 from datetime import timedelta
-from typing import TYPE_CHECKING, Any, Protocol
+from typing import TYPE_CHECKING, Protocol
 
+from exportguard.core.jobs import Job, JobKind, JobStatus, JobSummary, OptionValue
 from exportguard.core.thresholds import DEFAULT_THRESHOLD
 from exportguard.errors import InvalidInput, NotFound
 from exportguard.services.credentials import sha256_hex
@@ -32,9 +33,15 @@ JOB_STALE_MINUTES = 30
 #: Rows one service batch job takes (the command line's screen-batch has no such cap).
 MAX_JOB_ROWS = 50_000
 #: The kind of a queued bulk import of counterparties (its result is JSON, not CSV).
-IMPORT_JOB = "counterparty-import"
+IMPORT_JOB = JobKind.IMPORT
 #: The kind of a batch screening job (its result is CSV).
-SCREEN_JOB = "screen-batch"
+SCREEN_JOB = JobKind.SCREEN
+
+
+def _number(options: Mapping[str, OptionValue], key: str, default: float) -> float:
+    """The number option ``key`` (``default`` when absent or null)."""
+    value = options.get(key)
+    return default if value is None else float(value)
 
 
 class OwnerServices(Protocol):
@@ -72,7 +79,7 @@ class Jobs:
         *,
         owner: str,
         exporter: str | None,
-        options: dict[str, Any],
+        options: Mapping[str, OptionValue],
         file: str = "upload",
     ) -> str:
         """Queue a batch screening of CSV text (``id,name[,country,type,birth_date,
@@ -91,20 +98,11 @@ class Jobs:
             )
         with writing(self.ctx.engine) as conn:
             job_id = cases.next_id(conn, "job", "J")
-            store.add_job(
-                conn,
-                {
-                    "id": job_id,
-                    "kind": SCREEN_JOB,
-                    "status": "queued",
-                    "owner": owner,
-                    "exporter": exporter,
-                    "options": options,
-                    "input": text,
-                    "rows": len(rows),
-                    "created_at": self.ctx.now(),
-                },
-            )
+            store.add_job(conn, Job(
+                id=job_id, kind=JobKind.SCREEN, status=JobStatus.QUEUED, owner=owner,
+                exporter=exporter, options=options, input=text, rows=len(rows),
+                created_at=self.ctx.now(),
+            ))  # fmt: skip
             self.audit.record(conn, "job-submit", job_id, {
                 "kind": SCREEN_JOB, "owner": owner, "rows": len(rows),
                 "input_sha256": sha256_hex(text), "options": options})  # fmt: skip
@@ -121,30 +119,31 @@ class Jobs:
         file = file_label(file)
         text = decode(data, file)
         lines = parse_parties(text, file, exporter=exporter, own_only=own_only)
-        options = {"file": file, "exporter": exporter, "own_only": own_only}
+        options: dict[str, OptionValue] = {
+            "file": file, "exporter": exporter, "own_only": own_only}  # fmt: skip
         with writing(self.ctx.engine) as conn:
             job_id = cases.next_id(conn, "job", "J")
-            store.add_job(conn, {
-                "id": job_id, "kind": IMPORT_JOB, "status": "queued", "owner": owner,
-                "exporter": exporter, "options": options, "input": text, "rows": len(lines),
-                "created_at": self.ctx.now(),
-            })  # fmt: skip
+            store.add_job(conn, Job(
+                id=job_id, kind=JobKind.IMPORT, status=JobStatus.QUEUED, owner=owner,
+                exporter=exporter, options=options, input=text, rows=len(lines),
+                created_at=self.ctx.now(),
+            ))  # fmt: skip
             self.audit.record(conn, "job-submit", job_id, {
                 "kind": IMPORT_JOB, "owner": owner, "rows": len(lines),
                 "input_sha256": sha256_hex(text), "options": options})  # fmt: skip
         return job_id
 
-    def get(self, job_id: str) -> dict[str, Any]:
+    def get(self, job_id: str) -> Job:
         """The job; :class:`NotFound` if there is none, or if an exporter user acts and it
         is another user's (an exporter sees only its own jobs)."""
         with self.ctx.engine.connect() as conn:
-            found = store.get_job(conn, job_id)
+            found = store.job(conn, job_id)
         p = self.ctx.principal
-        if found is None or (p is not None and p.is_exporter and found["owner"] != p.username):
+        if found is None or (p is not None and p.is_exporter and found.owner != p.username):
             raise NotFound(f"no job {job_id!r}")
         return found
 
-    def find(self, owner: str | None = None) -> list[dict[str, Any]]:
+    def find(self, owner: str | None = None) -> list[JobSummary]:
         """The jobs of ``owner`` (None: everyone's), oldest first; an exporter user acting
         sees only its own, whatever ``owner`` is given."""
         p = self.ctx.principal
@@ -165,25 +164,25 @@ class Jobs:
         if job_id is None:
             return None
         job = self.get(job_id)
-        if job["kind"] == IMPORT_JOB:
+        if job.kind is JobKind.IMPORT:
             self._run_import(job)
             return job_id
         try:
-            rows = parse_input(job["input"], job_id)
-            options = job["options"]
-            service = self.acting_as(job["owner"])
+            rows = parse_input(job.input, job_id)
+            options = job.options
+            service = self.acting_as(job.owner)
             progress = self._progress(job_id)
             pairs = []
             screened = service.screening.screen_many(
                 ((r.id, r.query) for r in rows),
-                limit=int(options.get("limit", 10)),
-                threshold=float(options.get("threshold", DEFAULT_THRESHOLD)),
+                limit=int(_number(options, "limit", 10)),
+                threshold=_number(options, "threshold", DEFAULT_THRESHOLD),
             )
             for row, (_, hits) in zip(rows, screened, strict=True):
                 pairs.append((row, hits))
                 progress(len(pairs), len(rows))
             buffer = io.StringIO()
-            review = service.cases.batch_review(job["exporter"], pairs)  # cleared hits
+            review = service.cases.batch_review(job.exporter, pairs)  # cleared hits
             write_rows(csv.writer(buffer), pairs, review)
             with writing(self.ctx.engine) as conn:
                 store.finish_job(
@@ -195,9 +194,9 @@ class Jobs:
                     job_id,
                     {
                         "rows": len(rows),
-                        "input_sha256": sha256_hex(job["input"]),
+                        "input_sha256": sha256_hex(job.input),
                         "result_sha256": sha256_hex(buffer.getvalue()),
-                        "options": options,
+                        "options": dict(options),
                         "snapshots": [s.id for s in self.lists.snapshots_in_force()],
                     },
                 )
@@ -207,23 +206,25 @@ class Jobs:
                 self.audit.record(conn, "job-failed", job_id, {"error": str(exc)[:500]})
         return job_id
 
-    def _run_import(self, job: Mapping[str, Any]) -> None:
+    def _run_import(self, job: Job) -> None:
         """Run a queued bulk import, writing its progress to the job as it screens."""
-        options = job["options"]
-        service = self.acting_as(job["owner"])
+        options = job.options
+        service = self.acting_as(job.owner)
+        exporter = options["exporter"]
         try:
             summary = service.monitoring.import_csv(
-                job["input"], file=options["file"], exporter=options["exporter"],
-                own_only=bool(options["own_only"]), progress=self._progress(job["id"]),
+                job.input, file=str(options["file"]),
+                exporter=None if exporter is None else str(exporter),
+                own_only=bool(options["own_only"]), progress=self._progress(job.id),
             )  # fmt: skip
             result = json.dumps(summary.to_dict())
             with writing(self.ctx.engine) as conn:
-                store.finish_job(conn, job["id"], at=self.ctx.now(), result=result,
+                store.finish_job(conn, job.id, at=self.ctx.now(), result=result,
                                  rows=summary.rows)  # fmt: skip
         except Exception as exc:  # a job must end, whatever went wrong, and say why
             with writing(self.ctx.engine) as conn:
-                store.finish_job(conn, job["id"], at=self.ctx.now(), error=str(exc))
-                self.audit.record(conn, "job-failed", job["id"], {"error": str(exc)[:500]})
+                store.finish_job(conn, job.id, at=self.ctx.now(), error=str(exc))
+                self.audit.record(conn, "job-failed", job.id, {"error": str(exc)[:500]})
 
     def _progress(self, job_id: str) -> Callable[[int, int], None]:
         """A callback ``(done, total)`` that writes a job's progress (rows done) to the

@@ -191,17 +191,15 @@ class LicenceEvents:
     def _approval_conditions(self, licence: Licence, given: Conditions | None) -> Conditions:
         if licence.decision_id is None:
             raise IllegalTransition(f"licence {licence.id} has no decision: submit it first")
-        stored = self.decisions.decision(licence.decision_id)
-        verdict = stored["verdict"]
-        if verdict == "not_eligible":
+        stored = self.decisions.stored(licence.decision_id)
+        if stored.verdict == "not_eligible":
             raise IllegalTransition(
                 f"licence {licence.id}: the decision {licence.decision_id} is not_eligible; "
                 "it cannot be approved (refuse it, or change the application and resubmit)"
             )
         base = given or Conditions()
         terms = list(base.terms)
-        for regime in stored["result"]["regimes"]:
-            terms.extend(t for t in regime.get("conditions", []) if t not in terms)
+        terms.extend(t for t in stored.conditions() if t not in terms)
         return replace(
             base,
             terms=tuple(terms),

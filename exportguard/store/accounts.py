@@ -3,30 +3,69 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Mapping
+from dataclasses import asdict, fields
 from typing import Any
 
-from sqlalchemy import Connection, and_, delete, func, insert, or_, select, update
+from sqlalchemy import Connection, RowMapping, and_, delete, func, insert, or_, select, update
 
+from exportguard.core.accounts import ApiToken, StoredUser, User, UserSession
+from exportguard.core.jobs import Job, JobKind, JobStatus, JobSummary
+from exportguard.core.permissions import Role
 from exportguard.store.schema import api_tokens, jobs, login_attempts, sessions, usage, users
 
 
-def add_user(conn: Connection, row: Mapping[str, Any]) -> int:
-    return int(conn.execute(insert(users).values(**row).returning(users.c.id)).scalar_one())
+def add_user(
+    conn: Connection, *, username: str, password_hash: str, role: Role, exporter: str | None,
+    created_at: str,
+) -> int:
+    """Store a new active user; its id."""
+    return int(conn.execute(insert(users).values(
+        username=username, password_hash=password_hash, role=role.value, exporter=exporter,
+        active=1, created_at=created_at,
+    ).returning(users.c.id)).scalar_one())  # fmt: skip
+
+
+def _user_from_row(m: RowMapping) -> StoredUser:
+    """A user from a row of ``users`` (the one place it is read)."""
+    return StoredUser(
+        id=int(m["id"]), username=m["username"], role=Role(m["role"]), exporter=m["exporter"],
+        active=bool(m["active"]), created_at=m["created_at"], password_hash=m["password_hash"],
+    )  # fmt: skip
+
+
+def find_user(conn: Connection, username: str) -> StoredUser | None:
+    """The user named ``username``; None if there is none."""
+    row = conn.execute(select(users).where(users.c.username == username)).first()
+    return _user_from_row(row._mapping) if row else None
+
+
+def user_with_id(conn: Connection, user_id: int) -> StoredUser | None:
+    """The user with id ``user_id``; None if there is none."""
+    row = conn.execute(select(users).where(users.c.id == user_id)).first()
+    return _user_from_row(row._mapping) if row else None
+
+
+def list_users(conn: Connection) -> list[User]:
+    """Every user, by id, without password hashes."""
+    return [_user_from_row(r._mapping).public()
+            for r in conn.execute(select(users).order_by(users.c.id))]  # fmt: skip
 
 
 def user_by_name(conn: Connection, username: str) -> dict[str, Any] | None:
-    row = conn.execute(select(users).where(users.c.username == username)).first()
-    return dict(row._mapping) if row else None
-
-
-def user_by_id(conn: Connection, user_id: int) -> dict[str, Any] | None:
-    row = conn.execute(select(users).where(users.c.id == user_id)).first()
-    return dict(row._mapping) if row else None
+    """The user as a dict of its columns: the form ``services.hit_cases`` still reads.
+    Prefer :func:`find_user`."""
+    found = find_user(conn, username)
+    return None if found is None else _user_dict(found)
 
 
 def all_users(conn: Connection) -> list[dict[str, Any]]:
-    return [dict(r._mapping) for r in conn.execute(select(users).order_by(users.c.id))]
+    """Every user as a dict (see :func:`user_by_name`). Prefer :func:`list_users`."""
+    return [_user_dict(_user_from_row(r._mapping))
+            for r in conn.execute(select(users).order_by(users.c.id))]  # fmt: skip
+
+
+def _user_dict(user: StoredUser) -> dict[str, Any]:
+    return asdict(user) | {"active": int(user.active)}
 
 
 def set_user_active(conn: Connection, user_id: int, active: bool) -> None:
@@ -37,30 +76,37 @@ def count_users(conn: Connection) -> int:
     return int(conn.execute(select(func.count()).select_from(users)).scalar_one())
 
 
-def add_token(conn: Connection, row: Mapping[str, Any]) -> int:
-    return int(
-        conn.execute(insert(api_tokens).values(**row).returning(api_tokens.c.id)).scalar_one()
-    )
+def add_token(
+    conn: Connection, *, user_id: int, token_hash: str, name: str, created_at: str,
+    expires_at: str,
+) -> int:
+    """Store a new API token (by its hash); its id."""
+    return int(conn.execute(insert(api_tokens).values(
+        user_id=user_id, token_hash=token_hash, name=name, created_at=created_at,
+        expires_at=expires_at,
+    ).returning(api_tokens.c.id)).scalar_one())  # fmt: skip
 
 
-def token_user(conn: Connection, token_hash: str, now: str) -> dict[str, Any] | None:
+def token_user(conn: Connection, token_hash: str, now: str) -> StoredUser | None:
     """The user of a token that is neither revoked nor expired at ``now`` (ISO UTC)."""
     row = conn.execute(
         select(users).join(api_tokens, api_tokens.c.user_id == users.c.id)
         .where(api_tokens.c.token_hash == token_hash, api_tokens.c.revoked_at.is_(None),
                api_tokens.c.expires_at > now)
     ).first()  # fmt: skip
-    return dict(row._mapping) if row else None
+    return _user_from_row(row._mapping) if row else None
 
 
-def tokens_of(conn: Connection, user_id: int) -> list[dict[str, Any]]:
+def tokens_of(conn: Connection, user_id: int) -> list[ApiToken]:
+    """A user's API tokens (live, revoked, expired), oldest first."""
     rows = conn.execute(
         select(api_tokens.c.id, api_tokens.c.name, api_tokens.c.created_at,
                api_tokens.c.revoked_at, api_tokens.c.expires_at)
         .where(api_tokens.c.user_id == user_id)
         .order_by(api_tokens.c.id)
-    )
-    return [dict(r._mapping) for r in rows]
+    )  # fmt: skip
+    return [ApiToken(id=int(r.id), name=r.name, created_at=r.created_at,
+                     revoked_at=r.revoked_at, expires_at=r.expires_at) for r in rows]  # fmt: skip
 
 
 def revoke_token(conn: Connection, token_id: int, at: str) -> bool:
@@ -79,17 +125,29 @@ def token_owner(conn: Connection, token_id: int) -> int | None:
     return int(row[0]) if row else None
 
 
-def add_session(conn: Connection, row: Mapping[str, Any]) -> None:
-    conn.execute(insert(sessions).values(**row))
+def add_session(
+    conn: Connection, *, token_hash: str, user_id: int, csrf: str, created_at: str,
+    expires_at: str,
+) -> None:
+    """Store a new web session (by its token's hash)."""
+    conn.execute(insert(sessions).values(token_hash=token_hash, user_id=user_id, csrf=csrf,
+                                         created_at=created_at, expires_at=expires_at))  # fmt: skip
 
 
-def session(conn: Connection, token_hash: str, now: str) -> dict[str, Any] | None:
+def session(conn: Connection, token_hash: str, now: str) -> UserSession | None:
+    """The session of a token's hash, unexpired at ``now`` (ISO UTC), with its user."""
     row = conn.execute(
-        select(sessions, users.c.username, users.c.role, users.c.exporter, users.c.active)
+        select(sessions.c.csrf, sessions.c.created_at.label("session_created_at"),
+               sessions.c.expires_at.label("session_expires_at"), users)
         .join(users, users.c.id == sessions.c.user_id)
         .where(sessions.c.token_hash == token_hash, sessions.c.expires_at > now)
     ).first()  # fmt: skip
-    return dict(row._mapping) if row else None
+    if row is None:
+        return None
+    m = row._mapping
+    user = _user_from_row(row._mapping).public()
+    return UserSession(user=user, csrf=m["csrf"], created_at=m["session_created_at"],
+                       expires_at=m["session_expires_at"])  # fmt: skip
 
 
 def delete_session(conn: Connection, token_hash: str) -> None:
@@ -124,37 +182,65 @@ def failures_since(
 # --- jobs -------------------------------------------------------------------------------------
 
 
-def add_job(conn: Connection, row: Mapping[str, Any]) -> None:
-    values = dict(row)
-    values["options"] = json.dumps(values["options"])
-    conn.execute(insert(jobs).values(**values))
+def add_job(conn: Connection, job: Job) -> None:
+    """Store a new job (queued)."""
+    conn.execute(insert(jobs).values(
+        id=job.id, kind=job.kind.value, status=job.status.value, owner=job.owner,
+        exporter=job.exporter, options=json.dumps(dict(job.options)), input=job.input,
+        rows=job.rows, created_at=job.created_at,
+    ))  # fmt: skip
+
+
+_SUMMARY = (jobs.c.id, jobs.c.kind, jobs.c.status, jobs.c.owner, jobs.c.exporter, jobs.c.rows,
+            jobs.c.created_at, jobs.c.started_at, jobs.c.finished_at, jobs.c.error,
+            jobs.c.progress)  # fmt: skip
+
+
+def _summary_from_row(m: RowMapping) -> JobSummary:
+    """A listed job from a row of the ``_SUMMARY`` columns (the one place they are read)."""
+    return JobSummary(
+        id=m["id"], kind=JobKind(m["kind"]), status=JobStatus(m["status"]), owner=m["owner"],
+        exporter=m["exporter"], rows=m["rows"], created_at=m["created_at"],
+        started_at=m["started_at"], finished_at=m["finished_at"], error=m["error"],
+        progress=m["progress"],
+    )  # fmt: skip
+
+
+def _from_row(m: RowMapping) -> Job:
+    """A job from a full row of ``jobs`` (the one place it is read)."""
+    listed = _summary_from_row(m)
+    return Job(**{f.name: getattr(listed, f.name) for f in fields(JobSummary)},
+               options=json.loads(m["options"]), input=m["input"], result=m["result"],
+               claimed_by=m["claimed_by"])  # fmt: skip
+
+
+def job(conn: Connection, job_id: str) -> Job | None:
+    """The job ``job_id``, in full; None if there is none."""
+    row = conn.execute(select(jobs).where(jobs.c.id == job_id)).first()
+    return None if row is None else _from_row(row._mapping)
 
 
 def get_job(conn: Connection, job_id: str) -> dict[str, Any] | None:
-    row = conn.execute(select(jobs).where(jobs.c.id == job_id)).first()
-    if row is None:
-        return None
-    found = dict(row._mapping)
-    found["options"] = json.loads(found["options"])
-    return found
+    """The job as a dict (its fields; status and kind as StrEnums): the form
+    ``services.hit_cases`` still reads. Prefer :func:`job`."""
+    found = job(conn, job_id)
+    return None if found is None else asdict(found) | {"options": dict(found.options)}
 
 
-def find_jobs(conn: Connection, owner: str | None = None) -> list[dict[str, Any]]:
-    query = select(jobs.c.id, jobs.c.kind, jobs.c.status, jobs.c.owner, jobs.c.exporter,
-                   jobs.c.rows, jobs.c.created_at, jobs.c.finished_at, jobs.c.error,
-                   jobs.c.progress
-                   ).order_by(jobs.c.id)  # fmt: skip
+def find_jobs(conn: Connection, owner: str | None = None) -> list[JobSummary]:
+    """The jobs (of ``owner`` if given), oldest first, without input or result."""
+    query = select(*_SUMMARY).order_by(jobs.c.id)
     if owner is not None:
         query = query.where(jobs.c.owner == owner)
-    return [dict(r._mapping) for r in conn.execute(query)]
+    return [_summary_from_row(r._mapping) for r in conn.execute(query)]
 
 
 def claim_job(conn: Connection, worker: str, at: str, stale_before: str) -> str | None:
     """Atomically take the oldest queued job, or a running one started before
     ``stale_before`` (its worker died: a SIGTERM, a crash); safe with several instances."""
     claimable = or_(
-        jobs.c.status == "queued",
-        and_(jobs.c.status == "running", jobs.c.started_at < stale_before),
+        jobs.c.status == JobStatus.QUEUED.value,
+        and_(jobs.c.status == JobStatus.RUNNING.value, jobs.c.started_at < stale_before),
     )
     query = select(jobs.c.id, jobs.c.status, jobs.c.started_at).where(claimable)
     query = query.order_by(jobs.c.id).limit(1)
@@ -167,7 +253,8 @@ def claim_job(conn: Connection, worker: str, at: str, stale_before: str) -> str 
     if row.started_at is not None:
         as_read = and_(as_read, jobs.c.started_at == row.started_at)
     taken = conn.execute(
-        update(jobs).where(as_read).values(status="running", started_at=at, claimed_by=worker)
+        update(jobs).where(as_read)
+        .values(status=JobStatus.RUNNING.value, started_at=at, claimed_by=worker)
     ).rowcount
     return str(row.id) if taken == 1 else None
 
@@ -185,7 +272,7 @@ def finish_job(
         update(jobs)
         .where(jobs.c.id == job_id)
         .values(
-            status="failed" if error else "done",
+            status=(JobStatus.FAILED if error else JobStatus.DONE).value,
             finished_at=at,
             result=result,
             error=error,
@@ -202,8 +289,10 @@ def set_password_hash(conn: Connection, user_id: int, password_hash: str) -> Non
     conn.execute(update(users).where(users.c.id == user_id).values(password_hash=password_hash))
 
 
-def set_role(conn: Connection, user_id: int, role: str, exporter: str | None) -> None:
-    conn.execute(update(users).where(users.c.id == user_id).values(role=role, exporter=exporter))
+def set_role(conn: Connection, user_id: int, role: Role, exporter: str | None) -> None:
+    conn.execute(
+        update(users).where(users.c.id == user_id).values(role=role.value, exporter=exporter)
+    )
 
 
 def end_sessions(conn: Connection, user_id: int) -> None:
@@ -214,7 +303,7 @@ def end_sessions(conn: Connection, user_id: int) -> None:
 def active_admins(conn: Connection) -> int:
     """How many active admins there are; on PostgreSQL their rows are locked for the rest of
     the transaction, so two admins disabling each other at once cannot both succeed."""
-    query = select(users.c.id).where(users.c.role == "admin", users.c.active == 1)
+    query = select(users.c.id).where(users.c.role == Role.ADMIN.value, users.c.active == 1)
     if conn.dialect.name == "postgresql":
         query = query.with_for_update()
     return len(conn.execute(query).all())

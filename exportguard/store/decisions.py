@@ -5,8 +5,9 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from sqlalchemy import Connection, insert, select
+from sqlalchemy import Connection, RowMapping, insert, select
 
+from exportguard.core.decision_records import RegimeRevision, StoredDecision
 from exportguard.store.schema import decisions, regime_current, regime_revisions
 
 
@@ -46,7 +47,8 @@ def revision_content(conn: Connection, digest: str) -> str | None:
     return str(row[0]) if row else None
 
 
-def revisions(conn: Connection, regime_id: str | None = None) -> list[dict[str, Any]]:
+def revisions(conn: Connection, regime_id: str | None = None) -> list[RegimeRevision]:
+    """The kept revisions (of ``regime_id`` if given), oldest first."""
     query = select(
         regime_revisions.c.digest,
         regime_revisions.c.regime_id,
@@ -57,7 +59,8 @@ def revisions(conn: Connection, regime_id: str | None = None) -> list[dict[str, 
     )
     if regime_id is not None:
         query = query.where(regime_revisions.c.regime_id == regime_id)
-    return [dict(r._mapping) for r in conn.execute(query.order_by(regime_revisions.c.recorded_at))]
+    rows = conn.execute(query.order_by(regime_revisions.c.recorded_at))
+    return [RegimeRevision(**r._mapping) for r in rows]
 
 
 def set_current(conn: Connection, regime_id: str, digest: str) -> None:
@@ -92,19 +95,26 @@ def add_decision(
     )
 
 
-def get_decision(conn: Connection, decision_id: str) -> dict[str, Any] | None:
+def _decision_from_row(m: RowMapping) -> StoredDecision:
+    """A decision from a row of ``decisions`` (the one place it is read)."""
+    return StoredDecision(
+        decision_id=m["decision_id"], decided_at=m["decided_at"], actor=m["actor"],
+        verdict=m["verdict"], request=json.loads(m["request"]), result=json.loads(m["result"]),
+    )  # fmt: skip
+
+
+def stored_decision(conn: Connection, decision_id: str) -> StoredDecision | None:
+    """The decision ``decision_id`` (the latest kept under that id); None if there is none."""
     row = conn.execute(
         select(decisions)
         .where(decisions.c.decision_id == decision_id)
         .order_by(decisions.c.pk.desc())
     ).first()
-    if row is None:
-        return None
-    return {
-        "decision_id": row.decision_id,
-        "decided_at": row.decided_at,
-        "actor": row.actor,
-        "verdict": row.verdict,
-        "request": json.loads(row.request),
-        "result": json.loads(row.result),
-    }
+    return None if row is None else _decision_from_row(row._mapping)
+
+
+def get_decision(conn: Connection, decision_id: str) -> dict[str, Any] | None:
+    """The decision as a dict: the form ``services.hit_cases`` still reads. Prefer
+    :func:`stored_decision`."""
+    found = stored_decision(conn, decision_id)
+    return None if found is None else found.as_dict()

@@ -16,6 +16,7 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from fastapi.staticfiles import StaticFiles
 from starlette.datastructures import UploadFile as StarletteUpload
 
+from exportguard.core.jobs import JobStatus
 from exportguard.core.permissions import allowed, require
 from exportguard.edge.auth import SESSION_COOKIE, Caller, safe_next
 from exportguard.edge.errors import status_of
@@ -351,13 +352,14 @@ async def counterparty_import_page(request: Request) -> Response:
     job_id = request.path_params["job_id"]
     try:
         job = who.service.jobs.get(job_id)  # an exporter reaches only its own (Jobs.get)
-        if job["kind"] != IMPORT_JOB:
+        if job.kind is not IMPORT_JOB:
             raise NotFound(f"no import {job_id!r}")
     except ExportGuardError as exc:
         return error_page(request, who, exc)
-    summary = json.loads(job["result"]) if job["status"] == "done" and job["result"] else None
+    done = job.status is JobStatus.DONE and job.result
+    summary = json.loads(job.result) if done and job.result else None
     return page(request, "counterparty_import.html", who, job=job, summary=summary,
-                running=job["status"] in ("queued", "running"))  # fmt: skip
+                running=job.running)  # fmt: skip
 
 
 async def alert_action(request: Request) -> Response:

@@ -50,8 +50,8 @@ async def users_page(request: Request) -> Response:
     except ExportGuardError as exc:
         form.pop("password", None)  # never sent back
         return _users(request, who, status_of(exc), error=str(exc), form=form)
-    said = quote(f"User {made['username']} created")
-    return RedirectResponse(f"/users/{made['username']}?message={said}", status_code=303)
+    said = quote(f"User {made.username} created")
+    return RedirectResponse(f"/users/{made.username}?message={said}", status_code=303)
 
 
 def _user(
@@ -59,7 +59,7 @@ def _user(
     error: str | None = None, new_token: str | None = None,
 ) -> HTMLResponse:  # fmt: skip
     """A user's page (the users page with the error when the user does not exist)."""
-    found = [u for u in who.service.accounts.users() if u["username"] == username]
+    found = [u for u in who.service.accounts.users() if u.username == username]
     if not found:
         missing = NotFound(f"no user {username!r}")
         return _users(request, who, status_of(missing), error=str(missing))

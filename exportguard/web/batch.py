@@ -16,6 +16,7 @@ from fastapi import Request
 from fastapi.responses import HTMLResponse, PlainTextResponse, RedirectResponse, Response
 from starlette.datastructures import UploadFile
 
+from exportguard.core.jobs import Job, JobStatus, JobSummary
 from exportguard.core.permissions import allowed
 from exportguard.core.screening_csv import TYPE_WORDS, uncell
 from exportguard.core.thresholds import DEFAULT_THRESHOLD
@@ -33,9 +34,9 @@ ROWS_SHOWN = 100
 JOBS_SHOWN = 20
 
 
-def _jobs(who: Caller) -> list[dict[str, Any]]:
+def _jobs(who: Caller) -> list[JobSummary]:
     """The caller's batch jobs (an exporter's own, anyone's for others), newest first."""
-    found = [j for j in who.service.jobs.find() if j["kind"] == SCREEN_JOB]
+    found = [j for j in who.service.jobs.find() if j.kind is SCREEN_JOB]
     return found[::-1][:JOBS_SHOWN]
 
 
@@ -83,10 +84,10 @@ async def batch_page(request: Request) -> Response:
     return RedirectResponse(f"/batch/{job_id}", status_code=303)
 
 
-def _job(who: Caller, job_id: str) -> dict[str, Any]:
+def _job(who: Caller, job_id: str) -> Job:
     """The job, if the caller reaches it (:class:`NotFound` otherwise, as for no job)."""
     job = who.service.jobs.get(job_id)  # an exporter reaches only its own (Jobs.get)
-    if job["kind"] != SCREEN_JOB:
+    if job.kind is not SCREEN_JOB:
         raise NotFound(f"no batch job {job_id!r}")
     return job
 
@@ -107,8 +108,8 @@ async def job_page(request: Request) -> Response:
     filters = {"list": q.get("list", "").strip(), "hits": "1" if q.get("hits") else ""}
     every: list[dict[str, str]] = []
     columns: list[str] = []
-    if job["status"] == "done" and job["result"]:
-        reader = csv.DictReader(io.StringIO(job["result"]))
+    if job.status is JobStatus.DONE and job.result:
+        reader = csv.DictReader(io.StringIO(job.result))
         columns = list(reader.fieldnames or [])
         every = [{k: uncell(v) for k, v in r.items()} for r in reader]
     needle = filters["list"].casefold()
@@ -118,7 +119,7 @@ async def job_page(request: Request) -> Response:
     hits = sum(1 for r in every if r.get("entity_id"))
     try:
         if wants_csv(request):
-            return csv_response(f"{job['id']}-filtered.csv", columns, rows)
+            return csv_response(f"{job.id}-filtered.csv", columns, rows)
         at = pager(request, len(rows), ROWS_SHOWN, filters)
     except ExportGuardError as exc:
         at = pager_at_start(request, len(rows), filters)
@@ -128,7 +129,7 @@ async def job_page(request: Request) -> Response:
     return page(
         request, "batch_job.html", who, job=job, rows=rows[at.offset:at.offset + at.size],
         hits=hits, pager=at, filters=filters,
-        running=job["status"] in ("queued", "running"),
+        running=job.running,
         may_open=allowed(who.actor, "open_case"),
     )  # fmt: skip
 
@@ -146,11 +147,11 @@ async def job_csv(request: Request) -> Response:
     job_id = request.path_params["job_id"]
     try:
         job = _job(who, job_id)
-        if job["status"] != "done":
-            raise InvalidInput(f"job {job_id} is {job['status']}", field="job")
+        if job.status is not JobStatus.DONE:
+            raise InvalidInput(f"job {job_id} is {job.status}", field="job")
     except ExportGuardError as exc:
         return error_page(request, who, exc)
-    return PlainTextResponse(job["result"], media_type="text/csv", headers={
+    return PlainTextResponse(job.result, media_type="text/csv", headers={
         "Content-Disposition": f'attachment; filename="{job_id}.csv"'})  # fmt: skip
 
 

@@ -13,6 +13,7 @@ from typer.testing import CliRunner
 
 from exportguard.cli import app as cli
 from exportguard.cli import cases, common, decisions, screening
+from exportguard.cli import service as service_commands
 from tests.api.conftest import Api
 from tests.conftest import FIXED_NOW
 
@@ -33,14 +34,13 @@ def cli_json(
         opened.append(service)
         return service
 
-    for module in (screening, cases, decisions):
+    for module in (screening, cases, decisions, service_commands):
         monkeypatch.setattr(module, "open_service", tracked)
 
-    def run(*args: str) -> dict[str, Any]:
-        result = CliRunner().invoke(cli, ["--db", db_url, *args, "--json"])
+    def run(*args: str, flag: str | None = "--json") -> Any:
+        result = CliRunner().invoke(cli, ["--db", db_url, *args, *([flag] if flag else [])])
         assert result.exit_code == 0, result.stderr
-        found: dict[str, Any] = json.loads(result.stdout)
-        return found
+        return json.loads(result.stdout)
 
     yield run
     for service in opened:
@@ -126,3 +126,15 @@ def test_a_decision_agrees(api: Api, cli_json: Callable[..., dict[str, Any]]) ->
         f"/api/v1/decisions/{body['decision_id']}", headers=api.as_("officer")
     ).json()
     assert stored["result"] == body
+    # The stored decision: the API and ``decision show`` print one wire model.
+    shown = cli_json("decision", "show", body["decision_id"], flag=None)
+    assert shown == stored
+
+
+def test_the_users_agree(api: Api, cli_json: Callable[..., Any]) -> None:
+    """``GET /users`` and ``users list --json`` give each user alike (``active`` 1 or 0)."""
+    page = api.client.get("/api/v1/users", params={"limit": 200}, headers=api.as_("admin"))
+    printed = cli_json("users", "list")
+    assert printed == page.json()["items"]
+    assert {u["username"] for u in printed} >= {"admin", "officer", "exporter"}
+    assert {u["active"] for u in printed} <= {0, 1}

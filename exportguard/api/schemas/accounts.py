@@ -7,6 +7,7 @@ from typing import Literal
 from pydantic import Field, StrictInt
 
 from exportguard.api.schemas.common import Model, Out, Timestamp
+from exportguard.core.accounts import User
 
 
 class UserRequest(Model):
@@ -53,6 +54,13 @@ class UserOut(Out):
     exporter: str | None
     active: int = Field(description="1: may sign in; 0: disabled.")
     created_at: Timestamp
+
+
+def user_out(user: User) -> UserOut:
+    """The wire form of a user (the API's ``/users`` and the CLI's ``users list --json``):
+    ``active`` as 1 or 0, as the store has it."""
+    given = {name: getattr(user, name) for name in UserOut.model_fields}
+    return UserOut.model_validate(given | {"active": int(user.active)})
 
 
 class NewUserOut(Out):
