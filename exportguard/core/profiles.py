@@ -23,7 +23,11 @@ not an organisation; ``unknown`` contradicts nothing) and one of:
    both, or the same set of dates as published (UN and SDN give Ali KONY 1992 to 1995);
 3. **the same name, compatible dates of birth and a shared country**: years or months
    that agree as far as both give them (1964 and 1964-09-18), and a country both name;
-4. **the same name, a shared country and the same kind** for an organisation, vessel or
+4. **the same name in the same published order**: the same first Federal Register notice
+   and the same listing date on both (the BIS Denied Persons List and the CSL's copy of
+   its rows publish one order twice: IHSAN ELASHI, 68 F.R. 38290 from 2003-06-19, on
+   both is one listing, whatever notices later amended either copy);
+5. **the same name, a shared country and the same kind** for an organisation, vessel or
    aircraft (never a person: many people share a name and a country), when neither
    listing gives a date of birth.
 
@@ -49,6 +53,7 @@ members).
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -78,6 +83,7 @@ REGISTER_ENTRY = "register entry"
 IDENTIFIER = "identifier"
 NAME_BIRTH_DATE = "name and date of birth"
 NAME_BIRTH_COUNTRY = "name, date of birth and country"
+NAME_ORDER = "name and order"
 NAME_COUNTRY_KIND = "name, country and kind"
 NAME_ONLY = "name only"
 
@@ -116,6 +122,8 @@ class _Facts:
     countries: frozenset[str]
     identifiers: dict[tuple[str, str, str], tuple[Identifier, str | None]]
     register: tuple[str, str] | None
+    #: (first Federal Register notice, listing date) of the order that listed the party.
+    order: tuple[str, str] | None = None
 
 
 def _register(entry: ListEntry) -> tuple[str, str] | None:
@@ -157,7 +165,22 @@ def _facts(entry: ListEntry) -> _Facts:
         frozenset(countries),
         ids,
         _register(entry),
+        _order(entry),
     )
+
+
+#: A Federal Register citation ("68 F.R. 38290", "84 FR 22963"): volume and page.
+_FEDERAL_REGISTER = re.compile(r"(\d+)\s*F\.?\s*R\.?\s*(\d+)")
+
+
+def _order(entry: ListEntry) -> tuple[str, str] | None:
+    """(the first Federal Register notice the entry cites, its listing date): the order
+    that listed it. Later notices are appended to a row's citation as they amend it, so
+    the first is what two copies of one listing share."""
+    found = _FEDERAL_REGISTER.search(entry.citation or "")
+    if found is None or entry.listed_from is None:
+        return None
+    return f"{found[1]} F.R. {found[2]}", entry.listed_from.isoformat()
 
 
 def _compatible_births(a: frozenset[str], b: frozenset[str]) -> bool:
@@ -234,6 +257,9 @@ def _link(a: _Facts, b: _Facts, i: int, j: int) -> Link | None:
         return Link(i, j, NAME_BIRTH_COUNTRY,
                     f"{said}, dates of birth that agree ({dates}), both tied to "
                     f"{', '.join(shared)}")  # fmt: skip
+    if a.order is not None and a.order == b.order:
+        return Link(i, j, NAME_ORDER,
+                    f"{said}, both listed by {a.order[0]} from {a.order[1]}")  # fmt: skip
     if (
         shared
         and a.type is b.type
@@ -272,6 +298,7 @@ def group_listings(entries: Sequence[ListEntry]) -> list[Profile]:
         IDENTIFIER,
         NAME_BIRTH_DATE,
         NAME_BIRTH_COUNTRY,
+        NAME_ORDER,
         NAME_COUNTRY_KIND,
     ):
         for found_link in found:

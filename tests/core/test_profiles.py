@@ -4,16 +4,17 @@ each link with its reason; a name alone never joins."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 
 import pytest
 
-from exportguard.core.entities import ListEntry
+from exportguard.core.entities import ListEntry, ParsedList
 from exportguard.core.profiles import (
     IDENTIFIER,
     NAME_BIRTH_DATE,
     NAME_COUNTRY_KIND,
     NAME_ONLY,
+    NAME_ORDER,
     REGISTER_ENTRY,
     combine,
     group_listings,
@@ -137,3 +138,25 @@ def test_two_entries_of_one_register_never_join(by_id: dict[str, ListEntry]) -> 
     listings = [by_id[i] for i in ids]
     assert link(listings[2], listings[3]) is None
     assert _groups(listings) == [{ids[0], ids[2]}, {ids[1], ids[3]}]
+
+
+def test_one_denial_order_on_the_dpl_and_the_csl_is_one_profile(
+    parsed_list: Callable[[str], ParsedList],
+) -> None:
+    """The BIS DPL and the CSL's copy of its rows publish one order twice: the same name,
+    the same first Federal Register notice (68 F.R. 38290) and listing date join them,
+    although later notices made the two citations differ."""
+    dpl = {e.id: e for e in parsed_list("us_bis_dpl/2023-11-30/dpl.txt").entries}
+    csl = {e.id: e for e in parsed_list(CSL).entries}
+    ihsan = dpl["us_bis_dpl:IHSAN-ELASHI:68FR38290"]
+    copy = csl["us_trade_csl:DPL-a5169a55fa747253d0cd1c992e37afb839621073"]
+    assert ihsan.citation != copy.citation  # 72 F.R. 4236 appended to one of them
+    found = link(ihsan, copy)
+    assert found is not None
+    assert found.evidence == NAME_ORDER
+    assert "68 F.R. 38290" in found.reason
+    assert "2003-06-19" in found.reason
+    # The same order naming another person (Ghassan Elashi, 66 F.R. 47630) joins nothing
+    # on the order alone: the name must agree too.
+    ghassan = dpl["us_bis_dpl:GHASSAN-ELASHI:66FR47630"]
+    assert link(ihsan, ghassan) is None

@@ -90,7 +90,8 @@ class ScreenRequest(Model):
 class ProfileLinkOut(Out):
     """Why two listings are one party: ``from`` and ``to`` entity ids, the ``evidence``
     (``register entry``, ``identifier``, ``name and date of birth``, ``name, date of birth
-    and country``, ``name, country and kind``) and the ``reason`` in plain words."""
+    and country``, ``name and order``, ``name, country and kind``) and the ``reason`` in
+    plain words."""
 
     from_: str = Field(alias="from")
     to: str
