@@ -48,7 +48,8 @@ def licence_apply(
     quantity: Annotated[int | None, typer.Option(help="Quantity.")] = None,
     parent: Annotated[
         str | None,
-        typer.Option(help="The issued marketing licence an Israeli export licence follows."),
+        typer.Option(help="The issued licence this one follows where the regime licenses in "
+                    "stages (il-deca: export after marketing)."),
     ] = None,
     as_json: JsonFlag = False,
 ) -> None:

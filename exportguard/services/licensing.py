@@ -21,6 +21,7 @@ from sqlalchemy import Connection
 from exportguard.core import countries
 from exportguard.core.decide import DecisionRequest
 from exportguard.core.licensing import (
+    LICENCE_KINDS,
     Licence,
     LicenceEvent,
     Shipment,
@@ -35,8 +36,6 @@ from exportguard.services.amendments import Amendments
 from exportguard.services.misuse import MisuseReports
 from exportguard.store import cases
 from exportguard.store.engine import writing
-
-KINDS = ("marketing", "export", "dual-use")
 
 
 class Licensing(Amendments, MisuseReports):
@@ -64,8 +63,8 @@ class Licensing(Amendments, MisuseReports):
         errors: list[FieldError] = []
         if not exporter.strip():
             errors.append(FieldError("exporter", "must not be empty"))
-        if kind not in KINDS:
-            errors.append(FieldError("kind", f"must be one of {', '.join(KINDS)}"))
+        if kind not in LICENCE_KINDS:
+            errors.append(FieldError("kind", f"must be one of {', '.join(LICENCE_KINDS)}"))
         known = self.decisions.regimes()
         if regime not in known:
             errors.append(FieldError("regime", f"unknown regime {regime!r}"))

@@ -12,7 +12,14 @@ from urllib.parse import quote
 from fastapi import Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
-from exportguard.core.licensing import PENDING, Conditions, Event, State, allowed_events
+from exportguard.core.licensing import (
+    LICENCE_KINDS,
+    PENDING,
+    Conditions,
+    Event,
+    State,
+    allowed_events,
+)
 from exportguard.core.permissions import (
     EVENT_ROLES,
     allowed,
@@ -25,7 +32,6 @@ from exportguard.core.regimes import END_USER_TYPES, END_USES
 from exportguard.edge.auth import Caller
 from exportguard.edge.errors import status_of
 from exportguard.errors import ExportGuardError, InvalidInput, NotFound
-from exportguard.services.licensing import KINDS
 from exportguard.services.misuse import review_outcomes
 from exportguard.web.common import (
     error_page,
@@ -91,9 +97,9 @@ def _new_form(
     request: Request, who: Caller, form: dict[str, str], status: int = 200,
     error: str | None = None,
 ) -> HTMLResponse:  # fmt: skip
-    return page(request, "licence_new.html", who, status, form=form, error=error, kinds=KINDS,
-                regimes=sorted(who.service.decisions.regimes()), end_user_types=END_USER_TYPES,
-                end_uses=END_USES)  # fmt: skip
+    return page(request, "licence_new.html", who, status, form=form, error=error,
+                kinds=LICENCE_KINDS, regimes=sorted(who.service.decisions.regimes()),
+                end_user_types=END_USER_TYPES, end_uses=END_USES)  # fmt: skip
 
 
 async def licence_new(request: Request) -> Response:
