@@ -46,6 +46,13 @@ def test_ranks_titles_and_scripts_on_the_csl(service: ExportGuard) -> None:
     # "Abd al-Latif" written as one word, the chain after it left out (SDN 18048).
     hits = names_hit(service, "Abdullatif al-Kawari")
     assert max(s for n, s in hits.items() if "KAWARI" in n) >= 0.86
+    # An airline's "Air" written in Cyrillic or Arabic is Air (SDN 12927 MAHAN AIR) ...
+    for query in ("Махан Эйр", "ماهان إير"):
+        assert names_hit(service, query).get("MAHAN AIR", 0) >= 0.86, query
+    # ... and a listed name of company and place words only is matched closely or not at
+    # all: Iraq's airline is not IRAN AIR.
+    for query in ("Irak Air", "Ирак Эйр"):
+        assert names_hit(service, query).get("IRAN AIR", 0) < 0.86, query
     # Ranks stay ordinary words of a company's name and alone are no evidence.
     assert not names_hit(service, "General Trading")
     assert "KHALED, Tohami" not in names_hit(service, "General Khaled Trading")

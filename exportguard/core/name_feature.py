@@ -173,6 +173,9 @@ GENERIC_COST = 0.3
 GENERIC_WEIGHT = 0.25
 #: A legal form or title on one side only ("OAO Rosneft" for "Rosneft"): nearly free.
 FORM_COST = 0.3
+#: The least similarity of each word pair of a listed name made of company words only
+#: (no distinctive word): one letter off in such a word is another name.
+WORDS_ONLY_SIMILARITY = 0.9
 #: The name value is at most this when no distinctive word of the listed name was matched
 #: (only titles, legal forms, particles or generic company words): "General Trading LLC"
 #: is no evidence of ADOON GENERAL TRADING L.L.C.
@@ -397,9 +400,12 @@ def _name_value(
         if not any(distinctive_word(ct[j]) for _, ci, _, _ in chosen for j in ci):
             value = min(value, NON_DISTINCTIVE_CAP)
             detail += NO_DISTINCTIVE
-    elif any(not t.legal and j not in used_c for j, t in enumerate(ct)):
+    elif any(not t.legal and j not in used_c for j, t in enumerate(ct)) or any(
+        sim < WORDS_ONLY_SIMILARITY for _, _, sim, _ in chosen
+    ):
         # A listed name of company words only ("Asia International Trading Company") is
-        # distinguished by all of them: each must be matched.
+        # distinguished by all of them: each must be matched, and closely ("Irak Air" is
+        # not IRAN AIR).
         value = min(value, NON_DISTINCTIVE_CAP)
         detail += "; a listed name of company words only, not all of them matched"
     if chosen and all(len(qt[i].text) == 1 for qi, _, _, _ in chosen for i in qi):
