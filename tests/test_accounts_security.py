@@ -112,3 +112,15 @@ def test_expensive_calls_are_rationed_per_user(
         eg.accounts.throttle("exporter", "certificate")
     finally:
         eg.close()
+
+
+@pytest.mark.parametrize("length", [73, 128])
+def test_a_long_password_up_to_the_limit_is_judged_not_an_error(
+    service: ExportGuard, length: int
+) -> None:
+    # zxcvbn scores 72 characters at most: a longer password is judged on its start.
+    strong = (STRONG + "-") * 10
+    service.accounts.create_user("officer1", strong[:length], "officer")
+    assert [u.username for u in service.accounts.users()] == ["officer1"]
+    with pytest.raises(InvalidInput):  # a weak start stays weak, however long
+        service.accounts.create_user("officer2", "a" * length, "officer")

@@ -53,7 +53,9 @@ def password_problems(password: str, username: str) -> list[FieldError]:
         return [FieldError("password", f"at most {MAX_PASSWORD} characters")]
     from zxcvbn import zxcvbn
 
-    found = zxcvbn(password, user_inputs=[username, "exportguard"])
+    # zxcvbn refuses to score more than 72 characters (ValueError): the first 72 of a
+    # longer password are what it can judge, and a weak start of a long one is still weak.
+    found = zxcvbn(password[:72], user_inputs=[username, "exportguard"])
     if found["score"] < MIN_STRENGTH:
         advice = found["feedback"]["warning"] or " ".join(found["feedback"]["suggestions"])
         return [FieldError("password", "too easy to guess" + (f": {advice}" if advice else ""))]
