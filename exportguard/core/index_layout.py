@@ -76,6 +76,9 @@ class Blob:
 
 
 
+#: The index's variable-length columns, stored as byte blobs with offsets.
+_BLOBS = ("entry_blob", "name_blob", "name_legal", "name_rerank", "vocab_text", "vocab_skel")
+
 def build_arrays(snapshot_id: int, entries: Iterable[ListEntry]) -> dict[str, Any]:
     """The arrays of an index of every name (primary and aliases) of ``entries``."""
     entry_json: list[str] = []
@@ -216,14 +219,7 @@ def index_bytes(index: NameIndex) -> bytes:
         "postings",
     ):
         payload[name] = getattr(index, name)
-    for name in (
-        "entry_blob",
-        "name_blob",
-        "name_legal",
-        "name_rerank",
-        "vocab_text",
-        "vocab_skel",
-    ):
+    for name in _BLOBS:
         blob: Blob = getattr(index, name)
         payload[name] = (blob.data, blob.offsets)
     return pickle.dumps(payload, protocol=5)
@@ -239,13 +235,6 @@ def arrays_from_bytes(data: bytes) -> dict[str, Any]:
         raise ValueError("index written by another format version")
     if payload.get("vocab") != vocab.digest():
         raise ValueError("index built with other vocabulary tables")
-    for name in (
-        "entry_blob",
-        "name_blob",
-        "name_legal",
-        "name_rerank",
-        "vocab_text",
-        "vocab_skel",
-    ):
+    for name in _BLOBS:
         payload[name] = Blob(*payload[name])
     return payload
