@@ -69,12 +69,12 @@ def test_an_exporter_reaches_only_its_own_counterparties(service: ExportGuard) -
     added = service.monitoring.add(exporter="Acme Cyber", name="Northwind Traders")
     mine = service.for_actor(Actor("acme", "exporter", "Acme Cyber"))
     theirs = service.for_actor(Actor("globex", "exporter", "Globex Security"))
-    assert mine.monitoring.get(added["id"])["name"] == "Northwind Traders"
+    assert mine.monitoring.get(added.id).name == "Northwind Traders"
     with pytest.raises(NotFound):
-        theirs.monitoring.get(added["id"])
+        theirs.monitoring.get(added.id)
     with pytest.raises(NotFound):
-        theirs.monitoring.deactivate(added["id"])
-    assert service.monitoring.get(added["id"])["active"]
+        theirs.monitoring.deactivate(added.id)
+    assert service.monitoring.get(added.id).active
 
 
 def test_an_exporter_reaches_only_its_own_decisions(service: ExportGuard) -> None:

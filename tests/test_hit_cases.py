@@ -396,24 +396,24 @@ def test_an_alert_is_decided_through_its_case(service: ExportGuard, lists_dir: P
     acme1 = service.for_actor(Actor("acme1", "exporter", "Acme Cyber"))
     acme2 = service.for_actor(Actor("acme2", "exporter", "Acme Cyber"))
     party = acme1.monitoring.add(exporter="Acme Cyber", name="Nord Stream 2 AG")
-    (alert,) = party["alerts"]
+    (alert,) = party.alerts
     # The old alert route decides through the case: a true match waits for a second user.
-    first = acme1.monitoring.resolve(alert["id"], "true_match", reason="same Zug company")
-    assert first["status"] == "acknowledged"
-    assert first["case"]["state"] == "pending_confirmation"
+    first = acme1.monitoring.resolve(alert.id, "true_match", reason="same Zug company")
+    assert first.status == "acknowledged"
+    assert first.case.state == "pending_confirmation"
     with pytest.raises(SecondOfficerRequired):
-        acme1.monitoring.resolve(alert["id"], "true_match", reason="really")
-    second = acme2.monitoring.resolve(alert["id"], "true_match", reason="agreed: same register")
-    assert (second["status"], second["resolution"]) == ("resolved", "true_match")
-    assert second["case"]["confirmed_by"] == "acme2"
+        acme1.monitoring.resolve(alert.id, "true_match", reason="really")
+    second = acme2.monitoring.resolve(alert.id, "true_match", reason="agreed: same register")
+    assert (second.status, second.resolution) == ("resolved", "true_match")
+    assert second.case.confirmed_by == "acme2"
 
     other = acme1.monitoring.add(exporter="Acme Cyber", name="Gennady Timchenko", type="person")
-    (alert,) = other["alerts"]
-    case, created = acme1.cases.open_from_alert(alert["id"])
+    (alert,) = other.alerts
+    case, created = acme1.cases.open_from_alert(alert.id)
     assert created
     assert case["origin"] == "monitoring"
-    assert case["alert_id"] == alert["id"]
-    assert acme1.monitoring.alerts(status="acknowledged", counterparty_id=other["id"])
+    assert case["alert_id"] == alert.id
+    assert acme1.monitoring.alerts(status="acknowledged", counterparty_id=other.id)
     acme1.cases.decide(
         case["id"],
         "false_positive",
@@ -421,16 +421,16 @@ def test_an_alert_is_decided_through_its_case(service: ExportGuard, lists_dir: P
         note="our Gennady Timchenko was born in 1980",
         expires_on=FIXED_NOW.date() + timedelta(days=400),
     )
-    assert acme1.monitoring.alerts(status="resolved", counterparty_id=other["id"]) == []
+    assert acme1.monitoring.alerts(status="resolved", counterparty_id=other.id) == []
     acme2.cases.confirm(case["id"])
-    (resolved,) = acme1.monitoring.alerts(status="resolved", counterparty_id=other["id"])
-    assert resolved["resolution"] == "false_positive"
-    assert case["id"] in resolved["reason"]
-    cleared = acme1.monitoring.get(other["id"])["clearances"]
-    assert [(c["case_id"], c["confirmed_by"]) for c in cleared] == [(case["id"], "acme2")]
-    assert service.monitoring.rescreen([other["id"]]) == []  # suppressed
+    (resolved,) = acme1.monitoring.alerts(status="resolved", counterparty_id=other.id)
+    assert resolved.resolution == "false_positive"
+    assert case["id"] in resolved.reason
+    cleared = acme1.monitoring.get(other.id).clearances
+    assert [(c.case_id, c.confirmed_by) for c in cleared] == [(case["id"], "acme2")]
+    assert service.monitoring.rescreen([other.id]) == []  # suppressed
     document, _ = acme1.audit.certificate(
-        next(r.seq for r in service.audit.records(kind="screening") if r.subject == other["id"])
+        next(r.seq for r in service.audit.records(kind="screening") if r.subject == other.id)
     )
     assert f"false positive (case {case['id']}; decided by acme1" in document
     with pytest.raises(NotFound):

@@ -41,25 +41,25 @@ def test_scenario_sdn_growth_alerts_new_and_changed_listings_only(
     )
     new = service.monitoring.add(exporter="Acme", name="Nord Stream 2 AG", role="distributor")
     clean = service.monitoring.add(exporter="Acme", name="Globex Trading GmbH", role="supplier")
-    assert [a["kind"] for a in unchanged["alerts"]] == ["new"]  # listed when first screened
-    assert new["alerts"] == []
-    assert clean["alerts"] == []
+    assert [a.kind for a in unchanged.alerts] == ["new"]  # listed when first screened
+    assert new.alerts == ()
+    assert clean.alerts == ()
     report = service.import_files([read(lists_dir, SDN_MAR)])
-    raised = {(a["counterparty_id"], a["kind"]) for a in report.alerts}
-    assert (new["id"], "new") in raised
-    assert (changed["id"], "changed") in raised
-    assert not [a for a in report.alerts if a["counterparty_id"] in (unchanged["id"], clean["id"])]
-    alert = next(a for a in report.alerts if a["counterparty_id"] == new["id"])
-    assert alert["entry_id"] == "us_ofac_sdn:31926"
+    raised = {(a.counterparty_id, a.kind) for a in report.alerts}
+    assert (new.id, "new") in raised
+    assert (changed.id, "changed") in raised
+    assert not [a for a in report.alerts if a.counterparty_id in (unchanged.id, clean.id)]
+    alert = next(a for a in report.alerts if a.counterparty_id == new.id)
+    assert alert.entry_id == "us_ofac_sdn:31926"
     # Impact of the list change, shown at once.
     snaps = sorted(service.snapshots(), key=lambda s: s.published)
     impact = service.impact.lists(snaps[0].id, snaps[1].id, dry_run=True)
     assert len(impact["entries"]["added"]) >= 790
     assert "us_ofac_sdn:31926" in impact["entries"]["added"]
     affected = {a["id"] for a in impact["affected"] if a["kind"] == "counterparty"}
-    assert new["id"] in affected
-    assert clean["id"] not in affected
-    assert unchanged["id"] not in affected
+    assert new.id in affected
+    assert clean.id not in affected
+    assert unchanged.id not in affected
     assert service.audit.verify().ok
 
 
@@ -68,19 +68,19 @@ def test_clearance_suppresses_until_the_entry_changes_or_expires(
     service: ExportGuard, lists_dir: Path
 ) -> None:
     party = service.monitoring.add(exporter="Acme", name="Gennady Timchenko", type="person")
-    (alert,) = party["alerts"]
+    (alert,) = party.alerts
     service.monitoring.clear(
-        party["id"], alert["entry_id"], reason="different person (DOB)", expires_on=date(2027, 1, 1)
+        party.id, alert.entry_id, reason="different person (DOB)", expires_on=date(2027, 1, 1)
     )
-    assert service.monitoring.alerts(counterparty_id=party["id"]) == []
-    assert service.monitoring.rescreen([party["id"]]) == []  # cleared, entry unchanged
+    assert service.monitoring.alerts(counterparty_id=party.id) == []
+    assert service.monitoring.rescreen([party.id]) == []  # cleared, entry unchanged
     service.import_files([read(lists_dir, SDN_MAR)])  # the entry changes in March
-    kinds = [a["kind"] for a in service.monitoring.alerts(counterparty_id=party["id"])]
+    kinds = [a.kind for a in service.monitoring.alerts(counterparty_id=party.id)]
     assert kinds == ["changed"]
     with pytest.raises(InvalidInput, match="reason"):
-        service.monitoring.clear(party["id"], alert["entry_id"], reason=" ")
+        service.monitoring.clear(party.id, alert.entry_id, reason=" ")
     with pytest.raises(NotFound):
-        service.monitoring.clear(party["id"], "us_ofac_sdn:0", reason="x")
+        service.monitoring.clear(party.id, "us_ofac_sdn:0", reason="x")
 
 
 def test_counterparty_input_errors(service: ExportGuard) -> None:
@@ -252,7 +252,7 @@ def test_a_failing_webhook_is_logged_and_the_alert_kept(
     eg.monitoring.add(exporter="Acme", name="Candiru Ltd", country="IL")
     assert "webhook http://127.0.0.1:9/alerts" in caplog.text
     assert eg.monitoring.undelivered() == 1
-    assert [a["data"]["listed_name"] for a in eg.monitoring.alerts()] == ["Candiru"]
+    assert [a.data["listed_name"] for a in eg.monitoring.alerts()] == ["Candiru"]
     eg.close()
 
 
@@ -297,15 +297,15 @@ def test_a_clearance_voided_by_a_change_is_not_listed_nor_lapses_again(
     now = [FIXED_NOW]
     eg = ExportGuard(db_url, actor="officer", clock=lambda: now[0])
     party = eg.monitoring.add(exporter="Acme", name="Gennady Timchenko", type="person")
-    (alert,) = party["alerts"]
-    eg.monitoring.clear(party["id"], alert["entry_id"], reason="other man",
+    (alert,) = party.alerts
+    eg.monitoring.clear(party.id, alert.entry_id, reason="other man",
                         expires_on=date(2026, 12, 1))  # fmt: skip
     assert len(eg.monitoring.clearances_expiring(30)) == 1
     eg.import_files([read(lists_dir, SDN_MAR)])  # the entry changes: a "changed" alert
-    assert [a["kind"] for a in eg.monitoring.alerts(counterparty_id=party["id"])] == ["changed"]
+    assert [a.kind for a in eg.monitoring.alerts(counterparty_id=party.id)] == ["changed"]
     assert eg.monitoring.clearances_expiring(30) == []
     now[0] = FIXED_NOW + timedelta(days=30)
     assert eg.monitoring.lapse_clearances() == []
-    kinds = [a["kind"] for a in eg.monitoring.alerts(counterparty_id=party["id"])]
+    kinds = [a.kind for a in eg.monitoring.alerts(counterparty_id=party.id)]
     assert kinds == ["changed"]
     eg.close()

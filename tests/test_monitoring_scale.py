@@ -53,12 +53,12 @@ def test_bulk_import_screens_every_new_party_and_is_idempotent(service: ExportGu
     ])  # fmt: skip
     first = service.monitoring.import_csv(data, file="book.csv")
     assert (len(first.created), len(first.updated), first.unchanged) == (4, 0, 0)
-    flagged = {(a["data"]["counterparty"], a["kind"]) for a in first.alerts}
+    flagged = {(a.data["counterparty"], a.kind) for a in first.alerts}
     assert flagged == {("Gennady Timchenko", "new"), ("Aerocaribbean Airlines", "new")}
-    parties = {p["id"]: p for p in service.monitoring.find()}
-    assert parties[first.created[1]]["country"] == "DE"
-    assert parties[first.created[0]]["reference"] == "A-1"
-    assert all(service.monitoring.get(i)["hits"] for i in (first.created[0], first.created[2]))
+    parties = {p.id: p for p in service.monitoring.find()}
+    assert parties[first.created[1]].country == "DE"
+    assert parties[first.created[0]].reference == "A-1"
+    assert all(service.monitoring.get(i).hits for i in (first.created[0], first.created[2]))
     # The same file again: nothing added, nothing raised.
     again = service.monitoring.import_csv(data, file="book.csv")
     assert (len(again.created), len(again.updated), again.unchanged, again.alerts) == (0, 0, 4, ())
@@ -69,7 +69,7 @@ def test_bulk_import_screens_every_new_party_and_is_idempotent(service: ExportGu
     moved = service.monitoring.import_csv(renamed, file="book2.csv")
     assert moved.updated == (first.created[0],)
     assert not moved.created
-    assert service.monitoring.get(first.created[0])["name"] == "Gennady Nikolayevich Timchenko"
+    assert service.monitoring.get(first.created[0]).name == "Gennady Nikolayevich Timchenko"
     records = [r for r in service.audit.records() if r.kind == "counterparty-import"]
     assert [r.payload["created_count"] for r in records] == [4, 0, 0]
     assert records[0].payload["rows"] == 4
@@ -115,8 +115,8 @@ def test_a_bom_semicolons_and_a_default_exporter_are_read(service: ExportGuard) 
     found = service.monitoring.import_csv(data.encode("utf-8"), file="excel.csv",
                                           exporter="Acme")  # fmt: skip
     (party,) = service.monitoring.find()
-    assert found.created == (party["id"],)
-    assert (party["name"], party["country"], party["role"], party["reference"], party["exporter"]
+    assert found.created == (party.id,)
+    assert (party.name, party.country, party.role, party.reference, party.exporter
             ) == ("Nord Stream 2 AG", "CH", "distributor", "N-1", "Acme")  # fmt: skip
 
 
@@ -129,7 +129,7 @@ def test_an_exporter_imports_its_own_counterparties_only(service: ExportGuard) -
                                    file="b.csv")  # fmt: skip
     assert caught.value.errors[0].field == "b.csv, line 2, exporter"
     found = mine.monitoring.import_csv(b"name\nX Ltd\n", file="b.csv", exporter="Globex")
-    assert service.monitoring.get(found.created[0])["exporter"] == "Acme Cyber"
+    assert service.monitoring.get(found.created[0]).exporter == "Acme Cyber"
 
 
 @pytest.mark.imported(SDN_FEB)
@@ -144,7 +144,7 @@ def test_parties_kept_with_no_list_in_force_are_screened_by_the_next_run(
                                           file="b.csv")  # fmt: skip
     assert found.alerts == ()
     report = service.import_files([read(SDN_MAR)])
-    assert [(a["counterparty_id"], a["kind"]) for a in report.alerts] == [(found.created[0], "new")]
+    assert [(a.counterparty_id, a.kind) for a in report.alerts] == [(found.created[0], "new")]
     runs = [r.payload["mode"] for r in service.audit.records() if r.kind == "monitoring-run"]
     assert runs[-1] == "full"
 
@@ -179,16 +179,16 @@ def test_each_alert_shows_its_webhook_delivery_and_undelivered_counts_per_export
                                      b"NSO Group,Globex,IL\n", file="b.csv")  # fmt: skip
     assert len(found.alerts) == 2
     (acme,) = eg.monitoring.alerts(exporter="Acme")
-    assert acme["delivery"]["status"] == "pending"
-    assert acme["delivery"]["attempts"] == 1
-    assert "connection refused" in acme["delivery"]["last_error"]
+    assert acme.delivery.status == "pending"
+    assert acme.delivery.attempts == 1
+    assert "connection refused" in acme.delivery.last_error
     assert (eg.monitoring.undelivered(), eg.monitoring.undelivered("Acme")) == (2, 1)
     mine = eg.for_actor(Actor("globex", "exporter", "Globex"))
     assert mine.monitoring.undelivered() == 1  # its own company's, whatever it asks
     hook.up = True
     now[0] = FIXED_NOW + timedelta(minutes=2)
     assert eg.monitoring.deliver()["undelivered"] == 0
-    assert [a["delivery"]["status"] for a in eg.monitoring.alerts()] == ["delivered"] * 2
+    assert [a.delivery.status for a in eg.monitoring.alerts()] == ["delivered"] * 2
     eg.close()
 
 
@@ -279,8 +279,8 @@ def _state(eg: ExportGuard) -> dict[str, Any]:
             "SELECT counterparty_id, source, entry_id, entry_digest, score FROM counterparty_hits"
         )).all()  # fmt: skip
     return {
-        "alerts": {(a["counterparty_id"], a["entry_id"], a["kind"], a["score"], a["status"],
-                    a["resolution"]) for a in alerts},
+        "alerts": {(a.counterparty_id, a.entry_id, a.kind, a.score, a.status,
+                    a.resolution) for a in alerts},
         "hits": {tuple(h) for h in hits},
     }
 
@@ -317,7 +317,7 @@ def test_incremental_rescreen_raises_what_a_full_one_does(
         "mode"] == "full"  # fmt: skip
 
     def raised(report: Any) -> set[tuple[str, str, str, float]]:
-        return {(a["counterparty_id"], a["entry_id"], a["kind"], a["score"])
+        return {(a.counterparty_id, a.entry_id, a.kind, a.score)
                 for a in report.alerts}  # fmt: skip
 
     assert raised(incremental) == raised(full)
@@ -326,15 +326,15 @@ def test_incremental_rescreen_raises_what_a_full_one_does(
     # do not; the delisted entry's alert resolves itself.
     by_party = {}
     for a in incremental.alerts:
-        by_party.setdefault(a["data"]["counterparty"], set()).add(a["kind"])
+        by_party.setdefault(a.data["counterparty"], set()).add(a.kind)
     assert sum(1 for n in sdn_book.added if "new" in by_party.get(n, ())) >= 0.9 * len(
         sdn_book.added)  # fmt: skip
     assert sum(1 for n in sdn_book.changed if "changed" in by_party.get(n, ())) >= 25
     assert not set(by_party) & (sdn_book.unchanged | sdn_book.clean)
     assert "new" in by_party["Russian Direct Investment Fund (RDIF)"]
     delisted = [a for a in service.monitoring.alerts(status="resolved")
-                if a["resolution"] == "delisted"]  # fmt: skip
-    assert [a["data"]["counterparty"] for a in delisted] == [sdn_book.removed]
+                if a.resolution == "delisted"]  # fmt: skip
+    assert [a.data["counterparty"] for a in delisted] == [sdn_book.removed]
     assert service.audit.verify().ok
     # Nothing changed since: a run now screens no one and raises nothing.
     again = service.monitoring.run()
@@ -379,4 +379,4 @@ def test_a_line_repeated_or_a_row_without_its_reference_adds_one_counterparty(
     ])  # fmt: skip
     result = service.monitoring.import_csv(data, file="book.csv")
     assert len(result.created) == 2
-    assert sorted(p["name"] for p in service.monitoring.find()) == ["Globex Trading", "Initech"]
+    assert sorted(p.name for p in service.monitoring.find()) == ["Globex Trading", "Initech"]

@@ -3,13 +3,19 @@ clearances; an exporter reaches its own company's only."""
 
 from __future__ import annotations
 
-from datetime import date
-from typing import Annotated, Any
+from typing import Annotated
 
 from fastapi import APIRouter, File, Form, Query, UploadFile
 
 from exportguard.api import schemas as s
 from exportguard.api.common import Limit, Offset, Seq, exporter_for, page
+from exportguard.api.schemas.monitoring import (
+    alert_out,
+    clearance_made_out,
+    clearance_out,
+    counterparty_out,
+    counterparty_row,
+)
 from exportguard.edge.auth import Caller, allowed
 from exportguard.errors import InvalidInput
 
@@ -22,9 +28,11 @@ def counterparties(
     limit: Limit = 50,
     offset: Offset = 0,
     exporter: str | None = None,
-) -> dict[str, Any]:
+) -> s.Page[s.CounterpartyRow]:
+    """The active counterparties (an exporter: its own), by id."""
     scope = who.actor.exporter if who.actor.is_exporter else exporter
-    return page(who.service.monitoring.find(scope), limit, offset)
+    found = [counterparty_row(c) for c in who.service.monitoring.find(scope)]
+    return s.Page[s.CounterpartyRow].model_validate(page(found, limit, offset))
 
 
 @router.post(
@@ -32,14 +40,16 @@ def counterparties(
 )
 def add_counterparty(
     body: s.CounterpartyRequest, who: Caller = allowed("manage_counterparties")
-) -> dict[str, Any]:
-    return who.service.monitoring.add(
+) -> s.CounterpartyOut:
+    """Keep a counterparty and screen it at once: it, with the alerts raised."""
+    added = who.service.monitoring.add(
         exporter=exporter_for(who, body.exporter),
         name=body.name,
         role=body.role,
         country=body.country,
         type=body.type,
     )
+    return counterparty_out(added)
 
 
 #: The largest bulk file of counterparties taken (edge.limits caps the body the same).
@@ -58,7 +68,7 @@ async def import_counterparties(
                                          "user: always its own company)."),
     ] = None,
     who: Caller = allowed("manage_counterparties"),
-) -> dict[str, Any]:
+) -> s.CounterpartyImportOut:
     """Add counterparties in bulk, each screened before it is kept, in one transaction: a
     bad file adds nothing (422 naming file, line and field); importing it again adds
     nothing. Returns counts, the ids added and updated, and the alerts raised."""
@@ -69,31 +79,28 @@ async def import_counterparties(
     summary = who.service.monitoring.import_csv(
         data, file=file.filename or "upload.csv", exporter=exporter or None
     )
-    return summary.to_dict()
-
-
-def _counterparty_or_404(who: Caller, cp_id: str) -> dict[str, Any]:
-    return who.service.monitoring.get(cp_id)  # an exporter reaches its own (the use case)
+    return s.CounterpartyImportOut.model_validate(summary.to_dict())
 
 
 @router.get("/counterparties/{cp_id}", tags=["counterparties"], response_model=s.CounterpartyOut)
-def counterparty(cp_id: str, who: Caller = allowed("read_counterparties")) -> dict[str, Any]:
-    return _counterparty_or_404(who, cp_id)
+def counterparty(cp_id: str, who: Caller = allowed("read_counterparties")) -> s.CounterpartyOut:
+    """A counterparty with its current hits and clearances (an exporter: its own)."""
+    return counterparty_out(who.service.monitoring.get(cp_id))
 
 
 @router.post(
     "/counterparties/{cp_id}/clearances", status_code=201, tags=["counterparties"],
-    response_model=s.ClearanceOut,
+    response_model=s.ClearanceMadeOut,
 )
 def clear(
     cp_id: str, body: s.ClearanceRequest, who: Caller = allowed("manage_counterparties")
-) -> dict[str, Any]:
-    """Clear a reviewed false positive (until expiry, or until the entry changes)."""
-    _counterparty_or_404(who, cp_id)
-    row = who.service.monitoring.clear(
+) -> s.ClearanceMadeOut:
+    """Clear a reviewed false positive (until expiry, or until the entry changes), through
+    the hit's case: on a sanctions listing it waits for a second officer."""
+    made = who.service.monitoring.clear(
         cp_id, body.entry_id, reason=body.reason, expires_on=body.expires_on
     )
-    return {k: (v.isoformat() if isinstance(v, date) else v) for k, v in row.items()}
+    return clearance_made_out(made)
 
 
 @router.get("/alerts", tags=["counterparties"], response_model=s.AlertPage)
@@ -102,37 +109,42 @@ def alerts(
     status: Annotated[str | None, Query(max_length=16)] = "open",
     limit: Limit = 50,
     offset: Offset = 0,
-) -> dict[str, Any]:
+) -> s.AlertPage:
     """Alerts (``status``: open, acknowledged, resolved or all); an exporter's own."""
     scope = who.actor.exporter if who.actor.is_exporter else None
     found = who.service.monitoring.alerts(
         status=None if status == "all" else status, exporter=scope
     )
-    return page(found, limit, offset) | {"undelivered": who.service.monitoring.undelivered()}
+    listed = page([alert_out(a) for a in found], limit, offset)
+    return s.AlertPage.model_validate(
+        listed | {"undelivered": who.service.monitoring.undelivered()}
+    )
 
 
 @router.post("/alerts/{alert_id}/acknowledge", tags=["counterparties"], response_model=s.AlertOut)
 def acknowledge_alert(
     alert_id: Seq, body: s.AcknowledgeRequest, who: Caller = allowed("manage_counterparties")
-) -> dict[str, Any]:
+) -> s.AlertOut:
     """Say an alert is being looked into (an exporter: its own counterparties' alerts)."""
-    return who.service.monitoring.acknowledge(alert_id, reason=body.reason)
+    return alert_out(who.service.monitoring.acknowledge(alert_id, reason=body.reason))
 
 
 @router.post("/alerts/{alert_id}/resolve", tags=["counterparties"], response_model=s.AlertOut)
 def resolve_alert(
     alert_id: Seq, body: s.ResolveRequest, who: Caller = allowed("manage_counterparties")
-) -> dict[str, Any]:
-    """Close an alert as a true match or a false positive, with a reason (audited)."""
-    return who.service.monitoring.resolve(alert_id, body.resolution, reason=body.reason)
+) -> s.AlertOut:
+    """Close an alert as a true match or a false positive, with a reason (audited),
+    through its hit's case (``case``: a true match waits for a second officer)."""
+    resolved = who.service.monitoring.resolve(alert_id, body.resolution, reason=body.reason)
+    return alert_out(resolved)
 
 
 @router.get("/clearances", tags=["counterparties"], response_model=s.Items[s.ClearanceOut])
 def clearances(
     who: Caller = allowed("read_counterparties"),
     within_days: Annotated[int, Query(ge=0, le=3660)] = 30,
-) -> dict[str, Any]:
-    """Clearances expiring from today to ``within_days`` ahead (an exporter: its own)."""
+) -> s.Items[s.ClearanceOut]:
+    """Clearances expiring from today to ``within_days`` ahead (an exporter: its own),
+    soonest first, each with its party's name and tenant (``exporter``)."""
     found = who.service.monitoring.clearances_expiring(within_days)
-    return {"items": [{k: (v.isoformat() if isinstance(v, date) else v) for k, v in c.items()}
-                      for c in found]}  # fmt: skip
+    return s.Items[s.ClearanceOut](items=[clearance_out(c) for c in found])

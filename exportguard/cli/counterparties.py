@@ -5,7 +5,7 @@ import sys
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
@@ -21,7 +21,24 @@ from exportguard.cli.common import (
     say,
     warn,
 )
+from exportguard.core.monitoring_records import Alert
 from exportguard.errors import InvalidInput
+
+if TYPE_CHECKING:
+    from exportguard.services.monitoring import Monitoring
+
+
+def _monitoring(workers: int | None = None, scheduler: str | None = None) -> "Monitoring":
+    """The monitoring use cases of the service the options say."""
+    monitoring: Monitoring = open_service(workers, scheduler).monitoring
+    return monitoring
+
+
+def _wire(alerts: Sequence[Alert]) -> list[dict[str, object]]:
+    """Alerts in their wire form (``api.schemas.monitoring.AlertOut``, as the API's)."""
+    from exportguard.api.schemas.monitoring import alert_out
+
+    return [alert_out(a).model_dump(mode="json") for a in alerts]
 
 counterparty_app = typer.Typer(
     help="Counterparties kept per exporter, screened continuously.", no_args_is_help=True
@@ -44,21 +61,23 @@ def counterparty_add(
     """Keep a counterparty; it is screened now and after every list import."""
 
     def action() -> None:
-        found = open_service().monitoring.add(
+        found = _monitoring().add(
             exporter=exporter, name=name, role=role, country=country, type=type
         )
         if as_json:
-            print_json(found)
+            from exportguard.api.schemas.monitoring import counterparty_out
+
+            print_json(counterparty_out(found).model_dump(mode="json"))
             return
         out.print(
-            f"{found['id']}: {found['name']} ({found['role']} of {found['exporter']}); "
-            f"{len(found['alerts'])} alert(s)",
+            f"{found.id}: {found.name} ({found.role} of {found.exporter}); "
+            f"{len(found.alerts)} alert(s)",
             highlight=False,
         )
-        for a in found["alerts"]:
+        for a in found.alerts:
             say(
-                f"  alert {a['id']}: matches {a['data']['listed_name']} "
-                f"({a['data']['list_name']}, {a['score']:.2f})"
+                f"  alert {a.id}: matches {a.data.get('listed_name')} "
+                f"({a.data.get('list_name')}, {a.score:.2f})"
             )
 
     run(action)
@@ -71,12 +90,14 @@ def counterparty_list(
     """Counterparties."""
 
     def action() -> None:
-        found = open_service().monitoring.find(exporter)
+        found = _monitoring().find(exporter)
         if as_json:
-            print_json(found)
+            from exportguard.api.schemas.monitoring import counterparty_row
+
+            print_json([counterparty_row(c).model_dump(mode="json") for c in found])
             return
         for c in found:
-            say(f"{c['id']} {c['name']} ({c['role']}, {c['country'] or '-'}) of {c['exporter']}")
+            say(f"{c.id} {c.name} ({c.role}, {c.country or '-'}) of {c.exporter}")
 
     run(action)
 
@@ -118,13 +139,13 @@ def counterparty_import(
             data = file.read_bytes()
         except OSError as exc:
             raise InvalidInput(f"cannot read {file}: {exc.strerror}", field="file") from None
-        service = open_service(workers, scheduler)
+        monitoring = _monitoring(workers, scheduler)
         with _progress("screening") as progress:
-            summary = service.monitoring.import_csv(
+            summary = monitoring.import_csv(
                 data, file=str(file), exporter=exporter, progress=progress
             )
         if as_json:
-            print_json(summary.to_dict() | {"alerts": summary.alerts})
+            print_json(summary.to_dict() | {"alerts": _wire(summary.alerts)})
             return
         out.print(f"{file}: {summary.rows} row(s): {len(summary.created)} added, "
                   f"{len(summary.updated)} updated, {summary.unchanged} unchanged; "
@@ -149,11 +170,11 @@ def counterparty_rescreen(
     """
 
     def action() -> None:
-        service = open_service(workers, scheduler)
+        monitoring = _monitoring(workers, scheduler)
         with _progress("screening") as progress:
-            report = service.monitoring.run(full=full, progress=progress)
+            report = monitoring.run(full=full, progress=progress)
         if as_json:
-            print_json(report.to_dict() | {"alerts": report.alerts})
+            print_json(report.to_dict() | {"alerts": _wire(report.alerts)})
             return
         out.print(f"{report.mode} run: {report.screened} screened, {report.treated} screened "
                   f"in full; {len(report.alerts)} new alert(s), {report.delisted} resolved "
@@ -163,11 +184,10 @@ def counterparty_rescreen(
     run(action)
 
 
-def _print_alerts(alerts: Sequence[dict[str, Any]]) -> None:
+def _print_alerts(alerts: Sequence[Alert]) -> None:
     for a in alerts:
-        listed = a["data"].get("listed_name") or a["entry_id"]
-        say(f"  alert {a['id']} ({a['kind']}): {a['data']['counterparty']} ~ {listed} "
-            f"({a['entry_id']}, {a['score']:.2f})")  # fmt: skip
+        say(f"  alert {a.id} ({a.kind}): {a.data.get('counterparty')} ~ {a.listed_name} "
+            f"({a.entry_id}, {a.score:.2f})")  # fmt: skip
 
 
 @contextmanager
@@ -196,32 +216,30 @@ def counterparty_alerts(
     """Alerts raised by counterparty screenings."""
 
     def action() -> None:
-        service = open_service()
-        found = service.monitoring.alerts(
-            status=None if status == "all" else status, exporter=exporter
-        )
+        monitoring = _monitoring()
+        found = monitoring.alerts(status=None if status == "all" else status, exporter=exporter)
         if as_json:
-            print_json(found)
+            print_json(_wire(found))
             return
-        waiting = service.monitoring.undelivered()
+        waiting = monitoring.undelivered()
         if waiting:
             warn(f"{waiting} alert notification(s) not delivered to the webhook yet "
                  "(`exportguard counterparty deliver` retries now)")  # fmt: skip
         for a in found:
-            listed = a["data"].get("listed_name") or a["entry_id"]
-            outcome = f" {a['resolution']}: {a['reason']}" if a.get("resolution") else ""
+            outcome = f" {a.resolution}: {a.reason}" if a.resolution else ""
             say(
-                f"{a['id']} [{a['status']}{outcome}] {a['kind']}: {a['name']} "
-                f"({a['exporter']}) ~ {listed} ({a['entry_id']}, {a['score']:.2f})"
+                f"{a.id} [{a.status}{outcome}] {a.kind}: {a.name} "
+                f"({a.exporter}) ~ {a.listed_name} ({a.entry_id}, {a.score:.2f})"
             )
-            for change in a["data"].get("changes") or []:
+            changes = a.data.get("changes")
+            for change in changes if isinstance(changes, list) else []:
                 say(f"    {change['field']}: {_brief(change['before'])} -> "
                     f"{_brief(change['after'])}")  # fmt: skip
 
     run(action)
 
 
-def _brief(value: Any, width: int = 60) -> str:
+def _brief(value: object, width: int = 60) -> str:
     """A field's value in a line: lists joined, long text cut with "…"."""
     if value in (None, "", []):
         return "-"
@@ -292,15 +310,16 @@ def counterparty_clearances(
     """Clearances expiring soon (each then asks for a re-review)."""
 
     def action() -> None:
-        found = open_service().monitoring.clearances_expiring(expiring_within)
+        found = _monitoring().clearances_expiring(expiring_within)
         if as_json:
-            print_json([{k: str(v) if k == "expires_on" else v for k, v in c.items()}
-                        for c in found])  # fmt: skip
+            from exportguard.api.schemas.monitoring import clearance_out
+
+            print_json([clearance_out(c).model_dump(mode="json") for c in found])
             return
         for c in found:
-            party = c["counterparty_id"] or "screened party"
-            say(f"{c['expires_on']} {party} {c['name']} ({c['exporter'] or 'authority'}): "
-                f"{c['entry_id']} cleared by {c['actor']}: {c['reason']}")  # fmt: skip
+            party = c.counterparty_id or "screened party"
+            say(f"{c.expires_on} {party} {c.name} ({c.tenant or 'authority'}): "
+                f"{c.entry_id} cleared by {c.actor}: {c.reason}")  # fmt: skip
         if not found:
             say(f"no clearance expires in the next {expiring_within} day(s)")
 

@@ -26,6 +26,7 @@ counterparty updates the fields it gives (an empty cell changes nothing).
 from __future__ import annotations
 
 import csv
+import enum
 import io
 from dataclasses import dataclass
 from typing import Any
@@ -35,7 +36,19 @@ from exportguard.core.entities import EntityType
 from exportguard.core.queries import build_query
 from exportguard.errors import FieldError, InvalidInput, SourceFormatError
 
-ROLES = ("customer", "distributor", "end-user", "supplier", "consignee", "intermediary")
+
+class CounterpartyRole(enum.StrEnum):
+    """What a counterparty is to its exporter."""
+
+    CUSTOMER = "customer"
+    DISTRIBUTOR = "distributor"
+    END_USER = "end-user"
+    SUPPLIER = "supplier"
+    CONSIGNEE = "consignee"
+    INTERMEDIARY = "intermediary"
+
+
+ROLES = tuple(r.value for r in CounterpartyRole)
 COLUMNS = ("name", "exporter", "country", "type", "role", "reference")
 #: Other header names accepted for a column.
 ALIASES = {"external_id": "reference", "externalid": "reference", "ref": "reference"}

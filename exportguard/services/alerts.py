@@ -19,8 +19,17 @@ from sqlalchemy import Connection
 
 from exportguard.core.alerts import AlertKind, AlertStatus, Resolution, move
 from exportguard.core.hit_cases import CaseState, Disposition, Origin
+from exportguard.core.monitoring_records import (
+    Alert,
+    CaseBrief,
+    DecidedAlert,
+    DeliveryStatus,
+    ListedAlert,
+)
 from exportguard.errors import DownloadError, InvalidInput, NotFound
-from exportguard.store import monitoring as store
+from exportguard.store import alerts as store
+from exportguard.store import clearances as clearance_store
+from exportguard.store import counterparties as party_store
 from exportguard.store.engine import writing
 
 if TYPE_CHECKING:
@@ -98,14 +107,15 @@ class Alerts:
         self.cases = cases
         self.notifier = notifier
 
-    def _enqueue(self, conn: Connection, alert: Mapping[str, Any]) -> None:
+    def _enqueue(self, conn: Connection, alert: Alert) -> None:
         """Store the alert's notification with the alert (same transaction): a crash between
-        the two can neither lose it nor send it for an alert that was rolled back."""
+        the two can neither lose it nor send it for an alert that was rolled back. The body
+        is ``{"event_id", "type": "alert", "alert"}``, the alert in its JSON form."""
         if self.notifier is None:
             return
         event_id = str(uuid.uuid4())
-        store.enqueue(conn, event_id, {"event_id": event_id, "type": "alert", "alert": alert},
-                      self.ctx.now(), alert_id=alert.get("id"))  # fmt: skip
+        body = {"event_id": event_id, "type": "alert", "alert": alert.as_dict()}
+        store.enqueue(conn, event_id, body, self.ctx.now(), alert_id=alert.id)
 
     def deliver(self, limit: int = 100) -> dict[str, int]:
         """Post the notifications that are due; a failure is retried later (the wait
@@ -120,28 +130,29 @@ class Alerts:
             with writing(self.ctx.engine) as conn:
                 rows = store.due(conn, now.isoformat(timespec="seconds"), limit)
             for row in rows:
-                attempts = row["attempts"] + 1
+                attempts = row.attempts + 1
                 try:
-                    self.notifier.post(row["payload"].encode(),
-                                       {"X-ExportGuard-Event": row["event_id"]})  # fmt: skip
+                    self.notifier.post(row.payload.encode(),
+                                       {"X-ExportGuard-Event": row.event_id})  # fmt: skip
                     error = None
                 except DownloadError as exc:
                     error = str(exc)[:500]
                 wait = timedelta(minutes=min(2 ** (attempts - 1), MAX_BACKOFF_MINUTES))
-                status = ("delivered" if error is None
-                          else "failed" if attempts >= MAX_ATTEMPTS else "pending")  # fmt: skip
+                status = (DeliveryStatus.DELIVERED if error is None
+                          else DeliveryStatus.FAILED if attempts >= MAX_ATTEMPTS
+                          else DeliveryStatus.PENDING)  # fmt: skip
                 with writing(self.ctx.engine) as conn:
                     store.mark_delivery(
-                        conn, row["id"], status=status, attempts=attempts,
+                        conn, row.id, status=status, attempts=attempts,
                         next_attempt_at=(now + wait).isoformat(timespec="seconds"),
                         error=error,
                         delivered_at=now.isoformat(timespec="seconds") if error is None else None,
                     )  # fmt: skip
-                    self.audit.record(conn, "webhook", row["event_id"], {
-                        "status": status, "attempts": attempts, "error": error})  # fmt: skip
+                    self.audit.record(conn, "webhook", row.event_id, {
+                        "status": status.value, "attempts": attempts, "error": error})  # fmt: skip
                 counts["delivered" if error is None else "failed"] += 1
                 if error is not None:
-                    if status == "failed":
+                    if status == DeliveryStatus.FAILED:
                         log.warning(
                             "%s (attempt %d: given up; `exportguard counterparty deliver "
                             "--retry-failed` queues it again)", error, attempts,
@@ -170,44 +181,59 @@ class Alerts:
         with self.ctx.engine.connect() as conn:
             return store.undelivered(conn, scope)
 
-    def lapse_clearances(self) -> list[dict[str, Any]]:
+    def lapse_clearances(self) -> list[Alert]:
         """Clearances expired before today raise a ``clearance_lapsed`` alert (re-review
         due) where the counterparty still has the hit; each lapse is audited once."""
         today = self.ctx.today()
-        raised: list[dict[str, Any]] = []
+        raised: list[Alert] = []
         with self.ctx.engine.connect() as conn:
-            if not store.lapsed_clearances(conn, today):
+            if not clearance_store.lapsed_clearances(conn, today):
                 return raised
         with writing(self.ctx.engine) as conn:
-            for clearance in store.lapsed_clearances(conn, today):
-                cp_id, entry_id = clearance["counterparty_id"], clearance["entry_id"]
-                store.mark_lapsed(conn, clearance["id"], self.ctx.now())
-                hit = next((h for h in store.last_hits(conn, cp_id).values()
-                            if h["entry_id"] == entry_id), None)  # fmt: skip
-                party = store.get_counterparty(conn, cp_id)
+            for clearance in clearance_store.lapsed_clearances(conn, today):
+                cp_id, entry_id = clearance.counterparty_id, clearance.entry_id
+                assert cp_id is not None  # (a screened party's clearance does not lapse)
+                clearance_store.mark_lapsed(conn, clearance.id, self.ctx.now())
+                hit = next((h for h in party_store.last_hits(conn, cp_id).values()
+                            if h.entry_id == entry_id), None)  # fmt: skip
+                party = party_store.counterparty(conn, cp_id)
                 # A clearance is of one version of the entry: once the entry changed, the
                 # change raised its own alert and this clearance no longer applied.
-                voided = hit is not None and hit["entry_digest"] != clearance["entry_digest"]
+                voided = hit is not None and hit.entry_digest != clearance.entry_digest
                 self.audit.record(conn, "clearance-lapsed", cp_id, {
-                    "entry_id": entry_id, "expired_on": str(clearance["expires_on"]),
+                    "entry_id": entry_id, "expired_on": str(clearance.expires_on),
                     "still_a_hit": hit is not None, "voided_by_a_change": voided})  # fmt: skip
                 if hit is None or party is None or voided:
                     continue
-                alert = {
-                    "counterparty_id": cp_id, "snapshot_id": hit["snapshot_id"],
-                    "entry_id": entry_id, "entry_digest": hit["entry_digest"],
-                    "kind": AlertKind.CLEARANCE_LAPSED.value, "score": hit["score"],
-                    "status": AlertStatus.OPEN.value, "created_at": self.ctx.now(),
-                    "data": {"counterparty": party["name"], "exporter": party["exporter"],
-                             "clearance": clearance["reason"],
-                             "expired_on": str(clearance["expires_on"])},
-                }  # fmt: skip
-                alert["id"] = store.add_alert(conn, alert)
-                self._enqueue(conn, alert)
+                data = {"counterparty": party.name, "exporter": party.exporter,
+                        "clearance": clearance.reason,
+                        "expired_on": str(clearance.expires_on)}  # fmt: skip
+                alert = self._raise(conn, cp_id, hit.snapshot_id, entry_id, hit.entry_digest,
+                                    AlertKind.CLEARANCE_LAPSED, hit.score, data, party.exporter,
+                                    party.name)  # fmt: skip
                 raised.append(alert)
         if raised:
             self.deliver()
         return raised
+
+    def _raise(
+        self, conn: Connection, cp_id: str, snapshot_id: int, entry_id: str, digest: str,
+        kind: AlertKind, score: float, data: Mapping[str, object], exporter: str, name: str,
+    ) -> Alert:  # fmt: skip
+        """Store a new (open) alert and its notification, in the caller's transaction."""
+        now = self.ctx.now()
+        alert_id = store.add_alert(
+            conn, counterparty_id=cp_id, snapshot_id=snapshot_id, entry_id=entry_id,
+            entry_digest=digest, kind=kind, score=score, created_at=now, data=data,
+        )  # fmt: skip
+        alert = Alert(
+            id=alert_id, counterparty_id=cp_id, snapshot_id=snapshot_id, entry_id=entry_id,
+            entry_digest=digest, kind=kind, score=score, status=AlertStatus.OPEN,
+            created_at=now, data=data, resolution=None, reason=None, acted_by=None,
+            acted_at=None, exporter=exporter, name=name,
+        )  # fmt: skip
+        self._enqueue(conn, alert)
+        return alert
 
     def alerts(
         self,
@@ -215,9 +241,10 @@ class Alerts:
         status: str | None = "open",
         exporter: str | None = None,
         counterparty_id: str | None = None,
-    ) -> list[dict[str, Any]]:
-        """Alerts (``status`` open, acknowledged, resolved, or None for all); lapsed
-        clearances raise their alerts first."""
+    ) -> list[ListedAlert]:
+        """Alerts (``status`` open, acknowledged, resolved, or None for all), each with its
+        webhook notification's delivery (None: none was queued), by id; lapsed clearances
+        raise their alerts first."""
         if status is not None and status not in {s.value for s in AlertStatus}:
             choices = ", ".join(s.value for s in AlertStatus)
             raise InvalidInput(f"must be one of {choices} (or all)", field="status")
@@ -226,12 +253,10 @@ class Alerts:
             found = store.find_alerts(
                 conn, status=status, exporter=exporter, counterparty_id=counterparty_id
             )
-            delivery = store.deliveries(conn, [a["id"] for a in found])
-        for alert in found:  # its webhook notification's status (None: none was queued)
-            alert["delivery"] = delivery.get(alert["id"])
-        return found
+            delivery = store.deliveries(conn, [a.id for a in found])
+        return [ListedAlert.of(a, delivery.get(a.id)) for a in found]
 
-    def acknowledge(self, alert_id: int, *, reason: str = "") -> dict[str, Any]:
+    def acknowledge(self, alert_id: int, *, reason: str = "") -> Alert:
         """An officer or exporter has seen the alert and is looking into it."""
         return self._move(alert_id, AlertStatus.ACKNOWLEDGED, None, reason)
 
@@ -241,7 +266,8 @@ class Alerts:
     ) -> dict[str, Any]:  # fmt: skip
         """Decide a counterparty's hit through its review case (opened if need be): a
         second officer giving the decision that waits for confirmation confirms it; the
-        decision the closed case already has is the answer again."""
+        decision the closed case already has is the answer again. The case as
+        ``services.hit_cases`` gives it."""
         cases = self.cases
         case, _ = cases.open(Origin.MONITORING, cp_id, entry_id, alert_id=alert_id)
         if case["state"] == CaseState.CLOSED and case["disposition"] == disposition:
@@ -251,16 +277,14 @@ class Alerts:
         return cases.decide(case["id"], disposition, reason_code="other", note=note,
                             expires_on=expires_on)  # fmt: skip
 
-    def resolve(
-        self, alert_id: int, resolution: Resolution | str, *, reason: str
-    ) -> dict[str, Any]:
+    def resolve(self, alert_id: int, resolution: Resolution | str, *, reason: str) -> Alert:
         """Close an alert as a true match or a false positive, with a reason (audited).
         ``delisted`` is ExportGuard's own resolution, not a person's.
 
         A signed-in user (API, web) decides through the hit's review case: the alert
         resolves when the case closes, so a true match, and a false positive on a sanctions
-        listing, wait for a second officer (the answer's ``case`` says so); a second officer
-        resolving it the same way confirms."""
+        listing, wait for a second officer (the answer, a :class:`DecidedAlert`, has the
+        ``case``); a second officer resolving it the same way confirms."""
         try:
             chosen = Resolution(resolution)
         except ValueError:
@@ -273,41 +297,45 @@ class Alerts:
             return self._move(alert_id, AlertStatus.RESOLVED, chosen, reason)
         # A signed-in user decides through the hit's review case (four-eyes).
         with self.ctx.engine.connect() as conn:
-            alert = store.get_alert(conn, alert_id)
+            alert = store.alert(conn, alert_id)
         scope = self._exporter_scope()
-        if alert is None or (scope is not None and alert["exporter"] != scope):
+        if alert is None or (scope is not None and alert.exporter != scope):
             raise NotFound(f"no alert {alert_id}")
-        move(alert_id, AlertStatus(alert["status"]), AlertStatus.RESOLVED)
-        case = self._through_case(alert["counterparty_id"], alert["entry_id"],
+        move(alert_id, alert.status, AlertStatus.RESOLVED)
+        case = self._through_case(alert.counterparty_id, alert.entry_id,
                                   Disposition(chosen.value), reason, alert_id=alert_id)  # fmt: skip
         with self.ctx.engine.connect() as conn:
-            found = store.get_alert(conn, alert_id)
+            found = store.alert(conn, alert_id)
         assert found is not None
-        return {**found, "case": {k: case[k] for k in ("id", "state", "disposition",
-                                                       "decided_by", "confirmed_by")}}
+        given = case.get("disposition")
+        brief = CaseBrief(id=str(case["id"]), state=CaseState(case["state"]),
+                          disposition=Disposition(given) if given else None,
+                          decided_by=case.get("decided_by"),
+                          confirmed_by=case.get("confirmed_by"))  # fmt: skip
+        return DecidedAlert.of(found, brief)
 
     def _move(
         self, alert_id: int, target: AlertStatus, resolution: Resolution | None, reason: str
-    ) -> dict[str, Any]:
+    ) -> Alert:
         with writing(self.ctx.engine) as conn:
-            alert = store.get_alert(conn, alert_id)
+            alert = store.alert(conn, alert_id)
             scope = self._exporter_scope()
-            if alert is None or (scope is not None and alert["exporter"] != scope):
+            if alert is None or (scope is not None and alert.exporter != scope):
                 raise NotFound(f"no alert {alert_id}")
-            current = AlertStatus(alert["status"])
-            move(alert_id, current, target)
+            move(alert_id, alert.status, target)
             store.set_alert_status(
-                conn, alert_id, expected=current, status=target,
+                conn, alert_id, expected=alert.status, status=target,
                 resolution=resolution.value if resolution else None, at=self.ctx.now(),
                 actor=self.ctx.actor, reason=reason.strip(),
             )  # fmt: skip
             self.audit.record(conn, "alert", str(alert_id), {
                 "status": target.value, "resolution": resolution.value if resolution else None,
                 "reason": reason.strip()})  # fmt: skip
-            found = store.get_alert(conn, alert_id)
+            found = store.alert(conn, alert_id)
         assert found is not None
         return found
 
     def _exporter_scope(self) -> str | None:
         p = self.ctx.principal
         return p.exporter if p is not None and p.is_exporter else None
+

@@ -18,12 +18,13 @@ of the file's text, the ids added and updated, a SHA-256 of the rows as stored) 
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Mapping, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from exportguard.core.audit import canonical
 from exportguard.core.counterparties import (
+    CounterpartyRole,
     Identity,
     PartyLine,
     decode,
@@ -31,11 +32,14 @@ from exportguard.core.counterparties import (
     identity,
     parse_parties,
 )
+from exportguard.core.entities import EntityType
 from exportguard.core.index import Hit
+from exportguard.core.monitoring_records import Alert, Counterparty
 from exportguard.core.rescreen import PartyRow, Plan
 from exportguard.errors import InvalidInput
 from exportguard.store import cases
-from exportguard.store import monitoring as store
+from exportguard.store import counterparties as store
+from exportguard.store.counterparties import Column
 from exportguard.store.engine import writing
 
 if TYPE_CHECKING:
@@ -54,9 +58,10 @@ class BulkImport:
     created: tuple[str, ...]
     updated: tuple[str, ...]
     unchanged: int
-    alerts: tuple[dict[str, Any], ...]
+    alerts: tuple[Alert, ...]
 
-    def to_dict(self) -> dict[str, Any]:
+    def to_dict(self) -> dict[str, object]:
+        """The JSON form, counting the alerts (the CLI adds them in full)."""
         return {
             "file": self.file, "sha256": self.sha256, "rows": self.rows,
             "created": len(self.created), "updated": len(self.updated),
@@ -68,7 +73,7 @@ class BulkImport:
 @dataclass(frozen=True, slots=True)
 class _Matched:
     new: list[PartyLine]
-    updated: list[tuple[PartyLine, dict[str, Any]]]  # (row, the kept counterparty)
+    updated: list[tuple[PartyLine, Counterparty]]  # (row, the kept counterparty)
     unchanged: int
 
 
@@ -106,7 +111,7 @@ def import_parties(
     rescreening = Rescreening(monitoring)
     today = ctx.today()
     to_screen: list[PartyRow] = [(f"line {r.line}", r.name, r.country, r.type) for r in matched.new]
-    to_screen += [(p["id"], r.name, r.country, r.type) for r, p in matched.updated
+    to_screen += [(p.id, r.name, r.country, r.type) for r, p in matched.updated
                   if _screened_fields_differ(r, p)]  # fmt: skip
     found: dict[str, list[Hit]] = {}
     if snaps:
@@ -117,13 +122,14 @@ def import_parties(
         again = _match(lines, store.counterparties_of(conn, exporters))
         ids = cases.next_ids(conn, "counterparty", "C", len(again.new))
         now = ctx.now()
-        rows = [
-            {"id": cp_id, "exporter": r.exporter, "name": r.name, "role": r.role or "customer",
-             "country": r.country, "type": r.type, "active": 1, "created_at": now,
-             "reference": r.reference}
+        added = [
+            Counterparty(id=cp_id, exporter=r.exporter, name=r.name,
+                         role=CounterpartyRole(r.role or "customer"), country=r.country,
+                         type=EntityType(r.type) if r.type else None, active=True,
+                         created_at=now, reference=r.reference)
             for cp_id, r in zip(ids, again.new, strict=True)
         ]  # fmt: skip
-        store.add_counterparties(conn, rows)
+        store.add_counterparties(conn, added)
         results: list[tuple[str, list[Hit]]] = []
         for cp_id, r in zip(ids, again.new, strict=True):
             hits = found.get(f"line {r.line}")
@@ -132,21 +138,22 @@ def import_parties(
         changes = []
         for r, party in again.updated:
             values = _values(r, party)
-            store.update_counterparty(conn, party["id"], values)
-            changes.append({"id": party["id"], **values})
-            if party["id"] in found:
-                results.append((party["id"], found[party["id"]]))
+            store.update_counterparty(conn, party.id, values)
+            changes.append({"id": party.id, **values})
+            if party.id in found:
+                results.append((party.id, found[party.id]))
         outcome = rescreening.apply(conn, results, snaps, today)
         if not snaps and (ids or again.updated):
             rescreening.nothing_in_force(conn, ctx.now())
         monitoring.audit.record(conn, "counterparty-import", file, {
             "file": file, "sha256": digest, "rows": len(lines),
             "created": [ids[0], ids[-1]] if ids else [], "created_count": len(ids),
-            "rows_sha256": _sha(rows), "updated": changes, "unchanged": again.unchanged,
+            "rows_sha256": _sha([p.as_dict() for p in added]), "updated": changes,
+            "unchanged": again.unchanged,
             "snapshots": [s.id for s in snaps], "alerts": len(outcome.alerts),
             "results_sha256": outcome.digest,
         })  # fmt: skip
-    screened_ids = list(ids) + [p["id"] for _, p in again.updated]
+    screened_ids = list(ids) + [p.id for _, p in again.updated]
     alerts = list(outcome.alerts)
     if (
         [s.id for s in monitoring.lists.snapshots_in_force()] != [s.id for s in snaps]
@@ -157,52 +164,60 @@ def import_parties(
     elif alerts:
         monitoring.deliver()
     return BulkImport(file, digest, len(lines), tuple(ids),
-                      tuple(p["id"] for _, p in again.updated), again.unchanged,
+                      tuple(p.id for _, p in again.updated), again.unchanged,
                       tuple(alerts))  # fmt: skip
 
 
-def _match(lines: Sequence[PartyLine], kept: Sequence[Mapping[str, Any]]) -> _Matched:
+def _match(lines: Sequence[PartyLine], kept: Sequence[Counterparty]) -> _Matched:
     """Which rows are new, which update a kept counterparty, which name one as it is."""
-    by_key: dict[Identity, Mapping[str, Any]] = {}
+    by_key: dict[Identity, Counterparty] = {}
     for one in kept:
-        if one["reference"]:
-            by_key[identity(one["exporter"], one["name"], None, one["reference"])] = one
-        by_key.setdefault(identity(one["exporter"], one["name"], one["country"], None), one)
+        if one.reference:
+            by_key[identity(one.exporter, one.name, None, one.reference)] = one
+        by_key.setdefault(identity(one.exporter, one.name, one.country, None), one)
     new: list[PartyLine] = []
-    updated: list[tuple[PartyLine, dict[str, Any]]] = []
+    updated: list[tuple[PartyLine, Counterparty]] = []
     unchanged = 0
     for row in lines:
         party = by_key.get(identity(row.exporter, row.name, row.country, row.reference))
         if party is None and row.reference:
             # Kept without a reference (added by hand, or by a file without them).
             by_name = by_key.get(identity(row.exporter, row.name, row.country, None))
-            if by_name is not None and not by_name["reference"]:
+            if by_name is not None and not by_name.reference:
                 party = by_name
         if party is None:
             new.append(row)
-        elif any(party[k] != v for k, v in _values(row, party).items()):
-            updated.append((row, dict(party)))
+        elif any(_column(party, k) != v for k, v in _values(row, party).items()):
+            updated.append((row, party))
         else:
             unchanged += 1
     return _Matched(new, updated, unchanged)
 
 
-def _values(row: PartyLine, party: Mapping[str, Any]) -> dict[str, Any]:
-    """A kept counterparty's fields after the row: those the row gives (an empty cell
+def _column(party: Counterparty, name: str) -> Column:
+    """A kept counterparty's column as stored (``active`` 1 or 0)."""
+    value = party.as_dict()[name]
+    assert value is None or isinstance(value, str | int)
+    return value
+
+
+def _values(row: PartyLine, party: Counterparty) -> dict[str, Column]:
+    """A kept counterparty's columns after the row: those the row gives (an empty cell
     changes nothing), and monitored again if it had been deactivated."""
     given = {"country": row.country, "type": row.type, "role": row.role,
              "reference": row.reference}  # fmt: skip
-    values = {"name": row.name, "active": 1}
+    values: dict[str, Column] = {"name": row.name, "active": 1}
     values.update({k: v for k, v in given.items() if v is not None})
-    return {k: v for k, v in values.items() if party[k] != v} or {"name": party["name"]}
+    return ({k: v for k, v in values.items() if _column(party, k) != v}
+            or {"name": party.name})  # fmt: skip
 
 
-def _screened_fields_differ(row: PartyLine, party: Mapping[str, Any]) -> bool:
+def _screened_fields_differ(row: PartyLine, party: Counterparty) -> bool:
     """Whether the update changes what is screened (or reactivates the counterparty)."""
     values = _values(row, party)
-    return any(k in values and values[k] != party[k] for k in ("name", "country", "type",
-                                                                "active"))  # fmt: skip
+    return any(k in values and values[k] != _column(party, k)
+               for k in ("name", "country", "type", "active"))  # fmt: skip
 
 
-def _sha(data: Any) -> str:
+def _sha(data: object) -> str:
     return hashlib.sha256(canonical(data).encode()).hexdigest()

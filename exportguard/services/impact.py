@@ -94,7 +94,7 @@ class Impact:
         affected: list[Affected] = []
         today = self.ctx.today()
         for party in self.monitoring.find():
-            query = build_query(party["name"], country=party["country"], type=party["type"])
+            query = build_query(party.name, country=party.country, type=party.type)
             was = self.screening.screen_snapshots(
                 query, [old], as_of=today, limit=20, threshold=DEFAULT_THRESHOLD
             )
@@ -107,7 +107,7 @@ class Impact:
                 h = gone[0]
                 affected.append(
                     Affected(
-                        "counterparty", party["id"], f"{party['name']} ({party['exporter']})",
+                        "counterparty", party.id, f"{party.name} ({party.exporter})",
                         f"{len(was)} hit(s)", f"{len(now)} hit(s)",
                         f"its hit {h.entry.name!r} ({h.entry.id}) is no longer on the list "
                         f"in snapshot {new_id}: delisted",
@@ -120,8 +120,8 @@ class Impact:
                 affected.append(
                     Affected(
                         "counterparty",
-                        party["id"],
-                        f"{party['name']} ({party['exporter']})",
+                        party.id,
+                        f"{party.name} ({party.exporter})",
                         f"{len(was)} hit(s)",
                         f"{len(now)} hit(s)",
                         f"matches {h.entry.name!r} ({h.entry.id}, {state} in snapshot {new_id}, "

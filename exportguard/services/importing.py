@@ -17,6 +17,7 @@ from sqlalchemy import Connection
 
 from exportguard.core.entities import DateBasis, ParsedList, Snapshot
 from exportguard.core.index import FORMAT_VERSION, NameIndex
+from exportguard.core.monitoring_records import Alert
 from exportguard.errors import (
     ExportGuardError,
     InvalidInput,
@@ -53,7 +54,7 @@ class ImportResult:
 class ImportReport:
     results: tuple[ImportResult, ...]
     skipped: tuple[str, ...] = ()
-    alerts: tuple[dict[str, Any], ...] = ()  # counterparty alerts the import raised
+    alerts: tuple[Alert, ...] = ()  # counterparty alerts the import raised
     #: per snapshot that became current, the licences and applications it moved
     #: (:meth:`Impact.on_import`)
     impacts: tuple[dict[str, Any], ...] = ()

@@ -20,21 +20,31 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import date, timedelta
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from exportguard.core import countries
 from exportguard.core.alerts import AlertStatus, Resolution
-from exportguard.core.counterparties import ROLES
+from exportguard.core.counterparties import ROLES, CounterpartyRole
 from exportguard.core.entities import EntityType, Snapshot
-from exportguard.core.hit_cases import Disposition
+from exportguard.core.hit_cases import CaseState, Disposition
 from exportguard.core.index import build_query
+from exportguard.core.monitoring_records import (
+    AddedCounterparty,
+    Alert,
+    ClearanceMade,
+    Counterparty,
+    CounterpartyDetail,
+    ExpiringClearance,
+)
 from exportguard.core.permissions import owns
 from exportguard.errors import FieldError, InvalidInput, NotFound
 from exportguard.services.alerts import Alerts, Notifier
 from exportguard.services.rescreening import Rescreening, RunReport
 from exportguard.services.screeners import Progress, Screener
+from exportguard.store import alerts as alert_store
 from exportguard.store import cases
-from exportguard.store import monitoring as store
+from exportguard.store import clearances as clearance_store
+from exportguard.store import counterparties as store
 from exportguard.store.engine import writing
 
 if TYPE_CHECKING:
@@ -69,8 +79,11 @@ class Monitoring(Alerts):
         role: str = "customer",
         country: str | None = None,
         type: str | None = None,
-    ) -> dict[str, Any]:
-        """Keep a counterparty, screen it at once, and return it with its alerts."""
+    ) -> AddedCounterparty:
+        """Keep a counterparty, screen it at once, and return it with its alerts.
+        ``role``: a :class:`CounterpartyRole` value; ``country``: a name or ISO code;
+        ``type``: an :class:`EntityType` value. :class:`InvalidInput` names every bad
+        field."""
         errors = []
         if not exporter.strip():
             errors.append(FieldError("exporter", "must not be empty"))
@@ -87,55 +100,41 @@ class Monitoring(Alerts):
             raise InvalidInput(errors)
         build_query(name, country=code, type=type)  # a name with something to screen on
         with writing(self.ctx.engine) as conn:
-            cp_id = cases.next_id(conn, "counterparty", "C")
-            store.add_counterparty(
-                conn,
-                {
-                    "id": cp_id,
-                    "exporter": exporter.strip(),
-                    "name": name.strip(),
-                    "role": role,
-                    "country": code,
-                    "type": type,
-                    "active": 1,
-                    "created_at": self.ctx.now(),
-                },
-            )
-            self.audit.record(
-                conn,
-                "counterparty",
-                cp_id,
-                {
-                    "exporter": exporter.strip(),
-                    "name": name.strip(),
-                    "role": role,
-                    "country": code,
-                    "type": type,
-                },
-            )
-        alerts = self.rescreen([cp_id])
-        found = self.get(cp_id)
-        found["alerts"] = alerts
-        return found
+            party = Counterparty(
+                id=cases.next_id(conn, "counterparty", "C"), exporter=exporter.strip(),
+                name=name.strip(), role=CounterpartyRole(role), country=code,
+                type=EntityType(type) if type else None, active=True,
+                created_at=self.ctx.now(), reference=None,
+            )  # fmt: skip
+            store.add_counterparties(conn, [party])
+            kept = party.as_dict()
+            self.audit.record(conn, "counterparty", party.id,
+                              {k: kept[k] for k in ("exporter", "name", "role", "country",
+                                                    "type")})  # fmt: skip
+        alerts = self.rescreen([party.id])
+        found = self.get(party.id)
+        return AddedCounterparty.made(found, tuple(alerts))
 
-    def get(self, cp_id: str) -> dict[str, Any]:
+    def get(self, cp_id: str) -> CounterpartyDetail:
         """A counterparty with its current hits and clearances; :class:`NotFound` if there
         is none, or if an exporter user acts and it is another company's (so neither
         :meth:`clear` nor :meth:`deactivate` reaches one)."""
         p = self.ctx.principal
         with self.ctx.engine.connect() as conn:
-            found = store.get_counterparty(conn, cp_id)
-            if found is None or (p is not None and not owns(p, found["exporter"])):
+            found = store.counterparty(conn, cp_id)
+            if found is None or (p is not None and not owns(p, found.exporter)):
                 raise NotFound(f"no counterparty {cp_id!r}")
-            found["hits"] = list(store.last_hits(conn, cp_id).values())
-            found["clearances"] = store.clearances_of(conn, cp_id)
-        return found
+            hits = tuple(store.last_hits(conn, cp_id).values())
+            cleared = tuple(clearance_store.clearances_of(conn, cp_id))
+        return CounterpartyDetail.of(found, hits, cleared)
 
-    def find(self, exporter: str | None = None) -> list[dict[str, Any]]:
+    def find(self, exporter: str | None = None) -> list[Counterparty]:
+        """The active counterparties (of one exporter), by id."""
         with self.ctx.engine.connect() as conn:
-            return store.find_counterparties(conn, exporter=exporter)
+            return store.find(conn, exporter=exporter)
 
     def deactivate(self, cp_id: str) -> None:
+        """Stop monitoring a counterparty (:class:`NotFound` as :meth:`get`); audited."""
         self.get(cp_id)
         with writing(self.ctx.engine) as conn:
             store.set_active(conn, cp_id, False)
@@ -150,7 +149,7 @@ class Monitoring(Alerts):
         *,
         full: bool = False,
         progress: Progress | None = None,
-    ) -> list[dict[str, Any]]:
+    ) -> list[Alert]:
         """Screen counterparties (all active ones by default) against the snapshots in
         force, incrementally after a list update (``services.rescreening``); store and
         return the alerts raised."""
@@ -185,30 +184,32 @@ class Monitoring(Alerts):
 
     # --- clearances ----------------------------------------------------------------------
 
-    def clearances_expiring(self, within_days: int = 30) -> list[dict[str, Any]]:
-        """Clearances expiring from today to ``within_days`` ahead, soonest first; an
-        exporter sees its own. A clearance whose entry has changed since (its change raised
-        an alert) no longer applies and is not listed."""
+    def clearances_expiring(self, within_days: int = 30) -> list[ExpiringClearance]:
+        """Clearances expiring from today to ``within_days`` (0 to 3660) ahead, soonest
+        first; an exporter sees its own. A clearance whose entry has changed since (its
+        change raised an alert) no longer applies and is not listed."""
         if not 0 <= within_days <= 3660:
             raise InvalidInput("0 to 3660 days", field="within_days")
         today = self.ctx.today()
         with self.ctx.engine.connect() as conn:
-            found = store.clearances_expiring(conn, today, today + timedelta(days=within_days))
+            found = clearance_store.clearances_expiring(
+                conn, today, today + timedelta(days=within_days)
+            )
             scope = self._exporter_scope()
             live = []
             for c in found:
-                if scope is not None and c["exporter"] != scope:
+                if scope is not None and c.tenant != scope:
                     continue
-                hit = next((h for h in store.last_hits(conn, c["counterparty_id"]).values()
-                            if h["entry_id"] == c["entry_id"]), None)  # fmt: skip
-                if hit is not None and hit["entry_digest"] != c["entry_digest"]:
+                hits = store.last_hits(conn, c.counterparty_id) if c.counterparty_id else {}
+                hit = next((h for h in hits.values() if h.entry_id == c.entry_id), None)
+                if hit is not None and hit.entry_digest != c.entry_digest:
                     continue  # voided by a change of the entry (its own alert is open)
                 live.append(c)
         return live
 
     def clear(
         self, cp_id: str, entry_id: str, *, reason: str, expires_on: date | None = None
-    ) -> dict[str, Any]:
+    ) -> ClearanceMade:
         """Clear a reviewed false positive: suppressed until expiry or an entry change; its
         open alerts are resolved as false positives. An expiry must be after today.
 
@@ -216,7 +217,8 @@ class Monitoring(Alerts):
         (``services.hit_cases``), decided as a false positive with reason code ``other`` and
         ``reason`` as its note: on a sanctions listing it waits for a second officer
         (four-eyes), and the answer says so (``state`` ``pending_confirmation``,
-        ``case_id``); a second officer clearing the same hit confirms it."""
+        ``case_id``, no ``clearance`` yet); a second officer clearing the same hit confirms
+        it."""
         if not reason.strip():
             raise InvalidInput("a clearance needs a reason", field="reason")
         today = self.ctx.today()
@@ -227,33 +229,37 @@ class Monitoring(Alerts):
                 field="expires_on",
             )
         party = self.get(cp_id)
-        current = [h for h in party["hits"] if h["entry_id"] == entry_id]
+        current = [h for h in party.hits if h.entry_id == entry_id]
         if not current:
             raise NotFound(f"counterparty {cp_id} has no current hit on {entry_id!r}")
         if self.ctx.principal is not None:
             case = self._through_case(cp_id, entry_id, Disposition.FALSE_POSITIVE, reason,
                                       expires_on=expires_on)  # fmt: skip
-            made = case["clearance"] or {
-                "counterparty_id": cp_id, "entry_id": entry_id,
-                "entry_digest": case["entry_digest"], "reason": reason.strip(),
-                "expires_on": case["expires_on"], "actor": case["decided_by"],
-            }  # fmt: skip
-            return {**made, "case_id": case["id"], "state": case["state"]}
+            made = case["clearance"]
+            with self.ctx.engine.connect() as conn:
+                stored = clearance_store.clearance(conn, int(made["id"])) if made else None
+            expiry = case["expires_on"]
+            return ClearanceMade(
+                counterparty_id=cp_id, entry_id=entry_id, entry_digest=str(case["entry_digest"]),
+                reason=reason.strip(), actor=str(case["decided_by"]), clearance=stored,
+                expires_on=date.fromisoformat(str(expiry)) if expiry else None,
+                case_id=str(case["id"]), state=CaseState(case["state"]),
+            )  # fmt: skip
         with writing(self.ctx.engine) as conn:
             row = {
                 "counterparty_id": cp_id,
                 "entry_id": entry_id,
-                "entry_digest": current[0]["entry_digest"],
+                "entry_digest": current[0].entry_digest,
                 "reason": reason.strip(),
                 "expires_on": expires_on,
                 "actor": self.ctx.actor,
                 "created_at": self.ctx.now(),
             }
-            store.add_clearance(conn, row)
-            for alert in store.find_alerts(conn, counterparty_id=cp_id):
-                if alert["entry_id"] == entry_id and alert["status"] != AlertStatus.RESOLVED:
-                    store.set_alert_status(
-                        conn, alert["id"], expected=alert["status"], status=AlertStatus.RESOLVED,
+            clearance_id = clearance_store.add_clearance(conn, row)
+            for alert in alert_store.find_alerts(conn, counterparty_id=cp_id):
+                if alert.entry_id == entry_id and alert.status != AlertStatus.RESOLVED:
+                    alert_store.set_alert_status(
+                        conn, alert.id, expected=alert.status, status=AlertStatus.RESOLVED,
                         resolution=Resolution.FALSE_POSITIVE, at=self.ctx.now(),
                         actor=self.ctx.actor, reason=f"cleared: {reason.strip()}",
                     )  # fmt: skip
@@ -268,4 +274,9 @@ class Monitoring(Alerts):
                     "expires_on": expires_on.isoformat() if expires_on else None,
                 },
             )
-        return row
+            stored = clearance_store.clearance(conn, clearance_id)
+        return ClearanceMade(
+            counterparty_id=cp_id, entry_id=entry_id, entry_digest=current[0].entry_digest,
+            reason=reason.strip(), expires_on=expires_on, actor=self.ctx.actor, clearance=stored,
+        )  # fmt: skip
+

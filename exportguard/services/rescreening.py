@@ -46,47 +46,62 @@ plus the delta digests let an auditor re-derive it. (A bulk import's screening i
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Mapping, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, TypedDict
 
 from sqlalchemy import Connection
 
-from exportguard.core.alerts import AlertStatus, Resolution
+from exportguard.core.alerts import AlertKind, AlertStatus, Resolution
 from exportguard.core.audit import canonical
 from exportguard.core.entities import Snapshot
 from exportguard.core.impact import entry_digest
 from exportguard.core.index import Hit
+from exportguard.core.monitoring_records import Alert, BookRun, Counterparty, RememberedHit, RunMode
 from exportguard.core.rescreen import PartyRow, Plan
 from exportguard.core.thresholds import DEFAULT_THRESHOLD
 from exportguard.services.screeners import LocalScreener, Progress, Screener
 from exportguard.services.snapshots import entry_changes, snapshot_ref, stored_entries_diff
+from exportguard.store import alerts as alert_store
+from exportguard.store import clearances as clearance_store
+from exportguard.store import counterparties as store
 from exportguard.store import lists as list_store
-from exportguard.store import monitoring as store
 from exportguard.store.engine import writing
+from exportguard.store.monitoring import add_run, last_book_run
 
 if TYPE_CHECKING:
     from exportguard.services.monitoring import Monitoring
+
+#: What changed in one list since the baseline run: the snapshots ``from`` (None: a list
+#: new to the book) and ``to``, counts of entries added, removed and changed with a SHA-256
+#: of their ids, and of the entries whose listing started or ended in between (``dated``).
+SourceDelta = TypedDict("SourceDelta", {
+    "from": int | None, "to": int, "added": int, "removed": int, "changed": int,
+    "sha256": str, "dated": int, "dated_ids": list[str], "dated_sha256": str,
+}, total=False)  # fmt: skip
+
 
 @dataclass(frozen=True, slots=True)
 class RunReport:
     """What a monitoring run did. ``mode``: full, incremental, parties (named ones) or
     none (no list in force); ``screened``: counterparties looked at; ``treated``: those
-    screened in full and written; ``delta``: per source, what changed since the baseline."""
+    screened in full and written; ``alerts``: those raised (lapsed clearances' first);
+    ``delta``: per source, what changed since the baseline."""
 
-    mode: str
+    mode: RunMode
     screened: int = 0
     treated: int = 0
-    alerts: tuple[dict[str, Any], ...] = ()
+    alerts: tuple[Alert, ...] = ()
     delisted: int = 0
-    delta: dict[str, dict[str, Any]] = field(default_factory=dict)
+    delta: dict[str, SourceDelta] = field(default_factory=dict)
     run_id: int | None = None
     audit_seq: int | None = None
 
-    def to_dict(self) -> dict[str, Any]:
+    def to_dict(self) -> dict[str, object]:
+        """The JSON form, counting the alerts (the CLI adds them in full)."""
         return {
-            "run": self.run_id, "mode": self.mode, "screened": self.screened,
+            "run": self.run_id, "mode": self.mode.value, "screened": self.screened,
             "treated": self.treated, "alerts": len(self.alerts), "delisted": self.delisted,
             "delta": self.delta, "audit_seq": self.audit_seq,
         }  # fmt: skip
@@ -96,7 +111,7 @@ class RunReport:
 class Outcome:
     """What the write step did (:meth:`Rescreening.apply`)."""
 
-    alerts: list[dict[str, Any]] = field(default_factory=list)
+    alerts: list[Alert] = field(default_factory=list)
     delisted: int = 0
     digest: str = ""
 
@@ -129,38 +144,38 @@ class Rescreening:
         if not snaps:
             with writing(self.ctx.engine) as conn:
                 self.nothing_in_force(conn, started)
-            return RunReport("none", alerts=tuple(lapsed))
+            return RunReport(RunMode.NONE, alerts=tuple(lapsed))
         today = self.ctx.today()
         with self.ctx.engine.connect() as conn:
             parties = store.book(conn, ids)
             baseline = (
-                store.last_book_run(conn) if ids is None and snapshots is None and not full
+                last_book_run(conn) if ids is None and snapshots is None and not full
                 else None
             )  # fmt: skip
             planned = self._plan(conn, baseline, snaps, today) if baseline else None
-        mode = "parties" if ids is not None else "full"
-        plan, delta = Plan(as_of=today), dict[str, dict[str, Any]]()
+        mode = RunMode.PARTIES if ids is not None else RunMode.FULL
+        plan, delta = Plan(as_of=today), dict[str, SourceDelta]()
         if planned is not None:
-            mode, (plan, delta) = "incremental", planned
+            mode, (plan, delta) = RunMode.INCREMENTAL, planned
         if plan.incremental and not plan.changed:  # nothing new to find: the forced only
             parties = [p for p in parties if p[0] in plan.forced]
         results = self.screen(snaps, parties, plan, progress)
         with writing(self.ctx.engine) as conn:
-            outcome = self.apply(conn, results, snaps, today, audit_each=mode == "parties")
+            outcome = self.apply(conn, results, snaps, today, audit_each=mode == RunMode.PARTIES)
             counts = {"screened": len(parties), "treated": len(results),
                       "forced": len(plan.forced), "alerts": len(outcome.alerts),
                       "delisted": outcome.delisted}  # fmt: skip
-            run_id = store.add_run(conn, {
-                "mode": mode, "as_of": today, "counts": counts, "started_at": started,
-                "finished_at": self.ctx.now(), "actor": self.ctx.actor,
-                "snapshots": {s.source: [s.id, s.content_hash] for s in snaps},
-            })  # fmt: skip
+            run_id = add_run(
+                conn, mode=mode, as_of=today, counts=counts, started_at=started,
+                finished_at=self.ctx.now(), actor=self.ctx.actor,
+                snapshots={s.source: (s.id, s.content_hash) for s in snaps},
+            )  # fmt: skip
             seq = None
-            if mode != "parties":  # (named counterparties have a record each already)
+            if mode != RunMode.PARTIES:  # (named counterparties have a record each already)
                 seq = self.audit.record(conn, "monitoring-run", f"run {run_id}", {
-                    "run": run_id, "mode": mode, "as_of": today.isoformat(),
+                    "run": run_id, "mode": mode.value, "as_of": today.isoformat(),
                     "threshold": plan.threshold, "snapshots": [snapshot_ref(s) for s in snaps],
-                    "baseline": baseline["id"] if baseline and planned else None,
+                    "baseline": baseline.id if baseline and planned else None,
                     "delta": delta, **counts, "results_sha256": outcome.digest,
                 }).seq  # fmt: skip
         if outcome.alerts:
@@ -171,10 +186,10 @@ class Rescreening:
     def nothing_in_force(self, conn: Connection, started: str) -> None:
         """Record that counterparties were kept with no list in force to screen against:
         the next run's baseline is then empty, so it screens everyone against everything."""
-        store.add_run(conn, {
-            "mode": "none", "as_of": self.ctx.today(), "counts": {}, "snapshots": {},
-            "started_at": started, "finished_at": self.ctx.now(), "actor": self.ctx.actor,
-        })  # fmt: skip
+        add_run(
+            conn, mode=RunMode.NONE, as_of=self.ctx.today(), counts={}, snapshots={},
+            started_at=started, finished_at=self.ctx.now(), actor=self.ctx.actor,
+        )  # fmt: skip
 
     def screen(
         self,
@@ -201,18 +216,17 @@ class Rescreening:
         return results
 
     def _plan(
-        self, conn: Connection, baseline: Mapping[str, Any], snaps: Sequence[Snapshot],
-        today: date,
-    ) -> tuple[Plan, dict[str, dict[str, Any]]] | None:  # fmt: skip
+        self, conn: Connection, baseline: BookRun, snaps: Sequence[Snapshot], today: date,
+    ) -> tuple[Plan, dict[str, SourceDelta]] | None:  # fmt: skip
         """Step 1: the incremental plan from the baseline run, with a summary of the delta
         per source; None when a full run is needed (the baseline's snapshot is gone) or as
         good (no list in force now was in force then)."""
-        base: dict[str, list[Any]] = baseline["snapshots"]
+        base = baseline.snapshots
         if not any(s.source in base for s in snaps):
             return None  # every list is new to the book: a full run is the same, and cheaper
         changed: set[tuple[str, str]] = set()
         touched: set[tuple[str, str]] = set()  # remembered hits on these need a full screen
-        delta: dict[str, dict[str, Any]] = {}
+        delta: dict[str, SourceDelta] = {}
         for snap in snaps:
             old = base.get(snap.source)
             if old is not None and old[0] == snap.id:
@@ -234,7 +248,7 @@ class Rescreening:
                 "removed": len(removed), "changed": len(edited),
                 "sha256": _sha({"added": added, "removed": removed, "changed": edited}),
             }  # fmt: skip
-        since = baseline["as_of"]
+        since = baseline.as_of
         if since != today:
             dated = list_store.coming_or_going(
                 conn, [s.id for s in snaps], min(since, today), max(since, today)
@@ -273,31 +287,30 @@ class Rescreening:
         ids = [party_id for party_id, _ in results]
         parties = store.counterparties_by_id(conn, ids)
         before = store.hits_of(conn, ids)
-        cleared = store.active_clearances_of(conn, ids, today)
+        cleared = clearance_store.active_clearances_of(conn, ids, today)
         digests = _digests(conn, [h for _, hits in results for h in hits])
         sources = {s.source for s in snaps}
         current = {s.source: s.id for s in snaps}
-        remembered: list[dict[str, Any]] = []
-        summary: list[Any] = []
+        remembered: list[RememberedHit] = []
+        summary: list[object] = []
         for party_id, hits in results:
             party = parties.get(party_id)
             if party is None:
                 continue
             old_hits = before.get(party_id, {})
-            raised: list[dict[str, Any]] = []
+            raised: list[Alert] = []
             now: dict[tuple[str, str], str] = {}
             for hit in hits:
                 digest = digests[(hit.snapshot_id, hit.entry.id)]
                 key = (hit.entry.source, hit.entry.id)
                 now[key] = digest
-                remembered.append({
-                    "counterparty_id": party_id, "source": hit.entry.source,
-                    "entry_id": hit.entry.id, "entry_digest": digest,
-                    "snapshot_id": hit.snapshot_id, "score": round(hit.score, 4),
-                })  # fmt: skip
+                remembered.append(RememberedHit(
+                    counterparty_id=party_id, source=hit.entry.source, entry_id=hit.entry.id,
+                    entry_digest=digest, snapshot_id=hit.snapshot_id, score=round(hit.score, 4),
+                ))  # fmt: skip
                 old = old_hits.get(key)
-                kind = ("new" if old is None
-                        else "changed" if old["entry_digest"] != digest else None)  # fmt: skip
+                kind = (AlertKind.NEW if old is None
+                        else AlertKind.CHANGED if old.entry_digest != digest else None)  # fmt: skip
                 if kind is None or cleared.get(party_id, {}).get(hit.entry.id) == digest:
                     continue
                 raised.append(self._alert(conn, party, hit, digest, kind, old))
@@ -305,11 +318,11 @@ class Rescreening:
             for source, entry_id in old_hits:
                 if (source, entry_id) not in now and source in current:
                     delisted += self._if_delisted(conn, party_id, current[source], entry_id)
-            was = {k: h["entry_digest"] for k, h in old_hits.items() if k[0] in sources}
+            was = {k: h.entry_digest for k, h in old_hits.items() if k[0] in sources}
             if audit_each or raised or delisted or was != now:
+                kept = party.as_dict()
                 self.audit.record(conn, "screening", party_id, {
-                    "query": {"name": party["name"], "country": party["country"],
-                              "type": party["type"]},
+                    "query": {k: kept[k] for k in ("name", "country", "type")},
                     "as_of": today.isoformat(), "threshold": DEFAULT_THRESHOLD,
                     "snapshots": [snapshot_ref(s) for s in snaps],
                     "hits": [_hit(rank, h) for rank, h in enumerate(hits, 1)],
@@ -324,24 +337,19 @@ class Rescreening:
         return outcome
 
     def _alert(
-        self, conn: Connection, party: Mapping[str, Any], hit: Hit, digest: str, kind: str,
-        old: Mapping[str, Any] | None,
-    ) -> dict[str, Any]:  # fmt: skip
-        changes = (entry_changes(conn, old["snapshot_id"], hit.snapshot_id, hit.entry.id)
+        self, conn: Connection, party: Counterparty, hit: Hit, digest: str, kind: AlertKind,
+        old: RememberedHit | None,
+    ) -> Alert:  # fmt: skip
+        changes = (entry_changes(conn, old.snapshot_id, hit.snapshot_id, hit.entry.id)
                    if old is not None else [])  # fmt: skip
-        alert = {
-            "counterparty_id": party["id"], "snapshot_id": hit.snapshot_id,
-            "entry_id": hit.entry.id, "entry_digest": digest, "kind": kind,
-            "score": round(hit.score, 4), "status": "open", "created_at": self.ctx.now(),
-            "data": {"counterparty": party["name"], "exporter": party["exporter"],
-                     "listed_name": hit.entry.name, "list_name": hit.entry.list_name,
-                     "matched_name": hit.matched_name,
-                     "explanation": [f.detail for f in hit.explanation.features],
-                     "changes": changes},
-        }  # fmt: skip
-        alert["id"] = store.add_alert(conn, alert)
-        self.monitoring._enqueue(conn, alert)
-        return alert
+        data = {"counterparty": party.name, "exporter": party.exporter,
+                "listed_name": hit.entry.name, "list_name": hit.entry.list_name,
+                "matched_name": hit.matched_name,
+                "explanation": [f.detail for f in hit.explanation.features],
+                "changes": changes}  # fmt: skip
+        return self.monitoring._raise(conn, party.id, hit.snapshot_id, hit.entry.id, digest,
+                                      kind, round(hit.score, 4), data, party.exporter,
+                                      party.name)  # fmt: skip
 
     def _if_delisted(self, conn: Connection, cp_id: str, snapshot_id: int, entry_id: str) -> int:
         """A remembered hit is gone: if its entry left the list, resolve its alerts as
@@ -350,17 +358,17 @@ class Rescreening:
         if next(list_store.load_entries(conn, snapshot_id, [entry_id]), None) is not None:
             return 0
         resolved = 0
-        for alert in store.find_alerts(conn, counterparty_id=cp_id):
-            if alert["entry_id"] != entry_id or alert["status"] == AlertStatus.RESOLVED:
+        for alert in alert_store.find_alerts(conn, counterparty_id=cp_id):
+            if alert.entry_id != entry_id or alert.status == AlertStatus.RESOLVED:
                 continue
             reason = f"{entry_id} is no longer on its list (snapshot {snapshot_id})"
-            if store.set_alert_status(
-                conn, alert["id"], expected=alert["status"], status=AlertStatus.RESOLVED,
+            if alert_store.set_alert_status(
+                conn, alert.id, expected=alert.status, status=AlertStatus.RESOLVED,
                 resolution=Resolution.DELISTED, at=self.ctx.now(), actor=self.ctx.actor,
                 reason=reason,
             ):  # fmt: skip
                 resolved += 1
-                self.audit.record(conn, "alert", str(alert["id"]), {
+                self.audit.record(conn, "alert", str(alert.id), {
                     "status": AlertStatus.RESOLVED.value,
                     "resolution": Resolution.DELISTED.value, "reason": reason})  # fmt: skip
         return resolved
@@ -380,11 +388,11 @@ def _digests(conn: Connection, hits: Sequence[Hit]) -> dict[tuple[int, str], str
     return out
 
 
-def _sha(data: Any) -> str:
+def _sha(data: object) -> str:
     return hashlib.sha256(canonical(data).encode()).hexdigest()
 
 
-def _hit(rank: int, h: Hit) -> dict[str, Any]:
+def _hit(rank: int, h: Hit) -> dict[str, object]:
     return {
         "rank": rank,
         "score": round(h.score, 4),

@@ -327,8 +327,8 @@ def test_the_counterparties_page_shows_resolved_alerts_and_what_changed(api: Api
     a "changed" alert did not say what changed."""
     svc = api.service
     party = svc.monitoring.add(exporter="Acme", name="Candiru Ltd", country="IL")
-    (alert,) = party["alerts"]
-    svc.monitoring.resolve(alert["id"], "true_match", reason="same registration number")
+    (alert,) = party.alerts
+    svc.monitoring.resolve(alert.id, "true_match", reason="same registration number")
     page_ = api.client.get("/counterparties", headers=api.as_("officer"))
     assert page_.status_code == 200
     assert 'id="resolved"' in page_.text

@@ -44,8 +44,8 @@ class World:
             "globex": self.amendment("globex"),
         }
         self.cp = {
-            "acme": acme.monitoring.add(exporter="Acme Cyber", name="Candiru Ltd")["id"],
-            "globex": globex.monitoring.add(exporter="Globex Security", name="Candiru Ltd")["id"],
+            "acme": acme.monitoring.add(exporter="Acme Cyber", name="Candiru Ltd").id,
+            "globex": globex.monitoring.add(exporter="Globex Security", name="Candiru Ltd").id,
         }
         self.job = {
             "acme": acme.jobs.submit(
@@ -106,7 +106,7 @@ class World:
         """A new open alert on a new counterparty of the tenant (Candiru is listed)."""
         exporter = {"acme": "Acme Cyber", "globex": "Globex Security"}[tenant]
         found = self.api.service.monitoring.add(exporter=exporter, name="Candiru Ltd")
-        return int(found["alerts"][0]["id"])
+        return found.alerts[0].id
 
     def signed(self) -> bool:
         """A checkpoint exists (signed now), so the newest head can be read."""
