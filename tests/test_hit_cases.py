@@ -435,5 +435,5 @@ def test_an_alert_is_decided_through_its_case(service: ExportGuard, lists_dir: P
     assert f"false positive (case {case['id']}; decided by acme1" in document
     with pytest.raises(NotFound):
         service.for_actor(Actor("g", "exporter", "Globex Security")).cases.open_from_alert(
-            alert["id"]
+            alert.id
         )

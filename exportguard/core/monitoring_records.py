@@ -11,9 +11,9 @@ from __future__ import annotations
 
 import enum
 from collections.abc import Mapping
-from dataclasses import dataclass, fields
+from dataclasses import dataclass, field, fields
 from datetime import date
-from typing import Any
+from typing import Any, TypedDict
 
 from exportguard.core.alerts import AlertKind, AlertStatus, Resolution
 from exportguard.core.counterparties import CounterpartyRole
@@ -311,6 +311,40 @@ class AddedCounterparty(CounterpartyDetail):
 
     def as_dict(self) -> dict[str, object]:
         return CounterpartyDetail.as_dict(self) | {"alerts": [a.as_dict() for a in self.alerts]}
+
+
+#: What changed in one list since the baseline run: the snapshots ``from`` (None: a list
+#: new to the book) and ``to``, counts of entries added, removed and changed with a SHA-256
+#: of their ids, and of the entries whose listing started or ended in between (``dated``).
+SourceDelta = TypedDict("SourceDelta", {
+    "from": int | None, "to": int, "added": int, "removed": int, "changed": int,
+    "sha256": str, "dated": int, "dated_ids": list[str], "dated_sha256": str,
+}, total=False)  # fmt: skip
+
+
+@dataclass(frozen=True, slots=True)
+class RunReport:
+    """What a monitoring run did (``services.rescreening``). ``mode``: what it screened;
+    ``screened``: counterparties looked at; ``treated``: those screened in full and
+    written; ``alerts``: those raised (lapsed clearances' first); ``delisted``: alerts
+    resolved as delisted; ``delta``: per source, what changed since the baseline."""
+
+    mode: RunMode
+    screened: int = 0
+    treated: int = 0
+    alerts: tuple[Alert, ...] = ()
+    delisted: int = 0
+    delta: dict[str, SourceDelta] = field(default_factory=dict)
+    run_id: int | None = None
+    audit_seq: int | None = None
+
+    def to_dict(self) -> dict[str, object]:
+        """The JSON form, counting the alerts (the CLI adds them in full)."""
+        return {
+            "run": self.run_id, "mode": self.mode.value, "screened": self.screened,
+            "treated": self.treated, "alerts": len(self.alerts), "delisted": self.delisted,
+            "delta": self.delta, "audit_seq": self.audit_seq,
+        }  # fmt: skip
 
 
 def _own(record: Counterparty | Alert) -> dict[str, Any]:

@@ -35,11 +35,12 @@ from exportguard.core.monitoring_records import (
     Counterparty,
     CounterpartyDetail,
     ExpiringClearance,
+    RunReport,
 )
 from exportguard.core.permissions import owns
 from exportguard.errors import FieldError, InvalidInput, NotFound
 from exportguard.services.alerts import Alerts, Notifier
-from exportguard.services.rescreening import Rescreening, RunReport
+from exportguard.services.rescreening import Rescreening
 from exportguard.services.screeners import Progress, Screener
 from exportguard.store import alerts as alert_store
 from exportguard.store import cases

@@ -49,7 +49,7 @@ import hashlib
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date
-from typing import TYPE_CHECKING, TypedDict
+from typing import TYPE_CHECKING
 
 from sqlalchemy import Connection
 
@@ -58,7 +58,15 @@ from exportguard.core.audit import canonical
 from exportguard.core.entities import Snapshot
 from exportguard.core.impact import entry_digest
 from exportguard.core.index import Hit
-from exportguard.core.monitoring_records import Alert, BookRun, Counterparty, RememberedHit, RunMode
+from exportguard.core.monitoring_records import (
+    Alert,
+    BookRun,
+    Counterparty,
+    RememberedHit,
+    RunMode,
+    RunReport,
+    SourceDelta,
+)
 from exportguard.core.rescreen import PartyRow, Plan
 from exportguard.core.thresholds import DEFAULT_THRESHOLD
 from exportguard.services.screeners import LocalScreener, Progress, Screener
@@ -72,40 +80,6 @@ from exportguard.store.monitoring import add_run, last_book_run
 
 if TYPE_CHECKING:
     from exportguard.services.monitoring import Monitoring
-
-#: What changed in one list since the baseline run: the snapshots ``from`` (None: a list
-#: new to the book) and ``to``, counts of entries added, removed and changed with a SHA-256
-#: of their ids, and of the entries whose listing started or ended in between (``dated``).
-SourceDelta = TypedDict("SourceDelta", {
-    "from": int | None, "to": int, "added": int, "removed": int, "changed": int,
-    "sha256": str, "dated": int, "dated_ids": list[str], "dated_sha256": str,
-}, total=False)  # fmt: skip
-
-
-@dataclass(frozen=True, slots=True)
-class RunReport:
-    """What a monitoring run did. ``mode``: full, incremental, parties (named ones) or
-    none (no list in force); ``screened``: counterparties looked at; ``treated``: those
-    screened in full and written; ``alerts``: those raised (lapsed clearances' first);
-    ``delta``: per source, what changed since the baseline."""
-
-    mode: RunMode
-    screened: int = 0
-    treated: int = 0
-    alerts: tuple[Alert, ...] = ()
-    delisted: int = 0
-    delta: dict[str, SourceDelta] = field(default_factory=dict)
-    run_id: int | None = None
-    audit_seq: int | None = None
-
-    def to_dict(self) -> dict[str, object]:
-        """The JSON form, counting the alerts (the CLI adds them in full)."""
-        return {
-            "run": self.run_id, "mode": self.mode.value, "screened": self.screened,
-            "treated": self.treated, "alerts": len(self.alerts), "delisted": self.delisted,
-            "delta": self.delta, "audit_seq": self.audit_seq,
-        }  # fmt: skip
-
 
 @dataclass(slots=True)
 class Outcome:
