@@ -93,6 +93,15 @@ __all__ = [
 RETRIEVED = 64
 #: How many of those, re-ranked by whole-name similarity, are scored in full.
 CANDIDATES = 16
+#: Both cuts are this many times deeper for a query written in an abjad (Arabic, Persian,
+#: Hebrew script): its words carry consonants only, so their keys ("MT" for محمد, Ahmad,
+#: Hamid ...) are held by many more names, and its transliteration ranks the true name
+#: lower in the re-ranking than a Latin spelling would.
+ABJAD_DEPTH = 2
+#: Names tied with the last one retrieved are kept with it, up to this many in all: one
+#: listing on several lists (UN, OFAC, EU ... "AYYUB BASHIR") is one name with one key
+#: score, and an arbitrary cut among equals dropped some lists' copies.
+MAX_TIED = 4 * RETRIEVED
 #: A one-word query's word held exactly by at most this many names: the
 #: :data:`EXACT_SCORED` shortest of them are scored in full besides the usual candidates.
 MAX_EXACT = 256
@@ -213,7 +222,9 @@ class NameIndex:
         if not form.tokens and not form.legal_forms:
             return []
         scores = self._key_scores(form)
-        found = self._top(scores, RETRIEVED)
+        depth = ABJAD_DEPTH if any(t.script == "abjad" for t in form.tokens) else 1
+        limit *= depth
+        found = self._top(scores, RETRIEVED * depth)
         exact = self._exact_rare(form)
         rare = self._rare_words(form, set(found))
         if rare and scores is not None:
@@ -353,13 +364,20 @@ class NameIndex:
         return self._top(self._key_scores(form), limit)
 
     def _top(self, scores: npt.NDArray[np.float64] | None, limit: int) -> list[int]:
-        """The ``limit`` names of the best key scores divided by the names' length norm."""
+        """The ``limit`` names of the best key scores divided by the names' length norm,
+        and the names tied with the last of them (up to :data:`MAX_TIED` in all: names of
+        the same words have the same keys, so the same score)."""
         if scores is None:
             return []
         hit = np.flatnonzero(scores != 0)  # on booleans: ~8x faster than on floats
         normed = scores[hit] * self.name_norm[hit]
         if len(hit) > limit:
-            best = np.argpartition(normed, -limit)[-limit:]
+            order = np.argpartition(normed, -limit)
+            best = order[-limit:]
+            floor = normed[order[-limit]]
+            tied = np.flatnonzero(normed == floor)
+            if len(best) + len(tied) <= MAX_TIED:
+                best = np.union1d(best, tied)
             hit, normed = hit[best], normed[best]
         return [int(i) for i in hit[np.argsort(-normed, kind="stable")]]
 

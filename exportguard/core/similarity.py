@@ -124,10 +124,10 @@ def token_similarity(q: Token, c: Token) -> tuple[float, str]:
             phonetic, kind = 0.0, ""
         if phonetic > best:
             best, how = min(phonetic, 0.99), kind
-    if (q.script == "abjad") != (c.script == "abjad"):
+    if (q.script == "abjad") != (c.script == "abjad") and _spelt_alike(q, c):
         # An abjad writes long vowels only: compare the consonants as spelt.
-        a = _devowel(q.text, abjad=q.script == "abjad")
-        b = _devowel(c.text, abjad=c.script == "abjad")
+        a = _devowel(q.text)
+        b = _devowel(c.text)
         if a == b and a:  # the same consonants: as close as an abjad spelling gets
             consonantal = 0.95 if len(a) > 2 else 0.85
         else:
@@ -164,13 +164,29 @@ def token_similarity(q: Token, c: Token) -> tuple[float, str]:
     return best, how
 
 
+def _spelt_alike(q: Token, c: Token) -> bool:
+    """Whether a Latin word and an abjad one can be one name spelt two ways, before their
+    consonants are compared: the Latin one has a vowel (one of none, "skhz", "jsc", is an
+    acronym, not a word whose vowels the abjad leaves out), and a Latin word ends in i or y
+    (the long -i of Mahmoudi, Mahdi, Tikriti) exactly when the abjad word ends in the ي or
+    י an abjad writes it with (محمد is not Mahmoudi, مهدی is not "Mohd")."""
+    latin, abjad = (c.text, q.text) if q.script == "abjad" else (q.text, c.text)
+    if len(latin) > 1 and not _HAS_VOWEL.search(latin):
+        return False
+    return (len(latin) <= 2 or len(abjad) <= 2
+            or (latin[-1] in "iy") == (abjad[-1] in "iy"))  # fmt: skip
+
+
+_HAS_VOWEL = re.compile(r"[aeiouy]")
+
+
 def _consonants_close(q: Token, c: Token) -> bool:
     """Whether two tokens' consonants as spelt are alike (spelling >= 0.6, an article and
     the letters one abjad letter stands for aside). A skeleton of one or two consonant
     classes is no evidence alone across an abjad: ف is f and never b ("Fida" is not
     "Abd"), ه and ح are consonants ("Maedeh" is not "Muhammad")."""
-    a = _devowel(_ARTICLE.sub("", q.text), abjad=q.script == "abjad")
-    b = _devowel(_ARTICLE.sub("", c.text), abjad=c.script == "abjad")
+    a = _devowel(_ARTICLE.sub("", q.text))
+    b = _devowel(_ARTICLE.sub("", c.text))
     return _spelling(_alike(a), _alike(b)) >= 0.6
 
 
@@ -180,9 +196,7 @@ def _one_consonant_changed(q: Token, c: Token) -> bool:
     name, however alike they sound ("Kontur" is not קנדירו, Kandiru: an abjad writes d and t
     with letters of their own). The sound classes merge such pairs; the letters do not."""
     a, b = (
-        _alike(_devowel(
-            _SOFT_C.sub("s", _ARTICLE.sub("", t.text)).replace("ch", "C"),
-            abjad=t.script == "abjad"))
+        _alike(_devowel(_SOFT_C.sub("s", _ARTICLE.sub("", t.text)).replace("ch", "C")))
         for t in (q, c)
     )
     if len(a) != len(b) or len(a) <= 2:
@@ -206,6 +220,8 @@ def _alike(consonants: str) -> str:
     """Consonants with the letters one abjad letter is written as merged and doubled
     letters single (an abjad writes a doubled consonant once: "Hammid" ~ حامد)."""
     digraphs = consonants.replace("kh", "x").replace("gh", "G")  # خ and غ: letters of their own
+    # ذ (our "dh") is z in Persian and Urdu and most Latin spellings ("Zakir" ~ ذاکر)
+    digraphs = digraphs.replace("dh", "z")
     return _DOUBLED.sub(r"\1", digraphs.translate(_ABJAD_ALIKE))
 
 
@@ -296,10 +312,13 @@ _VOWELS = str.maketrans("", "", "aeiou")
 _ABJAD_VOWELS = str.maketrans("", "", "aeiouwy")
 
 
-def _devowel(text: str, *, abjad: bool = False) -> str:
-    """Consonants as spelt; for an abjad token its vowel letters (alif, waw, ya) go too,
-    except a first letter."""
-    if abjad and len(text) > 1:
+def _devowel(text: str) -> str:
+    """Consonants as spelt, without w and y after the first letter: an abjad writes its
+    long vowels and its consonants w and y with the same two letters (و, ي), so which of
+    them a word's و or ي is cannot be told from the letters, and a Latin spelling's w or y
+    is left out like theirs ("Ayyub" ~ ایوب, "Huwaysh" ~ حويش). An abjad token's first
+    letter stays (يوسف, Yusuf)."""
+    if len(text) > 1:
         return text[0].translate(_VOWELS) + text[1:].translate(_ABJAD_VOWELS)
     return text.translate(_VOWELS)
 
@@ -333,8 +352,8 @@ def join_similarity(q: Token, c: Token, particle_join: bool) -> tuple[float, str
             return _unspelt_similarity(q, c)
     sim, how = token_similarity(q, c)
     few = how == "consonants" and min(
-        len(_devowel(q.text, abjad=q.script == "abjad")),
-        len(_devowel(c.text, abjad=c.script == "abjad")),
+        len(_devowel(q.text)),
+        len(_devowel(c.text)),
     ) < 4  # three consonants joined from two words match by chance ("علي نور" ~ Leonor)
     if (how in ("phonetic", "spelling+sound", "abbreviation") or few) and not particle_join:
         spelling = (

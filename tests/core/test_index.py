@@ -134,3 +134,16 @@ def test_the_service_rebuilds_a_stale_stored_index(tmp_path: Path) -> None:
     assert stored is not None
     assert pickle.loads(stored[1])["vocab"] != "built-by-an-older-release"
     fresh.close()
+
+
+def test_one_name_on_many_lists_is_found_on_every_list() -> None:
+    """Names of the same words have the same key score: all of them are retrieved, not an
+    arbitrary 64 of them (the UN's AYYUB BASHIR fell off the cut beside OFSI's and
+    OFAC's copies of the same name)."""
+    copies = [person("Ayyub BASHIR", id=f"copy-{n}", source=f"list-{n}") for n in range(90)]
+    others = [person(f"Ayyub BASHIRI{n}", id=f"other-{n}") for n in range(40)]
+    index = NameIndex.build(1, copies + others)
+    found = screen([index], make_query("Ayyub Bashir"), threshold=0.86)
+    shown = {i for h in found for i in (h.entry.id, *h.rows)}  # (one list's rows grouped)
+    assert {f"list-{n}:copy-{n}" for n in range(90)} <= shown
+
