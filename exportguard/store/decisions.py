@@ -111,10 +111,3 @@ def stored_decision(conn: Connection, decision_id: str) -> StoredDecision | None
         .order_by(decisions.c.pk.desc())
     ).first()
     return None if row is None else _decision_from_row(row._mapping)
-
-
-def get_decision(conn: Connection, decision_id: str) -> dict[str, Any] | None:
-    """The decision as a dict: the form ``services.hit_cases`` still reads. Prefer
-    :func:`stored_decision`."""
-    found = stored_decision(conn, decision_id)
-    return None if found is None else found.as_dict()
