@@ -3,11 +3,10 @@
 from __future__ import annotations
 
 import json
-from typing import Any
 
 from sqlalchemy import Connection, RowMapping, insert, select
 
-from exportguard.core.decision_records import RegimeRevision, StoredDecision
+from exportguard.core.decision_records import JsonObject, RegimeRevision, StoredDecision
 from exportguard.store.schema import decisions, regime_current, regime_revisions
 
 
@@ -80,8 +79,8 @@ def add_decision(
     decided_at: str,
     actor: str,
     verdict: str,
-    request: dict[str, Any],
-    result: dict[str, Any],
+    request: JsonObject,
+    result: JsonObject,
 ) -> None:
     conn.execute(
         insert(decisions).values(
@@ -89,8 +88,8 @@ def add_decision(
             decided_at=decided_at,
             actor=actor,
             verdict=verdict,
-            request=json.dumps(request, sort_keys=True),
-            result=json.dumps(result, sort_keys=True, ensure_ascii=False),
+            request=json.dumps(dict(request), sort_keys=True),
+            result=json.dumps(dict(result), sort_keys=True, ensure_ascii=False),
         )
     )
 
