@@ -84,7 +84,7 @@ def test_an_import_flags_licences_and_applications_whose_parties_are_newly_liste
         "reviews_queued": 3,
         "licences_suspended": 0,
     }
-    reviews = {r["subject_id"] for r in service.licensing.reviews()}
+    reviews = {r.subject_id for r in service.licensing.reviews()}
     assert reviews == {end_user, via, application}
     # Listed in its state today: past its validity, the licence is expired, not issued.
     assert expired not in {lic.id for lic in service.licensing.find(state="issued")}

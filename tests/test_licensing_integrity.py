@@ -109,8 +109,8 @@ def _review(eg: ExportGuard, n: int) -> tuple[str, str]:
         suspected_operator=f"Direction Generale de la Surete Nationale {n}",
         product="Pegasus (4D004)", evidence="https://example.org/report", confidence="high",
     )  # fmt: skip
-    (review,) = [r for r in eg.licensing.reviews() if r["subject_id"] == lic]
-    return lic, str(review["id"])
+    (review,) = [r for r in eg.licensing.reviews() if r.subject_id == lic]
+    return lic, str(review.id)
 
 
 def test_a_review_closed_twice_at_once_has_one_outcome_and_one_effect(eg: ExportGuard) -> None:
@@ -124,9 +124,9 @@ def test_a_review_closed_twice_at_once_has_one_outcome_and_one_effect(eg: Export
         lost = [r for r in results if isinstance(r, IllegalTransition)]
         assert len(won) == 1
         assert len(lost) == 1
-        stored = next(r for r in eg.licensing.reviews(status=None) if r["id"] == review)
-        assert stored["outcome"] == won[0]["outcome"]
-        expected = State.REVOKED if won[0]["outcome"] == "revoke" else State.ISSUED
+        stored = next(r for r in eg.licensing.reviews(status=None) if r.id == review)
+        assert stored.outcome == won[0].outcome
+        expected = State.REVOKED if won[0].outcome == "revoke" else State.ISSUED
         assert eg.licensing.get(lic).state is expected
         events = [e.event for e in eg.licensing.events(lic)]
         assert events.count(Event.REVOKE) == (1 if expected is State.REVOKED else 0)

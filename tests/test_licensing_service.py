@@ -280,17 +280,17 @@ def test_misuse_report_opens_reviews_and_revocation_closes_them(eg: ExportGuard)
         evidence="https://example.org/report",
         confidence="high",
     )
-    concerned = [m["licence"] for m in report["matches"]]
+    concerned = [m.licence for m in report.matches]
     assert concerned == [morocco]
     assert france not in concerned
     (review,) = eg.licensing.reviews()
-    assert review["subject_id"] == morocco
-    closed = eg.licensing.close_review(review["id"], "revoke", reason="misuse confirmed")
-    assert closed["status"] == "closed"
+    assert review.subject_id == morocco
+    closed = eg.licensing.close_review(review.id, "revoke", reason="misuse confirmed")
+    assert closed.status == "closed"
     assert eg.licensing.get(morocco).state is State.REVOKED
-    assert eg.licensing.reports()[0]["status"] == "closed"
+    assert eg.licensing.reports()[0].status == "closed"
     with pytest.raises(IllegalTransition, match="already closed"):
-        eg.licensing.close_review(review["id"], "no_action", reason="again")
+        eg.licensing.close_review(review.id, "no_action", reason="again")
     assert eg.audit.verify().ok
 
 

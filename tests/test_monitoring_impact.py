@@ -127,7 +127,7 @@ def test_scenario_il_deca_cut_flags_mx_ma_sa_ae(db_url: str, policy: str) -> Non
     for item in flagged.values():
         assert item["old"] == "licence_required"
         assert item["new"] == "not_eligible"
-    reviews = {r["subject_id"] for r in eg.licensing.reviews()}
+    reviews = {r.subject_id for r in eg.licensing.reviews()}
     assert reviews == set(dropped.values())
     states = {lic: eg.licensing.get(lic).state for lic in dropped.values()}
     expected = State.SUSPENDED if policy == "suspend" else State.ISSUED

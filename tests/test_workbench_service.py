@@ -87,24 +87,24 @@ def test_an_impact_review_of_an_application_offers_approve_or_refuse(
     impact = officer.impact.regime("il-deca", since=date(2021, 11, 24), until=date(2021, 11, 25))
     assert [(a["id"], a["kind"]) for a in impact["affected"]] == [(licence, "application")]
     (review,) = officer.licensing.reviews()
-    assert review["subject_id"] == licence
-    assert review["origin"] == "impact"
+    assert review.subject_id == licence
+    assert review.origin == "impact"
     assert review_outcomes(State.SUBMITTED) == ("no_action", "approve", "refuse")
     assert review_outcomes(State.ISSUED) == ("no_action", "restrict", "suspend", "revoke",
                                              "shut_down")  # fmt: skip
     with pytest.raises(InvalidInput) as refused:
-        officer.licensing.close_review(review["id"], "suspend", reason="wrong outcome")
+        officer.licensing.close_review(review.id, "suspend", reason="wrong outcome")
     assert refused.value.errors[0].field == "outcome"
     assert "close its review with no_action or approve or refuse" in str(refused.value)
     with pytest.raises(IllegalTransition, match="not_eligible; it cannot be approved"):
-        officer.licensing.close_review(review["id"], "approve", reason="policy allows")
-    assert officer.licensing.reviews()[0]["status"] == "open"  # nothing half done
-    closed = officer.licensing.close_review(review["id"], "refuse", reason="not eligible now")
-    assert closed["outcome"] == "refuse"
+        officer.licensing.close_review(review.id, "approve", reason="policy allows")
+    assert officer.licensing.reviews()[0].status == "open"  # nothing half done
+    closed = officer.licensing.close_review(review.id, "refuse", reason="not eligible now")
+    assert closed.outcome == "refuse"
     events = [(e.event, e.to_state, e.reason) for e in officer.licensing.events(licence)]
     assert events[1:] == [
-        (Event.REVIEW, State.UNDER_REVIEW, f"review {review['id']}: not eligible now"),
-        (Event.REFUSE, State.REFUSED, f"review {review['id']}: not eligible now"),
+        (Event.REVIEW, State.UNDER_REVIEW, f"review {review.id}: not eligible now"),
+        (Event.REFUSE, State.REFUSED, f"review {review.id}: not eligible now"),
     ]
     assert service.audit.verify().ok
 
@@ -126,8 +126,8 @@ def test_a_review_of_an_application_closes_with_approval(service: ExportGuard) -
         suspected_operator="Direction centrale de la police judiciaire",
         product="intrusion software", evidence="article", confidence="low",
     )  # fmt: skip
-    (review,) = [r for r in officer.licensing.reviews() if r["subject_id"] == licence]
-    officer.licensing.close_review(review["id"], "approve", reason="no misuse found")
+    (review,) = [r for r in officer.licensing.reviews() if r.subject_id == licence]
+    officer.licensing.close_review(review.id, "approve", reason="no misuse found")
     issued = officer.licensing.get(licence)
     assert issued.state is State.ISSUED
     assert issued.conditions.end_users == ("Police nationale",)

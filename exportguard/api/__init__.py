@@ -33,6 +33,7 @@ from exportguard.api import (
     licensing,
     lists,
     monitoring,
+    schemas,
     screening,
 )
 from exportguard.edge import errors, middleware
@@ -168,7 +169,10 @@ def create_app(
     for area in (accounts, screening, decisions, lists, monitoring, audit, cases, licensing):
         app.include_router(area.router)
 
-    @app.get("/health", tags=["service"])
+    @app.get(
+        "/health", tags=["service"], response_model=schemas.HealthOut,
+        responses={503: {"model": schemas.HealthOut, "description": "The store does not answer."}},
+    )  # fmt: skip
     def health() -> JSONResponse:
         """Whether the service and its store answer."""
         try:

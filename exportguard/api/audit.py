@@ -76,7 +76,16 @@ def audit_record(seq: Seq, who: Caller = allowed("read_audit")) -> dict[str, Any
     "/audit/{seq}/certificate",
     tags=["audit"],
     dependencies=[throttled("certificate")],
-    responses={200: {"content": {"text/html": {"schema": {"type": "string"}}}}},
+    response_class=HTMLResponse,
+    responses={**s.JSON_ERRORS, 200: {
+        "description": "The certificate, an HTML document; its SHA-256 in the headers.",
+        "content": {"text/html": {"schema": {"type": "string", "format": "html"}}},
+        "headers": {
+            "X-Certificate-SHA256": {"description": "SHA-256 of the document (hex).",
+                                     "schema": {"type": "string"}},
+            "Digest": {"description": "sha-256=<the same digest>.", "schema": {"type": "string"}},
+        },
+    }},
 )
 def certificate(seq: Seq, who: CallerDep) -> HTMLResponse:
     """The screening certificate (HTML) of a screening; exporters get their own."""

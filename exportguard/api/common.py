@@ -4,7 +4,7 @@ object a request acts on."""
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import Annotated, Any
+from typing import Annotated
 
 from fastapi import Path, Query
 
@@ -17,7 +17,7 @@ Offset = Annotated[int, Query(ge=0, le=2**31)]
 Seq = Annotated[int, Path(ge=1, le=2**62)]
 
 
-def page(items: Sequence[object], limit: int, offset: int) -> dict[str, Any]:
+def page(items: Sequence[object], limit: int, offset: int) -> dict[str, object]:
     """One page of ``items``: ``{items, total, limit, offset}``."""
     return {
         "items": items[offset : offset + limit],

@@ -12,6 +12,7 @@ from fastapi import APIRouter, Header, Path, Query, Response
 
 from exportguard.api import schemas as s
 from exportguard.api.common import Limit, Offset, exporter_for, page
+from exportguard.api.schemas.licensing import report_out, review_out
 from exportguard.core.licensing import Event, Licence
 from exportguard.core.permissions import owns, require_event
 from exportguard.edge.auth import Caller, allowed
@@ -218,14 +219,16 @@ def decide_amendment(
 @router.get("/reports", tags=["reviews"], response_model=s.Page[s.ReportOut])
 def reports(
     who: Caller = allowed("read_reports"), limit: Limit = 50, offset: Offset = 0
-) -> dict[str, Any]:
-    return page(who.service.licensing.reports(), limit, offset)
+) -> s.Page[s.ReportOut]:
+    """The misuse reports, by id."""
+    found = [report_out(r) for r in who.service.licensing.reports()]
+    return s.Page[s.ReportOut].model_validate(page(found, limit, offset))
 
 
 @router.post("/reports", status_code=201, tags=["reviews"], response_model=s.ReportOut)
-def report(body: s.ReportRequest, who: Caller = allowed("report_misuse")) -> dict[str, Any]:
+def report(body: s.ReportRequest, who: Caller = allowed("report_misuse")) -> s.ReportOut:
     """Record a misuse report: matched to licences, each match opens a review."""
-    return who.service.licensing.report_misuse(
+    made = who.service.licensing.report_misuse(
         source=body.source,
         reported_on=body.reported_on,
         country=body.country,
@@ -234,6 +237,7 @@ def report(body: s.ReportRequest, who: Caller = allowed("report_misuse")) -> dic
         evidence=body.evidence,
         confidence=body.confidence,
     )
+    return report_out(made)
 
 
 @router.get("/reviews", tags=["reviews"], response_model=s.Page[s.ReviewOut])
@@ -242,12 +246,16 @@ def reviews(
     status: Annotated[str | None, Query(max_length=16)] = "open",
     limit: Limit = 50,
     offset: Offset = 0,
-) -> dict[str, Any]:
-    return page(who.service.licensing.reviews(None if status == "all" else status), limit, offset)
+) -> s.Page[s.ReviewOut]:
+    """The review queue (``status``: open, closed or all), by id."""
+    found = who.service.licensing.reviews(None if status == "all" else status)
+    return s.Page[s.ReviewOut].model_validate(page([review_out(r) for r in found], limit, offset))
 
 
 @router.post("/reviews/{review_id}/close", tags=["reviews"], response_model=s.ReviewOut)
 def close_review(
     review_id: str, body: s.CloseReview, who: Caller = allowed("close_review")
-) -> dict[str, Any]:
-    return who.service.licensing.close_review(review_id, body.outcome, reason=body.reason)
+) -> s.ReviewOut:
+    """Close a review with an outcome, applied to its licence as an event."""
+    closed = who.service.licensing.close_review(review_id, body.outcome, reason=body.reason)
+    return review_out(closed)

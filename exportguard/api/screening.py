@@ -83,7 +83,14 @@ def job(job_id: str, who: CallerDep) -> s.JobOut:
 @router.get(
     "/jobs/{job_id}/result",
     tags=["screening"],
-    responses={200: {"content": {"text/csv": {"schema": {"type": "string"}}}}},
+    response_model=None,
+    responses={200: {
+        "model": s.CounterpartyImportOut,
+        "description": "A screening job's hits as CSV (text/csv: one row per hit); a bulk "
+        "import's summary as JSON (application/json).",
+        "content": {"text/csv": {"schema": {"type": "string", "description": "CSV, UTF-8, "
+                                            "with a header row"}}},
+    }},
 )
 def job_result(job_id: str, who: CallerDep) -> PlainTextResponse:
     """The batch result as CSV (one row per hit); a bulk import's summary as JSON."""

@@ -152,17 +152,9 @@ def licence_list(
             print_json(rows)
             return
         t = make_table("id", "state", "kind", "regime", "items", "to", "end user", "exporter")
-        for r in rows:
-            t.add_row(
-                r["id"],
-                r["state"],
-                r["kind"],
-                r["regime"],
-                " ".join(r["items"]),
-                r["destination"],
-                r["end_user"],
-                r["exporter"],
-            )
+        for x in found:
+            t.add_row(x.id, x.state.value, x.kind, x.regime, " ".join(x.items), x.destination,
+                      x.end_user, x.exporter)  # fmt: skip
         out.print(t)
 
     run(action)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from collections.abc import Callable
 from datetime import date
-from typing import Annotated, Any, TypeVar
+from typing import TYPE_CHECKING, Annotated, TypeVar
 
 import typer
 from rich.console import Console
@@ -16,6 +16,10 @@ from rich.text import Text
 from exportguard import regimes as regime_files
 from exportguard import settings as settings_module
 from exportguard.errors import ExportGuardError, InvalidInput, SourceFormatError
+
+if TYPE_CHECKING:
+    from exportguard.batch.cluster import BookScreener
+    from exportguard.services import ExportGuard
 
 #: The consoles print text as it is: no markup (list data contains brackets: "[red]"),
 #: no emoji codes (an id like ``ca_sema:Iran:1:149`` holds ":iran:", a flag to rich).
@@ -34,7 +38,7 @@ class State:
     actor: str | None = None
 
 
-def open_service(workers: int | None = None, scheduler: str | None = None) -> Any:
+def open_service(workers: int | None = None, scheduler: str | None = None) -> ExportGuard:
     """The service, as the settings and the global options say. ``workers`` and
     ``scheduler`` (a command's own options) put the screening step of monitoring runs on
     Dask whatever the book's size; else ``EXPORTGUARD_MONITOR_WORKERS`` and
@@ -73,7 +77,7 @@ def styled(markup: str, *, highlight: bool = False) -> None:
 
 def book_screener(
     url: str, config: settings_module.Settings, workers: int | None, scheduler: str | None
-) -> Any:
+) -> BookScreener | None:
     """A Dask screener for monitoring runs (``batch.cluster.BookScreener``), or None."""
     if workers is not None and workers < 1:
         raise InvalidInput("must be at least 1", field="workers")
@@ -98,7 +102,7 @@ def warn(text: str) -> None:
     err.print(text, markup=False, highlight=False)
 
 
-def print_json(data: Any) -> None:
+def print_json(data: object) -> None:
     """Print data as JSON (dates and other scalars as strings; non-ASCII kept)."""
     out.print_json(json.dumps(data, ensure_ascii=False, default=str))
 

@@ -1,7 +1,7 @@
 """Commands for hit review cases: open a screening hit as a case, decide it, confirm it as
 a second officer (four-eyes: give another ``--actor``), assign it, list the inbox."""
 
-from typing import Annotated, Any
+from typing import Annotated
 
 import typer
 
@@ -16,6 +16,7 @@ from exportguard.cli.common import (
     run,
     say,
 )
+from exportguard.core.case_records import HitCase
 
 case_app = typer.Typer(
     help="Hit review cases: true match, false positive or escalation, four-eyes.",
@@ -26,14 +27,14 @@ app.add_typer(case_app, name="case")
 Note = Annotated[str, typer.Option(help="What was checked and found (recorded and audited).")]
 
 
-def _line(c: dict[str, Any]) -> str:
+def _line(c: HitCase) -> str:
     decided = ""
-    if c.get("disposition"):
-        decided = f"; {c['disposition'].replace('_', ' ')} by {c['decided_by']}"
-    if c.get("confirmed_by"):
-        decided += f", confirmed by {c['confirmed_by']}"
-    hit = f"{c['list_name']}, {c['entry_id']}, {c['score']:.2f}"
-    return f"{c['id']} [{c['state_words']}] {c['party_name']} ~ {c['listed_name']} ({hit}){decided}"
+    if c.disposition:
+        decided = f"; {c.disposition.value.replace('_', ' ')} by {c.decided_by}"
+    if c.confirmed_by:
+        decided += f", confirmed by {c.confirmed_by}"
+    hit = f"{c.list_name}, {c.entry_id}, {c.score:.2f}"
+    return f"{c.id} [{c.state_words}] {c.party_name} ~ {c.listed_name} ({hit}){decided}"
 
 
 @case_app.command("list")
@@ -59,7 +60,10 @@ def case_list(
             state=state, list_text=list_, assignee=assignee, limit=limit, offset=offset
         )
         if as_json:
-            print_json({"items": items, "total": total})
+            from exportguard.api.schemas.cases import case_out
+
+            print_json({"items": [case_out(c).model_dump(mode="json") for c in items],
+                        "total": total})  # fmt: skip
             return
         for c in items:
             say(_line(c))
@@ -78,16 +82,18 @@ def case_show(
     def action() -> None:
         c = open_service().cases.get(case_id)
         if as_json:
-            print_json(c)
+            from exportguard.api.schemas.cases import case_detail_out
+
+            print_json(case_detail_out(c).model_dump(mode="json"))
             return
         say(_line(c))
-        if c.get("reason"):
-            say(f"  reason: {c['reason']}: {c['note']}")
-        if c["state"] == "pending_confirmation":
-            say(f"  awaiting a second officer (not {c['decided_by']})")
+        if c.reason:
+            say(f"  reason: {c.reason}: {c.note}")
+        if c.state == "pending_confirmation":
+            say(f"  awaiting a second officer (not {c.decided_by})")
         table = make_table("when", "who", "action", "state", "note")
-        for e in c["events"]:
-            table.add_row(e["at"], e["actor"], e["action"], e["state"], e["note"] or "")
+        for e in c.events:
+            table.add_row(e.at, e.actor, e.action.value, e.state.value, e.note or "")
         out.print(table)
 
     run(action)
@@ -100,10 +106,12 @@ def case_reasons(as_json: JsonFlag = False) -> None:
     def action() -> None:
         found = open_service().cases.reasons()
         if as_json:
-            print_json(found)
+            from exportguard.api.schemas.cases import reason_code_out
+
+            print_json([reason_code_out(r).model_dump(mode="json") for r in found])
             return
         for r in found:
-            say(f"{r['code']}: {r['label']} ({', '.join(r['dispositions'])})")
+            say(f"{r.code}: {r.label} ({', '.join(sorted(d.value for d in r.dispositions))})")
 
     run(action)
 
@@ -130,7 +138,9 @@ def case_open(
         c, created = open_service().cases.open(origin, ref, entry, row=row, party=party,
                                                alert_id=alert)  # fmt: skip
         if as_json:
-            print_json(c | {"created": created})
+            from exportguard.api.schemas.cases import case_out
+
+            print_json(case_out(c).model_dump(mode="json") | {"created": created})
             return
         say(("opened " if created else "already a case: ") + _line(c))
 
@@ -157,10 +167,10 @@ def case_decide(
             expires_on=parse_date(expires, "expires"), assignee=assign,
         )  # fmt: skip
         say(_line(c))
-        if c["state"] == "pending_confirmation":
+        if c.state == "pending_confirmation":
             say(
                 "  a second, different officer confirms it: `exportguard --actor OTHER case "
-                f"confirm {c['id']}`"
+                f"confirm {c.id}`"
             )
 
     run(action)
@@ -198,6 +208,6 @@ def case_assign(
 
     def action() -> None:
         c = open_service().cases.assign(case_id, user)
-        say(f"{c['id']} assigned to {c['assignee'] or 'nobody'}")
+        say(f"{c.id} assigned to {c.assignee or 'nobody'}")
 
     run(action)

@@ -45,13 +45,15 @@ def report_add(
             confidence=confidence,
         )
         if as_json:
-            print_json(report)
+            from exportguard.api.schemas.licensing import report_out
+
+            print_json(report_out(report).model_dump(mode="json"))
             return
         out.print(
-            f"{report['id']}: {len(report['matches'])} licence(s) may be concerned", highlight=False
+            f"{report.id}: {len(report.matches)} licence(s) may be concerned", highlight=False
         )
-        for m in report["matches"]:
-            say(f"  {m['licence']}: {'; '.join(m['why'])}")
+        for m in report.matches:
+            say(f"  {m.licence}: {'; '.join(m.why)}")
 
     run(action)
 
@@ -63,12 +65,14 @@ def report_list(as_json: JsonFlag = False) -> None:
     def action() -> None:
         reports = open_service().licensing.reports()
         if as_json:
-            print_json(reports)
+            from exportguard.api.schemas.licensing import report_out
+
+            print_json([report_out(r).model_dump(mode="json") for r in reports])
             return
         for r in reports:
             say(
-                f"{r['id']} {r['reported_on']} {r['country']} {r['suspected_operator']}: "
-                f"{r['status']} {r['outcome'] or ''} ({len(r['matches'])} licence(s))"
+                f"{r.id} {r.reported_on} {r.country} {r.suspected_operator}: "
+                f"{r.status} {r.outcome or ''} ({len(r.matches)} licence(s))"
             )
 
     run(action)
@@ -84,12 +88,14 @@ def review_list(
     def action() -> None:
         found = open_service().licensing.reviews(None if status == "all" else status)
         if as_json:
-            print_json(found)
+            from exportguard.api.schemas.licensing import review_out
+
+            print_json([review_out(r).model_dump(mode="json") for r in found])
             return
         for r in found:
             say(
-                f"{r['id']} [{r['status']}] {r['subject_kind']} {r['subject_id']} "
-                f"({r['origin']}): {r['reason']}"
+                f"{r.id} [{r.status}] {r.subject_kind} {r.subject_id} "
+                f"({r.origin}): {r.reason}"
             )
 
     run(action)
@@ -111,7 +117,7 @@ def review_close(
 
     def action() -> None:
         review = open_service().licensing.close_review(review_id, outcome, reason=reason)
-        out.print(f"{review['id']}: closed ({outcome}) for {review['subject_id']}", highlight=False)
+        out.print(f"{review.id}: closed ({outcome}) for {review.subject_id}", highlight=False)
 
     run(action)
 

@@ -51,6 +51,10 @@ class Disposition(enum.StrEnum):
 
 
 class Action(enum.StrEnum):
+    """What is done to a case (and what its events record): opened (never checked: a
+    case is opened once), then the actions :data:`ACTIONS` allows."""
+
+    OPEN = "open"
     DECIDE = "decide"
     CONFIRM = "confirm"
     SEND_BACK = "send_back"
@@ -153,8 +157,8 @@ def check(case_id: str, state: CaseState, action: Action) -> None:
         )
 
 
-_PAST = {Action.DECIDE: "decided", Action.CONFIRM: "confirmed", Action.SEND_BACK: "sent back",
-         Action.ASSIGN: "assigned"}  # fmt: skip
+_PAST = {Action.OPEN: "opened", Action.DECIDE: "decided", Action.CONFIRM: "confirmed",
+         Action.SEND_BACK: "sent back", Action.ASSIGN: "assigned"}  # fmt: skip
 
 
 def disposition_of(value: str) -> Disposition:

@@ -13,11 +13,12 @@ import logging
 import uuid
 from collections.abc import Mapping
 from datetime import date, timedelta
-from typing import TYPE_CHECKING, Any, Protocol
+from typing import TYPE_CHECKING, Protocol
 
 from sqlalchemy import Connection
 
 from exportguard.core.alerts import AlertKind, AlertStatus, Resolution, move
+from exportguard.core.case_records import CaseDetail
 from exportguard.core.hit_cases import CaseState, Disposition, Origin
 from exportguard.core.monitoring_records import (
     Alert,
@@ -263,18 +264,18 @@ class Alerts:
     def _through_case(
         self, cp_id: str, entry_id: str, disposition: Disposition, note: str, *,
         expires_on: date | None = None, alert_id: int | None = None,
-    ) -> dict[str, Any]:  # fmt: skip
+    ) -> CaseDetail:  # fmt: skip
         """Decide a counterparty's hit through its review case (opened if need be): a
         second officer giving the decision that waits for confirmation confirms it; the
         decision the closed case already has is the answer again. The case as
         ``services.hit_cases`` gives it."""
         cases = self.cases
         case, _ = cases.open(Origin.MONITORING, cp_id, entry_id, alert_id=alert_id)
-        if case["state"] == CaseState.CLOSED and case["disposition"] == disposition:
-            return cases.get(case["id"])
-        if case["state"] == CaseState.PENDING and case["disposition"] == disposition:
-            return cases.confirm(case["id"], note=note)  # four-eyes: not by the same officer
-        return cases.decide(case["id"], disposition, reason_code="other", note=note,
+        if case.state is CaseState.CLOSED and case.disposition is disposition:
+            return cases.get(case.id)
+        if case.state is CaseState.PENDING and case.disposition is disposition:
+            return cases.confirm(case.id, note=note)  # four-eyes: not by the same officer
+        return cases.decide(case.id, disposition, reason_code="other", note=note,
                             expires_on=expires_on)  # fmt: skip
 
     def resolve(self, alert_id: int, resolution: Resolution | str, *, reason: str) -> Alert:
@@ -307,11 +308,8 @@ class Alerts:
         with self.ctx.engine.connect() as conn:
             found = store.alert(conn, alert_id)
         assert found is not None
-        given = case.get("disposition")
-        brief = CaseBrief(id=str(case["id"]), state=CaseState(case["state"]),
-                          disposition=Disposition(given) if given else None,
-                          decided_by=case.get("decided_by"),
-                          confirmed_by=case.get("confirmed_by"))  # fmt: skip
+        brief = CaseBrief(id=case.id, state=case.state, disposition=case.disposition,
+                          decided_by=case.decided_by, confirmed_by=case.confirmed_by)  # fmt: skip
         return DecidedAlert.of(found, brief)
 
     def _move(

@@ -34,6 +34,7 @@ from exportguard.core.audit import (
     verify,
     verify_segment,
 )
+from exportguard.core.decision_records import JsonObject
 from exportguard.errors import InvalidInput, NotFound
 from exportguard.services.certificate import render_certificate
 from exportguard.store import audit as audit_store
@@ -202,7 +203,7 @@ class AuditWriter:
         self.key = key
 
     def record(
-        self, conn: Connection, kind: str, subject: str, payload: Mapping[str, Any]
+        self, conn: Connection, kind: str, subject: str, payload: JsonObject
     ) -> AuditRecord:
         """Append one record in the caller's (write) transaction; every
         :data:`CHECKPOINT_EVERY`-th record is also signed, in the same transaction."""
@@ -237,7 +238,7 @@ class Audit:
         self.reviews = reviews
 
     def record(
-        self, conn: Connection, kind: str, subject: str, payload: Mapping[str, Any]
+        self, conn: Connection, kind: str, subject: str, payload: JsonObject
     ) -> AuditRecord:
         """:meth:`AuditWriter.record`."""
         return self.writer.record(conn, kind, subject, payload)
@@ -276,7 +277,7 @@ class Audit:
                 "public_key": self.key.public_pem if self.key else None}  # fmt: skip
 
     def verify(
-        self, *, kept_head: Mapping[str, Any] | None = None, public_key: str | None = None
+        self, *, kept_head: JsonObject | None = None, public_key: str | None = None
     ) -> Verification:
         """Re-compute the whole chain and check it against every signed checkpoint and, if
         given, a head an auditor kept (from :meth:`head`).

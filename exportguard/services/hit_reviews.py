@@ -4,33 +4,32 @@ when a reviewed false positive of the same party (``core.hit_cases.party_key``) 
 version of the entry is in force in the caller's tenant; and a screening certificate's
 disposition of each hit, in words, with who decided and who confirmed.
 
-The clearances are monitoring's (``store.monitoring``); the cases ``services.hit_cases``'.
+The clearances are monitoring's (``store.clearances``); the cases ``services.hit_cases``'.
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
-from datetime import date
+from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import Connection
 
+from exportguard.core.case_records import HitCase
 from exportguard.core.hit_cases import (
-    REASONS,
     WORDS,
     CaseState,
-    Disposition,
     Origin,
     is_sanctions_listing,
     party_key,
 )
 from exportguard.core.impact import entry_digest
 from exportguard.core.index import build_query
+from exportguard.core.monitoring_records import Clearance
 from exportguard.core.permissions import Role
 from exportguard.store import accounts as account_store
+from exportguard.store import clearances as clearance_store
 from exportguard.store import hit_cases as store
 from exportguard.store import lists as list_store
-from exportguard.store import monitoring as monitoring_store
 
 if TYPE_CHECKING:
     from exportguard.core.audit import AuditRecord
@@ -75,7 +74,7 @@ class HitReviews:
         key = party_key(q.form.text, q.country, q.type.value if q.type else None,
                         q.birth_date, q.identifiers)  # fmt: skip
         with self.ctx.engine.connect() as conn:
-            cleared = monitoring_store.party_clearances(
+            cleared = clearance_store.party_clearances(
                 conn,
                 self._scope(),
                 key,
@@ -87,10 +86,10 @@ class HitReviews:
             entry = result.entries.get((hit["snapshot_id"], hit["entity_id"]))
             clearance = cleared.get(hit["entity_id"])
             valid = (entry is not None and clearance is not None
-                     and clearance["entry_digest"] == entry_digest(entry))  # fmt: skip
+                     and clearance.entry_digest == entry_digest(entry))  # fmt: skip
             hit["review"] = {
                 "cleared": valid,
-                "clearance": iso_dates(clearance) if valid and clearance else None,
+                "clearance": clearance.as_dict() if valid and clearance else None,
                 "sanctioned": is_sanctions_listing(hit["list_name"]),
             }
             shown += valid
@@ -115,7 +114,7 @@ class HitReviews:
             keys[match["party"]] = party_key(q.form.text, q.country)
         today = self.ctx.today()
         with self.ctx.engine.connect() as conn:
-            cleared = monitoring_store.clearances_of_parties(
+            cleared = clearance_store.clearances_of_parties(
                 conn, self._scope(), set(keys.values()), today
             )
             digests: dict[tuple[int, str], str] = {}
@@ -125,10 +124,10 @@ class HitReviews:
                 if clearance is not None and where not in digests:
                     entry = next(list_store.load_entries(conn, where[0], [where[1]]), None)
                     digests[where] = entry_digest(entry) if entry is not None else ""
-                valid = clearance is not None and digests[where] == clearance["entry_digest"]
+                valid = clearance is not None and digests[where] == clearance.entry_digest
                 match["review"] = {
                     "cleared": valid,
-                    "clearance": iso_dates(clearance) if valid and clearance else None,
+                    "clearance": clearance.as_dict() if valid and clearance else None,
                 }
         return result
 
@@ -145,7 +144,7 @@ class HitReviews:
         }  # fmt: skip
         out: dict[tuple[str, str], str] = {}
         with self.ctx.engine.connect() as conn:
-            cleared = monitoring_store.clearances_of_parties(
+            cleared = clearance_store.clearances_of_parties(
                 conn, exporter, set(keys.values()), self.ctx.today()
             )
             if not cleared:
@@ -161,7 +160,7 @@ class HitReviews:
                 for entry in list_store.load_entries(conn, snapshot_id, sorted(ids))
             }
         for row, hit, clearance in found:
-            if digests.get((hit.snapshot_id, hit.entry.id)) == clearance["entry_digest"]:
+            if digests.get((hit.snapshot_id, hit.entry.id)) == clearance.entry_digest:
                 out[(row.id, hit.entry.id)] = _cleared_in_words(clearance)
         return out
 
@@ -184,10 +183,10 @@ class HitReviews:
                             query.get("country"), query.get("type"), query.get("birth_date"),
                             query.get("identifiers") or ())  # fmt: skip
             cleared = (
-                monitoring_store.clearances_of(conn, record.subject)
+                clearance_store.clearances_of(conn, record.subject)
                 if monitoring
                 else list(
-                    monitoring_store.party_clearances(
+                    clearance_store.party_clearances(
                         conn, tenant, key, [h["entity_id"] for h in hits], today
                     ).values()
                 )
@@ -201,43 +200,37 @@ class HitReviews:
                 entry = next(list_store.load_entries(conn, int(hit["snapshot_id"]), [entry_id]),
                              None)  # fmt: skip
                 digest = entry_digest(entry) if entry is not None else None
-                clearance = next((c for c in reversed(cleared) if c["entry_id"] == entry_id
-                                  and c["entry_digest"] == digest
-                                  and (c["expires_on"] is None or c["expires_on"] >= today)),
+                clearance = next((c for c in reversed(cleared) if c.entry_id == entry_id
+                                  and c.entry_digest == digest and c.in_force(today)),
                                  None)  # fmt: skip
                 out[entry_id] = (_cleared_in_words(clearance) if clearance is not None
                                  else "not reviewed")  # fmt: skip
         return out
 
 
-def _in_words(case: Mapping[str, Any]) -> str:
-    state = CaseState(case["state"])
-    if state is CaseState.OPEN:
-        return f"under review (case {case['id']}, open)"
-    disposition = WORDS[Disposition(case["disposition"])]
-    decided = f"decided by {case['decided_by']} on {case['decided_at']}"
-    reason = REASONS[case["reason_code"]].label
-    if state is CaseState.ESCALATED:
-        return f"escalated (case {case['id']}; {decided}; {reason})"
-    if state is CaseState.PENDING:
-        return (f"{disposition}, pending confirmation by a second officer (case {case['id']}; "
+def _in_words(case: HitCase) -> str:
+    if case.state is CaseState.OPEN:
+        return f"under review (case {case.id}, open)"
+    assert case.disposition is not None
+    disposition = WORDS[case.disposition]
+    decided = f"decided by {case.decided_by} on {case.decided_at}"
+    reason = case.reason
+    if case.state is CaseState.ESCALATED:
+        return f"escalated (case {case.id}; {decided}; {reason})"
+    if case.state is CaseState.PENDING:
+        return (f"{disposition}, pending confirmation by a second officer (case {case.id}; "
                 f"{decided}; {reason})")  # fmt: skip
-    confirmed = (f", confirmed by {case['confirmed_by']} on {case['confirmed_at']}"
-                 if case.get("confirmed_by") else "")  # fmt: skip
-    return f"{disposition} (case {case['id']}; {decided}{confirmed}; {reason})"
+    confirmed = (f", confirmed by {case.confirmed_by} on {case.confirmed_at}"
+                 if case.confirmed_by else "")  # fmt: skip
+    return f"{disposition} (case {case.id}; {decided}{confirmed}; {reason})"
 
 
-def _cleared_in_words(clearance: Mapping[str, Any]) -> str:
-    by = f"decided by {clearance['actor']}"
-    if clearance.get("confirmed_by"):
-        by += f", confirmed by {clearance['confirmed_by']}"
-    case = f"case {clearance['case_id']}; " if clearance.get("case_id") else ""
-    until = f", until {clearance['expires_on']}" if clearance.get("expires_on") else ""
+def _cleared_in_words(clearance: Clearance) -> str:
+    by = f"decided by {clearance.actor}"
+    if clearance.confirmed_by:
+        by += f", confirmed by {clearance.confirmed_by}"
+    case = f"case {clearance.case_id}; " if clearance.case_id else ""
+    until = f", until {clearance.expires_on}" if clearance.expires_on else ""
     return (
-        f"false positive, cleared earlier ({case}{by}; cleared on {clearance['created_at']}{until})"
+        f"false positive, cleared earlier ({case}{by}; cleared on {clearance.created_at}{until})"
     )
-
-
-def iso_dates(row: Mapping[str, Any]) -> dict[str, Any]:
-    """A row with dates as ISO text (JSON-ready)."""
-    return {k: v.isoformat() if isinstance(v, date) else v for k, v in row.items()}

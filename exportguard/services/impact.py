@@ -26,9 +26,11 @@ from exportguard.core.impact import Affected, EntryDiff, more_restrictive
 from exportguard.core.index import build_query
 from exportguard.core.licensing import Event, Licence, State
 from exportguard.core.regimes import Regime
+from exportguard.core.review_records import ReviewOrigin, SubjectKind
 from exportguard.core.thresholds import DEFAULT_THRESHOLD
 from exportguard.errors import InvalidInput, NotFound
 from exportguard.store import cases
+from exportguard.store import reviews as review_store
 from exportguard.store.engine import writing
 
 if TYPE_CHECKING:
@@ -349,7 +351,7 @@ class Impact:
 
     def _act(self, affected: Sequence[Affected], origin: str) -> list[dict[str, Any]]:
         actions: list[dict[str, Any]] = []
-        open_reviews = {(r["subject_id"], r["reason"]) for r in self.licensing.reviews()}
+        open_reviews = {(r.subject_id, r.reason) for r in self.licensing.reviews()}
         for item in affected:
             if item.kind == "counterparty":
                 continue  # the list import's monitoring raises the alerts
@@ -362,12 +364,12 @@ class Impact:
             if (item.id, reason) not in open_reviews:
                 with writing(self.ctx.engine) as conn:
                     review_id = cases.next_id(conn, "review", "V")
-                    cases.add_review(
+                    review_store.add_review(
                         conn,
                         review_id=review_id,
-                        subject_kind="licence",
+                        subject_kind=SubjectKind.LICENCE,
                         subject_id=item.id,
-                        origin="impact",
+                        origin=ReviewOrigin.IMPACT,
                         reason=reason,
                         at=self.ctx.now(),
                         actor=self.ctx.actor,

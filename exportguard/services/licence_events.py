@@ -11,10 +11,11 @@ from __future__ import annotations
 
 from dataclasses import replace
 from datetime import date
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from sqlalchemy import Connection
 
+from exportguard.core.decision_records import JsonObject
 from exportguard.core.licensing import (
     Conditions,
     Event,
@@ -73,7 +74,7 @@ class LicenceEvents:
         on: date | None = None,
         conditions: Conditions | None = None,
         expected_version: int | None = None,
-        data: dict[str, Any] | None = None,
+        data: JsonObject | None = None,
         decision_id: str | None = None,
     ) -> Licence:
         """Apply one event (see ``core.licensing.TRANSITIONS``); recorded and audited.
@@ -143,7 +144,7 @@ class LicenceEvents:
         on: date,
         conditions: Conditions | None,
         expected_version: int | None,
-        data: dict[str, Any] | None,
+        data: JsonObject | None,
         decision_id: str | None,
     ) -> Licence:
         """The event inside the caller's write transaction: the licence row is locked and

@@ -4,8 +4,8 @@ review with an outcome, applied to the licence as an event."""
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import date
-from typing import Any
 
 from sqlalchemy import Connection
 
@@ -15,21 +15,35 @@ from exportguard.core.index import make_query
 from exportguard.core.licensing import TRANSITIONS, Conditions, Event, State
 from exportguard.core.matching import Candidate, score
 from exportguard.core.names import analyse
+from exportguard.core.review_records import (
+    Confidence,
+    MisuseReport,
+    ReportMatch,
+    Review,
+    ReviewOrigin,
+    ReviewOutcome,
+    ReviewStatus,
+    SubjectKind,
+)
 from exportguard.core.thresholds import REPORT_MATCH_THRESHOLD
 from exportguard.core.weights import token_weight
 from exportguard.errors import FieldError, IllegalTransition, InvalidInput, NotFound
 from exportguard.services.licence_events import LicenceEvents
 from exportguard.store import cases
+from exportguard.store import reviews as store
 from exportguard.store.engine import writing
 
-CONFIDENCE = ("low", "medium", "high")
+CONFIDENCE = tuple(c.value for c in Confidence)
 #: A review's outcome -> the event it applies to its licence (None: nothing).
-REVIEW_OUTCOMES = {"no_action": None, "restrict": Event.RESTRICT, "suspend": Event.SUSPEND,
-                   "revoke": Event.REVOKE, "shut_down": Event.SHUT_DOWN,
-                   "approve": Event.APPROVE, "refuse": Event.REFUSE}  # fmt: skip
+REVIEW_OUTCOMES: dict[ReviewOutcome, Event | None] = {
+    ReviewOutcome.NO_ACTION: None, ReviewOutcome.RESTRICT: Event.RESTRICT,
+    ReviewOutcome.SUSPEND: Event.SUSPEND, ReviewOutcome.REVOKE: Event.REVOKE,
+    ReviewOutcome.SHUT_DOWN: Event.SHUT_DOWN, ReviewOutcome.APPROVE: Event.APPROVE,
+    ReviewOutcome.REFUSE: Event.REFUSE,
+}  # fmt: skip
 
 
-def review_outcomes(state: State) -> tuple[str, ...]:
+def review_outcomes(state: State) -> tuple[ReviewOutcome, ...]:
     """The outcomes a review of a licence in ``state`` may close with: those whose event
     the transition table allows there (an application being decided is approved or
     refused: a submitted one is taken under review first), and ``no_action`` always."""
@@ -53,8 +67,10 @@ class MisuseReports(LicenceEvents):
         product: str,
         evidence: str,
         confidence: str,
-    ) -> dict[str, Any]:
-        """Record a misuse report, match it to the licences it may concern, open reviews."""
+    ) -> MisuseReport:
+        """Record a misuse report, match it to the licences it may concern, open reviews
+        (audited). ``country``: a name or ISO code; ``confidence``: low, medium or high.
+        :class:`InvalidInput` names every field wrong at once."""
         errors = []
         code = countries.to_code(country)
         if code is None:
@@ -75,20 +91,20 @@ class MisuseReports(LicenceEvents):
         with writing(self.ctx.engine) as conn:
             report_id = cases.next_id(conn, "report", "R")
             matches = self._match_report(conn, code, suspected_operator, product)
-            cases.add_report(conn, {
-                "id": report_id, "source": source, "reported_on": reported_on, "country": code,
-                "suspected_operator": suspected_operator, "product": product,
-                "evidence": evidence, "confidence": confidence, "status": "open",
-                "outcome": None, "matches": matches, "created_at": self.ctx.now(),
-                "actor": self.ctx.actor})  # fmt: skip
+            store.add_report(conn, MisuseReport(
+                id=report_id, source=source, reported_on=reported_on, country=code,
+                suspected_operator=suspected_operator, product=product, evidence=evidence,
+                confidence=Confidence(confidence), status=ReviewStatus.OPEN, outcome=None,
+                matches=tuple(matches), created_at=self.ctx.now(), actor=self.ctx.actor,
+            ))  # fmt: skip
             for match in matches:
-                cases.add_review(
+                store.add_review(
                     conn,
                     review_id=cases.next_id(conn, "review", "V"),
-                    subject_kind="licence",
-                    subject_id=match["licence"],
-                    origin="misuse-report",
-                    reason=f"misuse report {report_id}: " + "; ".join(match["why"]),
+                    subject_kind=SubjectKind.LICENCE,
+                    subject_id=match.licence,
+                    origin=ReviewOrigin.MISUSE_REPORT,
+                    reason=f"misuse report {report_id}: " + "; ".join(match.why),
                     at=self.ctx.now(),
                     actor=self.ctx.actor,
                     data={"report": report_id},
@@ -105,16 +121,16 @@ class MisuseReports(LicenceEvents):
                     "product": product,
                     "evidence": evidence,
                     "confidence": confidence,
-                    "matches": matches,
+                    "matches": [m.as_dict() for m in matches],
                 },
             )
-            found = cases.get_report(conn, report_id)
+            found = store.get_report(conn, report_id)
         assert found is not None
         return found
 
     def _match_report(
         self, conn: Connection, country: str, operator: str, product: str
-    ) -> list[dict[str, Any]]:
+    ) -> list[ReportMatch]:
         """Licences for the report's country whose end user resembles the suspected
         operator, or whose items the product names."""
         query = make_query(operator)
@@ -139,20 +155,25 @@ class MisuseReports(LicenceEvents):
             ):
                 if len(why) == 1:
                     why.append("government end user in the reported country")
-                out.append(
-                    {"licence": licence.id, "why": why, "end_user_similarity": round(similarity, 3)}
-                )
+                out.append(ReportMatch(licence=licence.id, why=tuple(why),
+                                       end_user_similarity=round(similarity, 3)))  # fmt: skip
         return out
 
-    def reports(self) -> list[dict[str, Any]]:
+    def reports(self) -> list[MisuseReport]:
+        """Every misuse report, by id."""
         with self.ctx.engine.connect() as conn:
-            return cases.all_reports(conn)
+            return store.all_reports(conn)
 
-    def reviews(self, status: str | None = "open") -> list[dict[str, Any]]:
+    def reviews(self, status: str | None = "open") -> list[Review]:
+        """The reviews of one status (``open``, ``closed``; None: all), by id; none of
+        another status."""
+        if status is not None and status not in {s.value for s in ReviewStatus}:
+            return []
+        wanted = None if status is None else ReviewStatus(status)
         with self.ctx.engine.connect() as conn:
-            return cases.find_reviews(conn, status=status)
+            return store.find_reviews(conn, status=wanted)
 
-    def close_review(self, review_id: str, outcome: str, *, reason: str) -> dict[str, Any]:
+    def close_review(self, review_id: str, outcome: str, *, reason: str) -> Review:
         """End a review with an outcome of :func:`review_outcomes` for its licence's state:
         no_action; restrict, suspend, revoke or shut_down (an issued licence); approve or
         refuse (an application: a submitted one is taken under review first). The outcome
@@ -161,15 +182,16 @@ class MisuseReports(LicenceEvents):
         :class:`NotFound`, and :class:`IllegalTransition` for a closed review."""
         if outcome not in REVIEW_OUTCOMES:
             raise InvalidInput(f"must be one of {', '.join(REVIEW_OUTCOMES)}", field="outcome")
+        chosen = ReviewOutcome(outcome)
         with self.ctx.engine.connect() as conn:
-            found = [r for r in cases.find_reviews(conn) if r["id"] == review_id]
-        if not found:
+            review = store.get_review(conn, review_id)
+        if review is None:
             raise NotFound(f"no review {review_id!r}")
-        review = found[0]
-        if review["status"] != "open":
-            raise IllegalTransition(f"review {review_id} is already closed ({review['outcome']})")
-        event = REVIEW_OUTCOMES[outcome]
-        licence = self.get(review["subject_id"]) if review["subject_kind"] == "licence" else None
+        if review.status is not ReviewStatus.OPEN:
+            raise IllegalTransition(f"review {review_id} is already closed ({review.outcome})")
+        event = REVIEW_OUTCOMES[chosen]
+        of_licence = review.subject_kind is SubjectKind.LICENCE
+        licence = self.get(review.subject_id) if of_licence else None
         if licence is not None and outcome not in review_outcomes(licence.state):
             raise InvalidInput(
                 f"licence {licence.id} is {licence.state.value}: close its review with "
@@ -185,34 +207,34 @@ class MisuseReports(LicenceEvents):
             # Close first, conditionally (a compare-and-set on the status): of two officers
             # closing at once, one wins, and the loser's licence event is never applied,
             # since it is in this same transaction and rolls back with it.
-            if not cases.close_review(conn, review_id, outcome, self.ctx.now()):
+            closed_at = self.ctx.now()
+            if not store.close_review(conn, review_id, chosen, closed_at):
                 raise IllegalTransition(f"review {review_id} was closed meanwhile")
             steps = [event] if event is not None and licence is not None else []
             if steps and licence is not None and licence.state is State.SUBMITTED:
                 steps.insert(0, Event.REVIEW)
             for step in steps:
                 self._transition_in(
-                    conn, review["subject_id"], step, reason=f"review {review_id}: {reason}",
+                    conn, review.subject_id, step, reason=f"review {review_id}: {reason}",
                     on=self.ctx.today(),
                     conditions=conditions if step is event else None, expected_version=None,
                     data={"review": review_id}, decision_id=None,
                 )  # fmt: skip
-            report = review["data"].get("report")
+            report = review.data.get("report")
             still_open = [
                 r
-                for r in cases.find_reviews(conn, status="open")
-                if r["data"].get("report") == report
+                for r in store.find_reviews(conn, status=ReviewStatus.OPEN)
+                if r.data.get("report") == report
             ]
-            if report and not still_open:
-                cases.close_report(conn, report, outcome)
+            if isinstance(report, str) and report and not still_open:
+                store.close_report(conn, report, chosen)
             self.audit.record(
                 conn,
                 "review",
                 review_id,
-                {"outcome": outcome, "reason": reason, "subject": review["subject_id"]},
+                {"outcome": outcome, "reason": reason, "subject": review.subject_id},
             )
-        review.update(status="closed", outcome=outcome)
-        return review
+        return replace(review, status=ReviewStatus.CLOSED, outcome=chosen, closed_at=closed_at)
 
 
 def make_candidate(name: str) -> Candidate:

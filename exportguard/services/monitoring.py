@@ -26,7 +26,7 @@ from exportguard.core import countries
 from exportguard.core.alerts import AlertStatus, Resolution
 from exportguard.core.counterparties import ROLES, CounterpartyRole
 from exportguard.core.entities import EntityType, Snapshot
-from exportguard.core.hit_cases import CaseState, Disposition
+from exportguard.core.hit_cases import Disposition
 from exportguard.core.index import build_query
 from exportguard.core.monitoring_records import (
     AddedCounterparty,
@@ -236,15 +236,10 @@ class Monitoring(Alerts):
         if self.ctx.principal is not None:
             case = self._through_case(cp_id, entry_id, Disposition.FALSE_POSITIVE, reason,
                                       expires_on=expires_on)  # fmt: skip
-            made = case["clearance"]
-            with self.ctx.engine.connect() as conn:
-                stored = clearance_store.clearance(conn, int(made["id"])) if made else None
-            expiry = case["expires_on"]
             return ClearanceMade(
-                counterparty_id=cp_id, entry_id=entry_id, entry_digest=str(case["entry_digest"]),
-                reason=reason.strip(), actor=str(case["decided_by"]), clearance=stored,
-                expires_on=date.fromisoformat(str(expiry)) if expiry else None,
-                case_id=str(case["id"]), state=CaseState(case["state"]),
+                counterparty_id=cp_id, entry_id=entry_id, entry_digest=case.entry_digest,
+                reason=reason.strip(), actor=str(case.decided_by), clearance=case.clearance,
+                expires_on=case.expires_on, case_id=case.id, state=case.state,
             )  # fmt: skip
         with writing(self.ctx.engine) as conn:
             row = {

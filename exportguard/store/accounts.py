@@ -3,8 +3,7 @@
 from __future__ import annotations
 
 import json
-from dataclasses import asdict, fields
-from typing import Any
+from dataclasses import fields
 
 from sqlalchemy import Connection, RowMapping, and_, delete, func, insert, or_, select, update
 
@@ -49,23 +48,6 @@ def list_users(conn: Connection) -> list[User]:
     """Every user, by id, without password hashes."""
     return [_user_from_row(r._mapping).public()
             for r in conn.execute(select(users).order_by(users.c.id))]  # fmt: skip
-
-
-def user_by_name(conn: Connection, username: str) -> dict[str, Any] | None:
-    """The user as a dict of its columns: the form ``services.hit_cases`` still reads.
-    Prefer :func:`find_user`."""
-    found = find_user(conn, username)
-    return None if found is None else _user_dict(found)
-
-
-def all_users(conn: Connection) -> list[dict[str, Any]]:
-    """Every user as a dict (see :func:`user_by_name`). Prefer :func:`list_users`."""
-    return [_user_dict(_user_from_row(r._mapping))
-            for r in conn.execute(select(users).order_by(users.c.id))]  # fmt: skip
-
-
-def _user_dict(user: StoredUser) -> dict[str, Any]:
-    return asdict(user) | {"active": int(user.active)}
 
 
 def set_user_active(conn: Connection, user_id: int, active: bool) -> None:
@@ -218,13 +200,6 @@ def job(conn: Connection, job_id: str) -> Job | None:
     """The job ``job_id``, in full; None if there is none."""
     row = conn.execute(select(jobs).where(jobs.c.id == job_id)).first()
     return None if row is None else _from_row(row._mapping)
-
-
-def get_job(conn: Connection, job_id: str) -> dict[str, Any] | None:
-    """The job as a dict (its fields; status and kind as StrEnums): the form
-    ``services.hit_cases`` still reads. Prefer :func:`job`."""
-    found = job(conn, job_id)
-    return None if found is None else asdict(found) | {"options": dict(found.options)}
 
 
 def find_jobs(conn: Connection, owner: str | None = None) -> list[JobSummary]:

@@ -9,13 +9,14 @@ all, so a crash never leaves an action unaudited or an audited action undone.
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterator
 from datetime import date, timedelta
 from typing import Any
 
 from sqlalchemy import Connection, func, insert, select, update
 
 from exportguard.core.audit import AuditRecord, Checkpoint, canonical, link_text
+from exportguard.core.decision_records import JsonObject
 from exportguard.store.schema import audit_checkpoints, audit_head, audit_log
 
 
@@ -28,7 +29,7 @@ def head(conn: Connection, *, lock: bool = False) -> tuple[int, str] | None:
 
 
 def append(
-    conn: Connection, *, at: str, actor: str, kind: str, subject: str, payload: Mapping[str, Any]
+    conn: Connection, *, at: str, actor: str, kind: str, subject: str, payload: JsonObject
 ) -> AuditRecord:
     """Link and store one record after the current head (inside the caller's transaction)."""
     if conn.dialect.name == "postgresql":

@@ -1,9 +1,9 @@
-"""Repository of licences, their events and shipments, misuse reports, reviews, counters."""
+"""Repository of licences, their events and shipments, amendment requests, and the counters
+that number records (``store.reviews`` keeps misuse reports and reviews)."""
 
 from __future__ import annotations
 
 import json
-from collections.abc import Mapping
 from datetime import date
 from typing import Any
 
@@ -25,8 +25,6 @@ from exportguard.store.schema import (
     counters,
     licence_events,
     licences,
-    misuse_reports,
-    reviews,
     shipments,
 )
 
@@ -272,89 +270,6 @@ def shipments_of(conn: Connection, licence_id: str) -> list[Shipment]:
     return [Shipment(r.shipped_on, r.value, r.quantity, r.end_user, r.end_use) for r in rows]
 
 
-# --- misuse reports and reviews --------------------------------------------------------------
-
-
-def add_report(conn: Connection, report: Mapping[str, Any]) -> None:
-    values = dict(report)
-    values["matches"] = json.dumps(values["matches"])
-    conn.execute(insert(misuse_reports).values(**values))
-
-
-def get_report(conn: Connection, report_id: str) -> dict[str, Any] | None:
-    row = conn.execute(select(misuse_reports).where(misuse_reports.c.id == report_id)).first()
-    if row is None:
-        return None
-    found = dict(row._mapping)
-    found["matches"] = json.loads(found["matches"])
-    found["reported_on"] = found["reported_on"].isoformat()
-    return found
-
-
-def all_reports(conn: Connection) -> list[dict[str, Any]]:
-    ids = [r[0] for r in conn.execute(select(misuse_reports.c.id).order_by(misuse_reports.c.id))]
-    return [r for i in ids if (r := get_report(conn, i)) is not None]
-
-
-def close_report(conn: Connection, report_id: str, outcome: str) -> None:
-    conn.execute(
-        update(misuse_reports)
-        .where(misuse_reports.c.id == report_id)
-        .values(status="closed", outcome=outcome)
-    )
-
-
-def add_review(
-    conn: Connection,
-    *,
-    review_id: str,
-    subject_kind: str,
-    subject_id: str,
-    origin: str,
-    reason: str,
-    at: str,
-    actor: str,
-    data: Mapping[str, Any],
-) -> None:
-    conn.execute(
-        insert(reviews).values(
-            id=review_id,
-            subject_kind=subject_kind,
-            subject_id=subject_id,
-            origin=origin,
-            reason=reason,
-            status="open",
-            created_at=at,
-            actor=actor,
-            data=json.dumps(dict(data), default=str),
-        )
-    )
-
-
-def find_reviews(
-    conn: Connection, *, status: str | None = None, subject_id: str | None = None
-) -> list[dict[str, Any]]:
-    query = select(reviews).order_by(reviews.c.id)
-    if status is not None:
-        query = query.where(reviews.c.status == status)
-    if subject_id is not None:
-        query = query.where(reviews.c.subject_id == subject_id)
-    out = []
-    for row in conn.execute(query):
-        found = dict(row._mapping)
-        found["data"] = json.loads(found["data"])
-        out.append(found)
-    return out
-
-
-def close_review(conn: Connection, review_id: str, outcome: str, at: str) -> bool:
-    result = conn.execute(
-        update(reviews)
-        .where(reviews.c.id == review_id, reviews.c.status == "open")
-        .values(status="closed", outcome=outcome, closed_at=at)
-    )
-    return result.rowcount == 1
-
-
 def parse_day(value: str | date) -> date:
+    """A date, from a date or its ISO text (SQLite may give either)."""
     return value if isinstance(value, date) else date.fromisoformat(value)

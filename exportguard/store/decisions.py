@@ -3,11 +3,10 @@
 from __future__ import annotations
 
 import json
-from typing import Any
 
 from sqlalchemy import Connection, RowMapping, insert, select
 
-from exportguard.core.decision_records import RegimeRevision, StoredDecision
+from exportguard.core.decision_records import JsonObject, RegimeRevision, StoredDecision
 from exportguard.store.schema import decisions, regime_current, regime_revisions
 
 
@@ -80,8 +79,8 @@ def add_decision(
     decided_at: str,
     actor: str,
     verdict: str,
-    request: dict[str, Any],
-    result: dict[str, Any],
+    request: JsonObject,
+    result: JsonObject,
 ) -> None:
     conn.execute(
         insert(decisions).values(
@@ -89,8 +88,8 @@ def add_decision(
             decided_at=decided_at,
             actor=actor,
             verdict=verdict,
-            request=json.dumps(request, sort_keys=True),
-            result=json.dumps(result, sort_keys=True, ensure_ascii=False),
+            request=json.dumps(dict(request), sort_keys=True),
+            result=json.dumps(dict(result), sort_keys=True, ensure_ascii=False),
         )
     )
 
@@ -111,10 +110,3 @@ def stored_decision(conn: Connection, decision_id: str) -> StoredDecision | None
         .order_by(decisions.c.pk.desc())
     ).first()
     return None if row is None else _decision_from_row(row._mapping)
-
-
-def get_decision(conn: Connection, decision_id: str) -> dict[str, Any] | None:
-    """The decision as a dict: the form ``services.hit_cases`` still reads. Prefer
-    :func:`stored_decision`."""
-    found = stored_decision(conn, decision_id)
-    return None if found is None else found.as_dict()

@@ -10,6 +10,7 @@ from urllib.parse import quote
 from fastapi import Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
+from exportguard.core.case_records import CaseDetail, HitCase
 from exportguard.core.hit_cases import REASON_CODES, REASONS, WORDS, CaseState, Disposition
 from exportguard.core.permissions import allowed, require
 from exportguard.edge.auth import Caller
@@ -45,7 +46,7 @@ async def inbox(request: Request) -> Response:
     filters = {"state": q.get("state", ""), "list": q.get("list", "").strip(),
                "assignee": q.get("assignee", "")}  # fmt: skip
     error, status, total = None, 200, 0
-    items: list[dict[str, Any]] = []
+    items: list[HitCase] = []
     try:
         items, total = who.service.cases.find(
             state=filters["state"] or None, list_text=filters["list"] or None,
@@ -59,7 +60,7 @@ async def inbox(request: Request) -> Response:
         request, "cases.html", who, status, error=error, cases=items, total=total,
         number=number, pages=max(1, -(-total // PAGE)), filters=filters, query=query,
         counts=who.service.cases.counts(), states=[(s.value, WORDS[s]) for s in CaseState],
-        assignees=who.service.cases.assignees({"exporter": scope}),
+        assignees=who.service.cases.assignees(scope),
         sources=sorted({s.source for s in who.service.snapshots_in_force()}),
     )  # fmt: skip
 
@@ -81,22 +82,22 @@ async def open_case(request: Request) -> Response:
     except ExportGuardError as exc:
         return error_page(request, who, exc)
     said = "Case opened" if created else "This hit already has this case"
-    return RedirectResponse(f"/cases/{case['id']}?message={quote(said)}", status_code=303)
+    return RedirectResponse(f"/cases/{case.id}?message={quote(said)}", status_code=303)
 
 
 def _case_page(
-    request: Request, who: Caller, case: dict[str, Any], status: int = 200,
+    request: Request, who: Caller, case: CaseDetail, status: int = 200,
     error: str | None = None, form: dict[str, str] | None = None,
 ) -> HTMLResponse:  # fmt: skip
     actor = who.actor
-    state = CaseState(case["state"])
-    decider = case.get("decided_by") == actor.username
+    state = case.state
+    decider = case.decided_by == actor.username
     return page(
         request, "case.html", who, status, case=case, error=error, form=form or {},
         message=request.query_params.get("message"), words=WORDS,
         reasons=[(d, WORDS[d], [r for r in REASON_CODES if d in r.dispositions])
                  for d in Disposition],
-        assignees=who.service.cases.assignees(case),
+        assignees=who.service.cases.assignees(case.exporter),
         may_decide=allowed(actor, "decide_case")
         and state in (CaseState.OPEN, CaseState.ESCALATED),
         may_confirm=allowed(actor, "confirm_case") and state is CaseState.PENDING and not decider,

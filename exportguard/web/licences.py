@@ -307,7 +307,7 @@ def _queue(
     waiting = [lic for lic in licences if lic.state in PENDING - {State.DRAFT}]
     return page(
         request, "reviews.html", who, status, error=error, reviews=reviews, applications=waiting,
-        outcomes={r["id"]: review_outcomes(states[r["subject_id"]]) if r["subject_id"] in states
+        outcomes={r.id: review_outcomes(states[r.subject_id]) if r.subject_id in states
                   else ("no_action",) for r in reviews},
         may_close=allowed(who.actor, "close_review"),
         may_report=allowed(who.actor, "report_misuse"), reports=licensing.reports(),
@@ -331,7 +331,7 @@ async def reviews_page(request: Request) -> Response:
         )
     except ExportGuardError as exc:
         return _queue(request, who, status_of(exc), error=str(exc))
-    said = f"Review {closed['id']} closed ({closed['outcome']}) for {closed['subject_id']}"
+    said = f"Review {closed.id} closed ({closed.outcome}) for {closed.subject_id}"
     return RedirectResponse(f"/reviews?message={quote(said)}", status_code=303)
 
 

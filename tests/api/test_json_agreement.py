@@ -1,6 +1,7 @@
 """The same object as the API answers it, as the CLI prints it (``--json``) and as the
 audit trail records it agrees on every field they share: a screening of the demo list, a
-licence application, an export decision, users, and a counterparty with its alert."""
+licence application, an export decision, users, a counterparty with its alert, a hit review
+case, and a misuse report with its review."""
 
 from __future__ import annotations
 
@@ -12,7 +13,7 @@ import pytest
 from typer.testing import CliRunner
 
 from exportguard.cli import app as cli
-from exportguard.cli import cases, common, counterparties, decisions, screening
+from exportguard.cli import cases, common, counterparties, decisions, hit_cases, reports, screening
 from exportguard.cli import service as service_commands
 from tests.api.conftest import Api
 from tests.conftest import FIXED_NOW
@@ -34,7 +35,8 @@ def cli_json(
         opened.append(service)
         return service
 
-    for module in (screening, cases, decisions, service_commands, counterparties):
+    for module in (screening, cases, decisions, service_commands, counterparties, hit_cases,
+                   reports):
         monkeypatch.setattr(module, "open_service", tracked)
 
     def run(*args: str, flag: str | None = "--json") -> Any:
@@ -179,3 +181,63 @@ def test_a_counterparty_and_its_alert_agree(api: Api, cli_json: Callable[..., An
     recorded = _audit(api, "alert", str(raised["id"]))
     assert _agree(acted, recorded) == []
     assert recorded.keys() == {"status", "resolution", "reason"}
+
+
+def test_a_hit_case_agrees(api: Api, cli_json: Callable[..., Any]) -> None:
+    """A case opened on a screening's hit as the API answers it (opened, shown, listed), as
+    ``case show --json`` and ``case list --json`` print it, and as audited."""
+    officer = api.as_("officer")
+    screened = api.client.post("/api/v1/screen", json={"name": "NSO Group", "as_of": DAY},
+                               headers=officer).json()  # fmt: skip
+    entry_id = screened["hits"][0]["entity_id"]
+    made = api.client.post("/api/v1/cases", headers=officer, json={
+        "origin": "screening", "ref": str(screened["audit_seq"]), "entry_id": entry_id})
+    assert made.status_code == 201, made.text
+    opened = made.json()
+    shown = api.client.get(f"/api/v1/cases/{opened['id']}", headers=officer).json()
+    assert {k: v for k, v in shown.items() if k in opened} == opened
+    assert shown.keys() - opened.keys() == {"events", "entry", "details", "clearance"}
+    assert cli_json("case", "show", opened["id"]) == shown
+    listed = api.client.get("/api/v1/cases", headers=officer).json()["items"]
+    printed = cli_json("case", "list")
+    assert printed["items"] == listed
+    assert listed == [opened]
+    recorded = _audit(api, "hit-case", opened["id"])
+    assert _agree(opened, recorded) == []
+    assert {"origin", "exporter", "entry_id", "entry_digest", "snapshot_id", "score",
+            "sanctioned"} <= opened.keys() & recorded.keys()  # fmt: skip
+    assert recorded["party"] == opened["party_name"]
+
+
+def test_a_misuse_report_and_its_review_agree(api: Api, cli_json: Callable[..., Any]) -> None:
+    """A misuse report as recorded (API), listed (API, ``report list --json``) and audited;
+    the review it opened as listed by the API and ``report reviews --json``."""
+    application = {
+        "kind": "export", "regime": "us-ear", "items": ["4D004"], "destination": "FR",
+        "end_user": "Police nationale", "end_user_type": "law-enforcement",
+        "end_use": "law-enforcement", "value": 1000,
+    }  # fmt: skip
+    licence = api.client.post("/api/v1/licences", json=application, headers=api.as_("exporter"))
+    assert licence.status_code == 201, licence.text
+    submitted = api.client.post(f"/api/v1/licences/{licence.json()['id']}/events",
+                                json={"event": "submit", "reason": "file complete"},
+                                headers=api.as_("exporter"))  # fmt: skip
+    assert submitted.status_code == 200, submitted.text
+    made = api.client.post("/api/v1/reports", headers=api.as_("officer"), json={
+        "source": "press", "reported_on": DAY, "country": "FR",
+        "suspected_operator": "Police nationale", "product": "intrusion software (4D004)",
+        "evidence": "article", "confidence": "low"})  # fmt: skip
+    assert made.status_code == 201, made.text
+    body = made.json()
+    assert [m["licence"] for m in body["matches"]] == [licence.json()["id"]]
+    listed = api.client.get("/api/v1/reports", headers=api.as_("officer")).json()["items"]
+    assert listed == [body]
+    assert cli_json("report", "list") == listed
+    recorded = _audit(api, "misuse-report", body["id"])
+    assert _agree(body, recorded) == []
+    assert {"source", "reported_on", "country", "suspected_operator", "product", "evidence",
+            "confidence", "matches"} <= body.keys() & recorded.keys()  # fmt: skip
+    reviews = api.client.get("/api/v1/reviews", headers=api.as_("officer")).json()["items"]
+    (review,) = reviews
+    assert review["data"] == {"report": body["id"]}
+    assert cli_json("report", "reviews") == reviews

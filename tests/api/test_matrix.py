@@ -144,15 +144,15 @@ class World:
             evidence="ref",
             confidence="high",
         )
-        reviews = [r for r in officer.licensing.reviews() if r["subject_id"] == lic]
-        return str(reviews[0]["id"])
+        reviews = [r for r in officer.licensing.reviews() if r.subject_id == lic]
+        return str(reviews[0].id)
 
     def new_case(self, tenant: str) -> str:
         """A new open case on the tenant's screening hit of NSO Group (Entity List)."""
         svc = self.api.service.for_actor("globex" if tenant == "globex" else "exporter")
         seq = svc.screen("NSO Group").audit_seq
         case, _ = svc.cases.open("screening", str(seq), NSO)
-        return str(case["id"])
+        return str(case.id)
 
     def pending(self, tenant: str) -> str:
         """A new case of the tenant decided as a true match by someone else ("decider"),

@@ -156,13 +156,13 @@ def test_impact_says_what_it_did_and_reviews_say_outcomes_in_words(api: Api) -> 
     acted = officer.post("/impact", data={**question, "act": "on"}).text
     (review,) = api.service.licensing.reviews()
     assert (f'<li><a href="/licences/{lic.id}">{lic.id}</a>: queued for review (review '
-            f'{review["id"]}, in the <a href="/reviews">review queue</a>)</li>') in acted
+            f'{review.id}, in the <a href="/reviews">review queue</a>)</li>') in acted
     assert 'name="act" checked>' in acted  # the box stays ticked
     queue = officer.get("/reviews").text
     assert '<option value="no_action">no action</option>' in queue
-    closed = officer.post("/reviews", data={"csrf": csrf, "review": review["id"],
+    closed = officer.post("/reviews", data={"csrf": csrf, "review": review.id,
                                             "outcome": "no_action", "reason": "seen"})  # fmt: skip
-    assert f"Review {review['id']} closed (no action) for {lic.id}" in closed.text
+    assert f"Review {review.id} closed (no action) for {lic.id}" in closed.text
 
 
 def test_retired_snapshots_and_formats_in_words_on_the_lists_page(api: Api) -> None:

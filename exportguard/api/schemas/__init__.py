@@ -49,12 +49,14 @@ from exportguard.api.schemas.cases import (
 )
 from exportguard.api.schemas.common import (
     ERRORS,
+    JSON_ERRORS,
     Amount,
     Count,
     EntityTypeName,
     ErrorBody,
     ErrorDetail,
     ErrorField,
+    HealthOut,
     IsoDate,
     Items,
     Line,
@@ -180,6 +182,7 @@ from exportguard.api.schemas.screening import (
 
 __all__ = [
     "ERRORS",
+    "JSON_ERRORS",
     "AcknowledgeRequest",
     "ActiveOut",
     "AddressOut",
@@ -246,6 +249,7 @@ __all__ = [
     "FactOut",
     "FeatureOut",
     "FieldChange",
+    "HealthOut",
     "HitOut",
     "HitReviewOut",
     "IdentifierOut",

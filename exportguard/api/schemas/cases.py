@@ -1,4 +1,9 @@
-"""Hit review cases (requests and answers)."""
+"""Hit review cases (requests and answers).
+
+The answers are the wire form of ``core.case_records``: :func:`case_out` and
+:func:`case_detail_out` make one from its record (the record's ``as_dict``), for the API's
+routes and the CLI's ``--json`` alike (tests/api/test_json_agreement.py checks they agree).
+"""
 
 from __future__ import annotations
 
@@ -11,8 +16,9 @@ from exportguard.api.schemas.common import IsoDate, Model, Num, Out, Page, Times
 from exportguard.api.schemas.lists import ListEntryOut
 from exportguard.api.schemas.monitoring import ClearanceOut
 from exportguard.api.schemas.screening import DetailOut
+from exportguard.core.case_records import CaseDetail, HitCase
 from exportguard.core.entities import EntityType
-from exportguard.core.hit_cases import CaseState, Disposition, Origin
+from exportguard.core.hit_cases import CaseState, Disposition, Origin, ReasonCode
 
 #: A hit case's version, sent back with a change (409 if it changed meanwhile).
 CaseVersion = Annotated[StrictInt | None, Field(ge=1, le=2**31 - 1)]
@@ -65,7 +71,6 @@ class CaseAssignRequest(Model):
     assignee: str | None = Field(max_length=200, description="A user name; null: nobody.")
     note: str = Field(default="", max_length=4000)
     version: CaseVersion = None
-
 
 
 class CaseQuery(Out):
@@ -171,3 +176,18 @@ class ReasonCodeOut(Out):
     code: str
     label: str
     dispositions: list[Disposition]
+
+
+def case_out(case: HitCase) -> CaseOut:
+    """The wire form of a case (as listed, as opened)."""
+    return CaseOut.model_validate(HitCase.as_dict(case))
+
+
+def case_detail_out(case: CaseDetail) -> CaseDetailOut:
+    """The wire form of a case in full: its history, the entry, the details, the clearance."""
+    return CaseDetailOut.model_validate(case.as_dict())
+
+
+def reason_code_out(reason: ReasonCode) -> ReasonCodeOut:
+    """The wire form of a reason code."""
+    return ReasonCodeOut.model_validate(reason.to_dict())

@@ -98,6 +98,12 @@ class Out(BaseModel):
         return {k: v for k, v in out.items() if k not in left_out}
 
 
+class HealthOut(BaseModel):
+    """Whether the service and its store answer (``/health``; 503 when ``unavailable``)."""
+
+    status: Literal["ok", "unavailable"]
+
+
 #: A number as the service gives it (an integer stays an integer: 1000, not 1000.0).
 Num = int | float
 #: A timestamp: ISO 8601, UTC (``2026-11-16T09:30:00+00:00``).
@@ -124,4 +130,11 @@ class Items(Out, Generic[Item]):
 
 ERRORS: dict[int | str, dict[str, Any]] = {
     code: {"model": ErrorBody} for code in (400, 401, 403, 404, 405, 409, 413, 422, 428, 429)
+}
+
+#: :data:`ERRORS` for a route whose success answer is not JSON (an HTML document): the
+#: errors stay JSON bodies (the route's own media type would be said otherwise).
+JSON_ERRORS: dict[int | str, dict[str, Any]] = {
+    code: {"content": {"application/json": {"schema": {"$ref": "#/components/schemas/ErrorBody"}}}}
+    for code in ERRORS
 }

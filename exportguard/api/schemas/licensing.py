@@ -19,6 +19,7 @@ from exportguard.api.schemas.common import (
     Timestamp,
 )
 from exportguard.core.licensing import AmendmentRequest, Conditions, Event, RequestStatus, State
+from exportguard.core.review_records import MisuseReport, Review
 
 
 class ConditionsBody(Model):
@@ -282,3 +283,13 @@ class ReviewOut(Out):
     closed_at: Timestamp | None
     actor: str
     data: dict[str, Any]
+
+
+def report_out(report: MisuseReport) -> ReportOut:
+    """The wire form of a misuse report (``GET``/``POST /reports``, ``report list --json``)."""
+    return ReportOut.model_validate(report.as_dict())
+
+
+def review_out(review: Review) -> ReviewOut:
+    """The wire form of a review (``GET /reviews``, ``report reviews --json``)."""
+    return ReviewOut.model_validate(review.as_dict())
