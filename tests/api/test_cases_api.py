@@ -232,3 +232,41 @@ def test_bad_input_is_a_4xx_naming_the_field(
 )
 def test_bad_inbox_filters_are_422(api: Api, query: str) -> None:
     error_of(api.client.get(f"/api/v1/cases?{query}", headers=api.as_("officer")), 422)
+
+
+def test_cases_from_a_batch_row_and_a_decision_read_back(api: Api) -> None:
+    """A case opened from a batch row or a decision party keeps the party as that origin
+    gave it (a row id, a role; no date of birth): GET answers it, with those fields."""
+    c, service = api.client, api.service
+    job = service.jobs.submit(
+        "id,name,country\nrow-7,NSO Group,IL\n", owner="officer", exporter=None, options={}
+    )
+    assert service.jobs.run_next("w1") == job
+    r = c.post(
+        "/api/v1/cases",
+        json={"origin": "batch", "ref": job, "entry_id": NSO, "row": "row-7"},
+        headers=api.as_("officer"),
+    )
+    assert r.status_code == 201, r.text
+    got = c.get(f"/api/v1/cases/{r.json()['id']}", headers=api.as_("officer"))
+    assert got.status_code == 200, got.text
+    query = got.json()["query"]
+    assert (query["name"], query["country"], query["row"]) == ("NSO Group", "IL", "row-7")
+    assert query.get("identifiers", []) == [] and query.get("birth_date") is None
+
+    decided = c.post(
+        "/api/v1/decide",
+        json={"items": ["4A005"], "to": "IL", "date": "2026-01-05", "regimes": ["us-ear"],
+              "end_users": ["NSO Group"]},
+        headers=api.as_("officer"),
+    )  # fmt: skip
+    assert decided.status_code in (200, 201), decided.text
+    r = c.post(
+        "/api/v1/cases",
+        json={"origin": "decision", "ref": decided.json()["decision_id"], "entry_id": NSO},
+        headers=api.as_("officer"),
+    )
+    assert r.status_code == 201, r.text
+    got = c.get(f"/api/v1/cases/{r.json()['id']}", headers=api.as_("officer"))
+    assert got.status_code == 200, got.text
+    assert got.json()["query"]["role"] == "end user"

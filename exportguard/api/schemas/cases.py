@@ -74,13 +74,18 @@ class CaseAssignRequest(Model):
 
 
 class CaseQuery(Out):
-    """The party as screened."""
+    """The party as screened, as its origin gave it: a screening gives the date of birth
+    and identifiers, a batch row its ``row`` id, a decision the party's ``role``."""
 
-    birth_date: str | None
+    birth_date: str | None = None
     country: str | None
-    identifiers: list[str]
+    identifiers: list[str] = []
     name: str
-    type: EntityType | None
+    type: EntityType | None = None
+    row: str | None = Field(default=None, description="batch: the row id.")
+    role: str | None = Field(
+        default=None, description="decision: the party's role (end user, consignee ...)."
+    )
 
 
 class CaseFeature(Out):
