@@ -252,7 +252,8 @@ def test_cases_from_a_batch_row_and_a_decision_read_back(api: Api) -> None:
     assert got.status_code == 200, got.text
     query = got.json()["query"]
     assert (query["name"], query["country"], query["row"]) == ("NSO Group", "IL", "row-7")
-    assert query.get("identifiers", []) == [] and query.get("birth_date") is None
+    assert query.get("identifiers", []) == []
+    assert query.get("birth_date") is None
 
     decided = c.post(
         "/api/v1/decide",

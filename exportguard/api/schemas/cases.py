@@ -79,7 +79,7 @@ class CaseQuery(Out):
 
     birth_date: str | None = None
     country: str | None
-    identifiers: list[str] = []
+    identifiers: list[str] = Field(default_factory=list)
     name: str
     type: EntityType | None = None
     row: str | None = Field(default=None, description="batch: the row id.")
