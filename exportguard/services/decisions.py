@@ -228,11 +228,6 @@ class Decisions:
             raise NotFound(f"no decision {decision_id!r}")
         return found
 
-    def decision(self, decision_id: str) -> dict[str, Any]:
-        """:meth:`stored` as a dict (``StoredDecision.as_dict``): the form
-        ``services.licensing`` still reads. Prefer :meth:`stored`."""
-        return dict(self.stored(decision_id).as_dict())
-
     def replay(self, decision_id: str) -> Decision:
         """Re-run a stored decision with the regime revisions and snapshots it used."""
         stored = self.stored(decision_id)
