@@ -11,10 +11,11 @@ from __future__ import annotations
 import hashlib
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
-from typing import Any
 
 from exportguard.core.audit import canonical
+from exportguard.core.decision_records import JsonObject
 from exportguard.core.entities import ListEntry
+from exportguard.core.list_records import FieldChange
 
 
 def entry_digest(entry: ListEntry) -> str:
@@ -28,7 +29,7 @@ class EntryDiff:
     removed: tuple[str, ...]
     changed: tuple[str, ...]
 
-    def to_dict(self) -> dict[str, Any]:
+    def to_dict(self) -> dict[str, list[str]]:
         return {
             "added": list(self.added),
             "removed": list(self.removed),
@@ -45,13 +46,13 @@ def diff_entries(old: Mapping[str, str], new: Mapping[str, str]) -> EntryDiff:
     )
 
 
-def field_changes(old: Mapping[str, Any], new: Mapping[str, Any]) -> list[dict[str, Any]]:
+def field_changes(old: JsonObject, new: JsonObject) -> list[FieldChange]:
     """What changed in one entry between two releases, field by field (its JSON form):
     ``[{"field": "aliases", "before": [...], "after": [...]}, ...]``, in field order; a
     field missing on one side is None there."""
     fields = list(dict.fromkeys([*old, *new]))
     return [
-        {"field": f, "before": old.get(f), "after": new.get(f)}
+        FieldChange(field=f, before=old.get(f), after=new.get(f))
         for f in fields
         if f != "id" and old.get(f) != new.get(f)
     ]
@@ -73,7 +74,7 @@ class Affected:
     reason: str
     proposal: str  # what ExportGuard proposes: suspend, review, alert, none
 
-    def to_dict(self) -> dict[str, Any]:
+    def to_dict(self) -> dict[str, str]:
         return {
             "kind": self.kind,
             "id": self.id,

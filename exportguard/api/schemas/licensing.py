@@ -94,7 +94,8 @@ class AmendmentRequestOut(Out):
     def of(cls, request: AmendmentRequest) -> AmendmentRequestOut:
         return cls(
             id=request.id, licence=request.licence, exporter=request.exporter,
-            conditions=ConditionsOut.model_validate(request.conditions.to_dict()), reason=request.reason,
+            conditions=ConditionsOut.model_validate(request.conditions.to_dict()),
+            reason=request.reason,
             requested_by=request.requested_by, requested_at=request.requested_at,
             based_on_version=request.based_on_version, status=request.status,
             decided_by=request.decided_by, decided_at=request.decided_at,
