@@ -26,7 +26,7 @@ import hashlib
 import json
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Literal, TypedDict
 
 from exportguard.core.decision_records import JsonObject
 
@@ -149,6 +149,27 @@ class Checkpoint:
     def to_dict(self) -> dict[str, object]:
         return {"seq": self.seq, "hash": self.hash, "at": self.at, "key_id": self.key_id,
                 "signature": self.signature}  # fmt: skip
+
+
+class SignedHead(TypedDict):
+    """A signed checkpoint of the chain's head as an auditor keeps it (JSON; the API's
+    ``SignedHead``): the checkpoint's ``seq``, ``hash``, ``at``, ``key_id`` and hex
+    ``signature``, with the public key (PEM; None: no key is configured)."""
+
+    format: Literal["exportguard-audit-head/1"]
+    seq: int
+    hash: str
+    at: str
+    key_id: str
+    signature: str
+    public_key: str | None
+
+
+def signed_head(checkpoint: Checkpoint, public_key: str | None) -> SignedHead:
+    """``checkpoint`` as an auditor keeps it, with ``public_key``."""
+    return SignedHead(format="exportguard-audit-head/1", seq=checkpoint.seq,
+                      hash=checkpoint.hash, at=checkpoint.at, key_id=checkpoint.key_id,
+                      signature=checkpoint.signature, public_key=public_key)  # fmt: skip
 
 
 def checkpoint_message(seq: int, hash: str) -> bytes:

@@ -20,7 +20,7 @@ import secrets
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
-from typing import TYPE_CHECKING, Literal, Protocol, TypedDict
+from typing import TYPE_CHECKING, Protocol
 
 from sqlalchemy import Connection
 
@@ -28,8 +28,10 @@ from exportguard.core.audit import (
     AuditRecord,
     Checkpoint,
     Problem,
+    SignedHead,
     check_anchors,
     checkpoint_message,
+    signed_head,
     verify,
     verify_segment,
 )
@@ -193,27 +195,6 @@ class Verification:
             "anchored": self.anchored,
             "problems": [{"seq": p.seq, "what": p.what} for p in self.problems],
         }
-
-
-class SignedHead(TypedDict):
-    """A signed checkpoint of the chain's head as an auditor keeps it (JSON; the API's
-    ``SignedHead``): the checkpoint's ``seq``, ``hash``, ``at``, ``key_id`` and hex
-    ``signature``, with the public key (PEM; None: no key is configured)."""
-
-    format: Literal["exportguard-audit-head/1"]
-    seq: int
-    hash: str
-    at: str
-    key_id: str
-    signature: str
-    public_key: str | None
-
-
-def signed_head(checkpoint: Checkpoint, public_key: str | None) -> SignedHead:
-    """``checkpoint`` as an auditor keeps it, with ``public_key``."""
-    return SignedHead(format="exportguard-audit-head/1", seq=checkpoint.seq,
-                      hash=checkpoint.hash, at=checkpoint.at, key_id=checkpoint.key_id,
-                      signature=checkpoint.signature, public_key=public_key)  # fmt: skip
 
 
 class AuditWriter:
