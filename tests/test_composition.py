@@ -81,9 +81,10 @@ def test_an_exporter_reaches_only_its_own_decisions(service: ExportGuard) -> Non
     mine = service.for_actor(Actor("acme", "exporter", "Acme Cyber"))
     made = mine.decisions.decide(DecisionInput(items=["4D004"], to="FR", on=date(2021, 11, 24)))
     assert mine.decisions.stored(made.decision_id).actor == "acme"
-    assert service.for_actor(Actor("olga", "officer")).decisions.decision(made.decision_id)
+    officer = service.for_actor(Actor("olga", "officer"))
+    assert officer.decisions.stored(made.decision_id).decision_id == made.decision_id
     colleague = service.for_actor(Actor("acme2", "exporter", "Acme Cyber"))
     with pytest.raises(NotFound):
-        colleague.decisions.decision(made.decision_id)
+        colleague.decisions.stored(made.decision_id)
     with pytest.raises(NotFound):
         colleague.decisions.replay(made.decision_id)

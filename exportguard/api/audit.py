@@ -3,7 +3,7 @@ signed heads), signed heads, and a screening certificate."""
 
 from __future__ import annotations
 
-from typing import Annotated, Any, Literal
+from typing import Annotated, Literal
 
 from fastapi import APIRouter, Query
 from fastapi.responses import HTMLResponse
@@ -26,50 +26,51 @@ def audit(
     order: Annotated[Literal["oldest", "newest"], Query()] = "oldest",
     limit: Limit = 50,
     offset: Offset = 0,
-) -> dict[str, Any]:
+) -> s.Page[s.AuditRecordOut]:
     """Audit records, a page at a time (read in O(page)), filtered by kind, subject, actor."""
     records, total = who.service.audit.page(
         limit=limit, offset=offset, kind=kind, subject=subject, actor=actor,
         newest_first=order == "newest",
     )  # fmt: skip
-    return {"items": [r.to_dict() for r in records], "total": total, "limit": limit,
-            "offset": offset}  # fmt: skip
+    items = [s.AuditRecordOut.model_validate(r.to_dict()) for r in records]
+    return s.Page[s.AuditRecordOut](items=items, total=total, limit=limit, offset=offset)
 
 
 @router.get(
     "/audit/verify", tags=["audit"], dependencies=[throttled("audit_verify")],
     response_model=s.VerifyOut,
 )
-def audit_verify(who: Caller = allowed("read_audit")) -> dict[str, Any]:
+def audit_verify(who: Caller = allowed("read_audit")) -> s.VerifyOut:
     """Re-compute the chain and check it against every signed checkpoint."""
-    return who.service.audit.verify().to_dict()
+    return s.VerifyOut.model_validate(who.service.audit.verify().to_dict())
 
 
 @router.post(
     "/audit/verify", tags=["audit"], dependencies=[throttled("audit_verify")],
     response_model=s.VerifyOut,
 )
-def audit_verify_kept(body: s.VerifyRequest, who: Caller = allowed("read_audit")) -> dict[str, Any]:
+def audit_verify_kept(body: s.VerifyRequest, who: Caller = allowed("read_audit")) -> s.VerifyOut:
     """As GET, and also against a head an auditor kept (and their copy of the public key)."""
-    return who.service.audit.verify(kept_head=body.head, public_key=body.public_key).to_dict()
+    found = who.service.audit.verify(kept_head=body.head, public_key=body.public_key)
+    return s.VerifyOut.model_validate(found.to_dict())
 
 
 @router.get("/audit/head", tags=["audit"], response_model=s.SignedHead)
-def audit_last_head(who: Caller = allowed("read_audit")) -> dict[str, Any]:
+def audit_last_head(who: Caller = allowed("read_audit")) -> s.SignedHead:
     """The newest signed checkpoint (404 if none yet), with the public key."""
-    return who.service.audit.last_head()
+    return s.SignedHead.model_validate(who.service.audit.last_head())
 
 
 @router.post("/audit/head", tags=["audit"], response_model=s.SignedHead)
-def audit_head(who: Caller = allowed("read_audit")) -> dict[str, Any]:
+def audit_head(who: Caller = allowed("read_audit")) -> s.SignedHead:
     """Sign the chain's head now and return it with the public key, for an auditor to keep
     outside this system."""
-    return who.service.audit.head()
+    return s.SignedHead.model_validate(who.service.audit.head())
 
 
 @router.get("/audit/{seq}", tags=["audit"], response_model=s.AuditRecordOut)
-def audit_record(seq: Seq, who: Caller = allowed("read_audit")) -> dict[str, Any]:
-    return who.service.audit.get(seq).to_dict()
+def audit_record(seq: Seq, who: Caller = allowed("read_audit")) -> s.AuditRecordOut:
+    return s.AuditRecordOut.model_validate(who.service.audit.get(seq).to_dict())
 
 
 @router.get(

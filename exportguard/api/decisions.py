@@ -6,7 +6,7 @@ counterparties."""
 from __future__ import annotations
 
 from datetime import date
-from typing import Annotated, Any
+from typing import Annotated
 
 from fastapi import APIRouter, Query
 
@@ -23,7 +23,7 @@ router = APIRouter(prefix="/api/v1", responses=s.ERRORS)
 
 
 @router.post("/decide", tags=["decisions"], response_model=s.DecisionOut)
-def decide(body: s.DecideRequest, who: Caller = allowed("decide")) -> dict[str, Any]:
+def decide(body: s.DecideRequest, who: Caller = allowed("decide")) -> s.DecisionOut:
     """Decide an export under the regimes; every reason with its source and certainty. A
     listed-party match says whether a reviewed false positive clears it (``match.review``);
     the verdict counts it all the same."""
@@ -45,7 +45,7 @@ def decide(body: s.DecideRequest, who: Caller = allowed("decide")) -> dict[str, 
         region=body.region,
     )
     decision = who.service.decisions.decide(question)
-    return who.service.cases.review_decision(decision.to_dict())
+    return s.DecisionOut.model_validate(who.service.cases.review_decision(decision.to_dict()))
 
 
 def _decision_visible(who: Caller, decision_id: str) -> StoredDecision:
@@ -58,35 +58,30 @@ def decision(decision_id: str, who: CallerDep) -> s.StoredDecisionOut:
 
 
 @router.post("/decisions/{decision_id}/replay", tags=["decisions"], response_model=s.ReplayOut)
-def replay(decision_id: str, who: Caller = allowed("decide")) -> dict[str, Any]:
+def replay(decision_id: str, who: Caller = allowed("decide")) -> s.ReplayOut:
     """Re-run with the regime revisions and snapshots the decision used."""
     stored = _decision_visible(who, decision_id)
     again = who.service.decisions.replay(decision_id).to_dict()
     same = stored.same_answer(again)
-    return {"same": same, "decision": again}
+    return s.ReplayOut.model_validate({"same": same, "decision": again})
 
 
 @router.get("/regimes", tags=["regimes"], response_model=s.Page[s.RegimeRow])
-def regimes(who: Caller = allowed("read_regimes")) -> dict[str, Any]:
+def regimes(who: Caller = allowed("read_regimes")) -> s.Page[s.RegimeRow]:
     found = who.service.decisions.regimes().values()
     items = [
-        {
-            "id": r.id,
-            "name": r.name,
-            "revision": r.revision,
-            "digest": r.digest,
-            "covers_from": r.covers_from.isoformat(),
-        }
+        s.RegimeRow(id=r.id, name=r.name, revision=r.revision, digest=r.digest,
+                    covers_from=r.covers_from)
         for r in found
-    ]
-    return page(items, 200, 0)
+    ]  # fmt: skip
+    return s.Page[s.RegimeRow].model_validate(page(items, 200, 0))
 
 
 @router.get("/regimes/{regime_id}", tags=["regimes"], response_model=s.RegimeView)
 def regime(
     regime_id: str, as_of: date | None = None, who: Caller = allowed("read_regimes")
-) -> dict[str, Any]:
-    return who.service.decisions.regime_view(regime_id, as_of)
+) -> s.RegimeView:
+    return s.RegimeView.model_validate(who.service.decisions.regime_view(regime_id, as_of))
 
 
 @router.get("/regimes/{regime_id}/diff", tags=["regimes"], response_model=s.RegimeDiffOut)
@@ -95,17 +90,19 @@ def regime_diff(
     since: Annotated[date, Query(alias="from")],
     until: Annotated[date, Query(alias="to")],
     who: Caller = allowed("read_regimes"),
-) -> dict[str, Any]:
-    return who.service.decisions.regime_diff(regime_id, since, until)
+) -> s.RegimeDiffOut:
+    found = who.service.decisions.regime_diff(regime_id, since, until)
+    return s.RegimeDiffOut.model_validate(found)
 
 
 @router.get("/regimes/{regime_id}/map", tags=["regimes"], response_model=s.EligibilityMapOut)
 def regime_map(
     regime_id: str, as_of: date | None = None, who: Caller = allowed("read_regimes")
-) -> dict[str, Any]:
+) -> s.EligibilityMapOut:
     """Per country, the regime's verdict for its cyber items to a government end user for
     law enforcement, as of a date: the data behind the eligibility world map."""
-    return who.service.decisions.eligibility_map(regime_id, as_of)
+    found = who.service.decisions.eligibility_map(regime_id, as_of)
+    return s.EligibilityMapOut.model_validate(found)
 
 
 # --- impact --------------------------------------------------------------------------------
@@ -115,8 +112,10 @@ def regime_map(
     "/impact/regime", tags=["impact"], dependencies=[throttled("impact")],
     response_model=s.RegimeImpactOut,
 )
-def impact_regime(body: s.RegimeImpactRequest, who: Caller = allowed("impact")) -> dict[str, Any]:
-    return who.service.impact.regime(
+def impact_regime(
+    body: s.RegimeImpactRequest, who: Caller = allowed("impact")
+) -> s.RegimeImpactOut:
+    found = who.service.impact.regime(
         body.regime,
         since=body.since,
         until=body.until,
@@ -124,11 +123,13 @@ def impact_regime(body: s.RegimeImpactRequest, who: Caller = allowed("impact")) 
         to_revision=body.to_revision,
         dry_run=body.dry_run,
     )
+    return s.RegimeImpactOut.model_validate(found)
 
 
 @router.post(
     "/impact/lists", tags=["impact"], dependencies=[throttled("impact")],
     response_model=s.ListImpactOut,
 )
-def impact_lists(body: s.ListImpactRequest, who: Caller = allowed("impact")) -> dict[str, Any]:
-    return who.service.impact.lists(body.since, body.until, dry_run=body.dry_run)
+def impact_lists(body: s.ListImpactRequest, who: Caller = allowed("impact")) -> s.ListImpactOut:
+    found = who.service.impact.lists(body.since, body.until, dry_run=body.dry_run)
+    return s.ListImpactOut.model_validate(found)

@@ -6,13 +6,13 @@ reaches its own company's licences (others' are 404); the events a role may appl
 from __future__ import annotations
 
 from datetime import date
-from typing import Annotated, Any
+from typing import Annotated
 
 from fastapi import APIRouter, Header, Path, Query, Response
 
 from exportguard.api import schemas as s
 from exportguard.api.common import Limit, Offset, exporter_for, page
-from exportguard.api.schemas.licensing import report_out, review_out
+from exportguard.api.schemas.licensing import licence_out, licence_row, report_out, review_out
 from exportguard.core.licensing import Event, Licence
 from exportguard.core.permissions import owns, require_event
 from exportguard.edge.auth import Caller, allowed
@@ -39,30 +39,16 @@ def licences(
     exporter: str | None = None,
     limit: Limit = 50,
     offset: Offset = 0,
-) -> dict[str, Any]:
+) -> s.Page[s.LicenceRow]:
     scope = who.actor.exporter if who.actor.is_exporter else exporter
     found = who.service.licensing.find(exporter=scope, state=state, regime=regime)
-    items = [
-        {
-            "id": x.id,
-            "exporter": x.exporter,
-            "kind": x.kind,
-            "regime": x.regime,
-            "state": x.state.value,
-            "items": list(x.items),
-            "destination": x.destination,
-            "end_user": x.end_user,
-            "version": x.version,
-        }
-        for x in found
-    ]
-    return page(items, limit, offset)
+    return s.Page[s.LicenceRow].model_validate(page([licence_row(x) for x in found], limit, offset))
 
 
 @router.post("/licences", status_code=201, tags=["licences"], response_model=s.LicenceOut)
 def apply_licence(
     body: s.ApplicationRequest, response: Response, who: Caller = allowed("apply")
-) -> dict[str, Any]:
+) -> s.LicenceOut:
     """Open a draft application (an exporter applies for its own company)."""
     lic = who.service.licensing.apply(
         exporter=exporter_for(who, body.exporter),
@@ -80,7 +66,7 @@ def apply_licence(
     )
     response.headers["Location"] = f"/api/v1/licences/{lic.id}"
     response.headers["ETag"] = f'"{lic.version}"'
-    return who.service.licensing.view(lic.id)
+    return licence_out(who.service.licensing.view(lic.id))
 
 
 @router.get("/licences/{licence_id}", tags=["licences"], response_model=s.LicenceOut)
@@ -89,11 +75,11 @@ def licence(
     response: Response,
     who: Caller = allowed("read_licences"),
     as_of: date | None = None,
-) -> dict[str, Any]:
+) -> s.LicenceOut:
     """A licence with its events, conditions, shipments and balance; ETag = version."""
     lic = _licence_or_404(who, licence_id)
     response.headers["ETag"] = f'"{lic.version}"'
-    return who.service.licensing.view(licence_id, as_of)
+    return licence_out(who.service.licensing.view(licence_id, as_of))
 
 
 @router.post("/licences/{licence_id}/events", tags=["licences"], response_model=s.LicenceOut)
@@ -103,7 +89,7 @@ def licence_event(
     response: Response,
     who: Caller = allowed("read_licences"),
     if_match: Annotated[str | None, Header()] = None,
-) -> dict[str, Any]:
+) -> s.LicenceOut:
     """Apply an event (submit, review, approve, refuse, suspend, revoke ...). Send the
     version you read (``If-Match`` or ``version``): 409 if someone changed it since."""
     current = _licence_or_404(who, licence_id)
@@ -128,13 +114,13 @@ def licence_event(
         expected_version=version,
     )
     response.headers["ETag"] = f'"{lic.version}"'
-    return who.service.licensing.view(licence_id)
+    return licence_out(who.service.licensing.view(licence_id))
 
 
 @router.post(
     "/licences/{licence_id}/shipments", status_code=201, tags=["licences"], response_model=s.ShipOut
 )
-def ship(licence_id: str, body: s.ShipmentRequest, who: Caller = allowed("ship")) -> dict[str, Any]:
+def ship(licence_id: str, body: s.ShipmentRequest, who: Caller = allowed("ship")) -> s.ShipOut:
     """Record a shipment; 422 with every reason if the licence does not cover it."""
     _licence_or_404(who, licence_id)
     left = who.service.licensing.ship(
@@ -145,7 +131,7 @@ def ship(licence_id: str, body: s.ShipmentRequest, who: Caller = allowed("ship")
         end_user=body.end_user,
         end_use=body.end_use,
     )
-    return {"licence": licence_id, "balance": left}
+    return s.ShipOut.model_validate({"licence": licence_id, "balance": left})
 
 
 # --- amendment requests -------------------------------------------------------------------

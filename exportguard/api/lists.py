@@ -4,7 +4,7 @@ files, and what changed between two snapshots."""
 from __future__ import annotations
 
 from datetime import date
-from typing import Annotated, Any
+from typing import Annotated
 
 from fastapi import APIRouter, File, Form, Query, UploadFile
 
@@ -24,19 +24,21 @@ def snapshots(
     source: str | None = None,
     limit: Limit = 50,
     offset: Offset = 0,
-) -> dict[str, Any]:
+) -> s.Page[s.SnapshotOut]:
     """Snapshots with where their date came from, whether retired, and which are current."""
     current = {x.id for x in who.service.snapshots_in_force()}
-    items = [x.to_dict() | {"current": x.id in current} for x in who.service.snapshots(source)]
-    return page(items, limit, offset)
+    items = [s.SnapshotOut.model_validate(x.to_dict() | {"current": x.id in current})
+             for x in who.service.snapshots(source)]  # fmt: skip
+    return s.Page[s.SnapshotOut].model_validate(page(items, limit, offset))
 
 
 @router.post("/lists/snapshots/{snapshot_id}/retire", tags=["lists"], response_model=s.SnapshotOut)
 def retire_snapshot(
     snapshot_id: Seq, body: s.RetireRequest, who: Caller = allowed("import_lists")
-) -> dict[str, Any]:
+) -> s.SnapshotOut:
     """Stop screening against a snapshot (admin; audited); it stays stored for replays."""
-    return who.service.retire_snapshot(snapshot_id, reason=body.reason).to_dict()
+    retired = who.service.retire_snapshot(snapshot_id, reason=body.reason)
+    return s.SnapshotOut.model_validate(retired.to_dict())
 
 
 @router.post("/lists/import", tags=["lists"], response_model=s.ListImportOut)
@@ -48,7 +50,7 @@ async def import_lists(
                          "from an uploaded file's name); not after today."),
     ] = None,
     who: Caller = allowed("import_lists"),
-) -> dict[str, Any]:
+) -> s.ListImportOut:
     """Upload official list files (format detected); one snapshot per file or set."""
     sources = []
     for upload in files:
@@ -57,7 +59,7 @@ async def import_lists(
             raise InvalidInput(f"{upload.filename}: larger than {MAX_UPLOAD} bytes", field="files")
         sources.append(SourceFile(upload.filename or "upload", data))
     report = who.service.import_files(sources, published=published, dates_from_paths=False)
-    return {
+    return s.ListImportOut.model_validate({
         "snapshots": [
             {
                 "id": r.snapshot.id,
@@ -73,7 +75,7 @@ async def import_lists(
         "alerts": len(report.alerts),
         "summary": report.summary(),
         "impacts": list(report.impacts),
-    }
+    })
 
 
 @router.get(
@@ -84,6 +86,6 @@ def lists_diff(
     since: Annotated[int, Query(alias="from", ge=1, le=2**62)],
     until: Annotated[int, Query(alias="to", ge=1, le=2**62)],
     who: Caller = allowed("read_lists"),
-) -> dict[str, Any]:
+) -> s.ListDiffOut:
     """Entries added, removed and changed between two snapshots of one list."""
-    return who.service.snapshot_diff(since, until)
+    return s.ListDiffOut.model_validate(who.service.snapshot_diff(since, until))

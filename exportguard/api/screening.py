@@ -3,8 +3,6 @@ CSV of parties, run in the background; an exporter sees its own jobs only)."""
 
 from __future__ import annotations
 
-from typing import Any
-
 from fastapi import APIRouter, Response
 from fastapi.responses import PlainTextResponse
 
@@ -18,7 +16,7 @@ router = APIRouter(prefix="/api/v1", responses=s.ERRORS)
 
 
 @router.post("/screen", tags=["screening"], response_model=s.ScreenResponse)
-def screen(body: s.ScreenRequest, who: Caller = allowed("screen")) -> dict[str, Any]:
+def screen(body: s.ScreenRequest, who: Caller = allowed("screen")) -> s.ScreenResponse:
     """Screen one party against every list snapshot in force (as of a date). Each hit says
     whether a reviewed false positive clears it (``review``: the same party, the same
     version of the entry; ``cleared_hits``, ``open_hits``); ``profiles`` groups the hits by
@@ -35,7 +33,7 @@ def screen(body: s.ScreenRequest, who: Caller = allowed("screen")) -> dict[str, 
         sources=body.sources,
         lists=body.lists,
     )
-    return who.service.cases.review(result)
+    return s.ScreenResponse.model_validate(who.service.cases.review(result))
 
 
 @router.post(
@@ -70,9 +68,10 @@ def _job_or_404(who: Caller, job_id: str) -> Job:
 
 
 @router.get("/jobs", tags=["screening"], response_model=s.Page[s.JobOut])
-def jobs(who: CallerDep, limit: Limit = 50, offset: Offset = 0) -> dict[str, Any]:
+def jobs(who: CallerDep, limit: Limit = 50, offset: Offset = 0) -> s.Page[s.JobOut]:
     """Batch jobs (an exporter sees its own)."""
-    return page([_job(j) for j in who.service.jobs.find()], limit, offset)
+    found = [_job(j) for j in who.service.jobs.find()]
+    return s.Page[s.JobOut].model_validate(page(found, limit, offset))
 
 
 @router.get("/jobs/{job_id}", tags=["screening"], response_model=s.JobOut)

@@ -92,8 +92,10 @@ def licence_show(
 
     def action() -> None:
         view = open_service().licensing.view(licence_id, parse_date(as_of, "as_of"))
-        if as_json:
-            print_json(view)
+        if as_json:  # the API's LicenceOut
+            from exportguard.api.schemas.licensing import licence_out
+
+            print_json(licence_out(view).model_dump(mode="json", by_alias=True))
             return
         styled(
             f"[bold]{esc(view['id'])}[/] "
@@ -135,21 +137,10 @@ def licence_list(
 
     def action() -> None:
         found = open_service().licensing.find(exporter=exporter, state=state)
-        rows = [
-            {
-                "id": x.id,
-                "exporter": x.exporter,
-                "kind": x.kind,
-                "regime": x.regime,
-                "state": x.state.value,
-                "items": list(x.items),
-                "destination": x.destination,
-                "end_user": x.end_user,
-            }
-            for x in found
-        ]
-        if as_json:
-            print_json(rows)
+        if as_json:  # the API's LicenceRow, as GET /licences lists them
+            from exportguard.api.schemas.licensing import licence_row
+
+            print_json([licence_row(x).model_dump(mode="json", by_alias=True) for x in found])
             return
         t = make_table("id", "state", "kind", "regime", "items", "to", "end user", "exporter")
         for x in found:

@@ -193,14 +193,17 @@ def lists_diff(
             f"{len(diff['changed'])} changed",
             highlight=False,
         )
-        for kind in ("added", "removed", "changed"):
-            for e in diff[kind][:limit]:
+        changes = {e["id"]: e["changes"] for e in diff["changed"]}
+        groups = (("added", diff["added"]), ("removed", diff["removed"]),
+                  ("changed", diff["changed"]))  # fmt: skip
+        for kind, entries in groups:
+            for e in entries[:limit]:
                 say(f"  {kind[0].upper()} {e['id']} {e['name']}")
-                for c in e.get("changes", []):
+                for c in changes.get(e["id"], []) if kind == "changed" else []:
                     before, after = _differing(c["before"], c["after"])
                     say(f"      {c['field']}: {before} -> {after}")
-            if len(diff[kind]) > limit:
-                say(f"  ... {len(diff[kind]) - limit} more {kind} (--limit, or --json)")
+            if len(entries) > limit:
+                say(f"  ... {len(entries) - limit} more {kind} (--limit, or --json)")
 
     run(action)
 

@@ -1,7 +1,7 @@
 """Commands for misuse reports, the review queue, and the impact of list and rule changes
 (on the ``report`` and ``impact`` groups of ``cli/cases.py``)."""
 
-from typing import Annotated, Any
+from typing import Annotated
 
 import typer
 
@@ -15,6 +15,7 @@ from exportguard.cli.common import (
     run,
     say,
 )
+from exportguard.core.impact import ListImpactJson, RegimeImpactJson
 
 # --- misuse reports and reviews --------------------------------------------------------------
 
@@ -125,7 +126,7 @@ def review_close(
 # --- impact -----------------------------------------------------------------------------------
 
 
-def _print_impact(result: dict[str, Any], as_json: bool) -> None:
+def _print_impact(result: ListImpactJson | RegimeImpactJson, as_json: bool) -> None:
     if as_json:
         print_json(result)
         return

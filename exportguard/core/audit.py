@@ -26,7 +26,9 @@ import hashlib
 import json
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Literal, TypedDict
+
+from exportguard.core.decision_records import JsonObject
 
 GENESIS = "0" * 64
 
@@ -42,7 +44,8 @@ class AuditRecord:
     prev_hash: str
     hash: str
 
-    def to_dict(self) -> dict[str, Any]:
+    def to_dict(self) -> dict[str, object]:
+        """The JSON form: every field by its name (the API's ``AuditRecordOut``)."""
         return {
             "seq": self.seq,
             "at": self.at,
@@ -55,7 +58,7 @@ class AuditRecord:
         }
 
 
-def canonical(value: Any) -> str:
+def canonical(value: object) -> str:
     """The one JSON text of a value that hashes are computed over."""
     return json.dumps(value, sort_keys=True, separators=(",", ":"), ensure_ascii=False, default=str)
 
@@ -66,7 +69,7 @@ def digest(
     actor: str,
     kind: str,
     subject: str,
-    payload: Mapping[str, Any],
+    payload: JsonObject,
     prev_hash: str,
 ) -> str:
     return digest_of_text(seq, at, actor, kind, subject, canonical(payload), prev_hash)
@@ -96,7 +99,7 @@ def link(
     actor: str,
     kind: str,
     subject: str,
-    payload: Mapping[str, Any],
+    payload: JsonObject,
 ) -> AuditRecord:
     """The record that follows ``prev`` (``None``: the first record)."""
     seq = prev.seq + 1 if prev else 1
@@ -143,9 +146,30 @@ class Checkpoint:
     key_id: str
     signature: str  # hex
 
-    def to_dict(self) -> dict[str, Any]:
+    def to_dict(self) -> dict[str, object]:
         return {"seq": self.seq, "hash": self.hash, "at": self.at, "key_id": self.key_id,
                 "signature": self.signature}  # fmt: skip
+
+
+class SignedHead(TypedDict):
+    """A signed checkpoint of the chain's head as an auditor keeps it (JSON; the API's
+    ``SignedHead``): the checkpoint's ``seq``, ``hash``, ``at``, ``key_id`` and hex
+    ``signature``, with the public key (PEM; None: no key is configured)."""
+
+    format: Literal["exportguard-audit-head/1"]
+    seq: int
+    hash: str
+    at: str
+    key_id: str
+    signature: str
+    public_key: str | None
+
+
+def signed_head(checkpoint: Checkpoint, public_key: str | None) -> SignedHead:
+    """``checkpoint`` as an auditor keeps it, with ``public_key``."""
+    return SignedHead(format="exportguard-audit-head/1", seq=checkpoint.seq,
+                      hash=checkpoint.hash, at=checkpoint.at, key_id=checkpoint.key_id,
+                      signature=checkpoint.signature, public_key=public_key)  # fmt: skip
 
 
 def checkpoint_message(seq: int, hash: str) -> bytes:

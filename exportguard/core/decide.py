@@ -34,7 +34,6 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from dataclasses import replace
 from datetime import date
-from typing import Any
 
 from exportguard.core.decide_findings import (
     Finding,
@@ -54,6 +53,7 @@ from exportguard.core.decision_model import (
     Reason,
     RegimeDecision,
 )
+from exportguard.core.decision_records import JsonObject
 from exportguard.core.regimes import (
     Outcome,
     Regime,
@@ -330,7 +330,7 @@ def decide(
     request: DecisionRequest,
     regimes: Sequence[Regime],
     screenings: Sequence[PartyScreening],
-    versions: Mapping[str, Any],
+    versions: JsonObject,
     *,
     lists: Sequence[LoadedList] = (),
     decision_id: str = "",

@@ -6,14 +6,14 @@ certainty), memoised on the regime where they are the regime's own words.
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Any
 
 from exportguard.core.decision_model import (
     DecisionRequest,
     Reason,
 )
+from exportguard.core.decision_records import JsonObject
 from exportguard.core.regimes import (
     FIELD_NAMES,
     Outcome,
@@ -29,7 +29,7 @@ def make_reason(
     outcome: Outcome,
     extra_facts: Sequence[str] = (),
     text: str | None = None,
-    match: Mapping[str, Any] | None = None,
+    match: JsonObject | None = None,
     verdict: Verdict | None = None,
     *,
     shared: bool = False,

@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
+from exportguard.core.decision_records import JsonObject
 from exportguard.core.hits import Hit
 from exportguard.core.regimes import (
     Verdict,
@@ -32,7 +33,7 @@ class Party:
     name: str
     country: str | None = None
 
-    def to_dict(self) -> dict[str, Any]:
+    def to_dict(self) -> dict[str, str | None]:
         return {"role": self.role, "name": self.name, "country": self.country}
 
 
@@ -67,7 +68,7 @@ class DecisionRequest:
     def end_users(self) -> tuple[str, ...]:
         return tuple(p.name for p in self.parties if p.role == "end user")
 
-    def to_dict(self) -> dict[str, Any]:
+    def to_dict(self) -> dict[str, object]:
         return {
             "items": list(self.items), "destination": self.destination,
             "date": self.on.isoformat(), "parties": [p.to_dict() for p in self.parties],
@@ -129,10 +130,10 @@ class Reason:
     certainty: str
     verdict: Verdict | None = None
     facts: tuple[str, ...] = ()
-    match: Mapping[str, Any] | None = None
+    match: JsonObject | None = None
 
-    def to_dict(self) -> dict[str, Any]:
-        out: dict[str, Any] = {
+    def to_dict(self) -> dict[str, object]:
+        out: dict[str, object] = {
             "rule": self.rule, "text": self.text, "source": self.source,
             "certainty": self.certainty,
             "verdict": self.verdict.label if self.verdict is not None else None,
@@ -158,7 +159,7 @@ class RegimeDecision:
     applies: bool | None = True
     missing_lists: tuple[str, ...] = ()
 
-    def to_dict(self) -> dict[str, Any]:
+    def to_dict(self) -> dict[str, object]:
         return {
             "id": self.id, "revision": self.revision, "digest": self.digest,
             "verdict": self.verdict.label, "certainty": self.certainty,
@@ -174,7 +175,7 @@ class Decision:
     verdict: Verdict
     regimes: tuple[RegimeDecision, ...]
     request: DecisionRequest
-    versions: Mapping[str, Any]
+    versions: JsonObject
     decision_id: str
     screenings: tuple[PartyScreening, ...] = field(default=())
     certainty: str = "P"
@@ -185,7 +186,7 @@ class Decision:
         decisions with one fingerprint must give the same answer."""
         return fingerprint(self.request, self.versions)
 
-    def to_dict(self) -> dict[str, Any]:
+    def to_dict(self) -> dict[str, object]:
         return {
             "decision_id": self.decision_id,
             "fingerprint": self.fingerprint,
@@ -197,7 +198,7 @@ class Decision:
         }
 
 
-def fingerprint(request: DecisionRequest, versions: Mapping[str, Any]) -> str:
+def fingerprint(request: DecisionRequest, versions: JsonObject) -> str:
     """A digest of ``request`` and ``versions`` (see :attr:`Decision.fingerprint`)."""
     canonical = json.dumps(
         {"request": request.to_dict(), "versions": versions}, sort_keys=True, default=str

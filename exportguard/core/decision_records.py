@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
+from typing import TypedDict
 
 
 @dataclass(frozen=True, slots=True)
@@ -24,6 +25,19 @@ class RegimeRevision:
 
 #: A JSON object as stored (decoded): its values are JSON values.
 JsonObject = Mapping[str, object]
+
+
+class EngineVersions(TypedDict):
+    """Every version besides regimes and lists that can change a decision's answer (a
+    decision's ``versions`` has them): the package's, the screening index format's, the
+    matcher's and the decision screening's thresholds (0 to 1), and a digest of the
+    vocabularies names are normalised with."""
+
+    exportguard: str
+    index_format: int
+    matcher_threshold: float
+    screening_threshold: float
+    vocabulary: str
 
 
 @dataclass(frozen=True, slots=True)

@@ -68,9 +68,9 @@ class Address:
     country: str | None = None
     note: str | None = None
 
-    def to_dict(self) -> dict[str, Any]:
+    def to_dict(self) -> dict[str, object]:
         """Every field; ``note`` only when set."""
-        out: dict[str, Any] = {
+        out: dict[str, object] = {
             "full": self.full, "street": self.street, "city": self.city,
             "region": self.region, "postal_code": self.postal_code, "country": self.country,
         }  # fmt: skip
@@ -150,10 +150,10 @@ class Identifier:
     known_expired: bool = False
     invalid: bool = False
 
-    def to_dict(self) -> dict[str, Any]:
+    def to_dict(self) -> dict[str, object]:
         """``kind``, ``value`` and ``country`` always, every other field only when set (a
         row stored before those fields existed serialises as it did: same digest)."""
-        out: dict[str, Any] = {"kind": self.kind, "value": self.value, "country": self.country}
+        out: dict[str, object] = {"kind": self.kind, "value": self.value, "country": self.country}
         for name in _IDENTIFIER_OPTIONAL:
             got = getattr(self, name)
             if got:
@@ -254,7 +254,7 @@ class ListEntry:
             return False
         return not (self.listed_until is not None and on > self.listed_until)
 
-    def to_dict(self) -> dict[str, Any]:
+    def to_dict(self) -> dict[str, object]:
         """A JSON-ready dict (dates as ISO strings, enums as values), keys in field order;
         the optional fields (:data:`_ENTRY_OPTIONAL`) only when set, so a row stored before
         one existed serialises as it did (same digest).
@@ -430,7 +430,7 @@ class Snapshot:
     def retired(self) -> bool:
         return self.retired_at is not None
 
-    def to_dict(self) -> dict[str, Any]:
+    def to_dict(self) -> dict[str, object]:
         """JSON-ready form: the CLI's ``--json`` and the API's body alike."""
         return {
             "id": self.id, "source": self.source, "format": self.format,

@@ -6,10 +6,10 @@ as (:func:`entry_dict`, :func:`entry_info`)."""
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, replace
 from datetime import date
-from typing import Any
+from typing import TypedDict
 
 from exportguard.core.entities import EntityType, ListEntry
 from exportguard.core.identifiers import match_form
@@ -94,7 +94,28 @@ def group_rows(hits: Iterable[Hit]) -> list[Hit]:
 
 
 
-def entry_dict(entry: ListEntry) -> dict[str, Any]:
+class EntryInfoJson(TypedDict):
+    """What the name index keeps of an entry (JSON; :func:`entry_info` reads it back):
+    dates ``YYYY-MM-DD``, ``type`` an ``EntityType`` value, ``identifiers`` in the form
+    screening compares."""
+
+    id: str
+    source: str
+    list_name: str
+    type: str
+    name: str
+    countries: Sequence[str]
+    birth_dates: Sequence[str]
+    identifiers: list[str]
+    programs: Sequence[str]
+    listed_from: str | None
+    listed_until: str | None
+    citation: str | None
+    licence_requirement: str | None
+    licence_policy: str | None
+
+
+def entry_dict(entry: ListEntry) -> EntryInfoJson:
     return {
         "id": entry.id, "source": entry.source, "list_name": entry.list_name,
         "type": str(entry.type), "name": entry.name, "countries": entry.countries,
@@ -110,7 +131,7 @@ def entry_dict(entry: ListEntry) -> dict[str, Any]:
     }  # fmt: skip
 
 
-def entry_info(d: dict[str, Any]) -> EntryInfo:
+def entry_info(d: EntryInfoJson) -> EntryInfo:
     return EntryInfo(
         id=d["id"], source=d["source"], list_name=d["list_name"], type=EntityType(d["type"]),
         name=d["name"], countries=tuple(d["countries"]), birth_dates=tuple(d["birth_dates"]),

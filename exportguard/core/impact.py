@@ -11,10 +11,12 @@ from __future__ import annotations
 import hashlib
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
-from typing import Any
+from typing import Literal, NotRequired, TypedDict
 
 from exportguard.core.audit import canonical
+from exportguard.core.decision_records import JsonObject
 from exportguard.core.entities import ListEntry
+from exportguard.core.list_records import FieldChange
 
 
 def entry_digest(entry: ListEntry) -> str:
@@ -28,7 +30,7 @@ class EntryDiff:
     removed: tuple[str, ...]
     changed: tuple[str, ...]
 
-    def to_dict(self) -> dict[str, Any]:
+    def to_dict(self) -> dict[str, list[str]]:
         return {
             "added": list(self.added),
             "removed": list(self.removed),
@@ -45,13 +47,13 @@ def diff_entries(old: Mapping[str, str], new: Mapping[str, str]) -> EntryDiff:
     )
 
 
-def field_changes(old: Mapping[str, Any], new: Mapping[str, Any]) -> list[dict[str, Any]]:
+def field_changes(old: JsonObject, new: JsonObject) -> list[FieldChange]:
     """What changed in one entry between two releases, field by field (its JSON form):
     ``[{"field": "aliases", "before": [...], "after": [...]}, ...]``, in field order; a
     field missing on one side is None there."""
     fields = list(dict.fromkeys([*old, *new]))
     return [
-        {"field": f, "before": old.get(f), "after": new.get(f)}
+        FieldChange(field=f, before=old.get(f), after=new.get(f))
         for f in fields
         if f != "id" and old.get(f) != new.get(f)
     ]
@@ -73,7 +75,7 @@ class Affected:
     reason: str
     proposal: str  # what ExportGuard proposes: suspend, review, alert, none
 
-    def to_dict(self) -> dict[str, Any]:
+    def to_dict(self) -> AffectedJson:
         return {
             "kind": self.kind,
             "id": self.id,
@@ -91,3 +93,48 @@ VERDICT_ORDER = ("no_licence_required", "licence_exception", "refer", "licence_r
 
 def more_restrictive(new: str, old: str) -> bool:
     return VERDICT_ORDER.index(new) > VERDICT_ORDER.index(old)
+
+
+class AffectedJson(TypedDict):
+    """:meth:`Affected.to_dict`: a licence, application or counterparty a change moves."""
+
+    kind: str
+    id: str
+    label: str
+    old: str
+    new: str
+    reason: str
+    proposal: str
+
+
+class ImpactAction(TypedDict):
+    """What the impact policy did to one licence: ``suspended``, or ``queued for
+    review`` (``review``: the review's id)."""
+
+    id: str
+    action: str
+    review: NotRequired[str]
+
+
+#: What a list's move from snapshot ``from`` ``to`` another touches: the ids of its
+#: entries ``added``, ``removed`` and ``changed``, the licences, applications and
+#: counterparties ``affected``, the ``policy`` and the ``actions`` taken.
+ListImpactJson = TypedDict("ListImpactJson", {
+    "kind": Literal["lists"], "source": str, "from": int | None, "to": int,
+    "entries": dict[str, list[str]], "affected": list[AffectedJson],
+    "policy": str, "actions": list[ImpactAction],
+})  # fmt: skip
+
+#: :data:`ListImpactJson` of an import (``from`` None: no snapshot of the list before),
+#: its ``entries`` counted.
+ImportImpactJson = TypedDict("ImportImpactJson", {
+    "kind": Literal["lists"], "source": str, "from": int | None, "to": int,
+    "entries": dict[str, int], "affected": list[AffectedJson],
+    "policy": str, "actions": list[ImpactAction],
+})  # fmt: skip
+
+#: What a regime's change ``from`` one date or revision ``to`` another touches.
+RegimeImpactJson = TypedDict("RegimeImpactJson", {
+    "kind": Literal["regime"], "regime": str, "from": str, "to": str,
+    "affected": list[AffectedJson], "policy": str, "actions": list[ImpactAction],
+})  # fmt: skip

@@ -25,6 +25,7 @@ from dataclasses import dataclass, field, replace
 from datetime import date
 from typing import Any
 
+from exportguard.core.licence_records import BalanceJson, ConditionsJson
 from exportguard.errors import FieldError, IllegalTransition
 
 #: The kinds of licence there are. A regime's ``licensing`` block orders the ones it
@@ -103,7 +104,7 @@ class Conditions:
     terms: tuple[str, ...] = ()
     reporting: tuple[str, ...] = ()
 
-    def to_dict(self) -> dict[str, Any]:
+    def to_dict(self) -> ConditionsJson:
         return {
             "valid_from": self.valid_from.isoformat() if self.valid_from else None,
             "valid_until": self.valid_until.isoformat() if self.valid_until else None,
@@ -338,7 +339,7 @@ def check_shipment(
     return problems
 
 
-def balance(licence: Licence, shipments: Iterable[Shipment]) -> dict[str, float | int | None]:
+def balance(licence: Licence, shipments: Iterable[Shipment]) -> BalanceJson:
     """What remains of the licence's value and quantity caps."""
     done = list(shipments)
     c = licence.conditions

@@ -67,7 +67,7 @@ from typing import Any
 from exportguard.core import countries
 from exportguard.core.country_sets import CountrySet, Member, SetVersion
 from exportguard.core.licensing import LICENCE_KINDS
-from exportguard.core.regime_reader import Lines, RegimeReader, fact_refs
+from exportguard.core.regime_reader import KeyPath, Lines, RegimeReader, fact_refs
 from exportguard.core.regime_rules import parse_rule
 from exportguard.core.regimes import (
     CERTAINTY,
@@ -195,7 +195,7 @@ def _country_sets(p: RegimeReader, raw: Any, facts: Mapping[str, Fact]) -> dict[
         raise p.fail(("country_sets",), "country_sets maps names to {text, versions}")
     out: dict[str, CountrySet] = {}
     for name, spec in raw.items():
-        path: tuple[Any, ...] = ("country_sets", name)
+        path: KeyPath = ("country_sets", name)
         p.keys(spec, {"text", "versions"}, path)
         versions: list[SetVersion] = []
         for j, v in enumerate(p.req(spec, "versions", path, kind=list)):
@@ -315,7 +315,7 @@ def _licensing(p: RegimeReader, raw: Any, facts: Mapping[str, Fact]) -> Licensin
     and ``facts`` (at least one: what the sequence rests on)."""
     if raw is None:
         return DEFAULT_LICENSING
-    path: tuple[Any, ...] = ("licensing",)
+    path: KeyPath = ("licensing",)
     p.keys(raw, {"stages", "facts"}, path)
     refs = fact_refs(p, p.req(raw, "facts", path, kind=list), (*path, "facts"), facts)
     if not refs:

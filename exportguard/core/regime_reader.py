@@ -14,8 +14,10 @@ from exportguard.errors import RegimeError
 
 _Date = date  # the reader's own ``date`` method shadows the type in its annotations
 
-#: Key paths (``("rules", 3, "when")``) to the line they start on.
-Lines = Mapping[tuple[Any, ...], int]
+#: A key path into a regime document: keys and list indexes (``("rules", 3, "when")``).
+KeyPath = tuple[object, ...]
+#: Key paths to the line they start on.
+Lines = Mapping[KeyPath, int]
 
 
 class RegimeReader:
@@ -28,7 +30,7 @@ class RegimeReader:
         self.file = file
         self.lines = lines
 
-    def fail(self, path: tuple[Any, ...], message: str) -> RegimeError:
+    def fail(self, path: KeyPath, message: str) -> RegimeError:
         line = None
         for cut in range(len(path), -1, -1):
             line = self.lines.get(path[:cut])
@@ -38,7 +40,7 @@ class RegimeReader:
             message, file=self.file, line=line, field=".".join(str(p) for p in path) or None
         )
 
-    def keys(self, obj: Any, allowed: frozenset[str] | set[str], path: tuple[Any, ...]) -> None:
+    def keys(self, obj: object, allowed: frozenset[str] | set[str], path: KeyPath) -> None:
         """Refuse a key that is not ``allowed`` (a misspelling would otherwise be ignored)."""
         if not isinstance(obj, Mapping):
             raise self.fail(path, "must be a mapping")
@@ -48,7 +50,7 @@ class RegimeReader:
                     (*path, key), f"unknown key {key!r}; allowed: {', '.join(sorted(allowed))}"
                 )
 
-    def req(self, obj: Mapping[str, Any], key: str, path: tuple[Any, ...], kind: type = str) -> Any:
+    def req(self, obj: Mapping[str, Any], key: str, path: KeyPath, kind: type = str) -> Any:
         if not isinstance(obj, Mapping) or key not in obj or obj[key] in (None, ""):
             raise self.fail((*path, key), f"'{key}' is required")
         value = obj[key]
@@ -60,7 +62,7 @@ class RegimeReader:
             raise self.fail((*path, key), f"'{key}' must be a mapping")
         return str(value) if kind is str else value
 
-    def date(self, value: Any, path: tuple[Any, ...]) -> date | None:
+    def date(self, value: object, path: KeyPath) -> date | None:
         if value is None:
             return None
         if isinstance(value, date):
@@ -71,7 +73,7 @@ class RegimeReader:
             raise self.fail(path, f"not a date (YYYY-MM-DD): {value!r}") from None
 
     def span(
-        self, obj: Mapping[str, Any], path: tuple[Any, ...], *, required: bool = False
+        self, obj: Mapping[str, Any], path: KeyPath, *, required: bool = False
     ) -> tuple[_Date | None, _Date | None]:
         """``since`` and ``until`` of ``obj``; ``until`` before ``since`` is an error."""
         raw_since = self.req(obj, "since", path, kind=object) if required else obj.get("since")
@@ -86,7 +88,7 @@ class RegimeReader:
 
 
 def fact_refs(
-    p: RegimeReader, raw: Any, path: tuple[Any, ...], facts: Mapping[str, Fact]
+    p: RegimeReader, raw: object, path: KeyPath, facts: Mapping[str, Fact]
 ) -> tuple[str, ...]:
     if raw is None:
         return ()

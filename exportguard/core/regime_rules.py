@@ -11,11 +11,12 @@ kinds are listed in ``core.regime_parser``'s docstring.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from exportguard.core import countries
 from exportguard.core.country_sets import CountrySet
-from exportguard.core.regime_reader import RegimeReader, fact_refs
+from exportguard.core.decision_records import JsonObject
+from exportguard.core.regime_reader import KeyPath, RegimeReader, fact_refs
 from exportguard.core.regimes import (
     END_USER_TYPES,
     END_USES,
@@ -31,6 +32,9 @@ from exportguard.core.regimes import (
 )
 from exportguard.core.thresholds import DEFAULT_THRESHOLD, POSSIBLE_MATCH_THRESHOLD
 
+if TYPE_CHECKING:  # decision_model reads regimes: the request type for annotations only
+    from exportguard.core.decision_model import DecisionRequest
+
 _CONDITION_KEYS = {"items_in", "destination_in", "end_user_type_in", "end_use_in",
                    "region_in", "authority_informed", "deemed_export", "all", "any",
                    "not"}  # fmt: skip
@@ -40,7 +44,7 @@ _FLAG_KEYS = ("authority_informed", "deemed_export")
 def _condition(
     p: RegimeReader,
     raw: Any,
-    path: tuple[Any, ...],
+    path: KeyPath,
     item_sets: Mapping[str, frozenset[str]],
     country_sets: Mapping[str, CountrySet],
 ) -> Mapping[str, Any]:
@@ -87,7 +91,7 @@ def _condition(
 def _outcome(
     p: RegimeReader,
     raw: Any,
-    path: tuple[Any, ...],
+    path: KeyPath,
     facts: Mapping[str, Fact],
     *,
     verdict_required: bool = True,
@@ -121,7 +125,7 @@ def _outcome(
 
 
 def compile_condition(
-    raw: Mapping[str, Any],
+    raw: JsonObject,
     item_sets: Mapping[str, frozenset[str]],
     country_sets: Mapping[str, CountrySet],
 ) -> Test:
@@ -133,12 +137,13 @@ def compile_condition(
     None (unknown); ``not`` keeps None, ``all`` is False if any part is False, ``any`` True
     if any part is True.
     """
-    ((key, value),) = raw.items()
+    ((key, given),) = raw.items()
+    value: Any = given  # validated (:func:`_condition`): lists of codes, or conditions
     if key in ("all", "any"):
         parts = [compile_condition(c, item_sets, country_sets) for c in value]
         if key == "all":
 
-            def all_of(req: Any, items: frozenset[str]) -> bool | None:
+            def all_of(req: DecisionRequest, items: frozenset[str]) -> bool | None:
                 unknown = False
                 for t in parts:
                     got = t(req, items)
@@ -150,7 +155,7 @@ def compile_condition(
 
             return all_of
 
-        def any_of(req: Any, items: frozenset[str]) -> bool | None:
+        def any_of(req: DecisionRequest, items: frozenset[str]) -> bool | None:
             unknown = False
             for t in parts:
                 got = t(req, items)
@@ -164,7 +169,7 @@ def compile_condition(
     if key == "not":
         inner = compile_condition(value, item_sets, country_sets)
 
-        def negated(req: Any, items: frozenset[str]) -> bool | None:
+        def negated(req: DecisionRequest, items: frozenset[str]) -> bool | None:
             got = inner(req, items)
             return None if got is None else not got
 
@@ -182,7 +187,7 @@ def compile_condition(
         fixed = frozenset(str(v) for v in value if not str(v).startswith("group:"))
         groups = [country_sets[str(v)[6:]] for v in value if str(v).startswith("group:")]
 
-        def destination_in(req: Any, items: frozenset[str]) -> bool:
+        def destination_in(req: DecisionRequest, items: frozenset[str]) -> bool:
             code = req.destination
             if code in fixed:
                 return True
@@ -198,7 +203,7 @@ def compile_condition(
     ]
     wanted = frozenset(map(str, value))
 
-    def among(req: Any, items: frozenset[str]) -> bool | None:
+    def among(req: DecisionRequest, items: frozenset[str]) -> bool | None:
         got = getattr(req, attr)
         return None if got is None else got in wanted
 
@@ -260,7 +265,7 @@ def parse_rule(
     item_sets: Mapping[str, frozenset[str]],
     country_sets: Mapping[str, CountrySet],
 ) -> Rule:
-    path: tuple[Any, ...] = ("rules", i)
+    path: KeyPath = ("rules", i)
     rule_id = p.req(raw, "id", path)
     kind = p.req(raw, "kind", path)
     if kind not in _RULE_KINDS:
@@ -367,7 +372,7 @@ def parse_rule(
     )
 
 
-def _number(p: RegimeReader, value: Any, path: tuple[Any, ...]) -> float:
+def _number(p: RegimeReader, value: Any, path: KeyPath) -> float:
     if isinstance(value, bool) or not isinstance(value, int | float) or not 0 <= value <= 1:
         raise p.fail(path, "must be a number between 0 and 1")
     return float(value)

@@ -13,10 +13,13 @@ from dataclasses import dataclass, field
 from datetime import date
 from enum import IntEnum
 from functools import lru_cache
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from exportguard.core.country_sets import CountrySet
 from exportguard.core.thresholds import DEFAULT_THRESHOLD, POSSIBLE_MATCH_THRESHOLD
+
+if TYPE_CHECKING:  # decision_model reads regimes: the request type for annotations only
+    from exportguard.core.decision_model import DecisionRequest
 
 CERTAINTY = {"P": "primary", "S": "secondary", "D": "derived", "U": "unverified"}
 
@@ -81,7 +84,7 @@ class Outcome:
     bars_exceptions: bool = False
 
 
-Test = Callable[[Any, frozenset[str]], "bool | None"]
+Test = Callable[["DecisionRequest", frozenset[str]], "bool | None"]
 """A compiled condition: (request, its normalised item codes) -> True, False, or None when
 it depends on a fact the request does not give."""
 
@@ -108,7 +111,7 @@ class ListMapping:
     until: date | None = None
     test: Test | None = field(default=None, compare=False, repr=False)
 
-    def holds(self, request: Any, items: frozenset[str]) -> bool:
+    def holds(self, request: DecisionRequest, items: frozenset[str]) -> bool:
         on = request.on
         if (self.since is not None and on < self.since) or (
             self.until is not None and on > self.until
@@ -150,7 +153,7 @@ class Rule:
     #: (None: any): the engine skips the rule elsewhere without evaluating it.
     countries: frozenset[str] | None = None
 
-    def applies(self, request: Any, items: frozenset[str]) -> bool | None:
+    def applies(self, request: DecisionRequest, items: frozenset[str]) -> bool | None:
         """In force on the request's date and its condition holds (None: unknown)."""
         if not self.on(request.on):
             return False

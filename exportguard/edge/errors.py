@@ -16,7 +16,6 @@ from __future__ import annotations
 import logging
 import re
 from collections.abc import Awaitable, Callable
-from typing import Any
 
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
@@ -64,7 +63,9 @@ def status_of(exc: ExportGuardError) -> int:
 
 def body(
     status: int, code: str, message: str, fields: list[dict[str, str]] | None = None
-) -> dict[str, Any]:
+) -> dict[str, dict[str, object]]:
+    """The one error body (``api.schemas.ErrorBody``): ``{"error": {status, code,
+    message, fields}}``."""
     return {"error": {"status": status, "code": code, "message": message, "fields": fields or []}}
 
 

@@ -17,11 +17,10 @@ from __future__ import annotations
 import hashlib
 import os
 import secrets
-from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Protocol
+from typing import TYPE_CHECKING, Protocol
 
 from sqlalchemy import Connection
 
@@ -29,8 +28,10 @@ from exportguard.core.audit import (
     AuditRecord,
     Checkpoint,
     Problem,
+    SignedHead,
     check_anchors,
     checkpoint_message,
+    signed_head,
     verify,
     verify_segment,
 )
@@ -183,7 +184,9 @@ class Verification:
     def ok(self) -> bool:
         return not self.problems
 
-    def to_dict(self) -> dict[str, Any]:
+    def to_dict(self) -> dict[str, object]:
+        """The JSON form (the API's ``VerifyOut``): ``head`` as ``{seq, hash}``, each
+        problem as ``{seq, what}``."""
         return {
             "ok": self.ok,
             "records": self.records,
@@ -259,22 +262,20 @@ class Audit:
             audit_store.add_checkpoint(conn, checkpoint)
         return checkpoint
 
-    def head(self) -> dict[str, Any]:
+    def head(self) -> SignedHead:
         """The chain's head, signed now, with the public key: for an auditor to keep and
         give back to :meth:`verify` (``exportguard audit head > head.json``)."""
         checkpoint = self.checkpoint()
         assert self.key is not None
-        return {"format": "exportguard-audit-head/1", **checkpoint.to_dict(),
-                "public_key": self.key.public_pem}  # fmt: skip
+        return signed_head(checkpoint, self.key.public_pem)
 
-    def last_head(self) -> dict[str, Any]:
+    def last_head(self) -> SignedHead:
         """The newest signed checkpoint, as :meth:`head` gives it, without signing anything."""
         with self.ctx.engine.connect() as conn:
             found = audit_store.latest_checkpoint(conn)
         if found is None:
             raise NotFound("no signed checkpoint yet (POST /audit/head, or `audit head`)")
-        return {"format": "exportguard-audit-head/1", **found.to_dict(),
-                "public_key": self.key.public_pem if self.key else None}  # fmt: skip
+        return signed_head(found, self.key.public_pem if self.key else None)
 
     def verify(
         self, *, kept_head: JsonObject | None = None, public_key: str | None = None
@@ -391,7 +392,7 @@ class Audit:
         return document, hashlib.sha256(document.encode()).hexdigest()
 
 
-def _kept(head: Mapping[str, Any]) -> tuple[int, str]:
+def _kept(head: JsonObject) -> tuple[int, str]:
     seq, digest = head.get("seq"), head.get("hash")
     if not isinstance(seq, int) or not isinstance(digest, str) or len(digest) != 64:
         raise InvalidInput("a kept head has an integer seq and a 64-hex-digit hash",

@@ -18,7 +18,7 @@ from functools import cache
 from importlib import resources
 from importlib.metadata import version as package_version
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from sqlalchemy import Connection
 
@@ -32,13 +32,18 @@ from exportguard.core.decide import (
     decide,
     decide_regime,
 )
-from exportguard.core.decision_records import RegimeRevision, StoredDecision
+from exportguard.core.decision_records import EngineVersions, RegimeRevision, StoredDecision
 from exportguard.core.entities import Snapshot
 from exportguard.core.index import FORMAT_VERSION as INDEX_FORMAT
 from exportguard.core.index import build_query
-from exportguard.core.regimes import (
-    Regime,
+from exportguard.core.regime_records import (
+    CountrySetChangeJson,
+    CountrySetJson,
+    EligibilityMapJson,
+    RegimeDiffJson,
+    RegimeViewJson,
 )
+from exportguard.core.regimes import Regime, Rule
 from exportguard.core.thresholds import DEFAULT_THRESHOLD, POSSIBLE_MATCH_THRESHOLD
 from exportguard.errors import FieldError, InvalidInput, NotFound
 from exportguard.services.decision_input import DecisionInput, build_request, item_errors
@@ -228,11 +233,6 @@ class Decisions:
             raise NotFound(f"no decision {decision_id!r}")
         return found
 
-    def decision(self, decision_id: str) -> dict[str, Any]:
-        """:meth:`stored` as a dict (``StoredDecision.as_dict``): the form
-        ``services.licensing`` still reads. Prefer :meth:`stored`."""
-        return dict(self.stored(decision_id).as_dict())
-
     def replay(self, decision_id: str) -> Decision:
         """Re-run a stored decision with the regime revisions and snapshots it used."""
         stored = self.stored(decision_id)
@@ -255,11 +255,11 @@ class Decisions:
 
     # --- reading regimes -----------------------------------------------------------------
 
-    def regime_view(self, regime_id: str, as_of: date | None = None) -> dict[str, Any]:
+    def regime_view(self, regime_id: str, as_of: date | None = None) -> RegimeViewJson:
         """A regime as it stood on ``as_of`` (default: today): sets, rules, facts."""
         regime = self.regime(regime_id)
         on = as_of or self.ctx.today()
-        sets = {}
+        sets: dict[str, CountrySetJson | None] = {}
         for name, cset in regime.country_sets.items():
             version = cset.version(on)
             sets[name] = None if version is None else {
@@ -282,7 +282,7 @@ class Decisions:
                       for f in regime.facts.values()],
         }  # fmt: skip
 
-    def eligibility_map(self, regime_id: str, as_of: date | None = None) -> dict[str, Any]:
+    def eligibility_map(self, regime_id: str, as_of: date | None = None) -> EligibilityMapJson:
         """Per country, the regime's verdict on its cyber items for a government end user
         and law enforcement on ``as_of``, parties and the exporter's country left aside
         (the regime taken to apply; Ukraine outside its embargoed regions): what the
@@ -330,16 +330,16 @@ class Decisions:
         days |= {until + timedelta(days=1) for _, until in spans if until is not None}
         return sorted(d for d in days if d >= regime.covers_from)
 
-    def regime_diff(self, regime_id: str, since: date, until: date) -> dict[str, Any]:
+    def regime_diff(self, regime_id: str, since: date, until: date) -> RegimeDiffJson:
         """What changed in a regime between two dates: set members and rules in force."""
         if until < since:
             raise InvalidInput("must not be before --from", field="to")
         regime = self.regime(regime_id)
-        sets = {}
+        sets: dict[str, CountrySetChangeJson] = {}
         for name, cset in regime.country_sets.items():
             before, after = cset.version(since), cset.version(until)
             a, b = cset.members_on(since), cset.members_on(until)
-            entry: dict[str, Any] = {
+            entry: CountrySetChangeJson = {
                 "from_version": before.name if before else None,
                 "to_version": after.name if after else None,
                 "added": sorted(b - a),
@@ -364,7 +364,7 @@ class Decisions:
 
 
 @cache
-def engine_versions() -> dict[str, Any]:
+def engine_versions() -> EngineVersions:
     """Every version besides regimes and lists that can change a decision's answer: the
     package, the screening index format, the matcher's thresholds and the vocabularies
     names are normalised with (digest of the packaged files)."""
@@ -386,7 +386,7 @@ def _iso(value: date | None) -> str | None:
     return value.isoformat() if value else None
 
 
-def _rule_text(rule: Any) -> str:
+def _rule_text(rule: Rule) -> str:
     if rule.kind == "country-list":
         return f"membership of {rule.country_set} decides"
     return str(rule.kind)

@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, Any
 from sqlalchemy import Connection
 
 from exportguard.core.case_records import HitCase
+from exportguard.core.decision_records import JsonObject
 from exportguard.core.hit_cases import (
     WORDS,
     CaseState,
@@ -62,14 +63,14 @@ class HitReviews:
 
     # --- what screenings show --------------------------------------------------------------
 
-    def review(self, result: ScreeningResult) -> dict[str, Any]:
+    def review(self, result: ScreeningResult) -> dict[str, object]:
         """A screening's JSON form (``ScreeningResult.to_dict``) with each hit's review:
         ``review.cleared`` (a reviewed false positive of this party and this version of the
         entry, ``review.clearance`` saying by whom and which case) and ``review.sanctioned``
         (four-eyes would apply); ``cleared_hits`` counts the cleared hits shown,
         ``open_hits`` the others. The party is the screened name with every qualifier given,
         in the caller's tenant (an exporter's company; the authority's otherwise)."""
-        out = result.to_dict()
+        out: dict[str, Any] = result.to_dict()  # its hits are JSON objects
         q = result.query
         key = party_key(q.form.text, q.country, q.type.value if q.type else None,
                         q.birth_date, q.identifiers)  # fmt: skip
@@ -97,12 +98,13 @@ class HitReviews:
         out["open_hits"] = len(out["hits"]) - shown
         return out
 
-    def review_decision(self, result: dict[str, Any]) -> dict[str, Any]:
+    def review_decision(self, decision: JsonObject) -> dict[str, object]:
         """A decision's JSON form (``Decision.to_dict``) with each listed-party match's
         review: ``match.review.cleared`` when a reviewed false positive of that party (its
         name and country) and that version of the entry is in force in the caller's tenant,
         with the clearance. The verdict is the decision's own: a cleared match is said, not
-        dropped."""
+        dropped. The API's ``DecisionOut``; ``decision``'s matches get their review."""
+        result: dict[str, Any] = dict(decision)  # its regimes, reasons, matches: JSON objects
         matches = [reason["match"] for regime in result.get("regimes", [])
                    for reason in regime.get("reasons", []) if reason.get("match")]  # fmt: skip
         if not matches:

@@ -18,11 +18,19 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import date
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from exportguard.core.decide import DecisionRequest, Party
 from exportguard.core.entities import Snapshot
-from exportguard.core.impact import Affected, EntryDiff, more_restrictive
+from exportguard.core.impact import (
+    Affected,
+    EntryDiff,
+    ImpactAction,
+    ImportImpactJson,
+    ListImpactJson,
+    RegimeImpactJson,
+    more_restrictive,
+)
 from exportguard.core.index import build_query
 from exportguard.core.licensing import Event, Licence, State
 from exportguard.core.regimes import Regime
@@ -77,7 +85,7 @@ class Impact:
 
     # --- lists --------------------------------------------------------------------------
 
-    def lists(self, old_id: int, new_id: int, *, dry_run: bool = False) -> dict[str, Any]:
+    def lists(self, old_id: int, new_id: int, *, dry_run: bool = False) -> ListImpactJson:
         """What moving one list from snapshot ``old_id`` to ``new_id`` touches: counterparties
         that now hit an added or changed entry, or whose hit was removed (delisted: the
         import resolves its alert), and live licences and applications
@@ -144,7 +152,7 @@ class Impact:
             "actions": acted,
         }
 
-    def on_import(self, previous: Snapshot | None, new: Snapshot) -> dict[str, Any]:
+    def on_import(self, previous: Snapshot | None, new: Snapshot) -> ImportImpactJson:
         """Run by every import, for each snapshot that became the one in force for its
         list: the live licences and applications it moves (:meth:`_licences`), acted on
         under the policy. ``previous`` is the snapshot in force before (None: the list is
@@ -225,7 +233,7 @@ class Impact:
         from_revision: str | None = None,
         to_revision: str | None = None,
         dry_run: bool = False,
-    ) -> dict[str, Any]:
+    ) -> RegimeImpactJson:
         """Re-decide the regime's licences at two dates, or under two revisions."""
         regimes = self.decisions.regimes()
         if regime_id not in regimes:
@@ -349,8 +357,8 @@ class Impact:
             proposal,
         )
 
-    def _act(self, affected: Sequence[Affected], origin: str) -> list[dict[str, Any]]:
-        actions: list[dict[str, Any]] = []
+    def _act(self, affected: Sequence[Affected], origin: str) -> list[ImpactAction]:
+        actions: list[ImpactAction] = []
         open_reviews = {(r.subject_id, r.reason) for r in self.licensing.reviews()}
         for item in affected:
             if item.kind == "counterparty":

@@ -11,11 +11,12 @@ from dataclasses import dataclass, replace
 from datetime import date
 from importlib import resources
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from sqlalchemy import Connection
 
 from exportguard.core.entities import DateBasis, ParsedList, Snapshot
+from exportguard.core.impact import ImportImpactJson
 from exportguard.core.index import FORMAT_VERSION, NameIndex
 from exportguard.core.monitoring_records import Alert
 from exportguard.errors import (
@@ -57,7 +58,7 @@ class ImportReport:
     alerts: tuple[Alert, ...] = ()  # counterparty alerts the import raised
     #: per snapshot that became current, the licences and applications it moved
     #: (:meth:`Impact.on_import`)
-    impacts: tuple[dict[str, Any], ...] = ()
+    impacts: tuple[ImportImpactJson, ...] = ()
 
     def summary(self) -> dict[str, int]:
         """What the import set off: counterparty alerts raised, licences and applications

@@ -14,12 +14,12 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import replace
 from datetime import date
-from typing import Any
 
 from sqlalchemy import Connection
 
 from exportguard.core import countries
 from exportguard.core.decide import DecisionRequest
+from exportguard.core.licence_records import ApplicationDraft, BalanceJson, LicenceViewJson
 from exportguard.core.licensing import (
     LICENCE_KINDS,
     Licence,
@@ -135,7 +135,7 @@ class Licensing(Amendments, MisuseReports):
         if problems:
             raise InvalidInput(f"{kind} licence {parent_id} " + "; ".join(problems), field="parent")
 
-    def application_from(self, decision_id: str) -> dict[str, Any]:
+    def application_from(self, decision_id: str) -> ApplicationDraft:
         """A new application's fields as a stored decision asked the question, to pre-fill
         the application form: ``items`` (list of str), ``destination`` (ISO code),
         ``end_user`` (the first end user's name, or ""), ``end_user_type``, ``end_use``,
@@ -146,17 +146,15 @@ class Licensing(Amendments, MisuseReports):
         ``export``) and
         ``decision`` (the id). Raises :class:`NotFound` for an unknown decision, and for
         another user's decision when acting for an exporter (its decisions are its own)."""
-        stored = self.decisions.decision(decision_id)
-        who = self.ctx.principal
-        if who is not None and who.is_exporter and stored["actor"] != who.username:
-            raise NotFound(f"no decision {decision_id!r}")
-        asked = DecisionRequest.from_dict(stored["request"])
-        decided = stored["result"].get("regimes") or []
-        needing = [r["id"] for r in decided if r.get("verdict") == "licence_required"]
-        regime = (needing or [r["id"] for r in decided] or [*asked.regimes, ""])[0]
+        stored = self.decisions.stored(decision_id)  # an exporter's own only
+        asked = DecisionRequest.from_dict(stored.request)
+        given = stored.result.get("regimes")
+        decided = [r for r in given if isinstance(r, dict)] if isinstance(given, list) else []
+        needing = [str(r["id"]) for r in decided if r.get("verdict") == "licence_required"]
+        regime = (needing or [str(r["id"]) for r in decided] or [*asked.regimes, ""])[0]
         chosen = self.decisions.regimes().get(regime)
         end_users = list(asked.end_users)
-        fields: dict[str, Any] = {
+        fields: ApplicationDraft = {
             "decision": decision_id, "items": list(asked.items),
             "destination": asked.destination, "end_user": next(iter(end_users), ""),
             "end_user_type": asked.end_user_type, "end_use": asked.end_use,
@@ -203,14 +201,14 @@ class Licensing(Amendments, MisuseReports):
         licence = self.get(licence_id)
         return state_on(self.events(licence_id), on, licence.conditions)
 
-    def view(self, licence_id: str, on: date | None = None) -> dict[str, Any]:
+    def view(self, licence_id: str, on: date | None = None) -> LicenceViewJson:
         """Everything about a licence: fields, state today, events, shipments, balance."""
         licence = self.get(licence_id)
         with self.ctx.engine.connect() as conn:
             evs = cases.events(conn, licence_id)
             done = cases.shipments_of(conn, licence_id)
         today = on or self.ctx.clock().date()
-        return {
+        return {  # the API's LicenceOut
             "id": licence.id, "exporter": licence.exporter, "kind": licence.kind,
             "regime": licence.regime, "items": list(licence.items),
             "destination": licence.destination, "end_user": licence.end_user,
@@ -242,8 +240,9 @@ class Licensing(Amendments, MisuseReports):
         quantity: int | None = None,
         end_user: str | None = None,
         end_use: str | None = None,
-    ) -> dict[str, Any]:
-        """Record a shipment if the licence covers it; else raise with every problem."""
+    ) -> BalanceJson:
+        """Record a shipment if the licence covers it (what remains of its caps); else
+        :class:`InvalidInput` with every problem."""
         shipment = Shipment(shipped_on, value, quantity, end_user, end_use)
         with writing(self.ctx.engine) as conn:
             licence = cases.get_licence(conn, licence_id, lock=True)

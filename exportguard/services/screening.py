@@ -60,11 +60,12 @@ class ScreeningResult:
     #: is a guess and the one screened states its date (``store.lists.in_force_and_set_aside``).
     set_aside: tuple[tuple[Snapshot, Snapshot], ...] = ()
 
-    def to_dict(self) -> dict[str, Any]:
-        """JSON-ready form (the CLI's ``--json`` and the API's body)."""
+    def to_dict(self) -> dict[str, object]:
+        """JSON-ready form (the CLI's ``--json`` and the API's body, ``ScreenResponse``,
+        once ``services.hit_reviews`` adds each hit's review)."""
         return {**self.audit_payload(full=True), "profiles": self._profiles()}
 
-    def audit_payload(self, *, full: bool = False) -> dict[str, Any]:
+    def audit_payload(self, *, full: bool = False) -> dict[str, object]:
         """What a screening's audit record keeps: :meth:`to_dict` without what is derived
         from the hits or the store (``profiles``, each hit's ``entry`` and
         ``list_published``); the plain words stay, they are what the officer was shown.

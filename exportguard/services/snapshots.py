@@ -9,13 +9,19 @@ import json
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import date
-from typing import Any
 
 from sqlalchemy import Connection
 
 from exportguard.core.entities import ListEntry, Snapshot
 from exportguard.core.impact import EntryDiff, diff_entries, entry_digest, field_changes
 from exportguard.core.index import FORMAT_VERSION, NameIndex
+from exportguard.core.list_records import (
+    ChangedEntryJson,
+    EntryBriefJson,
+    FieldChange,
+    SnapshotDiffJson,
+    SnapshotRefJson,
+)
 from exportguard.errors import InvalidInput, NotFound
 from exportguard.services.context import Context
 from exportguard.store import lists as list_store
@@ -62,7 +68,7 @@ class Snapshots:
             raise NotFound(f"no snapshot {snapshot_id}")
         return found
 
-    def snapshot_diff(self, old_id: int, new_id: int) -> dict[str, Any]:
+    def snapshot_diff(self, old_id: int, new_id: int) -> SnapshotDiffJson:
         """Entries added, removed and changed between two snapshots of one list; each changed
         entry with its changes field by field (``core.impact.field_changes``).
 
@@ -84,9 +90,10 @@ class Snapshots:
         before, after, diff = self._delta(old_id, new_id)
         changed = diff.changed
 
-        def brief(text: str) -> dict[str, Any]:
+        def brief(text: str) -> EntryBriefJson:
             data = json.loads(text)
-            return {key: data.get(key) for key in ("id", "name", "type", "programs", "list_name")}
+            return EntryBriefJson(id=data.get("id"), name=data.get("name"), type=data.get("type"),
+                                  programs=data.get("programs"), list_name=data.get("list_name"))
 
         return {
             "source": new.source, "from": {"id": old.id, "published": old.published.isoformat()},
@@ -94,8 +101,8 @@ class Snapshots:
             "added": [brief(after[i]) for i in diff.added],
             "removed": [brief(before[i]) for i in diff.removed],
             "changed": [
-                brief(after[i]) | {"changes": field_changes(_plain_entry(before[i]),
-                                                             _plain_entry(after[i]))}
+                ChangedEntryJson(**brief(after[i]), changes=field_changes(
+                    _plain_entry(before[i]), _plain_entry(after[i])))
                 for i in changed
             ],
         }  # fmt: skip
@@ -159,14 +166,14 @@ class Snapshots:
         return found
 
 
-def _plain_entry(text: str) -> dict[str, Any]:
+def _plain_entry(text: str) -> dict[str, object]:
     """An entry's JSON form as the current code writes it (older stored rows normalised)."""
     return ListEntry.from_dict(json.loads(text)).to_dict()
 
 
 def entry_changes(
     conn: Connection, old_snapshot: int, new_snapshot: int, entry_id: str
-) -> list[dict[str, Any]]:
+) -> list[FieldChange]:
     """What changed in a listed entry between two snapshots, field by field
     (``core.impact.field_changes``; empty if either snapshot lacks it)."""
     before = next(list_store.load_entries(conn, old_snapshot, [entry_id]), None)
@@ -176,7 +183,7 @@ def entry_changes(
     return field_changes(before.to_dict(), after.to_dict())
 
 
-def snapshot_ref(s: Snapshot) -> dict[str, Any]:
+def snapshot_ref(s: Snapshot) -> SnapshotRefJson:
     """A snapshot as a record cites it (a screening, a decision, a monitoring run): id,
     source, publication date, content hash."""
     return {"id": s.id, "source": s.source, "published": s.published.isoformat(),

@@ -16,6 +16,7 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from fastapi.staticfiles import StaticFiles
 from starlette.datastructures import UploadFile as StarletteUpload
 
+from exportguard.core.impact import ListImpactJson, RegimeImpactJson
 from exportguard.core.jobs import JobStatus
 from exportguard.core.permissions import allowed, require
 from exportguard.edge.auth import SESSION_COOKIE, Caller, safe_next
@@ -231,7 +232,7 @@ async def impact_page(request: Request) -> Response:
     if isinstance(who, Response):
         return who
     form = await read_form(request) if request.method == "POST" else {}
-    result = None
+    result: ListImpactJson | RegimeImpactJson | None = None
     if form:
         try:
             if form.get("kind") == "lists":

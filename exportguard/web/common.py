@@ -7,7 +7,6 @@ from __future__ import annotations
 import math
 from datetime import date
 from pathlib import Path
-from typing import Any
 from urllib.parse import quote
 
 from fastapi import Request
@@ -81,7 +80,7 @@ def form_page(request: Request) -> str:
 
 
 def page(
-    request: Request, template: str, who: Caller | None, status: int = 200, **context: Any
+    request: Request, template: str, who: Caller | None, status: int = 200, **context: object
 ) -> HTMLResponse:
     nav = []
     if who is not None:
@@ -108,7 +107,7 @@ def page(
     )  # fmt: skip
 
 
-def freshness(published: date, today: date, max_age_days: int) -> dict[str, Any]:
+def freshness(published: date, today: date, max_age_days: int) -> dict[str, object]:
     """A list's freshness stamp: ``{"text": "published 2022-05-16 — 4 years old", "stale":
     True}``; stale when older than ``max_age_days``."""
     return {

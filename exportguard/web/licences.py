@@ -207,9 +207,9 @@ async def shipment(request: Request) -> Response:
     except ExportGuardError as exc:
         return _licence_view(request, who, licence_id, status_of(exc), error=str(exc), form=form)
     said = "Shipment recorded" + "".join(
-        f"; {label} left: {num(left[key])}"
-        for key, label in (("value_left", "value"), ("quantity_left", "quantity"))
-        if left.get(key) is not None
+        f"; {label} left: {num(amount)}"
+        for amount, label in ((left["value_left"], "value"), (left["quantity_left"], "quantity"))
+        if amount is not None
     )
     return RedirectResponse(f"/licences/{licence_id}?message={quote(said)}#shipments",
                             status_code=303)  # fmt: skip

@@ -11,7 +11,6 @@ import csv
 import io
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from typing import Any
 from urllib.parse import urlencode
 
 from fastapi import Request
@@ -73,7 +72,7 @@ def wants_csv(request: Request) -> bool:
 
 
 def csv_response(
-    filename: str, columns: Sequence[str], rows: Iterable[Mapping[str, Any]]
+    filename: str, columns: Sequence[str], rows: Iterable[Mapping[str, object]]
 ) -> Response:
     """``rows`` (their ``columns``, in order) as a CSV attachment named ``filename``."""
     out = io.StringIO()

@@ -6,13 +6,14 @@ with the message naming the field."""
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
-from typing import Any
+from collections.abc import Iterator, Sequence
+from typing import Any, NotRequired, cast
 from urllib.parse import quote
 
 from fastapi import Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
+from exportguard.core.list_records import EntryBriefJson, FieldChange, SnapshotDiffJson
 from exportguard.core.permissions import allowed
 from exportguard.edge.auth import Caller
 from exportguard.edge.errors import status_of
@@ -62,21 +63,32 @@ async def retire_page(request: Request) -> Response:
     return RedirectResponse(f"/lists?message={said}", status_code=303)
 
 
-def diff_rows(diff: dict[str, Any], kind: str, text: str) -> list[dict[str, Any]]:
+class DiffRow(EntryBriefJson):
+    """A row of a snapshot diff: an entry, how it changed (``kind``: added, removed or
+    changed) and, changed, its changes field by field."""
+
+    kind: str
+    changes: NotRequired[list[FieldChange]]
+
+
+def diff_rows(diff: SnapshotDiffJson, kind: str, text: str) -> list[DiffRow]:
     """A snapshot diff's entries as rows (``kind``: added, removed or changed; each changed
     one with its field changes), filtered by kind (empty: all) and by a text in the name
     or id (case aside)."""
     needle = text.casefold()
+    groups: dict[str, Sequence[EntryBriefJson]] = {
+        "added": diff["added"], "removed": diff["removed"], "changed": diff["changed"],
+    }  # fmt: skip
     return [
-        {"kind": k, **e}
+        cast(DiffRow, {"kind": k, **e})  # a changed entry's changes with it
         for k in DIFF_KINDS if not kind or k == kind
-        for e in diff[k]
+        for e in groups[k]
         if not needle or needle in str(e.get("name", "")).casefold()
         or needle in str(e.get("id", "")).casefold()
     ]  # fmt: skip
 
 
-def diff_csv_rows(rows: list[dict[str, Any]]) -> Iterator[dict[str, str]]:
+def diff_csv_rows(rows: list[DiffRow]) -> Iterator[dict[str, str]]:
     """A diff's rows as CSV rows, one per changed field (``id``, ``name``, ``kind``,
     ``field``, ``before``, ``after``); an added or removed entry is one row without a field."""
     for r in rows:
@@ -89,7 +101,7 @@ def diff_csv_rows(rows: list[dict[str, Any]]) -> Iterator[dict[str, str]]:
                    "after": csv_value(c.get("after"))}  # fmt: skip
 
 
-def csv_value(value: Any) -> str:
+def csv_value(value: object) -> str:
     """A field's value in a CSV cell: empty for none, text and numbers as they are, lists
     and records as JSON (never a Python repr)."""
     if value is None:

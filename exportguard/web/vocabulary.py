@@ -15,7 +15,6 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from functools import cache
-from typing import Any
 
 from markupsafe import Markup, escape
 
@@ -246,7 +245,7 @@ def age(published: date, today: date) -> str:
     return f"{today.year - published.year - before_birthday} years old"  # calendar years
 
 
-def value_text(value: Any) -> str:
+def value_text(value: object) -> str:
     """A list entry's field value in words: ``—`` for none, a record as ``key: value``
     pairs (empty ones left out), anything else as text."""
     if value is None or value in ("", [], {}):
@@ -259,7 +258,7 @@ def value_text(value: Any) -> str:
     return str(value)
 
 
-def change_cells(change: Mapping[str, Any]) -> tuple[Markup, Markup]:
+def change_cells(change: Mapping[str, object]) -> tuple[Markup, Markup]:
     """A field change (``{"field", "before", "after"}``) as its before and after cells: for
     a list, each item, those only before struck out (``del``), those only after marked
     (``ins``); otherwise the two values in words."""
@@ -270,7 +269,7 @@ def change_cells(change: Mapping[str, Any]) -> tuple[Markup, Markup]:
         return escape(value_text(before)), escape(value_text(after))
     old, new = before or [], after or []
 
-    def cell(items: list[Any], other: list[Any], tag: str) -> Markup:
+    def cell(items: list[object], other: list[object], tag: str) -> Markup:
         if not items:
             return Markup("—")
         marked = [

@@ -105,6 +105,10 @@ def test_a_licence_agrees(api: Api, cli_json: Callable[..., dict[str, Any]]) -> 
     assert {"exporter", "kind", "regime", "items", "destination", "end_user", "value"} <= (
         body.keys() & recorded.keys()
     )
+    # A listed licence: ``GET /licences`` and ``licence list --json`` give one wire model.
+    listed = api.client.get("/api/v1/licences", headers=api.as_("officer")).json()
+    assert cli_json("licence", "list") == listed["items"]
+    assert body["id"] in {x["id"] for x in listed["items"]}
 
 
 def test_a_decision_agrees(api: Api, cli_json: Callable[..., dict[str, Any]]) -> None:

@@ -18,7 +18,15 @@ from exportguard.api.schemas.common import (
     Page,
     Timestamp,
 )
-from exportguard.core.licensing import AmendmentRequest, Conditions, Event, RequestStatus, State
+from exportguard.core.licence_records import LicenceViewJson
+from exportguard.core.licensing import (
+    AmendmentRequest,
+    Conditions,
+    Event,
+    Licence,
+    RequestStatus,
+    State,
+)
 from exportguard.core.review_records import MisuseReport, Review
 
 
@@ -86,7 +94,8 @@ class AmendmentRequestOut(Out):
     def of(cls, request: AmendmentRequest) -> AmendmentRequestOut:
         return cls(
             id=request.id, licence=request.licence, exporter=request.exporter,
-            conditions=ConditionsOut(**request.conditions.to_dict()), reason=request.reason,
+            conditions=ConditionsOut.model_validate(request.conditions.to_dict()),
+            reason=request.reason,
             requested_by=request.requested_by, requested_at=request.requested_at,
             based_on_version=request.based_on_version, status=request.status,
             decided_by=request.decided_by, decided_at=request.decided_at,
@@ -171,6 +180,12 @@ class LicenceRow(Out):
     destination: str
     end_user: str
     version: int
+
+
+def licence_row(licence: Licence) -> LicenceRow:
+    """The wire form of a listed licence (``GET /licences``, ``licence list --json``)."""
+    given = {name: getattr(licence, name) for name in LicenceRow.model_fields}
+    return LicenceRow.model_validate(given | {"items": list(licence.items)})
 
 
 class StateOn(Out):
@@ -283,6 +298,11 @@ class ReviewOut(Out):
     closed_at: Timestamp | None
     actor: str
     data: dict[str, Any]
+
+
+def licence_out(view: LicenceViewJson) -> LicenceOut:
+    """The wire form of a licence with its history (``Licensing.view``)."""
+    return LicenceOut.model_validate(view)
 
 
 def report_out(report: MisuseReport) -> ReportOut:
