@@ -93,10 +93,11 @@ __all__ = [
 RETRIEVED = 64
 #: How many of those, re-ranked by whole-name similarity, are scored in full.
 CANDIDATES = 16
-#: Both cuts are this many times deeper for a query written in an abjad (Arabic, Persian,
-#: Hebrew script): its words carry consonants only, so their keys ("MT" for محمد, Ahmad,
-#: Hamid ...) are held by many more names, and its transliteration ranks the true name
-#: lower in the re-ranking than a Latin spelling would.
+#: The retrieval cut is this many times deeper for a query written in an abjad (Arabic,
+#: Persian, Hebrew script): its words carry consonants only, so their keys ("MT" for محمد,
+#: Ahmad, Hamid ...) are held by many more names. (The re-ranking, in C++, then chooses
+#: the :data:`CANDIDATES` scored in full, as for any query: scoring more cost 12% of the
+#: mean latency of a mixed query set for no recall.)
 ABJAD_DEPTH = 2
 #: Names tied with the last one retrieved are kept with it, up to this many in all: one
 #: listing on several lists (UN, OFAC, EU ... "AYYUB BASHIR") is one name with one key
@@ -223,7 +224,6 @@ class NameIndex:
             return []
         scores = self._key_scores(form)
         depth = ABJAD_DEPTH if any(t.script == "abjad" for t in form.tokens) else 1
-        limit *= depth
         found = self._top(scores, RETRIEVED * depth)
         exact = self._exact_rare(form)
         rare = self._rare_words(form, set(found))
