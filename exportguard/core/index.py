@@ -67,6 +67,17 @@ from exportguard.core.index_layout import (
     index_bytes,
     merge_arrays,
 )
+from exportguard.core.index_limits import (
+    ABJAD_DEPTH,
+    CANDIDATES,
+    EXACT_SCORED,
+    MAX_EXACT,
+    MAX_RARE,
+    MAX_TIED,
+    RARE_SCORED,
+    RERANK_FLOOR,
+    RETRIEVED,
+)
 from exportguard.core.matching import Candidate, Query, score
 from exportguard.core.name_tokens import NameForm, Token
 from exportguard.core.queries import build_query, make_query
@@ -88,34 +99,6 @@ __all__ = [
     "make_query",
     "screen",
 ]
-
-#: How many names the inverted index retrieves per query.
-RETRIEVED = 64
-#: How many of those, re-ranked by whole-name similarity, are scored in full.
-CANDIDATES = 16
-#: The retrieval cut is this many times deeper for a query written in an abjad (Arabic,
-#: Persian, Hebrew script): its words carry consonants only, so their keys ("MT" for محمد,
-#: Ahmad, Hamid ...) are held by many more names. (The re-ranking, in C++, then chooses
-#: the :data:`CANDIDATES` scored in full, as for any query: scoring more cost 12% of the
-#: mean latency of a mixed query set for no recall.)
-ABJAD_DEPTH = 2
-#: Names tied with the last one retrieved are kept with it, up to this many in all: one
-#: listing on several lists (UN, OFAC, EU ... "AYYUB BASHIR") is one name with one key
-#: score, and an arbitrary cut among equals dropped some lists' copies.
-MAX_TIED = 4 * RETRIEVED
-#: A one-word query's word held exactly by at most this many names: the
-#: :data:`EXACT_SCORED` shortest of them are scored in full besides the usual candidates.
-MAX_EXACT = 256
-EXACT_SCORED = 96
-#: A word of a longer query held exactly by at most :data:`MAX_RARE` names is rare (a
-#: surname, mostly): the :data:`RARE_SCORED` of those names most like the whole query are
-#: scored in full even when the key cut ranks them low ("Alexander ZAKHAROV" reaching
-#: "Александр Вячеславович Захаров" among a hundred other Alexanders).
-MAX_RARE = 64
-RARE_SCORED = 4
-#: Re-ranking similarity (0-100) below which a name is not worth scoring in full: far
-#: below anything the scorer could call a match, in spelling and in sound alike.
-RERANK_FLOOR = 45.0
 
 
 class NameIndex:
