@@ -1,4 +1,5 @@
-"""Helpers every list parser shares: safe XML, text decoding, zip limits, small cleaners.
+"""Helpers the list parsers share: safe XML and children by tag, text decoding, zip limits,
+small cleaners, dates (formats, day/month/year, year ranges), whether a name is non-Latin.
 
 Parsers take bytes and return core entities; they never open files themselves, so they
 can be fed from disk, an HTTP download or an upload alike. Everything that can go wrong
@@ -202,6 +203,22 @@ def child_text(element: etree._Element, name: str) -> str | None:
     return clean(found.text) if found is not None else None
 
 
+def by_tag(element: etree._Element) -> dict[str, list[etree._Element]]:
+    """Direct children by local tag name, in document order (one pass; then a lookup is
+    O(1), where :func:`child` scans)."""
+    out: dict[str, list[etree._Element]] = {}
+    for c in element:
+        if isinstance(c.tag, str):
+            out.setdefault(local(c.tag), []).append(c)
+    return out
+
+
+def tag_text(kids: dict[str, list[etree._Element]], name: str) -> str | None:
+    """Cleaned text of the first of ``kids`` (:func:`by_tag`) called ``name``, or ``None``."""
+    found = kids.get(name)
+    return clean(found[0].text) if found else None
+
+
 def unzip(file: SourceFile) -> list[SourceFile]:
     """Members of a zip archive, refusing zip bombs, encrypted and nested archives.
 
@@ -263,6 +280,22 @@ def clean(value: str | None) -> str | None:
     if not text or text == "-0-":
         return None
     return text
+
+
+def non_latin(text: str) -> bool:
+    """Whether a name has letters outside the Latin script (Cyrillic, Arabic, CJK, ...)."""
+    if text.isascii():
+        return False
+    return any(ch.isalpha() and ord(ch) > 0x24F and not 0x1E00 <= ord(ch) <= 0x1EFF for ch in text)
+
+
+#: The language a UK list names for a non-Latin name ("Non-Latin Script Language") -> its
+#: BCP 47 tag.
+SCRIPT_LANGUAGES = {
+    "arabic": "ar", "persian": "fa", "farsi": "fa", "russian": "ru", "ukrainian": "uk",
+    "belarusian": "be", "chinese": "zh", "korean": "ko", "japanese": "ja", "hebrew": "he",
+    "georgian": "ka", "armenian": "hy",
+}  # fmt: skip
 
 
 def split_clean(value: str | None, sep: str) -> list[str]:
@@ -337,3 +370,24 @@ def partial_dmy(text: str) -> str | None:
         return date(int(year), month_n, day_n).isoformat()
     except ValueError:
         return None
+
+
+def full_dmy(text: str) -> date | None:
+    """A whole day/month/year date (``13/04/2018``); ``None`` for any other text, a date with
+    an unknown part (``dd/mm/1945``) or no such day."""
+    match = _DMY.match(text.strip())
+    if not match or not match.group(1).isdigit() or not match.group(2).isdigit():
+        return None
+    try:
+        return date(int(match.group(3)), int(match.group(2)), int(match.group(1)))
+    except ValueError:
+        return None
+
+
+def year_range(first: int, last: int, widest: int) -> list[str]:
+    """Every year of a birth-year range as ISO years (either end first), or only its two
+    ends when it spans more than ``widest`` years."""
+    first, last = min(first, last), max(first, last)
+    if last - first > widest:
+        return [str(first), str(last)]
+    return [str(y) for y in range(first, last + 1)]

@@ -15,7 +15,8 @@ import re
 from dataclasses import dataclass
 from datetime import date
 
-_MONTHS = {
+#: Month names and abbreviations (lower case) -> month number.
+MONTHS = {
     m: i
     for i, names in enumerate(
         (
@@ -73,11 +74,11 @@ def text_date(text: str) -> str | None:
             return value
         words = [w.rstrip(".") for w in value.split()]
         if len(words) == 3 and words[0].isdigit():
-            day, month, year = int(words[0]), _MONTHS.get(words[1]), int(words[2])
+            day, month, year = int(words[0]), MONTHS.get(words[1]), int(words[2])
         elif len(words) == 3 and words[1].isdigit():
-            day, month, year = int(words[1]), _MONTHS.get(words[0]), int(words[2])
+            day, month, year = int(words[1]), MONTHS.get(words[0]), int(words[2])
         elif len(words) == 2 and words[1].isdigit():
-            month, year = _MONTHS.get(words[0]), int(words[1])
+            month, year = MONTHS.get(words[0]), int(words[1])
             return f"{year:04d}-{month:02d}" if month else None
         else:
             return None

@@ -62,6 +62,7 @@ from exportguard.sources._common import (
     check_unique_ids,
     clean,
     local,
+    non_latin,
     only_file,
     parse_xml,
 )
@@ -91,12 +92,6 @@ def sniff(file: SourceFile) -> bool:
 def parse(files: Sequence[SourceFile]) -> ParsedList:
     """Parse one ``sema-lmes.xml`` file."""
     return _Parser(only_file(files, NAME)).run()
-
-
-def _non_latin(text: str) -> bool:
-    if text.isascii():
-        return False
-    return any(ch.isalpha() and ord(ch) > 0x24F and not 0x1E00 <= ord(ch) <= 0x1EFF for ch in text)
 
 
 def _similar(a: str, b: str) -> bool:
@@ -152,7 +147,7 @@ def person_aliases(given: str | None, last: str | None, text: str) -> list[str]:
 
 
 def _alias(name: str, kind: str = "aka", lang: str | None = None) -> Alias:
-    return Alias(name, kind="original-script" if _non_latin(name) else kind, lang=lang)
+    return Alias(name, kind="original-script" if non_latin(name) else kind, lang=lang)
 
 
 def _top_level_split(text: str, separator: str) -> list[str]:

@@ -102,8 +102,10 @@ from exportguard.sources._common import (
     check_unique_ids,
     decode_text,
     header_columns,
+    non_latin,
     only_file,
     unknown_columns,
+    year_range,
 )
 from exportguard.sources.bis_dpl import embedded_aliases, looks_like_organization
 
@@ -218,15 +220,6 @@ def _abbreviation(list_name: str) -> str:
     return "-".join(re.findall(r"[^\W_]+", list_name)) or "CSL"
 
 
-def year_range(first: int, last: int) -> list[str]:
-    """ISO years of a birth-year range (each year, or just the ends of a long range)."""
-    if last < first:
-        first, last = last, first
-    if last - first > _MAX_RANGE_YEARS:
-        return [str(first), str(last)]
-    return [str(y) for y in range(first, last + 1)]
-
-
 def partial_dates(text: str) -> list[str] | None:
     """ISO (partial) dates of one birth-date item, or ``None`` if it is not understood."""
     if _ISO_PARTIAL.match(text):
@@ -236,7 +229,7 @@ def partial_dates(text: str) -> list[str] | None:
         return [found.group(1)] if _valid_partial(found.group(1)) else None
     found = _YEAR_RANGE.match(text)
     if found:
-        return year_range(int(found.group(1)), int(found.group(2)))
+        return year_range(int(found.group(1)), int(found.group(2)), _MAX_RANGE_YEARS)
     return None
 
 
@@ -562,7 +555,7 @@ class _Parser:
                 alias_name = " ".join(text.split())
                 if not alias_name or alias_name == name or alias_name in out:
                     continue
-                if not alias_name.isascii() and _non_latin(alias_name) and kind == "aka":
+                if not alias_name.isascii() and non_latin(alias_name) and kind == "aka":
                     kind = "original-script"
                 out[alias_name] = Alias(alias_name, _STRONG, kind)
         if _EMBED_HINT.search(name):
@@ -747,10 +740,3 @@ def _split(cell: str) -> list[str]:
     if not cell:
         return []
     return [c for part in cell.split(";") if (c := _clean(part))]
-
-
-def _non_latin(text: str) -> bool:
-    """Whether a name has letters outside the Latin script (Cyrillic, Arabic, CJK, ...)."""
-    if text.isascii():
-        return False
-    return any(ch.isalpha() and ord(ch) > 0x24F and not 0x1E00 <= ord(ch) <= 0x1EFF for ch in text)

@@ -104,12 +104,14 @@ from exportguard.errors import SourceFormatError
 from exportguard.sources import _ofac
 from exportguard.sources._common import (
     SourceFile,
+    by_tag,
     child,
     children,
     clean,
     local,
     parse_date,
     parse_xml,
+    tag_text,
     unzip,
 )
 from exportguard.sources._documents import text_date
@@ -141,22 +143,9 @@ class _Refs:
     feature_kinds: dict[str, str] = field(default_factory=dict)
 
 
-def _kids(element: etree._Element) -> dict[str, list[etree._Element]]:
-    out: dict[str, list[etree._Element]] = {}
-    for c in element:
-        if isinstance(c.tag, str):
-            out.setdefault(local(c.tag), []).append(c)
-    return out
-
-
 def _first(kids: dict[str, list[etree._Element]], name: str) -> etree._Element | None:
     found = kids.get(name)
     return found[0] if found else None
-
-
-def _text(kids: dict[str, list[etree._Element]], name: str) -> str | None:
-    found = kids.get(name)
-    return clean(found[0].text) if found else None
 
 
 def _items(kids: dict[str, list[etree._Element]], holder: str) -> list[etree._Element]:
@@ -341,10 +330,10 @@ def _entry(
             line=_ofac.line_of(element),
             field="id",
         )
-    kids = _kids(element)
+    kids = by_tag(element)
     general = _first(kids, "generalInfo")
-    general_kids = _kids(general) if general is not None else {}
-    raw_type = _text(general_kids, "entityType")
+    general_kids = by_tag(general) if general is not None else {}
+    raw_type = tag_text(general_kids, "entityType")
     entity_type = _ofac.ENTITY_TYPES.get((raw_type or "").lower())
     if entity_type is None:
         entity_type = EntityType.UNKNOWN
@@ -377,7 +366,7 @@ def _entry(
         birth_places=_ofac.unique(facts.places),
         listed_from=min(listed) if listed else None,
         citation="; ".join(_ofac.unique(authorities)) or None,
-        remarks=_ofac.join_remarks([_text(general_kids, "remarks"), *facts.notes]),
+        remarks=_ofac.join_remarks([tag_text(general_kids, "remarks"), *facts.notes]),
         url=_ofac.DETAILS_URL.format(native),
     )
 
@@ -404,24 +393,24 @@ def _read_addresses(kids: dict[str, list[etree._Element]], refs: _Refs, facts: _
 
 def _read_documents(kids: dict[str, list[etree._Element]], refs: _Refs, facts: _Facts) -> None:
     for item in _items(kids, "identityDocuments"):
-        doc = _kids(item)
-        kind, number = _text(doc, "type"), _text(doc, "documentNumber")
+        doc = by_tag(item)
+        kind, number = tag_text(doc, "type"), tag_text(doc, "documentNumber")
         if kind and number:
             # A few numbers carry their country in the text ("1026303117642 (Russia)").
             ident = _ofac.split_identifier(kind, number)
             issuer = _country(_first(doc, "issuingCountry"), refs) or ident.country
-            issued, expires = _text(doc, "issueDate"), _text(doc, "expirationDate")
-            under = _text(doc, "name")
+            issued, expires = tag_text(doc, "issueDate"), tag_text(doc, "expirationDate")
+            under = tag_text(doc, "name")
             facts.identifiers.append(
                 replace(
                     ident,
                     country=issuer,
-                    authority=_text(doc, "issuingAuthority"),
-                    place=_text(doc, "issuingLocation"),
+                    authority=tag_text(doc, "issuingAuthority"),
+                    place=tag_text(doc, "issuingLocation"),
                     issue_date=(text_date(issued[:10]) if issued else None) or ident.issue_date,
                     expiry_date=(text_date(expires[:10]) if expires else None) or ident.expiry_date,
                     note=f"issued under name {under}" if under else None,
-                    invalid=(_text(doc, "isValid") or "").casefold() == "false",
+                    invalid=(tag_text(doc, "isValid") or "").casefold() == "false",
                 )
             )
 
@@ -430,9 +419,9 @@ def _read_features(
     kids: dict[str, list[etree._Element]], refs: _Refs, facts: _Facts, unread: list[str]
 ) -> None:
     for item in _items(kids, "features"):
-        feature = _kids(item)
+        feature = by_tag(item)
         type_element = _first(feature, "type")
-        value = _text(feature, "value")
+        value = tag_text(feature, "value")
         if type_element is None or not value:
             continue
         kind = clean(type_element.text) or ""
@@ -446,7 +435,7 @@ def _read_features(
         elif kind == "Place of Birth":
             facts.places.append(value)
         elif kind in _COUNTRY_FEATURES or detail == "COUNTRY":
-            code = refs.iso.get(_text(feature, "valueRefId") or "") or _ofac.country_code(value)
+            code = refs.iso.get(tag_text(feature, "valueRefId") or "") or _ofac.country_code(value)
             if kind in _COUNTRY_FEATURES and code:
                 facts.countries.append(code)
                 if kind == "Nationality Country":
@@ -464,26 +453,26 @@ def _read_features(
 
 def _read_relationships(kids: dict[str, list[etree._Element]], facts: _Facts) -> None:
     for item in _items(kids, "relationships"):
-        rel = _kids(item)
+        rel = by_tag(item)
         related = _first(rel, "relatedEntity")
-        kind = _text(rel, "type")
+        kind = tag_text(rel, "type")
         if related is not None and kind:
             target = clean(related.text) or f"entity {related.get('entityId')}"
             facts.notes.append(f"{kind}: {target}")
 
 
 def _translation_name(translation: etree._Element, person: bool) -> str | None:
-    kids = _kids(translation)
-    last, first = _text(kids, "formattedLastName"), _text(kids, "formattedFirstName")
+    kids = by_tag(translation)
+    last, first = tag_text(kids, "formattedLastName"), tag_text(kids, "formattedFirstName")
     if person and (last or first):
         return _ofac.natural_name(last, first)
-    full = _text(kids, "formattedFullName")
+    full = tag_text(kids, "formattedFullName")
     if full:
         return full
     parts: dict[str, list[str]] = {}
     for part in _items(kids, "nameParts"):
-        p = _kids(part)
-        kind, value = _text(p, "type"), _text(p, "value")
+        p = by_tag(part)
+        kind, value = tag_text(p, "type"), tag_text(p, "value")
         if kind and value:
             parts.setdefault(kind, []).append(value)
     if person:
@@ -499,11 +488,13 @@ def _names(
     primary: str | None = None
     aliases: list[Alias] = []
     for name_element in _items(kids, "names"):
-        name_kids = _kids(name_element)
-        is_primary = _true(_text(name_kids, "isPrimary"))
-        weak = _true(_text(name_kids, "isLowQuality"))
+        name_kids = by_tag(name_element)
+        is_primary = _true(tag_text(name_kids, "isPrimary"))
+        weak = _true(tag_text(name_kids, "isLowQuality"))
         quality = AliasQuality.WEAK if weak else AliasQuality.STRONG
-        kind = _ofac.ALIAS_KINDS.get((_text(name_kids, "aliasType") or "a.k.a.").lower(), "other")
+        kind = _ofac.ALIAS_KINDS.get(
+            (tag_text(name_kids, "aliasType") or "a.k.a.").lower(), "other"
+        )
         translations = _items(name_kids, "translations")
         # The primary translation first, so that it names the entry.
         translations.sort(key=lambda t: not _true(_raw_text(t, "isPrimary")))
@@ -545,7 +536,7 @@ _ADDRESS_PARTS = {
 
 
 def _addresses(element: etree._Element, refs: _Refs) -> list[Address]:
-    kids = _kids(element)
+    kids = by_tag(element)
     country_element = _first(kids, "country")
     country_name = clean(country_element.text) if country_element is not None else None
     country = _country(country_element, refs)
@@ -553,10 +544,10 @@ def _addresses(element: etree._Element, refs: _Refs) -> list[Address]:
     translations: list[etree._Element | None] = [*_items(kids, "translations")] or [None]
     for translation in translations:
         parts: dict[str, list[str]] = {}
-        holders = _items(_kids(translation), "addressParts") if translation is not None else []
+        holders = _items(by_tag(translation), "addressParts") if translation is not None else []
         for part in holders:
-            p = _kids(part)
-            kind, value = _text(p, "type"), _text(p, "value")
+            p = by_tag(part)
+            kind, value = tag_text(p, "type"), tag_text(p, "value")
             if kind and value:
                 parts.setdefault(_ADDRESS_PARTS.get(kind.upper(), "street"), []).append(value)
         street = ", ".join(parts.get("street", ())) or None

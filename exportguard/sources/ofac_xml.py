@@ -75,7 +75,15 @@ from exportguard.core.entities import (
 from exportguard.core.identifiers import make_identifier
 from exportguard.errors import SourceFormatError
 from exportguard.sources import _ofac
-from exportguard.sources._common import SourceFile, clean, local, parse_date, parse_xml
+from exportguard.sources._common import (
+    SourceFile,
+    by_tag,
+    clean,
+    local,
+    parse_date,
+    parse_xml,
+    tag_text,
+)
 from exportguard.sources._documents import text_date
 
 NAME = "ofac_sdn_xml"
@@ -90,20 +98,6 @@ def sniff(file: SourceFile) -> bool:
     """The classic OFAC XML: an ``sdnList`` root in the sdnList.xsd namespace."""
     head = file.head()
     return b"<sdnList" in head and (_NAMESPACE in head or b"<publshInformation" in head)
-
-
-def _kids(element: etree._Element) -> dict[str, list[etree._Element]]:
-    """Direct children by local tag name, in document order."""
-    out: dict[str, list[etree._Element]] = {}
-    for c in element:
-        if isinstance(c.tag, str):
-            out.setdefault(local(c.tag), []).append(c)
-    return out
-
-
-def _text(kids: dict[str, list[etree._Element]], name: str) -> str | None:
-    found = kids.get(name)
-    return clean(found[0].text) if found else None
 
 
 def _grandchildren(
@@ -154,7 +148,7 @@ def _header(file: SourceFile, root: etree._Element, warnings: list[str]) -> _Hea
         ),
         None,
     )
-    kids = _kids(info) if info is not None else {}
+    kids = by_tag(info) if info is not None else {}
     if "Record_Count" in kids:
         element = kids["Record_Count"][0]
         text = clean(element.text) or ""
@@ -191,7 +185,7 @@ def parse(files: Sequence[SourceFile]) -> ParsedList:
     warnings: list[str] = []
     header = _header(file, root, warnings)
     raw = [
-        (element, _kids(element))
+        (element, by_tag(element))
         for element in root
         if isinstance(element.tag, str) and local(element.tag) == "sdnEntry"
     ]
@@ -264,7 +258,7 @@ def _entry(
     unread: list[str],
     warnings: list[str],
 ) -> ListEntry:
-    uid = _text(kids, "uid")
+    uid = tag_text(kids, "uid")
     if uid is None or not uid.isdigit():
         raise SourceFormatError(
             "the entry has no uid" if uid is None else f"uid must be a number, found {uid!r}",
@@ -272,7 +266,7 @@ def _entry(
             line=_ofac.line_of(element),
             field="uid",
         )
-    last = _text(kids, "lastName")
+    last = tag_text(kids, "lastName")
     if last is None:
         raise SourceFormatError(
             "the entry has no name (lastName)",
@@ -280,19 +274,19 @@ def _entry(
             line=_ofac.line_of(element),
             field="lastName",
         )
-    raw_type = _text(kids, "sdnType")
+    raw_type = tag_text(kids, "sdnType")
     entity_type = _ofac.ENTITY_TYPES.get((raw_type or "").lower())
     if entity_type is None:
         entity_type = EntityType.UNKNOWN
         warnings.append(f"{file.name}: uid {uid} has unknown sdnType {raw_type!r}")
     person = entity_type is EntityType.PERSON
-    name = _name(last, _text(kids, "firstName"), person)
+    name = _name(last, tag_text(kids, "firstName"), person)
 
     facts = _Facts()
     _read_ids(kids, facts)
     _read_places(kids, facts, unread)
     vessel_notes = _read_vessel(kids, facts)
-    title = _text(kids, "title")
+    title = tag_text(kids, "title")
     return ListEntry(
         id=f"{source}:{uid}",
         source=source,
@@ -314,7 +308,7 @@ def _entry(
             [
                 f"Title: {title}" if title else None,
                 *vessel_notes,
-                _text(kids, "remarks"),
+                tag_text(kids, "remarks"),
                 *facts.notes,
             ]
         ),
@@ -325,12 +319,12 @@ def _entry(
 def _aliases(kids: dict[str, list[etree._Element]], person: bool) -> list[Alias]:
     out: list[Alias] = []
     for aka in _grandchildren(kids, "akaList", "aka"):
-        aka_kids = _kids(aka)
-        last, first = _text(aka_kids, "lastName"), _text(aka_kids, "firstName")
+        aka_kids = by_tag(aka)
+        last, first = tag_text(aka_kids, "lastName"), tag_text(aka_kids, "firstName")
         if last is None and first is None:
             continue
-        kind = _ofac.ALIAS_KINDS.get((_text(aka_kids, "type") or "").lower(), "other")
-        weak = (_text(aka_kids, "category") or "").lower() == "weak"
+        kind = _ofac.ALIAS_KINDS.get((tag_text(aka_kids, "type") or "").lower(), "other")
+        weak = (tag_text(aka_kids, "category") or "").lower() == "weak"
         text = _name(last, first, person) if last else str(first)
         out.append(Alias(text, AliasQuality.WEAK if weak else AliasQuality.STRONG, kind))
     return out
@@ -339,15 +333,15 @@ def _aliases(kids: dict[str, list[etree._Element]], person: bool) -> list[Alias]
 def _read_ids(kids: dict[str, list[etree._Element]], facts: _Facts) -> None:
     """``idList`` (identifiers or notes), addresses and nationalities."""
     for item in _grandchildren(kids, "idList", "id"):
-        id_kids = _kids(item)
-        id_type, number = _text(id_kids, "idType"), _text(id_kids, "idNumber")
-        id_country = _text(id_kids, "idCountry")
+        id_kids = by_tag(item)
+        id_type, number = tag_text(id_kids, "idType"), tag_text(id_kids, "idNumber")
+        id_country = tag_text(id_kids, "idCountry")
         if id_type is None or number is None:
             continue
         if id_type != "Nationality of Registration" and _ofac.is_identifier_label(id_type):
             ident = _ofac.split_identifier(id_type, number)
             issuer = _ofac.country_code(id_country) or ident.country
-            issued, expires = _text(id_kids, "issueDate"), _text(id_kids, "expirationDate")
+            issued, expires = tag_text(id_kids, "issueDate"), tag_text(id_kids, "expirationDate")
             facts.identifiers.append(
                 replace(
                     ident,
@@ -363,7 +357,7 @@ def _read_ids(kids: dict[str, list[etree._Element]], facts: _Facts) -> None:
                 facts.countries.append(code)
         facts.notes.append(f"{id_type} {number}" + (f" ({id_country})" if id_country else ""))
     for item in _grandchildren(kids, "addressList", "address"):
-        address = _address(_kids(item))
+        address = _address(by_tag(item))
         if address is not None:
             facts.addresses.append(address)
             if address.country:
@@ -373,7 +367,7 @@ def _read_ids(kids: dict[str, list[etree._Element]], facts: _Facts) -> None:
         ("citizenshipList", "citizenship", facts.citizenships),
     ):
         for item in _grandchildren(kids, holder, item_name):
-            code = _ofac.country_code(_text(_kids(item), "country"))
+            code = _ofac.country_code(tag_text(by_tag(item), "country"))
             if code:
                 facts.countries.append(code)
                 kept.append(code)
@@ -382,7 +376,7 @@ def _read_ids(kids: dict[str, list[etree._Element]], facts: _Facts) -> None:
 def _read_places(kids: dict[str, list[etree._Element]], facts: _Facts, unread: list[str]) -> None:
     """Dates and places of birth."""
     for item in _grandchildren(kids, "dateOfBirthList", "dateOfBirthItem"):
-        text = _text(_kids(item), "dateOfBirth")
+        text = tag_text(by_tag(item), "dateOfBirth")
         if text:
             parsed = _ofac.birth_dates(text)
             if parsed is None:
@@ -390,7 +384,7 @@ def _read_places(kids: dict[str, list[etree._Element]], facts: _Facts, unread: l
             else:
                 facts.dates.extend(parsed)
     for item in _grandchildren(kids, "placeOfBirthList", "placeOfBirthItem"):
-        place = _text(_kids(item), "placeOfBirth")
+        place = tag_text(by_tag(item), "placeOfBirth")
         if place:
             facts.places.append(place)
 
@@ -408,15 +402,15 @@ def _read_vessel(kids: dict[str, list[etree._Element]], facts: _Facts) -> list[s
     """``vesselInfo``: the call sign and flag as facts, the rest as remark lines."""
     notes: list[str] = []
     for vessel in kids.get("vesselInfo", ()):
-        v = _kids(vessel)
-        call_sign = _text(v, "callSign")
+        v = by_tag(vessel)
+        call_sign = tag_text(v, "callSign")
         if call_sign:
             facts.identifiers.insert(0, make_identifier("Call Sign", call_sign))
-        flag_code = _ofac.country_code(_text(v, "vesselFlag"))
+        flag_code = _ofac.country_code(tag_text(v, "vesselFlag"))
         if flag_code:
             facts.countries.append(flag_code)
         notes.extend(
-            f"{label}: {value}" for label, tag in _VESSEL_NOTES if (value := _text(v, tag))
+            f"{label}: {value}" for label, tag in _VESSEL_NOTES if (value := tag_text(v, tag))
         )
     return notes
 
@@ -429,10 +423,10 @@ def _name(last: str, first: str | None, person: bool) -> str:
 
 
 def _address(kids: dict[str, list[etree._Element]]) -> Address | None:
-    lines = [t for tag in ("address1", "address2", "address3") if (t := _text(kids, tag))]
+    lines = [t for tag in ("address1", "address2", "address3") if (t := tag_text(kids, tag))]
     street = ", ".join(lines) or None
-    city, region = _text(kids, "city"), _text(kids, "stateOrProvince")
-    postal, country = _text(kids, "postalCode"), _text(kids, "country")
+    city, region = tag_text(kids, "city"), tag_text(kids, "stateOrProvince")
+    postal, country = tag_text(kids, "postalCode"), tag_text(kids, "country")
     if not (street or city or region or postal or country):
         return None
     # The same composition as the CSV's "City, State/Province Postal Code" column.

@@ -72,11 +72,13 @@ from exportguard.core.entities import (
 from exportguard.core.identifiers import make_identifier
 from exportguard.errors import SourceFormatError
 from exportguard.sources._common import (
+    SCRIPT_LANGUAGES,
     SourceFile,
     check_unique_ids,
     child,
     child_text,
     children,
+    full_dmy,
     only_file,
     parse_xml,
     partial_dmy,
@@ -92,23 +94,8 @@ _TYPES = {
     "entity": EntityType.ORGANIZATION,
     "ship": EntityType.VESSEL,
 }
-_DATE = re.compile(r"^(\d{1,2}|dd)/(\d{1,2}|mm)/(\d{4})$", re.IGNORECASE)
 _NAME_PARTS = ("Name1", "Name2", "Name3", "Name4", "Name5", "Name6")
 _ADDRESS_LINES = ("AddressLine1", "AddressLine2", "AddressLine3", "AddressLine4", "AddressLine5")
-_SCRIPT_LANGS = {
-    "arabic": "ar",
-    "persian": "fa",
-    "farsi": "fa",
-    "russian": "ru",
-    "ukrainian": "uk",
-    "belarusian": "be",
-    "chinese": "zh",
-    "korean": "ko",
-    "japanese": "ja",
-    "hebrew": "he",
-    "georgian": "ka",
-    "armenian": "hy",
-}
 
 
 def sniff(file: SourceFile) -> bool:
@@ -163,7 +150,7 @@ def _published(file: SourceFile, root: etree._Element) -> date | None:
     element = child(root, "DateGenerated")
     if element is None or not (element.text or "").strip():
         return None
-    parsed = _full_date((element.text or "").strip())
+    parsed = full_dmy((element.text or "").strip())
     if parsed is None:
         raise SourceFormatError(
             f"unparsable DateGenerated {element.text!r} (expected dd/mm/yyyy)",
@@ -296,7 +283,9 @@ def _names(
         script = child_text(element, "NameNonLatinScript")
         if script and script != primary and script not in found:
             language = (child_text(element, "NonLatinScriptLanguage") or "").lower()
-            found[script] = Alias(script, kind="original-script", lang=_SCRIPT_LANGS.get(language))
+            found[script] = Alias(
+                script, kind="original-script", lang=SCRIPT_LANGUAGES.get(language)
+            )
     return primary, tuple(found.values())
 
 
@@ -453,7 +442,7 @@ def _date_field(file: SourceFile, parent: etree._Element, tag: str) -> date | No
     text = (element.text or "").strip() if element is not None else ""
     if element is None or not text:
         return None
-    parsed = _full_date(text)
+    parsed = full_dmy(text)
     if parsed is None:
         raise SourceFormatError(
             f"unparsable date {text!r} (expected dd/mm/yyyy)",
@@ -485,16 +474,6 @@ def _texts(parent: etree._Element, outer: str, inner: str) -> list[str]:
         if text:
             values.setdefault(text, None)
     return list(values)
-
-
-def _full_date(text: str) -> date | None:
-    match = _DATE.match(text)
-    if not match or not match.group(1).isdigit() or not match.group(2).isdigit():
-        return None
-    try:
-        return date(int(match.group(3)), int(match.group(2)), int(match.group(1)))
-    except ValueError:
-        return None
 
 
 _NOTE = re.compile(r"\(.*?\)|\(.*$")

@@ -81,9 +81,11 @@ from exportguard.core.entities import (
 from exportguard.core.identifiers import identifier_kind, make_identifier
 from exportguard.errors import SourceFormatError
 from exportguard.sources._common import (
+    SCRIPT_LANGUAGES,
     SourceFile,
     check_unique_ids,
     decode_text,
+    full_dmy,
     header_columns,
     only_file,
     partial_dmy,
@@ -116,21 +118,6 @@ _UN_REF = re.compile(
     r"\bUN\s*Ref(?:erence)?\.?\s*(?:No\.?)?\s*:?\s*([A-Z]{2,3}[a-z]?(?:\.[A-Za-z0-9]+)+)",
     re.IGNORECASE,
 )
-_DOB = re.compile(r"^(\d{1,2}|dd|DD)/(\d{1,2}|mm|MM)/(\d{4})$")
-_SCRIPT_LANGS = {
-    "arabic": "ar",
-    "persian": "fa",
-    "farsi": "fa",
-    "russian": "ru",
-    "ukrainian": "uk",
-    "belarusian": "be",
-    "chinese": "zh",
-    "korean": "ko",
-    "japanese": "ja",
-    "hebrew": "he",
-    "georgian": "ka",
-    "armenian": "hy",
-}
 
 
 def sniff(file: SourceFile) -> bool:
@@ -189,7 +176,7 @@ def _banner(file: SourceFile, row: list[str] | None) -> date | None:
     value = row[1].strip() if len(row) > 1 else ""
     if not value:
         return None
-    parsed = _full_date(value)
+    parsed = full_dmy(value)
     if parsed is None:
         raise SourceFormatError(
             f"unparsable publication date {value!r} (expected dd/mm/yyyy)",
@@ -316,7 +303,7 @@ def _entry(
 
 
 def _listing_date(file: SourceFile, line: int, raw: str) -> date:
-    parsed = _full_date(raw)
+    parsed = full_dmy(raw)
     if parsed is None:
         raise SourceFormatError(
             f"unparsable listing date {raw.strip()!r} (expected dd/mm/yyyy)",
@@ -352,7 +339,7 @@ def _aliases(group: list[tuple[int, Row]], primary: str) -> tuple[Alias, ...]:
         if script and script != primary and (script, "original-script") not in found:
             language = (row.get("Non-Latin Script Language") or "").strip().lower()
             found[(script, "original-script")] = Alias(
-                script, kind="original-script", lang=_SCRIPT_LANGS.get(language)
+                script, kind="original-script", lang=SCRIPT_LANGUAGES.get(language)
             )
     return tuple(found.values())
 
@@ -482,16 +469,6 @@ def _address(row: Row) -> Address | None:
         postal_code=postal,
         country=next(iter(country_reading(country_text)[0]), None),
     )
-
-
-def _full_date(text: str) -> date | None:
-    match = _DOB.match(text.strip())
-    if not match or not match.group(1).isdigit() or not match.group(2).isdigit():
-        return None
-    try:
-        return date(int(match.group(3)), int(match.group(2)), int(match.group(1)))
-    except ValueError:
-        return None
 
 
 _ENUM_SPLIT = re.compile(r"\(?\b(?:\d{1,2}|[a-h])\)|[,;/]|\.\s+")

@@ -87,15 +87,19 @@ from exportguard.core.identifiers import identifier_kind, make_identifier, match
 from exportguard.errors import SourceFormatError
 from exportguard.sources._common import (
     SourceFile,
+    by_tag,
     check_unique_ids,
     children,
     clean,
-    local,
+    non_latin,
     only_file,
     parse_xml,
+    tag_text,
+    year_range,
 )
 from exportguard.sources._documents import (
     INVALID,
+    MONTHS,
     NumberText,
     country_in,
     read_note,
@@ -111,27 +115,6 @@ _QUALITY = {
     "a.k.a.": (AliasQuality.STRONG, "aka"),
     "low": (AliasQuality.WEAK, "aka"),
     "f.k.a.": (AliasQuality.STRONG, "fka"),
-}
-_MONTHS = {
-    m: i
-    for i, names in enumerate(
-        (
-            ("jan", "january"),
-            ("feb", "february"),
-            ("mar", "march"),
-            ("apr", "april"),
-            ("may",),
-            ("jun", "june"),
-            ("jul", "july"),
-            ("aug", "august"),
-            ("sep", "sept", "september"),
-            ("oct", "october"),
-            ("nov", "november"),
-            ("dec", "december"),
-        ),
-        start=1,
-    )
-    for m in names
 }
 _MONTH_YEAR = re.compile(r"^([A-Za-z]+)\.?\s+(\d{4})$")
 _ISO_DAY = re.compile(r"^\d{4}-\d{2}-\d{2}")
@@ -152,12 +135,6 @@ def parse(files: Sequence[SourceFile]) -> ParsedList:
     return _Parser(only_file(files, NAME)).run()
 
 
-def _non_latin(text: str) -> bool:
-    if text.isascii():
-        return False
-    return any(ch.isalpha() and ord(ch) > 0x24F and not 0x1E00 <= ord(ch) <= 0x1EFF for ch in text)
-
-
 class _Node:
     """An element with its children indexed by local tag name (one pass, then O(1))."""
 
@@ -165,10 +142,7 @@ class _Node:
 
     def __init__(self, element: etree._Element) -> None:
         self.element = element
-        self.by_tag: dict[str, list[etree._Element]] = {}
-        for c in element:
-            if isinstance(c.tag, str):
-                self.by_tag.setdefault(local(c.tag), []).append(c)
+        self.by_tag = by_tag(element)
 
     @property
     def line(self) -> int | None:
@@ -182,8 +156,7 @@ class _Node:
         return found[0] if found else None
 
     def text(self, name: str) -> str | None:
-        found = self.by_tag.get(name)
-        return clean(found[0].text) if found else None
+        return tag_text(self.by_tag, name)
 
     def values(self, name: str) -> list[str]:
         """Cleaned ``VALUE`` texts of the child list ``name`` (``NATIONALITY``, ``TITLE``)."""
@@ -381,12 +354,12 @@ class _Parser:
             note = " ".join(note.split()) if note else None
             names = alias_names(alias_name) if alias_name else []
             if note:
-                names += note_names(note, bool(alias_name and _non_latin(alias_name)))
+                names += note_names(note, bool(alias_name and non_latin(alias_name)))
                 notes.append(f"Alias {alias_name or ''}: {note}")
             for one in names:
                 if one == name:
                     continue
-                one_kind = "original-script" if kind == "aka" and _non_latin(one) else kind
+                one_kind = "original-script" if kind == "aka" and non_latin(one) else kind
                 # A name repeated with another kind (a.k.a. and f.k.a.) is kept once per
                 # kind; a repeat of the same kind adds nothing to the names but its birth
                 # facts below still count.
@@ -479,11 +452,11 @@ class _Parser:
             return [year]
         first, last = node.text("FROM_YEAR"), node.text("TO_YEAR")
         if first and last and _YEAR.match(first) and _YEAR.match(last):
-            return _year_range(int(first), int(last))
+            return year_range(int(first), int(last), _MAX_RANGE_YEARS)
         note = node.text("NOTE")
         found = _MONTH_YEAR.match(note) if note else None
-        if found and found.group(1).casefold() in _MONTHS:
-            return [f"{found.group(2)}-{_MONTHS[found.group(1).casefold()]:02d}"]
+        if found and found.group(1).casefold() in MONTHS:
+            return [f"{found.group(2)}-{MONTHS[found.group(1).casefold()]:02d}"]
         return []
 
     def documents(self, node: _Node) -> list[Identifier]:
@@ -669,12 +642,12 @@ def _script_runs(text: str) -> list[str]:
     """A name written in two scripts without a separator ("Agha Jan Alizai اغا جان
     عالیزی") as its Latin and its non-Latin run; other names whole."""
     words = text.split()
-    if len(words) < 2 or not _non_latin(text) or text.isascii():
+    if len(words) < 2 or not non_latin(text) or text.isascii():
         return [text]
     runs: list[list[str]] = []
     for word in words:
-        script = _non_latin(word)
-        if runs and _non_latin(runs[-1][0]) == script:
+        script = non_latin(word)
+        if runs and non_latin(runs[-1][0]) == script:
             runs[-1].append(word)
         else:
             runs.append([word])
@@ -695,7 +668,7 @@ def alias_names(text: str) -> list[str]:
         and group[0]
         and (
             ";" in group[1]
-            or _non_latin(group[0]) != _non_latin(group[1])
+            or non_latin(group[0]) != non_latin(group[1])
             or _SCRIPT_MARK.search(group[1])
         )
     ):
@@ -765,7 +738,7 @@ def _note_scripts(note: str | None) -> list[Alias]:
     out: list[Alias] = []
     for found in _NOTE_SCRIPT.finditer(" ".join(note.split())):
         text = found.group(2).strip(" .,")
-        if not _non_latin(text):
+        if not non_latin(text):
             continue
         lang: str | None = "ar"
         if not found.group(1):
@@ -781,14 +754,6 @@ def _published_dates(node: _Node) -> str | None:
     if first and last:
         return f"{first} to {last}"
     return node.text("DATE") or node.text("YEAR")
-
-
-def _year_range(first: int, last: int) -> list[str]:
-    """Every year of a birth-year range, or only its ends when it spans over 10 years."""
-    first, last = min(first, last), max(first, last)
-    if last - first > _MAX_RANGE_YEARS:
-        return [str(first), str(last)]
-    return [str(y) for y in range(first, last + 1)]
 
 
 def _iso_partial(value: str) -> str | None:
