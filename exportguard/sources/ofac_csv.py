@@ -45,7 +45,7 @@ Mapping to :class:`~exportguard.core.entities.ListEntry`:
   nationality/citizenship (-> ``countries``, and apart in ``nationalities`` /
   ``citizenships``) and identifiers (passport, national ID,
   registration numbers, SWIFT/BIC, IMO, digital currency addresses, ...); see
-  :func:`~exportguard.sources._ofac.parse_remarks`. ``remarks`` keeps the full text,
+  :func:`~exportguard.sources._ofac_remarks.parse_remarks`. ``remarks`` keeps the full text,
   preceded by the title and the vessel columns when present.
 - the vessel call sign is an identifier; the vessel flag and address countries join the
   nationalities in ``countries``.
@@ -84,6 +84,7 @@ from exportguard.core.identifiers import make_identifier
 from exportguard.errors import SourceFormatError
 from exportguard.sources import _ofac
 from exportguard.sources._common import SourceFile, decode_text
+from exportguard.sources._ofac_remarks import parse_remarks
 
 NAME = "ofac_csv"
 
@@ -579,7 +580,7 @@ def _entry(state: _Set, row: _Row) -> ListEntry:
     if cut and remarks:
         body = remarks.rstrip()
         readable = body[:-1] if body.endswith(";") else body.rpartition("; ")[0]
-    facts = _ofac.parse_remarks(readable, person)
+    facts = parse_remarks(readable, person)
     state.unread.extend(facts.unread_dates)
 
     aliases: list[Alias] = []

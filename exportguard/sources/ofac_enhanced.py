@@ -115,6 +115,7 @@ from exportguard.sources._common import (
     unzip,
 )
 from exportguard.sources._documents import text_date
+from exportguard.sources._ofac_ids import DIGITAL_CURRENCY, IDENTIFIER_LABELS, split_identifier
 
 NAME = "ofac_enhanced_xml"
 
@@ -397,7 +398,7 @@ def _read_documents(kids: dict[str, list[etree._Element]], refs: _Refs, facts: _
         kind, number = tag_text(doc, "type"), tag_text(doc, "documentNumber")
         if kind and number:
             # A few numbers carry their country in the text ("1026303117642 (Russia)").
-            ident = _ofac.split_identifier(kind, number)
+            ident = split_identifier(kind, number)
             issuer = _country(_first(doc, "issuingCountry"), refs) or ident.country
             issued, expires = tag_text(doc, "issueDate"), tag_text(doc, "expirationDate")
             under = tag_text(doc, "name")
@@ -445,7 +446,7 @@ def _read_features(
             facts.notes.append(f"{kind} {value}")
         elif kind in _RENAMED_IDENTIFIERS:
             facts.identifiers.append(make_identifier(_RENAMED_IDENTIFIERS[kind], value))
-        elif kind in _ofac.IDENTIFIER_LABELS or kind.startswith(_ofac.DIGITAL_CURRENCY):
+        elif kind in IDENTIFIER_LABELS or kind.startswith(DIGITAL_CURRENCY):
             facts.identifiers.append(make_identifier(kind, value))
         else:
             facts.notes.append(f"{kind} {value}")

@@ -85,6 +85,7 @@ from exportguard.sources._common import (
     tag_text,
 )
 from exportguard.sources._documents import text_date
+from exportguard.sources._ofac_ids import is_identifier_label, split_identifier
 
 NAME = "ofac_sdn_xml"
 
@@ -338,8 +339,8 @@ def _read_ids(kids: dict[str, list[etree._Element]], facts: _Facts) -> None:
         id_country = tag_text(id_kids, "idCountry")
         if id_type is None or number is None:
             continue
-        if id_type != "Nationality of Registration" and _ofac.is_identifier_label(id_type):
-            ident = _ofac.split_identifier(id_type, number)
+        if id_type != "Nationality of Registration" and is_identifier_label(id_type):
+            ident = split_identifier(id_type, number)
             issuer = _ofac.country_code(id_country) or ident.country
             issued, expires = tag_text(id_kids, "issueDate"), tag_text(id_kids, "expirationDate")
             facts.identifiers.append(

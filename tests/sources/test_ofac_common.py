@@ -1,4 +1,5 @@
-"""The conventions the three OFAC parsers share (exportguard.sources._ofac)."""
+"""The conventions the three OFAC parsers share (exportguard.sources._ofac, _ofac_ids,
+_ofac_remarks)."""
 
 from __future__ import annotations
 
@@ -6,7 +7,7 @@ import pytest
 
 from exportguard.core.entities import Alias, AliasQuality, Identifier
 from exportguard.core.identifiers import make_identifier
-from exportguard.sources import _ofac
+from exportguard.sources import _ofac, _ofac_ids, _ofac_remarks
 from tests.sources import plain
 
 
@@ -95,11 +96,11 @@ def test_person_name(published: str, natural: str) -> None:
     ],
 )
 def test_split_identifier(kind: str, text: str, expected: Identifier) -> None:
-    assert plain(_ofac.split_identifier(kind, text)) == plain(expected)
+    assert plain(_ofac_ids.split_identifier(kind, text)) == plain(expected)
 
 
 def test_parse_remarks_reads_the_facts() -> None:
-    facts = _ofac.parse_remarks(
+    facts = _ofac_remarks.parse_remarks(
         "DOB 28 Jul 1963; alt. DOB 1965; POB Toledo District, Belize; nationality Belize; "
         "alt. citizen Mexico; Passport P0017003 (Belize); SSN 561-77-9011 (United States); "
         "Vessel Registration Identification IMO 9263643; Digital Currency Address - XBT "
@@ -127,9 +128,9 @@ def test_parse_remarks_reads_the_facts() -> None:
 
 def test_parse_remarks_ignores_a_cut_alias() -> None:
     # A remark cut at 1,000 characters can end inside an a.k.a.: nothing half-read is kept.
-    facts = _ofac.parse_remarks("a.k.a. 'snowsjo")
+    facts = _ofac_remarks.parse_remarks("a.k.a. 'snowsjo")
     assert facts.aliases == []
-    assert _ofac.parse_remarks(None).identifiers == []
+    assert _ofac_remarks.parse_remarks(None).identifiers == []
 
 
 @pytest.mark.parametrize(
@@ -148,7 +149,7 @@ def test_parse_remarks_ignores_a_cut_alias() -> None:
     ],
 )
 def test_is_identifier_label(label: str, identifier: bool) -> None:
-    assert _ofac.is_identifier_label(label) is identifier
+    assert _ofac_ids.is_identifier_label(label) is identifier
 
 
 @pytest.mark.parametrize(
