@@ -22,10 +22,11 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
+from dataclasses import dataclass, field
 from functools import lru_cache
 
 from exportguard.core import countries
-from exportguard.core.entities import Alias, AliasQuality, EntityType
+from exportguard.core.entities import Address, Alias, AliasQuality, EntityType, Identifier
 
 SDN_SOURCE = "us_ofac_sdn"
 CONS_SOURCE = "us_ofac_cons"
@@ -202,3 +203,18 @@ def join_remarks(parts: Iterable[str | None]) -> str | None:
     """Non-empty parts joined with ``"; "``, or ``None``."""
     text = "; ".join(p for p in parts if p)
     return text or None
+
+
+@dataclass(slots=True)
+class EntryFacts:
+    """What the lists of one record of the two XML formats add up to (addresses, documents
+    and ids, features, places and dates of birth, relationships)."""
+
+    countries: list[str] = field(default_factory=list)
+    nationalities: list[str] = field(default_factory=list)
+    citizenships: list[str] = field(default_factory=list)
+    addresses: list[Address] = field(default_factory=list)
+    identifiers: list[Identifier] = field(default_factory=list)
+    dates: list[str] = field(default_factory=list)
+    places: list[str] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
