@@ -9,7 +9,7 @@ import pytest
 
 from exportguard.core.entities import AliasQuality, EntityType, ListEntry, ParsedList
 from exportguard.core.identifiers import make_identifier
-from exportguard.sources import csl
+from exportguard.sources import _csl_fields, csl
 from exportguard.sources._common import SourceFile
 
 FULL = "us_trade_csl/2022-05-16/consolidated.csv"
@@ -391,4 +391,4 @@ def test_2025_non_treasury_rows(small: ParsedList) -> None:
     ],
 )
 def test_partial_dates(text: str, expected: list[str] | None) -> None:
-    assert csl.partial_dates(text) == expected
+    assert _csl_fields.partial_dates(text) == expected
