@@ -66,10 +66,9 @@ or "father's name: ..."), ``incorporationDate`` ("incorporation date: 2011-06-03
 ("legal form: ...").
 ``published`` = the latest ``last_seen`` date (``None`` if no entity has one).
 
-Kept in one module (over 500 lines, by ARCHITECTURE.md's exception for one cohesive
-parser): every function here reads one part of this one format and maps it to the entry
-model; each is tested on the real file, and a split would only scatter the format's
-field-by-field mapping over files that no one changes apart.
+This module reads the file (lines, references, the source id, what Sanction and
+Passport/Identification entities say about a party);
+:mod:`~exportguard.sources._ftm_fields` maps a party to its entry.
 """
 
 from __future__ import annotations
@@ -78,70 +77,26 @@ import json
 import re
 from collections import Counter
 from collections.abc import Sequence
-from datetime import date
-from typing import Any
 
-from exportguard.core.countries import to_code
-from exportguard.core.entities import (
-    Address,
-    Alias,
-    AliasQuality,
-    EntityType,
-    Identifier,
-    ListEntry,
-    ParsedList,
-)
+from exportguard.core.entities import ListEntry, ParsedList
 from exportguard.core.identifiers import identifier_kind, make_identifier
 from exportguard.errors import SourceFormatError
 from exportguard.sources._common import SourceFile, check_unique_ids, only_file
+from exportguard.sources._ftm_fields import (
+    PARTY_TYPES,
+    Attached,
+    Entity,
+    day,
+    first_country,
+    first_value,
+    strings,
+    to_entry,
+)
 
 NAME = "ftm_json"
 
-_PARTY_TYPES = {
-    "Person": EntityType.PERSON,
-    "Company": EntityType.ORGANIZATION,
-    "Organization": EntityType.ORGANIZATION,
-    "LegalEntity": EntityType.ORGANIZATION,
-    "PublicBody": EntityType.ORGANIZATION,
-    "Vessel": EntityType.VESSEL,
-    "Airplane": EntityType.AIRCRAFT,
-}
-_ID_PROPERTIES = {
-    "idNumber": "national-id",
-    "passportNumber": "passport",
-    "registrationNumber": "registration",
-    "taxNumber": "tax",
-    "vatCode": "vat",
-    "innCode": "INN",
-    "ogrnCode": "OGRN",
-    "kppCode": "KPP",
-    "okpoCode": "OKPO",
-    "imoNumber": "IMO",
-    "mmsi": "MMSI",
-    "leiCode": "LEI",
-    "swiftBic": "swift-bic",
-    "uniqueEntityId": "UEI",
-    "dunsCode": "DUNS",
-    "permId": "PermID",
-    "bikCode": "BIK",
-    "npiCode": "NPI",
-    "icijId": "ICIJ",
-    "registrationNumberOfAircraft": "aircraft-registration",
-    "serialNumber": "serial-number",
-    "callSign": "call-sign",
-}
-_COUNTRY_PROPERTIES = ("country", "nationality", "citizenship", "jurisdiction")
-_ALIAS_PROPERTIES = (
-    ("alias", AliasQuality.STRONG, "aka"),
-    ("abbreviation", AliasQuality.STRONG, "aka"),
-    ("weakAlias", AliasQuality.WEAK, "aka"),
-    ("previousName", AliasQuality.STRONG, "fka"),
-)
 _IDENTIFICATION_SCHEMATA = {"Passport": "passport", "Identification": "national-id"}
-_PARTIAL_DATE = re.compile(r"^\d{4}(?:-\d{2}(?:-\d{2})?)?")
 _FILE_NAME = re.compile(r"(?:^|/)([a-z0-9_]+)(?:\.|/)entities\.ftm\.json$")
-
-Entity = dict[str, Any]
 
 
 def sniff(file: SourceFile) -> bool:
@@ -159,10 +114,10 @@ def parse(files: Sequence[SourceFile]) -> ParsedList:
     entities = _read(file)
     refs: dict[str, Entity] = {}
     for entity in entities:
-        for ref in (entity["id"], *_strings(entity.get("referents"))):
+        for ref in (entity["id"], *strings(entity.get("referents"))):
             refs.setdefault(ref, entity)
     schemata = Counter(str(e["schema"]) for e in entities)
-    parties = [e for e in entities if e["schema"] in _PARTY_TYPES]
+    parties = [e for e in entities if e["schema"] in PARTY_TYPES]
     targets = [e for e in parties if e.get("target", True) is not False]
     warnings: list[str] = []
     source = _source_id(file, entities, targets, warnings)
@@ -170,7 +125,7 @@ def parse(files: Sequence[SourceFile]) -> ParsedList:
     unresolved: list[str] = []
     entries: list[ListEntry] = []
     for entity in targets:
-        entry = _entry(entity, source, refs=refs, attached=attached, unresolved=unresolved)
+        entry = to_entry(entity, source, refs=refs, attached=attached, unresolved=unresolved)
         if entry is None:
             warnings.append(f"entity {entity['id']} ({entity['schema']}) has no name; skipped")
         else:
@@ -181,7 +136,7 @@ def parse(files: Sequence[SourceFile]) -> ParsedList:
             f"file (e.g. {unresolved[0]}); the party's address text is used instead"
         )
     check_unique_ids(entries, file.name)
-    last_seen = [d for e in entities if (d := _day(e.get("last_seen"))) is not None]
+    last_seen = [d for e in entities if (d := day(e.get("last_seen"))) is not None]
     counts: dict[str, int] = {
         "lines": len(entities),
         "entries": len(entries),
@@ -261,14 +216,14 @@ def _source_id(
 ) -> str:
     common: set[str] | None = None
     for entity in entities:
-        datasets = set(_strings(entity.get("datasets")))
+        datasets = set(strings(entity.get("datasets")))
         common = datasets if common is None else common & datasets
     if common and len(common) == 1:
         return f"os_{common.pop()}"
     match = _FILE_NAME.search(file.name.replace("\\", "/"))
     if match:
         return f"os_{match.group(1)}"
-    counter = Counter(d for e in targets or entities for d in _strings(e.get("datasets")))
+    counter = Counter(d for e in targets or entities for d in strings(e.get("datasets")))
     if not counter:
         raise SourceFormatError(
             "no entity names its dataset; cannot tell which list this is",
@@ -283,39 +238,31 @@ def _source_id(
     return f"os_{best}"
 
 
-class _Attached:
-    """What other entities say about one party."""
-
-    def __init__(self) -> None:
-        self.sanctions: list[Entity] = []
-        self.identifiers: list[Identifier] = []
-
-
 def _attachments(
     entities: list[Entity], refs: dict[str, Entity], warnings: list[str]
-) -> dict[str, _Attached]:
-    attached: dict[str, _Attached] = {}
+) -> dict[str, Attached]:
+    attached: dict[str, Attached] = {}
     for entity in entities:
         schema = entity["schema"]
         props = entity["properties"]
         if schema == "Sanction":
-            for ref in _strings(props.get("entity")):
+            for ref in strings(props.get("entity")):
                 party = refs.get(ref)
                 if party is None:
                     warnings.append(f"Sanction {entity['id']} points to missing entity {ref}")
                 else:
-                    attached.setdefault(party["id"], _Attached()).sanctions.append(entity)
+                    attached.setdefault(party["id"], Attached()).sanctions.append(entity)
         elif schema in _IDENTIFICATION_SCHEMATA:
             kind = _IDENTIFICATION_SCHEMATA[schema]
-            numbers = _strings(props.get("number")) + _strings(props.get("passportNumber"))
-            country = _first_country(props.get("country"))
-            issued, expires = _first(props.get("startDate")), _first(props.get("endDate"))
-            authority, note = _first(props.get("authority")), _first(props.get("summary"))
-            label = _first(props.get("type")) or kind
-            for ref in _strings(props.get("holder")):
+            numbers = strings(props.get("number")) + strings(props.get("passportNumber"))
+            country = first_country(props.get("country"))
+            issued, expires = first_value(props.get("startDate")), first_value(props.get("endDate"))
+            authority, note = first_value(props.get("authority")), first_value(props.get("summary"))
+            label = first_value(props.get("type")) or kind
+            for ref in strings(props.get("holder")):
                 party = refs.get(ref)
                 if party is not None:
-                    slot = attached.setdefault(party["id"], _Attached())
+                    slot = attached.setdefault(party["id"], Attached())
                     slot.identifiers.extend(
                         make_identifier(
                             label,
@@ -330,278 +277,3 @@ def _attachments(
                         for n in numbers
                     )
     return attached
-
-
-def _first(values: object) -> str | None:
-    """The first non-empty string of a property's values, or ``None``."""
-    found = _strings(values)
-    return found[0] if found else None
-
-
-def _entry(
-    entity: Entity,
-    source: str,
-    *,
-    refs: dict[str, Entity],
-    attached: dict[str, _Attached],
-    unresolved: list[str],
-) -> ListEntry | None:
-    props: dict[str, list[Any]] = entity["properties"]
-    names = _strings(props.get("name"))
-    caption = entity.get("caption")
-    name = caption if isinstance(caption, str) and caption.strip() else None
-    name = name if name is not None and (name in names or not names) else None
-    name = name or (names[0] if names else None)
-    if not name:
-        return None
-    extra = attached.get(entity["id"], _Attached())
-    addresses = _addresses(props, refs, unresolved)
-    countries = {
-        c for p in _COUNTRY_PROPERTIES for v in _strings(props.get(p)) if (c := to_code(v))
-    }
-    countries.update(a.country for a in addresses if a.country)
-    identifiers: dict[Identifier, None] = {}
-    for prop, kind in _ID_PROPERTIES.items():
-        for value in _strings(props.get(prop)):
-            identifiers.setdefault(make_identifier(kind, value), None)
-    for ident in extra.identifiers:
-        identifiers.setdefault(ident, None)
-    sanctions = [s["properties"] for s in extra.sanctions]
-    listed_from, listed_until = _listing(props, sanctions)
-    return ListEntry(
-        id=f"{source}:{entity['id']}",
-        source=source,
-        list_name=f"OpenSanctions {source.removeprefix('os_')}",
-        type=_PARTY_TYPES[entity["schema"]],
-        name=name,
-        aliases=_aliases(props, name),
-        programs=_programs(props, sanctions),
-        addresses=tuple(addresses),
-        countries=tuple(sorted(countries)),
-        identifiers=tuple(identifiers),
-        birth_dates=tuple(
-            dict.fromkeys(d for v in _strings(props.get("birthDate")) if (d := _partial(v)))
-        ),
-        birth_places=tuple(dict.fromkeys(_strings(props.get("birthPlace")))),
-        listed_from=listed_from,
-        listed_until=listed_until,
-        citation=_citation(sanctions),
-        remarks=_remarks(props, sanctions),
-        url=next(iter(_strings(props.get("sourceUrl"))), None),
-        nationalities=_codes(props.get("nationality")),
-        citizenships=_codes(props.get("citizenship")),
-        gender="; ".join(_strings(props.get("gender"))) or None,
-        titles=tuple(dict.fromkeys(_strings(props.get("title")))),
-        contacts=tuple(
-            dict.fromkeys(
-                f"{label}: {value}"
-                for prop, label in (("phone", "phone"), ("email", "e-mail"), ("website", "website"))
-                for value in _strings(props.get(prop))
-            )
-        ),
-        status=_status(props, sanctions),
-        dissolution_date=next(iter(_strings(props.get("dissolutionDate"))), None),
-        notes=(*_facts(props), *_summaries(props, sanctions)),
-    )
-
-
-def _codes(values: object) -> tuple[str, ...]:
-    return tuple(dict.fromkeys(c for v in _strings(values) if (c := to_code(v))))
-
-
-def _status(props: dict[str, list[Any]], sanctions: list[dict[str, list[Any]]]) -> str | None:
-    """The party's own ``status`` (a company's "Active", "Liquidated") and each sanction's
-    ``status``, distinct, joined with "; "."""
-    found = dict.fromkeys(_strings(props.get("status")))
-    for sanction in sanctions:
-        found.update(dict.fromkeys(f"sanction {v}" for v in _strings(sanction.get("status"))))
-    return "; ".join(found) or None
-
-
-#: A Slavic patronymic, in Cyrillic or Latin letters ("Александрович", "Nikolayevna",
-#: "Vjačeslavovič", "Ігорьович"): the ending of a name derived from the father's.
-_PATRONYMIC = re.compile(
-    r"(?:ич|[оеєё]вна|ична|vi(?:ch|č)|[oe]vna|ichna)$",
-    re.IGNORECASE,
-)
-
-
-def _facts(props: dict[str, list[Any]]) -> tuple[str, ...]:
-    """Family and company facts as notes, one per kind: ``fatherName``/``patronymic``
-    ("patronymic: Александрович, Aleksandrovich" when every value reads as a Slavic
-    patronymic, else "father's name: ..."; spellings that differ only in case once),
-    ``incorporationDate`` ("incorporation date: 2005-11-03, 2002-07-31"),
-    ``jurisdiction`` ("jurisdiction: RU", ISO codes where known) and ``legalForm``
-    ("legal form: société à responsabilité limitée; ...")."""
-    out: list[str] = []
-    fathers = _distinct(_strings(props.get("fatherName")))
-    patronymics = _distinct(_strings(props.get("patronymic")))
-    if fathers and all(_PATRONYMIC.search(v) for v in fathers):
-        patronymics = _distinct([*patronymics, *fathers])
-        fathers = []
-    if fathers:
-        out.append("father's name: " + ", ".join(fathers))
-    if patronymics:
-        out.append("patronymic: " + ", ".join(patronymics))
-    for prop, label, joiner in (
-        ("incorporationDate", "incorporation date", ", "),
-        ("jurisdiction", "jurisdiction", ", "),
-        ("legalForm", "legal form", "; "),
-    ):
-        values = _strings(props.get(prop))
-        if prop == "jurisdiction":
-            values = [to_code(v) or v for v in values]
-        if values := _distinct(values):
-            out.append(f"{label}: {joiner.join(values)}")
-    return tuple(out)
-
-
-def _distinct(values: list[str]) -> list[str]:
-    """Values without repeats that differ only in case, first spelling kept."""
-    seen: dict[str, str] = {}
-    for value in values:
-        seen.setdefault(value.casefold(), value)
-    return list(seen.values())
-
-
-def _summaries(
-    props: dict[str, list[Any]], sanctions: list[dict[str, list[Any]]]
-) -> tuple[str, ...]:
-    found = dict.fromkeys(f"Summary: {v}" for v in _strings(props.get("summary")))
-    for sanction in sanctions:
-        found.update(
-            dict.fromkeys(f"Sanction summary: {v}" for v in _strings(sanction.get("summary")))
-        )
-    return tuple(found)
-
-
-def _aliases(props: dict[str, list[Any]], primary: str) -> tuple[Alias, ...]:
-    found: dict[tuple[str, str], Alias] = {}
-    for value in _strings(props.get("name")):
-        if value != primary:
-            found.setdefault((value, "aka"), Alias(value))
-    for prop, quality, kind in _ALIAS_PROPERTIES:
-        for value in _strings(props.get(prop)):
-            if value == primary:
-                continue
-            key = (value, kind)
-            current = found.get(key)
-            if current is None or (
-                current.quality is AliasQuality.WEAK and quality is AliasQuality.STRONG
-            ):
-                found[key] = Alias(value, quality, kind)
-    return tuple(found.values())
-
-
-def _addresses(
-    props: dict[str, list[Any]], refs: dict[str, Entity], unresolved: list[str]
-) -> list[Address]:
-    found: dict[str, Address] = {}
-    for ref in _strings(props.get("addressEntity")):
-        target = refs.get(ref)
-        if target is None or target["schema"] != "Address":
-            unresolved.append(ref)
-            continue
-        address = _address_entity(target["properties"])
-        if address is not None:
-            found.setdefault(address.full, address)
-    for text in _strings(props.get("address")):
-        found.setdefault(text, Address(full=text))
-    return list(found.values())
-
-
-def _address_entity(props: dict[str, list[Any]]) -> Address | None:
-    def first(key: str) -> str | None:
-        return next(iter(_strings(props.get(key))), None)
-
-    street = first("street")
-    city = first("city")
-    region = first("region")
-    postal = first("postalCode")
-    country = _first_country(props.get("country"))
-    full = first("full") or ", ".join(p for p in (street, city, postal, region) if p)
-    if not full:
-        return None
-    return Address(
-        full=full, street=street, city=city, region=region, postal_code=postal, country=country
-    )
-
-
-def _programs(
-    props: dict[str, list[Any]], sanctions: list[dict[str, list[Any]]]
-) -> tuple[str, ...]:
-    found: dict[str, None] = {}
-    for key in ("programId", "program", "topics"):
-        for value in _strings(props.get(key)):
-            found.setdefault(value, None)
-    for sanction in sanctions:
-        for key in ("programId", "program"):
-            for value in _strings(sanction.get(key)):
-                found.setdefault(value, None)
-    return tuple(found)
-
-
-def _listing(
-    props: dict[str, list[Any]], sanctions: list[dict[str, list[Any]]]
-) -> tuple[date | None, date | None]:
-    starts: list[date] = []
-    ends: list[date | None] = []
-    for sanction in sanctions:
-        begun = [d for v in _strings(sanction.get("startDate")) if (d := _day(v))]
-        begun = begun or [d for v in _strings(sanction.get("listingDate")) if (d := _day(v))]
-        starts.extend(begun)
-        ended = [d for v in _strings(sanction.get("endDate")) if (d := _day(v))]
-        ends.append(max(ended) if ended else None)
-    if not sanctions:
-        starts = [d for v in _strings(props.get("createdAt")) if (d := _day(v))]
-    until = None
-    if ends and all(e is not None for e in ends):
-        until = max(e for e in ends if e is not None)
-    return (min(starts) if starts else None), until
-
-
-def _citation(sanctions: list[dict[str, list[Any]]]) -> str | None:
-    found: dict[str, None] = {}
-    for sanction in sanctions:
-        authority = next(iter(_strings(sanction.get("authority"))), None)
-        ids = _strings(sanction.get("authorityId"))
-        label = " ".join(p for p in (authority, ", ".join(ids)) if p)
-        if label:
-            found.setdefault(label, None)
-    return "; ".join(found) or None
-
-
-def _remarks(props: dict[str, list[Any]], sanctions: list[dict[str, list[Any]]]) -> str | None:
-    lines: dict[str, None] = {}
-    for value in _strings(props.get("notes")):
-        lines.setdefault(value, None)
-    for value in _strings(props.get("position")):
-        lines.setdefault(f"Position: {value}", None)
-    for sanction in sanctions:
-        for value in _strings(sanction.get("reason")):
-            lines.setdefault(value, None)
-    return "\n".join(lines) or None
-
-
-def _strings(values: object) -> list[str]:
-    if not isinstance(values, list):
-        return []
-    return [v.strip() for v in values if isinstance(v, str) and v.strip()]
-
-
-def _first_country(values: object) -> str | None:
-    return next((c for v in _strings(values) if (c := to_code(v))), None)
-
-
-def _partial(value: str) -> str | None:
-    match = _PARTIAL_DATE.match(value)
-    return match.group(0) if match else None
-
-
-def _day(value: object) -> date | None:
-    if not isinstance(value, str) or len(value) < 10:
-        return None
-    try:
-        return date.fromisoformat(value[:10])
-    except ValueError:
-        return None

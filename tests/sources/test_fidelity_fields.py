@@ -18,7 +18,7 @@ from typer.testing import CliRunner
 from exportguard.cli import app
 from exportguard.cli.screening import _shortened
 from exportguard.core.entities import ListEntry
-from exportguard.sources import csl, ftm, ofac_csv, ofac_enhanced, ofac_xml
+from exportguard.sources import _ftm_fields, csl, ftm, ofac_csv, ofac_enhanced, ofac_xml
 from exportguard.sources._common import SourceFile
 from exportguard.sources._ofac import country_code
 
@@ -177,7 +177,7 @@ def test_ftm_family_and_company_facts(source_file: Reader) -> None:
     )
     assert ("note", "incorporation date: 2011-06-03") in kalashnikov.details()
     # A father's name that is no patronymic is named as such.
-    (other,) = ftm._facts({"fatherName": ["Ahmed"], "legalForm": ["LLC", "llc"]})[:1]
+    (other,) = _ftm_fields._facts({"fatherName": ["Ahmed"], "legalForm": ["LLC", "llc"]})[:1]
     assert other == "father's name: Ahmed"
 
 
