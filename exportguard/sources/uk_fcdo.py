@@ -44,10 +44,9 @@ details and contact data go to ``remarks``. Kept apart as well: ``Nationalities`
 ``nationalities``, ``Genders`` -> ``gender``, ``Titles`` -> ``titles``, phone numbers,
 e-mail addresses and websites -> ``contacts`` ("phone: 0202-104748").
 
-Kept in one module (over 500 lines, by ARCHITECTURE.md's exception for one cohesive
-parser): every function here reads one part of this one format and maps it to the entry
-model; each is tested on the real file, and a split would only scatter the format's
-field-by-field mapping over files that no one changes apart.
+This module reads the file and assembles each designation's entry; its parts (names,
+individual, entity and ship details, addresses, remarks) are read by
+:mod:`~exportguard.sources._uk_fcdo_fields`.
 """
 
 from __future__ import annotations
@@ -55,24 +54,13 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 from datetime import date
-from functools import lru_cache
 
 from lxml import etree
 
-from exportguard.core.countries import to_code
-from exportguard.core.entities import (
-    Address,
-    Alias,
-    AliasQuality,
-    EntityType,
-    Identifier,
-    ListEntry,
-    ParsedList,
-)
+from exportguard.core.entities import EntityType, Identifier, ListEntry, ParsedList
 from exportguard.core.identifiers import make_identifier
 from exportguard.errors import SourceFormatError
 from exportguard.sources._common import (
-    SCRIPT_LANGUAGES,
     SourceFile,
     check_unique_ids,
     child,
@@ -81,7 +69,19 @@ from exportguard.sources._common import (
     full_dmy,
     only_file,
     parse_xml,
-    partial_dmy,
+)
+from exportguard.sources._uk_fcdo_fields import (
+    addresses_of,
+    birth_dates_of,
+    birth_places_of,
+    country_code,
+    entity_facts,
+    individual_facts,
+    names_of,
+    path,
+    remarks_of,
+    ship_facts,
+    texts,
 )
 
 NAME = "uk_fcdo_xml"
@@ -94,8 +94,6 @@ _TYPES = {
     "entity": EntityType.ORGANIZATION,
     "ship": EntityType.VESSEL,
 }
-_NAME_PARTS = ("Name1", "Name2", "Name3", "Name4", "Name5", "Name6")
-_ADDRESS_LINES = ("AddressLine1", "AddressLine2", "AddressLine3", "AddressLine4", "AddressLine5")
 
 
 def sniff(file: SourceFile) -> bool:
@@ -170,16 +168,16 @@ def _entry(file: SourceFile, designation: etree._Element, warnings: list[str]) -
             line=designation.sourceline,
             field="UniqueID",
         )
-    name, aliases = _names(file, designation, unique_id)
+    name, aliases = names_of(file, designation, unique_id)
     type_text = child_text(designation, "IndividualEntityShip") or ""
     etype = _TYPES.get(type_text.lower(), EntityType.UNKNOWN)
     if etype is EntityType.UNKNOWN:
         warnings.append(f"{unique_id}: unknown IndividualEntityShip {type_text!r}")
-    individual = _path(designation, "IndividualDetails", "Individual")
-    entity = _path(designation, "EntityDetails", "Entity")
-    ship = _path(designation, "ShipDetails", "Ship")
+    individual = path(designation, "IndividualDetails", "Individual")
+    entity = path(designation, "EntityDetails", "Entity")
+    ship = path(designation, "ShipDetails", "Ship")
     countries: set[str] = set()
-    addresses = _addresses(designation)
+    addresses = addresses_of(designation)
     countries.update(a.country for a in addresses if a.country)
     identifiers: list[Identifier] = []
     group_id = child_text(designation, "OFSIGroupID")
@@ -189,7 +187,7 @@ def _entry(file: SourceFile, designation: etree._Element, warnings: list[str]) -
     birth_dates: list[str] = []
     birth_places: list[str] = []
     if individual is not None:
-        _individual(
+        individual_facts(
             individual,
             unique_id,
             warnings=warnings,
@@ -197,12 +195,12 @@ def _entry(file: SourceFile, designation: etree._Element, warnings: list[str]) -
             identifiers=identifiers,
             notes=notes,
         )
-        birth_dates = _birth_dates(individual, unique_id, warnings)
-        birth_places = _birth_places(individual)
+        birth_dates = birth_dates_of(individual, unique_id, warnings)
+        birth_places = birth_places_of(individual)
     if entity is not None:
-        _entity(entity, identifiers, notes)
+        entity_facts(entity, identifiers, notes)
     if ship is not None:
-        _ship(ship, countries, identifiers, notes)
+        ship_facts(ship, countries, identifiers, notes)
     un_ref = child_text(designation, "UNReferenceNumber")
     regime = child_text(designation, "RegimeName")
     nationalities: tuple[str, ...] = ()
@@ -210,14 +208,16 @@ def _entry(file: SourceFile, designation: etree._Element, warnings: list[str]) -
     if individual is not None:
         nationalities = tuple(
             dict.fromkeys(
-                c for t in _texts(individual, "Nationalities", "Nationality") if (c := _country(t))
+                c
+                for t in texts(individual, "Nationalities", "Nationality")
+                if (c := country_code(t))
             )
         )
-        genders = _texts(individual, "Genders", "Gender")
+        genders = texts(individual, "Genders", "Gender")
     contacts = tuple(
         f"{label}: {value}"
         for label, outer, inner in _CONTACTS
-        for value in _texts(designation, outer, inner)
+        for value in texts(designation, outer, inner)
     )
     return ListEntry(
         id=f"{SOURCE}:{unique_id}",
@@ -234,10 +234,10 @@ def _entry(file: SourceFile, designation: etree._Element, warnings: list[str]) -
         birth_places=tuple(birth_places),
         listed_from=_date_field(file, designation, "DateDesignated"),
         citation=f"UN Ref {un_ref}" if un_ref else None,
-        remarks=_remarks(designation, notes),
+        remarks=remarks_of(designation, notes),
         nationalities=nationalities,
         gender="; ".join(genders) or None,
-        titles=tuple(_texts(designation, "Titles", "Title")),
+        titles=tuple(texts(designation, "Titles", "Title")),
         contacts=contacts,
     )
 
@@ -247,194 +247,6 @@ _CONTACTS = (
     ("e-mail", "EmailAddresses", "EmailAddress"),
     ("website", "Websites", "Website"),
 )
-
-
-def _names(
-    file: SourceFile, designation: etree._Element, unique_id: str
-) -> tuple[str, tuple[Alias, ...]]:
-    names = _path(designation, "Names")
-    rows: list[tuple[str, str, str]] = []
-    for element in children(names, "Name") if names is not None else []:
-        text = " ".join(
-            " ".join(part for tag in _NAME_PARTS if (part := child_text(element, tag))).split()
-        )
-        if text:
-            name_type = (child_text(element, "NameType") or "").lower()
-            strength = (child_text(element, "AliasStrength") or "").lower()
-            rows.append((text, name_type, strength))
-    if not rows:
-        raise SourceFormatError(
-            f"{unique_id}: designation without any name",
-            file=file.name,
-            line=designation.sourceline,
-            field="Names",
-        )
-    primary = next((r[0] for r in rows if r[1] == "primary name"), rows[0][0])
-    found: dict[str, Alias] = {}
-    for text, name_type, strength in rows:
-        if text == primary:
-            continue
-        kind = "fka" if ("former" in name_type or "previous" in name_type) else "aka"
-        quality = AliasQuality.WEAK if "low" in strength else AliasQuality.STRONG
-        if text not in found or quality is AliasQuality.STRONG:
-            found[text] = Alias(text, quality, kind)
-    non_latin = _path(designation, "NonLatinNames")
-    for element in children(non_latin, "NonLatinName") if non_latin is not None else []:
-        script = child_text(element, "NameNonLatinScript")
-        if script and script != primary and script not in found:
-            language = (child_text(element, "NonLatinScriptLanguage") or "").lower()
-            found[script] = Alias(
-                script, kind="original-script", lang=SCRIPT_LANGUAGES.get(language)
-            )
-    return primary, tuple(found.values())
-
-
-def _individual(
-    individual: etree._Element,
-    unique_id: str,
-    *,
-    warnings: list[str],
-    countries: set[str],
-    identifiers: list[Identifier],
-    notes: list[str],
-) -> None:
-    for text in _texts(individual, "Nationalities", "Nationality"):
-        code = _country(text)
-        if code:
-            countries.add(code)
-        else:
-            warnings.append(f"{unique_id}: nationality {text!r} is not a known country")
-    positions = _texts(individual, "Positions", "Position")
-    if positions:
-        notes.append("Positions: " + "; ".join(positions))
-    for passport in _items(individual, "PassportDetails", "Passport"):
-        number = child_text(passport, "PassportNumber")
-        if number:
-            identifiers.append(make_identifier("passport", number))
-        info = child_text(passport, "PassportAdditionalInformation")
-        if info:
-            notes.append(f"Passport: {info}")
-    for national in _items(individual, "NationalIdentifierDetails", "NationalIdentifier"):
-        number = child_text(national, "NationalIdentifierNumber")
-        if number:
-            identifiers.append(make_identifier("national-id", number))
-        info = child_text(national, "NationalIdentifierAdditionalInformation")
-        if info:
-            notes.append(f"National identifier: {info}")
-
-
-def _birth_dates(individual: etree._Element, unique_id: str, warnings: list[str]) -> list[str]:
-    dates: dict[str, None] = {}
-    for text in _texts(individual, "DOBs", "DOB"):
-        partial = partial_dmy(text)
-        if partial is None:
-            warnings.append(f"{unique_id}: unparsable date of birth {text!r} left out")
-        else:
-            dates.setdefault(partial, None)
-    return list(dates)
-
-
-def _birth_places(individual: etree._Element) -> list[str]:
-    places: dict[str, None] = {}
-    for location in _items(individual, "BirthDetails", "Location"):
-        parts = [child_text(location, t) for t in ("TownOfBirth", "CountryOfBirth")]
-        place = ", ".join(p for p in parts if p)
-        if place:
-            places.setdefault(place, None)
-    return list(places)
-
-
-def _entity(entity: etree._Element, identifiers: list[Identifier], notes: list[str]) -> None:
-    for number in _texts(entity, "BusinessRegistrationNumbers", "BusinessRegistrationNumber"):
-        identifiers.append(make_identifier("registration", number))
-    for label, outer, inner in (
-        ("Type of entity", "TypeOfEntities", "TypeOfEntity"),
-        ("Parent companies", "ParentCompanies", "ParentCompany"),
-        ("Subsidiaries", "Subsidiaries", "Subsidiary"),
-    ):
-        values = _texts(entity, outer, inner)
-        if values:
-            notes.append(f"{label}: " + "; ".join(values))
-
-
-def _ship(
-    ship: etree._Element, countries: set[str], identifiers: list[Identifier], notes: list[str]
-) -> None:
-    for number in _texts(ship, "IMONumbers", "IMONumber"):
-        identifiers.append(make_identifier("IMO", number))
-    flags = _texts(ship, "CurrentBelievedFlagOfShips", "CurrentBelievedFlagOfShip")
-    for flag in flags:
-        code = _country(flag)
-        if code:
-            countries.add(code)
-    for label, outer, inner, values in (
-        ("Current flag", "", "", flags),
-        ("Previous flags", "PreviousFlags", "PreviousFlag", None),
-        ("Owner/operator", "CurrentOwnerOperators", "CurrentOwnerOperator", None),
-        ("Type of ship", "TypeOfShipDetails", "TypeOfShip", None),
-        ("Tonnage", "TonnageOfShipDetails", "TonnageOfShip", None),
-        ("Length", "LengthOfShipDetails", "LengthOfShip", None),
-        ("Year built", "YearBuiltDetails", "YearBuilt", None),
-        (
-            "Hull identification number",
-            "HullIdentificationNumbers",
-            "HullIdentificationNumber",
-            None,
-        ),
-    ):
-        found = values if values is not None else _texts(ship, outer, inner)
-        if found:
-            notes.append(f"{label}: " + "; ".join(found))
-
-
-def _addresses(designation: etree._Element) -> list[Address]:
-    found: dict[str, Address] = {}
-    for element in _items(designation, "Addresses", "Address"):
-        street_parts = [v for tag in _ADDRESS_LINES if (v := child_text(element, tag))]
-        city = child_text(element, "AddressLine6")
-        postal = child_text(element, "AddressPostalCode")
-        country_text = child_text(element, "AddressCountry")
-        parts = [*street_parts, *(p for p in (city, postal, country_text) if p)]
-        if not parts:
-            continue
-        full = ", ".join(parts)
-        found.setdefault(
-            full,
-            Address(
-                full=full,
-                street=", ".join(street_parts) or None,
-                city=city,
-                postal_code=postal,
-                country=_country(country_text) if country_text else None,
-            ),
-        )
-    return list(found.values())
-
-
-def _remarks(designation: etree._Element, notes: list[str]) -> str | None:
-    lines: list[str] = []
-    titles = _texts(designation, "Titles", "Title")
-    if titles:
-        lines.append("Titles: " + "; ".join(titles))
-    for label, tag in (
-        ("Designation source", "DesignationSource"),
-        ("Sanctions imposed", "SanctionsImposed"),
-        ("", "OtherInformation"),
-        ("UK statement of reasons", "UKStatementofReasons"),
-    ):
-        value = child_text(designation, tag)
-        if value:
-            lines.append(f"{label}: {value}" if label else value)
-    lines.extend(notes)
-    for label, outer, inner in (
-        ("Phone", "PhoneNumbers", "PhoneNumber"),
-        ("Email", "EmailAddresses", "EmailAddress"),
-        ("Website", "Websites", "Website"),
-    ):
-        values = _texts(designation, outer, inner)
-        if values:
-            lines.append(f"{label}: " + "; ".join(values))
-    return "\n".join(dict.fromkeys(lines)) or None
 
 
 def _date_field(file: SourceFile, parent: etree._Element, tag: str) -> date | None:
@@ -451,35 +263,3 @@ def _date_field(file: SourceFile, parent: etree._Element, tag: str) -> date | No
             field=tag,
         )
     return parsed
-
-
-def _path(element: etree._Element, *tags: str) -> etree._Element | None:
-    current: etree._Element | None = element
-    for tag in tags:
-        if current is None:
-            return None
-        current = child(current, tag)
-    return current
-
-
-def _items(parent: etree._Element, outer: str, inner: str) -> list[etree._Element]:
-    container = child(parent, outer)
-    return children(container, inner) if container is not None else []
-
-
-def _texts(parent: etree._Element, outer: str, inner: str) -> list[str]:
-    values: dict[str, None] = {}
-    for element in _items(parent, outer, inner):
-        text = " ".join((element.text or "").split())
-        if text:
-            values.setdefault(text, None)
-    return list(values)
-
-
-_NOTE = re.compile(r"\(.*?\)|\(.*$")
-
-
-@lru_cache(maxsize=1024)
-def _country(text: str) -> str | None:
-    """ISO code of a country name, ignoring a trailing note in parentheses."""
-    return to_code(text) or to_code(_NOTE.sub("", text).strip(" .,"))

@@ -51,10 +51,9 @@ Mapping to :class:`ListEntry`
 
 The legacy file is Windows-1252 (curly quotes as 0x91/0x92), which ``decode_text`` handles.
 
-Kept in one module (over 500 lines, by ARCHITECTURE.md's exception for one cohesive
-parser): every function here reads one part of this one format and maps it to the entry
-model; each is tested on the real file, and a split would only scatter the format's
-field-by-field mapping over files that no one changes apart.
+This module reads the file and maps each group (names, dates, listing); what the
+free-text cells say (passport and ID documents, addresses, countries) is read by
+:mod:`~exportguard.sources._uk_ofsi_fields`.
 """
 
 from __future__ import annotations
@@ -64,21 +63,10 @@ import io
 import re
 from collections.abc import Sequence
 from datetime import date
-from functools import lru_cache
 from typing import TYPE_CHECKING
 
-from exportguard.core.countries import from_demonym, not_a_country, to_code
-from exportguard.core.entities import (
-    Address,
-    Alias,
-    AliasQuality,
-    EntityType,
-    Identifier,
-    IdentifierKind,
-    ListEntry,
-    ParsedList,
-)
-from exportguard.core.identifiers import identifier_kind, make_identifier
+from exportguard.core.entities import Alias, AliasQuality, EntityType, ListEntry, ParsedList
+from exportguard.core.identifiers import make_identifier
 from exportguard.errors import SourceFormatError
 from exportguard.sources._common import (
     SCRIPT_LANGUAGES,
@@ -90,7 +78,14 @@ from exportguard.sources._common import (
     only_file,
     partial_dmy,
 )
-from exportguard.sources._documents import INVALID, country_in, read_note, split_documents
+from exportguard.sources._uk_ofsi_fields import (
+    Row,
+    addresses_of,
+    clean_cell,
+    distinct,
+    identifiers_of,
+    nationalities_of,
+)
 
 if TYPE_CHECKING:
     from _csv import Reader
@@ -101,8 +96,6 @@ LIST_NAME = "UK OFSI Consolidated List of Financial Sanctions Targets"
 
 _NAME_PARTS = ("Name 1", "Name 2", "Name 3", "Name 4", "Name 5")
 _REQUIRED = (*_NAME_PARTS, "Name 6", "Group Type", "Alias Type", "Group ID")
-_ADDRESS_LINES = ("Address 1", "Address 2", "Address 3", "Address 4", "Address 5")
-_ADDRESS_COLUMNS = (*_ADDRESS_LINES, "Address 6", "Post/Zip Code", "Country")
 _PRIMARY_TYPES = frozenset({"prime alias", "primary name"})
 _TYPES = {
     "individual": EntityType.PERSON,
@@ -187,9 +180,6 @@ def _banner(file: SourceFile, row: list[str] | None) -> date | None:
     return parsed
 
 
-Row = dict[str, str]
-
-
 def _read_groups(
     file: SourceFile, reader: Reader, header: list[str]
 ) -> tuple[dict[str, list[tuple[int, Row]]], int]:
@@ -217,16 +207,6 @@ def _read_groups(
     return groups, rows
 
 
-def _distinct(group: list[tuple[int, Row]], column: str) -> dict[str, int]:
-    """Distinct non-blank raw values of ``column`` in a group, with their first line."""
-    out: dict[str, int] = {}
-    for line, row in group:
-        value = row.get(column)
-        if value and value not in out and not value.isspace():
-            out[value] = line
-    return out
-
-
 def _entry(
     file: SourceFile, gid: str, group: list[tuple[int, Row]], warnings: list[str]
 ) -> ListEntry:
@@ -242,7 +222,7 @@ def _entry(
             f"group {gid}: the primary name is empty", file=file.name, line=primary_line
         )
     group_type = primary["Group Type"].strip()
-    for other_type, line in _distinct(group, "Group Type").items():
+    for other_type, line in distinct(group, "Group Type").items():
         if other_type.strip() != group_type:
             warnings.append(
                 f"group {gid}: line {line} has Group Type {other_type!r}, kept {group_type!r}"
@@ -251,13 +231,13 @@ def _entry(
     if etype is EntityType.UNKNOWN:
         warnings.append(f"group {gid}: unknown Group Type {group_type!r}")
     nationalities: dict[str, None] = {}
-    for text in _distinct(group, "Nationality"):
-        nationalities.update(dict.fromkeys(_nationalities(text)))
+    for text in distinct(group, "Nationality"):
+        nationalities.update(dict.fromkeys(nationalities_of(text)))
     countries: set[str] = set(nationalities)
-    addresses = _addresses(group)
+    addresses = addresses_of(group)
     countries.update(a.country for a in addresses if a.country)
-    identifiers = _identifiers(group)
-    other = _c(primary.get("Other Information"))
+    identifiers = identifiers_of(group)
+    other = clean_cell(primary.get("Other Information"))
     citation = None
     if other:
         identifiers.extend(
@@ -275,10 +255,10 @@ def _entry(
     notes = [
         f"{label}: {value}"
         for label in ("Title", "Position")
-        for raw in _distinct(group, label)
-        if (value := _c(raw))
+        for raw in distinct(group, label)
+        if (value := clean_cell(raw))
     ]
-    listed = [_listing_date(file, line, raw) for raw, line in _distinct(group, "Listed On").items()]
+    listed = [_listing_date(file, line, raw) for raw, line in distinct(group, "Listed On").items()]
     return ListEntry(
         id=f"{SOURCE}:{gid}",
         source=SOURCE,
@@ -286,7 +266,9 @@ def _entry(
         type=etype,
         name=name,
         aliases=_aliases(group, name),
-        programs=tuple(dict.fromkeys(v for raw in _distinct(group, "Regime") if (v := _c(raw)))),
+        programs=tuple(
+            dict.fromkeys(v for raw in distinct(group, "Regime") if (v := clean_cell(raw)))
+        ),
         addresses=tuple(addresses),
         countries=tuple(sorted(countries)),
         identifiers=tuple(dict.fromkeys(identifiers)),
@@ -335,7 +317,7 @@ def _aliases(group: list[tuple[int, Row]], primary: str) -> tuple[Alias, ...]:
             quality = AliasQuality.WEAK if weak else AliasQuality.STRONG
             if (name, kind) not in found or not weak:
                 found[(name, kind)] = Alias(name, quality, kind)
-        script = _c(row.get("Name Non-Latin Script"))
+        script = clean_cell(row.get("Name Non-Latin Script"))
         if script and script != primary and (script, "original-script") not in found:
             language = (row.get("Non-Latin Script Language") or "").strip().lower()
             found[(script, "original-script")] = Alias(
@@ -348,7 +330,7 @@ def _birth_dates(
     file: SourceFile, gid: str, group: list[tuple[int, Row]], warnings: list[str]
 ) -> tuple[str, ...]:
     dates: set[str] = set()
-    for raw, line in _distinct(group, "DOB").items():
+    for raw, line in distinct(group, "DOB").items():
         partial = partial_dmy(raw)
         if partial is None:
             warnings.append(
@@ -363,177 +345,17 @@ def _birth_dates(
 def _birth_places(group: list[tuple[int, Row]]) -> tuple[str, ...]:
     places: dict[str, None] = {}
     for _line, row in group:
-        town, country = _c(row.get("Town of Birth")), _c(row.get("Country of Birth"))
+        town, country = (
+            clean_cell(row.get("Town of Birth")),
+            clean_cell(row.get("Country of Birth")),
+        )
         place = ", ".join(p for p in (town, country) if p and p != "-")
         if place:
             places.setdefault(place, None)
     return tuple(places)
 
 
-def _identifiers(group: list[tuple[int, Row]]) -> list[Identifier]:
-    found: list[Identifier] = []
-    for kind, columns in (
-        ("passport", ("Passport Number", "Passport Details")),
-        ("national-id", ("National Identification Number", "NI Number")),
-    ):
-        for column in columns:
-            values = [v for raw in _distinct(group, column) if (v := _c(raw))]
-            if values:
-                for value in values:
-                    found.extend(_documents(kind, value))
-                break
-    return found
-
-
-def _documents(kind: str, value: str) -> list[Identifier]:
-    """The documents of one free-text passport or ID cell: one per number it writes
-    ("(1) A-333602 (Indian) issued on 4 June 1985 ... (2) M110522 ..."), each with the
-    part of the cell about it as its note (read for dates, issuer, place and validity),
-    the issuing country it names ("(Indian)", "Saudi Arabian passport") and a kind the
-    text names over the column's ("Ration card no." stays national id, "Diplomatic
-    passport" of an ID column is a passport); the whole cell is ``published``. A cell
-    that is only a number, or names none, is kept as it is."""
-    text = " ".join(value.split())
-    documents = split_documents(text)
-    if not documents or (len(documents) == 1 and documents[0].found.number == text):
-        return [make_identifier(kind, text)]
-    out: list[Identifier] = []
-    for document in documents:
-        number = document.found
-        said = identifier_kind(number.before) if number.before else None
-        facts = read_note(number.after)
-        out.append(
-            make_identifier(
-                kind,
-                number.number,
-                country_in(f"{number.before} {number.after}") or country_in(document.text),
-                kind=said if said in _DOCUMENT_KINDS else None,
-                published=text,
-                issue_date=facts.issue_date,
-                expiry_date=facts.expiry_date,
-                authority=facts.authority,
-                place=facts.place,
-                note=document.text if document.text != number.number else None,
-                invalid=bool(INVALID.search(document.text)),
-            )
-        )
-    return list(dict.fromkeys(out))
-
-
-#: Kinds the text of a passport or ID cell may name over its column's.
-_DOCUMENT_KINDS = frozenset(
-    {IdentifierKind.PASSPORT, IdentifierKind.NATIONAL_ID, IdentifierKind.TAX_ID,
-     IdentifierKind.LICENCE}
-)  # fmt: skip
-
-
-def _addresses(group: list[tuple[int, Row]]) -> list[Address]:
-    found: dict[str, Address] = {}
-    seen: set[tuple[str, ...]] = set()
-    for _line, row in group:
-        key = tuple(row.get(c, "") for c in _ADDRESS_COLUMNS)
-        if key in seen or not any(key):
-            continue
-        seen.add(key)
-        address = _address(row)
-        if address is not None:
-            found.setdefault(address.full, address)
-    return list(found.values())
-
-
-def _c(value: str | None) -> str | None:
-    """Collapse white space; ``None`` for blank (a faster ``clean`` for CSV cells)."""
-    if not value:
-        return None
-    return " ".join(value.split()) or None
-
-
 def _row_name(row: Row) -> str:
     parts = [row[c].strip() for c in _NAME_PARTS]
     parts.append(row["Name 6"].strip())
     return " ".join(" ".join(p for p in parts if p).split())
-
-
-def _address(row: Row) -> Address | None:
-    street_parts = [v for c in _ADDRESS_LINES if (v := _c(row.get(c)))]
-    city = _c(row.get("Address 6"))
-    postal = _c(row.get("Post/Zip Code"))
-    country_text = _c(row.get("Country"))
-    parts = [*street_parts, *(p for p in (city, postal, country_text) if p)]
-    if not parts:
-        return None
-    return Address(
-        full=", ".join(parts),
-        street=", ".join(street_parts) or None,
-        city=city,
-        postal_code=postal,
-        country=next(iter(country_reading(country_text)[0]), None),
-    )
-
-
-_ENUM_SPLIT = re.compile(r"\(?\b(?:\d{1,2}|[a-h])\)|[,;/]|\.\s+")
-_AND = re.compile(r"\s+and\s+", re.IGNORECASE)
-#: A parenthesised note ("(as at Apr 2009)", "(citizenship revoked in 2015)"), not an
-#: enumerator such as "(1)" or "b)".
-_NOTE = re.compile(r"\((?!(?:\d{1,2}|[a-h])\))[^()]*(?:\)|$)")
-_QUALIFIER = re.compile(
-    r"^(?:possibly|reportedly|in|now|also believed to hold|believed to hold|also)\s+|"
-    r"\s+(?:citizenship|national|nationality|nationalities|citizen|by birth|"
-    r"withdrawn\b.*|revoked\b.*|as (?:at|of)\b.*|since\b.*|from\b.*|between\b.*)$|"
-    r"\s+\d{4,}$",
-    re.IGNORECASE,
-)
-#: Words an enumeration leaves alone ("US national/citizen"): no country, nothing lost.
-_FILLERS = frozenset({"citizen", "national", "nationality", "citizenship", "-"})
-
-
-@lru_cache(maxsize=4096)
-def _country(text: str) -> str | None:
-    """ISO code of one country phrase, ignoring notes such as "(as at Apr 2009)" and
-    qualifiers ("Iranian national", "now Republic of Moldova")."""
-    candidate = _NOTE.sub("", text).strip(" .,")
-    for _ in range(4):
-        if not candidate:
-            return None
-        code = to_code(candidate) or from_demonym(candidate)
-        if code:
-            return code
-        stripped = _QUALIFIER.sub("", candidate).strip(" .,")
-        if stripped == candidate:
-            return None
-        candidate = stripped
-    return None
-
-
-@lru_cache(maxsize=4096)
-def country_reading(text: str | None) -> tuple[tuple[str, ...], tuple[str, ...]]:
-    """The countries a free-text country cell names (``Nationality``, ``Country``,
-    ``Country of Birth``): ISO codes in order, and the phrases that name no country and
-    are not known non-countries (``countries.not_a_country``), which should be none.
-    "United States of America. Also believed to hold Syrian nationality" -> (US, SY);
-    "Iranian national and US national/citizen" -> (IR, US)."""
-    if not text or not text.strip():
-        return (), ()
-    codes: dict[str, None] = {}
-    unmapped: dict[str, None] = {}
-    whole = _country(text)
-    if whole:
-        return (whole,), ()
-    for raw in _ENUM_SPLIT.split(_NOTE.sub(" ", text)):
-        token = raw.strip(" .,")
-        # "Bosnia and Herzegovina" is one country, "DRC and Belgian nationalities" two.
-        code = _country(token) if token else None
-        for part in [token] if code else _AND.split(token):
-            phrase = part.strip(" .,")
-            if not phrase or phrase.casefold() in _FILLERS:
-                continue
-            found = code or _country(phrase)
-            if found:
-                codes.setdefault(found, None)
-            elif not not_a_country(_QUALIFIER.sub("", phrase).strip(" .,")):
-                unmapped.setdefault(phrase, None)
-    return tuple(codes), tuple(unmapped)
-
-
-def _nationalities(text: str | None) -> tuple[str, ...]:
-    return country_reading(text)[0]

@@ -26,6 +26,7 @@ from exportguard.services import ExportGuard
 from exportguard.sources import bis_dpl, csl, eu_fsf, ftm, uk_fcdo, uk_ofsi, un_xml
 from exportguard.sources._common import SourceFile
 from exportguard.sources._ofac import country_code
+from exportguard.sources._uk_ofsi_fields import country_reading
 
 Reader = Callable[[str], SourceFile]
 UN = "un_sc/2026-02-27/consolidated.xml"
@@ -271,7 +272,7 @@ def test_ofsi_free_text_countries_all_map(ofsi_rows: list[dict[str, str]]) -> No
         (col, phrase)
         for r in ofsi_rows
         for col in ("Nationality", "Country", "Country of Birth")
-        for phrase in uk_ofsi.country_reading(r[col])[1]
+        for phrase in country_reading(r[col])[1]
     }
     assert unmapped == set()
 
@@ -286,8 +287,8 @@ def test_ofsi_nationality_text_keeps_both_countries(
         entry = ofsi_by_id[f"uk_ofsi:{gid}"]
         assert entry.nationalities == ("US", "SY")
         assert {"US", "SY"} <= set(entry.countries)
-    assert uk_ofsi.country_reading("Iranian national and US national/citizen")[0] == ("IR", "US")
-    assert uk_ofsi.country_reading("Bosnia and Herzegovina")[0] == ("BA",)
+    assert country_reading("Iranian national and US national/citizen")[0] == ("IR", "US")
+    assert country_reading("Bosnia and Herzegovina")[0] == ("BA",)
 
 
 def test_countries_stay_apart_and_union(source_file: Reader) -> None:
