@@ -52,9 +52,9 @@ Type
     The DPL mixes people and companies without saying which. An entry is an organisation
     when its name carries a legal form or a company word (``INC``, ``LTD``, ``LLC``,
     ``CORP``, ``CO.``, ``GMBH``, ``S.A.``, ``AIRLINES``, ``TRADING``, ...; see
-    :data:`ORG_WORDS`) or a company-like stem (``TECH``, ``ELECTR``, ``AVIA``, ...);
-    otherwise it is a person. A few bare brand names (``EMTRASUR``, ``KZ RESULTS``) are
-    therefore typed as persons.
+    :data:`~exportguard.sources._bis_dpl_names.ORG_WORDS`) or a company-like stem
+    (``TECH``, ``ELECTR``, ``AVIA``, ...); otherwise it is a person. A few bare brand
+    names (``EMTRASUR``, ``KZ RESULTS``) are therefore typed as persons.
 
 Dates
     ``Last_Update`` is informational and has typos in the real data (``3033-09-30``,
@@ -62,6 +62,9 @@ Dates
     unparsable one is ignored with a warning. The file carries no publication date, so
     ``published`` is ``None``; the newest sane ``Effective_Date``/``Last_Update`` is
     reported in a warning for the importer.
+
+The name rules (the type, names inside a name, the id's name part) are in
+:mod:`~exportguard.sources._bis_dpl_names`, which the CSL applies to its rows too.
 """
 
 from __future__ import annotations
@@ -76,6 +79,7 @@ from datetime import date, datetime
 from exportguard.core import countries
 from exportguard.core.entities import Address, Alias, EntityType, ListEntry, ParsedList
 from exportguard.errors import SourceFormatError
+from exportguard.sources._bis_dpl_names import embedded_aliases, looks_like_organization, name_slug
 from exportguard.sources._common import (
     SourceFile,
     check_unique_ids,
@@ -105,76 +109,8 @@ COLUMNS = (
     "FR_Citation",
 )
 
-#: Words (compared after removing dots, upper case) that make a name an organisation.
-ORG_WORDS = frozenset((
-    "INC", "INCORPORATED", "LTD", "LTDA", "LIMITED", "LLC", "LLP", "LP", "PLC", "CORP",
-    "CORPORATION", "CO", "COMPANY", "COMPANIES", "GMBH", "AG", "SA", "SL", "SAS", "SARL", "SRL",
-    "SPA", "BV", "NV", "AB", "AS", "OY", "KG", "PTE", "PTY", "JSC", "PJSC", "OJSC", "CJSC",
-    "OAO", "ZAO", "OOO", "PAO", "FZC", "FZE", "FZCO", "DMCC", "ANSTALT", "HOLDING", "HOLDINGS",
-    "GROUP", "AIRLINES", "AIRLINE", "AIRWAYS", "AIR", "AVIATION", "TRADING", "TRADE", "TRADERS",
-    "INTERNATIONAL", "SERVICE", "SERVICES", "TECHNOLOGY", "TECHNOLOGIES", "TECHNIK",
-    "ELECTRONICS", "ELECTRONIC", "ENTERPRISE", "ENTERPRISES", "SYSTEMS", "INDUSTRIE",
-    "INDUSTRIES", "INDUSTRIAL", "COMMUNICATIONS", "METALS", "COMPUTERS", "MACHINERY",
-    "ASSOCIATES", "VERTRIEBS", "BAUELEMENTE", "COMMERCIO", "EMPRESA", "HANDEL", "SUPPLY",
-    "SUPPLIES", "MICROWAVE", "NET", "WEB", "BANK", "SHIPPING", "LOGISTICS", "IMPORT", "EXPORT",
-    "INSTITUTE", "UNIVERSITY", "FACTORY", "PLANT", "LABORATORY", "LABORATORIES", "MINISTRY",
-    "AGENCY", "BUREAU", "ACADEMY", "CENTER", "CENTRE", "FOUNDATION", "ORGANIZATION",
-    "ORGANISATION"
-))  # fmt: skip
-#: Stems no person name contains but many company names do.
-ORG_STEMS = ("TECH", "ELECTR", "AVIA", "TRONIC", "SYSTEM", "INDUST", "AIRLINE", "TRADING")
-
-_WORD = re.compile(r"[^\W_]+(?:\.[^\W_]+)*\.?")
-_SLUG = re.compile(r"[^\W_]+")
 _FR_REF = re.compile(r"(\d+)\s*\.?\s*F\.?\s*R\.?\s*(\d+)", re.IGNORECASE)
-_EMBED_MARK = re.compile(r"(?i)\b(?:([afn])[./] ?k[./] ?a|d[./] ?b[./] ?a)\b\.?,?")
 _DATE_US = "%m/%d/%Y"
-
-
-def looks_like_organization(name: str) -> bool:
-    """Whether a name carries a legal form, company word or company-like stem."""
-    upper = name.upper()
-    for word in _WORD.findall(upper):
-        if word.replace(".", "") in ORG_WORDS:
-            return True
-    return any(stem in upper for stem in ORG_STEMS)
-
-
-def embedded_aliases(name: str) -> list[Alias]:
-    """Aliases a name spells out inside itself (``X A/K/A Y``, ``X (f.k.a. Y)``, ``X D/B/A Y``).
-
-    Returns the name without the marker part (kind ``aka``) and the marked name(s) (kind
-    ``aka``/``fka``/``nka``; a ``;`` inside the marked part separates several). Empty when
-    the name holds no marker.
-    """
-    found = _EMBED_MARK.search(name)
-    if found is None:
-        return []
-    letter = (found.group(1) or "a").lower()
-    kind = {"f": "fka", "n": "nka"}.get(letter, "aka")
-    before = name[: found.start()].rstrip()
-    after = name[found.end() :]
-    if before.endswith("("):
-        close = after.find(")")
-        inner = after[:close] if close >= 0 else after
-        rest = after[close + 1 :] if close >= 0 else ""
-        base = clean(before[:-1] + " " + rest)
-    else:
-        inner = after
-        base = clean(before.rstrip(","))
-    out: list[Alias] = []
-    if base:
-        out.append(Alias(base.strip(" ,"), kind="aka"))
-    for part in inner.split(";"):
-        text = clean(part)
-        if text:
-            out.append(Alias(text.strip(" ,"), kind=kind))
-    return [a for a in out if a.name and a.name != name]
-
-
-def name_slug(name: str) -> str:
-    """Upper-case letter/digit runs of a name joined by ``-`` (its id part)."""
-    return "-".join(_SLUG.findall(name.upper()))
 
 
 def sniff(file: SourceFile) -> bool:

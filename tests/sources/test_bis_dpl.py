@@ -11,6 +11,7 @@ import pytest
 from exportguard.core.entities import Address, Alias, EntityType, ListEntry, ParsedList
 from exportguard.errors import SourceFormatError
 from exportguard.sources import bis_dpl
+from exportguard.sources._bis_dpl_names import looks_like_organization
 from exportguard.sources._common import SourceFile
 
 DPL = "us_bis_dpl/2023-11-30/dpl.txt"
@@ -176,7 +177,7 @@ def test_quoted_nickname_is_unescaped(by_id: dict[str, ListEntry]) -> None:
     ],
 )
 def test_type_rule(name: str, organisation: bool) -> None:
-    assert bis_dpl.looks_like_organization(name) is organisation
+    assert looks_like_organization(name) is organisation
 
 
 def test_type_counts(parsed: ParsedList) -> None:
