@@ -18,7 +18,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import date
 from pathlib import Path
-from typing import Any
+from typing import Unpack
 
 from exportguard.core.entities import (
     Address,
@@ -42,6 +42,7 @@ from exportguard.errors import (
     SourceFormatError,
 )
 from exportguard.services import ExportGuard, ImportReport, ScreeningResult
+from exportguard.services.screening import ScreenOptions
 
 __all__ = [
     "DEFAULT_THRESHOLD",
@@ -61,6 +62,7 @@ __all__ = [
     "NotFound",
     "PermissionDenied",
     "RegimeError",
+    "ScreenOptions",
     "ScreeningResult",
     "Snapshot",
     "SourceFormatError",
@@ -79,8 +81,13 @@ def connect(database_url: str | None = None, *, actor: str | None = None) -> Exp
     return ExportGuard(database_url or config.database_url, actor=actor or config.actor)
 
 
-def screen(name: str, *, database_url: str | None = None, **options: Any) -> ScreeningResult:
-    """Screen one party on the configured store; options as :meth:`ExportGuard.screen`."""
+def screen(
+    name: str, *, database_url: str | None = None, **options: Unpack[ScreenOptions]
+) -> ScreeningResult:
+    """Screen one party on the configured store; ``options`` (``country``, ``type``,
+    ``birth_date``, ``identifiers``, ``as_of``, ``limit``, ``threshold``, ``sources``,
+    ``lists``, ``record``) as :meth:`ExportGuard.screen`, whose defaults apply to those not
+    given."""
     eg = connect(database_url)
     try:
         return eg.screen(name, **options)

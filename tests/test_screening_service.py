@@ -4,6 +4,7 @@
 
 from __future__ import annotations
 
+import inspect
 import json
 from datetime import date
 from pathlib import Path
@@ -14,6 +15,7 @@ from typer.testing import CliRunner
 from exportguard.cli import app
 from exportguard.errors import InvalidInput
 from exportguard.services import ExportGuard
+from exportguard.services.screening import Screening, ScreenOptions
 from tests.conftest import FIXED_NOW, Stock, StoreTemplates
 
 DPL = "us_bis_dpl/2023-11-30/dpl.txt"
@@ -104,3 +106,26 @@ def test_cli_says_an_as_of_date_is_before_the_lists(
     assert out.exit_code == 0, out.output
     said = " ".join(out.output.split())
     assert "published on 2022-05-16, after the as-of date 2021-01-01" in said
+
+
+def test_the_one_off_screen_takes_the_service_options_typed() -> None:
+    """``exportguard.screen(name, **options)``: its options (``ScreenOptions``) are
+    ``ExportGuard.screen``'s keyword parameters, each with the same type."""
+    keywords = {
+        name: param.annotation
+        for name, param in inspect.signature(Screening.screen).parameters.items()
+        if param.kind is param.KEYWORD_ONLY
+    }
+    declared = {name: ref.__forward_arg__ for name, ref in ScreenOptions.__annotations__.items()}
+    assert declared == keywords
+
+
+def test_the_one_off_screen_passes_its_options_on(loaded: ExportGuard, db_url: str) -> None:
+    import exportguard
+
+    then = exportguard.screen(
+        "Al Naser Airlines", database_url=db_url, sources=["us_bis_dpl"],
+        as_of=date(2024, 1, 1), limit=None, record=False,
+    )  # fmt: skip
+    assert then.hits
+    assert {h.entry.source for h in then.hits} == {"us_bis_dpl"}

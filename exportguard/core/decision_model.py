@@ -13,10 +13,19 @@ import json
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date
-from typing import Any
 
 from exportguard.core.decision_records import JsonObject
 from exportguard.core.hits import Hit
+from exportguard.core.json_fields import (
+    day,
+    flag,
+    items,
+    json_object,
+    opt_number,
+    opt_text,
+    text,
+    texts,
+)
 from exportguard.core.regimes import (
     Verdict,
 )
@@ -80,26 +89,35 @@ class DecisionRequest:
         }  # fmt: skip
 
     @classmethod
-    def from_dict(cls, data: Mapping[str, Any]) -> DecisionRequest:
+    def from_dict(cls, data: Mapping[str, object]) -> DecisionRequest:
         """Inverse of :meth:`to_dict` (also reads decisions stored before parties had
-        roles: ``end_user`` and ``parties`` as names)."""
+        roles: ``end_user`` and ``parties`` as names). ``InvalidInput`` names a field
+        missing (``items``, ``destination``, ``date``, a party's ``role`` and ``name``) or
+        of another type, by its path (``parties[1].role``)."""
         parties: list[Party] = []
-        for p in data.get("parties") or []:
+        for i, p in enumerate(items(data, "parties")):
             if isinstance(p, str):
                 parties.append(Party("intermediary", p))
-            else:
-                parties.append(Party(p["role"], p["name"], p.get("country")))
-        if data.get("end_user"):
-            parties.insert(0, Party("end user", data["end_user"], data["destination"]))
+                continue
+            at = f"parties[{i}]"
+            party = json_object(p, at)
+            at += "."
+            parties.append(Party(text(party, "role", at), text(party, "name", at),
+                                 opt_text(party, "country", at)))  # fmt: skip
+        destination = text(data, "destination")
+        end_user = opt_text(data, "end_user")
+        if end_user:
+            parties.insert(0, Party("end user", end_user, destination))
         return cls(
-            items=tuple(data["items"]), destination=data["destination"],
-            on=date.fromisoformat(data["date"]), parties=tuple(parties),
-            end_user_type=data.get("end_user_type"), end_use=data.get("end_use"),
-            authority_informed=bool(data.get("authority_informed")),
-            regimes=tuple(data.get("regimes") or ()),
-            exporter_country=data.get("exporter_country"), item_origin=data.get("item_origin"),
-            us_content=data.get("us_content"), deemed_export=bool(data.get("deemed_export")),
-            region=data.get("region"),
+            items=texts(data, "items", needed=True), destination=destination,
+            on=day(data, "date"), parties=tuple(parties),
+            end_user_type=opt_text(data, "end_user_type"), end_use=opt_text(data, "end_use"),
+            authority_informed=flag(data, "authority_informed"),
+            regimes=texts(data, "regimes"),
+            exporter_country=opt_text(data, "exporter_country"),
+            item_origin=opt_text(data, "item_origin"),
+            us_content=opt_number(data, "us_content"), deemed_export=flag(data, "deemed_export"),
+            region=opt_text(data, "region"),
         )  # fmt: skip
 
 

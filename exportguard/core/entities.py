@@ -16,7 +16,16 @@ import json
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date
-from typing import Any
+
+from exportguard.core.json_fields import (
+    choice,
+    flag,
+    objects,
+    opt_date,
+    opt_text,
+    text,
+    texts,
+)
 
 
 class EntityType(enum.StrEnum):
@@ -79,16 +88,10 @@ class Address:
         return out
 
     @classmethod
-    def from_dict(cls, data: Mapping[str, Any]) -> Address:
+    def from_dict(cls, data: Mapping[str, object]) -> Address:
         """Inverse of :meth:`to_dict`; missing keys take their defaults, unknown keys are
-        ignored."""
-        return cls(
-            str(data["full"]),
-            **{
-                k: data.get(k)
-                for k in ("street", "city", "region", "postal_code", "country", "note")
-            },
-        )
+        ignored. ``InvalidInput`` names a field missing (``full``) or not a string."""
+        return _address(data, "")
 
 
 class IdentifierKind(enum.StrEnum):
@@ -161,15 +164,11 @@ class Identifier:
         return out
 
     @classmethod
-    def from_dict(cls, data: Mapping[str, Any]) -> Identifier:
+    def from_dict(cls, data: Mapping[str, object]) -> Identifier:
         """Inverse of :meth:`to_dict`; missing optional keys take their defaults, unknown
-        keys are ignored."""
-        return cls(
-            str(data["kind"]),
-            str(data["value"]),
-            data.get("country"),
-            **{k: data[k] for k in _IDENTIFIER_OPTIONAL if data.get(k) is not None},
-        )
+        keys are ignored. ``InvalidInput`` names a field missing (``kind``, ``value``) or
+        of another type (strings; ``known_expired`` and ``invalid`` booleans)."""
+        return _identifier(data, "")
 
 
 _IDENTIFIER_OPTIONAL = (
@@ -261,7 +260,7 @@ class ListEntry:
 
         Written out field by field: ``dataclasses.asdict`` deep-copies every value and was
         most of an import's time (issue 12)."""
-        out: dict[str, Any] = {}
+        out: dict[str, object] = {}
         for name in _ENTRY_FIELDS:
             value = getattr(self, name)
             if name in _ENTRY_OPTIONAL_SET and not value:
@@ -287,32 +286,44 @@ class ListEntry:
         return json.dumps(self.to_dict(), ensure_ascii=False, separators=(",", ":"))
 
     @classmethod
-    def from_dict(cls, data: Mapping[str, Any]) -> ListEntry:
-        """Inverse of :meth:`to_dict`."""
+    def from_dict(cls, data: Mapping[str, object]) -> ListEntry:
+        """Inverse of :meth:`to_dict`. ``InvalidInput`` names a field missing (``id``,
+        ``source``, ``list_name``, ``type``, ``name``; an alias's ``name``, ``quality``,
+        ``kind``) or of another type, by its path (``aliases[2].quality``)."""
         return cls(
-            id=data["id"],
-            source=data["source"],
-            list_name=data["list_name"],
-            type=EntityType(data["type"]),
-            name=data["name"],
-            aliases=tuple(
-                Alias(a["name"], AliasQuality(a["quality"]), a["kind"], a.get("lang"))
-                for a in data.get("aliases", ())
-            ),
-            programs=tuple(data.get("programs", ())),
-            addresses=tuple(Address.from_dict(a) for a in data.get("addresses", ())),
-            countries=tuple(data.get("countries", ())),
-            identifiers=tuple(Identifier.from_dict(i) for i in data.get("identifiers", ())),
-            birth_dates=tuple(data.get("birth_dates", ())),
-            birth_places=tuple(data.get("birth_places", ())),
-            listed_from=_date(data.get("listed_from")),
-            listed_until=_date(data.get("listed_until")),
-            citation=data.get("citation"),
-            licence_requirement=data.get("licence_requirement"),
-            licence_policy=data.get("licence_policy"),
-            remarks=data.get("remarks"),
-            url=data.get("url"),
-            **_optional(data),
+            id=text(data, "id"),
+            source=text(data, "source"),
+            list_name=text(data, "list_name"),
+            type=choice(data, "type", EntityType),
+            name=text(data, "name"),
+            aliases=tuple(_alias(a, at) for at, a in objects(data, "aliases")),
+            programs=texts(data, "programs"),
+            addresses=tuple(_address(a, at) for at, a in objects(data, "addresses")),
+            countries=texts(data, "countries"),
+            identifiers=tuple(_identifier(i, at) for at, i in objects(data, "identifiers")),
+            birth_dates=texts(data, "birth_dates"),
+            birth_places=texts(data, "birth_places"),
+            listed_from=opt_date(data, "listed_from"),
+            listed_until=opt_date(data, "listed_until"),
+            citation=opt_text(data, "citation"),
+            licence_requirement=opt_text(data, "licence_requirement"),
+            licence_policy=opt_text(data, "licence_policy"),
+            remarks=opt_text(data, "remarks"),
+            url=opt_text(data, "url"),
+            # the optional fields (:data:`_ENTRY_OPTIONAL`): an empty one is the default
+            nationalities=texts(data, "nationalities"),
+            citizenships=texts(data, "citizenships"),
+            residences=texts(data, "residences"),
+            gender=opt_text(data, "gender") or None,
+            titles=texts(data, "titles"),
+            birth_date_notes=texts(data, "birth_date_notes"),
+            citations=texts(data, "citations"),
+            listed_dates=texts(data, "listed_dates"),
+            actions=texts(data, "actions"),
+            contacts=texts(data, "contacts"),
+            status=opt_text(data, "status") or None,
+            dissolution_date=opt_text(data, "dissolution_date") or None,
+            notes=texts(data, "notes"),
         )
 
     def details(self) -> list[tuple[str, str]]:
@@ -339,16 +350,6 @@ class ListEntry:
         out += [("address", f"{a.full} ({a.note})") for a in self.addresses if a.note]
         out += [("note", n) for n in self.notes]
         return out
-
-
-def _optional(data: Mapping[str, Any]) -> dict[str, Any]:
-    """The optional fields a stored row carries (lists back to tuples); absent ones are
-    left to their defaults."""
-    return {
-        k: (tuple(data[k]) if isinstance(data[k], list | tuple) else data[k])
-        for k in _ENTRY_OPTIONAL
-        if data.get(k)
-    }
 
 
 _ENTRY_OPTIONAL = (
@@ -442,9 +443,33 @@ class Snapshot:
         }  # fmt: skip
 
 
-def _date(value: object) -> date | None:
-    if value is None or value == "":
-        return None
-    if isinstance(value, date):
-        return value
-    return date.fromisoformat(str(value))
+def _alias(data: Mapping[str, object], where: str) -> Alias:
+    """An alias as :meth:`ListEntry.to_dict` writes it, at ``where`` (``"aliases[0]."``)."""
+    return Alias(
+        text(data, "name", where), choice(data, "quality", AliasQuality, where),
+        text(data, "kind", where), opt_text(data, "lang", where),
+    )  # fmt: skip
+
+
+def _address(data: Mapping[str, object], where: str) -> Address:
+    """:meth:`Address.from_dict` of the object at ``where`` (``"addresses[1]."``)."""
+    return Address(
+        text(data, "full", where), opt_text(data, "street", where),
+        opt_text(data, "city", where), opt_text(data, "region", where),
+        opt_text(data, "postal_code", where), opt_text(data, "country", where),
+        opt_text(data, "note", where),
+    )  # fmt: skip
+
+
+def _identifier(data: Mapping[str, object], where: str) -> Identifier:
+    """:meth:`Identifier.from_dict` of the object at ``where`` (``"identifiers[0]."``)."""
+    return Identifier(
+        text(data, "kind", where), text(data, "value", where), opt_text(data, "country", where),
+        label=opt_text(data, "label", where), published=opt_text(data, "published", where),
+        issue_date=opt_text(data, "issue_date", where),
+        expiry_date=opt_text(data, "expiry_date", where),
+        stated_date=opt_text(data, "stated_date", where),
+        authority=opt_text(data, "authority", where), place=opt_text(data, "place", where),
+        note=opt_text(data, "note", where), known_expired=flag(data, "known_expired", where),
+        invalid=flag(data, "invalid", where),
+    )  # fmt: skip

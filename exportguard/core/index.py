@@ -41,7 +41,6 @@ import json
 import math
 from collections.abc import Iterable, Sequence
 from datetime import date
-from typing import Any
 
 import numpy as np
 import numpy.typing as npt
@@ -62,6 +61,7 @@ from exportguard.core.index_layout import (
     I32,
     I64,
     Blob,
+    IndexArrays,
     arrays_from_bytes,
     build_arrays,
     index_bytes,
@@ -114,7 +114,7 @@ class NameIndex:
         "name_toks", "postings", "snapshot_ids", "vocab_skel", "vocab_text",
     )  # fmt: skip
 
-    def __init__(self, arrays: dict[str, Any]) -> None:
+    def __init__(self, arrays: IndexArrays) -> None:
         self.snapshot_ids: tuple[int, ...] = tuple(arrays["snapshot_ids"])
         self.entry_snapshot: I32 = arrays["entry_snapshot"]
         self.entry_blob: Blob = arrays["entry_blob"]

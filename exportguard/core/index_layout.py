@@ -8,8 +8,8 @@ from __future__ import annotations
 
 import json
 import pickle
-from collections.abc import Iterable, Sequence
-from typing import TYPE_CHECKING, Any
+from collections.abc import Iterable, Mapping, Sequence
+from typing import TYPE_CHECKING, TypedDict, TypeVar
 
 import numpy as np
 import numpy.typing as npt
@@ -19,6 +19,7 @@ from exportguard.core.entities import AliasQuality, ListEntry
 from exportguard.core.hits import entry_dict
 from exportguard.core.identifiers import match_form
 from exportguard.core.index_keys import (
+    U64,
     hash_keys,
     id_keys,
     index_names,
@@ -34,6 +35,7 @@ if TYPE_CHECKING:
 
 I32 = npt.NDArray[np.int32]
 I64 = npt.NDArray[np.int64]
+_Scalar = TypeVar("_Scalar", bound=np.generic)
 
 
 #: Serialisation format of :class:`NameIndex`; bump it when the layout or the keys change
@@ -76,10 +78,43 @@ class Blob:
 
 
 
+class IndexArrays(TypedDict):
+    """What a :class:`NameIndex` is made of (numbers below are indexes into the arrays).
+
+    Entries: ``snapshot_ids`` (of every snapshot indexed, in order), ``entry_snapshot``
+    (the snapshot of each entry), ``entry_blob`` (each entry's hit fields as JSON).
+    Names (primary and aliases, one row each): ``name_blob`` (the name), ``name_entry``
+    (its entry), ``name_quality`` (1 for a weak alias), ``name_norm`` (1 / sqrt of its
+    key count), ``name_tok_off`` (its tokens: ``name_toks[off[n]:off[n + 1]]``, numbers
+    of ``vocab_text``/``vocab_skel``, the token's text and its script, kind and
+    skeletons), ``name_legal`` (its legal forms), ``name_rerank`` (its re-ranking text).
+    Keys: ``key_hash`` (BLAKE2b, 64 bits, ascending), whose names are
+    ``postings[key_start[k]:key_end[k]]``.
+    """
+
+    snapshot_ids: tuple[int, ...]
+    entry_snapshot: I32
+    entry_blob: Blob
+    name_blob: Blob
+    name_entry: I32
+    name_quality: npt.NDArray[np.uint8]
+    name_norm: npt.NDArray[np.float32]
+    name_tok_off: I64
+    name_toks: I32
+    name_legal: Blob
+    name_rerank: Blob
+    vocab_text: Blob
+    vocab_skel: Blob
+    key_hash: U64
+    key_start: I64
+    key_end: I64
+    postings: I32
+
+
 #: The index's variable-length columns, stored as byte blobs with offsets.
 _BLOBS = ("entry_blob", "name_blob", "name_legal", "name_rerank", "vocab_text", "vocab_skel")
 
-def build_arrays(snapshot_id: int, entries: Iterable[ListEntry]) -> dict[str, Any]:
+def build_arrays(snapshot_id: int, entries: Iterable[ListEntry]) -> IndexArrays:
     """The arrays of an index of every name (primary and aliases) of ``entries``."""
     entry_json: list[str] = []
     names: list[str] = []
@@ -141,7 +176,8 @@ def build_arrays(snapshot_id: int, entries: Iterable[ListEntry]) -> dict[str, An
         "name_blob": Blob.of(names),
         "name_entry": np.asarray(name_entry, dtype=np.int32),
         "name_quality": np.frombuffer(bytes(quality), dtype=np.uint8),
-        "name_norm": 1.0 / np.sqrt(np.maximum(np.asarray(key_count, dtype=np.float32), 1)),
+        "name_norm": (1.0 / np.sqrt(np.maximum(np.asarray(key_count, dtype=np.float32), 1))
+                      ).astype(np.float32, copy=False),  # float32 already: no copy
         "name_tok_off": np.asarray(tok_off, dtype=np.int64),
         "name_toks": np.asarray(toks, dtype=np.int32),
         "name_legal": Blob.of(legal),
@@ -158,7 +194,7 @@ def build_arrays(snapshot_id: int, entries: Iterable[ListEntry]) -> dict[str, An
 
 
 
-def merge_arrays(parts: Sequence[NameIndex]) -> dict[str, Any]:
+def merge_arrays(parts: Sequence[NameIndex]) -> IndexArrays:
     """The arrays of one index over several (at least two): their names, entries and
     postings concatenated, keys re-sorted."""
     entry_base = np.cumsum([0] + [len(p.entry_snapshot) for p in parts])
@@ -201,7 +237,7 @@ def merge_arrays(parts: Sequence[NameIndex]) -> dict[str, Any]:
 
 def index_bytes(index: NameIndex) -> bytes:
     """A compact, versioned serialisation of ``index`` (stored beside the snapshot)."""
-    payload: dict[str, Any] = {
+    payload: dict[str, object] = {
         "format": FORMAT_VERSION,
         "vocab": vocab.digest(),
         "snapshot_ids": index.snapshot_ids,
@@ -224,17 +260,58 @@ def index_bytes(index: NameIndex) -> bytes:
         payload[name] = (blob.data, blob.offsets)
     return pickle.dumps(payload, protocol=5)
 
-def arrays_from_bytes(data: bytes) -> dict[str, Any]:
-    """The arrays :func:`index_bytes` wrote; ``ValueError`` for another format version or an
-    index built with other vocabulary tables (``core.vocab.digest``): rebuild it.
+def arrays_from_bytes(data: bytes) -> IndexArrays:
+    """The arrays :func:`index_bytes` wrote; ``ValueError`` for another format version, an
+    index built with other vocabulary tables (``core.vocab.digest``), or one whose arrays
+    are not of their :class:`IndexArrays` types: rebuild it. Nothing is copied.
 
     Only ever called on bytes this package wrote into its own store.
     """
-    payload = pickle.loads(data)
+    payload: object = pickle.loads(data)
     if not isinstance(payload, dict) or payload.get("format") != FORMAT_VERSION:
         raise ValueError("index written by another format version")
     if payload.get("vocab") != vocab.digest():
         raise ValueError("index built with other vocabulary tables")
-    for name in _BLOBS:
-        payload[name] = Blob(*payload[name])
-    return payload
+    ids = payload.get("snapshot_ids")
+    if not isinstance(ids, tuple) or not all(isinstance(i, int) for i in ids):
+        raise ValueError("index snapshot ids are not a tuple of integers")
+    return {
+        "snapshot_ids": ids,
+        "entry_snapshot": _array(payload, "entry_snapshot", np.int32),
+        "entry_blob": _blob(payload, "entry_blob"),
+        "name_blob": _blob(payload, "name_blob"),
+        "name_entry": _array(payload, "name_entry", np.int32),
+        "name_quality": _array(payload, "name_quality", np.uint8),
+        "name_norm": _array(payload, "name_norm", np.float32),
+        "name_tok_off": _array(payload, "name_tok_off", np.int64),
+        "name_toks": _array(payload, "name_toks", np.int32),
+        "name_legal": _blob(payload, "name_legal"),
+        "name_rerank": _blob(payload, "name_rerank"),
+        "vocab_text": _blob(payload, "vocab_text"),
+        "vocab_skel": _blob(payload, "vocab_skel"),
+        "key_hash": _array(payload, "key_hash", np.uint64),
+        "key_start": _array(payload, "key_start", np.int64),
+        "key_end": _array(payload, "key_end", np.int64),
+        "postings": _array(payload, "postings", np.int32),
+    }
+
+
+def _array(
+    payload: Mapping[str, object], name: str, dtype: type[_Scalar]
+) -> npt.NDArray[_Scalar]:
+    """The stored array ``name``, checked to be one of ``dtype`` (not copied)."""
+    return _checked(payload.get(name), name, dtype)
+
+
+def _checked(value: object, name: str, dtype: type[_Scalar]) -> npt.NDArray[_Scalar]:
+    if isinstance(value, np.ndarray) and value.dtype == dtype:
+        return value
+    raise ValueError(f"index array {name!r} is not an array of {np.dtype(dtype)}")
+
+
+def _blob(payload: Mapping[str, object], name: str) -> Blob:
+    """The stored blob ``name`` (its bytes and int64 offsets), checked (not copied)."""
+    value = payload.get(name)
+    if isinstance(value, tuple) and len(value) == 2 and isinstance(value[0], bytes):
+        return Blob(value[0], _checked(value[1], f"{name} offsets", np.int64))
+    raise ValueError(f"index blob {name!r} is not bytes with offsets")

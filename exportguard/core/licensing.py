@@ -23,8 +23,8 @@ import enum
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import date
-from typing import Any
 
+from exportguard.core.json_fields import opt_date, opt_int, opt_number, texts
 from exportguard.core.licence_records import BalanceJson, ConditionsJson
 from exportguard.errors import FieldError, IllegalTransition
 
@@ -114,13 +114,15 @@ class Conditions:
         }  # fmt: skip
 
     @classmethod
-    def from_dict(cls, data: Mapping[str, Any]) -> Conditions:
+    def from_dict(cls, data: Mapping[str, object]) -> Conditions:
+        """Inverse of :meth:`to_dict`; absent or null fields take their defaults.
+        ``InvalidInput`` names a field of another type (dates ISO strings, ``max_value`` a
+        number, ``max_quantity`` a whole number, the rest arrays of strings)."""
         return cls(
-            valid_from=_date(data.get("valid_from")), valid_until=_date(data.get("valid_until")),
-            max_value=data.get("max_value"), max_quantity=data.get("max_quantity"),
-            end_users=tuple(data.get("end_users") or ()),
-            end_uses=tuple(data.get("end_uses") or ()),
-            terms=tuple(data.get("terms") or ()), reporting=tuple(data.get("reporting") or ()),
+            valid_from=opt_date(data, "valid_from"), valid_until=opt_date(data, "valid_until"),
+            max_value=opt_number(data, "max_value"), max_quantity=opt_int(data, "max_quantity"),
+            end_users=texts(data, "end_users"), end_uses=texts(data, "end_uses"),
+            terms=texts(data, "terms"), reporting=texts(data, "reporting"),
         )  # fmt: skip
 
 
@@ -192,7 +194,7 @@ class LicenceEvent:
     actor: str
     reason: str
     decision_id: str | None = None
-    data: Mapping[str, Any] = field(default_factory=dict)
+    data: Mapping[str, object] = field(default_factory=dict)
 
 
 def apply(
@@ -352,10 +354,3 @@ def balance(licence: Licence, shipments: Iterable[Shipment]) -> BalanceJson:
         else c.max_quantity - sum(s.quantity or 0 for s in done),
     }  # fmt: skip
 
-
-def _date(value: object) -> date | None:
-    if value is None or value == "":
-        return None
-    if isinstance(value, date):
-        return value
-    return date.fromisoformat(str(value))

@@ -62,7 +62,6 @@ import json
 import re
 from collections.abc import Mapping
 from itertools import pairwise
-from typing import Any
 
 from exportguard.core import countries
 from exportguard.core.country_sets import CountrySet, Member, SetVersion
@@ -88,18 +87,16 @@ _TOP_KEYS = frozenset({"id", "name", "revision", "covers_from", "facts", "item_s
                        "required_lists", "licensing"})  # fmt: skip
 
 
-def parse_regime(data: Any, *, file: str, lines: Lines | None = None) -> Regime:
-    """Validate parsed regime data and build the :class:`Regime`.
+def parse_regime(data: object, *, file: str, lines: Lines | None = None) -> Regime:
+    """Validate parsed regime data (a YAML document as loaded: any value) and build the
+    :class:`Regime`.
 
     ``lines`` maps key paths (``("rules", 3, "when")``) to line numbers, so every error
     names the file, the line and the field. Raises :class:`RegimeError`.
     """
-    p = RegimeReader(data if isinstance(data, Mapping) else {}, file, lines or {})
-    if not isinstance(data, Mapping):
-        raise p.fail((), "a regime file must be a mapping")
-    for key in data:
-        if key not in _TOP_KEYS:
-            raise p.fail((key,), f"unknown top-level key {key!r}")
+    located = lines or {}
+    data = _document(RegimeReader({}, file, located), data)
+    p = RegimeReader(data, file, located)
     regime_id = p.req(data, "id", ())
     if not re.fullmatch(r"[a-z0-9-]+", regime_id):
         raise p.fail(("id",), "id must be lower-case letters, digits and dashes")
@@ -141,7 +138,17 @@ def parse_regime(data: Any, *, file: str, lines: Lines | None = None) -> Regime:
     )
 
 
-def _facts(p: RegimeReader, raw: list[Any]) -> dict[str, Fact]:
+def _document(p: RegimeReader, data: object) -> Mapping[str, object]:
+    """``data`` as a regime document: a mapping of top-level keys (:data:`_TOP_KEYS`)."""
+    if not isinstance(data, Mapping):
+        raise p.fail((), "a regime file must be a mapping")
+    for key in data:
+        if key not in _TOP_KEYS:
+            raise p.fail((key,), f"unknown top-level key {key!r}")
+    return data
+
+
+def _facts(p: RegimeReader, raw: list[object]) -> dict[str, Fact]:
     facts: dict[str, Fact] = {}
     for i, item in enumerate(raw):
         path = ("facts", i)
@@ -159,14 +166,14 @@ def _facts(p: RegimeReader, raw: list[Any]) -> dict[str, Fact]:
 
 
 def _items(
-    p: RegimeReader, data: Mapping[str, Any]
+    p: RegimeReader, data: Mapping[str, object]
 ) -> tuple[dict[str, str], dict[str, frozenset[str]]]:
     items: dict[str, str] = {}
     raw_items = data.get("items") or []
     if not isinstance(raw_items, list):
         raise p.fail(("items",), "items is a list of {code, text}")
-    for i, raw in enumerate(raw_items):
-        p.keys(raw, {"code", "text"}, ("items", i))
+    for i, given in enumerate(raw_items):
+        raw = p.keys(given, {"code", "text"}, ("items", i))
         code = normalise_item(p.req(raw, "code", ("items", i)))
         if code in items:
             raise p.fail(("items", i, "code"), f"duplicate item {code!r}")
@@ -190,22 +197,25 @@ _VERSION_KEYS = frozenset({"name", "since", "until", "members", "complete", "fac
                            "member_facts"})  # fmt: skip
 
 
-def _country_sets(p: RegimeReader, raw: Any, facts: Mapping[str, Fact]) -> dict[str, CountrySet]:
+def _country_sets(
+    p: RegimeReader, raw: object, facts: Mapping[str, Fact]
+) -> dict[str, CountrySet]:
     if not isinstance(raw, Mapping):
         raise p.fail(("country_sets",), "country_sets maps names to {text, versions}")
+    named: Mapping[object, object] = raw
     out: dict[str, CountrySet] = {}
-    for name, spec in raw.items():
+    for name, given in named.items():
         path: KeyPath = ("country_sets", name)
-        p.keys(spec, {"text", "versions"}, path)
+        spec = p.keys(given, {"text", "versions"}, path)
         versions: list[SetVersion] = []
-        for j, v in enumerate(p.req(spec, "versions", path, kind=list)):
+        for j, given_version in enumerate(p.req(spec, "versions", path, kind=list)):
             vpath = (*path, "versions", j)
-            p.keys(v, _VERSION_KEYS, vpath)
+            v = p.keys(given_version, _VERSION_KEYS, vpath)
             members = []
-            for k, m in enumerate(v.get("members") or []):
+            for k, m in enumerate(p.sequence(v.get("members"), (*vpath, "members"))):
                 mpath = (*vpath, "members", k)
-                mspec = {"code": m} if isinstance(m, str) else m
-                p.keys(mspec, {"code", "since", "until", "facts"}, mpath)
+                mspec = p.keys({"code": m} if isinstance(m, str) else m,
+                               {"code", "since", "until", "facts"}, mpath)  # fmt: skip
                 code = str(p.req(mspec, "code", mpath))
                 if not countries.is_code(code):
                     raise p.fail((*mpath, "code"), f"not an ISO country code: {code!r}")
@@ -222,7 +232,7 @@ def _country_sets(p: RegimeReader, raw: Any, facts: Mapping[str, Fact]) -> dict[
                 str(v.get("name", name)), since, until,
                 tuple(members), bool(v.get("complete", True)),
                 fact_refs(p, v.get("facts"), (*vpath, "facts"), facts),
-                int(v["count"]) if v.get("count") is not None else None,
+                _count(p, v.get("count"), (*vpath, "count")),
                 fact_refs(p, v.get("member_facts"), (*vpath, "member_facts"), facts),
             ))  # fmt: skip
         order = sorted(range(len(versions)), key=lambda k: versions[k].since)
@@ -239,15 +249,15 @@ def _country_sets(p: RegimeReader, raw: Any, facts: Mapping[str, Fact]) -> dict[
     return out
 
 
-def _aliases(p: RegimeReader, raw: Any, facts: Mapping[str, Fact]) -> tuple[Alias, ...]:
+def _aliases(p: RegimeReader, raw: object, facts: Mapping[str, Fact]) -> tuple[Alias, ...]:
     if raw is None:
         return ()
     if not isinstance(raw, list):
         raise p.fail(("treated_as",), "treated_as is a list of {code, as, since, text, facts}")
     out: list[Alias] = []
-    for i, a in enumerate(raw):
+    for i, given in enumerate(raw):
         path = ("treated_as", i)
-        p.keys(a, {"code", "as", "since", "until", "text", "facts"}, path)
+        a = p.keys(given, {"code", "as", "since", "until", "text", "facts"}, path)
         codes = [p.req(a, "code", path), p.req(a, "as", path)]
         for key, code in zip(("code", "as"), codes, strict=True):
             if not countries.is_code(code):
@@ -260,12 +270,14 @@ def _aliases(p: RegimeReader, raw: Any, facts: Mapping[str, Fact]) -> tuple[Alia
 
 
 def _jurisdiction(
-    p: RegimeReader, raw: Any, facts: Mapping[str, Fact], country_sets: Mapping[str, CountrySet]
+    p: RegimeReader, given: object, facts: Mapping[str, Fact],
+    country_sets: Mapping[str, CountrySet],
 ) -> Jurisdiction | None:
-    if raw is None:
+    if given is None:
         return None
     path = ("jurisdiction",)
-    p.keys(raw, {"exporters", "origins", "unknown_origins", "us_content", "text", "facts"}, path)
+    raw = p.keys(given, {"exporters", "origins", "unknown_origins", "us_content", "text",
+                         "facts"}, path)  # fmt: skip
     fixed: set[str] = set()
     groups: list[str] = []
     lists: dict[str, frozenset[str]] = {}
@@ -294,29 +306,29 @@ def _jurisdiction(
                         fact_refs(p, raw.get("facts"), (*path, "facts"), facts))  # fmt: skip
 
 
-def _required_lists(p: RegimeReader, raw: Any) -> tuple[RequiredList, ...]:
+def _required_lists(p: RegimeReader, raw: object) -> tuple[RequiredList, ...]:
     if raw is None:
         return ()
     if not isinstance(raw, list):
         raise p.fail(("required_lists",), "required_lists is a list of {id, text, sources}")
     out = []
-    for i, r in enumerate(raw):
+    for i, given in enumerate(raw):
         path = ("required_lists", i)
-        p.keys(r, {"id", "text", "sources"}, path)
+        r = p.keys(given, {"id", "text", "sources"}, path)
         sources = p.req(r, "sources", path, kind=list)
         out.append(RequiredList(p.req(r, "id", path), p.req(r, "text", path),
                                 tuple(map(str, sources))))  # fmt: skip
     return tuple(out)
 
 
-def _licensing(p: RegimeReader, raw: Any, facts: Mapping[str, Fact]) -> Licensing:
+def _licensing(p: RegimeReader, given: object, facts: Mapping[str, Fact]) -> Licensing:
     """The ``licensing`` block: ``stages`` (a non-empty list of ``{kind, parent, text}``,
     kinds from ``LICENCE_KINDS``, each once; a ``parent`` names an earlier stage's kind)
     and ``facts`` (at least one: what the sequence rests on)."""
-    if raw is None:
+    if given is None:
         return DEFAULT_LICENSING
     path: KeyPath = ("licensing",)
-    p.keys(raw, {"stages", "facts"}, path)
+    raw = p.keys(given, {"stages", "facts"}, path)
     refs = fact_refs(p, p.req(raw, "facts", path, kind=list), (*path, "facts"), facts)
     if not refs:
         raise p.fail((*path, "facts"), "'facts' names at least one fact")
@@ -324,9 +336,9 @@ def _licensing(p: RegimeReader, raw: Any, facts: Mapping[str, Fact]) -> Licensin
     if not raw_stages:
         raise p.fail((*path, "stages"), "'stages' lists at least one licence")
     stages: list[LicenceStage] = []
-    for i, s in enumerate(raw_stages):
+    for i, given_stage in enumerate(raw_stages):
         at = (*path, "stages", i)
-        p.keys(s, {"kind", "parent", "text"}, at)
+        s = p.keys(given_stage, {"kind", "parent", "text"}, at)
         kind = p.req(s, "kind", at)
         if kind not in LICENCE_KINDS:
             raise p.fail((*at, "kind"), f"kind must be one of {', '.join(LICENCE_KINDS)}")
@@ -338,3 +350,15 @@ def _licensing(p: RegimeReader, raw: Any, facts: Mapping[str, Fact]) -> Licensin
         stages.append(LicenceStage(kind, None if parent is None else str(parent),
                                    p.req(s, "text", at)))  # fmt: skip
     return Licensing(tuple(stages), refs)
+
+
+def _count(p: RegimeReader, value: object, path: KeyPath) -> int | None:
+    """A set version's published member count (absent: None)."""
+    if value is None:
+        return None
+    if isinstance(value, bool) or not isinstance(value, int | str):
+        raise p.fail(path, "count is a whole number")
+    try:
+        return int(value)
+    except ValueError:
+        raise p.fail(path, "count is a whole number") from None

@@ -11,7 +11,7 @@ kinds are listed in ``core.regime_parser``'s docstring.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from exportguard.core import countries
 from exportguard.core.country_sets import CountrySet
@@ -43,11 +43,12 @@ _FLAG_KEYS = ("authority_informed", "deemed_export")
 
 def _condition(
     p: RegimeReader,
-    raw: Any,
+    raw: object,
     path: KeyPath,
     item_sets: Mapping[str, frozenset[str]],
     country_sets: Mapping[str, CountrySet],
-) -> Mapping[str, Any]:
+) -> JsonObject:
+    """``raw`` checked to be a condition (its one key, its values, the sets it names)."""
     if not isinstance(raw, Mapping) or len(raw) != 1:
         raise p.fail(
             path,
@@ -56,6 +57,7 @@ def _condition(
     ((key, value),) = raw.items()
     if key not in _CONDITION_KEYS:
         raise p.fail(path, f"unknown condition {key!r}")
+    checked: JsonObject = raw  # its one key is one of _CONDITION_KEYS: text
     if key in ("all", "any"):
         if not isinstance(value, list) or not value:
             raise p.fail((*path, key), f"'{key}' takes a non-empty list of conditions")
@@ -85,19 +87,17 @@ def _condition(
                 raise p.fail((*path, key), f"unknown end use {text!r}")
             if key == "region_in" and text not in REGIONS:
                 raise p.fail((*path, key), f"unknown region {text!r}")
-    return raw
+    return checked
 
 
 def _outcome(
     p: RegimeReader,
-    raw: Any,
+    raw: Mapping[str, object],
     path: KeyPath,
     facts: Mapping[str, Fact],
     *,
     verdict_required: bool = True,
 ) -> Outcome:
-    if not isinstance(raw, Mapping):
-        raise p.fail(path, "an outcome is a mapping with verdict, text and facts")
     verdict = None
     if raw.get("verdict") is not None or verdict_required:
         label = p.req(raw, "verdict", path)
@@ -137,10 +137,9 @@ def compile_condition(
     None (unknown); ``not`` keeps None, ``all`` is False if any part is False, ``any`` True
     if any part is True.
     """
-    ((key, given),) = raw.items()
-    value: Any = given  # validated (:func:`_condition`): lists of codes, or conditions
+    key, value = _only(raw)
     if key in ("all", "any"):
-        parts = [compile_condition(c, item_sets, country_sets) for c in value]
+        parts = [compile_condition(_part(c), item_sets, country_sets) for c in _values(value)]
         if key == "all":
 
             def all_of(req: DecisionRequest, items: frozenset[str]) -> bool | None:
@@ -167,7 +166,7 @@ def compile_condition(
 
         return any_of
     if key == "not":
-        inner = compile_condition(value, item_sets, country_sets)
+        inner = compile_condition(_part(value), item_sets, country_sets)
 
         def negated(req: DecisionRequest, items: frozenset[str]) -> bool | None:
             got = inner(req, items)
@@ -179,13 +178,14 @@ def compile_condition(
         return lambda req, items: bool(getattr(req, key)) is wanted_flag
     if key == "items_in":
         codes: set[str] = set()
-        for ref in map(str, value):
+        for ref in map(str, _values(value)):
             codes |= item_sets[ref[4:]] if ref.startswith("set:") else {normalise_item(ref)}
         frozen = frozenset(codes)
         return lambda req, items: not frozen.isdisjoint(items)
     if key == "destination_in":
-        fixed = frozenset(str(v) for v in value if not str(v).startswith("group:"))
-        groups = [country_sets[str(v)[6:]] for v in value if str(v).startswith("group:")]
+        refs = [str(v) for v in _values(value)]
+        fixed = frozenset(v for v in refs if not v.startswith("group:"))
+        groups = [country_sets[v[6:]] for v in refs if v.startswith("group:")]
 
         def destination_in(req: DecisionRequest, items: frozenset[str]) -> bool:
             code = req.destination
@@ -201,7 +201,7 @@ def compile_condition(
     attr = {"end_user_type_in": "end_user_type", "end_use_in": "end_use", "region_in": "region"}[
         key
     ]
-    wanted = frozenset(map(str, value))
+    wanted = frozenset(map(str, _values(value)))
 
     def among(req: DecisionRequest, items: frozenset[str]) -> bool | None:
         got = getattr(req, attr)
@@ -210,33 +210,54 @@ def compile_condition(
     return among
 
 
-def _fixed_destinations(raw: Any) -> frozenset[str] | None:
+def _only(cond: JsonObject) -> tuple[str, object]:
+    """The one key of a validated condition and its value."""
+    ((key, value),) = cond.items()
+    return key, value
+
+
+def _part(value: object) -> JsonObject:
+    """A validated condition's sub-condition (the value of ``not``, each of ``all``)."""
+    if isinstance(value, Mapping):
+        return value
+    raise ValueError(f"not a validated condition: {value!r}")
+
+
+def _values(value: object) -> list[object]:
+    """The list a validated condition's key holds (codes, or conditions: :func:`_part`)."""
+    if isinstance(value, list):
+        return value
+    raise ValueError(f"not a validated condition's list: {value!r}")
+
+
+def _fixed_destinations(raw: JsonObject | None) -> frozenset[str] | None:
     """The countries a condition is limited to by a ``destination_in`` without country-set
     references, alone or first under a top-level ``all``; else None."""
     if not raw:
         return None
-    ((key, value),) = raw.items()
+    key, value = _only(raw)
     if key == "all":
-        ((key, value),) = value[0].items()
-    if key != "destination_in" or any(str(v).startswith("group:") for v in value):
+        key, value = _only(_part(_values(value)[0]))
+    if key != "destination_in":
         return None
-    return frozenset(map(str, value))
+    codes = [str(v) for v in _values(value)]
+    return None if any(c.startswith("group:") for c in codes) else frozenset(codes)
 
 
-def _walk_condition(raw: Any) -> tuple[set[str], set[str]]:
+def _walk_condition(raw: JsonObject | None) -> tuple[set[str], set[str]]:
     """(country sets referred to, request fields read)."""
     groups: set[str] = set()
     fields: set[str] = set()
 
-    def walk(node: Any) -> None:
-        ((key, value),) = node.items()
+    def walk(node: JsonObject) -> None:
+        key, value = _only(node)
         if key in ("all", "any"):
-            for sub in value:
-                walk(sub)
+            for sub in _values(value):
+                walk(_part(sub))
         elif key == "not":
-            walk(value)
+            walk(_part(value))
         elif key == "destination_in":
-            groups.update(str(v)[6:] for v in value if str(v).startswith("group:"))
+            groups.update(str(v)[6:] for v in _values(value) if str(v).startswith("group:"))
         elif key in ("end_user_type_in", "end_use_in", "region_in"):
             fields.add(key[: -len("_in")])
 
@@ -259,18 +280,20 @@ _RULE_KEYS = {
 
 def parse_rule(
     p: RegimeReader,
-    raw: Any,
+    given: object,
     i: int,
     facts: Mapping[str, Fact],
     item_sets: Mapping[str, frozenset[str]],
     country_sets: Mapping[str, CountrySet],
 ) -> Rule:
+    """The rule ``given`` (the ``i``-th of the file's ``rules``, as loaded: any value),
+    validated and compiled; a :class:`RegimeError` naming its line and field otherwise."""
     path: KeyPath = ("rules", i)
-    rule_id = p.req(raw, "id", path)
-    kind = p.req(raw, "kind", path)
+    rule_id = p.req(given, "id", path)
+    kind = p.req(given, "kind", path)
     if kind not in _RULE_KINDS:
         raise p.fail((*path, "kind"), f"kind must be one of {', '.join(_RULE_KINDS)}")
-    p.keys(raw, _RULE_KEYS[kind], path)
+    raw = p.keys(given, _RULE_KEYS[kind], path)
     when = raw.get("when")
     cond = _condition(p, when, (*path, "when"), item_sets, country_sets) if when else None
     since, until = p.span(raw, path)
@@ -296,8 +319,7 @@ def parse_rule(
             raise p.fail((*path, "country_set"), f"unknown country set {name!r}")
         branches = []
         for branch in ("member", "non_member", "unknown"):
-            spec = p.req(raw, branch, path, kind=dict)
-            p.keys(spec, _OUTCOME_KEYS, (*path, branch))
+            spec = p.keys(p.req(raw, branch, path, kind=dict), _OUTCOME_KEYS, (*path, branch))
             branches.append(_outcome(p, spec, (*path, branch), facts))
         return Rule(rule_id, kind, since, until, cond, country_set=name,
                     member=branches[0], non_member=branches[1], unknown=branches[2],
@@ -305,9 +327,9 @@ def parse_rule(
                     fields=read, countries=limit)  # fmt: skip
     if kind == "licence-exception":
         unavailable = []
-        for j, u in enumerate(raw.get("unavailable") or []):
+        for j, given_u in enumerate(p.sequence(raw.get("unavailable"), (*path, "unavailable"))):
             upath = (*path, "unavailable", j)
-            p.keys(u, {"id", "when", "text", "facts"}, upath)
+            u = p.keys(given_u, {"id", "when", "text", "facts"}, upath)
             when_u = _condition(
                 p, p.req(u, "when", upath, kind=dict), (*upath, "when"), item_sets, country_sets
             )
@@ -325,9 +347,9 @@ def parse_rule(
                     groups=refs, fields=read, countries=limit)  # fmt: skip
     # listed-party
     mappings = []
-    for j, m in enumerate(p.req(raw, "lists", path, kind=list)):
+    for j, given_m in enumerate(p.req(raw, "lists", path, kind=list)):
         mpath = (*path, "lists", j)
-        p.keys(m, _OUTCOME_KEYS | {"match", "since", "until", "when"}, mpath)
+        m = p.keys(given_m, _OUTCOME_KEYS | {"match", "since", "until", "when"}, mpath)
         m_since, m_until = p.span(m, mpath)
         m_when = m.get("when")
         m_cond = (
@@ -339,8 +361,8 @@ def parse_rule(
             m_since, m_until,
             compile_condition(m_cond, item_sets, country_sets) if m_cond else None,
         ))  # fmt: skip
-    fallback_raw = p.req(raw, "fallback", path, kind=dict)
-    p.keys(fallback_raw, _OUTCOME_KEYS, (*path, "fallback"))
+    fallback_raw = p.keys(p.req(raw, "fallback", path, kind=dict), _OUTCOME_KEYS,
+                          (*path, "fallback"))  # fmt: skip
     threshold = _number(p, raw.get("threshold", DEFAULT_THRESHOLD), (*path, "threshold"))
     if threshold < DEFAULT_THRESHOLD:
         raise p.fail(
@@ -372,7 +394,7 @@ def parse_rule(
     )
 
 
-def _number(p: RegimeReader, value: Any, path: KeyPath) -> float:
+def _number(p: RegimeReader, value: object, path: KeyPath) -> float:
     if isinstance(value, bool) or not isinstance(value, int | float) or not 0 <= value <= 1:
         raise p.fail(path, "must be a number between 0 and 1")
     return float(value)

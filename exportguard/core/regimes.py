@@ -16,6 +16,7 @@ from functools import lru_cache
 from typing import TYPE_CHECKING, Any
 
 from exportguard.core.country_sets import CountrySet
+from exportguard.core.decision_records import JsonObject
 from exportguard.core.thresholds import DEFAULT_THRESHOLD, POSSIBLE_MATCH_THRESHOLD
 
 if TYPE_CHECKING:  # decision_model reads regimes: the request type for annotations only
@@ -92,7 +93,7 @@ it depends on a fact the request does not give."""
 @dataclass(frozen=True, slots=True)
 class Unavailability:
     id: str
-    when: Mapping[str, Any]
+    when: JsonObject
     text: str
     facts: tuple[str, ...]
     test: Test | None = field(default=None, compare=False, repr=False)
@@ -126,7 +127,7 @@ class Rule:
     kind: str
     since: date | None
     until: date | None
-    when: Mapping[str, Any] | None
+    when: JsonObject | None
     outcome: Outcome | None = None
     # country-list
     country_set: str | None = None

@@ -12,7 +12,7 @@ from __future__ import annotations
 import csv
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
-from typing import Any
+from typing import Protocol
 
 from exportguard.core.hits import Hit
 from exportguard.core.matching import Query
@@ -129,12 +129,19 @@ def cell(value: object) -> object:
     return value
 
 
+class RowWriter(Protocol):
+    """Where :func:`write_rows` writes: a ``csv.writer`` (one row a call, cells any value
+    ``csv`` can write)."""
+
+    def writerow(self, row: Iterable[object], /) -> object: ...
+
+
 #: The column a service job adds: a hit's review (a clearance of the row's party), if any.
 REVIEW_COLUMN = "review"
 
 
 def write_rows(
-    writer: Any,
+    writer: RowWriter,
     pairs: Iterable[tuple[Row, list[Hit]]],
     review: Mapping[tuple[str, str], str] | None = None,
 ) -> int:

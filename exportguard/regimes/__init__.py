@@ -15,11 +15,11 @@ from functools import cache
 from importlib import resources
 from importlib.resources.abc import Traversable
 from pathlib import Path
-from typing import Any
 
 import yaml
 
 from exportguard.core.regime_parser import parse_regime
+from exportguard.core.regime_reader import KeyPath
 from exportguard.core.regimes import Regime
 from exportguard.errors import RegimeError
 
@@ -68,13 +68,13 @@ def parse_text(text: str, file: str) -> Regime:
             file=file,
             line=mark.line + 1 if mark is not None else None,
         ) from exc
-    lines: dict[tuple[Any, ...], int] = {}
+    lines: dict[KeyPath, int] = {}
     if root is not None:
         _walk(root, (), lines)
     return parse_regime(data, file=file, lines=lines)
 
 
-def _walk(node: yaml.Node, path: tuple[Any, ...], lines: dict[tuple[Any, ...], int]) -> None:
+def _walk(node: yaml.Node, path: KeyPath, lines: dict[KeyPath, int]) -> None:
     lines[path] = node.start_mark.line + 1
     if isinstance(node, yaml.MappingNode):
         for key, value in node.value:

@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import date
-from typing import Any
+from typing import Any, TypedDict
 
 from exportguard.core.entities import EntityType, ListEntry, Snapshot
 from exportguard.core.explain import plain_words
@@ -210,6 +210,22 @@ def _documents(entry: ListEntry) -> list[dict[str, Any]]:
     (:meth:`Identifier.to_dict`) and ``normalised``, the form screening compares (empty for
     a fact such as a gender)."""
     return [{**i.to_dict(), "normalised": match_form(i)} for i in entry.identifiers]
+
+
+class ScreenOptions(TypedDict, total=False):
+    """The keyword options of :meth:`Screening.screen`, each optional (its default there):
+    what ``exportguard.screen(name, **options)`` passes on."""
+
+    country: str | None
+    type: EntityType | str | None
+    birth_date: str | None
+    identifiers: Sequence[str]
+    as_of: date | None
+    limit: int | None
+    threshold: float
+    sources: Sequence[str] | None
+    lists: Sequence[str] | None
+    record: bool
 
 
 class Screening:

@@ -5,6 +5,7 @@ law applies to, list matches). No database, no service."""
 
 from __future__ import annotations
 
+import json
 from datetime import date
 from typing import Any
 
@@ -24,6 +25,7 @@ from exportguard.core.hits import EntryInfo, Hit
 from exportguard.core.matching import Scored
 from exportguard.core.regimes import Regime
 from exportguard.core.thresholds import DEFAULT_THRESHOLD
+from exportguard.errors import InvalidInput
 from exportguard.regimes import bundled
 
 REGIMES: dict[str, Regime] = bundled()
@@ -1198,3 +1200,55 @@ def test_a_regime_that_does_not_apply_says_what_that_rests_on() -> None:
     unknown = run("us-ear", ["EAR99"], "DE", date(2022, 6, 1), NONGOV_OTHER)
     assert unknown.applies is None
     assert unknown.certainty != "U"  # "no licence" does not rest on the EAR's reach
+
+
+# --- the request as stored (``DecisionRequest.to_dict`` / ``from_dict``) -------------------
+
+ASKED = DecisionRequest(
+    items=("4A005", "4D004"), destination="MA", on=date(2021, 12, 1),
+    parties=(Party("end user", "Moroccan national police", "MA"),
+             Party("consignee", "Atlas Logistics", None)),
+    end_user_type="law-enforcement", end_use="law-enforcement", authority_informed=True,
+    regimes=("us-ear",), exporter_country="IL", item_origin="US", us_content=25,
+    deemed_export=False, region=None,
+)  # fmt: skip
+
+
+def test_a_stored_request_reads_back_as_asked() -> None:
+    stored = json.loads(json.dumps(ASKED.to_dict()))
+    again = DecisionRequest.from_dict(stored)
+    assert again == ASKED
+    assert type(again.us_content) is int  # as given: the fingerprint hashes it as stored
+    old = {"items": ["4A005"], "destination": "MA", "date": "2021-12-01",
+           "end_user": "Moroccan national police", "parties": ["Atlas Logistics"],
+           "authority_informed": False, "regimes": []}  # fmt: skip
+    assert DecisionRequest.from_dict(old).parties == (
+        Party("end user", "Moroccan national police", "MA"),
+        Party("intermediary", "Atlas Logistics"),
+    )
+
+
+@pytest.mark.parametrize(
+    ("change", "field", "message"),
+    [
+        ({"items": "4A005"}, "items", "must be an array, not a string"),
+        ({"items": None}, "items", "required"),
+        ({"destination": 212}, "destination", "must be a string, not a number"),
+        ({"date": "1 December 2021"}, "date", "not a date (YYYY-MM-DD)"),
+        ({"parties": [{"role": 1, "name": "Atlas"}]}, "parties[0].role",
+         "must be a string, not a number"),
+        ({"parties": [{"role": "consignee"}]}, "parties[0].name", "required"),
+        ({"parties": [["consignee", "Atlas"]]}, "parties[0]", "must be an object, not an array"),
+        ({"us_content": True}, "us_content", "must be a number or null, not a boolean"),
+        ({"deemed_export": "no"}, "deemed_export", "must be a boolean, not a string"),
+        ({"regimes": ["us-ear", None]}, "regimes[1]", "must be a string, not null"),
+    ],
+)  # fmt: skip
+def test_a_stored_request_of_the_wrong_shape_names_the_field(
+    change: dict[str, object], field: str, message: str
+) -> None:
+    with pytest.raises(InvalidInput) as caught:
+        DecisionRequest.from_dict({**ASKED.to_dict(), **change})
+    (error,) = caught.value.errors
+    assert error.field == field
+    assert message in error.message

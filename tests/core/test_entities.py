@@ -9,7 +9,10 @@ from __future__ import annotations
 import dataclasses
 import json
 
-from exportguard.core.entities import Alias, AliasQuality, EntityType, ListEntry
+import pytest
+
+from exportguard.core.entities import Alias, AliasQuality, EntityType, Identifier, ListEntry
+from exportguard.errors import InvalidInput
 
 
 def test_every_real_entry_round_trips_through_its_stored_form(
@@ -52,4 +55,48 @@ def test_stored_form_of_a_known_entry_is_pinned() -> None:
         '"identifiers":[],"birth_dates":[],"birth_places":[],"listed_from":null,'
         '"listed_until":null,"citation":null,"licence_requirement":null,'
         '"licence_policy":null,"remarks":null,"url":null}'
+    )
+
+
+PINNED = ListEntry(
+    id="1", source="demo", list_name="Entity List", type=EntityType.ORGANIZATION,
+    name="NSO Group", aliases=(Alias("Q Cyber", AliasQuality.WEAK),),
+    identifiers=(Identifier("lei", "5493001KJTIIGC8Y1R12", known_expired=True),),
+    titles=("Haji",), gender="male",
+)  # fmt: skip
+
+
+@pytest.mark.parametrize(
+    ("change", "field", "message"),
+    [
+        ({"name": 7}, "name", "must be a string, not a number"),
+        ({"id": None}, "id", "required"),
+        ({"type": "company"}, "type", "must be one of person, organization"),
+        ({"programs": "SDGT"}, "programs", "must be an array, not a string"),
+        ({"countries": ["IR", 98]}, "countries[1]", "must be a string, not a number"),
+        ({"listed_from": "04/11/2021"}, "listed_from", "not a date (YYYY-MM-DD)"),
+        ({"gender": ["male"]}, "gender", "must be a string or null, not an array"),
+        ({"aliases": [{"name": "Q Cyber", "quality": "low", "kind": "aka"}]},
+         "aliases[0].quality", "must be one of strong, weak, not 'low'"),
+        ({"aliases": ["Q Cyber"]}, "aliases[0]", "must be an object, not a string"),
+        ({"identifiers": [{"kind": "lei", "value": "X", "known_expired": "yes"}]},
+         "identifiers[0].known_expired", "must be a boolean, not a string"),
+        ({"addresses": [{"city": "Herzliya"}]}, "addresses[0].full", "required"),
+    ],
+)  # fmt: skip
+def test_a_stored_row_of_the_wrong_shape_names_the_field(
+    change: dict[str, object], field: str, message: str
+) -> None:
+    stored = {**PINNED.to_dict(), **change}
+    with pytest.raises(InvalidInput) as caught:
+        ListEntry.from_dict(stored)
+    (error,) = caught.value.errors
+    assert error.field == field
+    assert message in error.message
+
+
+def test_a_stored_row_reads_back_field_for_field() -> None:
+    assert ListEntry.from_dict(json.loads(PINNED.to_json())) == PINNED
+    assert ListEntry.from_dict({**PINNED.to_dict(), "gender": "", "titles": []}) == (
+        dataclasses.replace(PINNED, gender=None, titles=())
     )

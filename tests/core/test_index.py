@@ -111,6 +111,56 @@ def test_an_index_built_with_other_vocabulary_tables_is_refused(index: NameIndex
         NameIndex.from_bytes(pickle.dumps(payload))
 
 
+def test_the_stored_arrays_round_trip_with_their_types(index: NameIndex) -> None:
+    """Each array of :class:`IndexArrays` has its declared dtype when built, merged and
+    loaded; a loaded index (alone, and merged with another) writes the bytes it was read
+    from."""
+    import typing
+
+    import numpy as np
+
+    from exportguard.core.index_layout import IndexArrays
+
+    declared = {
+        name: typing.get_args(typing.get_args(hint)[1])[0]
+        for name, hint in typing.get_type_hints(IndexArrays).items()
+        if typing.get_origin(hint) is np.ndarray
+    }
+    assert len(declared) == 10
+    merged = NameIndex.merge([index, NameIndex.build(8, ENTRIES[:2])])
+    for built in (index, merged):
+        data = built.to_bytes()
+        loaded = NameIndex.from_bytes(data)
+        assert loaded.to_bytes() == data
+        assert loaded.snapshot_ids == built.snapshot_ids
+        for name, dtype in declared.items():
+            assert getattr(built, name).dtype == dtype, name
+            assert getattr(loaded, name).dtype == dtype, name
+            assert np.array_equal(getattr(loaded, name), getattr(built, name)), name
+
+
+@pytest.mark.parametrize(
+    ("name", "value", "message"),
+    [
+        ("postings", "int64", "'postings' is not an array of int32"),
+        ("name_norm", "float64", "'name_norm' is not an array of float32"),
+        ("name_blob", None, "'name_blob' is not bytes with offsets"),
+        ("snapshot_ids", None, "snapshot ids"),
+    ],
+)
+def test_a_stored_index_of_other_array_types_is_refused(
+    index: NameIndex, name: str, value: str | None, message: str
+) -> None:
+    """An array stored with another dtype (or missing) is not read as the declared one:
+    ``ValueError``, on which the service rebuilds the index from its entries."""
+    import pickle
+
+    payload = pickle.loads(index.to_bytes())
+    payload[name] = payload[name].astype(value) if value else None
+    with pytest.raises(ValueError, match=message):
+        NameIndex.from_bytes(pickle.dumps(payload))
+
+
 def test_the_service_rebuilds_a_stale_stored_index(tmp_path: Path) -> None:
     import pickle
 

@@ -21,7 +21,7 @@ from exportguard.core.licensing import (
     check_shipment,
     state_on,
 )
-from exportguard.errors import IllegalTransition
+from exportguard.errors import IllegalTransition, InvalidInput
 
 
 def licence(**kw: object) -> Licence:
@@ -177,3 +177,18 @@ def test_a_shipment_after_expiry_is_refused_once_with_the_expiry_date() -> None:
     assert [(p.field, p.message) for p in problems] == [
         ("shipped_on", "the licence expired on 2026-11-30; 2026-12-05 is after it")
     ]
+
+
+def test_stored_conditions_read_back_and_a_wrong_type_names_the_field() -> None:
+    conditions = Conditions(valid_from=date(2024, 1, 1), valid_until=date(2025, 1, 1),
+                            max_value=1500.5, max_quantity=10, end_users=("Acme",),
+                            terms=("no re-export",))  # fmt: skip
+    assert Conditions.from_dict(conditions.to_dict()) == conditions
+    assert Conditions.from_dict({}) == Conditions()
+    for change, field in (({"max_quantity": 2.5}, "max_quantity"),
+                          ({"max_value": "1500"}, "max_value"),
+                          ({"end_users": "Acme"}, "end_users"),
+                          ({"valid_until": 20250101}, "valid_until")):  # fmt: skip
+        with pytest.raises(InvalidInput) as caught:
+            Conditions.from_dict({**conditions.to_dict(), **change})
+        assert [e.field for e in caught.value.errors] == [field]

@@ -4,6 +4,7 @@ store: what the bundled YAML says, and what a malformed block is refused with.""
 from __future__ import annotations
 
 import pytest
+import yaml
 
 from exportguard.core.regimes import DEFAULT_LICENSING, LicenceStage
 from exportguard.errors import RegimeError
@@ -83,3 +84,43 @@ def test_a_malformed_licensing_block_names_file_line_and_field(
     assert message in str(error)
     assert error.line is not None
     assert edited.splitlines()[error.line - 1].strip()
+
+
+
+@pytest.mark.parametrize(
+    ("regime_id", "path", "value", "message"),
+    [
+        ("il-deca", ("facts", 0), "dec-law", "must be a mapping"),
+        ("il-deca", ("country_sets", "eligible-destinations", "versions", 0, "count"), "many",
+         "count is a whole number"),
+        ("il-deca", ("country_sets", "eligible-destinations", "versions", 0, "members"), "MX",
+         "must be a list"),
+        ("il-deca", ("rules", "il-eligible-destination", "country_set"),
+         ["eligible-destinations"], "'country_set' must be text"),
+        ("il-deca", ("rules", "il-eligible-destination", "member"), "licence_required",
+         "'member' must be a mapping"),
+        ("us-ear", ("rules", "us-ace", "unavailable"), {"id": "e1-e2"}, "must be a list"),
+        ("us-ear", ("rules", "us-ace", "overcomes"), "us-cyber-licence", "must be a list"),
+    ],
+)  # fmt: skip
+def test_a_value_of_the_wrong_type_names_file_line_and_field(
+    regime_id: str, path: tuple[str | int, ...], value: object, message: str
+) -> None:
+    """A value of another type than the format's is refused with the key path of the field
+    (a rule by its number), not read as something else."""
+    data = yaml.safe_load(bundled_text(regime_id))
+    node, field = data, []
+    for step in path:
+        key = step
+        if isinstance(node, list) and isinstance(step, str):  # a rule by its id
+            key = next(i for i, rule in enumerate(node) if rule["id"] == step)
+        field.append(str(key))
+        parent, node = node, node[key]
+    parent[key] = value
+    text = yaml.safe_dump(data, sort_keys=False, allow_unicode=True)
+    with pytest.raises(RegimeError) as caught:
+        parse_text(text, f"{regime_id}.yaml")
+    error = caught.value
+    assert (error.file, error.field) == (f"{regime_id}.yaml", ".".join(field))
+    assert message in str(error)
+    assert error.line is not None

@@ -419,7 +419,7 @@ def test_old_rows_read_and_digest_as_before() -> None:
             "gender": "male",
             "titles": ["Haji"],
             "addresses": [{**old["addresses"][0], "note": "previous address"}],
-        }  # type: ignore[dict-item]
+        }
     )
     assert richer.gender == "male"
     assert richer.addresses[0].note == "previous address"
