@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import inspect
 import json
+from dataclasses import replace
 from datetime import date
 from pathlib import Path
 
@@ -129,3 +130,32 @@ def test_the_one_off_screen_passes_its_options_on(loaded: ExportGuard, db_url: s
     )  # fmt: skip
     assert then.hits
     assert {h.entry.source for h in then.hits} == {"us_bis_dpl"}
+
+
+def test_a_screening_again_shows_the_same_entries_from_the_entry_cache(
+    loaded: ExportGuard,
+) -> None:
+    # The second screening reads its hits' entries from the cache, not the store: the
+    # entries are the very objects the first read, and the hits show the same details.
+    first = loaded.screen("Al Naser Airlines", limit=None, as_of=date(2024, 1, 1))
+    assert first.entries, "the DPL lists Al Naser Airlines on 2024-01-01"
+    again = loaded.screen("Al Naser Airlines", limit=None, as_of=date(2024, 1, 1))
+    assert again.entries.keys() == first.entries.keys()
+    assert all(again.entries[k] is first.entries[k] for k in first.entries)
+    assert again.to_dict()["hits"] == first.to_dict()["hits"]
+
+
+def test_the_entry_cache_keeps_the_most_recently_used(loaded: ExportGuard) -> None:
+    from exportguard.services.snapshots import ENTRY_CACHE_SIZE, IndexCache
+
+    (dpl,) = [s for s in loaded.snapshots() if s.source == "us_bis_dpl"]
+    stored = loaded.entries(dpl.id)
+    cache = IndexCache()
+    cache.keep_entries(dpl.id, stored[:2])
+    assert cache.known_entries(dpl.id, [stored[0].id])  # now the most recently used
+    # Fill it to the brim with made-up keys: the entry used last survives, the other goes.
+    cache.keep_entries(dpl.id + 1, [replace(stored[2], id=f"x{n}")
+                                    for n in range(ENTRY_CACHE_SIZE - 1)])  # fmt: skip
+    assert len(cache.entries) == ENTRY_CACHE_SIZE
+    kept = cache.known_entries(dpl.id, [stored[0].id, stored[1].id])
+    assert list(kept) == [stored[0].id]

@@ -13,7 +13,7 @@ from rapidfuzz.distance import OSA, Indel, JaroWinkler
 
 from exportguard.core.name_tokens import Token
 from exportguard.core.name_vocab import given_name_groups, particle_class
-from exportguard.core.translit import translit_canonical
+from exportguard.core.translit import collapse_runs, translit_canonical
 
 # --- token similarity --------------------------------------------------------------------
 
@@ -222,10 +222,9 @@ def _alike(consonants: str) -> str:
     digraphs = consonants.replace("kh", "x").replace("gh", "G")  # خ and غ: letters of their own
     # ذ (our "dh") is z in Persian and Urdu and most Latin spellings ("Zakir" ~ ذاکر)
     digraphs = digraphs.replace("dh", "z")
-    return _DOUBLED.sub(r"\1", digraphs.translate(_ABJAD_ALIKE))
+    return collapse_runs(digraphs.translate(_ABJAD_ALIKE))
 
 
-_DOUBLED = re.compile(r"(.)\1+")
 #: An Arabic article joined to its word ("al-Tayyib" written الطيب), left out here.
 _ARTICLE = re.compile(r"^[ae]l(?=\w{3})")
 #: Latin letters one abjad letter is written as (ک/گ/ق/ج as k, g, q, j; پ/ب as p, b;

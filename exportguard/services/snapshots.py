@@ -6,6 +6,8 @@ from __future__ import annotations
 
 import hashlib
 import json
+import threading
+from collections import OrderedDict
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import date
@@ -26,15 +28,43 @@ from exportguard.errors import InvalidInput, NotFound
 from exportguard.services.context import Context
 from exportguard.store import lists as list_store
 
+#: Entries kept decoded, least recently used dropped first (about 2 KB each: a few MB). A
+#: screening shows at most a few dozen hits, and an officer's day screens the same names
+#: again (a client, its directors): their entries then cost no store read nor JSON decode.
+ENTRY_CACHE_SIZE = 4096
+
 
 @dataclass(slots=True)
 class IndexCache:
     """Name indexes loaded: one per snapshot id, and merged ones per set of snapshot ids
-    (sorted). Snapshots are immutable, so an entry never goes stale; retiring a snapshot
-    clears ``merged``. Shared by every :class:`Snapshots` on one store (every actor's)."""
+    (sorted); and the last :data:`ENTRY_CACHE_SIZE` entries read, by (snapshot id, entry
+    id). Snapshots are immutable (their entries are never rewritten), so nothing here goes
+    stale; retiring a snapshot clears ``merged``. Shared by every :class:`Snapshots` on one
+    store (every actor's), across the API's request threads (``lock`` guards ``entries``)."""
 
     indexes: dict[int, NameIndex] = field(default_factory=dict)
     merged: dict[tuple[int, ...], NameIndex] = field(default_factory=dict)
+    entries: OrderedDict[tuple[int, str], ListEntry] = field(default_factory=OrderedDict)
+    lock: threading.Lock = field(default_factory=threading.Lock)
+
+    def known_entries(self, snapshot_id: int, ids: Sequence[str]) -> dict[str, ListEntry]:
+        """Those of ``ids`` in the cache, each marked as just used."""
+        found = {}
+        with self.lock:
+            for entry_id in ids:
+                entry = self.entries.get((snapshot_id, entry_id))
+                if entry is not None:
+                    self.entries.move_to_end((snapshot_id, entry_id))
+                    found[entry_id] = entry
+        return found
+
+    def keep_entries(self, snapshot_id: int, read: Iterable[ListEntry]) -> None:
+        """Remember entries just read from the store, dropping the least recently used."""
+        with self.lock:
+            for entry in read:
+                self.entries[(snapshot_id, entry.id)] = entry
+            while len(self.entries) > ENTRY_CACHE_SIZE:
+                self.entries.popitem(last=False)
 
 
 class Snapshots:
@@ -122,8 +152,20 @@ class Snapshots:
         return before, after, stored_entries_diff(before, after)
 
     def entries(self, snapshot_id: int, ids: Iterable[str] | None = None) -> list[ListEntry]:
-        with self.ctx.engine.connect() as conn:
-            return list(list_store.load_entries(conn, snapshot_id, ids))
+        """Entries of a snapshot, in id order: all of them (read from the store), or those
+        with these ids (from the cache where it has them: a screening's hits)."""
+        if ids is None:
+            with self.ctx.engine.connect() as conn:
+                return list(list_store.load_entries(conn, snapshot_id))
+        wanted = sorted(set(ids))
+        found = self.cache.known_entries(snapshot_id, wanted)
+        missing = [i for i in wanted if i not in found]
+        if missing:
+            with self.ctx.engine.connect() as conn:
+                read = list(list_store.load_entries(conn, snapshot_id, missing))
+            self.cache.keep_entries(snapshot_id, read)
+            found.update((e.id, e) for e in read)
+        return [found[i] for i in wanted if i in found]
 
     def index(self, snapshot_id: int) -> NameIndex:
         """The name index of a snapshot: cached, loaded from the store, rebuilt only when

@@ -7,8 +7,10 @@ PostgreSQL URLs use the psycopg 3 driver whatever the user wrote
 
 from __future__ import annotations
 
+import threading
+import weakref
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import ExitStack, contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -84,8 +86,29 @@ def writing(engine: Engine) -> Iterator[Connection]:
     audit chain's head, a counter) cannot be overtaken by another writer in between. On
     PostgreSQL the repositories lock the rows they read for update.
     """
-    with engine.connect().execution_options(immediate_write=True) as conn, conn.begin():
+    with ExitStack() as stack:
+        if engine.dialect.name == "sqlite":
+            stack.enter_context(_write_lock(engine))
+        conn = stack.enter_context(engine.connect().execution_options(immediate_write=True))
+        stack.enter_context(conn.begin())
         yield conn
+
+
+#: One lock per SQLite engine: the threads of one process (the API's request threads) take
+#: turns at the write lock here, handed over at once, instead of in SQLite's busy handler,
+#: which sleeps 1, 2, 5 ... 100 ms between tries (sqlite3.c, sqliteDefaultBusyCallback):
+#: with 16 requests in flight that sleeping, not the writes, set the service's latency.
+#: Other processes still meet at SQLite's lock (busy_timeout).
+_WRITE_LOCKS: weakref.WeakKeyDictionary[Engine, threading.RLock] = weakref.WeakKeyDictionary()
+_LOCKS_LOCK = threading.Lock()
+
+
+def _write_lock(engine: Engine) -> threading.RLock:
+    with _LOCKS_LOCK:
+        lock = _WRITE_LOCKS.get(engine)
+        if lock is None:
+            lock = _WRITE_LOCKS[engine] = threading.RLock()
+        return lock
 
 
 def current_revision(engine: Engine) -> str | None:

@@ -49,3 +49,39 @@ def test_settings_defaults_and_overrides(tmp_path: object) -> None:
     custom = load({"EXPORTGUARD_DATA_DIR": "/data", "EXPORTGUARD_ACTOR": "bob"})
     assert custom.database_url == "sqlite:////data/exportguard.db"
     assert custom.actor == "bob"
+
+
+def test_concurrent_writers_in_one_process_all_land_in_one_chain(db_url: str) -> None:
+    # The API's request threads write at once: every write lands, in one unbroken chain
+    # (on SQLite they take turns at the process's write lock, on PostgreSQL at the rows').
+    import threading
+
+    from exportguard.core.audit import verify
+    from exportguard.store import audit as audit_store
+
+    eng = engine.open_engine(db_url)
+    barrier = threading.Barrier(8)
+    failures: list[BaseException] = []
+
+    def write(worker: int) -> None:
+        barrier.wait()
+        try:
+            for n in range(15):
+                with engine.writing(eng) as conn:
+                    audit_store.append(conn, at="2026-11-16T12:00:00+00:00", actor=f"w{worker}",
+                                       kind="test", subject=str(n), payload={"n": n})  # fmt: skip
+        except BaseException as exc:
+            failures.append(exc)
+
+    threads = [threading.Thread(target=write, args=(w,)) for w in range(8)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert failures == []
+    with eng.connect() as conn:
+        records = list(audit_store.records(conn))
+    assert [r.seq for r in records] == list(range(1, 121))
+    assert verify(records) == []  # each record links to the one before
+    assert {r.actor for r in records} == {f"w{w}" for w in range(8)}
+    eng.dispose()
