@@ -83,12 +83,15 @@ async def load(url: str, token: str, path: str, bodies: list[dict[str, object]],
 
 def resident_mib(pid: int) -> dict[str, object]:
     """Resident set size of the process ``pid`` and of each of its child processes, in
-    MiB (the uvicorn supervisor and its workers)."""
+    MiB (the uvicorn supervisor and its workers), and the CPU seconds each used."""
     parent = psutil.Process(pid)
-    workers = [round(c.memory_info().rss / 2**20, 1) for c in parent.children(recursive=True)]
+    children = parent.children(recursive=True)
+    workers = [round(c.memory_info().rss / 2**20, 1) for c in children]
     own = round(parent.memory_info().rss / 2**20, 1)
+    # CPU seconds each process used (user + system): how evenly the workers shared the load.
+    cpu = [round(sum(p.cpu_times()[:2]), 1) for p in (parent, *children)]
     return {"supervisor_mib": own, "workers_mib": workers,
-            "total_mib": round(own + sum(workers), 1)}  # fmt: skip
+            "total_mib": round(own + sum(workers), 1), "cpu_s": cpu}  # fmt: skip
 
 
 def main(argv: list[str] | None = None) -> None:

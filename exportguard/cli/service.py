@@ -43,6 +43,8 @@ def serve(
     from exportguard import settings
     from exportguard.api import configure_logging
     from exportguard.cli.common import State
+    from exportguard.cli.workers import ServerOptions, reuse_port_available
+    from exportguard.cli.workers import serve as serve_workers
     from exportguard.services.accounts import DEMO_ACCOUNTS
 
     if State.db:
@@ -72,27 +74,35 @@ def serve(
                 param_hint="--host",
             )
     configure_logging()
-    warn(f"ExportGuard at http://{host}:{port}/ (API: /api/v1, its docs: /docs); Ctrl-C stops.")
+
+    def listening(port: int) -> None:
+        warn(f"ExportGuard at http://{host}:{port}/ (API: /api/v1, its docs: /docs); "
+             "Ctrl-C stops.")  # fmt: skip
+
     if demo:
         accounts = ", ".join(
             f"{user} / {password}" + (f" ({company})" if company else "")
             for user, password, _, company in DEMO_ACCOUNTS
         )
         warn(f"Demo accounts (on a store with no users yet): {accounts}")
-    uvicorn.run(
-        "exportguard.api:app_from_settings",
-        factory=True,
-        host=host,
-        port=port,
-        workers=workers,
-        log_level="warning",
-        log_config=None,  # keep configure_logging's JSON handlers
-        # Client addresses (sign-in throttling, logs) from X-Forwarded-For only when the
-        # operator names the proxies that set it; else a client could pick its address.
-        proxy_headers=bool(forwarded_allow_ips),
-        forwarded_allow_ips=forwarded_allow_ips or None,
-        timeout_graceful_shutdown=20,
-    )
+    # Client addresses (sign-in throttling, logs) from X-Forwarded-For only when the
+    # operator names the proxies that set it; else a client could pick its address.
+    options: ServerOptions = {
+        "app": "exportguard.api:app_from_settings", "factory": True, "log_level": "warning",
+        "log_config": None,  # keep configure_logging's JSON handlers
+        "proxy_headers": bool(forwarded_allow_ips),
+        "forwarded_allow_ips": forwarded_allow_ips or None, "timeout_graceful_shutdown": 20,
+    }  # fmt: skip
+    if workers > 1 and reuse_port_available():
+        try:
+            status = serve_workers(options, host, port, workers, on_listen=listening,
+                                   on_stop=warn)  # fmt: skip
+        except OSError as exc:
+            raise typer.BadParameter(f"cannot listen on {host}:{port}: {exc.strerror or exc}",
+                                     param_hint="--port") from exc  # fmt: skip
+        raise typer.Exit(status)
+    listening(port)
+    uvicorn.run(host=host, port=port, workers=workers, **options)
 
 
 @users_app.command("create")
