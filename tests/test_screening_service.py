@@ -159,3 +159,27 @@ def test_the_entry_cache_keeps_the_most_recently_used(loaded: ExportGuard) -> No
     assert len(cache.entries) == ENTRY_CACHE_SIZE
     kept = cache.known_entries(dpl.id, [stored[0].id, stored[1].id])
     assert list(kept) == [stored[0].id]
+
+
+def test_requests_arriving_together_share_one_merged_index(loaded: ExportGuard) -> None:
+    # A service just started meets 16 requests at once: one merges every list's index, the
+    # others wait for it (each merging its own once took a worker to 985 MiB resident).
+    import threading
+
+    snapshots = loaded.snapshots_in_force()
+    loaded.lists.cache.indexes.clear()
+    loaded.lists.cache.merged.clear()
+    barrier = threading.Barrier(8)
+    got: list[object] = []
+
+    def merge() -> None:
+        barrier.wait()
+        got.append(loaded.lists.merged_index(snapshots))
+
+    threads = [threading.Thread(target=merge) for _ in range(8)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert len(got) == 8
+    assert all(index is got[0] for index in got)
