@@ -41,7 +41,7 @@ snapshots = Table(
     Column("files", Text, nullable=False),  # JSON list of file names
     Column("counts", Text, nullable=False),  # JSON object
     Column("warnings", Text, nullable=False),  # JSON list
-    Column("date_basis", String(16)),  # core.entities.DateBasis
+    Column("date_basis", String(16)),  # core.snapshots.DateBasis
     Column("retired_at", String(32)),  # set when an admin retires the snapshot
     Column("retired_by", String(200)),
     Column("retired_reason", Text),
