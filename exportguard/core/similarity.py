@@ -241,7 +241,8 @@ def join_tokens(a: Token, b: Token) -> Token:
     )
 
 
-#: A joined group is an option only at this similarity or above (:func:`align`).
+#: A joined group is an option only at this similarity or above
+#: (:func:`~exportguard.core.alignment.align`).
 JOIN_SIMILARITY = 0.85
 
 
