@@ -262,10 +262,14 @@ def join_similarity(q: Token, c: Token, particle_join: bool) -> tuple[float, str
         if short < 0.7 * long_:
             return _unspelt_similarity(q, c)
     sim, how = token_similarity(q, c)
-    few = how == "consonants" and min(
-        len(devowel(q.text)),
-        len(devowel(c.text)),
-    ) < 4  # three consonants joined from two words match by chance ("علي نور" ~ Leonor)
+    few = (
+        how == "consonants"
+        and min(
+            len(devowel(q.text)),
+            len(devowel(c.text)),
+        )
+        < 4
+    )  # three consonants joined from two words match by chance ("علي نور" ~ Leonor)
     if (how in ("phonetic", "spelling+sound", "abbreviation") or few) and not particle_join:
         spelling = (
             JaroWinkler.normalized_similarity(q.text, c.text)
@@ -297,8 +301,10 @@ def _unspelt_similarity(q: Token, c: Token) -> tuple[float, str]:
         ), "transliteration"
     if particle_q is not None and particle_q == particle_c:
         return PARTICLE_SIMILARITY, "particle"
-    if given_q is not None and given_c is not None and (
-        given_q & given_c or q.text in given_c or c.text in given_q
+    if (
+        given_q is not None
+        and given_c is not None
+        and (given_q & given_c or q.text in given_c or c.text in given_q)
     ):
         return GIVEN_NAME_SIMILARITY, "given-name variant"
     return 0.0, "different"
