@@ -324,9 +324,7 @@ def _canonical_legal_forms(raw: list[Raw]) -> list[Raw]:
     Latin words of six letters or more may carry one typo each ("Limted",
     "Obshchetsvo"), so a misspelt legal form is still recognised."""
     table, longest = _legal_table()
-    words = [
-        word if not t.latin else _legal_word(t.text, True) for t, word in raw
-    ]
+    words = [word if not t.latin else _legal_word(t.text, True) for t, word in raw]
     latin = [t.text for t, _ in raw]
     out: list[Raw] = []
     i = 0
