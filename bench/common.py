@@ -15,7 +15,7 @@ import subprocess
 import time
 from pathlib import Path
 
-from exportguard.core.entities import ParsedList
+from exportguard.core.snapshots import ParsedList
 from exportguard.sources import detect
 from exportguard.sources._common import SourceFile
 

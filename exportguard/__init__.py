@@ -27,9 +27,9 @@ from exportguard.core.entities import (
     EntityType,
     Identifier,
     ListEntry,
-    Snapshot,
 )
 from exportguard.core.hits import Hit
+from exportguard.core.snapshots import Snapshot
 from exportguard.core.thresholds import DEFAULT_THRESHOLD
 from exportguard.errors import (
     ExportGuardError,

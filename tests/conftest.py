@@ -38,8 +38,9 @@ import sqlalchemy as sa
 from exportguard.sources._common import SourceFile
 
 if TYPE_CHECKING:
-    from exportguard.core.entities import ListEntry, ParsedList
+    from exportguard.core.entities import ListEntry
     from exportguard.core.index import NameIndex
+    from exportguard.core.snapshots import ParsedList
     from exportguard.services import ExportGuard
     from exportguard.services.audit import AuditKey
 

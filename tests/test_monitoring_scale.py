@@ -16,8 +16,9 @@ from typing import Any
 import pytest
 import sqlalchemy as sa
 
-from exportguard.core.entities import ListEntry, ParsedList
+from exportguard.core.entities import ListEntry
 from exportguard.core.impact import diff_entries, digests
+from exportguard.core.snapshots import ParsedList
 from exportguard.errors import InvalidInput, SourceFormatError
 from exportguard.services import ExportGuard
 from exportguard.sources._common import SourceFile

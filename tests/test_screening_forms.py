@@ -13,12 +13,13 @@ from collections.abc import Callable
 
 import pytest
 
-from exportguard.core.entities import EntityType, ListEntry, ParsedList
+from exportguard.core.entities import EntityType, ListEntry
 from exportguard.core.identifiers import match_form, normalise_identifier
 from exportguard.core.index import NameIndex, screen
 from exportguard.core.matching import IDENTIFIER_MATCH_SCORE
 from exportguard.core.names import analyse
 from exportguard.core.queries import make_query
+from exportguard.core.snapshots import ParsedList
 from exportguard.core.thresholds import DEFAULT_THRESHOLD
 from tests.test_screening_lists import entries, hit_names, hits, index
 

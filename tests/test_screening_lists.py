@@ -14,12 +14,13 @@ from datetime import date
 
 import pytest
 
-from exportguard.core.entities import EntityType, ListEntry, ParsedList
+from exportguard.core.entities import EntityType, ListEntry
 from exportguard.core.hits import Hit, group_rows
 from exportguard.core.index import NameIndex, screen
 from exportguard.core.index_keys import index_names
 from exportguard.core.names import analyse
 from exportguard.core.queries import make_query
+from exportguard.core.snapshots import ParsedList
 from exportguard.core.thresholds import DEFAULT_THRESHOLD
 
 

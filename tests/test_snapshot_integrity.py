@@ -10,8 +10,8 @@ from pathlib import Path
 
 import pytest
 
-from exportguard.core.entities import DateBasis
 from exportguard.core.permissions import Actor
+from exportguard.core.snapshots import DateBasis
 from exportguard.errors import InvalidInput, PermissionDenied, SourceFormatError
 from exportguard.services import ExportGuard
 from exportguard.sources._common import SourceFile

@@ -34,12 +34,12 @@ from collections.abc import Iterator, Sequence
 from datetime import date
 from typing import TYPE_CHECKING, Any
 
-from exportguard.core.entities import Snapshot
 from exportguard.core.hits import Hit
 from exportguard.core.index import EntryMask
 from exportguard.core.matching import Query
 from exportguard.core.query_parts import screen_with_parts
 from exportguard.core.rescreen import PartyRow, Plan, screen_book
+from exportguard.core.snapshots import Snapshot
 from exportguard.errors import ExportGuardError, InvalidInput, StoreMismatch
 
 if TYPE_CHECKING:

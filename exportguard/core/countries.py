@@ -43,7 +43,7 @@ def _table() -> dict[str, str]:
             value = getattr(country, attr, None)
             if value:
                 table[_fold(value)] = code
-    aliases = vocab.load("countries")["aliases"]
+    aliases = vocab.mapping(vocab.load("countries")["aliases"], "countries.yaml: aliases")
     for name, code in aliases.items():
         if code is not None:
             table[_fold(str(name))] = str(code)
@@ -52,12 +52,14 @@ def _table() -> dict[str, str]:
 
 @cache
 def _not_countries() -> frozenset[str]:
-    return frozenset(_fold(str(v)) for v in vocab.load("countries").get("not_countries", ()))
+    given = vocab.load("countries").get("not_countries", ())
+    return frozenset(_fold(str(v)) for v in vocab.sequence(given, "countries.yaml: not_countries"))
 
 
 @cache
 def _demonyms() -> dict[str, str]:
-    return {_fold(str(k)): str(v) for k, v in vocab.load("countries").get("demonyms", {}).items()}
+    given = vocab.mapping(vocab.load("countries").get("demonyms", {}), "countries.yaml: demonyms")
+    return {_fold(str(k)): str(v) for k, v in given.items()}
 
 
 def from_demonym(value: str | None) -> str | None:
@@ -75,7 +77,8 @@ def not_a_country(value: str | None) -> bool:
 
 @cache
 def _us_states() -> frozenset[str]:
-    return frozenset(str(v) for v in vocab.load("countries").get("us_states", ()))
+    given = vocab.load("countries").get("us_states", ())
+    return frozenset(str(v) for v in vocab.sequence(given, "countries.yaml: us_states"))
 
 
 def us_state(value: str | None) -> bool:

@@ -10,10 +10,11 @@ one (order-free, so "Putin Vladimir" finds "Vladimir Putin"), allows one token t
 adjacent ones joined ("Abd Allah" ~ "Abdullah"), and weighs each token by its rarity in
 the index so that "Group", "Trading" or "Mohammed" count for less than "Candiru".
 
-The name feature is ``core.name_feature`` (alignment and costs), on token similarity in
-``core.similarity``; the scorer's inputs and outputs are ``core.match_types``' and are
-named here too, since :func:`score`'s signature speaks them. This module holds the
-qualifying features, the :data:`FEATURES` table and :func:`score`.
+The name feature is ``core.name_feature`` (costs and value), on the token alignment of
+``core.alignment`` and token similarity in ``core.similarity``; the scorer's inputs and
+outputs are ``core.match_types``' and are named here too, since :func:`score`'s signature
+speaks them. This module holds the qualifying features, the :data:`FEATURES` table and
+:func:`score`.
 """
 
 from __future__ import annotations

@@ -67,8 +67,8 @@ def given_name_groups(text: str) -> frozenset[str]:
 def _particles() -> dict[str, str]:
     data = vocab.load("particles")
     table: dict[str, str] = {}
-    for cls, spellings in data["classes"].items():
-        for spelling in spellings:
+    for cls, spellings in vocab.mapping(data["classes"], "particles.yaml: classes").items():
+        for spelling in vocab.sequence(spellings, f"particles.yaml: classes.{cls}"):
             table[str(spelling)] = str(cls)
     return table
 

@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Mapping
 from functools import cache, lru_cache
 
 from rapidfuzz.distance import OSA
@@ -166,7 +167,7 @@ def _letter_names() -> dict[str, str]:
     vocab/letter_names.yaml."""
     table: dict[str, str] = {}
     for letter, spellings in vocab.load("letter_names").items():
-        for spelling in spellings:
+        for spelling in vocab.sequence(spellings, f"letter_names.yaml: {letter}"):
             key = unicodedata.normalize("NFKC", str(spelling)).casefold()
             table[key.translate(_NO_APOSTROPHES)] = str(letter)
     return table
@@ -198,20 +199,26 @@ def _name_words() -> tuple[frozenset[str], frozenset[str], frozenset[str], dict[
     """(titles in any name not an organisation's, titles only in a person's name, generic
     company words, spelling -> English company word) from vocab/name_words.yaml."""
     data = vocab.load("name_words")
-    titles = data["titles"]
+    titles = vocab.mapping(data["titles"], "name_words.yaml: titles")
+    generic_words = vocab.mapping(data["generic"], "name_words.yaml: generic")
 
-    def words(spellings: list[str]) -> set[str]:
+    def words(part: Mapping[object, object], where: str, key: str) -> set[str]:
+        spellings = vocab.sequence(part[key], f"name_words.yaml: {where}.{key}")
         return {w for s in spellings for w in normalise(str(s)).split()}
 
-    common = words(titles["abbreviated"]) | words(titles["religious"])
-    military = words(titles["military"])
-    generic = words(data["generic"]["words"]) | words(data["generic"]["places"])
+    common = words(titles, "titles", "abbreviated") | words(titles, "titles", "religious")
+    military = words(titles, "titles", "military")
+    generic = words(generic_words, "generic", "words") | words(generic_words, "generic", "places")
     spelling: dict[str, str] = {}
-    for english, spellings in data["generic"]["translations"].items():
+    translations = vocab.mapping(
+        generic_words["translations"], "name_words.yaml: generic.translations"
+    )
+    for english, spellings in translations.items():
         generic.add(str(english))
-        for s in spellings:
+        for s in vocab.sequence(spellings, f"name_words.yaml: generic.translations.{english}"):
             spelling[unicodedata.normalize("NFKC", str(s)).casefold()] = str(english)
-    for short, full in data["abbreviations"].items():
+    abbreviations = vocab.mapping(data["abbreviations"], "name_words.yaml: abbreviations")
+    for short, full in abbreviations.items():
         spelling[normalise(str(short)).replace(" ", "")] = str(full)
         generic.update(normalise(str(full)).split())
     return frozenset(common), frozenset(military), frozenset(generic), spelling
@@ -279,10 +286,13 @@ def _spelling_key(spelling: str) -> tuple[str, ...]:
 @cache
 def _legal_table() -> tuple[dict[tuple[str, ...], str], int]:
     """Legal-form spellings (as word tuples) -> canonical form; and the longest one."""
-    data = vocab.load("legal_forms")
+    forms = vocab.mapping(vocab.load("legal_forms")["forms"], "legal_forms.yaml: forms")
     table: dict[tuple[str, ...], str] = {}
-    for canonical, spec in data["forms"].items():
-        for spelling in [canonical, *spec.get("spellings", [])]:
+    for canonical, given in forms.items():
+        spec = vocab.mapping(given, f"legal_forms.yaml: forms.{canonical}")
+        where = f"legal_forms.yaml: forms.{canonical}.spellings"
+        spellings = vocab.sequence(spec.get("spellings", []), where)
+        for spelling in [canonical, *spellings]:
             key = _spelling_key(str(spelling))
             if not key:
                 raise ValueError(f"legal_forms.yaml: empty spelling under {canonical!r}")
@@ -298,7 +308,8 @@ def _legal_table() -> tuple[dict[tuple[str, ...], str], int]:
 @cache
 def legal_family(canonical: str) -> str:
     """The family of a canonical legal form (``llc`` and ``ooo`` are both ``limited``)."""
-    spec = vocab.load("legal_forms")["forms"].get(canonical, {})
+    forms = vocab.mapping(vocab.load("legal_forms")["forms"], "legal_forms.yaml: forms")
+    spec = vocab.mapping(forms.get(canonical, {}), f"legal_forms.yaml: forms.{canonical}")
     return str(spec.get("family", canonical))
 
 
@@ -313,9 +324,7 @@ def _canonical_legal_forms(raw: list[Raw]) -> list[Raw]:
     Latin words of six letters or more may carry one typo each ("Limted",
     "Obshchetsvo"), so a misspelt legal form is still recognised."""
     table, longest = _legal_table()
-    words = [
-        word if not t.latin else _legal_word(t.text, True) for t, word in raw
-    ]
+    words = [word if not t.latin else _legal_word(t.text, True) for t, word in raw]
     latin = [t.text for t, _ in raw]
     out: list[Raw] = []
     i = 0

@@ -1,7 +1,8 @@
 """How alike two tokens are: :func:`token_similarity` (cached), from exact spelling through
 transliteration conventions, given-name groups, particles, abbreviations, initials and
 joined tokens to phonetic skeletons, each with the word for the detail an explanation
-shows. Tokens only: no query, candidate or weights here."""
+shows; a Latin spelling against an abjad one by their consonants is ``core.abjad``'s. Tokens
+only: no query, candidate or weights here."""
 
 from __future__ import annotations
 
@@ -11,9 +12,16 @@ from functools import lru_cache
 
 from rapidfuzz.distance import OSA, Indel, JaroWinkler
 
+from exportguard.core.abjad import (
+    consonantal_similarity,
+    consonants_close,
+    devowel,
+    one_consonant_changed,
+    spelt_alike,
+)
 from exportguard.core.name_tokens import Token
 from exportguard.core.name_vocab import given_name_groups, particle_class
-from exportguard.core.translit import collapse_runs, translit_canonical
+from exportguard.core.translit import translit_canonical
 
 # --- token similarity --------------------------------------------------------------------
 
@@ -108,8 +116,8 @@ def token_similarity(q: Token, c: Token) -> tuple[float, str]:
         length = max(len(s) for s in shared)
         if (
             "abjad" in (q.script, c.script)
-            and (length > 2 or _consonants_close(q, c))
-            and not _one_consonant_changed(q, c)
+            and (length > 2 or consonants_close(q, c))
+            and not one_consonant_changed(q, c)
         ) or (
             "cyrillic" in (q.script, c.script)
             and length >= 4
@@ -124,17 +132,9 @@ def token_similarity(q: Token, c: Token) -> tuple[float, str]:
             phonetic, kind = 0.0, ""
         if phonetic > best:
             best, how = min(phonetic, 0.99), kind
-    if (q.script == "abjad") != (c.script == "abjad") and _spelt_alike(q, c):
+    if (q.script == "abjad") != (c.script == "abjad") and spelt_alike(q, c):
         # An abjad writes long vowels only: compare the consonants as spelt.
-        a = _devowel(q.text)
-        b = _devowel(c.text)
-        if a == b and a:  # the same consonants: as close as an abjad spelling gets
-            consonantal = 0.95 if len(a) > 2 else 0.85
-        else:
-            consonantal = min(
-                _spelling(_alike(a), _alike(b)),
-                0.9 if min(len(a), len(b)) > 2 else 0.8,
-            )
+        consonantal = consonantal_similarity(q, c)
         # Consonants are what an abjad writes: one of them changed is another name
         # ("Shavit" is not "Shubin"), where a doubled or alike letter is not.
         if consonantal >= CONSONANTAL_FLOOR and consonantal > best:
@@ -162,74 +162,6 @@ def token_similarity(q: Token, c: Token) -> tuple[float, str]:
         if q_full & c_full or q.text in c_full or c.text in q_full:
             best, how = GIVEN_NAME_SIMILARITY, "given-name variant"
     return best, how
-
-
-def _spelt_alike(q: Token, c: Token) -> bool:
-    """Whether a Latin word and an abjad one can be one name spelt two ways, before their
-    consonants are compared: the Latin one has a vowel (one of none, "skhz", "jsc", is an
-    acronym, not a word whose vowels the abjad leaves out), and a Latin word ends in i or y
-    (the long -i of Mahmoudi, Mahdi, Tikriti) exactly when the abjad word ends in the ي or
-    י an abjad writes it with (محمد is not Mahmoudi, مهدی is not "Mohd")."""
-    latin, abjad = (c.text, q.text) if q.script == "abjad" else (q.text, c.text)
-    if len(latin) > 1 and not _HAS_VOWEL.search(latin):
-        return False
-    return (len(latin) <= 2 or len(abjad) <= 2
-            or (latin[-1] in "iy") == (abjad[-1] in "iy"))  # fmt: skip
-
-
-_HAS_VOWEL = re.compile(r"[aeiouy]")
-
-
-def _consonants_close(q: Token, c: Token) -> bool:
-    """Whether two tokens' consonants as spelt are alike (spelling >= 0.6, an article and
-    the letters one abjad letter stands for aside). A skeleton of one or two consonant
-    classes is no evidence alone across an abjad: ف is f and never b ("Fida" is not
-    "Abd"), ه and ح are consonants ("Maedeh" is not "Muhammad")."""
-    a = _devowel(_ARTICLE.sub("", q.text))
-    b = _devowel(_ARTICLE.sub("", c.text))
-    return _spelling(_alike(a), _alike(b)) >= 0.6
-
-
-def _one_consonant_changed(q: Token, c: Token) -> bool:
-    """Whether two tokens' consonants as spelt (an article, vowels and the letters one
-    abjad letter stands for aside) differ in exactly one consonant, in place: another
-    name, however alike they sound ("Kontur" is not קנדירו, Kandiru: an abjad writes d and t
-    with letters of their own). The sound classes merge such pairs; the letters do not."""
-    a, b = (
-        _alike(_devowel(_SOFT_C.sub("s", _ARTICLE.sub("", t.text)).replace("ch", "C")))
-        for t in (q, c)
-    )
-    if len(a) != len(b) or len(a) <= 2:
-        return False
-    changed = [frozenset((x, y)) for x, y in zip(a, b, strict=True) if x != y]
-    return len(changed) == 1 and changed[0] not in _SPELT_EITHER_WAY
-
-
-#: A soft c (before e, i, y) is an s ("Lounici" ~ لونيسي); "ch" is a letter of its own
-#: (written C), never a k ("Chandra" is not קנדירו).
-_SOFT_C = re.compile(r"c(?=[eiy])")
-#: Consonant pairs (as :func:`_alike` writes them) that Latin spellings of one abjad
-#: letter use either way, so neither is a changed consonant: ك and ق as k, kh or gh in
-#: French and Maghrebi spellings ("Makhtab" for مكتب, "Ghedeir" for قدير), خ and ح as kh or
-#: h (and German-style ch for خ), ذ and ض as z or d.
-_SPELT_EITHER_WAY = frozenset({frozenset("kx"), frozenset("kG"), frozenset("xh"),
-                               frozenset("Cx"), frozenset("Ch"), frozenset("zd")})  # fmt: skip
-
-
-def _alike(consonants: str) -> str:
-    """Consonants with the letters one abjad letter is written as merged and doubled
-    letters single (an abjad writes a doubled consonant once: "Hammid" ~ حامد)."""
-    digraphs = consonants.replace("kh", "x").replace("gh", "G")  # خ and غ: letters of their own
-    # ذ (our "dh") is z in Persian and Urdu and most Latin spellings ("Zakir" ~ ذاکر)
-    digraphs = digraphs.replace("dh", "z")
-    return collapse_runs(digraphs.translate(_ABJAD_ALIKE))
-
-
-#: An Arabic article joined to its word ("al-Tayyib" written الطيب), left out here.
-_ARTICLE = re.compile(r"^[ae]l(?=\w{3})")
-#: Latin letters one abjad letter is written as (ک/گ/ق/ج as k, g, q, j; پ/ب as p, b;
-#: و as w, v); ف stays f, and س, ز, د are letters of their own ("Hazan" is not "Hassan").
-_ABJAD_ALIKE = str.maketrans("gqjcpv", "kkkkbw")
 
 
 _NOT_VOWELS = re.compile(r"[^aeiouy]+")
@@ -301,27 +233,6 @@ def korean_alike(a: str, b: str) -> bool:
     return a.isalpha() and b.isalpha() and key(a) == key(b)
 
 
-def _spelling(a: str, b: str) -> float:
-    if not a or not b:
-        return 0.0
-    return (JaroWinkler.normalized_similarity(a, b) + OSA.normalized_similarity(a, b)) / 2
-
-
-_VOWELS = str.maketrans("", "", "aeiou")
-_ABJAD_VOWELS = str.maketrans("", "", "aeiouwy")
-
-
-def _devowel(text: str) -> str:
-    """Consonants as spelt, without w and y after the first letter: an abjad writes its
-    long vowels and its consonants w and y with the same two letters (و, ي), so which of
-    them a word's و or ي is cannot be told from the letters, and a Latin spelling's w or y
-    is left out like theirs ("Ayyub" ~ ایوب, "Huwaysh" ~ حويش). An abjad token's first
-    letter stays (يوسف, Yusuf)."""
-    if len(text) > 1:
-        return text[0].translate(_VOWELS) + text[1:].translate(_ABJAD_VOWELS)
-    return text.translate(_VOWELS)
-
-
 @lru_cache(maxsize=131_072)
 def join_tokens(a: Token, b: Token) -> Token:
     script = a.script if a.script == b.script else "other"
@@ -330,7 +241,8 @@ def join_tokens(a: Token, b: Token) -> Token:
     )
 
 
-#: A joined group is an option only at this similarity or above (:func:`align`).
+#: A joined group is an option only at this similarity or above
+#: (:func:`~exportguard.core.alignment.align`).
 JOIN_SIMILARITY = 0.85
 
 
@@ -350,10 +262,14 @@ def join_similarity(q: Token, c: Token, particle_join: bool) -> tuple[float, str
         if short < 0.7 * long_:
             return _unspelt_similarity(q, c)
     sim, how = token_similarity(q, c)
-    few = how == "consonants" and min(
-        len(_devowel(q.text)),
-        len(_devowel(c.text)),
-    ) < 4  # three consonants joined from two words match by chance ("علي نور" ~ Leonor)
+    few = (
+        how == "consonants"
+        and min(
+            len(devowel(q.text)),
+            len(devowel(c.text)),
+        )
+        < 4
+    )  # three consonants joined from two words match by chance ("علي نور" ~ Leonor)
     if (how in ("phonetic", "spelling+sound", "abbreviation") or few) and not particle_join:
         spelling = (
             JaroWinkler.normalized_similarity(q.text, c.text)
@@ -385,8 +301,10 @@ def _unspelt_similarity(q: Token, c: Token) -> tuple[float, str]:
         ), "transliteration"
     if particle_q is not None and particle_q == particle_c:
         return PARTICLE_SIMILARITY, "particle"
-    if given_q is not None and given_c is not None and (
-        given_q & given_c or q.text in given_c or c.text in given_q
+    if (
+        given_q is not None
+        and given_c is not None
+        and (given_q & given_c or q.text in given_c or c.text in given_q)
     ):
         return GIVEN_NAME_SIMILARITY, "given-name variant"
     return 0.0, "different"

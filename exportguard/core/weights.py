@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import math
 from functools import cache, lru_cache
+from typing import TypeGuard
 
 from exportguard.core import vocab
 from exportguard.core.name_tokens import Token
@@ -25,9 +26,16 @@ MIN_WEIGHT = 0.15
 def _counts(table: str) -> dict[str, int]:
     data = vocab.load_json("token_counts")
     counts = data[table]
-    if not isinstance(counts, dict):
+    if not _is_counts(counts):
         raise ValueError(f"token_counts.json: {table!r} must map strings to counts")
     return counts
+
+
+def _is_counts(value: object) -> TypeGuard[dict[str, int]]:
+    """Whether ``value`` maps strings to whole counts (a JSON object of integers)."""
+    return isinstance(value, dict) and all(
+        isinstance(k, str) and isinstance(v, int) for k, v in value.items()
+    )
 
 
 def _weight(count: int) -> float:

@@ -33,7 +33,6 @@ from exportguard.core.decide import (
     decide_regime,
 )
 from exportguard.core.decision_records import EngineVersions, RegimeRevision, StoredDecision
-from exportguard.core.entities import Snapshot
 from exportguard.core.index import FORMAT_VERSION as INDEX_FORMAT
 from exportguard.core.index import build_query
 from exportguard.core.regime_records import (
@@ -44,6 +43,7 @@ from exportguard.core.regime_records import (
     RegimeViewJson,
 )
 from exportguard.core.regimes import Regime, Rule
+from exportguard.core.snapshots import Snapshot
 from exportguard.core.thresholds import DEFAULT_THRESHOLD, POSSIBLE_MATCH_THRESHOLD
 from exportguard.errors import FieldError, InvalidInput, NotFound
 from exportguard.services.decision_input import DecisionInput, build_request, item_errors

@@ -21,7 +21,6 @@ from datetime import date
 from typing import TYPE_CHECKING
 
 from exportguard.core.decide import DecisionRequest, Party
-from exportguard.core.entities import Snapshot
 from exportguard.core.impact import (
     Affected,
     EntryDiff,
@@ -35,6 +34,7 @@ from exportguard.core.index import build_query
 from exportguard.core.licensing import Event, Licence, State
 from exportguard.core.regimes import Regime
 from exportguard.core.review_records import ReviewOrigin, SubjectKind
+from exportguard.core.snapshots import Snapshot
 from exportguard.core.thresholds import DEFAULT_THRESHOLD
 from exportguard.errors import InvalidInput, NotFound
 from exportguard.store import cases

@@ -15,10 +15,10 @@ from typing import TYPE_CHECKING
 
 from sqlalchemy import Connection
 
-from exportguard.core.entities import DateBasis, ParsedList, Snapshot
 from exportguard.core.impact import ImportImpactJson
 from exportguard.core.index import FORMAT_VERSION, NameIndex
 from exportguard.core.monitoring_records import Alert
+from exportguard.core.snapshots import DateBasis, ParsedList, Snapshot
 from exportguard.errors import (
     ExportGuardError,
     InvalidInput,

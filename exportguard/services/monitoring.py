@@ -25,7 +25,7 @@ from typing import TYPE_CHECKING
 from exportguard.core import countries
 from exportguard.core.alerts import AlertStatus, Resolution
 from exportguard.core.counterparties import ROLES, CounterpartyRole
-from exportguard.core.entities import EntityType, Snapshot
+from exportguard.core.entities import EntityType
 from exportguard.core.hit_cases import Disposition
 from exportguard.core.index import build_query
 from exportguard.core.monitoring_records import (
@@ -38,6 +38,7 @@ from exportguard.core.monitoring_records import (
     RunReport,
 )
 from exportguard.core.permissions import owns
+from exportguard.core.snapshots import Snapshot
 from exportguard.errors import FieldError, InvalidInput, NotFound
 from exportguard.services.alerts import Alerts, Notifier
 from exportguard.services.rescreening import Rescreening

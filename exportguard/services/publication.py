@@ -9,7 +9,7 @@ from collections.abc import Sequence
 from datetime import date, datetime
 from typing import TYPE_CHECKING
 
-from exportguard.core.entities import DateBasis, ParsedList
+from exportguard.core.snapshots import DateBasis, ParsedList
 from exportguard.errors import InvalidInput
 
 if TYPE_CHECKING:

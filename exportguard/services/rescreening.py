@@ -55,7 +55,6 @@ from sqlalchemy import Connection
 
 from exportguard.core.alerts import AlertKind, AlertStatus, Resolution
 from exportguard.core.audit import canonical
-from exportguard.core.entities import Snapshot
 from exportguard.core.impact import entry_digest
 from exportguard.core.index import Hit
 from exportguard.core.monitoring_records import (
@@ -68,6 +67,7 @@ from exportguard.core.monitoring_records import (
     SourceDelta,
 )
 from exportguard.core.rescreen import PartyRow, Plan
+from exportguard.core.snapshots import Snapshot
 from exportguard.core.thresholds import DEFAULT_THRESHOLD
 from exportguard.services.screeners import LocalScreener, Progress, Screener
 from exportguard.services.snapshots import entry_changes, snapshot_ref, stored_entries_diff

@@ -8,9 +8,9 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator, Sequence
 from typing import Protocol
 
-from exportguard.core.entities import Snapshot
 from exportguard.core.index import Hit, NameIndex
 from exportguard.core.rescreen import PartyRow, Plan, screen_book
+from exportguard.core.snapshots import Snapshot
 
 #: Counterparties per screening chunk (and progress step).
 CHUNK = 500

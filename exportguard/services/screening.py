@@ -8,13 +8,14 @@ from dataclasses import dataclass, field, replace
 from datetime import date
 from typing import Any, TypedDict
 
-from exportguard.core.entities import EntityType, ListEntry, Snapshot
+from exportguard.core.entities import EntityType, ListEntry
 from exportguard.core.explain import plain_words
 from exportguard.core.identifiers import match_form
 from exportguard.core.index import Hit, build_query, screen
 from exportguard.core.matching import Query
 from exportguard.core.profiles import Profile, combine, group_listings
 from exportguard.core.query_parts import screen_with_parts
+from exportguard.core.snapshots import Snapshot
 from exportguard.core.thresholds import DEFAULT_THRESHOLD
 from exportguard.errors import InvalidInput
 from exportguard.services.audit import AuditWriter

@@ -14,7 +14,7 @@ from datetime import date
 
 from sqlalchemy import Connection
 
-from exportguard.core.entities import ListEntry, Snapshot
+from exportguard.core.entities import ListEntry
 from exportguard.core.impact import EntryDiff, diff_entries, entry_digest, field_changes
 from exportguard.core.index import FORMAT_VERSION, NameIndex
 from exportguard.core.list_records import (
@@ -24,6 +24,7 @@ from exportguard.core.list_records import (
     SnapshotDiffJson,
     SnapshotRefJson,
 )
+from exportguard.core.snapshots import Snapshot
 from exportguard.errors import InvalidInput, NotFound
 from exportguard.services.context import Context
 from exportguard.store import lists as list_store

@@ -54,8 +54,9 @@ from typing import NoReturn
 
 from lxml import etree
 
-from exportguard.core.entities import Alias, EntityType, ListEntry, ParsedList
+from exportguard.core.entities import Alias, EntityType, ListEntry
 from exportguard.core.identifiers import make_identifier
+from exportguard.core.snapshots import ParsedList
 from exportguard.errors import SourceFormatError
 from exportguard.sources._common import (
     SourceFile,

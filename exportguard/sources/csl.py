@@ -81,7 +81,8 @@ from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import replace
 
-from exportguard.core.entities import ListEntry, ParsedList
+from exportguard.core.entities import ListEntry
+from exportguard.core.snapshots import ParsedList
 from exportguard.sources._common import (
     SourceFile,
     check_unique_ids,

@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from exportguard.core.entities import ParsedList
+from exportguard.core.snapshots import ParsedList
 from exportguard.errors import SourceFormatError
 from exportguard.sources import (
     _ofac,

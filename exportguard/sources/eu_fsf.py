@@ -77,7 +77,8 @@ from datetime import date
 
 from lxml import etree
 
-from exportguard.core.entities import EntityType, ListEntry, ParsedList
+from exportguard.core.entities import EntityType, ListEntry
+from exportguard.core.snapshots import ParsedList
 from exportguard.errors import SourceFormatError
 from exportguard.sources._common import (
     SourceFile,

@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from types import ModuleType
 from typing import Protocol, cast
 
-from exportguard.core.entities import ParsedList
+from exportguard.core.snapshots import ParsedList
 from exportguard.sources._common import SourceFile
 
 Files = Sequence[SourceFile]

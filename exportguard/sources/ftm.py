@@ -78,8 +78,9 @@ import re
 from collections import Counter
 from collections.abc import Sequence
 
-from exportguard.core.entities import ListEntry, ParsedList
+from exportguard.core.entities import ListEntry
 from exportguard.core.identifiers import identifier_kind, make_identifier
+from exportguard.core.snapshots import ParsedList
 from exportguard.errors import SourceFormatError
 from exportguard.sources._common import SourceFile, check_unique_ids, only_file
 from exportguard.sources._ftm_fields import (

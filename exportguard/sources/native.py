@@ -28,15 +28,9 @@ from typing import Any
 import yaml
 
 from exportguard.core import countries
-from exportguard.core.entities import (
-    Address,
-    Alias,
-    AliasQuality,
-    EntityType,
-    ListEntry,
-    ParsedList,
-)
+from exportguard.core.entities import Address, Alias, AliasQuality, EntityType, ListEntry
 from exportguard.core.identifiers import make_identifier
+from exportguard.core.snapshots import ParsedList
 from exportguard.errors import SourceFormatError
 from exportguard.sources._common import SourceFile, decode_text
 

@@ -83,7 +83,8 @@ from collections.abc import Sequence
 
 from lxml import etree
 
-from exportguard.core.entities import ListEntry, ParsedList
+from exportguard.core.entities import ListEntry
+from exportguard.core.snapshots import ParsedList
 from exportguard.errors import SourceFormatError
 from exportguard.sources import _ofac
 from exportguard.sources._common import SourceFile, child, children, local, parse_xml, unzip

@@ -63,7 +63,8 @@ from datetime import date
 
 from lxml import etree
 
-from exportguard.core.entities import ListEntry, ParsedList
+from exportguard.core.entities import ListEntry
+from exportguard.core.snapshots import ParsedList
 from exportguard.errors import SourceFormatError
 from exportguard.sources import _ofac
 from exportguard.sources._common import SourceFile, by_tag, clean, local, parse_date, parse_xml

@@ -54,15 +54,9 @@ from datetime import date
 from typing import TYPE_CHECKING
 
 from exportguard.core.countries import to_code
-from exportguard.core.entities import (
-    Address,
-    Alias,
-    EntityType,
-    Identifier,
-    ListEntry,
-    ParsedList,
-)
+from exportguard.core.entities import Address, Alias, EntityType, Identifier, ListEntry
 from exportguard.core.identifiers import make_identifier
+from exportguard.core.snapshots import ParsedList
 from exportguard.errors import SourceFormatError
 from exportguard.sources._common import SourceFile, check_unique_ids, header_columns, only_file
 

@@ -57,8 +57,9 @@ from datetime import date
 
 from lxml import etree
 
-from exportguard.core.entities import EntityType, Identifier, ListEntry, ParsedList
+from exportguard.core.entities import EntityType, Identifier, ListEntry
 from exportguard.core.identifiers import make_identifier
+from exportguard.core.snapshots import ParsedList
 from exportguard.errors import SourceFormatError
 from exportguard.sources._common import (
     SourceFile,

@@ -65,8 +65,9 @@ from collections.abc import Sequence
 from datetime import date
 from typing import TYPE_CHECKING
 
-from exportguard.core.entities import Alias, AliasQuality, EntityType, ListEntry, ParsedList
+from exportguard.core.entities import Alias, AliasQuality, EntityType, ListEntry
 from exportguard.core.identifiers import make_identifier
+from exportguard.core.snapshots import ParsedList
 from exportguard.errors import SourceFormatError
 from exportguard.sources._common import (
     SCRIPT_LANGUAGES,

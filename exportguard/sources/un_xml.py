@@ -80,9 +80,9 @@ from exportguard.core.entities import (
     EntityType,
     Identifier,
     ListEntry,
-    ParsedList,
 )
 from exportguard.core.identifiers import make_identifier
+from exportguard.core.snapshots import ParsedList
 from exportguard.errors import SourceFormatError
 from exportguard.sources._common import (
     SourceFile,

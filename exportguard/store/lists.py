@@ -9,7 +9,8 @@ from typing import Any
 
 from sqlalchemy import Connection, Row, and_, insert, or_, select, update
 
-from exportguard.core.entities import DateBasis, ListEntry, Snapshot
+from exportguard.core.entities import ListEntry
+from exportguard.core.snapshots import DateBasis, Snapshot
 from exportguard.store.schema import entries, snapshot_indexes, snapshots
 
 
@@ -109,7 +110,7 @@ def in_force(conn: Connection, as_of: date | None = None) -> list[Snapshot]:
     the best the store knows. Two snapshots of one date: the later import wins.
 
     Retired snapshots are never chosen. Only snapshots of the best
-    :attr:`~exportguard.core.entities.Snapshot.date_rank` present for a source are
+    :attr:`~exportguard.core.snapshots.Snapshot.date_rank` present for a source are
     considered: one dated by its import or by its newest listing stands only for a source
     with no snapshot whose date is stated, so a 17-record SDN sample with no date, or a
     13-row CSL sample whose newest listing is later than the full list's publication,

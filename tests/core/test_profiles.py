@@ -8,7 +8,7 @@ from collections.abc import Callable, Sequence
 
 import pytest
 
-from exportguard.core.entities import ListEntry, ParsedList
+from exportguard.core.entities import ListEntry
 from exportguard.core.profiles import (
     IDENTIFIER,
     NAME_BIRTH_DATE,
@@ -20,6 +20,7 @@ from exportguard.core.profiles import (
     group_listings,
     link,
 )
+from exportguard.core.snapshots import ParsedList
 
 SDN = "us_ofac_sdn/2024-05-03/sdn.csv"
 CSL = "us_trade_csl/2022-05-16/consolidated.csv"

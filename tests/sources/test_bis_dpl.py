@@ -8,7 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from exportguard.core.entities import Address, Alias, EntityType, ListEntry, ParsedList
+from exportguard.core.entities import Address, Alias, EntityType, ListEntry
+from exportguard.core.snapshots import ParsedList
 from exportguard.errors import SourceFormatError
 from exportguard.sources import bis_dpl
 from exportguard.sources._bis_dpl_names import looks_like_organization

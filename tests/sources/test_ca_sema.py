@@ -8,8 +8,9 @@ from pathlib import Path
 
 import pytest
 
-from exportguard.core.entities import Alias, EntityType, ListEntry, ParsedList
+from exportguard.core.entities import Alias, EntityType, ListEntry
 from exportguard.core.identifiers import make_identifier
+from exportguard.core.snapshots import ParsedList
 from exportguard.errors import SourceFormatError
 from exportguard.sources import ca_sema
 from exportguard.sources._common import SourceFile

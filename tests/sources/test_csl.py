@@ -7,8 +7,9 @@ from datetime import date
 
 import pytest
 
-from exportguard.core.entities import AliasQuality, EntityType, ListEntry, ParsedList
+from exportguard.core.entities import AliasQuality, EntityType, ListEntry
 from exportguard.core.identifiers import make_identifier
+from exportguard.core.snapshots import ParsedList
 from exportguard.sources import _csl_fields, csl
 from exportguard.sources._common import SourceFile
 

@@ -12,10 +12,11 @@ from collections.abc import Callable
 import pytest
 from lxml import etree
 
-from exportguard.core.entities import Identifier, IdentifierKind, ListEntry, ParsedList
+from exportguard.core.entities import Identifier, IdentifierKind, ListEntry
 from exportguard.core.identifiers import identifier_kind, match_form
 from exportguard.core.index import NameIndex
 from exportguard.core.queries import make_query
+from exportguard.core.snapshots import ParsedList
 from exportguard.sources import csl, eu_fsf, ofac_csv, ofac_enhanced, ofac_xml, uk_fcdo, un_xml
 from exportguard.sources._common import SourceFile
 

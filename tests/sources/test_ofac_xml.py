@@ -9,15 +9,9 @@ from pathlib import Path
 
 import pytest
 
-from exportguard.core.entities import (
-    Address,
-    Alias,
-    AliasQuality,
-    EntityType,
-    ListEntry,
-    ParsedList,
-)
+from exportguard.core.entities import Address, Alias, AliasQuality, EntityType, ListEntry
 from exportguard.core.identifiers import make_identifier
+from exportguard.core.snapshots import ParsedList
 from exportguard.errors import SourceFormatError
 from exportguard.sources import ofac_xml
 from exportguard.sources._common import SourceFile

@@ -7,15 +7,9 @@ from datetime import date
 
 import pytest
 
-from exportguard.core.entities import (
-    Address,
-    Alias,
-    AliasQuality,
-    EntityType,
-    ListEntry,
-    ParsedList,
-)
+from exportguard.core.entities import Address, Alias, AliasQuality, EntityType, ListEntry
 from exportguard.core.identifiers import make_identifier
+from exportguard.core.snapshots import ParsedList
 from exportguard.sources import uk_ofsi
 from exportguard.sources._common import SourceFile
 

@@ -9,7 +9,8 @@ from pydantic import Field
 
 from exportguard.api.schemas.common import Model, Out, Timestamp
 from exportguard.api.schemas.impact import ImportImpactOut
-from exportguard.core.entities import AliasQuality, DateBasis, EntityType
+from exportguard.core.entities import AliasQuality, EntityType
+from exportguard.core.snapshots import DateBasis
 
 
 class RetireRequest(Model):

@@ -1,15 +1,18 @@
 """Vocabulary shipped with the package as YAML (legal forms, country names, ...).
 
 Core modules may read these packaged, read-only files through :func:`load`; they never
-read user files, settings, the database or the network. Each table is validated on load.
+read user files, settings, the database or the network. Each table is validated on load:
+a document is a mapping at the top (:func:`load`, :func:`load_json`), and its reader
+narrows each part it reads with :func:`mapping` and :func:`sequence`, which name the part
+(``"countries.yaml: demonyms"``) in the ``ValueError`` of a part of another shape.
 """
 
 from __future__ import annotations
 
 import json
+from collections.abc import Mapping, Sequence
 from functools import cache
 from importlib import resources
-from typing import Any
 
 import yaml
 
@@ -18,10 +21,13 @@ _LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 
 @cache
-def load(name: str) -> Any:
-    """The parsed YAML document ``exportguard/core/vocab/<name>.yaml`` (cached)."""
+def load(name: str) -> Mapping[object, object]:
+    """The parsed YAML document ``exportguard/core/vocab/<name>.yaml`` (cached), a mapping
+    (its keys as YAML reads them: strings, or the number or boolean a bare word can be; its
+    values mappings, lists, strings, numbers, booleans or ``None``). ``ValueError`` if the
+    document is no mapping."""
     text = resources.files(__name__).joinpath(f"{name}.yaml").read_text(encoding="utf-8")
-    return yaml.load(text, Loader=_LOADER)
+    return mapping(yaml.load(text, Loader=_LOADER), f"{name}.yaml")
 
 
 @cache
@@ -34,10 +40,31 @@ def load_rows(name: str) -> tuple[tuple[str, ...], ...]:
 
 
 @cache
-def load_json(name: str) -> Any:
-    """The parsed JSON document ``exportguard/core/vocab/<name>.json`` (cached)."""
+def load_json(name: str) -> Mapping[str, object]:
+    """The parsed JSON document ``exportguard/core/vocab/<name>.json`` (cached), an object
+    (string keys; values objects, arrays, strings, numbers, booleans or ``None``).
+    ``ValueError`` if the document is no object."""
     text = resources.files(__name__).joinpath(f"{name}.json").read_text(encoding="utf-8")
-    return json.loads(text)
+    data = json.loads(text)
+    if not isinstance(data, dict):
+        raise ValueError(f"{name}.json: must be an object")
+    return data
+
+
+def mapping(value: object, where: str) -> Mapping[object, object]:
+    """``value``, a part of a vocabulary document, as the mapping it must be; ``ValueError``
+    naming ``where`` (the file and the part: ``"legal_forms.yaml: forms"``) if it is none."""
+    if not isinstance(value, dict):
+        raise ValueError(f"{where}: must be a mapping")
+    return value
+
+
+def sequence(value: object, where: str) -> Sequence[object]:
+    """``value``, a part of a vocabulary document, as the list it must be (a tuple, a
+    reader's default, too); ``ValueError`` naming ``where`` if it is none."""
+    if not isinstance(value, list | tuple):
+        raise ValueError(f"{where}: must be a list")
+    return value
 
 
 @cache

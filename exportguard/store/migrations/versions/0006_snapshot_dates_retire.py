@@ -17,7 +17,7 @@ depends_on = None
 
 def upgrade() -> None:
     with op.batch_alter_table("snapshots") as batch:
-        # file | given | path | newest-listing | import-date (core.entities.DateBasis)
+        # file | given | path | newest-listing | import-date (core.snapshots.DateBasis)
         batch.add_column(sa.Column("date_basis", sa.String(16), nullable=True))
         batch.add_column(sa.Column("retired_at", sa.String(32), nullable=True))
         batch.add_column(sa.Column("retired_by", sa.String(200), nullable=True))
