@@ -15,9 +15,8 @@ import subprocess
 import time
 from pathlib import Path
 
-from exportguard.core.snapshots import ParsedList
+from exportguard.core.snapshots import ParsedList, SourceFile
 from exportguard.sources import detect
-from exportguard.sources._common import SourceFile
 
 ROOT = Path(__file__).resolve().parent
 LISTS = ROOT.parent.parent / "shared" / "data" / "lists"

@@ -15,8 +15,8 @@ from pathlib import Path
 
 from common import machine
 
+from exportguard.core.snapshots import SourceFile
 from exportguard.services import ExportGuard
-from exportguard.sources._common import SourceFile
 
 LISTS = Path(__file__).resolve().parents[1].parent / "shared" / "data" / "lists"
 

@@ -50,7 +50,7 @@ def clock() -> datetime:
 
 
 def sdn(path: Path) -> Any:
-    from exportguard.sources._common import SourceFile
+    from exportguard.core.snapshots import SourceFile
 
     return SourceFile(str(path), path.read_bytes())
 

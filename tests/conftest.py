@@ -35,7 +35,7 @@ from typing import TYPE_CHECKING, Any
 import pytest
 import sqlalchemy as sa
 
-from exportguard.sources._common import SourceFile
+from exportguard.core.snapshots import SourceFile
 
 if TYPE_CHECKING:
     from exportguard.core.entities import ListEntry

@@ -11,9 +11,9 @@ from pathlib import Path
 import pytest
 
 from exportguard.core.permissions import Actor
+from exportguard.core.snapshots import SourceFile
 from exportguard.errors import IllegalTransition, InvalidInput, NotFound
 from exportguard.services import ExportGuard
-from exportguard.sources._common import SourceFile
 from tests.conftest import FIXED_NOW
 
 SDN_FEB = "us_ofac_sdn/2022-02-17/sdn.csv"

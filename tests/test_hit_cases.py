@@ -16,6 +16,7 @@ import pytest
 
 from exportguard.core.hit_cases import is_sanctions_listing
 from exportguard.core.permissions import Actor
+from exportguard.core.snapshots import SourceFile
 from exportguard.errors import (
     ConcurrentChange,
     IllegalTransition,
@@ -26,7 +27,6 @@ from exportguard.errors import (
 )
 from exportguard.services import ExportGuard
 from exportguard.services.decision_input import DecisionInput
-from exportguard.sources._common import SourceFile
 from tests.conftest import FIXED_NOW
 
 SDN_FEB = "us_ofac_sdn/2022-02-17/sdn.csv"

@@ -13,8 +13,8 @@ import pytest
 from typer.testing import CliRunner
 
 from exportguard.core.licensing import Conditions, Event, State
+from exportguard.core.snapshots import SourceFile
 from exportguard.services import ExportGuard
-from exportguard.sources._common import SourceFile
 from tests.conftest import Stock, StoreTemplates
 
 SDN_FEB = "us_ofac_sdn/2022-02-17/sdn.csv"

@@ -13,6 +13,7 @@ import sqlalchemy as sa
 
 from exportguard.core.licensing import Conditions, Event, State
 from exportguard.core.permissions import Actor
+from exportguard.core.snapshots import SourceFile
 from exportguard.errors import (
     AuthenticationFailed,
     ConcurrentChange,
@@ -22,7 +23,6 @@ from exportguard.errors import (
 )
 from exportguard.services import ExportGuard
 from exportguard.services import audit as audit_service
-from exportguard.sources._common import SourceFile
 from tests.conftest import FIXED_NOW
 from tests.test_licensing_service import GOV
 

@@ -318,3 +318,30 @@ def test_screening_certificate(eg: ExportGuard) -> None:
     assert len(digest) == 64
     with pytest.raises(InvalidInput, match="not a screening"):
         eg.audit.certificate(1)  # the demo list import
+
+
+def test_an_application_is_checked_against_its_own_regime_only(
+    eg: ExportGuard, tmp_path: Path
+) -> None:
+    # An installed regime that does not model 5E001.a leaves applications under the other
+    # regimes alone (a fresh review found every application refused by any one regime).
+    edited = tmp_path / "eu.yaml"
+    edited.write_text(
+        bundled_text("eu-dual-use")
+        .replace('  - {code: 5E001.a, text: "Technology for 5A001.j"}\n', "")
+        .replace(", 5E001.a]", "]")
+        .replace(", 5D001.c,\n                  5E001.a]", ", 5D001.c]")
+    )
+    eg.decisions.install_regime(edited)
+    us = eg.licensing.apply(exporter="Acme Cyber", kind="dual-use", regime="us-ear",
+                            items=["5E001.a"], destination="FR", end_user="Police nationale",
+                            **GOV)  # fmt: skip
+    assert us.items == ("5E001.a",)
+    with pytest.raises(InvalidInput) as caught:
+        eg.licensing.apply(exporter="Acme Cyber", kind="dual-use", regime="eu-dual-use",
+                           items=["5E001.a"], destination="FR", end_user="Police nationale",
+                           **GOV)  # fmt: skip
+    assert [e.message for e in caught.value.errors if e.field == "item"] == [
+        "eu-dual-use does not model control entry '5E001.a': leave that regime out or "
+        "classify the item under it"
+    ]

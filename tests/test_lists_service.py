@@ -8,9 +8,9 @@ from pathlib import Path
 
 import pytest
 
+from exportguard.core.snapshots import SourceFile
 from exportguard.errors import InvalidInput, SourceFormatError
 from exportguard.services import ExportGuard
-from exportguard.sources._common import SourceFile
 
 SDN_FEB = "us_ofac_sdn/2022-02-17/sdn.csv"
 SDN_MAR = "us_ofac_sdn/2022-03-31/sdn.csv"

@@ -14,11 +14,11 @@ from typing import Any
 import pytest
 
 from exportguard.core.licensing import Conditions, Event, State
+from exportguard.core.snapshots import SourceFile
 from exportguard.errors import InvalidInput, NotFound
 from exportguard.services import ExportGuard
 from exportguard.services.alerts import WebhookNotifier
 from exportguard.services.decision_input import DecisionInput
-from exportguard.sources._common import SourceFile
 from tests.conftest import FIXED_NOW
 
 SDN_FEB = "us_ofac_sdn/2022-02-17/sdn.csv"

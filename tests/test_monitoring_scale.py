@@ -18,10 +18,9 @@ import sqlalchemy as sa
 
 from exportguard.core.entities import ListEntry
 from exportguard.core.impact import diff_entries, digests
-from exportguard.core.snapshots import ParsedList
+from exportguard.core.snapshots import ParsedList, SourceFile
 from exportguard.errors import InvalidInput, SourceFormatError
 from exportguard.services import ExportGuard
-from exportguard.sources._common import SourceFile
 from tests.conftest import FIXED_NOW, LISTS_DIR, Stock, StoreTemplates
 
 SDN_FEB = "us_ofac_sdn/2022-02-17/sdn.csv"

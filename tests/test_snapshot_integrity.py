@@ -11,10 +11,9 @@ from pathlib import Path
 import pytest
 
 from exportguard.core.permissions import Actor
-from exportguard.core.snapshots import DateBasis
+from exportguard.core.snapshots import DateBasis, SourceFile
 from exportguard.errors import InvalidInput, PermissionDenied, SourceFormatError
 from exportguard.services import ExportGuard
-from exportguard.sources._common import SourceFile
 
 
 def native(source: str, name: str, published: str | None = None) -> bytes:

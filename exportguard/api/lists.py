@@ -10,9 +10,9 @@ from fastapi import APIRouter, File, Form, Query, UploadFile
 
 from exportguard.api import schemas as s
 from exportguard.api.common import Limit, Offset, Seq, page
+from exportguard.core.snapshots import SourceFile
 from exportguard.edge.auth import Caller, allowed, throttled
 from exportguard.errors import InvalidInput
-from exportguard.sources._common import SourceFile
 
 router = APIRouter(prefix="/api/v1", responses=s.ERRORS)
 

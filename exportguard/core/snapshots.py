@@ -1,4 +1,5 @@
-"""What a parser returns and what an import stores: :class:`ParsedList` (the entries of one
+"""What a parser reads, returns and what an import stores: :class:`SourceFile` (one input
+file's name and bytes), :class:`ParsedList` (the entries of one
 published list file or file set), :class:`Snapshot` (one stored import of one list, immutable
 once stored) and :class:`DateBasis` (where a snapshot's publication date came from).
 
@@ -14,6 +15,23 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from exportguard.core.entities import ListEntry
+
+
+@dataclass(frozen=True, slots=True)
+class SourceFile:
+    """One input file: the name to show in messages (a path or URL) and its bytes (read
+    from disk, downloaded or uploaded: parsers never open files themselves)."""
+
+    name: str
+    data: bytes
+
+    @property
+    def basename(self) -> str:
+        return self.name.replace("\\", "/").rsplit("/", 1)[-1]
+
+    def head(self, size: int = 4096) -> bytes:
+        """The first bytes, without a UTF-8 byte-order mark, for sniffing."""
+        return self.data[:size].removeprefix(b"\xef\xbb\xbf")
 
 
 @dataclass(frozen=True, slots=True)

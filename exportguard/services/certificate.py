@@ -7,7 +7,7 @@ import html
 from collections.abc import Mapping
 from typing import TYPE_CHECKING
 
-from exportguard.sources.detect import list_names
+from exportguard.services.snapshots import list_names
 
 if TYPE_CHECKING:
     from exportguard.core.audit import AuditRecord

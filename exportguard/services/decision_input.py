@@ -84,8 +84,7 @@ def build_request(available: dict[str, Regime], given: DecisionInput) -> Decisio
             errors.append(
                 FieldError("regime", f"unknown regime {r!r}; known: {', '.join(sorted(available))}")
             )
-    errors.extend(item_errors({r: available[r] for r in chosen if r in available} or available,
-                               items))  # fmt: skip
+    errors.extend(item_errors(available, items, [r for r in chosen if r in available] or None))
     codes = [normalise_item(i) for i in items if i.strip()]
     named_region = _REGION_NAMES.get(to.strip().casefold())
     destination: str | None
@@ -198,10 +197,14 @@ def _parties(
     return parties
 
 
-def item_errors(available: dict[str, Regime], items: Sequence[str]) -> list[FieldError]:
-    """Problems with control entries: none given, one no regime knows, one a regime in
-    ``available`` does not model."""
+def item_errors(
+    available: dict[str, Regime], items: Sequence[str], under: Sequence[str] | None = None
+) -> list[FieldError]:
+    """Problems with control entries: none given, one no regime in ``available`` knows,
+    one a regime it is decided or licensed ``under`` (ids; default: every one) does not
+    model."""
     known = {code for reg in available.values() for code in reg.items} | set(SPECIAL_ITEMS)
+    checked = [available[r] for r in under if r in available] if under is not None else None
     codes = [normalise_item(i) for i in items if i.strip()]
     if not codes:
         return [FieldError("item", "give at least one control entry (e.g. 4D004, EAR99)")]
@@ -214,7 +217,7 @@ def item_errors(available: dict[str, Regime], items: Sequence[str]) -> list[Fiel
                 )
             )
             continue
-        for regime in available.values():
+        for regime in checked if checked is not None else available.values():
             if not regime.knows(code):
                 errors.append(
                     FieldError(

@@ -154,9 +154,11 @@ class Decisions:
                     by=self.ctx.actor,
                 )
 
-    def item_errors(self, items: Sequence[str]) -> list[FieldError]:
-        """Problems with control entries, against every regime's vocabulary."""
-        return item_errors(self.regimes(), items)
+    def item_errors(self, items: Sequence[str], regime: str) -> list[FieldError]:
+        """Problems with control entries under one regime (a licence's): none given, one
+        no regime knows, one this regime does not model (an unknown ``regime`` is the
+        caller's own error: its items are checked against every regime's vocabulary)."""
+        return item_errors(self.regimes(), items, [regime])
 
     # --- deciding -------------------------------------------------------------------------
 

@@ -18,7 +18,7 @@ from sqlalchemy import Connection
 from exportguard.core.impact import ImportImpactJson
 from exportguard.core.index import FORMAT_VERSION, NameIndex
 from exportguard.core.monitoring_records import Alert
-from exportguard.core.snapshots import DateBasis, ParsedList, Snapshot
+from exportguard.core.snapshots import DateBasis, ParsedList, Snapshot, SourceFile
 from exportguard.errors import (
     ExportGuardError,
     InvalidInput,
@@ -28,7 +28,6 @@ from exportguard.errors import (
 )
 from exportguard.services.publication import check_publication_date, publication_date
 from exportguard.services.snapshots import Snapshots
-from exportguard.sources._common import SourceFile
 from exportguard.store import lists as list_store
 from exportguard.store.engine import writing
 

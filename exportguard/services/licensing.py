@@ -90,7 +90,7 @@ class Licensing(Amendments, MisuseReports):
             errors.append(FieldError(
                 "parent", f"{regime}: {kind} licences follow an issued {needs} licence (--parent)"
             ))  # fmt: skip
-        errors.extend(self.decisions.item_errors(items))
+        errors.extend(self.decisions.item_errors(items, regime))
         if errors:
             raise InvalidInput(errors)
         assert code is not None

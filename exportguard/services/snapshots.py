@@ -27,7 +27,15 @@ from exportguard.core.list_records import (
 from exportguard.core.snapshots import Snapshot
 from exportguard.errors import InvalidInput, NotFound
 from exportguard.services.context import Context
+from exportguard.sources.detect import list_names as _list_names
 from exportguard.store import lists as list_store
+
+
+def list_names() -> dict[str, str]:
+    """Each list's name by its source id (``us_ofac_sdn`` -> ``OFAC Specially Designated
+    Nationals ...``), as the parsers name them: what certificates and pages call a list."""
+    return _list_names()
+
 
 #: Entries kept decoded, least recently used dropped first (about 2 KB each: a few MB). A
 #: screening shows at most a few dozen hits, and an officer's day screens the same names

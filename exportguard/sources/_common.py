@@ -14,34 +14,18 @@ import re
 import zipfile
 import zlib
 from collections.abc import Collection, Iterable, Sequence
-from dataclasses import dataclass
 from datetime import date, datetime
 
 from lxml import etree
 
 from exportguard.core.entities import ListEntry
+from exportguard.core.snapshots import SourceFile
 from exportguard.errors import SourceFormatError
 
 #: Largest total uncompressed size we accept from one zip archive (zip-bomb guard).
 MAX_UNZIPPED_BYTES = 512 * 1024 * 1024
 #: Largest compression ratio of any member (a real list compresses about 10-20x).
 MAX_ZIP_RATIO = 200
-
-
-@dataclass(frozen=True, slots=True)
-class SourceFile:
-    """One input file: the name to show in messages (a path or URL) and its bytes."""
-
-    name: str
-    data: bytes
-
-    @property
-    def basename(self) -> str:
-        return self.name.replace("\\", "/").rsplit("/", 1)[-1]
-
-    def head(self, size: int = 4096) -> bytes:
-        """The first bytes, without a UTF-8 byte-order mark, for sniffing."""
-        return self.data[:size].removeprefix(b"\xef\xbb\xbf")
 
 
 def decode_text(file: SourceFile) -> str:

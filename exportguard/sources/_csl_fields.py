@@ -14,9 +14,10 @@ from typing import NoReturn
 from exportguard.core import countries
 from exportguard.core.entities import Address, Alias, AliasQuality, EntityType, Identifier
 from exportguard.core.identifiers import make_identifier
+from exportguard.core.snapshots import SourceFile
 from exportguard.errors import SourceFormatError
 from exportguard.sources._bis_dpl_names import embedded_aliases, looks_like_organization
-from exportguard.sources._common import SourceFile, non_latin, year_range
+from exportguard.sources._common import non_latin, year_range
 
 #: The CSL's ``type`` words -> entity types.
 TYPES = {

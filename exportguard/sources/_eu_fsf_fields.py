@@ -19,8 +19,9 @@ from lxml import etree
 from exportguard.core.countries import is_code
 from exportguard.core.entities import Address, Alias, AliasQuality, Identifier
 from exportguard.core.identifiers import identifier_kind, make_identifier
+from exportguard.core.snapshots import SourceFile
 from exportguard.errors import SourceFormatError
-from exportguard.sources._common import SourceFile, child, children, clean
+from exportguard.sources._common import child, children, clean
 
 _ID_KINDS = {
     "passport": "passport",

@@ -12,9 +12,9 @@ from dataclasses import dataclass, field
 
 from exportguard.core.entities import Address, Alias, AliasQuality, EntityType, ListEntry
 from exportguard.core.identifiers import make_identifier
+from exportguard.core.snapshots import SourceFile
 from exportguard.errors import SourceFormatError
 from exportguard.sources import _ofac
-from exportguard.sources._common import SourceFile
 from exportguard.sources._ofac_csv_rows import Row
 from exportguard.sources._ofac_remarks import parse_remarks
 

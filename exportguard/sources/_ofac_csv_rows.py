@@ -15,8 +15,9 @@ import re
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 
+from exportguard.core.snapshots import SourceFile
 from exportguard.errors import SourceFormatError
-from exportguard.sources._common import SourceFile, decode_text
+from exportguard.sources._common import decode_text
 
 PRIM, ADD, ALT, COMMENTS = "primary", "add", "alt", "comments"
 ROLE_ORDER = (PRIM, ADD, ALT, COMMENTS)

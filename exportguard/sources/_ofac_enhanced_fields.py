@@ -15,9 +15,10 @@ from lxml import etree
 
 from exportguard.core.entities import Address, Alias, AliasQuality, EntityType, ListEntry
 from exportguard.core.identifiers import make_identifier
+from exportguard.core.snapshots import SourceFile
 from exportguard.errors import SourceFormatError
 from exportguard.sources import _ofac
-from exportguard.sources._common import SourceFile, by_tag, child, clean, parse_date, tag_text
+from exportguard.sources._common import by_tag, child, clean, parse_date, tag_text
 from exportguard.sources._documents import text_date
 from exportguard.sources._ofac_ids import DIGITAL_CURRENCY, IDENTIFIER_LABELS, split_identifier
 

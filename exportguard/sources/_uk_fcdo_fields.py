@@ -16,15 +16,9 @@ from lxml import etree
 from exportguard.core.countries import to_code
 from exportguard.core.entities import Address, Alias, AliasQuality, Identifier
 from exportguard.core.identifiers import make_identifier
+from exportguard.core.snapshots import SourceFile
 from exportguard.errors import SourceFormatError
-from exportguard.sources._common import (
-    SCRIPT_LANGUAGES,
-    SourceFile,
-    child,
-    child_text,
-    children,
-    partial_dmy,
-)
+from exportguard.sources._common import SCRIPT_LANGUAGES, child, child_text, children, partial_dmy
 
 _NAME_PARTS = ("Name1", "Name2", "Name3", "Name4", "Name5", "Name6")
 _ADDRESS_LINES = ("AddressLine1", "AddressLine2", "AddressLine3", "AddressLine4", "AddressLine5")

@@ -78,11 +78,10 @@ from datetime import date, datetime
 
 from exportguard.core import countries
 from exportguard.core.entities import Address, Alias, EntityType, ListEntry
-from exportguard.core.snapshots import ParsedList
+from exportguard.core.snapshots import ParsedList, SourceFile
 from exportguard.errors import SourceFormatError
 from exportguard.sources._bis_dpl_names import embedded_aliases, looks_like_organization, name_slug
 from exportguard.sources._common import (
-    SourceFile,
     check_unique_ids,
     clean,
     decode_text,

@@ -56,10 +56,9 @@ from lxml import etree
 
 from exportguard.core.entities import Alias, EntityType, ListEntry
 from exportguard.core.identifiers import make_identifier
-from exportguard.core.snapshots import ParsedList
+from exportguard.core.snapshots import ParsedList, SourceFile
 from exportguard.errors import SourceFormatError
 from exportguard.sources._common import (
-    SourceFile,
     check_unique_ids,
     clean,
     local,

@@ -82,14 +82,8 @@ from contextlib import contextmanager
 from dataclasses import replace
 
 from exportguard.core.entities import ListEntry
-from exportguard.core.snapshots import ParsedList
-from exportguard.sources._common import (
-    SourceFile,
-    check_unique_ids,
-    decode_text,
-    only_file,
-    unknown_columns,
-)
+from exportguard.core.snapshots import ParsedList, SourceFile
+from exportguard.sources._common import check_unique_ids, decode_text, only_file, unknown_columns
 from exportguard.sources._csl_fields import clean_cell
 from exportguard.sources._csl_row import COLUMNS, SOURCE, RowMapper
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from exportguard.core.snapshots import ParsedList
+from exportguard.core.snapshots import ParsedList, SourceFile
 from exportguard.errors import SourceFormatError
 from exportguard.sources import (
     _ofac,
@@ -28,7 +28,7 @@ from exportguard.sources import (
     uk_ofsi,
     un_xml,
 )
-from exportguard.sources._common import SourceFile, refuse_dtd, unzip
+from exportguard.sources._common import refuse_dtd, unzip
 from exportguard.sources.formats import ListFormat, register
 
 #: Every format we read, in the order they are asked (:mod:`exportguard.sources.formats`:

@@ -18,8 +18,8 @@ from typing import Protocol
 import httpx
 import yaml
 
+from exportguard.core.snapshots import SourceFile
 from exportguard.errors import DownloadError, InvalidInput, SourceFormatError
-from exportguard.sources._common import SourceFile
 
 #: Largest download accepted (the full OFAC SDN Enhanced XML is ~100 MB).
 MAX_DOWNLOAD_BYTES = 512 * 1024 * 1024

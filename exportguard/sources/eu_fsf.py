@@ -78,10 +78,9 @@ from datetime import date
 from lxml import etree
 
 from exportguard.core.entities import EntityType, ListEntry
-from exportguard.core.snapshots import ParsedList
+from exportguard.core.snapshots import ParsedList, SourceFile
 from exportguard.errors import SourceFormatError
 from exportguard.sources._common import (
-    SourceFile,
     check_unique_ids,
     child,
     children,

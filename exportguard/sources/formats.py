@@ -17,8 +17,7 @@ from dataclasses import dataclass
 from types import ModuleType
 from typing import Protocol, cast
 
-from exportguard.core.snapshots import ParsedList
-from exportguard.sources._common import SourceFile
+from exportguard.core.snapshots import ParsedList, SourceFile
 
 Files = Sequence[SourceFile]
 

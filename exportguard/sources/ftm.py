@@ -80,9 +80,9 @@ from collections.abc import Sequence
 
 from exportguard.core.entities import ListEntry
 from exportguard.core.identifiers import identifier_kind, make_identifier
-from exportguard.core.snapshots import ParsedList
+from exportguard.core.snapshots import ParsedList, SourceFile
 from exportguard.errors import SourceFormatError
-from exportguard.sources._common import SourceFile, check_unique_ids, only_file
+from exportguard.sources._common import check_unique_ids, only_file
 from exportguard.sources._ftm_fields import (
     PARTY_TYPES,
     Attached,

@@ -30,9 +30,9 @@ import yaml
 from exportguard.core import countries
 from exportguard.core.entities import Address, Alias, AliasQuality, EntityType, ListEntry
 from exportguard.core.identifiers import make_identifier
-from exportguard.core.snapshots import ParsedList
+from exportguard.core.snapshots import ParsedList, SourceFile
 from exportguard.errors import SourceFormatError
-from exportguard.sources._common import SourceFile, decode_text
+from exportguard.sources._common import decode_text
 
 NAME = "exportguard_yaml"
 MAGIC = "exportguard-list/1"

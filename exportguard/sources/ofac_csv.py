@@ -64,9 +64,8 @@ from __future__ import annotations
 import csv
 from collections.abc import Sequence
 
-from exportguard.core.snapshots import ParsedList
+from exportguard.core.snapshots import ParsedList, SourceFile
 from exportguard.sources import _ofac
-from exportguard.sources._common import SourceFile
 from exportguard.sources._ofac_csv_entry import REMARKS_LIMIT, SetState, to_entry
 from exportguard.sources._ofac_csv_rows import (
     ADD,

@@ -84,10 +84,10 @@ from collections.abc import Sequence
 from lxml import etree
 
 from exportguard.core.entities import ListEntry
-from exportguard.core.snapshots import ParsedList
+from exportguard.core.snapshots import ParsedList, SourceFile
 from exportguard.errors import SourceFormatError
 from exportguard.sources import _ofac
-from exportguard.sources._common import SourceFile, child, children, local, parse_xml, unzip
+from exportguard.sources._common import child, children, local, parse_xml, unzip
 from exportguard.sources._ofac_enhanced_fields import Refs, read_date, to_entry
 
 NAME = "ofac_enhanced_xml"

@@ -64,10 +64,10 @@ from datetime import date
 from lxml import etree
 
 from exportguard.core.entities import ListEntry
-from exportguard.core.snapshots import ParsedList
+from exportguard.core.snapshots import ParsedList, SourceFile
 from exportguard.errors import SourceFormatError
 from exportguard.sources import _ofac
-from exportguard.sources._common import SourceFile, by_tag, clean, local, parse_date, parse_xml
+from exportguard.sources._common import by_tag, clean, local, parse_date, parse_xml
 from exportguard.sources._ofac_xml_fields import grandchildren, to_entry
 
 NAME = "ofac_sdn_xml"

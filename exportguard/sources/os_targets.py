@@ -56,9 +56,9 @@ from typing import TYPE_CHECKING
 from exportguard.core.countries import to_code
 from exportguard.core.entities import Address, Alias, EntityType, Identifier, ListEntry
 from exportguard.core.identifiers import make_identifier
-from exportguard.core.snapshots import ParsedList
+from exportguard.core.snapshots import ParsedList, SourceFile
 from exportguard.errors import SourceFormatError
-from exportguard.sources._common import SourceFile, check_unique_ids, header_columns, only_file
+from exportguard.sources._common import check_unique_ids, header_columns, only_file
 
 if TYPE_CHECKING:
     from _csv import Reader

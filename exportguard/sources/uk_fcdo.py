@@ -59,10 +59,9 @@ from lxml import etree
 
 from exportguard.core.entities import EntityType, Identifier, ListEntry
 from exportguard.core.identifiers import make_identifier
-from exportguard.core.snapshots import ParsedList
+from exportguard.core.snapshots import ParsedList, SourceFile
 from exportguard.errors import SourceFormatError
 from exportguard.sources._common import (
-    SourceFile,
     check_unique_ids,
     child,
     child_text,

@@ -67,11 +67,10 @@ from typing import TYPE_CHECKING
 
 from exportguard.core.entities import Alias, AliasQuality, EntityType, ListEntry
 from exportguard.core.identifiers import make_identifier
-from exportguard.core.snapshots import ParsedList
+from exportguard.core.snapshots import ParsedList, SourceFile
 from exportguard.errors import SourceFormatError
 from exportguard.sources._common import (
     SCRIPT_LANGUAGES,
-    SourceFile,
     check_unique_ids,
     decode_text,
     full_dmy,

@@ -82,10 +82,9 @@ from exportguard.core.entities import (
     ListEntry,
 )
 from exportguard.core.identifiers import make_identifier
-from exportguard.core.snapshots import ParsedList
+from exportguard.core.snapshots import ParsedList, SourceFile
 from exportguard.errors import SourceFormatError
 from exportguard.sources._common import (
-    SourceFile,
     check_unique_ids,
     children,
     clean,

@@ -14,11 +14,11 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from starlette.datastructures import UploadFile
 
 from exportguard.core.permissions import ROLES
+from exportguard.core.snapshots import SourceFile
 from exportguard.edge.auth import Caller
 from exportguard.edge.errors import status_of
 from exportguard.errors import ExportGuardError, InvalidInput, NotFound
 from exportguard.services.accounts import TOKEN_DAYS
-from exportguard.sources._common import SourceFile
 from exportguard.web.common import guard, page, parse_date, parse_whole, read_form
 
 # --- users ---------------------------------------------------------------------------------

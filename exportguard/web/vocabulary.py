@@ -24,7 +24,7 @@ from exportguard.core.hit_cases import CaseState
 from exportguard.core.licensing import State
 from exportguard.core.regimes import CERTAINTY, Verdict
 from exportguard.regimes import bundled
-from exportguard.sources.detect import list_names
+from exportguard.services.snapshots import list_names
 
 
 @dataclass(frozen=True, slots=True)

@@ -246,7 +246,7 @@ def test_an_admin_retires_a_snapshot_and_the_lists_say_what_is_not_screened(
     and why (a newer import dated by a guess), and an admin retires a snapshot from it."""
     from pathlib import Path
 
-    from exportguard.sources._common import SourceFile
+    from exportguard.core.snapshots import SourceFile
 
     folder = Path(str(lists_dir)) / "us_ofac_sdn" / "sample_small"
     sample = [SourceFile(str(p), p.read_bytes()) for p in sorted(folder.iterdir())]

@@ -9,11 +9,10 @@ from pathlib import Path
 import pytest
 
 from exportguard.core.entities import Address, Alias, EntityType, ListEntry
-from exportguard.core.snapshots import ParsedList
+from exportguard.core.snapshots import ParsedList, SourceFile
 from exportguard.errors import SourceFormatError
 from exportguard.sources import bis_dpl
 from exportguard.sources._bis_dpl_names import looks_like_organization
-from exportguard.sources._common import SourceFile
 
 DPL = "us_bis_dpl/2023-11-30/dpl.txt"
 Reader = Callable[[str], SourceFile]

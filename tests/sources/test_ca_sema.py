@@ -10,10 +10,9 @@ import pytest
 
 from exportguard.core.entities import Alias, EntityType, ListEntry
 from exportguard.core.identifiers import make_identifier
-from exportguard.core.snapshots import ParsedList
+from exportguard.core.snapshots import ParsedList, SourceFile
 from exportguard.errors import SourceFormatError
 from exportguard.sources import ca_sema
-from exportguard.sources._common import SourceFile
 
 SEMA = "ca_sema/2020-04/sema-lmes.xml"
 Reader = Callable[[str], SourceFile]

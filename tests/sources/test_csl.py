@@ -9,9 +9,8 @@ import pytest
 
 from exportguard.core.entities import AliasQuality, EntityType, ListEntry
 from exportguard.core.identifiers import make_identifier
-from exportguard.core.snapshots import ParsedList
+from exportguard.core.snapshots import ParsedList, SourceFile
 from exportguard.sources import _csl_fields, csl
-from exportguard.sources._common import SourceFile
 
 FULL = "us_trade_csl/2022-05-16/consolidated.csv"
 SMALL = "us_trade_csl/sample_small/consolidated.csv"

@@ -10,10 +10,9 @@ import pytest
 
 from exportguard.core.entities import Address, Alias, AliasQuality, EntityType, ListEntry
 from exportguard.core.identifiers import make_identifier
-from exportguard.core.snapshots import ParsedList
+from exportguard.core.snapshots import ParsedList, SourceFile
 from exportguard.errors import SourceFormatError
 from exportguard.sources import eu_fsf
-from exportguard.sources._common import SourceFile
 from tests.sources import plain
 
 REAL = "eu_fsf/sample_2026-08-05/sample_eu_fsf.xml"

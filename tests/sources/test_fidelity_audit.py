@@ -17,10 +17,10 @@ from exportguard.core.entities import Alias, IdentifierKind, ListEntry
 from exportguard.core.identifiers import identifier_keys, match_form, normalise_identifier
 from exportguard.core.index import NameIndex
 from exportguard.core.queries import make_query
+from exportguard.core.snapshots import SourceFile
 from exportguard.errors import SourceFormatError
 from exportguard.services import ExportGuard
 from exportguard.sources import detect, eu_fsf, ofac_csv, uk_ofsi, un_xml
-from exportguard.sources._common import SourceFile
 from exportguard.sources._documents import split_documents, split_number
 
 Reader = Callable[[str], SourceFile]

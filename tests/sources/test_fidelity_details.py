@@ -22,9 +22,9 @@ from exportguard.core.entities import Address, Alias, ListEntry
 from exportguard.core.impact import entry_digest
 from exportguard.core.index import NameIndex
 from exportguard.core.queries import make_query
+from exportguard.core.snapshots import SourceFile
 from exportguard.services import ExportGuard
 from exportguard.sources import bis_dpl, csl, eu_fsf, ftm, uk_fcdo, uk_ofsi, un_xml
-from exportguard.sources._common import SourceFile
 from exportguard.sources._ofac import country_code
 from exportguard.sources._uk_ofsi_fields import country_reading
 

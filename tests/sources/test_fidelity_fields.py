@@ -18,8 +18,8 @@ from typer.testing import CliRunner
 from exportguard.cli import app
 from exportguard.cli.screening import _shortened
 from exportguard.core.entities import ListEntry
+from exportguard.core.snapshots import SourceFile
 from exportguard.sources import _ftm_fields, csl, ftm, ofac_csv, ofac_enhanced, ofac_xml
-from exportguard.sources._common import SourceFile
 from exportguard.sources._ofac import country_code
 
 Reader = Callable[[str], SourceFile]

@@ -16,9 +16,8 @@ from exportguard.core.entities import Identifier, IdentifierKind, ListEntry
 from exportguard.core.identifiers import identifier_kind, match_form
 from exportguard.core.index import NameIndex
 from exportguard.core.queries import make_query
-from exportguard.core.snapshots import ParsedList
+from exportguard.core.snapshots import ParsedList, SourceFile
 from exportguard.sources import csl, eu_fsf, ofac_csv, ofac_enhanced, ofac_xml, uk_fcdo, un_xml
-from exportguard.sources._common import SourceFile
 
 Reader = Callable[[str], SourceFile]
 CSL = "us_trade_csl/2022-05-16/consolidated.csv"

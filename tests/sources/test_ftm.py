@@ -11,10 +11,9 @@ import pytest
 
 from exportguard.core.entities import Address, Alias, AliasQuality, EntityType, ListEntry
 from exportguard.core.identifiers import make_identifier
-from exportguard.core.snapshots import ParsedList
+from exportguard.core.snapshots import ParsedList, SourceFile
 from exportguard.errors import SourceFormatError
 from exportguard.sources import ftm
-from exportguard.sources._common import SourceFile
 
 ZALA = "opensanctions/yente_fixtures/zala.entities.ftm.json"
 T1 = "opensanctions/yente_fixtures/t1_eu_fsf.entities.ftm.json"

@@ -9,10 +9,9 @@ import pytest
 
 from exportguard.core.entities import Address, Alias, AliasQuality, EntityType, ListEntry
 from exportguard.core.identifiers import make_identifier
-from exportguard.core.snapshots import ParsedList
+from exportguard.core.snapshots import ParsedList, SourceFile
 from exportguard.errors import SourceFormatError
 from exportguard.sources import ofac_csv
-from exportguard.sources._common import SourceFile
 from tests.sources import plain
 
 SDN_LIST = "OFAC Specially Designated Nationals and Blocked Persons List (SDN)"

@@ -9,10 +9,10 @@ import pytest
 
 from exportguard.core.entities import Address, Alias, AliasQuality, EntityType, ListEntry
 from exportguard.core.identifiers import make_identifier
-from exportguard.core.snapshots import ParsedList
+from exportguard.core.snapshots import ParsedList, SourceFile
 from exportguard.errors import SourceFormatError
 from exportguard.sources import ofac_enhanced
-from exportguard.sources._common import SourceFile, unzip
+from exportguard.sources._common import unzip
 from tests.sources import plain
 
 FOLDER = "us_ofac_cons/2025-01-10_enhanced_xml"

@@ -14,8 +14,8 @@ from pathlib import Path
 import pytest
 
 from exportguard.core.entities import ListEntry
+from exportguard.core.snapshots import SourceFile
 from exportguard.sources import ofac_csv, ofac_enhanced, ofac_xml
-from exportguard.sources._common import SourceFile
 
 _NON_LATIN = re.compile(r"[^\x00-\u024f]")
 

@@ -11,10 +11,9 @@ import pytest
 
 from exportguard.core.entities import Address, Alias, AliasQuality, EntityType, ListEntry
 from exportguard.core.identifiers import make_identifier
-from exportguard.core.snapshots import ParsedList
+from exportguard.core.snapshots import ParsedList, SourceFile
 from exportguard.errors import SourceFormatError
 from exportguard.sources import ofac_xml
-from exportguard.sources._common import SourceFile
 
 CONS_XML = "us_ofac_cons/2018-04-06_xml/consolidated.xml"
 CONS_LIST = "OFAC Consolidated Sanctions List (Non-SDN)"

@@ -9,9 +9,8 @@ import pytest
 
 from exportguard.core.entities import Address, Alias, EntityType, ListEntry
 from exportguard.core.identifiers import make_identifier
-from exportguard.core.snapshots import ParsedList
+from exportguard.core.snapshots import ParsedList, SourceFile
 from exportguard.sources import os_targets
-from exportguard.sources._common import SourceFile
 
 REAL = "opensanctions/ua_war_sanctions_2026-03/targets.simple.csv"
 PREFIX = "os_ua_war_sanctions:"

@@ -10,10 +10,9 @@ import pytest
 
 from exportguard.core.entities import Address, Alias, AliasQuality, EntityType, ListEntry
 from exportguard.core.identifiers import make_identifier
-from exportguard.core.snapshots import ParsedList
+from exportguard.core.snapshots import ParsedList, SourceFile
 from exportguard.errors import SourceFormatError
 from exportguard.sources import uk_fcdo
-from exportguard.sources._common import SourceFile
 from tests.sources import plain
 
 REAL = "uk_fcdo/sample_2026-09-10/sample_uk_sanctions.xml"

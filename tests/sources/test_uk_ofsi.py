@@ -9,9 +9,8 @@ import pytest
 
 from exportguard.core.entities import Address, Alias, AliasQuality, EntityType, ListEntry
 from exportguard.core.identifiers import make_identifier
-from exportguard.core.snapshots import ParsedList
+from exportguard.core.snapshots import ParsedList, SourceFile
 from exportguard.sources import uk_ofsi
-from exportguard.sources._common import SourceFile
 
 REAL = "uk_ofsi/2018-04-13/sanctionsconlist.csv"
 

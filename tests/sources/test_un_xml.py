@@ -10,10 +10,9 @@ import pytest
 
 from exportguard.core.entities import Address, Alias, AliasQuality, EntityType, ListEntry
 from exportguard.core.identifiers import make_identifier
-from exportguard.core.snapshots import ParsedList
+from exportguard.core.snapshots import ParsedList, SourceFile
 from exportguard.errors import SourceFormatError
 from exportguard.sources import un_xml
-from exportguard.sources._common import SourceFile
 from tests.sources import plain
 
 UN = "un_sc/2026-02-27/consolidated.xml"

@@ -9,9 +9,9 @@ from collections.abc import Callable
 
 import pytest
 
+from exportguard.core.snapshots import SourceFile
 from exportguard.errors import SourceFormatError
 from exportguard.sources import bis_dpl, csl
-from exportguard.sources._common import SourceFile
 
 
 def _with_column(text: str, delimiter: str, name: str, value: str) -> str:

@@ -24,8 +24,8 @@ from playwright.sync_api import expect
 from exportguard.api import create_app
 from exportguard.core.licensing import Conditions, Event
 from exportguard.core.permissions import Actor
+from exportguard.core.snapshots import SourceFile
 from exportguard.services import ExportGuard
-from exportguard.sources._common import SourceFile
 from exportguard.web.common import VENDOR
 from tests.web.support import serving, shot
 

@@ -11,14 +11,13 @@ import csv
 import io
 import re
 from collections.abc import Iterator
-from datetime import date
 from pathlib import Path
 
 import pytest
 from playwright.sync_api import expect
 
 from exportguard.api import create_app
-from exportguard.core.licensing import Conditions, Event
+from exportguard.core.licensing import Conditions, Event, State
 from exportguard.core.permissions import Actor
 from exportguard.services import ExportGuard
 from tests.web.support import serving, shot, sign_in
@@ -198,7 +197,7 @@ def test_admin_disables_enables_changes_a_role_and_makes_a_token(
 def test_an_application_from_a_decision_reaches_the_officers_queue(
     browser: object, served: tuple[str, ExportGuard]
 ) -> None:
-    server, _ = served
+    server, service = served
     page = sign_in(browser, server, "exporter")
     page.goto(f"{server}/decide")  # type: ignore[attr-defined]
     page.get_by_label("Items").fill("4D004")  # type: ignore[attr-defined]
@@ -257,5 +256,7 @@ def test_an_application_from_a_decision_reaches_the_officers_queue(
     shot(officer, "reviews-queue")
     officer.goto(f"{server}/licences/{licence}")  # type: ignore[attr-defined]
     expect(officer.locator("#state")).to_have_attribute("data-state", "refused")  # type: ignore[attr-defined]
-    assert date.today().isoformat() in officer.locator("#timeline").inner_text()  # type: ignore[attr-defined]
+    # The timeline shows the day the refusal was recorded (the store's, not this clock's).
+    refused = [e for e in service.licensing.events(licence) if e.to_state is State.REFUSED]
+    assert refused[-1].at[:10] in officer.locator("#timeline").inner_text()  # type: ignore[attr-defined]
     officer.context.close()  # type: ignore[attr-defined]
