@@ -1,5 +1,4 @@
-"""What the API's route modules share: paging parameters and pages, path ids, and whose
-object a request acts on."""
+"""What the API's route modules share: paging parameters and pages, path ids."""
 
 from __future__ import annotations
 
@@ -7,9 +6,6 @@ from collections.abc import Sequence
 from typing import Annotated
 
 from fastapi import Path, Query
-
-from exportguard.edge.auth import Caller
-from exportguard.errors import InvalidInput
 
 Limit = Annotated[int, Query(ge=1, le=200)]
 Offset = Annotated[int, Query(ge=0, le=2**31)]
@@ -25,14 +21,3 @@ def page(items: Sequence[object], limit: int, offset: int) -> dict[str, object]:
         "limit": limit,
         "offset": offset,
     }
-
-
-def exporter_for(who: Caller, given: str | None) -> str:
-    """The exporter an object is made for: an exporter's own company, else the one given
-    (:class:`InvalidInput` on ``exporter`` when none is)."""
-    if who.actor.is_exporter:
-        assert who.actor.exporter is not None
-        return who.actor.exporter
-    if not given:
-        raise InvalidInput("give the exporter the object belongs to", field="exporter")
-    return given

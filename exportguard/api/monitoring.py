@@ -1,5 +1,5 @@
 """The REST API of monitoring: counterparties (one or a CSV of them), their alerts and
-clearances; an exporter reaches its own company's only."""
+clearances; an exporter reaches its own company's only (the use cases check it)."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ from typing import Annotated
 from fastapi import APIRouter, File, Form, Query, UploadFile
 
 from exportguard.api import schemas as s
-from exportguard.api.common import Limit, Offset, Seq, exporter_for, page
+from exportguard.api.common import Limit, Offset, Seq, page
 from exportguard.api.schemas.monitoring import (
     alert_out,
     clearance_made_out,
@@ -30,8 +30,7 @@ def counterparties(
     exporter: str | None = None,
 ) -> s.Page[s.CounterpartyRow]:
     """The active counterparties (an exporter: its own), by id."""
-    scope = who.actor.exporter if who.actor.is_exporter else exporter
-    found = [counterparty_row(c) for c in who.service.monitoring.find(scope)]
+    found = [counterparty_row(c) for c in who.service.monitoring.find(exporter)]
     return s.Page[s.CounterpartyRow].model_validate(page(found, limit, offset))
 
 
@@ -43,7 +42,7 @@ def add_counterparty(
 ) -> s.CounterpartyOut:
     """Keep a counterparty and screen it at once: it, with the alerts raised."""
     added = who.service.monitoring.add(
-        exporter=exporter_for(who, body.exporter),
+        exporter=who.named_exporter(body.exporter or None),
         name=body.name,
         role=body.role,
         country=body.country,
@@ -111,10 +110,7 @@ def alerts(
     offset: Offset = 0,
 ) -> s.AlertPage:
     """Alerts (``status``: open, acknowledged, resolved or all); an exporter's own."""
-    scope = who.actor.exporter if who.actor.is_exporter else None
-    found = who.service.monitoring.alerts(
-        status=None if status == "all" else status, exporter=scope
-    )
+    found = who.service.monitoring.alerts(status=None if status == "all" else status)
     listed = page([alert_out(a) for a in found], limit, offset)
     return s.AlertPage.model_validate(
         listed | {"undelivered": who.service.monitoring.undelivered()}

@@ -28,6 +28,13 @@ class Caller:
     csrf: str | None = None
     via_session: bool = False
 
+    def named_exporter(self, given: str | None) -> str | None:
+        """The company a request body or form names for a new object: set by the server
+        for an exporter user (None: the use case takes the user's own company, whatever
+        was sent), as ``given`` for everyone else. The use case checks the company
+        (``Context.company_for``)."""
+        return None if self.actor.is_exporter else given
+
 
 def base_service(request: Request) -> ExportGuard:
     service: ExportGuard = request.app.state.service

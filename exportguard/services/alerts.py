@@ -178,9 +178,8 @@ class Alerts:
     def undelivered(self, exporter: str | None = None) -> int:
         """Alert notifications not (yet) delivered to the webhook (of one exporter's
         counterparties if given; an exporter user always sees its own count)."""
-        scope = self._exporter_scope() or exporter
         with self.ctx.engine.connect() as conn:
-            return store.undelivered(conn, scope)
+            return store.undelivered(conn, self.ctx.scope(exporter))
 
     def lapse_clearances(self) -> list[Alert]:
         """Clearances expired before today raise a ``clearance_lapsed`` alert (re-review
@@ -245,15 +244,17 @@ class Alerts:
     ) -> list[ListedAlert]:
         """Alerts (``status`` open, acknowledged, resolved, or None for all), each with its
         webhook notification's delivery (None: none was queued), by id; lapsed clearances
-        raise their alerts first."""
+        raise their alerts first. An exporter lists its own company's only, whatever
+        ``exporter`` is given."""
         if status is not None and status not in {s.value for s in AlertStatus}:
             choices = ", ".join(s.value for s in AlertStatus)
             raise InvalidInput(f"must be one of {choices} (or all)", field="status")
         self.lapse_clearances()
         with self.ctx.engine.connect() as conn:
             found = store.find_alerts(
-                conn, status=status, exporter=exporter, counterparty_id=counterparty_id
-            )
+                conn, status=status, exporter=self.ctx.scope(exporter),
+                counterparty_id=counterparty_id,
+            )  # fmt: skip
             delivery = store.deliveries(conn, [a.id for a in found])
         return [ListedAlert.of(a, delivery.get(a.id)) for a in found]
 
@@ -299,8 +300,7 @@ class Alerts:
         # A signed-in user decides through the hit's review case (four-eyes).
         with self.ctx.engine.connect() as conn:
             alert = store.alert(conn, alert_id)
-        scope = self._exporter_scope()
-        if alert is None or (scope is not None and alert.exporter != scope):
+        if alert is None or not self.ctx.reaches(alert.exporter):
             raise NotFound(f"no alert {alert_id}")
         move(alert_id, alert.status, AlertStatus.RESOLVED)
         case = self._through_case(alert.counterparty_id, alert.entry_id,
@@ -317,8 +317,7 @@ class Alerts:
     ) -> Alert:
         with writing(self.ctx.engine) as conn:
             alert = store.alert(conn, alert_id)
-            scope = self._exporter_scope()
-            if alert is None or (scope is not None and alert.exporter != scope):
+            if alert is None or not self.ctx.reaches(alert.exporter):
                 raise NotFound(f"no alert {alert_id}")
             move(alert_id, alert.status, target)
             store.set_alert_status(
@@ -332,8 +331,3 @@ class Alerts:
             found = store.alert(conn, alert_id)
         assert found is not None
         return found
-
-    def _exporter_scope(self) -> str | None:
-        p = self.ctx.principal
-        return p.exporter if p is not None and p.is_exporter else None
-

@@ -35,16 +35,17 @@ class Amendments(LicenceEvents):
         """An exporter asks for its issued (or suspended) licence's conditions to change.
 
         Nothing changes on the licence: the request waits for an officer
-        (:meth:`decide_amendment`). Raises :class:`InvalidInput` without a reason or a
-        change, :class:`IllegalTransition` if the licence is not issued or suspended, and
-        :class:`NotFound` for a licence that is not the acting exporter's.
+        (:meth:`decide_amendment`). Raises, in this order and before anything is written,
+        :class:`NotFound` for a licence that is not the acting exporter's,
+        :class:`InvalidInput` without a reason or a change, and :class:`IllegalTransition`
+        if the licence is not issued or suspended.
         """
-        if not reason.strip():
-            raise InvalidInput("say why the licence should change", field="reason")
-        if conditions == Conditions():
-            raise InvalidInput("name at least one condition to change", field="conditions")
         with writing(self.ctx.engine) as conn:
             licence = self._own_licence(conn, licence_id)
+            if not reason.strip():
+                raise InvalidInput("say why the licence should change", field="reason")
+            if conditions == Conditions():
+                raise InvalidInput("name at least one condition to change", field="conditions")
             today = self.ctx.today()
             state = state_on(cases.events(conn, licence_id), today, licence.conditions)
             if state not in (State.ISSUED, State.SUSPENDED):
@@ -75,15 +76,15 @@ class Amendments(LicenceEvents):
             except ValueError:
                 choices = ", ".join(s.value for s in RequestStatus)
                 raise InvalidInput(f"must be one of {choices}", field="status") from None
-        exporter = self._exporter_scope()
         with self.ctx.engine.connect() as conn:
-            return cases.find_requests(conn, exporter=exporter, licence=licence, status=wanted)
+            return cases.find_requests(
+                conn, exporter=self.ctx.tenant, licence=licence, status=wanted
+            )
 
     def amendment_request(self, request_id: str) -> AmendmentRequest:
         with self.ctx.engine.connect() as conn:
             found = cases.get_request(conn, request_id)
-        scope = self._exporter_scope()
-        if found is None or (scope is not None and found.exporter != scope):
+        if found is None or not self.ctx.reaches(found.exporter):
             raise NotFound(f"no amendment request {request_id!r}")
         return found
 
@@ -128,14 +129,5 @@ class Amendments(LicenceEvents):
         assert decided is not None
         return decided
 
-    def _exporter_scope(self) -> str | None:
-        """The acting exporter's company, or None when the actor sees every exporter's."""
-        p = self.ctx.principal
-        return p.exporter if p is not None and p.is_exporter else None
-
     def _own_licence(self, conn: Connection, licence_id: str) -> Licence:
-        licence = cases.get_licence(conn, licence_id, lock=True)
-        scope = self._exporter_scope()
-        if licence is None or (scope is not None and licence.exporter != scope):
-            raise NotFound(f"no licence {licence_id!r}")
-        return licence
+        return self._reached(cases.get_licence(conn, licence_id, lock=True), licence_id)

@@ -43,6 +43,7 @@ from exportguard.store.counterparties import Column
 from exportguard.store.engine import writing
 
 if TYPE_CHECKING:
+    from exportguard.services.context import Context
     from exportguard.services.monitoring import Monitoring
     from exportguard.services.screeners import Progress
 
@@ -77,6 +78,15 @@ class _Matched:
     unchanged: int
 
 
+def import_scope(ctx: Context, exporter: str | None, own_only: bool) -> tuple[str | None, bool]:
+    """``(exporter, own_only)`` of an import as the actor makes it: an exporter principal
+    imports its own company's counterparties only (its company, whatever ``exporter`` is
+    given; a row naming another is refused by the parser); everyone else as given."""
+    if ctx.tenant is not None:
+        return ctx.tenant, True
+    return exporter, own_only
+
+
 def import_parties(
     monitoring: Monitoring,
     data: bytes | str,
@@ -95,9 +105,7 @@ def import_parties(
 
     ctx = monitoring.ctx
     file = file_label(file)
-    principal = ctx.principal
-    if principal is not None and principal.is_exporter:
-        own_only, exporter = True, principal.exporter
+    exporter, own_only = import_scope(ctx, exporter, own_only)
     if own_only and not exporter:
         raise InvalidInput("an import of one company's counterparties names it",
                            field="exporter")  # fmt: skip

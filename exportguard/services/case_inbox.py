@@ -34,13 +34,9 @@ class CaseInbox(HitReviews):
         if self.ctx.principal is not None:
             require(self.ctx.principal, action)
 
-    def _sees(self, exporter: str | None) -> bool:
-        p = self.ctx.principal
-        return p is None or owns(p, exporter)
-
     def _visible(self, conn: Connection, case_id: str, *, lock: bool = False) -> HitCase:
         case = store.get_case(conn, case_id, lock=lock)
-        if case is None or not self._sees(case.exporter):
+        if case is None or not self.ctx.reaches(case.exporter):
             raise NotFound(f"no case {case_id!r}")
         return case
 
@@ -93,7 +89,7 @@ class CaseInbox(HitReviews):
             who = {"me": self.ctx.actor, "none": store.UNASSIGNED}.get(assignee, assignee)
         with self.ctx.engine.connect() as conn:
             return store.find_cases(
-                conn, exporter=self._scope() or exporter,
+                conn, exporter=self.ctx.scope(exporter),
                 state=CaseState(state) if state is not None else None,
                 list_text=(list_text or "").strip() or None, assignee=who, limit=limit,
                 offset=offset,
@@ -103,7 +99,7 @@ class CaseInbox(HitReviews):
         """{state: cases} of the caller's reach (an exporter's own)."""
         self._require("read_cases")
         with self.ctx.engine.connect() as conn:
-            return store.counts(conn, self._scope())
+            return store.counts(conn, self.ctx.tenant)
 
     def assignees(self, exporter: str | None) -> list[str]:
         """The active users the caller may offer to review a case of ``exporter`` (None:
@@ -133,7 +129,7 @@ class CaseInbox(HitReviews):
         today = self.ctx.today()
         with self.ctx.engine.connect() as conn:
             return clearance_store.find_clearances(
-                conn, exporter=self._scope() or exporter, on=today, limit=limit, offset=offset
+                conn, exporter=self.ctx.scope(exporter), on=today, limit=limit, offset=offset
             )
 
 

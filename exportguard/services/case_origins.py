@@ -88,7 +88,7 @@ class CaseOrigins(CaseInbox):
         :class:`NotFound` for an alert the caller cannot see."""
         with self.ctx.engine.connect() as conn:
             alert = alert_store.alert(conn, alert_id)
-        if alert is None or not self._sees(alert.exporter):
+        if alert is None or not self.ctx.reaches(alert.exporter):
             raise NotFound(f"no alert {alert_id}")
         return self.open(Origin.MONITORING, alert.counterparty_id, alert.entry_id,
                          alert_id=alert_id)  # fmt: skip
@@ -219,7 +219,7 @@ class CaseOrigins(CaseInbox):
         self, conn: Connection, ref: str, entry_id: str, alert_id: int | None
     ) -> FoundHit:
         party = party_store.counterparty(conn, ref)
-        if party is None or not self._sees(party.exporter):
+        if party is None or not self.ctx.reaches(party.exporter):
             raise NotFound(f"no counterparty {ref!r}")
         hit = next((h for h in party_store.last_hits(conn, ref).values()
                     if h.entry_id == entry_id), None)  # fmt: skip

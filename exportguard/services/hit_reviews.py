@@ -49,11 +49,6 @@ class HitReviews:
         self.ctx = ctx
         self.audit = audit
 
-    def _scope(self) -> str | None:
-        """The exporter an exporter user is limited to; None for everyone else."""
-        p = self.ctx.principal
-        return p.exporter if p is not None and p.is_exporter else None
-
     def _tenant_of(self, conn: Connection, username: str) -> str | None:
         """The company of the user who screened (None: an officer, the operator, system)."""
         user = account_store.find_user(conn, username)
@@ -77,7 +72,7 @@ class HitReviews:
         with self.ctx.engine.connect() as conn:
             cleared = clearance_store.party_clearances(
                 conn,
-                self._scope(),
+                self.ctx.tenant,
                 key,
                 [h["entity_id"] for h in out["hits"]],
                 self.ctx.today(),  # a clearance in force today, whatever the as-of date
@@ -117,7 +112,7 @@ class HitReviews:
         today = self.ctx.today()
         with self.ctx.engine.connect() as conn:
             cleared = clearance_store.clearances_of_parties(
-                conn, self._scope(), set(keys.values()), today
+                conn, self.ctx.tenant, set(keys.values()), today
             )
             digests: dict[tuple[int, str], str] = {}
             for match in matches:

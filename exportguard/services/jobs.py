@@ -109,13 +109,17 @@ class Jobs:
         return job_id
 
     def submit_import(
-        self, data: bytes, *, file: str, owner: str, exporter: str | None, own_only: bool
-    ) -> str:
+        self, data: bytes, *, file: str, owner: str, exporter: str | None,
+        own_only: bool = False,
+    ) -> str:  # fmt: skip
         """Queue a bulk import of counterparties (``services.bulk``); the file is checked
         now, so a bad file is refused at once (file, line, field) and no job is made. The
-        job reports its progress (counterparties screened) as it runs."""
+        job reports its progress (counterparties screened) as it runs. An exporter imports
+        its own company's only, as :meth:`Monitoring.import_csv` (``bulk.import_scope``)."""
         from exportguard.core.counterparties import decode, file_label, parse_parties
+        from exportguard.services.bulk import import_scope
 
+        exporter, own_only = import_scope(self.ctx, exporter, own_only)
         file = file_label(file)
         text = decode(data, file)
         lines = parse_parties(text, file, exporter=exporter, own_only=own_only)

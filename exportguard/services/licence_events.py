@@ -57,9 +57,15 @@ class LicenceEvents:
         self.decisions = decisions
 
     def get(self, licence_id: str) -> Licence:
+        """The licence as stored; :class:`NotFound` if there is none, or if an exporter
+        acts and it is another company's (every licence use case reads through this or
+        :meth:`_reached`, so none reaches one)."""
         with self.ctx.engine.connect() as conn:
-            found = cases.get_licence(conn, licence_id)
-        if found is None:
+            return self._reached(cases.get_licence(conn, licence_id), licence_id)
+
+    def _reached(self, found: Licence | None, licence_id: str) -> Licence:
+        """``found`` if it exists and is the actor's to reach, else :class:`NotFound`."""
+        if found is None or not self.ctx.reaches(found.exporter):
             raise NotFound(f"no licence {licence_id!r}")
         return found
 
@@ -82,7 +88,14 @@ class LicenceEvents:
         Submitting screens and decides the application under its regime; approving needs a
         decision that is not ``not_eligible`` and takes the decision's licence conditions
         (the Israeli end-use declaration) among the licence's terms.
+
+        Checked in this order, before anything is screened or written: the licence
+        (:class:`NotFound`, also another company's for an exporter), the event's name
+        (:class:`InvalidInput`), the acting role's right to it
+        (:class:`PermissionDenied`, ``core.permissions.require_event``), the reason, the
+        transition table (:class:`IllegalTransition`), the date.
         """
+        licence = self.get(licence_id)
         try:
             ev = Event(event)
         except ValueError:
@@ -90,19 +103,18 @@ class LicenceEvents:
                 f"unknown event {event!r}; events: {', '.join(e.value for e in Event)}",
                 field="event",
             ) from None
+        if self.ctx.principal is not None:
+            require_event(self.ctx.principal, licence.state, ev)
         if not reason.strip():
             raise InvalidInput("every licence event needs a reason", field="reason")
         today = self.ctx.today()
         when = on or today
-        licence = self.get(licence_id)
-        apply(licence, ev)  # the table first: an illegal event costs no screening
-        if self.ctx.principal is not None:
-            require_event(self.ctx.principal, licence.state, ev)
-            if self.ctx.principal.is_exporter and when != today:
-                # Else an exporter could date its submission back to older, laxer rules, or
-                # surrender "in the past" to escape every later officer action.
-                raise PermissionDenied("an exporter's licence events take effect the day "
-                                       "they are made (leave the date out)")  # fmt: skip
+        apply(licence, ev)  # the table before the screening: an illegal event costs none
+        if self.ctx.tenant is not None and when != today:
+            # Else an exporter could date its submission back to older, laxer rules, or
+            # surrender "in the past" to escape every later officer action.
+            raise PermissionDenied("an exporter's licence events take effect the day they "
+                                   "are made (leave the date out)")  # fmt: skip
         if when > today:
             raise InvalidInput(f"{when} is after today: an event takes effect the day it is "
                                "recorded or earlier", field="date")  # fmt: skip
@@ -150,9 +162,7 @@ class LicenceEvents:
         """The event inside the caller's write transaction: the licence row is locked and
         read here, so the version check, the merge of conditions and the write see the same
         licence (no lost update), and an enclosing use case commits or rolls back all."""
-        current = cases.get_licence(conn, licence_id, lock=True)
-        if current is None:
-            raise NotFound(f"no licence {licence_id!r}")
+        current = self._reached(cases.get_licence(conn, licence_id, lock=True), licence_id)
         if expected_version is not None and current.version != expected_version:
             raise ConcurrentChange(
                 f"licence {licence_id} is at version {current.version}, not "

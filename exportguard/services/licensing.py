@@ -31,7 +31,7 @@ from exportguard.core.licensing import (
     state_on,
 )
 from exportguard.core.regimes import DEFAULT_LICENSING, END_USER_TYPES, END_USES
-from exportguard.errors import FieldError, InvalidInput, NotFound
+from exportguard.errors import FieldError, InvalidInput
 from exportguard.services.amendments import Amendments
 from exportguard.services.misuse import MisuseReports
 from exportguard.store import cases
@@ -46,7 +46,7 @@ class Licensing(Amendments, MisuseReports):
     def apply(
         self,
         *,
-        exporter: str,
+        exporter: str | None = None,
         kind: str,
         regime: str,
         items: Sequence[str],
@@ -59,7 +59,12 @@ class Licensing(Amendments, MisuseReports):
         quantity: int | None = None,
         parent: str | None = None,
     ) -> Licence:
-        """Open a draft application (validated; not yet screened or decided)."""
+        """Open a draft application (validated; not yet screened or decided) for
+        ``exporter``: an exporter's own company (None: the acting exporter's), any named
+        one for an officer or admin (:meth:`Context.company_for`). :class:`InvalidInput`
+        names every bad field; another company than an exporter's own is refused first,
+        before anything is written or audited."""
+        exporter = self.ctx.company_for(exporter)
         errors: list[FieldError] = []
         if not exporter.strip():
             errors.append(FieldError("exporter", "must not be empty"))
@@ -177,8 +182,10 @@ class Licensing(Amendments, MisuseReports):
     def find(self, **filters: str | None) -> list[Licence]:
         """Licences matching ``filters`` (exporter, state, destination, regime), each in
         its state today: an issued or suspended licence past its validity is listed, and
-        filtered, as expired (its last event still says issued)."""
+        filtered, as expired (its last event still says issued). An exporter lists its own
+        company's only, whatever ``exporter`` is given."""
         wanted = filters.pop("state", None)
+        filters["exporter"] = self.ctx.scope(filters.get("exporter"))
         with self.ctx.engine.connect() as conn:
             found = cases.find_licences(conn, **filters)
         today = self.ctx.clock().date()
@@ -242,12 +249,11 @@ class Licensing(Amendments, MisuseReports):
         end_use: str | None = None,
     ) -> BalanceJson:
         """Record a shipment if the licence covers it (what remains of its caps); else
-        :class:`InvalidInput` with every problem."""
+        :class:`InvalidInput` with every problem. :class:`NotFound` for an unknown licence,
+        or another company's when an exporter acts."""
         shipment = Shipment(shipped_on, value, quantity, end_user, end_use)
         with writing(self.ctx.engine) as conn:
-            licence = cases.get_licence(conn, licence_id, lock=True)
-            if licence is None:
-                raise NotFound(f"no licence {licence_id!r}")
+            licence = self._reached(cases.get_licence(conn, licence_id, lock=True), licence_id)
             state = state_on(cases.events(conn, licence_id), shipped_on, licence.conditions)
             earlier = cases.shipments_of(conn, licence_id)
             problems = check_shipment(

@@ -1,6 +1,11 @@
 """Misuse reports and licence reviews: a report (a press or NGO finding of misuse) is
 matched to the licences it may concern, each of which gets a review; an officer closes a
-review with an outcome, applied to the licence as an event."""
+review with an outcome, applied to the licence as an event.
+
+Reports and reviews are the authority's: a report is not one company's (its matches name
+the licences of any), so these use cases check the acting role themselves
+(``core.permissions``: ``read_reports``, ``report_misuse``, ``close_review``), whatever
+edge calls them; an exporter principal is refused (:class:`PermissionDenied`)."""
 
 from __future__ import annotations
 
@@ -15,6 +20,7 @@ from exportguard.core.index import make_query
 from exportguard.core.licensing import TRANSITIONS, Conditions, Event, State
 from exportguard.core.matching import Candidate, score
 from exportguard.core.names import analyse
+from exportguard.core.permissions import require
 from exportguard.core.review_records import (
     Confidence,
     MisuseReport,
@@ -57,6 +63,11 @@ def review_outcomes(state: State) -> tuple[ReviewOutcome, ...]:
 class MisuseReports(LicenceEvents):
     """Misuse report and review use cases (part of ``ExportGuard.licensing``)."""
 
+    def _require(self, action: str) -> None:
+        """:class:`PermissionDenied` unless the acting principal (if any) may ``action``."""
+        if self.ctx.principal is not None:
+            require(self.ctx.principal, action)
+
     def report_misuse(
         self,
         *,
@@ -71,6 +82,7 @@ class MisuseReports(LicenceEvents):
         """Record a misuse report, match it to the licences it may concern, open reviews
         (audited). ``country``: a name or ISO code; ``confidence``: low, medium or high.
         :class:`InvalidInput` names every field wrong at once."""
+        self._require("report_misuse")
         errors = []
         code = countries.to_code(country)
         if code is None:
@@ -161,12 +173,14 @@ class MisuseReports(LicenceEvents):
 
     def reports(self) -> list[MisuseReport]:
         """Every misuse report, by id."""
+        self._require("read_reports")
         with self.ctx.engine.connect() as conn:
             return store.all_reports(conn)
 
     def reviews(self, status: str | None = "open") -> list[Review]:
         """The reviews of one status (``open``, ``closed``; None: all), by id; none of
         another status."""
+        self._require("read_reports")
         if status is not None and status not in {s.value for s in ReviewStatus}:
             return []
         wanted = None if status is None else ReviewStatus(status)
@@ -180,6 +194,7 @@ class MisuseReports(LicenceEvents):
         is applied to the licence as events in the review's transaction. Raises
         :class:`InvalidInput` (``outcome``) for an outcome that does not fit the state,
         :class:`NotFound`, and :class:`IllegalTransition` for a closed review."""
+        self._require("close_review")
         if outcome not in REVIEW_OUTCOMES:
             raise InvalidInput(f"must be one of {', '.join(REVIEW_OUTCOMES)}", field="outcome")
         chosen = ReviewOutcome(outcome)

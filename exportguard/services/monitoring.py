@@ -37,7 +37,6 @@ from exportguard.core.monitoring_records import (
     ExpiringClearance,
     RunReport,
 )
-from exportguard.core.permissions import owns
 from exportguard.core.snapshots import Snapshot
 from exportguard.errors import FieldError, InvalidInput, NotFound
 from exportguard.services.alerts import Alerts, Notifier
@@ -55,6 +54,7 @@ if TYPE_CHECKING:
     from exportguard.services.context import Context
     from exportguard.services.hit_cases import Cases
     from exportguard.services.snapshots import Snapshots
+
 
 class Monitoring(Alerts):
     """Counterparty monitoring, reached as ``ExportGuard.monitoring``."""
@@ -76,7 +76,7 @@ class Monitoring(Alerts):
     def add(
         self,
         *,
-        exporter: str,
+        exporter: str | None = None,
         name: str,
         role: str = "customer",
         country: str | None = None,
@@ -84,8 +84,12 @@ class Monitoring(Alerts):
     ) -> AddedCounterparty:
         """Keep a counterparty, screen it at once, and return it with its alerts.
         ``role``: a :class:`CounterpartyRole` value; ``country``: a name or ISO code;
-        ``type``: an :class:`EntityType` value. :class:`InvalidInput` names every bad
-        field."""
+        ``type``: an :class:`EntityType` value. ``exporter``: an exporter's own company
+        (None: the acting exporter's), any named one for an officer or admin
+        (:meth:`Context.company_for`: another company than an exporter's own is refused
+        first, before anything is written or audited). :class:`InvalidInput` names every
+        bad field."""
+        exporter = self.ctx.company_for(exporter)
         errors = []
         if not exporter.strip():
             errors.append(FieldError("exporter", "must not be empty"))
@@ -121,19 +125,19 @@ class Monitoring(Alerts):
         """A counterparty with its current hits and clearances; :class:`NotFound` if there
         is none, or if an exporter user acts and it is another company's (so neither
         :meth:`clear` nor :meth:`deactivate` reaches one)."""
-        p = self.ctx.principal
         with self.ctx.engine.connect() as conn:
             found = store.counterparty(conn, cp_id)
-            if found is None or (p is not None and not owns(p, found.exporter)):
+            if found is None or not self.ctx.reaches(found.exporter):
                 raise NotFound(f"no counterparty {cp_id!r}")
             hits = tuple(store.last_hits(conn, cp_id).values())
             cleared = tuple(clearance_store.clearances_of(conn, cp_id))
         return CounterpartyDetail.of(found, hits, cleared)
 
     def find(self, exporter: str | None = None) -> list[Counterparty]:
-        """The active counterparties (of one exporter), by id."""
+        """The active counterparties (of one exporter), by id; an exporter lists its own
+        company's only, whatever ``exporter`` is given."""
         with self.ctx.engine.connect() as conn:
-            return store.find(conn, exporter=exporter)
+            return store.find(conn, exporter=self.ctx.scope(exporter))
 
     def deactivate(self, cp_id: str) -> None:
         """Stop monitoring a counterparty (:class:`NotFound` as :meth:`get`); audited."""
@@ -152,9 +156,9 @@ class Monitoring(Alerts):
         full: bool = False,
         progress: Progress | None = None,
     ) -> list[Alert]:
-        """Screen counterparties (all active ones by default) against the snapshots in
-        force, incrementally after a list update (``services.rescreening``); store and
-        return the alerts raised."""
+        """Screen counterparties (all active ones by default; an exporter: its own) against
+        the snapshots in force, incrementally after a list update
+        (``services.rescreening``); store and return the alerts raised."""
         return list(self.run(ids, snapshots, full=full, progress=progress).alerts)
 
     def run(
@@ -165,8 +169,27 @@ class Monitoring(Alerts):
         full: bool = False,
         progress: Progress | None = None,
     ) -> RunReport:
-        """:meth:`rescreen`, returning the whole :class:`RunReport` (counts, delta)."""
+        """:meth:`rescreen`, returning the whole :class:`RunReport` (counts, delta).
+
+        An exporter screens its own company's counterparties only: ``ids`` None is its
+        active ones (a run of those parties, not of the book), and an id that is not its
+        own is :class:`NotFound` before anything is screened or written."""
+        if self.ctx.tenant is not None:
+            ids = self._own_ids(ids)
         return Rescreening(self).run(ids, snapshots, full=full, progress=progress)
+
+    def _own_ids(self, ids: Sequence[str] | None) -> list[str]:
+        """``ids`` (None: every active counterparty of the acting exporter), each checked
+        to be the acting exporter's (:class:`NotFound`: none, or another company's)."""
+        with self.ctx.engine.connect() as conn:
+            if ids is None:
+                return [p.id for p in store.find(conn, exporter=self.ctx.tenant)]
+            found = store.counterparties_by_id(conn, ids)
+        for cp_id in ids:
+            party = found.get(cp_id)
+            if party is None or not self.ctx.reaches(party.exporter):
+                raise NotFound(f"no counterparty {cp_id!r}")
+        return list(ids)
 
     def import_csv(
         self,
@@ -197,10 +220,9 @@ class Monitoring(Alerts):
             found = clearance_store.clearances_expiring(
                 conn, today, today + timedelta(days=within_days)
             )
-            scope = self._exporter_scope()
             live = []
             for c in found:
-                if scope is not None and c.tenant != scope:
+                if not self.ctx.reaches(c.tenant):
                     continue
                 hits = store.last_hits(conn, c.counterparty_id) if c.counterparty_id else {}
                 hit = next((h for h in hits.values() if h.entry_id == c.entry_id), None)

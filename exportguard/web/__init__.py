@@ -173,13 +173,11 @@ async def home(request: Request) -> Response:
     svc = who.service
     counts: dict[str, Any] = {}
     if allowed(who.actor, "read_licences"):
-        scope = who.actor.exporter if who.actor.is_exporter else None
-        counts["licences"] = len(svc.licensing.find(exporter=scope))
+        counts["licences"] = len(svc.licensing.find())
     if allowed(who.actor, "read_reports"):
         counts["open reviews"] = len(svc.licensing.reviews())
     if allowed(who.actor, "read_counterparties"):
-        scope = who.actor.exporter if who.actor.is_exporter else None
-        counts["open alerts"] = len(svc.monitoring.alerts(exporter=scope))
+        counts["open alerts"] = len(svc.monitoring.alerts())
     if allowed(who.actor, "read_cases"):
         by_state = svc.cases.counts()
         counts["open cases"] = by_state.get("open", 0) + by_state.get("escalated", 0)
@@ -268,9 +266,8 @@ async def counterparties_page(request: Request) -> Response:
         form = await read_form(request)
         try:
             require(who.actor, "manage_counterparties")
-            exporter = who.actor.exporter if who.actor.is_exporter else form.get("exporter", "")
             who.service.monitoring.add(
-                exporter=exporter or "",
+                exporter=who.named_exporter(form.get("exporter", "")),
                 name=form.get("name", ""),
                 role=form.get("role", "customer"),
                 country=form.get("country") or None,
@@ -285,18 +282,16 @@ def _counterparties(
     request: Request, who: Caller, status: int = 200, error: str | None = None,
     form: dict[str, str] | None = None,
 ) -> HTMLResponse:  # fmt: skip
-    scope = who.actor.exporter if who.actor.is_exporter else None
-    monitoring = who.service.monitoring
+    monitoring = who.service.monitoring  # an exporter's own company's (the use cases)
     return page(
         request,
         "counterparties.html",
         who,
         status,
-        parties=monitoring.find(scope),
-        alerts=monitoring.alerts(exporter=scope)
-        + monitoring.alerts(status="acknowledged", exporter=scope),
-        resolved=monitoring.alerts(status="resolved", exporter=scope)[-RESOLVED_SHOWN:][::-1],
-        undelivered=monitoring.undelivered(scope),
+        parties=monitoring.find(),
+        alerts=monitoring.alerts() + monitoring.alerts(status="acknowledged"),
+        resolved=monitoring.alerts(status="resolved")[-RESOLVED_SHOWN:][::-1],
+        undelivered=monitoring.undelivered(),
         expiring=monitoring.clearances_expiring(30),
         may_act=allowed(who.actor, "manage_counterparties"),
         message=request.query_params.get("message"),
@@ -335,10 +330,8 @@ async def _submit_import(request: Request, who: Caller, form: Any, upload: Any) 
         if len(data) > MAX_UPLOAD:
             raise InvalidInput(f"larger than {MAX_UPLOAD} bytes", field="file")
         given = str(form.get("exporter") or "").strip()
-        exporter = who.actor.exporter if who.actor.is_exporter else given or None
-        job_id = who.service.jobs.submit_import(
-            data, file=upload.filename, owner=who.actor.username, exporter=exporter,
-            own_only=who.actor.is_exporter,
+        job_id = who.service.jobs.submit_import(  # an exporter: its own company's only
+            data, file=upload.filename, owner=who.actor.username, exporter=given or None,
         )  # fmt: skip
     except ExportGuardError as exc:
         return _counterparties(request, who, status_of(exc), error=str(exc))
