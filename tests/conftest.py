@@ -29,7 +29,7 @@ import uuid
 from collections.abc import Callable, Iterator
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import pytest
 import sqlalchemy as sa
@@ -51,6 +51,47 @@ POSTGRES_ADMIN = os.environ.get(
 )
 REQUIRE_POSTGRES = os.environ.get("EXPORTGUARD_REQUIRE_POSTGRES") == "1"
 FIXED_NOW = datetime(2026, 11, 16, 12, 0, tzinfo=UTC)  # after every shared list file
+
+
+#: Test files one worker runs together (pytest-xdist; any other file is a unit of its own,
+#: ``--dist loadfile``): what they share is made once per worker and is slow to make.
+WORKER_GROUPS = {
+    # real_entries, real_index: four real lists parsed and indexed (7 s alone)
+    "the real lists' index": (
+        "tests/test_screening_lists.py",
+        "tests/core/test_entities.py",
+        "tests/core/test_explain.py",
+        "tests/core/test_profiles.py",
+    ),
+    # @pytest.mark.imported(CSL): the store template with the real CSL (14,159 entries,
+    # 4 to 7 s to import on each backend)
+    "the CSL store": (
+        "tests/test_lists_service.py",
+        "tests/test_screening_forms_service.py",
+        "tests/test_screening_titles_scripts.py",
+        "tests/test_snapshot_integrity.py",
+        "tests/api/test_screen_forms.py",
+        "tests/api/test_workbench_review_pages.py",
+    ),
+}
+_GROUP_OF = {path: group for group, paths in WORKER_GROUPS.items() for path in paths}
+
+
+def pytest_xdist_make_scheduler(config: pytest.Config, log: Any) -> Any:
+    """``--dist loadfile`` with the files of a :data:`WORKER_GROUPS` group as one unit."""
+    if config.getvalue("dist") != "loadfile":
+        return None
+    from xdist.scheduler import LoadFileScheduling
+
+    missing = [path for path in _GROUP_OF if not (config.rootpath / path).is_file()]
+    assert not missing, f"WORKER_GROUPS names files that are not there: {missing}"
+
+    class Grouped(LoadFileScheduling):
+        def _split_scope(self, nodeid: str) -> str:
+            path = nodeid.split("::", 1)[0]
+            return _GROUP_OF.get(path, path)
+
+    return Grouped(config, log)
 
 
 @pytest.fixture(scope="session", autouse=True)
