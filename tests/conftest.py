@@ -5,9 +5,10 @@
 - ``source_file(relpath)``: a ``SourceFile`` read from ``lists_dir``.
 - ``parsed_list(relpath)``: that file parsed, once per worker; ``real_entries`` and
   ``real_index``: the entries and one name index of four big real lists, once per worker.
-- ``db_url``: a fresh, empty store, once on SQLite and once on PostgreSQL. PostgreSQL is
-  the server at ``EXPORTGUARD_TEST_POSTGRES`` (default 127.0.0.1:5432, trust auth); each
-  test session gets its own database, dropped at the end. Without a server the PostgreSQL
+- ``db_url``: a fresh, empty store (migrated: a copy of one the application migrated,
+  tests/stores.py), once on SQLite and once on PostgreSQL. PostgreSQL is the server at
+  ``EXPORTGUARD_TEST_POSTGRES`` (default 127.0.0.1:5432, trust auth); each test session
+  gets its own database, dropped at the end. Without a server the PostgreSQL
   half is skipped with a note, unless ``EXPORTGUARD_REQUIRE_POSTGRES=1`` (CI) makes it fail.
 - ``audit_key``: an Ed25519 key signing audit checkpoints (one per test session).
 - ``service``: an ``ExportGuard`` on ``db_url`` with ``audit_key`` and a fixed clock
@@ -24,11 +25,9 @@ system picks (port 0).
 from __future__ import annotations
 
 import os
-import sqlite3
 import uuid
-from collections.abc import Callable, Hashable, Iterator
-from dataclasses import dataclass
-from datetime import UTC, date, datetime
+from collections.abc import Callable, Iterator
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -36,6 +35,9 @@ import pytest
 import sqlalchemy as sa
 
 from exportguard.core.snapshots import SourceFile
+from tests.stores import EMPTY, Stock, StoreTemplates
+
+__all__ = ["EMPTY", "FIXED_NOW", "LISTS_DIR", "Stock", "StoreTemplates", "stock_of"]
 
 if TYPE_CHECKING:
     from exportguard.core.entities import ListEntry
@@ -50,6 +52,47 @@ POSTGRES_ADMIN = os.environ.get(
 )
 REQUIRE_POSTGRES = os.environ.get("EXPORTGUARD_REQUIRE_POSTGRES") == "1"
 FIXED_NOW = datetime(2026, 11, 16, 12, 0, tzinfo=UTC)  # after every shared list file
+
+
+#: Test files one worker runs together (pytest-xdist; any other file is a unit of its own,
+#: ``--dist loadfile``): what they share is made once per worker and is slow to make.
+WORKER_GROUPS = {
+    # real_entries, real_index: four real lists parsed and indexed (7 s alone)
+    "the real lists' index": (
+        "tests/test_screening_lists.py",
+        "tests/core/test_entities.py",
+        "tests/core/test_explain.py",
+        "tests/core/test_profiles.py",
+    ),
+    # @pytest.mark.imported(CSL): the store template with the real CSL (14,159 entries,
+    # 4 to 7 s to import on each backend)
+    "the CSL store": (
+        "tests/test_lists_service.py",
+        "tests/test_screening_forms_service.py",
+        "tests/test_screening_titles_scripts.py",
+        "tests/test_snapshot_integrity.py",
+        "tests/api/test_screen_forms.py",
+        "tests/api/test_workbench_review_pages.py",
+    ),
+}
+_GROUP_OF = {path: group for group, paths in WORKER_GROUPS.items() for path in paths}
+
+
+def pytest_xdist_make_scheduler(config: pytest.Config, log: Any) -> Any:
+    """``--dist loadfile`` with the files of a :data:`WORKER_GROUPS` group as one unit."""
+    if config.getvalue("dist") != "loadfile":
+        return None
+    from xdist.scheduler import LoadFileScheduling
+
+    missing = [path for path in _GROUP_OF if not (config.rootpath / path).is_file()]
+    assert not missing, f"WORKER_GROUPS names files that are not there: {missing}"
+
+    class Grouped(LoadFileScheduling):
+        def _split_scope(self, nodeid: str) -> str:
+            path = nodeid.split("::", 1)[0]
+            return _GROUP_OF.get(path, path)
+
+    return Grouped(config, log)
 
 
 @pytest.fixture(scope="session", autouse=True)
@@ -145,124 +188,39 @@ def postgres_server() -> Iterator[str]:
     admin.dispose()
 
 
-def _empty_postgres(url: str) -> None:
-    engine = sa.create_engine(url)
-    with engine.begin() as conn:
-        conn.execute(sa.text("DROP SCHEMA public CASCADE"))
-        conn.execute(sa.text("CREATE SCHEMA public"))
-    engine.dispose()
-
-
 @pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
-def db_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
-    """A fresh store; with ``@pytest.mark.imported(...)``, one holding those lists already
-    (see :class:`StoreTemplates`)."""
-    marker = request.node.get_closest_marker("imported")
+def store_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
+    """Where a test's store is, on SQLite and on PostgreSQL; ``db_url`` puts one there."""
     if request.param == "sqlite":
-        url = f"sqlite:///{tmp_path / 'store.db'}"
-    else:
-        url = request.getfixturevalue("postgres_server")
-        if marker is None:
-            _empty_postgres(url)
-    if marker is not None:
-        templates: StoreTemplates = request.getfixturevalue("store_templates")
-        templates.copy_into(url, Stock(tuple(marker.args), marker.kwargs.get("published")))
+        return f"sqlite:///{tmp_path / 'store.db'}"
+    url: str = request.getfixturevalue("postgres_server")
     return url
 
 
-@dataclass(frozen=True)
-class Stock:
-    """List files (paths under ``lists_dir``) imported one by one, in this order, into an
-    empty store by the ``service`` fixture's ExportGuard, with ``published`` if given."""
-
-    paths: tuple[str, ...]
-    published: date | None = None
+def stock_of(request: pytest.FixtureRequest) -> Stock:
+    """The lists a test's ``@pytest.mark.imported(...)`` asks for (none: the empty store)."""
+    marker = request.node.get_closest_marker("imported")
+    return EMPTY if marker is None else Stock(tuple(marker.args), marker.kwargs.get("published"))
 
 
-class StoreTemplates:
-    """Stores made once per worker and copied into a test's store: a test whose subject is
-    not the import of the list it needs (screening, monitoring, impact), or the making of
-    the demo accounts (the API tests), starts from the state they leave (snapshots,
-    indexes, users, audit records) without paying for it again. A :class:`Stock` is
-    imported exactly as the test would do it (``ExportGuard.import_files`` on the file's
-    path and bytes, the ``service`` fixture's actor, clock and audit key); another maker
-    is given with its key. Copies: SQLite with its backup API, PostgreSQL as a database
-    made from a template database."""
-
-    def __init__(self, folder: Path, lists: Path, audit_key: AuditKey) -> None:
-        self.folder = folder
-        self.lists = lists
-        self.audit_key = audit_key
-        self.made: dict[tuple[str, Hashable], str] = {}
-        #: what each maker returned, by (backend, key)
-        self.made_with: dict[tuple[str, Hashable], Any] = {}
-        self.postgres_admin: sa.Engine | None = None
-
-    def _stock(self, stock: Stock) -> Callable[[str], None]:
-        def make(url: str) -> None:
-            from exportguard.services import ExportGuard
-
-            eg = ExportGuard(url, actor="tester", clock=lambda: FIXED_NOW, audit_key=self.audit_key)
-            try:
-                for rel in stock.paths:
-                    path = self.lists / rel
-                    eg.import_files([SourceFile(str(path), path.read_bytes())],
-                                    published=stock.published)  # fmt: skip
-            finally:
-                eg.close()
-
-        return make
-
-    def copy_into(self, url: str, key: Hashable, make: Callable[[str], Any] | None = None) -> Any:
-        """Make ``url``'s store a copy of the template of ``key`` (a :class:`Stock`, or
-        anything hashable with ``make``, which fills the empty store at the URL it is
-        given); what ``make`` returned when it made the template."""
-        if make is None:
-            assert isinstance(key, Stock)
-            make = self._stock(key)
-        if url.startswith("sqlite:///"):
-            template = self.made.get(("sqlite", key))
-            if template is None:
-                template = str(self.folder / f"template-{len(self.made)}.db")
-                self.made_with["sqlite", key] = make(f"sqlite:///{template}")
-                self.made["sqlite", key] = template
-            with (
-                sqlite3.connect(template) as source,
-                sqlite3.connect(url.removeprefix("sqlite:///")) as target,
-            ):
-                source.backup(target)
-            return self.made_with["sqlite", key]
-        target = sa.make_url(url)
-        if self.postgres_admin is None:
-            self.postgres_admin = sa.create_engine(POSTGRES_ADMIN, isolation_level="AUTOCOMMIT")
-        template = self.made.get(("postgres", key))
-        if template is None:
-            template = f"{target.database}_template_{len(self.made)}"
-            with self.postgres_admin.connect() as conn:
-                conn.execute(sa.text(f'CREATE DATABASE "{template}"'))
-            made = make(target.set(database=template).render_as_string(hide_password=False))
-            self.made_with["postgres", key] = made
-            self.made["postgres", key] = template
-        with self.postgres_admin.connect() as conn:
-            conn.execute(sa.text(f'DROP DATABASE "{target.database}" WITH (FORCE)'))
-            conn.execute(sa.text(f'CREATE DATABASE "{target.database}" TEMPLATE "{template}"'))
-        return self.made_with["postgres", key]
-
-    def close(self) -> None:
-        if self.postgres_admin is None:
-            return
-        with self.postgres_admin.connect() as conn:
-            for (kind, _), name in self.made.items():
-                if kind == "postgres":
-                    conn.execute(sa.text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-        self.postgres_admin.dispose()
+@pytest.fixture
+def db_url(request: pytest.FixtureRequest, store_url: str, store_templates: StoreTemplates) -> str:
+    """A fresh store, migrated; with ``@pytest.mark.imported(...)``, one holding those lists
+    already; with ``@pytest.mark.unmigrated``, no store yet (tests/stores.py)."""
+    if request.node.get_closest_marker("unmigrated") is not None:
+        store_templates.unmigrated(store_url)
+    else:
+        store_templates.copy_into(store_url, stock_of(request))
+    return store_url
 
 
 @pytest.fixture(scope="session")
 def store_templates(
     tmp_path_factory: pytest.TempPathFactory, lists_dir: Path, audit_key: AuditKey
 ) -> Iterator[StoreTemplates]:
-    templates = StoreTemplates(tmp_path_factory.mktemp("templates"), lists_dir, audit_key)
+    templates = StoreTemplates(
+        tmp_path_factory.mktemp("templates"), lists_dir, audit_key, lambda: FIXED_NOW
+    )
     yield templates
     templates.close()
 

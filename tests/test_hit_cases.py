@@ -63,10 +63,10 @@ def test_sanctions_listings_are_told_from_export_restriction_lists() -> None:
     assert not is_sanctions_listing("ITAR Debarred (DTC) - State Department")
 
 
+@pytest.mark.imported(SDN_FEB)  # as service.import_files of it leaves the store
 def test_four_eyes_clears_a_sdn_hit_until_the_entry_changes(
     service: ExportGuard, lists_dir: Path
 ) -> None:
-    service.import_files([read(lists_dir, SDN_FEB)])
     ann, ben = officer(service, "ann"), officer(service, "ben")
     first = ann.screen("Gennady Timchenko", type="person")
     listed = next(h for h in first.hits if "TIMCHENKO" in h.entry.name)

@@ -7,6 +7,7 @@ That store is made once per test worker and copied for each test (tests/conftest
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 
 import pytest
@@ -16,7 +17,7 @@ from fastapi.testclient import TestClient
 from exportguard.api import create_app
 from exportguard.services import ExportGuard
 from exportguard.services.audit import AuditKey
-from tests.conftest import FIXED_NOW, StoreTemplates
+from tests.conftest import FIXED_NOW, Stock, StoreTemplates, stock_of
 
 USERS = ("admin", "officer", "auditor", "exporter", "globex")
 
@@ -55,11 +56,15 @@ def _tokens(service: ExportGuard) -> dict[str, dict[str, str]]:
     }
 
 
-def _demo_store(audit_key: AuditKey) -> Callable[[str], dict[str, dict[str, str]]]:
-    """Fills an empty store as the app does with ``demo=True`` (the demo list, the demo
-    accounts; scrypt makes these slow), then makes a token per user: their headers."""
+def demo_store(
+    templates: StoreTemplates, stock: Stock, audit_key: AuditKey
+) -> Callable[[str], dict[str, dict[str, str]]]:
+    """Makes, from the store of ``stock`` (the empty one, or lists already imported), the
+    store as the app leaves it with ``demo=True`` (the demo list when there is none, the
+    demo accounts: scrypt makes these slow), then a token per user: their headers."""
 
     def make(url: str) -> dict[str, dict[str, str]]:
+        templates.copy_into(url, stock)
         service, _ = _open(url, audit_key)
         try:
             return _tokens(service)
@@ -69,20 +74,28 @@ def _demo_store(audit_key: AuditKey) -> Callable[[str], dict[str, dict[str, str]
     return make
 
 
+@contextmanager
+def serving(url: str, audit_key: AuditKey, headers: dict[str, dict[str, str]]) -> Iterator[Api]:
+    """The app on the store at ``url`` (made by :func:`demo_store`), with a client."""
+    service, app = _open(url, audit_key)
+    try:
+        with TestClient(app) as client:
+            yield Api(client, service, headers)
+    finally:
+        service.close()
+
+
 @pytest.fixture
 def api(
     request: pytest.FixtureRequest,
-    db_url: str,
+    store_url: str,
     audit_key: AuditKey,
     store_templates: StoreTemplates,
 ) -> Iterator[Api]:
-    if request.node.get_closest_marker("imported") is None:
-        # The store as the lines below leave it, made once per worker and copied.
-        headers = store_templates.copy_into(db_url, "api-demo", _demo_store(audit_key))
-        service, app = _open(db_url, audit_key)
-    else:  # lists already imported: the app adds the accounts only
-        service, app = _open(db_url, audit_key)
-        headers = _tokens(service)
-    with TestClient(app) as client:
-        yield Api(client, service, headers)
-    service.close()
+    # The store as demo_store leaves it, made once per worker and copied.
+    stock = stock_of(request)
+    headers = store_templates.copy_into(
+        store_url, ("api", stock), demo_store(store_templates, stock, audit_key)
+    )
+    with serving(store_url, audit_key, headers) as api:
+        yield api

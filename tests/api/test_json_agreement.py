@@ -23,9 +23,10 @@ DAY = FIXED_NOW.date().isoformat()
 
 @pytest.fixture
 def cli_json(
-    db_url: str, monkeypatch: pytest.MonkeyPatch
+    store_url: str, monkeypatch: pytest.MonkeyPatch
 ) -> Iterator[Callable[..., dict[str, Any]]]:
-    """Runs a command with ``--json`` on the test's store and reads what it prints. The
+    """Runs a command with ``--json`` on the test's store (the ``api`` fixture's: at
+    ``store_url``) and reads what it prints. The
     services the commands open are closed after the test (a CLI process ends with its
     command; here the connections would outlive it)."""
     opened: list[Any] = []
@@ -40,7 +41,7 @@ def cli_json(
         monkeypatch.setattr(module, "open_service", tracked)
 
     def run(*args: str, flag: str | None = "--json") -> Any:
-        result = CliRunner().invoke(cli, ["--db", db_url, *args, *([flag] if flag else [])])
+        result = CliRunner().invoke(cli, ["--db", store_url, *args, *([flag] if flag else [])])
         assert result.exit_code == 0, result.stderr
         return json.loads(result.stdout)
 

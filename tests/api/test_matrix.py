@@ -6,15 +6,17 @@ gets 404 (it cannot learn the object exists). Run on SQLite and PostgreSQL.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from datetime import date
 from typing import Any
 
 import pytest
 
 from exportguard.core.licensing import Conditions, Event
+from exportguard.services.audit import AuditKey
 from exportguard.services.decision_input import DecisionInput
-from tests.api.conftest import USERS, Api
+from tests.api.conftest import USERS, Api, demo_store, serving
+from tests.conftest import EMPTY, StoreTemplates
 
 ALL = set(USERS)
 NSO = "exportguard_demo:el-nso-group"
@@ -22,32 +24,44 @@ Call = tuple[str, str, dict[str, Any]]
 
 
 class World:
-    """Objects of both exporters, made through the services (not the API under test)."""
+    """Objects of both exporters, made through the services (not the API under test):
+    made once per worker (:meth:`make`) and copied with the store for each test (the
+    ``world`` fixture), then more made by the rows that need new ones."""
 
-    def __init__(self, api: Api) -> None:
-        s = api.service
+    STATE = ("lic", "issued", "request", "cp", "job", "decision", "screening", "snapshot",
+             "case", "counter")  # fmt: skip
+
+    def __init__(self, api: Api, state: dict[str, Any]) -> None:
         self.api = api
-        self.counter = 0
+        for name in self.STATE:
+            setattr(self, name, state[name])
+
+    @classmethod
+    def make(cls, api: Api) -> World:
+        """The objects, made in ``api``'s store."""
+        made = cls(api, dict.fromkeys(cls.STATE, None))
+        s = api.service
+        made.counter = 0
         acme = s.for_actor("exporter")
         globex = s.for_actor("globex")
         officer = s.for_actor("officer")
-        self.lic = {
-            "acme": self._licence(acme, "Acme Cyber"),
-            "globex": self._licence(globex, "Globex Security"),
+        made.lic = {
+            "acme": made._licence(acme, "Acme Cyber"),
+            "globex": made._licence(globex, "Globex Security"),
         }
-        self.issued = {
-            "acme": self._issued(acme, officer, "Acme Cyber"),
-            "globex": self._issued(globex, officer, "Globex Security"),
+        made.issued = {
+            "acme": made._issued(acme, officer, "Acme Cyber"),
+            "globex": made._issued(globex, officer, "Globex Security"),
         }
-        self.request = {
-            "acme": self.amendment("acme"),
-            "globex": self.amendment("globex"),
+        made.request = {
+            "acme": made.amendment("acme"),
+            "globex": made.amendment("globex"),
         }
-        self.cp = {
+        made.cp = {
             "acme": acme.monitoring.add(exporter="Acme Cyber", name="Candiru Ltd").id,
             "globex": globex.monitoring.add(exporter="Globex Security", name="Candiru Ltd").id,
         }
-        self.job = {
+        made.job = {
             "acme": acme.jobs.submit(
                 "id,name\n1,NSO Group\n", owner="exporter", exporter="Acme Cyber", options={}
             ),
@@ -57,7 +71,7 @@ class World:
         }
         while s.jobs.run_next("matrix") is not None:  # the results exist to be fetched
             pass
-        self.decision = {
+        made.decision = {
             "acme": acme.decisions.decide(
                 DecisionInput(items=["4D004"], to="FR", on=date(2022, 1, 1))
             ).decision_id,
@@ -65,12 +79,16 @@ class World:
                 DecisionInput(items=["4A005"], to="DE", on=date(2022, 1, 1))
             ).decision_id,
         }
-        self.screening = {
+        made.screening = {
             "acme": acme.screen("NSO Group").audit_seq,
             "globex": globex.screen("NSO Group").audit_seq,
         }
-        self.snapshot = s.snapshots()[0].id
-        self.case = {"acme": self.new_case("acme"), "globex": self.new_case("globex")}
+        made.snapshot = s.snapshots()[0].id
+        made.case = {"acme": made.new_case("acme"), "globex": made.new_case("globex")}
+        return made
+
+    def state(self) -> dict[str, Any]:
+        return {name: getattr(self, name) for name in self.STATE}
 
     @staticmethod
     def _licence(svc: Any, exporter: str) -> str:
@@ -166,6 +184,23 @@ class World:
     def token_of(self, user: str) -> int:
         token_id, _ = self.api.service.accounts.create_token(user, f"t{self.fresh()}")
         return token_id
+
+
+@pytest.fixture
+def world(store_url: str, audit_key: AuditKey, store_templates: StoreTemplates) -> Iterator[World]:
+    """The ``api`` fixture's store with a :class:`World` made in it (a copy of one made
+    once per worker), and the app on it."""
+
+    def make(url: str) -> tuple[dict[str, dict[str, str]], dict[str, Any]]:
+        headers = store_templates.copy_into(
+            url, ("api", EMPTY), demo_store(store_templates, EMPTY, audit_key)
+        )
+        with serving(url, audit_key, headers) as api:
+            return headers, World.make(api).state()
+
+    headers, state = store_templates.copy_into(store_url, "matrix world", make)
+    with serving(store_url, audit_key, headers) as api:
+        yield World(api, state)
 
 
 def own(world: World, role: str) -> str:
@@ -571,9 +606,9 @@ def _new_user(w: World) -> str:
 
 
 @pytest.mark.parametrize("endpoint", ENDPOINTS, ids=[e[0] for e in ENDPOINTS])
-def test_endpoint_by_role_and_tenant(api: Api, endpoint: tuple[Any, ...]) -> None:
+def test_endpoint_by_role_and_tenant(world: World, endpoint: tuple[Any, ...]) -> None:
     name, ok_roles, scoped, make = endpoint
-    world = World(api)
+    api = world.api
     for role in USERS:
         tenants = ["acme", "globex"] if scoped else ["acme"]
         for tenant in tenants:
@@ -606,14 +641,14 @@ COVERED_ELSEWHERE = {
 }
 
 
-def test_every_api_route_is_in_the_matrix(api: Api) -> None:
+def test_every_api_route_is_in_the_matrix(world: World) -> None:
     """A new route cannot be forgotten: each /api/v1 operation of the app's route table
     (those left out of the OpenAPI document too) is called by some row above."""
     import re
 
     from fastapi.routing import APIRoute, iter_route_contexts
 
-    world = World(api)
+    api = world.api
     calls = [make(world, "acme")[:2] for _, _, _, make in ENDPOINTS]
     operations = [
         (method, route.path)
@@ -648,8 +683,8 @@ def test_everyone_changes_their_own_password(api: Api) -> None:
         assert api.client.get("/api/v1/me", headers=api.as_(role)).status_code == 401
 
 
-def test_own_tokens_and_revocation(api: Api) -> None:
-    world = World(api)
+def test_own_tokens_and_revocation(world: World) -> None:
+    api = world.api
     for role in USERS:
         r = api.client.post(
             f"/api/v1/users/{role}/tokens", json={"name": "mine"}, headers=api.as_(role)
@@ -683,8 +718,8 @@ def test_own_tokens_and_revocation(api: Api) -> None:
     )
 
 
-def test_exporter_lists_only_its_own(api: Api) -> None:
-    World(api)
+def test_exporter_lists_only_its_own(world: World) -> None:
+    api = world.api
     acme = api.client.get("/api/v1/licences", headers=api.as_("exporter")).json()
     assert {i["exporter"] for i in acme["items"]} == {"Acme Cyber"}
     everyone = api.client.get("/api/v1/licences", headers=api.as_("officer")).json()
