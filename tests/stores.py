@@ -32,7 +32,7 @@ from typing import TYPE_CHECKING, Any
 
 import sqlalchemy as sa
 
-from exportguard.sources._common import SourceFile
+from exportguard.core.snapshots import SourceFile
 
 if TYPE_CHECKING:
     from exportguard.services.audit import AuditKey

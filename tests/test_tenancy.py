@@ -22,13 +22,13 @@ import sqlalchemy as sa
 from exportguard.core.hit_cases import Origin
 from exportguard.core.licensing import Conditions, Event
 from exportguard.core.permissions import Actor
+from exportguard.core.snapshots import SourceFile
 from exportguard.errors import ExportGuardError, InvalidInput, NotFound, PermissionDenied
 from exportguard.services import ExportGuard
 from exportguard.services.audit import AuditKey
 from exportguard.services.decision_input import DecisionInput
 from exportguard.services.licensing import Licensing
 from exportguard.services.monitoring import Monitoring
-from exportguard.sources._common import SourceFile
 from exportguard.store import audit as audit_store
 from exportguard.store import schema
 from tests.conftest import FIXED_NOW, StoreTemplates
