@@ -101,7 +101,7 @@ def test_connections_opened_together_are_spread_over_the_workers(tmp_path: Path)
         # the kernel's hash, all 16 on one of two workers has odds of 1 in 32,768.
         assert len(workers) == 2, held
     finally:
-        assert server.stop() == 0
+        assert server.stop() == 0, "".join(server.lines)[-3000:]
 
 
 def test_a_taken_port_is_a_clear_error(tmp_path: Path) -> None:

@@ -114,20 +114,34 @@ def _write_lock(engine: Engine) -> threading.RLock:
 def current_revision(engine: Engine) -> str | None:
     """The revision the database is at, or ``None`` for an empty database."""
     with engine.connect() as conn:
-        if not inspect(conn).has_table("alembic_version"):
-            return None
-        row = conn.execute(text("SELECT version_num FROM alembic_version")).first()
-        return str(row[0]) if row else None
+        return _revision(conn)
+
+
+def _revision(conn: Connection) -> str | None:
+    if not inspect(conn).has_table("alembic_version"):
+        return None
+    row = conn.execute(text("SELECT version_num FROM alembic_version")).first()
+    return str(row[0]) if row else None
 
 
 def upgrade(engine: Engine) -> None:
-    """Run pending migrations (a no-op, one query, when the schema is current)."""
+    """Run pending migrations (a no-op, one query, when the schema is current).
+
+    Processes that open a new store together (``serve --workers 2`` on a fresh file) take
+    turns: the migration holds the write lock from its first statement (SQLite's ``BEGIN
+    IMMEDIATE``, PostgreSQL's advisory lock) and looks at the revision again under it, so
+    the second finds the schema made instead of failing on a locked database or on tables
+    that already exist."""
     if current_revision(engine) == HEAD_REVISION:
         return
     from alembic import command
 
     config = alembic_config()
-    with engine.begin() as conn:
+    with writing(engine) as conn:
+        if conn.dialect.name == "postgresql":
+            conn.exec_driver_sql("SELECT pg_advisory_xact_lock(7202611272)")
+        if _revision(conn) == HEAD_REVISION:
+            return  # another process migrated it while this one waited
         config.attributes["connection"] = conn
         command.upgrade(config, "head")
 

@@ -86,3 +86,34 @@ def test_concurrent_writers_in_one_process_all_land_in_one_chain(db_url: str) ->
     assert verify(records) == []  # each record links to the one before
     assert {r.actor for r in records} == {f"w{w}" for w in range(8)}
     eng.dispose()
+
+
+def test_processes_opening_a_new_store_together_take_turns_at_the_migration(
+    tmp_path: object,
+) -> None:
+    # `serve --workers 2` on a fresh SQLite file: both workers open and migrate it at once
+    # (one died with "database is locked" before the migration took the write lock).
+    import threading
+    from pathlib import Path
+
+    assert isinstance(tmp_path, Path)
+    url = f"sqlite:///{tmp_path / 'fresh.db'}"
+    barrier = threading.Barrier(4)
+    failures: list[BaseException] = []
+
+    def open_store() -> None:
+        barrier.wait()
+        try:
+            engine.open_engine(url).dispose()
+        except BaseException as exc:
+            failures.append(exc)
+
+    threads = [threading.Thread(target=open_store) for _ in range(4)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert failures == []
+    migrated = engine.open_engine(url)
+    assert engine.current_revision(migrated) == engine.HEAD_REVISION
+    migrated.dispose()
