@@ -260,6 +260,12 @@ def test_a_list_diff_a_page_at_a_time_with_its_csv_and_a_cancel(
     status = page.locator("#busy-status")
     expect(status).to_contain_text("Comparing the snapshots: working…")
     expect(page.locator("#diff-form")).to_have_attribute("aria-busy", "true")
+    # Cancel once the request is held here, in flight: a Cancel before Playwright handed it
+    # to ``hold`` aborts a request that never left the page (seen when the suite ran fast).
+    for _ in range(600):
+        if held:
+            break
+        page.wait_for_timeout(50)  # lets Playwright deliver the request to ``hold``
     page.get_by_role("button", name="Cancel").click()
     expect(status).to_contain_text("Cancelled.")
     expect(page.locator("nav.pager").first).to_contain_text("Rows 801–826 of 826")
