@@ -261,6 +261,11 @@ def main(argv: list[str] | None = None) -> None:
         action="store_true",
         help="only parts 4-6 (recorded screening, batch, one-off) on a store of every list",
     )
+    parser.add_argument(
+        "--no-batch",
+        action="store_true",
+        help="leave out part 5 (batch throughput: minutes on a slow VM)",
+    )
     args = parser.parse_args(argv)
     assert LISTS.is_dir(), LISTS
     os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
@@ -295,9 +300,10 @@ def main(argv: list[str] | None = None) -> None:
         results["recorded"] = recorded(service, index, queries[:600], warm)
         print(f"  recorded: {results['recorded']}", file=sys.stderr)
         # Distinct names, none run before (a repeated name is scored from the memo).
-        rows = mixed_queries(entries, args.batch_rows, seed=8)
-        results["batch"] = [batch_scaling(db_url, rows, w) for w in (1, 2, 4)]
-        print(f"  batch: {results['batch']}", file=sys.stderr)
+        if not args.no_batch:
+            rows = mixed_queries(entries, args.batch_rows, seed=8)
+            results["batch"] = [batch_scaling(db_url, rows, w) for w in (1, 2, 4)]
+            print(f"  batch: {results['batch']}", file=sys.stderr)
         results["one_off"] = one_off(db_url)
         service.close()
     OUT.mkdir(exist_ok=True)
