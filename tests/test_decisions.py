@@ -16,6 +16,7 @@ from exportguard.services import ExportGuard
 from exportguard.services.audit import AuditKey
 from exportguard.services.decision_input import DecisionInput
 from tests.conftest import FIXED_NOW, StoreTemplates
+from tests.factories import eu_regime_without_5e001a
 
 
 @pytest.fixture
@@ -628,13 +629,7 @@ def test_a_regime_that_cannot_apply_says_so(eg: ExportGuard) -> None:
 def test_an_item_a_regime_does_not_model_is_refused_naming_the_regime(
     eg: ExportGuard, tmp_path: Path
 ) -> None:
-    edited = tmp_path / "eu.yaml"
-    edited.write_text(
-        bundled_text("eu-dual-use")
-        .replace('  - {code: 5E001.a, text: "Technology for 5A001.j"}\n', "")
-        .replace(", 5E001.a]", "]")
-        .replace(", 5D001.c,\n                  5E001.a]", ", 5D001.c]")
-    )
+    edited = eu_regime_without_5e001a(tmp_path)
     eg.decisions.install_regime(edited)
     with pytest.raises(InvalidInput) as caught:
         eg.decisions.decide(DecisionInput(items=["5E001.a"], to="CN", on=date(2022, 6, 1)))

@@ -13,6 +13,7 @@ from exportguard.core.licensing import Conditions, Event, State
 from exportguard.errors import ConcurrentChange, IllegalTransition, InvalidInput
 from exportguard.regimes import bundled_text
 from exportguard.services import ExportGuard
+from tests.factories import eu_regime_without_5e001a
 
 
 @pytest.fixture
@@ -325,13 +326,7 @@ def test_an_application_is_checked_against_its_own_regime_only(
 ) -> None:
     # An installed regime that does not model 5E001.a leaves applications under the other
     # regimes alone (a fresh review found every application refused by any one regime).
-    edited = tmp_path / "eu.yaml"
-    edited.write_text(
-        bundled_text("eu-dual-use")
-        .replace('  - {code: 5E001.a, text: "Technology for 5A001.j"}\n', "")
-        .replace(", 5E001.a]", "]")
-        .replace(", 5D001.c,\n                  5E001.a]", ", 5D001.c]")
-    )
+    edited = eu_regime_without_5e001a(tmp_path)
     eg.decisions.install_regime(edited)
     us = eg.licensing.apply(exporter="Acme Cyber", kind="dual-use", regime="us-ear",
                             items=["5E001.a"], destination="FR", end_user="Police nationale",
